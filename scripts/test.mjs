@@ -1,0 +1,18 @@
+// `npm test`: builds (multi-process tests start dist/main.js), then runs every suite with Jest.
+// SQLite always; MySQL/MariaDB too when TEST_DATABASE_URL names a server — and says so either way.
+import { spawnSync } from 'node:child_process';
+
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
+const mysql = process.env.TEST_DATABASE_URL;
+
+if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
+const status = run('npx', ['jest', ...process.argv.slice(2)]);
+
+console.log('');
+console.log('SQLite suite: ran (embedded, in memory).');
+console.log(
+  mysql
+    ? `MySQL/MariaDB suite: ran against ${mysql.replace(/\/\/[^@]*@/, '//***@')}.`
+    : 'MySQL/MariaDB suite: DID NOT RUN. Set TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/test to run it (CI always does).',
+);
+process.exit(status);

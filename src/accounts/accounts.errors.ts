@@ -1,0 +1,1 @@
+export type AccountsErrorCode = 'ACCOUNT_NOT_FOUND' | 'ACCOUNT_TOKEN_NOT_FOUND';

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import helmet from '@fastify/helmet';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger as Pino } from 'pino';
+import { AppModule } from './app.module';
+import { registerJsonParsers, registerRequestIdHeader, newRequestId } from './common/http-transport';
+import { createRootLogger, NestPinoLogger } from './common/logger';
+import { createValidationPipe } from './common/validation.pipe';
+import { AppConfig } from './config/app-config';
+import { registerJsonApiMediaTypeChecks } from './faces/jsonapi/jsonapi-media-type';
+import { setupSwagger } from './swagger';
+
+export interface CreateAppOptions {
+  logger?: Pino;
+}
+
+const CORS_HEADERS = [
+  'Content-Type',
+  'Authorization',
+  'Remote-Token',
+  'X-Auth-Token',
+  'X-Organization-Id',
+  'Idempotency-Key',
+  'Prefer',
+  'Accept',
+];
+
+/** Builds the whole application; production (main.ts) and every e2e test boot exactly this. */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const logger = options.logger ?? createRootLogger(config.LOG_LEVEL);
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    genReqId: newRequestId,
+    bodyLimit: config.BODY_LIMIT_BYTES,
+    // Large copies answer within seconds; keep idle sockets from holding shutdown.
+    forceCloseConnections: 'idle',
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    logger: new NestPinoLogger(logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  registerJsonParsers(fastify, config.BODY_LIMIT_BYTES, config.BODY_LIMIT_MAX_BYTES);
+  registerRequestIdHeader(fastify);
+  registerJsonApiMediaTypeChecks(fastify, [/\/attachments\/[^/]+\/content$/]);
+
+  await app.register(helmet, {
+    // Swagger UI loads its own scripts and inline styles from this origin.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        // Served over plain HTTP on a developer's machine; upgrading would break Swagger UI there.
+        upgradeInsecureRequests: null,
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  app.enableCors({
+    origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: CORS_HEADERS,
+    exposedHeaders: ['X-Request-Id', 'X-Todo-Error', 'Location', 'Content-Location'],
+    maxAge: 600,
+  });
+  app.useGlobalPipes(createValidationPipe());
+  setupSwagger(app);
+  app.enableShutdownHooks();
+  await app.init();
+  await fastify.ready();
+  return app;
+}

@@ -1,0 +1,22 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+const AUTHORIZATION = /^(OAuth|ApiKey|Bearer)\s+(\S+)\s*$/i;
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/**
+ * The token forms the faces' clients send: `Authorization: OAuth|ApiKey|Bearer <t>` (Toloka's
+ * client and services), `X-Auth-Token` (v2) and `Remote-Token` (the To Do widget's setHeaders).
+ */
+export function extractToken(headers: IncomingHttpHeaders): string | undefined {
+  const authorization = header(headers, 'authorization');
+  if (authorization) return AUTHORIZATION.exec(authorization)?.[2];
+  return header(headers, 'x-auth-token')?.trim() || header(headers, 'remote-token')?.trim() || undefined;
+}
+
+export function organizationHeader(headers: IncomingHttpHeaders): string | undefined {
+  return header(headers, 'x-organization-id')?.trim() || undefined;
+}

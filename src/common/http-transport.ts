@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import { DomainError } from './domain-error';
+
+export interface RouteLimits {
+  bodyLimit?: number;
+}
+
+/** Raises this route's body limit above the default `BODY_LIMIT_BYTES` (up to `BODY_LIMIT_MAX_BYTES`). */
+export const BodyLimit = (bytes: number) => RouteConfig({ bodyLimit: bytes } satisfies RouteLimits);
+
+export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'];
+
+export function newRequestId(): string {
+  return randomUUID();
+}
+
+/**
+ * JSON bodies for every face. Clients (the To Do widget, curl users on action POSTs) send
+ * `Content-Type: application/json` with an empty body: that is `{}`, not an error. Limits are per
+ * route: the parser reads up to the global maximum, then holds the body to the route's own limit.
+ */
+export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: number, maxLimit: number): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser(
+    JSON_MEDIA_TYPES,
+    { parseAs: 'buffer', bodyLimit: maxLimit },
+    (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
+      const limit = (request.routeOptions.config as RouteLimits | undefined)?.bodyLimit ?? defaultLimit;
+      if (body.length > limit) {
+        done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limit} bytes`));
+        return;
+      }
+      if (body.length === 0 || body.toString('utf8').trim() === '') {
+        done(null, {});
+        return;
+      }
+      parse(request, body.toString('utf8'), (err: Error | null, value?: unknown) => {
+        if (err) done(new DomainError('REQUEST_MALFORMED_BODY', `The body is not valid JSON: ${err.message}`));
+        else done(null, value);
+      });
+    },
+  );
+}
+
+/** Every response carries the request id that its log lines carry. */
+export function registerRequestIdHeader(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+}

@@ -1,0 +1,102 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, validateSync } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off'].includes(v)) return false;
+  return value;
+};
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+
+/**
+ * Every setting the service reads from the environment, validated once at start.
+ * `.env.example` documents each variable; keep the two in step.
+ */
+export class AppConfig {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  // mysql://user:pass@host:port/db, mariadb://…, or sqlite:<path> (sqlite::memory: for a throwaway database)
+  @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$|^sqlite:.+$/, {
+    message: 'DATABASE_URL must look like mysql://user:pass@host:3306/db, mariadb://…, or sqlite:<path>',
+  })
+  DATABASE_URL = 'sqlite:./data/cloneworks.sqlite';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE = 10;
+
+  @Transform(toBool)
+  @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,200}$/, { message: 'BOOTSTRAP_API_TOKEN must be 16 to 200 characters without spaces' })
+  BOOTSTRAP_API_TOKEN?: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_BYTES = 1024 * 1024;
+
+  // The largest body any route accepts (POST /todo/clone); routes opt into more than BODY_LIMIT_BYTES.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  BODY_LIMIT_MAX_BYTES = 16 * 1024 * 1024;
+
+  @Transform(toList)
+  @IsString({ each: true })
+  CORS_ORIGINS: string[] = ['*'];
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AUTH_CACHE_TTL_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 10000;
+}
+
+export class ConfigError extends Error {}
+
+/** Validates the environment; the first problem becomes one line that names the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const config = plainToInstance(AppConfig, defined, { exposeDefaultValues: true });
+  const [first] = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  if (first) {
+    const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    const text = message.startsWith(first.property) ? message : `${first.property} ${message}`;
+    // The value is not echoed: it may be a token or a URL with a password.
+    throw new ConfigError(`Invalid configuration: ${text}`);
+  }
+  return config;
+}

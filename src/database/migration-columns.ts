@@ -1,0 +1,17 @@
+import type { TableColumnOptions } from 'typeorm';
+
+// Column shapes shared by every migration, so that both dialects get the same types.
+
+export function idColumn(name = 'id'): TableColumnOptions {
+  return { name, type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' };
+}
+
+/** UTC time with millisecond precision: DATETIME(3) on MySQL/MariaDB, text on SQLite. */
+export function timeColumn(name: string, options: { nullable?: boolean } = {}): TableColumnOptions {
+  return { name, type: 'datetime', precision: 3, isNullable: options.nullable ?? false };
+}
+
+// No database default: the service writes every time itself (from its Clock), the same on both dialects.
+export function createdAtColumn(name = 'created_at'): TableColumnOptions {
+  return timeColumn(name);
+}

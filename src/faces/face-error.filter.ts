@@ -1,0 +1,31 @@
+import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { normalizeError, UnexpectedError } from '../common/face-error';
+import { faceFor } from './faces';
+
+/**
+ * The one place errors become responses. Fastify's own failures (unknown route, unparsable or
+ * oversized body, wrong media type) never reach a controller, so the face is chosen by URL prefix
+ * rather than by controller-bound filters. No stack trace ever reaches a client.
+ */
+@Catch()
+export class FaceErrorFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const error = normalizeError(exception);
+    const face = faceFor(request.url);
+    const answer = face.toError(error, String(request.id));
+
+    if (error instanceof UnexpectedError) {
+      request.log.error({ err: error.original, face: face.name }, 'request failed with an unexpected error');
+    } else if (answer.status >= 500) {
+      request.log.error({ code: (exception as Error).message, face: face.name }, 'request failed');
+    }
+    if (reply.sent) return;
+    reply.status(answer.status).header('content-type', answer.contentType);
+    for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
+    reply.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+  }
+}

@@ -1,0 +1,102 @@
+import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
+import { FaceError, KnownError } from '../../common/face-error';
+import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
+
+export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
+
+export interface JsonApiErrorObject {
+  status: string;
+  code: string;
+  title: string;
+  detail: string;
+  source?: { pointer?: string; parameter?: string; header?: string };
+  meta?: Record<string, unknown>;
+}
+
+export function errorObject(
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  source?: JsonApiErrorObject['source'],
+  meta?: Record<string, unknown>,
+): JsonApiErrorObject {
+  return {
+    status: String(status),
+    code,
+    title,
+    detail,
+    ...(source ? { source } : {}),
+    ...(meta ? { meta } : {}),
+  };
+}
+
+export function errorDocument(status: number, errors: JsonApiErrorObject[]): FaceError {
+  return { status, contentType: JSONAPI_MEDIA_TYPE, body: { errors } };
+}
+
+/** `data.attributes.title` → `/data/attributes/title` (tasks-copy.md §1.4). */
+export function pointerOf(path: string): string {
+  return path ? `/${path.split('.').join('/')}` : '';
+}
+
+function issueCode(issue: ValidationIssue): string {
+  if (issue.constraint === 'whitelistValidation') return 'unknown_attribute';
+  if (issue.missing) return 'required';
+  if (issue.constraint === 'isNotEmpty') return 'blank';
+  if (/^is(String|Boolean|Int|Number|Object|Array|Enum|In)$/.test(issue.constraint)) return 'invalid_type';
+  return 'invalid';
+}
+
+function single(status: number, code: string, title: string, error: DomainError): FaceError {
+  const source = error.field
+    ? { pointer: pointerOf(error.field) }
+    : typeof error.meta?.header === 'string'
+      ? { header: error.meta.header }
+      : undefined;
+  return errorDocument(status, [errorObject(status, code, title, error.message, source)]);
+}
+
+function fromDomain(error: DomainError): FaceError {
+  const code: DomainErrorCode = error.code;
+  switch (code) {
+    case 'REQUEST_MALFORMED_BODY':
+      return errorDocument(400, [errorObject(400, 'invalid_document', 'Invalid Document', error.message, { pointer: '' })]);
+    case 'REQUEST_ORGANIZATION_REQUIRED':
+      return single(400, 'organization_required', 'Bad Request', error);
+    case 'REQUEST_UNAUTHENTICATED':
+      return single(401, 'unauthenticated', 'Unauthenticated', error);
+    case 'REQUEST_ORGANIZATION_MISMATCH':
+      return single(403, 'access_denied', 'Access Denied', error);
+    case 'REQUEST_ROUTE_NOT_FOUND':
+      return single(404, 'route_not_found', 'Not Found', error);
+    case 'ACCOUNT_NOT_FOUND':
+    case 'ACCOUNT_TOKEN_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    case 'REQUEST_NOT_ACCEPTABLE':
+      return single(406, 'not_acceptable', 'Not Acceptable', error);
+    case 'REQUEST_BODY_TOO_LARGE':
+      return single(413, 'payload_too_large', 'Payload Too Large', error);
+    case 'REQUEST_UNSUPPORTED_MEDIA_TYPE':
+      return single(415, 'unsupported_media_type', 'Unsupported Media Type', error);
+    case 'REQUEST_RATE_LIMITED':
+      return single(429, 'rate_limited', 'Too Many Requests', error);
+    case 'REQUEST_SERVICE_UNAVAILABLE':
+      return single(503, 'service_unavailable', 'Service Unavailable', error);
+    default:
+      return assertNever(code);
+  }
+}
+
+export function toJsonApiError(error: KnownError): FaceError {
+  if (error instanceof RequestValidationError) {
+    return errorDocument(
+      422,
+      error.issues.map((issue) =>
+        errorObject(422, issueCode(issue), 'Invalid Attribute', issue.message, { pointer: pointerOf(issue.path) }),
+      ),
+    );
+  }
+  if (error instanceof DomainError) return fromDomain(error);
+  return errorDocument(500, [errorObject(500, 'server_error', 'Server Error', 'Internal server error')]);
+}

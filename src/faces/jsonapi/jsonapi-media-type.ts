@@ -1,0 +1,66 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { DomainError } from '../../common/domain-error';
+import { JSONAPI_PREFIX } from '../faces';
+import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+
+// JSON:API allows only the ext and profile media-type parameters (tasks-copy.md §1.1).
+const ALLOWED_PARAMS = new Set(['ext', 'profile']);
+
+interface MediaType {
+  type: string;
+  params: string[];
+}
+
+function parseMediaTypes(header: string): MediaType[] {
+  return header.split(',').map((part) => {
+    const [type, ...params] = part.split(';').map((s) => s.trim());
+    return {
+      type: type.toLowerCase(),
+      params: params.map((p) => p.split('=')[0].trim().toLowerCase()).filter((p) => p && p !== 'q'),
+    };
+  });
+}
+
+const onlyAllowedParams = (m: MediaType) => m.params.every((p) => ALLOWED_PARAMS.has(p));
+
+function hasBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return (length !== undefined && length !== '0') || request.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Media-type negotiation for the v2 face, before authentication (§4.8 stage 1): a body must be
+ * `application/vnd.api+json` (415 otherwise), and an Accept that names that type only with
+ * disallowed parameters is refused (406). Raw-content routes (attachment bytes) are exempt.
+ */
+export function registerJsonApiMediaTypeChecks(fastify: FastifyInstance, rawContentPaths: RegExp[] = []): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const path = request.url.split('?')[0];
+    if (!(path === JSONAPI_PREFIX || path.startsWith(`${JSONAPI_PREFIX}/`))) return done();
+    if (rawContentPaths.some((re) => re.test(path))) return done();
+
+    const accept = request.headers.accept;
+    if (accept) {
+      const jsonApi = parseMediaTypes(accept).filter((m) => m.type === JSONAPI_MEDIA_TYPE);
+      if (jsonApi.length > 0 && !jsonApi.some(onlyAllowedParams)) {
+        return done(
+          new DomainError('REQUEST_NOT_ACCEPTABLE', `Accept names ${JSONAPI_MEDIA_TYPE} only with unsupported parameters`, {
+            meta: { header: 'Accept' },
+          }),
+        );
+      }
+    }
+    if (hasBody(request)) {
+      const contentType = request.headers['content-type'];
+      const [media] = contentType ? parseMediaTypes(contentType) : [];
+      if (!media || media.type !== JSONAPI_MEDIA_TYPE || !onlyAllowedParams(media)) {
+        return done(
+          new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', `Request bodies must be ${JSONAPI_MEDIA_TYPE}`, {
+            meta: { header: 'Content-Type' },
+          }),
+        );
+      }
+    }
+    done();
+  });
+}

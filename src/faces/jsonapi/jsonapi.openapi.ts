@@ -1,0 +1,68 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+
+export const JSONAPI_TAG = 'v2 · JSON:API';
+
+class JsonApiErrorSource {
+  @ApiPropertyOptional({ example: '/data/attributes/title' })
+  pointer?: string;
+  @ApiPropertyOptional({ example: 'include' })
+  parameter?: string;
+  @ApiPropertyOptional({ example: 'X-Organization-Id' })
+  header?: string;
+}
+
+export class JsonApiErrorObjectView {
+  @ApiProperty({ example: '422', description: 'HTTP status as a string' })
+  status: string;
+  @ApiProperty({ example: 'task_private_not_allowed' })
+  code: string;
+  @ApiProperty({ example: 'Invalid Attribute' })
+  title: string;
+  @ApiProperty({ example: 'A private copy cannot include subtasks.' })
+  detail: string;
+  @ApiPropertyOptional({ type: JsonApiErrorSource })
+  source?: JsonApiErrorSource;
+}
+
+export class JsonApiErrorDocument {
+  @ApiProperty({ type: [JsonApiErrorObjectView] })
+  errors: JsonApiErrorObjectView[];
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'invalid_document, organization_required, unsupported filter/sort/include',
+  401: 'unauthenticated',
+  403: 'access_denied: X-Organization-Id is not the token’s organization',
+  404: 'record_not_found',
+  406: 'not_acceptable',
+  409: 'type_mismatch, request_in_progress',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'Invalid Attribute: one error object per problem, each with a pointer',
+  500: 'server_error',
+};
+
+/** Tags a v2 controller with its auth headers and the errors every v2 route can answer. */
+export function JsonApiController() {
+  return applyDecorators(
+    ApiTags(JSONAPI_TAG),
+    ApiSecurity('XAuthToken'),
+    ApiSecurity('OrganizationId'),
+    ApiExtraModels(JsonApiErrorDocument),
+    JsonApiErrors(400, 401, 403, 406, 415, 500),
+  );
+}
+
+export function JsonApiErrors(...statuses: number[]) {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { [JSONAPI_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(JsonApiErrorDocument) } } },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,63 @@
+import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
+import { FaceError, KnownError } from '../../common/face-error';
+import { RequestValidationError } from '../../common/request-validation.error';
+
+// The To Do face's codes (todolist-rest.md §6); bodies are text/plain so the widget's provider,
+// which only fails a call whose body is not JSON, sees the failure.
+type TodoCode =
+  | 'VALIDATION'
+  | 'TOO_LARGE'
+  | 'UNAUTHENTICATED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'TOO_MANY_REQUESTS'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+function todoError(status: number, code: TodoCode, message: string): FaceError {
+  // One line: the body is shown to people and parsed by nobody.
+  const line = message.replace(/\s+/g, ' ').trim();
+  return {
+    status,
+    contentType: 'text/plain; charset=utf-8',
+    body: `${code}: ${line}`,
+    headers: { 'x-todo-error': code },
+  };
+}
+
+function fromCode(code: DomainErrorCode): [number, TodoCode] {
+  switch (code) {
+    case 'REQUEST_MALFORMED_BODY':
+      return [400, 'VALIDATION'];
+    case 'REQUEST_UNSUPPORTED_MEDIA_TYPE':
+      return [415, 'VALIDATION'];
+    case 'REQUEST_NOT_ACCEPTABLE':
+      return [406, 'VALIDATION'];
+    case 'REQUEST_ORGANIZATION_REQUIRED':
+      return [400, 'VALIDATION'];
+    case 'REQUEST_BODY_TOO_LARGE':
+      return [413, 'TOO_LARGE'];
+    case 'REQUEST_UNAUTHENTICATED':
+    case 'REQUEST_ORGANIZATION_MISMATCH':
+      return [401, 'UNAUTHENTICATED'];
+    case 'REQUEST_ROUTE_NOT_FOUND':
+    case 'ACCOUNT_NOT_FOUND':
+    case 'ACCOUNT_TOKEN_NOT_FOUND':
+      return [404, 'NOT_FOUND'];
+    case 'REQUEST_RATE_LIMITED':
+      return [429, 'TOO_MANY_REQUESTS'];
+    case 'REQUEST_SERVICE_UNAVAILABLE':
+      return [503, 'UNAVAILABLE'];
+    default:
+      return assertNever(code);
+  }
+}
+
+export function toTodoError(error: KnownError): FaceError {
+  if (error instanceof RequestValidationError) return todoError(400, 'VALIDATION', error.message);
+  if (error instanceof DomainError) {
+    const [status, code] = fromCode(error.code);
+    return todoError(status, code, error.message);
+  }
+  return todoError(500, 'INTERNAL', 'Internal server error');
+}

@@ -1,0 +1,58 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+
+export const TOLOKA_TAG = 'v1 · Toloka-compatible';
+
+export class TolokaErrorBody {
+  @ApiProperty({ example: '0b6f7c1e-2d4a-4e55-9a57-3c8e1f2b9d10', description: 'Also sent as X-Request-Id' })
+  request_id: string;
+
+  @ApiProperty({ example: 'DOES_NOT_EXIST', description: 'Machine code; toloka-kit picks its exception from it' })
+  code: string;
+
+  @ApiProperty({ example: 'Object not found' })
+  message: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { private_name: { code: 'VALUE_REQUIRED', message: 'Field is required' } },
+    description: 'Per code: VALIDATION_ERROR maps each dotted field path to {code, message, params?}',
+  })
+  payload?: Record<string, unknown>;
+}
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'VALIDATION_ERROR: invalid body, query or malformed JSON',
+  401: 'AUTHENTICATION_ERROR: missing or unknown token',
+  403: 'ACCESS_DENIED',
+  404: 'DOES_NOT_EXIST: unknown id, or an object of another account',
+  409: 'A state conflict (INAPPROPRIATE_STATUS and friends)',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS (no Retry-After header, by design)',
+  500: 'INTERNAL_ERROR, with the request id',
+};
+
+/** Tags a v1 controller, its auth schemes, and the error responses common to every v1 route. */
+export function TolokaController() {
+  return applyDecorators(
+    ApiTags(TOLOKA_TAG),
+    ApiSecurity('OAuth'),
+    ApiSecurity('ApiKey'),
+    ApiExtraModels(TolokaErrorBody),
+    TolokaErrors(400, 401, 500),
+  );
+}
+
+export function TolokaErrors(...statuses: number[]) {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({
+        status,
+        description: DESCRIPTIONS[status] ?? 'Error',
+        content: { 'application/json': { schema: { $ref: getSchemaPath(TolokaErrorBody) } } },
+      }),
+    ),
+  );
+}
