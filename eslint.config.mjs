@@ -11,6 +11,9 @@ export default tseslint.config(
     languageOptions: {
       globals: {
         process: 'readonly',
+        module: 'readonly',
+        require: 'readonly',
+        __dirname: 'readonly',
         console: 'readonly',
         setTimeout: 'readonly',
         clearTimeout: 'readonly',

@@ -27,7 +27,10 @@ const CORS_HEADERS = [
 ];
 
 /** Builds the whole application; production (main.ts) and every e2e test boot exactly this. */
-export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: AppConfig,
+  options: CreateAppOptions = {},
+): Promise<NestFastifyApplication> {
   const logger = options.logger ?? createRootLogger(config.LOG_LEVEL);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
@@ -70,7 +73,6 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
-  app.enableShutdownHooks();
   await app.init();
   await fastify.ready();
   return app;

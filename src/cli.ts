@@ -33,7 +33,10 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
-async function withApp<T>(config: AppConfig, work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>) {
+async function withApp<T>(
+  config: AppConfig,
+  work: (get: <S>(type: new (...a: never[]) => S) => S) => Promise<T>,
+) {
   const app = await NestFactory.createApplicationContext(CliModule.forRoot(config), { logger: ['error'] });
   try {
     return await work((type) => app.get(type));
@@ -42,12 +45,15 @@ async function withApp<T>(config: AppConfig, work: (get: <S>(type: new (...a: ne
   }
 }
 
-async function migrations(config: AppConfig, direction: 'run' | 'revert'): Promise<void> {
+async function migrations(config: AppConfig, direction: 'run' | 'revert', quiet = false): Promise<void> {
   const dataSource = await new DataSource(databaseOptions(config.DATABASE_URL, 2)).initialize();
   try {
     if (direction === 'run') {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
-      console.log(applied.length ? applied.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations');
+      if (!quiet)
+        console.log(
+          applied.length ? applied.map((m) => `applied ${m.name}`).join('\n') : 'no pending migrations',
+        );
     } else {
       await dataSource.undoLastMigration({ transaction: 'each' });
       console.log('reverted the last migration');
@@ -66,7 +72,7 @@ async function run(argv: string[]): Promise<void> {
       const name = args.find((a) => !a.startsWith('--'));
       if (!name) throw new Error('account:create needs a name');
       // The schema must exist for a fresh database file; the service would apply the same migrations.
-      if (config.MIGRATIONS_RUN) await migrations(config, 'run').catch(() => undefined);
+      if (config.MIGRATIONS_RUN) await migrations(config, 'run', true);
       const issued = await withApp(config, (get) => get(AccountsService).createAccount(name));
       console.log(
         json
@@ -77,7 +83,10 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'account:list': {
       const accounts = await withApp(config, (get) => get(AccountsService).listAccounts());
-      if (json) console.log(JSON.stringify(accounts.map((a) => ({ id: a.id, name: a.name, activeTokens: a.activeTokens }))));
+      if (json)
+        console.log(
+          JSON.stringify(accounts.map((a) => ({ id: a.id, name: a.name, activeTokens: a.activeTokens }))),
+        );
       else for (const a of accounts) console.log(`${a.id}\t${a.name}\t${a.activeTokens} active token(s)`);
       return;
     }
@@ -111,6 +120,8 @@ async function run(argv: string[]): Promise<void> {
 }
 
 run(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`cloneworks cli: ${error instanceof ConfigError ? error.message : error.message.split('\n')[0]}\n`);
+  process.stderr.write(
+    `cloneworks cli: ${error instanceof ConfigError ? error.message : error.message.split('\n')[0]}\n`,
+  );
   process.exit(1);
 });

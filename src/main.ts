@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   }
 
   const app = await createApp(config).catch((error: Error) =>
-    fail(`could not start: ${error.message.split('\n')[0]} (DATABASE_URL scheme ${config.DATABASE_URL.split(':')[0]})`),
+    fail(
+      `could not start: ${error.message.split('\n')[0]} (DATABASE_URL scheme ${config.DATABASE_URL.split(':')[0]})`,
+    ),
   );
 
   const bootstrap = await app.get(AccountsService).ensureBootstrapAccount();
@@ -26,7 +28,10 @@ async function main(): Promise<void> {
 
   const shownHost = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const base = `http://${shownHost}:${config.PORT}`;
-  const lines = [`cloneworks is listening on ${base}`, `Swagger UI: ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`];
+  const lines = [
+    `cloneworks is listening on ${base}`,
+    `Swagger UI: ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
+  ];
   if (bootstrap?.generated) {
     // Printed once, on the first start of an empty database; it is stored only as a hash.
     lines.push(
@@ -39,10 +44,18 @@ async function main(): Promise<void> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 
-  // A last resort if draining hangs: in-flight requests and jobs get SHUTDOWN_TIMEOUT_MS.
+  // Graceful shutdown: stop accepting, let in-flight requests and jobs finish (Nest's shutdown
+  // hooks), close the pool, exit 0. A drain that hangs past SHUTDOWN_TIMEOUT_MS exits 1.
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      setTimeout(() => fail(`shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms`), config.SHUTDOWN_TIMEOUT_MS).unref();
+      setTimeout(
+        () => fail(`shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms`),
+        config.SHUTDOWN_TIMEOUT_MS,
+      ).unref();
+      app.close().then(
+        () => process.exit(0),
+        (error: Error) => fail(`shutdown failed: ${error.message}`),
+      );
     });
   }
 }

@@ -24,7 +24,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addTag(TOLOKA_TAG, 'Toloka-compatible requester API; toloka-kit works against it unchanged')
     .addTag(JSONAPI_TAG, 'JSON:API project-management API')
     .addTag('health', 'Liveness and readiness probes (no token)')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'Remote-Token', description: 'The token itself' }, 'RemoteToken')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'Remote-Token', description: 'The token itself' },
+      'RemoteToken',
+    )
     .addApiKey(
       { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Type `OAuth <token>`' },
       'OAuth',
@@ -34,14 +37,23 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       'ApiKey',
     )
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'The token as a bearer token' }, 'Bearer')
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The token itself' }, 'XAuthToken')
     .addApiKey(
-      { type: 'apiKey', in: 'header', name: 'X-Organization-Id', description: 'The account id of the token (v2)' },
+      { type: 'apiKey', in: 'header', name: 'X-Auth-Token', description: 'The token itself' },
+      'XAuthToken',
+    )
+    .addApiKey(
+      {
+        type: 'apiKey',
+        in: 'header',
+        name: 'X-Organization-Id',
+        description: 'The account id of the token (v2)',
+      },
       'OrganizationId',
     )
     .build();
   return SwaggerModule.createDocument(app, config, {
-    operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
+    operationIdFactory: (controllerKey, methodKey) =>
+      `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
 }
 

@@ -30,9 +30,13 @@ export class AuthGuard implements CanActivate {
         });
       }
       if (organization !== String(account.id)) {
-        throw new DomainError('REQUEST_ORGANIZATION_MISMATCH', 'The token has no access to this organization', {
-          meta: { header: 'X-Organization-Id' },
-        });
+        throw new DomainError(
+          'REQUEST_ORGANIZATION_MISMATCH',
+          'The token has no access to this organization',
+          {
+            meta: { header: 'X-Organization-Id' },
+          },
+        );
       }
     }
     request.account = account;

@@ -36,7 +36,10 @@ export function normalizeError(exception: unknown): KnownError {
       case 405:
         return new DomainError('REQUEST_ROUTE_NOT_FOUND', message || 'Method not allowed');
       case 413:
-        return new DomainError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts');
+        return new DomainError(
+          'REQUEST_BODY_TOO_LARGE',
+          'The request body is larger than this route accepts',
+        );
       case 415:
         return new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', message || 'Unsupported Content-Type');
       case 503:

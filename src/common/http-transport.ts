@@ -38,7 +38,8 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
         return;
       }
       parse(request, body.toString('utf8'), (err: Error | null, value?: unknown) => {
-        if (err) done(new DomainError('REQUEST_MALFORMED_BODY', `The body is not valid JSON: ${err.message}`));
+        if (err)
+          done(new DomainError('REQUEST_MALFORMED_BODY', `The body is not valid JSON: ${err.message}`));
         else done(null, value);
       });
     },

@@ -20,13 +20,26 @@ const FACES: Array<{ prefix: string; name: FaceName; toError: FaceErrorMapper }>
 /** Routes outside the three faces (health, docs) answer plain JSON errors. */
 const toServiceError: FaceErrorMapper = (error: KnownError, requestId: string) => {
   if (error instanceof RequestValidationError) {
-    return { status: 400, contentType: 'application/json', body: { code: 'VALIDATION', message: error.message, requestId } };
+    return {
+      status: 400,
+      contentType: 'application/json',
+      body: { code: 'VALIDATION', message: error.message, requestId },
+    };
   }
   if (error instanceof DomainError) {
-    const status = error.code === 'REQUEST_UNAUTHENTICATED' ? 401 : error.code === 'REQUEST_ROUTE_NOT_FOUND' ? 404 : 400;
-    return { status, contentType: 'application/json', body: { code: error.code, message: error.message, requestId } };
+    const status =
+      error.code === 'REQUEST_UNAUTHENTICATED' ? 401 : error.code === 'REQUEST_ROUTE_NOT_FOUND' ? 404 : 400;
+    return {
+      status,
+      contentType: 'application/json',
+      body: { code: error.code, message: error.message, requestId },
+    };
   }
-  return { status: 500, contentType: 'application/json', body: { code: 'INTERNAL', message: 'Internal server error', requestId } };
+  return {
+    status: 500,
+    contentType: 'application/json',
+    body: { code: 'INTERNAL', message: 'Internal server error', requestId },
+  };
 };
 
 function belongs(url: string, prefix: string): boolean {

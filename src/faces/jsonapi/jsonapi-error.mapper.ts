@@ -61,7 +61,9 @@ function fromDomain(error: DomainError): FaceError {
   const code: DomainErrorCode = error.code;
   switch (code) {
     case 'REQUEST_MALFORMED_BODY':
-      return errorDocument(400, [errorObject(400, 'invalid_document', 'Invalid Document', error.message, { pointer: '' })]);
+      return errorDocument(400, [
+        errorObject(400, 'invalid_document', 'Invalid Document', error.message, { pointer: '' }),
+      ]);
     case 'REQUEST_ORGANIZATION_REQUIRED':
       return single(400, 'organization_required', 'Bad Request', error);
     case 'REQUEST_UNAUTHENTICATED':
@@ -93,7 +95,9 @@ export function toJsonApiError(error: KnownError): FaceError {
     return errorDocument(
       422,
       error.issues.map((issue) =>
-        errorObject(422, issueCode(issue), 'Invalid Attribute', issue.message, { pointer: pointerOf(issue.path) }),
+        errorObject(422, issueCode(issue), 'Invalid Attribute', issue.message, {
+          pointer: pointerOf(issue.path),
+        }),
       ),
     );
   }

@@ -33,7 +33,10 @@ function hasBody(request: FastifyRequest): boolean {
  * `application/vnd.api+json` (415 otherwise), and an Accept that names that type only with
  * disallowed parameters is refused (406). Raw-content routes (attachment bytes) are exempt.
  */
-export function registerJsonApiMediaTypeChecks(fastify: FastifyInstance, rawContentPaths: RegExp[] = []): void {
+export function registerJsonApiMediaTypeChecks(
+  fastify: FastifyInstance,
+  rawContentPaths: RegExp[] = [],
+): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
     const path = request.url.split('?')[0];
     if (!(path === JSONAPI_PREFIX || path.startsWith(`${JSONAPI_PREFIX}/`))) return done();
@@ -44,9 +47,13 @@ export function registerJsonApiMediaTypeChecks(fastify: FastifyInstance, rawCont
       const jsonApi = parseMediaTypes(accept).filter((m) => m.type === JSONAPI_MEDIA_TYPE);
       if (jsonApi.length > 0 && !jsonApi.some(onlyAllowedParams)) {
         return done(
-          new DomainError('REQUEST_NOT_ACCEPTABLE', `Accept names ${JSONAPI_MEDIA_TYPE} only with unsupported parameters`, {
-            meta: { header: 'Accept' },
-          }),
+          new DomainError(
+            'REQUEST_NOT_ACCEPTABLE',
+            `Accept names ${JSONAPI_MEDIA_TYPE} only with unsupported parameters`,
+            {
+              meta: { header: 'Accept' },
+            },
+          ),
         );
       }
     }
@@ -62,5 +69,15 @@ export function registerJsonApiMediaTypeChecks(fastify: FastifyInstance, rawCont
       }
     }
     done();
+  });
+
+  // Fastify appends `; charset=utf-8` to every JSON-like string body; JSON:API forbids parameters
+  // other than ext/profile on the response media type.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    const contentType = reply.getHeader('content-type');
+    if (typeof contentType === 'string' && contentType.startsWith(`${JSONAPI_MEDIA_TYPE};`)) {
+      reply.header('content-type', JSONAPI_MEDIA_TYPE);
+    }
+    done(null, payload);
   });
 }

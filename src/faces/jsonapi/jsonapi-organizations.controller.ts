@@ -19,7 +19,10 @@ export class JsonApiOrganizationsController {
   @ApiOkResponse({
     content: {
       [JSONAPI_MEDIA_TYPE]: {
-        example: { data: [{ type: 'organizations', id: '1', attributes: { name: 'default' } }], meta: { total_count: 1 } },
+        example: {
+          data: [{ type: 'organizations', id: '1', attributes: { name: 'default' } }],
+          meta: { total_count: 1 },
+        },
       },
     },
   })

@@ -23,7 +23,9 @@ export function TodoErrors(...statuses: number[]) {
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
         headers: { 'X-Todo-Error': { description: 'The error code', schema: { type: 'string' } } },
-        content: { 'text/plain': { schema: { type: 'string', example: `${DESCRIPTIONS[status]?.split(':')[0]}: …` } } },
+        content: {
+          'text/plain': { schema: { type: 'string', example: `${DESCRIPTIONS[status]?.split(':')[0]}: …` } },
+        },
       }),
     ),
   );
@@ -31,5 +33,10 @@ export function TodoErrors(...statuses: number[]) {
 
 /** Tags a To Do face controller, its auth schemes, and the errors every route of the face can answer. */
 export function TodoController() {
-  return applyDecorators(ApiTags(TODO_TAG), ApiSecurity('RemoteToken'), ApiSecurity('OAuth'), TodoErrors(400, 401, 413, 500));
+  return applyDecorators(
+    ApiTags(TODO_TAG),
+    ApiSecurity('RemoteToken'),
+    ApiSecurity('OAuth'),
+    TodoErrors(400, 401, 413, 500),
+  );
 }

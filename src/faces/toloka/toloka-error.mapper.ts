@@ -104,7 +104,13 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
 
 export function toTolokaError(error: KnownError, requestId: string): FaceError {
   if (error instanceof RequestValidationError) {
-    return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, validationPayload(error.issues));
+    return tolokaError(
+      400,
+      'VALIDATION_ERROR',
+      'Validation failed',
+      requestId,
+      validationPayload(error.issues),
+    );
   }
   if (error instanceof DomainError) return fromDomain(error, requestId);
   return tolokaError(500, 'INTERNAL_ERROR', 'Internal server error', requestId);

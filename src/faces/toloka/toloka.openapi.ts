@@ -1,5 +1,13 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse, ApiSecurity, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiResponse,
+  ApiSecurity,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 export const TOLOKA_TAG = 'v1 · Toloka-compatible';
 
@@ -7,7 +15,10 @@ export class TolokaErrorBody {
   @ApiProperty({ example: '0b6f7c1e-2d4a-4e55-9a57-3c8e1f2b9d10', description: 'Also sent as X-Request-Id' })
   request_id: string;
 
-  @ApiProperty({ example: 'DOES_NOT_EXIST', description: 'Machine code; toloka-kit picks its exception from it' })
+  @ApiProperty({
+    example: 'DOES_NOT_EXIST',
+    description: 'Machine code; toloka-kit picks its exception from it',
+  })
   code: string;
 
   @ApiProperty({ example: 'Object not found' })

@@ -1,0 +1,185 @@
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+
+describeEachDialect('errors in each face’s format', (t) => {
+  let account: TestAccount;
+  beforeAll(async () => {
+    account = await t().newAccount();
+  });
+
+  it('puts a request id on every response', async () => {
+    const a = await t().inject({ method: 'GET', url: '/health/live' });
+    const b = await t().inject({ method: 'GET', url: '/nowhere' });
+    expect(a.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.headers['x-request-id']).not.toBe(b.headers['x-request-id']);
+  });
+
+  describe('unknown routes → 404', () => {
+    it('To Do face: text/plain with X-Todo-Error', async () => {
+      const res = await t().inject({ method: 'GET', url: '/todo/no-such-route' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(res.headers['x-todo-error']).toBe('NOT_FOUND');
+      expect(res.body).toMatch(/^NOT_FOUND: /);
+      expect(() => JSON.parse(res.body)).toThrow();
+    });
+
+    it('v1 face: DOES_NOT_EXIST', async () => {
+      const res = await t().inject({ method: 'GET', url: '/api/v1/no-such-route' });
+      expect(res.statusCode).toBe(404);
+      expect(res.json()).toMatchObject({ code: 'DOES_NOT_EXIST', request_id: res.headers['x-request-id'] });
+    });
+
+    it('v2 face: a JSON:API error document', async () => {
+      const res = await t().inject({ method: 'GET', url: '/api/v2/no-such-route' });
+      expect(res.statusCode).toBe(404);
+      expect(res.headers['content-type']).toBe('application/vnd.api+json');
+      expect(res.json().errors[0]).toMatchObject({ status: '404' });
+    });
+  });
+
+  describe('malformed JSON → 400', () => {
+    it.each([
+      [
+        '/todo/no-such-route',
+        (res: { body: string; headers: Record<string, unknown> }) => {
+          expect(res.body).toMatch(/^VALIDATION: /);
+          expect(res.headers['x-todo-error']).toBe('VALIDATION');
+        },
+      ],
+      [
+        '/api/v1/requester',
+        (res: { body: string }) => {
+          const body = JSON.parse(res.body);
+          expect(body.code).toBe('VALIDATION_ERROR');
+          expect(body.payload.body.code).toBe('JSON_EXPECTED');
+        },
+      ],
+    ])('%s', async (url, check) => {
+      const res = await t().inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', authorization: `OAuth ${account.token}` },
+        payload: '{"text": ',
+      });
+      expect(res.statusCode).toBe(400);
+      check(res);
+      expect(res.body).not.toMatch(/at .*\.(js|ts):\d+/); // no stack trace
+    });
+
+    it('v2 face', async () => {
+      const res = await t().inject({
+        method: 'POST',
+        url: '/api/v2/organizations',
+        headers: { 'content-type': 'application/vnd.api+json' },
+        payload: '{"data": ',
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0]).toMatchObject({ status: '400', code: 'invalid_document' });
+    });
+  });
+
+  it('reads an empty JSON body as {} rather than failing', async () => {
+    const res = await t().inject({
+      method: 'GET',
+      url: '/api/v1/requester',
+      headers: { 'content-type': 'application/json', authorization: `OAuth ${account.token}` },
+      payload: '',
+    });
+    expect(res.statusCode).toBe(200);
+  });
+
+  it('answers 413 in the face’s format for a body over the limit', async () => {
+    const big = JSON.stringify({ text: 'x'.repeat(t().config.BODY_LIMIT_BYTES + 10) });
+    const todo = await t().inject({
+      method: 'POST',
+      url: '/todo/anything',
+      headers: { 'content-type': 'application/json' },
+      payload: big,
+    });
+    expect(todo.statusCode).toBe(413);
+    expect(todo.body).toMatch(/^TOO_LARGE: /);
+    const v1 = await t().inject({
+      method: 'POST',
+      url: '/api/v1/anything',
+      headers: { 'content-type': 'application/json' },
+      payload: big,
+    });
+    expect(v1.statusCode).toBe(413);
+    expect(v1.json().code).toBe('PAYLOAD_TOO_LARGE');
+    const v2 = await t().inject({
+      method: 'POST',
+      url: '/api/v2/anything',
+      headers: { 'content-type': 'application/vnd.api+json' },
+      payload: big,
+    });
+    expect(v2.statusCode).toBe(413);
+    expect(v2.json().errors[0].code).toBe('payload_too_large');
+  });
+
+  describe('media types on the v2 face', () => {
+    const headers = () => ({ 'x-auth-token': account.token, 'x-organization-id': String(account.id) });
+
+    it.each(['application/json', 'text/plain', 'application/vnd.api+json; charset=utf-8'])(
+      'refuses a %s body with 415',
+      async (contentType) => {
+        const res = await t().inject({
+          method: 'POST',
+          url: '/api/v2/organizations',
+          headers: { ...headers(), 'content-type': contentType },
+          payload: '{"data":{}}',
+        });
+        expect(res.statusCode).toBe(415);
+        expect(res.headers['content-type']).toBe('application/vnd.api+json');
+        expect(res.json().errors[0]).toMatchObject({ status: '415', code: 'unsupported_media_type' });
+      },
+    );
+
+    it('refuses an Accept that names JSON:API only with parameters (406)', async () => {
+      const res = await t().inject({
+        method: 'GET',
+        url: '/api/v2/organizations',
+        headers: { ...headers(), accept: 'application/vnd.api+json; version=2' },
+      });
+      expect(res.statusCode).toBe(406);
+      expect(res.json().errors[0].code).toBe('not_acceptable');
+    });
+
+    it('accepts Accept: */* and the plain media type', async () => {
+      for (const accept of [
+        '*/*',
+        'application/vnd.api+json',
+        'application/vnd.api+json; ext="https://x", text/html',
+      ]) {
+        const res = await t().inject({
+          method: 'GET',
+          url: '/api/v2/organizations',
+          headers: { ...headers(), accept },
+        });
+        expect(res.statusCode).toBe(200);
+      }
+    });
+  });
+
+  it('answers CORS preflights for the widget’s headers', async () => {
+    const res = await t().inject({
+      method: 'OPTIONS',
+      url: '/todo/tasks',
+      headers: {
+        origin: 'https://widget.example',
+        'access-control-request-method': 'PUT',
+        'access-control-request-headers': 'content-type,remote-token',
+      },
+    });
+    expect(res.statusCode).toBe(204);
+    expect(res.headers['access-control-allow-origin']).toBe('https://widget.example');
+    expect(String(res.headers['access-control-allow-methods'])).toContain('PUT');
+    expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toContain('remote-token');
+  });
+
+  it('sends security headers', async () => {
+    const res = await t().inject({ method: 'GET', url: '/health/live' });
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+  });
+});

@@ -1,0 +1,4 @@
+import type { IsolationCase } from '../isolation-fixtures';
+
+/** Isolation cases for the routes of this face that name an object (see isolation-fixtures.ts). */
+export const TODO_ISOLATION_CASES: IsolationCase[] = [];
