@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError, UnexpectedError } from '../common/face-error';
 import { faceFor } from './faces';
@@ -14,8 +14,13 @@ export class FaceErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const error = normalizeError(exception);
     const face = faceFor(request.url);
+    if (face.name === 'service' && exception instanceof HttpException) {
+      // Health probes answer in Terminus's own shape (503 with the failing indicators).
+      reply.status(exception.getStatus()).send(exception.getResponse());
+      return;
+    }
+    const error = normalizeError(exception);
     const answer = face.toError(error, String(request.id));
 
     if (error instanceof UnexpectedError) {
