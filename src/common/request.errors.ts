@@ -9,4 +9,8 @@ export type RequestErrorCode =
   | 'REQUEST_NOT_ACCEPTABLE'
   | 'REQUEST_ROUTE_NOT_FOUND'
   | 'REQUEST_RATE_LIMITED'
-  | 'REQUEST_SERVICE_UNAVAILABLE';
+  | 'REQUEST_SERVICE_UNAVAILABLE'
+  // A query parameter the route does not support (meta.parameter names it).
+  | 'REQUEST_UNSUPPORTED_FILTER'
+  | 'REQUEST_UNSUPPORTED_SORT'
+  | 'REQUEST_INVALID_QUERY';

@@ -57,6 +57,11 @@ function single(status: number, code: string, title: string, error: DomainError)
   return errorDocument(status, [errorObject(status, code, title, error.message, source)]);
 }
 
+function queryError(code: string, title: string, error: DomainError): FaceError {
+  const parameter = typeof error.meta?.parameter === 'string' ? error.meta.parameter : undefined;
+  return errorDocument(400, [errorObject(400, code, title, error.message, parameter ? { parameter } : undefined)]);
+}
+
 function fromDomain(error: DomainError): FaceError {
   const code: DomainErrorCode = error.code;
   switch (code) {
@@ -66,6 +71,12 @@ function fromDomain(error: DomainError): FaceError {
       ]);
     case 'REQUEST_ORGANIZATION_REQUIRED':
       return single(400, 'organization_required', 'Bad Request', error);
+    case 'REQUEST_UNSUPPORTED_FILTER':
+      return queryError('unsupported_filter', 'Unsupported Filter', error);
+    case 'REQUEST_UNSUPPORTED_SORT':
+      return queryError('unsupported_sort', 'Unsupported Sort', error);
+    case 'REQUEST_INVALID_QUERY':
+      return queryError('invalid_query_parameter', 'Invalid Query Parameter', error);
     case 'REQUEST_UNAUTHENTICATED':
       return single(401, 'unauthenticated', 'Unauthenticated', error);
     case 'REQUEST_ORGANIZATION_MISMATCH':

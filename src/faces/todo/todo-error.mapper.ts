@@ -34,6 +34,9 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     case 'REQUEST_NOT_ACCEPTABLE':
       return [406, 'VALIDATION'];
     case 'REQUEST_ORGANIZATION_REQUIRED':
+    case 'REQUEST_UNSUPPORTED_FILTER':
+    case 'REQUEST_UNSUPPORTED_SORT':
+    case 'REQUEST_INVALID_QUERY':
       return [400, 'VALIDATION'];
     case 'REQUEST_BODY_TOO_LARGE':
       return [413, 'TOO_LARGE'];

@@ -78,6 +78,14 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
       });
     case 'REQUEST_ORGANIZATION_REQUIRED':
       return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
+    case 'REQUEST_UNSUPPORTED_FILTER':
+    case 'REQUEST_UNSUPPORTED_SORT':
+    case 'REQUEST_INVALID_QUERY': {
+      const parameter = typeof error.meta?.parameter === 'string' ? error.meta.parameter : 'query';
+      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, {
+        [parameter]: { code: 'INVALID_VALUE', message: error.message },
+      });
+    }
     case 'REQUEST_UNAUTHENTICATED':
       return tolokaError(401, 'AUTHENTICATION_ERROR', error.message, requestId);
     case 'REQUEST_ORGANIZATION_MISMATCH':
