@@ -16,9 +16,17 @@ describe('server faults', () => {
   });
 
   it('v1: 500 INTERNAL_ERROR with the request id', async () => {
-    const res = await t.inject({ method: 'GET', url: '/api/v1/requester', headers: { authorization: `OAuth ${account.token}` } });
+    const res = await t.inject({
+      method: 'GET',
+      url: '/api/v1/requester',
+      headers: { authorization: `OAuth ${account.token}` },
+    });
     expect(res.statusCode).toBe(500);
-    expect(res.json()).toEqual({ request_id: res.headers['x-request-id'], code: 'INTERNAL_ERROR', message: 'Internal server error' });
+    expect(res.json()).toEqual({
+      request_id: res.headers['x-request-id'],
+      code: 'INTERNAL_ERROR',
+      message: 'Internal server error',
+    });
   });
 
   it('v2: 500 server_error document', async () => {
@@ -28,12 +36,20 @@ describe('server faults', () => {
       headers: { 'x-auth-token': account.token, 'x-organization-id': String(account.id) },
     });
     expect(res.statusCode).toBe(500);
-    expect(res.json().errors[0]).toMatchObject({ status: '500', code: 'server_error', title: 'Server Error' });
+    expect(res.json().errors[0]).toMatchObject({
+      status: '500',
+      code: 'server_error',
+      title: 'Server Error',
+    });
     expect(res.headers['x-request-id']).toBeDefined();
   });
 
   it('To Do: 500 INTERNAL in text/plain', async () => {
-    const res = await t.inject({ method: 'GET', url: '/todo/tasks', headers: { 'remote-token': account.token } });
+    const res = await t.inject({
+      method: 'GET',
+      url: '/todo/tasks',
+      headers: { 'remote-token': account.token },
+    });
     expect([500, 404]).toContain(res.statusCode);
     if (res.statusCode === 500) {
       expect(res.body).toBe('INTERNAL: Internal server error');
