@@ -59,7 +59,9 @@ function single(status: number, code: string, title: string, error: DomainError)
 
 function queryError(code: string, title: string, error: DomainError): FaceError {
   const parameter = typeof error.meta?.parameter === 'string' ? error.meta.parameter : undefined;
-  return errorDocument(400, [errorObject(400, code, title, error.message, parameter ? { parameter } : undefined)]);
+  return errorDocument(400, [
+    errorObject(400, code, title, error.message, parameter ? { parameter } : undefined),
+  ]);
 }
 
 function fromDomain(error: DomainError): FaceError {
