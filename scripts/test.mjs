@@ -1,12 +1,16 @@
 // `npm test`: builds (multi-process tests start dist/main.js), then runs every suite with Jest.
 // SQLite always; MySQL/MariaDB too when TEST_DATABASE_URL names a server — and says so either way.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env: process.env }).status ?? 1;
 const mysql = process.env.TEST_DATABASE_URL;
 
 if (run('npm', ['run', '--silent', 'build']) !== 0) process.exit(1);
-const status = run('npx', ['jest', ...process.argv.slice(2)]);
+const resultsFile = join(mkdtempSync(join(tmpdir(), 'cloneworks-jest-')), 'results.json');
+const status = run('npx', ['jest', '--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)]);
 
 console.log('');
 console.log('SQLite suite: ran (embedded, in memory).');
@@ -15,4 +19,8 @@ console.log(
     ? `MySQL/MariaDB suite: ran against ${mysql.replace(/\/\/[^@]*@/, '//***@')}.`
     : 'MySQL/MariaDB suite: DID NOT RUN. Set TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/test to run it (CI always does).',
 );
+if (existsSync(resultsFile)) {
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  console.log(`${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`);
+}
 process.exit(status);
