@@ -13,4 +13,7 @@ export type RequestErrorCode =
   // A query parameter the route does not support (meta.parameter names it).
   | 'REQUEST_UNSUPPORTED_FILTER'
   | 'REQUEST_UNSUPPORTED_SORT'
-  | 'REQUEST_INVALID_QUERY';
+  | 'REQUEST_INVALID_QUERY'
+  // JSON:API documents: a `data.type` other than the route's, or a client-chosen `data.id`.
+  | 'REQUEST_TYPE_MISMATCH'
+  | 'REQUEST_CLIENT_ID_NOT_ALLOWED';

@@ -69,8 +69,14 @@ function fromDomain(error: DomainError): FaceError {
   switch (code) {
     case 'REQUEST_MALFORMED_BODY':
       return errorDocument(400, [
-        errorObject(400, 'invalid_document', 'Invalid Document', error.message, { pointer: '' }),
+        errorObject(400, 'invalid_document', 'Invalid Document', error.message, {
+          pointer: pointerOf(error.field ?? ''),
+        }),
       ]);
+    case 'REQUEST_TYPE_MISMATCH':
+      return single(409, 'type_mismatch', 'Conflict', error);
+    case 'REQUEST_CLIENT_ID_NOT_ALLOWED':
+      return single(403, 'client_id_not_allowed', 'Forbidden', error);
     case 'REQUEST_ORGANIZATION_REQUIRED':
       return single(400, 'organization_required', 'Bad Request', error);
     case 'REQUEST_UNSUPPORTED_FILTER':

@@ -37,6 +37,8 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     case 'REQUEST_UNSUPPORTED_FILTER':
     case 'REQUEST_UNSUPPORTED_SORT':
     case 'REQUEST_INVALID_QUERY':
+    case 'REQUEST_TYPE_MISMATCH':
+    case 'REQUEST_CLIENT_ID_NOT_ALLOWED':
       return [400, 'VALIDATION'];
     case 'REQUEST_BODY_TOO_LARGE':
       return [413, 'TOO_LARGE'];

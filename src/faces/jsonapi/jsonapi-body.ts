@@ -1,0 +1,121 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { DomainError } from '../../common/domain-error';
+import {
+  flattenValidationErrors,
+  RequestValidationError,
+  ValidationIssue,
+} from '../../common/request-validation.error';
+
+export interface JsonApiBodyOptions {
+  /** The resource type the route accepts in `data.type`. */
+  type: string;
+  /** `relationships.<name>.data.id` accepted in place of the `<attribute>` foreign key (§3.10). */
+  relationshipAttributes?: Record<string, string>;
+  /** Accept `data` as an array of up to this many resources (bulk create). */
+  maxBulk?: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function attributesOf(
+  resource: Record<string, unknown>,
+  at: string,
+  options: JsonApiBodyOptions,
+): Record<string, unknown> {
+  if (resource.type !== options.type) {
+    throw new DomainError('REQUEST_TYPE_MISMATCH', `data.type must be "${options.type}"`, {
+      field: `${at}.type`,
+    });
+  }
+  if (resource.id !== undefined) {
+    throw new DomainError('REQUEST_CLIENT_ID_NOT_ALLOWED', 'Client-generated ids are not supported', {
+      field: `${at}.id`,
+    });
+  }
+  const attributes = resource.attributes === undefined ? {} : resource.attributes;
+  if (!isObject(attributes)) {
+    throw new DomainError('REQUEST_MALFORMED_BODY', 'attributes must be an object', {
+      field: `${at}.attributes`,
+    });
+  }
+  const merged = { ...attributes };
+  if (resource.relationships !== undefined) {
+    if (!isObject(resource.relationships)) {
+      throw new DomainError('REQUEST_MALFORMED_BODY', 'relationships must be an object', {
+        field: `${at}.relationships`,
+      });
+    }
+    for (const [name, relationship] of Object.entries(resource.relationships)) {
+      const attribute = options.relationshipAttributes?.[name];
+      const linkage = isObject(relationship) ? relationship.data : undefined;
+      if (!attribute || (linkage !== null && !isObject(linkage))) {
+        throw new RequestValidationError([
+          {
+            path: `${at}.relationships.${name}`,
+            constraint: 'whitelistValidation',
+            message: `${name} cannot be set here`,
+          },
+        ]);
+      }
+      if (!(attribute in merged)) merged[attribute] = linkage === null ? null : linkage.id;
+    }
+  }
+  return merged;
+}
+
+function validateAttributes<T extends object>(
+  cls: new () => T,
+  attributes: Record<string, unknown>,
+  at: string,
+): { value: T; issues: ValidationIssue[] } {
+  const value = plainToInstance(cls, attributes, {
+    enableImplicitConversion: false,
+    exposeDefaultValues: true,
+  });
+  const errors = validateSync(value, {
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: false,
+  });
+  return { value, issues: flattenValidationErrors(errors, `${at}.attributes`) };
+}
+
+/**
+ * Reads a JSON:API create/update document in the order of tasks-copy.md §4.8: the document shape
+ * (400 invalid_document), `data.type` (409) and `data.id` (403), then every attribute problem at
+ * once (422, one error object per attribute, unknown attributes included).
+ */
+export function parseJsonApiBody<T extends object>(
+  body: unknown,
+  cls: new () => T,
+  options: JsonApiBodyOptions,
+): T[] {
+  if (!isObject(body))
+    throw new DomainError('REQUEST_MALFORMED_BODY', 'The body must be a JSON:API document');
+  const data = body.data;
+  const bulk = Array.isArray(data);
+  if (bulk ? !options.maxBulk : !isObject(data)) {
+    throw new DomainError('REQUEST_MALFORMED_BODY', 'data must be a resource object', { field: 'data' });
+  }
+  const resources = (bulk ? data : [data]) as unknown[];
+  if (bulk && (resources.length === 0 || resources.length > options.maxBulk!)) {
+    throw new DomainError('REQUEST_MALFORMED_BODY', `data must hold 1 to ${options.maxBulk} resources`, {
+      field: 'data',
+    });
+  }
+  const values: T[] = [];
+  const issues: ValidationIssue[] = [];
+  resources.forEach((resource, i) => {
+    const at = bulk ? `data.${i}` : 'data';
+    if (!isObject(resource))
+      throw new DomainError('REQUEST_MALFORMED_BODY', 'each resource must be an object', { field: at });
+    const checked = validateAttributes(cls, attributesOf(resource, at, options), at);
+    values.push(checked.value);
+    issues.push(...checked.issues);
+  });
+  if (issues.length) throw new RequestValidationError(issues);
+  return values;
+}
