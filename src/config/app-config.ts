@@ -93,6 +93,27 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TODO_CLONE_BATCH_LIMIT = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TODO_BATCH_LIMIT = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TODO_OPBATCH_LIMIT = 500;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  TODO_ASSIGNED_LIMIT = 200;
 }
 
 export class ConfigError extends Error {}

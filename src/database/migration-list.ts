@@ -1,4 +1,5 @@
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-accounts';
+import { CreateTasks1763800100000 } from './migrations/1763800100000-create-tasks';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
-export const ALL_MIGRATIONS = [CreateAccounts1763800000000];
+export const ALL_MIGRATIONS = [CreateAccounts1763800000000, CreateTasks1763800100000];

@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { CloneEngine } from './clone-engine';
+import { PeopleService } from './people.service';
+import { ProjectsService } from './projects.service';
+import { TaskIdAllocator } from './task-ids';
+import { TasksService } from './tasks.service';
 
 /** The task store and its clone engine, shared by the /todo and /api/v2 faces. */
-@Module({})
+@Module({
+  providers: [TaskIdAllocator, CloneEngine, TasksService, ProjectsService, PeopleService],
+  exports: [TaskIdAllocator, CloneEngine, TasksService, ProjectsService, PeopleService],
+})
 export class TasksModule {}

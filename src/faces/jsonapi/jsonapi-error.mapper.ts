@@ -104,6 +104,21 @@ function fromDomain(error: DomainError): FaceError {
       return single(429, 'rate_limited', 'Too Many Requests', error);
     case 'REQUEST_SERVICE_UNAVAILABLE':
       return single(503, 'service_unavailable', 'Service Unavailable', error);
+    case 'TASK_NOT_FOUND':
+    case 'PROJECT_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    case 'TASK_ID_TAKEN':
+    case 'PROJECT_ID_TAKEN':
+    case 'TASK_CYCLE':
+    case 'TASK_PLACEMENT_MISMATCH':
+    case 'TASK_MOVE_OVERLAP':
+    case 'TASK_NOT_NESTED':
+      return single(409, 'conflict', 'Conflict', error);
+    case 'TASK_DUPLICATE_ID':
+      return single(422, 'invalid_attribute', 'Invalid Attribute', error);
+    case 'TASK_BATCH_TOO_LARGE':
+      return single(413, 'payload_too_large', 'Payload Too Large', error);
     default:
       return assertNever(code);
   }

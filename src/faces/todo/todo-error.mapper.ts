@@ -53,6 +53,21 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
       return [429, 'TOO_MANY_REQUESTS'];
     case 'REQUEST_SERVICE_UNAVAILABLE':
       return [503, 'UNAVAILABLE'];
+    case 'TASK_NOT_FOUND':
+    case 'PROJECT_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+      return [404, 'NOT_FOUND'];
+    case 'TASK_ID_TAKEN':
+    case 'PROJECT_ID_TAKEN':
+    case 'TASK_CYCLE':
+    case 'TASK_PLACEMENT_MISMATCH':
+    case 'TASK_MOVE_OVERLAP':
+    case 'TASK_NOT_NESTED':
+      return [409, 'CONFLICT'];
+    case 'TASK_DUPLICATE_ID':
+      return [400, 'VALIDATION'];
+    case 'TASK_BATCH_TOO_LARGE':
+      return [413, 'TOO_LARGE'];
     default:
       return assertNever(code);
   }

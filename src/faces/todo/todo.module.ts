@@ -1,5 +1,13 @@
 import { Module } from '@nestjs/common';
+import { TasksModule } from '../../tasks/tasks.module';
+import { TodoProjectsController } from './todo-projects.controller';
+import { TodoStructureController } from './todo-structure.controller';
+import { TodoTasksController } from './todo-tasks.controller';
+import { TodoUsersController } from './todo-users.controller';
 
 /** The DHTMLX To Do List widget's REST backend under /todo (shared/specs/todolist-rest.md). */
-@Module({})
+@Module({
+  imports: [TasksModule],
+  controllers: [TodoTasksController, TodoStructureController, TodoProjectsController, TodoUsersController],
+})
 export class TodoModule {}

@@ -107,6 +107,21 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
       return tolokaError(429, 'TOO_MANY_REQUESTS', error.message, requestId, error.meta);
     case 'REQUEST_SERVICE_UNAVAILABLE':
       return tolokaError(503, 'REMOTE_SERVICE_UNAVAILABLE', error.message, requestId);
+    case 'TASK_NOT_FOUND':
+    case 'PROJECT_NOT_FOUND':
+    case 'USER_NOT_FOUND':
+      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
+    case 'TASK_ID_TAKEN':
+    case 'PROJECT_ID_TAKEN':
+    case 'TASK_CYCLE':
+    case 'TASK_PLACEMENT_MISMATCH':
+    case 'TASK_MOVE_OVERLAP':
+    case 'TASK_NOT_NESTED':
+      return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
+    case 'TASK_DUPLICATE_ID':
+      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
+    case 'TASK_BATCH_TOO_LARGE':
+      return tolokaError(413, 'PAYLOAD_TOO_LARGE', error.message, requestId);
     default:
       return assertNever(code);
   }

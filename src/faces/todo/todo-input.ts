@@ -1,0 +1,210 @@
+import { DomainError } from '../../common/domain-error';
+import { RequestValidationError } from '../../common/request-validation.error';
+import type { AppConfig } from '../../config/app-config';
+import { emptyContent, TaskContent } from '../../tasks/task-content';
+import { MAX_TASK_ID } from '../../tasks/task-ids';
+
+// Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
+// keys, so they are read here rather than through whitelisting DTOs; anything malformed is a 400.
+
+export type Json = Record<string, unknown>;
+
+export const TEXT_MAX_BYTES = 65_535;
+export const LABEL_MAX_CHARS = 255;
+export const EXTRA_MAX_BYTES = 16 * 1024;
+
+const KNOWN_TASK_KEYS = new Set([
+  'text',
+  'checked',
+  'collapsed',
+  'assigned',
+  'due_date',
+  'creation_date',
+  'completion_date',
+  'edited_date',
+  'priority',
+]);
+
+// Never stored as custom keys (§2.1).
+const RESERVED_KEYS = new Set([
+  'id',
+  'parent',
+  'project',
+  'index',
+  'position',
+  'batch',
+  'opbatch',
+  'bunch',
+  'targetId',
+  'reverse',
+  'operation',
+  'task',
+  'response',
+  'skipProvider',
+  'type',
+]);
+
+export function invalid(path: string, message: string): RequestValidationError {
+  return RequestValidationError.single(path, 'invalid', message);
+}
+
+export function tooLarge(path: string, limit: number): DomainError {
+  return new DomainError('TASK_BATCH_TOO_LARGE', `${path} has more than ${limit} entries`, {
+    field: path,
+    meta: { limit },
+  });
+}
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function asObject(value: unknown, path: string): Json {
+  if (!isObject(value)) throw invalid(path, 'must be a JSON object');
+  return value;
+}
+
+/** A server id: a positive integer (≤ 2^31-1) as a JSON number or a string of digits. */
+export function parseId(value: unknown, path: string): number {
+  let n: number;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string' && /^\d{1,10}$/.test(value.trim())) n = Number(value.trim());
+  else throw invalid(path, 'must be a positive integer id');
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TASK_ID) throw invalid(path, 'must be a positive integer id');
+  return n;
+}
+
+function isNone(value: unknown): boolean {
+  return (
+    value === undefined || value === null || value === 0 || value === '' || value === '0' || value === 'null'
+  );
+}
+
+/** `parent`/`project`: the "none" spellings (null, 0, "", "0", "null", absent) give null. */
+export function parseRef(value: unknown, path: string): number | null {
+  return isNone(value) ? null : parseId(value, path);
+}
+
+/** Like parseRef, but an absent key stays undefined ("not given"). */
+export function parseGivenRef(body: Json, key: string, path = key): number | null | undefined {
+  return key in body ? parseRef(body[key], path) : undefined;
+}
+
+/** targetId: absent or a "none" spelling means no target. */
+export function parseTarget(value: unknown, path: string): number | undefined {
+  return isNone(value) ? undefined : parseId(value, path);
+}
+
+/** A path id; `0` means "none" where the route allows it. */
+export function parsePathId(raw: string, path = 'id'): number {
+  if (!/^\d{1,10}$/.test(raw)) throw invalid(path, 'must be a number');
+  const n = Number(raw);
+  if (n > MAX_TASK_ID) throw invalid(path, 'must be a positive integer id');
+  return n;
+}
+
+/** GET /tasks/projects/{id}, /sort/{id}: `0`, `null`, `undefined` and empty select No project. */
+export function parsePathProject(raw: string | undefined): number | null {
+  if (raw === undefined || raw === '' || raw === 'null' || raw === 'undefined') return null;
+  const n = parsePathId(raw);
+  return n === 0 ? null : n;
+}
+
+export function parseBool(value: unknown, path: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== 'boolean') throw invalid(path, 'must be a boolean');
+  return value;
+}
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** ISO-8601 with or without offset (no offset = UTC), or null/"" to clear. */
+export function parseDate(value: unknown, path: string): Date | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || value.length > 40) throw invalid(path, 'must be an ISO-8601 date');
+  const match = ISO.exec(value.trim());
+  if (!match) throw invalid(path, 'must be an ISO-8601 date');
+  let text = value.trim().replace(' ', 'T');
+  if (match[4] !== undefined && match[7] === undefined) text += 'Z';
+  const date = new Date(text);
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || year < 1000 || year > 9999) throw invalid(path, 'must be a valid date');
+  return date;
+}
+
+export function parseLabel(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw invalid(path, 'must be a string');
+  const label = value.trim();
+  if (label.length === 0) throw invalid(path, 'must not be empty');
+  if ([...label].length > LABEL_MAX_CHARS)
+    throw invalid(path, `must be at most ${LABEL_MAX_CHARS} characters`);
+  return label;
+}
+
+/** The §2.1 content of a task object; absent fields take their defaults (full replacement). */
+export function parseContent(task: Json, path: string, config: AppConfig): TaskContent {
+  const at = (key: string) => (path ? `${path}.${key}` : key);
+  const content = emptyContent();
+  const text = task.text;
+  if (text !== undefined && text !== null) {
+    if (typeof text !== 'string') throw invalid(at('text'), 'must be a string');
+    if (Buffer.byteLength(text, 'utf8') > TEXT_MAX_BYTES) {
+      throw invalid(at('text'), `must be at most ${TEXT_MAX_BYTES} UTF-8 bytes`);
+    }
+    content.text = text;
+  }
+  content.checked = parseBool(task.checked, at('checked'));
+  content.collapsed = parseBool(task.collapsed, at('collapsed'));
+  const assigned = task.assigned;
+  if (assigned !== undefined && assigned !== null) {
+    if (!Array.isArray(assigned)) throw invalid(at('assigned'), 'must be an array of user ids');
+    if (assigned.length > config.TODO_ASSIGNED_LIMIT)
+      throw tooLarge(at('assigned'), config.TODO_ASSIGNED_LIMIT);
+    const ids = assigned.map((v, i) => parseId(v, `${at('assigned')}.${i}`));
+    content.assigned = [...new Set(ids)];
+  }
+  content.dueDate = parseDate(task.due_date, at('due_date'));
+  content.creationDate = parseDate(task.creation_date, at('creation_date'));
+  content.completionDate = parseDate(task.completion_date, at('completion_date'));
+  content.editedDate = parseDate(task.edited_date, at('edited_date'));
+  const priority = task.priority;
+  if (priority !== undefined && priority !== null) {
+    if (
+      typeof priority !== 'number' ||
+      !Number.isInteger(priority) ||
+      priority < 0 ||
+      priority > MAX_TASK_ID
+    ) {
+      throw invalid(at('priority'), 'must be an integer ≥ 0 or null');
+    }
+    content.priority = priority;
+  }
+  const extra: Json = {};
+  let any = false;
+  for (const [key, value] of Object.entries(task)) {
+    if (KNOWN_TASK_KEYS.has(key) || RESERVED_KEYS.has(key) || key.startsWith('$') || value === undefined)
+      continue;
+    extra[key] = value;
+    any = true;
+  }
+  if (any) {
+    if (Buffer.byteLength(JSON.stringify(extra), 'utf8') > EXTRA_MAX_BYTES) {
+      throw invalid(path || 'task', `custom keys must serialize to at most ${EXTRA_MAX_BYTES} bytes`);
+    }
+    content.extra = extra;
+  }
+  return content;
+}
+
+/** POST/PUT task bodies: fields nested under `task` when it is an object, else flat. */
+export function taskFields(body: Json): { fields: Json; path: string } {
+  return isObject(body.task) ? { fields: body.task, path: 'task' } : { fields: body, path: '' };
+}
+
+/** An id list (`batch` of DELETE and move): array of ids, bounded. */
+export function parseIdList(value: unknown, path: string, limit: number): number[] {
+  if (!Array.isArray(value)) throw invalid(path, 'must be an array of task ids');
+  if (value.length > limit) throw tooLarge(path, limit);
+  return value.map((v, i) => parseId(v, `${path}.${i}`));
+}

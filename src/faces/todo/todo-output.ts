@@ -1,0 +1,39 @@
+import type { TaskView } from '../../tasks/task-content';
+
+export interface TodoTask {
+  id: number;
+  text: string;
+  checked: boolean;
+  collapsed: boolean;
+  parent: number | null;
+  project: number | null;
+  assigned: number[];
+  due_date: string | null;
+  creation_date: string | null;
+  completion_date: string | null;
+  edited_date: string | null;
+  priority: number | null;
+  [custom: string]: unknown;
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** §2.1 output: every known key, then custom keys that do not collide with them. */
+export function toTodoTask(v: TaskView): TodoTask {
+  const out: TodoTask = {
+    id: v.id,
+    text: v.text,
+    checked: v.checked,
+    collapsed: v.collapsed,
+    parent: v.parentId,
+    project: v.projectId,
+    assigned: v.assigned,
+    due_date: iso(v.dueDate),
+    creation_date: iso(v.creationDate),
+    completion_date: iso(v.completionDate),
+    edited_date: iso(v.editedDate),
+    priority: v.priority,
+  };
+  if (v.extra) for (const [key, value] of Object.entries(v.extra)) if (!(key in out)) out[key] = value;
+  return out;
+}

@@ -1,0 +1,251 @@
+import { Body, Controller, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import type { AuthenticatedAccount } from '../../accounts/accounts.service';
+import { CurrentAccount } from '../../auth/auth.decorators';
+import { BodyLimit } from '../../common/http-transport';
+import { AppConfig } from '../../config/app-config';
+import type { CloneNode, ClonePlacement } from '../../tasks/clone-engine';
+import { IndentStep, MoveRequest, SortField, TasksService, UnindentStep } from '../../tasks/tasks.service';
+import {
+  asObject,
+  invalid,
+  Json,
+  parseBool,
+  parseContent,
+  parseGivenRef,
+  parseId,
+  parseIdList,
+  parsePathId,
+  parsePathProject,
+  parseRef,
+  parseTarget,
+  tooLarge,
+} from './todo-input';
+import { SEED_001_CLONE_BODY, SPEC_CLONE_BODY } from './todo.examples';
+import { TodoController, TodoErrors } from './todo.openapi';
+
+const SORT_FIELDS: SortField[] = [
+  'text',
+  'due_date',
+  'creation_date',
+  'edited_date',
+  'completion_date',
+  'priority',
+];
+const EMPTY = { description: 'Empty object', schema: { type: 'object', example: {} } };
+
+/** Structural routes: move, sort and clone (todolist-rest.md §5.5–§5.7). */
+@TodoController()
+@Controller('todo')
+export class TodoStructureController {
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Put('move/:id')
+  @ApiOperation({
+    summary: 'Move tasks',
+    description:
+      'Plain move (after/before `targetId`, or into it when `parent` = `targetId`), `batch` move (URL id 0), ' +
+      '`indent`, `unindent`, `opbatch` of indents/unindents, and `project` (to the end of a project root list). ' +
+      'Subtrees travel with their roots; the whole request is one transaction.',
+  })
+  @ApiParam({ name: 'id', example: '21', description: '0 with `batch` or `opbatch`' })
+  @ApiBody({
+    schema: { type: 'object' },
+    examples: {
+      batch: {
+        summary: 'Batch before 12 under 5',
+        value: { targetId: 12, reverse: true, parent: 5, batch: [21, 8] },
+      },
+      plain: { summary: 'After 12', value: { targetId: 12, parent: 5 } },
+      indent: { summary: 'Indent under 13', value: { operation: 'indent', parent: 13, targetId: 13 } },
+      unindent: { summary: 'Unindent', value: { operation: 'unindent', parent: null } },
+      opbatch: {
+        summary: 'Several indents',
+        value: {
+          opbatch: [
+            { id: 14, operation: 'indent', parent: 13, targetId: 13 },
+            { id: 15, operation: 'indent', parent: 13, targetId: 13 },
+          ],
+        },
+      },
+      project: { summary: 'To project 3', value: { operation: 'project', project: 3 } },
+    },
+  })
+  @ApiOkResponse(EMPTY)
+  @TodoErrors(404, 409)
+  async move(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') rawId: string,
+    @Body() raw: unknown,
+  ): Promise<Record<string, never>> {
+    await this.tasks.moveTasks(account.id, this.parseMove(parsePathId(rawId), asObject(raw, 'body')));
+    return {};
+  }
+
+  @Put('sort')
+  @ApiOperation({
+    summary: 'Sort every project',
+    description: 'Reorders every sibling list at every depth; stable; nulls last in both directions.',
+  })
+  @ApiBody({ schema: { type: 'object', example: { by: 'text', dir: 'asc' } } })
+  @ApiOkResponse(EMPTY)
+  async sortAll(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Body() raw: unknown,
+  ): Promise<Record<string, never>> {
+    const { by, dir } = parseSort(raw);
+    await this.tasks.sortTasks(account.id, by, dir);
+    return {};
+  }
+
+  @Put('sort/:id')
+  @ApiOperation({ summary: 'Sort one project', description: '`0`/`null` select No project.' })
+  @ApiParam({ name: 'id', example: '2' })
+  @ApiBody({ schema: { type: 'object', example: { by: 'due_date', dir: 'desc' } } })
+  @ApiOkResponse(EMPTY)
+  async sortProject(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') rawId: string,
+    @Body() raw: unknown,
+  ): Promise<Record<string, never>> {
+    const { by, dir } = parseSort(raw);
+    await this.tasks.sortTasks(account.id, by, dir, parsePathProject(rawId));
+    return {};
+  }
+
+  @Post('clone')
+  @HttpCode(200)
+  @BodyLimit(16 * 1024 * 1024)
+  @ApiOperation({
+    summary: 'Paste copies of tasks',
+    description:
+      'All batch roots land consecutively in one sibling list: after `targetId` (before with `reverse`), or at ' +
+      'the top of (`project`, `parent`). An item whose `parent` is another item’s `id` is that copy’s child; ' +
+      'every other item is a root. Atomic; answers every client id (children included) with its new id.',
+  })
+  @ApiBody({
+    schema: { type: 'object' },
+    examples: {
+      seed001: { summary: 'Seed 001 (docs example), verbatim', value: SEED_001_CLONE_BODY },
+      nested: { summary: 'Spec §5.7: items in any order', value: SPEC_CLONE_BODY },
+    },
+  })
+  @ApiOkResponse({
+    description: 'Client id → new server id',
+    schema: {
+      type: 'object',
+      additionalProperties: { type: 'integer' },
+      example: { 'temp://1667215197027': 62, 'temp://1667215197028': 63, 'temp://1667215197029': 65 },
+    },
+  })
+  @TodoErrors(404, 409)
+  async clone(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Body() raw: unknown,
+  ): Promise<Record<string, number>> {
+    const body = asObject(raw, 'body');
+    const targetId = parseTarget(body.targetId, 'targetId');
+    const parentId = parseGivenRef(body, 'parent');
+    const projectId = parseGivenRef(body, 'project');
+    const reverse = parseBool(body.reverse, 'reverse');
+    if (!Array.isArray(body.batch)) throw invalid('batch', 'must be an array of tasks');
+    if (body.batch.length === 0) throw invalid('batch', 'must not be empty');
+    const limit = this.config.TODO_CLONE_BATCH_LIMIT;
+    if (body.batch.length > limit) throw tooLarge('batch', limit);
+    const nodes: CloneNode[] = body.batch.map((item: unknown, i: number) => {
+      const task = asObject(item, `batch.${i}`);
+      return {
+        key: clientId(task.id, `batch.${i}.id`),
+        parentKey: task.parent === undefined || task.parent === null ? null : String(task.parent),
+        content: parseContent(task, `batch.${i}`, this.config),
+      };
+    });
+    const placement: ClonePlacement =
+      targetId !== undefined
+        ? { kind: 'adjacent', targetId, reverse, parentId, projectId }
+        : { kind: 'list', parentId: parentId ?? null, projectId, at: 'start' };
+    const ids = await this.tasks.cloneTasks(account.id, nodes, placement);
+    return Object.fromEntries(ids);
+  }
+
+  private parseMove(urlId: number, body: Json): MoveRequest {
+    if ('id' in body && body.id !== undefined && body.id !== null && urlId !== 0) {
+      if (parseId(body.id, 'id') !== urlId) throw invalid('id', 'must equal the URL id');
+    }
+    const opbatch = body.opbatch;
+    if (Array.isArray(opbatch) && opbatch.length > 0) {
+      if (opbatch.length > this.config.TODO_OPBATCH_LIMIT)
+        throw tooLarge('opbatch', this.config.TODO_OPBATCH_LIMIT);
+      const steps = opbatch.map((item: unknown, i: number) => {
+        const step = asObject(item, `opbatch.${i}`);
+        if (!('id' in step)) throw invalid(`opbatch.${i}.id`, 'is required');
+        const id = parseId(step.id, `opbatch.${i}.id`);
+        const operation = parseOperation(step.operation, `opbatch.${i}.operation`);
+        if (operation === 'indent') return this.indentStep(id, step, `opbatch.${i}.`);
+        if (operation === 'unindent') return unindentStep(id, step, `opbatch.${i}.`);
+        throw invalid(`opbatch.${i}.operation`, 'must be indent or unindent');
+      });
+      return { operation: 'opbatch', steps };
+    } else if (opbatch !== undefined && opbatch !== null && !Array.isArray(opbatch)) {
+      throw invalid('opbatch', 'must be an array');
+    }
+    const operation = parseOperation(body.operation, 'operation');
+    let ids: number[];
+    if (urlId !== 0) ids = [urlId];
+    else {
+      if (body.batch === undefined || body.batch === null)
+        throw invalid('batch', 'is required when the URL id is 0');
+      ids = parseIdList(body.batch, 'batch', this.config.TODO_BATCH_LIMIT);
+      if (ids.length === 0) throw invalid('batch', 'must not be empty');
+    }
+    switch (operation) {
+      case 'move':
+        return {
+          operation: 'move',
+          ids,
+          targetId: parseTarget(body.targetId, 'targetId'),
+          parentId: parseGivenRef(body, 'parent'),
+          reverse: parseBool(body.reverse, 'reverse'),
+        };
+      case 'indent':
+      case 'unindent':
+        if (ids.length !== 1) throw invalid('batch', `${operation} moves one task; use opbatch for several`);
+        return operation === 'indent' ? this.indentStep(ids[0], body, '') : unindentStep(ids[0], body, '');
+      case 'project':
+        return { operation: 'project', ids, projectId: parseRef(body.project, 'project') };
+    }
+  }
+
+  private indentStep(id: number, body: Json, prefix: string): IndentStep {
+    const parentId = parseRef(body.parent, `${prefix}parent`);
+    if (parentId === null) throw invalid(`${prefix}parent`, 'is required for indent');
+    return { operation: 'indent', id, parentId, targetId: parseTarget(body.targetId, `${prefix}targetId`) };
+  }
+}
+
+function unindentStep(id: number, body: Json, prefix: string): UnindentStep {
+  return { operation: 'unindent', id, parentId: parseGivenRef(body, 'parent', `${prefix}parent`) };
+}
+
+function parseOperation(value: unknown, path: string): 'move' | 'indent' | 'unindent' | 'project' {
+  if (value === undefined || value === null || value === '' || value === 'null') return 'move';
+  if (value === 'indent' || value === 'unindent' || value === 'project') return value;
+  throw invalid(path, 'must be indent, unindent, project or null');
+}
+
+function clientId(value: unknown, path: string): string {
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'string' && value.length > 0 && value.length <= 255) return value;
+  throw invalid(path, 'must be a client id (a non-empty string or a number)');
+}
+
+function parseSort(raw: unknown): { by: SortField; dir: 'asc' | 'desc' } {
+  const body = asObject(raw, 'body');
+  if (!SORT_FIELDS.includes(body.by as SortField))
+    throw invalid('by', `must be one of ${SORT_FIELDS.join(', ')}`);
+  if (body.dir !== 'asc' && body.dir !== 'desc') throw invalid('dir', 'must be asc or desc');
+  return { by: body.by as SortField, dir: body.dir };
+}

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { Database } from '../database/database';
+import { Project } from './project.entity';
+import { lockLists, writePlacements } from './task-sql';
+import { TasksService } from './tasks.service';
+
+export interface ProjectView {
+  id: number;
+  label: string;
+}
+
+/** Task projects of an account (the widget's projects, v2's `projects`). */
+@Injectable()
+export class ProjectsService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly tasks: TasksService,
+  ) {}
+
+  listProjects(accountId: number): Promise<ProjectView[]> {
+    return this.db.read(async (m) => {
+      const rows = (await m.query('SELECT id, name FROM projects WHERE account_id = ? ORDER BY id', [
+        accountId,
+      ])) as Array<{ id: number; name: string }>;
+      return rows.map((r) => ({ id: Number(r.id), label: r.name }));
+    });
+  }
+
+  /** Creates a project; a requested id is honoured if free (todolist-rest.md §5.8). */
+  createProject(accountId: number, label: string, requestedId?: number): Promise<number> {
+    return this.db.transaction(async (m) => {
+      const now = this.clock.now();
+      if (requestedId !== undefined) {
+        const taken = await m.query('SELECT id FROM projects WHERE id = ?', [requestedId]);
+        if (taken.length > 0) {
+          throw new DomainError('PROJECT_ID_TAKEN', `The project id ${requestedId} is already taken`, {
+            field: 'id',
+          });
+        }
+        await m.insert(Project, { id: requestedId, accountId, name: label, createdAt: now });
+        return requestedId;
+      }
+      const result = await m.insert(Project, { accountId, name: label, createdAt: now });
+      return Number(result.identifiers[0].id);
+    });
+  }
+
+  renameProject(accountId: number, projectId: number, label: string): Promise<void> {
+    return this.db.transaction(async (m) => {
+      const rows = await m.query('SELECT id FROM projects WHERE account_id = ? AND id = ?', [
+        accountId,
+        projectId,
+      ]);
+      if (rows.length === 0) throw projectNotFound(projectId);
+      await m.query('UPDATE projects SET name = ? WHERE account_id = ? AND id = ?', [
+        label,
+        accountId,
+        projectId,
+      ]);
+    });
+  }
+
+  /**
+   * Deletes a project; its tasks move to No project keeping their hierarchy, its roots appended
+   * to the No project root list in their previous order (todolist-rest.md §5.8).
+   */
+  deleteProject(accountId: number, projectId: number): Promise<void> {
+    return this.db.transaction(async (m) => {
+      const rows = await m.query('SELECT id FROM projects WHERE account_id = ? AND id = ?', [
+        accountId,
+        projectId,
+      ]);
+      if (rows.length === 0) throw projectNotFound(projectId);
+      await lockLists(m, this.db.dialect, accountId, [0, projectId]);
+      const forest = await this.tasks.lockAndLoad(m, accountId, [], [0, projectId]);
+      const roots = [...forest.list(projectId, null)];
+      for (const id of roots) {
+        forest.detach(id);
+        forest.insert([id], null, null, forest.list(null, null).length);
+      }
+      await writePlacements(m, accountId, forest.changes());
+      await m.query('DELETE FROM task_list_locks WHERE account_id = ? AND project_key = ?', [
+        accountId,
+        projectId,
+      ]);
+      await m.query('DELETE FROM projects WHERE account_id = ? AND id = ?', [accountId, projectId]);
+    });
+  }
+}
+
+function projectNotFound(id: number): DomainError {
+  return new DomainError('PROJECT_NOT_FOUND', `Project ${id} does not exist`, { meta: { id } });
+}

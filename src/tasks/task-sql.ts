@@ -1,0 +1,299 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import type { Dialect } from '../config/database.options';
+import { toSqlDateTime } from '../database/sql-time';
+import type { Placement, TaskContent } from './task-content';
+
+// Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,
+// never spliced into the text; booleans and times are bound as numbers and `YYYY-MM-DD HH:MM:SS.SSS`
+// so both drivers accept them. Multi-row statements are chunked so their size stays bounded.
+
+export const INSERT_CHUNK = 1000;
+const UPDATE_CHUNK = 500;
+
+export function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+export function forUpdate(dialect: Dialect): string {
+  return dialect === 'mysql' ? ' FOR UPDATE' : '';
+}
+
+function marks(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}
+
+export function sqlTime(date: Date | null): string | null {
+  return date ? toSqlDateTime(date) : null;
+}
+
+export function keyOf(id: number | null): number {
+  return id ?? 0;
+}
+
+/**
+ * Takes the ordering locks of the given projects (0 = no project) in ascending order. SQLite runs
+ * one writer at a time (Database serializes every unit of work), so the locks are a no-op there.
+ */
+export async function lockLists(
+  m: EntityManager,
+  dialect: Dialect,
+  accountId: number,
+  projectKeys: Iterable<number>,
+): Promise<void> {
+  if (dialect !== 'mysql') return;
+  const keys = [...new Set(projectKeys)].sort((a, b) => a - b);
+  if (keys.length === 0) return;
+  const select = `SELECT project_key FROM task_list_locks WHERE account_id = ? AND project_key IN (${marks(keys.length)}) ORDER BY project_key FOR UPDATE`;
+  const found = (await m.query(select, [accountId, ...keys])) as Array<{ project_key: number }>;
+  if (found.length === keys.length) return;
+  const have = new Set(found.map((r) => Number(r.project_key)));
+  const missing = keys.filter((k) => !have.has(k));
+  await m.query(
+    `INSERT IGNORE INTO task_list_locks (account_id, project_key) VALUES ${missing.map(() => '(?, ?)').join(', ')}`,
+    missing.flatMap((k) => [accountId, k]),
+  );
+  await m.query(select, [accountId, ...keys]);
+}
+
+export interface StructRow {
+  id: number;
+  projectId: number | null;
+  parentId: number | null;
+  position: number;
+}
+
+function toStruct(r: { id: number; project_id: number | null; parent_id: number | null; position: number }) {
+  return {
+    id: Number(r.id),
+    projectId: r.project_id === null ? null : Number(r.project_id),
+    parentId: r.parent_id === null ? null : Number(r.parent_id),
+    position: Number(r.position),
+  };
+}
+
+/** The structure of the named tasks of the account (missing ones are simply absent). */
+export async function readStructure(
+  m: EntityManager,
+  dialect: Dialect,
+  accountId: number,
+  ids: number[],
+  lock: boolean,
+): Promise<StructRow[]> {
+  const out: StructRow[] = [];
+  for (const part of chunks([...new Set(ids)], INSERT_CHUNK)) {
+    if (part.length === 0) continue;
+    const rows = await m.query(
+      `SELECT id, project_id, parent_id, position FROM tasks WHERE account_id = ? AND id IN (${marks(part.length)})${lock ? forUpdate(dialect) : ''}`,
+      [accountId, ...part],
+    );
+    for (const r of rows) out.push(toStruct(r));
+  }
+  return out;
+}
+
+/** Every task of the given projects (0 = no project), locked on MySQL. O(size of the projects). */
+export async function loadProjects(
+  m: EntityManager,
+  dialect: Dialect,
+  accountId: number,
+  projectKeys: number[],
+): Promise<StructRow[]> {
+  const keys = [...new Set(projectKeys)];
+  if (keys.length === 0) return [];
+  const rows = await m.query(
+    `SELECT id, project_id, parent_id, position FROM tasks WHERE account_id = ? AND project_key IN (${marks(keys.length)})${forUpdate(dialect)}`,
+    [accountId, ...keys],
+  );
+  return (rows as Parameters<typeof toStruct>[0][]).map(toStruct);
+}
+
+export async function countList(
+  m: EntityManager,
+  accountId: number,
+  projectId: number | null,
+  parentId: number | null,
+): Promise<number> {
+  const [row] = await m.query(
+    'SELECT COUNT(*) AS n FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = ?',
+    [accountId, keyOf(projectId), keyOf(parentId)],
+  );
+  return Number(row.n);
+}
+
+/**
+ * Opens a gap of `by` slots at `from` in one sibling list. The unique ordering index is checked
+ * row by row on both dialects, so MySQL shifts from the end (UPDATE … ORDER BY position DESC) and
+ * SQLite goes through distinct negative values first.
+ */
+export async function openGap(
+  m: EntityManager,
+  dialect: Dialect,
+  accountId: number,
+  projectId: number | null,
+  parentId: number | null,
+  from: number,
+  by: number,
+): Promise<void> {
+  const list = 'account_id = ? AND project_key = ? AND parent_key = ?';
+  const args = [accountId, keyOf(projectId), keyOf(parentId)];
+  if (dialect === 'mysql') {
+    await m.query(
+      `UPDATE tasks SET position = position + ? WHERE ${list} AND position >= ? ORDER BY position DESC`,
+      [by, ...args, from],
+    );
+    return;
+  }
+  await m.query(`UPDATE tasks SET position = -1 - (position + ?) WHERE ${list} AND position >= ?`, [
+    by,
+    ...args,
+    from,
+  ]);
+  await m.query(`UPDATE tasks SET position = -1 - position WHERE ${list} AND position < 0`, args);
+}
+
+/**
+ * Writes new (project, parent, position) triples. Each row first takes a distinct negative
+ * position, then its final one, so no intermediate state breaks the unique ordering index
+ * whatever the order in which the database visits the rows.
+ */
+export async function writePlacements(
+  m: EntityManager,
+  accountId: number,
+  changes: Placement[],
+): Promise<void> {
+  for (const part of chunks(changes, UPDATE_CHUNK)) {
+    const cases = `CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    const params: unknown[] = [];
+    for (const p of part) params.push(p.id, p.projectId);
+    for (const p of part) params.push(p.id, p.parentId);
+    for (const p of part) params.push(p.id, -1 - p.position);
+    params.push(accountId, ...part.map((p) => p.id));
+    await m.query(
+      `UPDATE tasks SET project_id = ${cases}, parent_id = ${cases}, position = ${cases} WHERE account_id = ? AND id IN (${marks(part.length)})`,
+      params,
+    );
+  }
+  for (const part of chunks(changes, INSERT_CHUNK)) {
+    await m.query(
+      `UPDATE tasks SET position = -1 - position WHERE account_id = ? AND id IN (${marks(part.length)}) AND position < 0`,
+      [accountId, ...part.map((p) => p.id)],
+    );
+  }
+}
+
+export interface NewTaskRow extends Placement {
+  content: TaskContent;
+}
+
+const TASK_COLUMNS =
+  'id, account_id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at';
+const TASK_MARKS = `(${marks(15)})`;
+
+export function extraText(extra: Record<string, unknown> | null): string | null {
+  return extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
+}
+
+/** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. */
+export async function insertTasks(
+  m: EntityManager,
+  accountId: number,
+  rows: NewTaskRow[],
+  now: Date,
+): Promise<void> {
+  const nowText = toSqlDateTime(now);
+  for (const part of chunks(rows, INSERT_CHUNK)) {
+    const params: unknown[] = [];
+    for (const r of part) {
+      const c = r.content;
+      params.push(
+        r.id,
+        accountId,
+        r.projectId,
+        r.parentId,
+        r.position,
+        c.text,
+        c.checked ? 1 : 0,
+        c.collapsed ? 1 : 0,
+        sqlTime(c.dueDate),
+        sqlTime(c.creationDate ?? now),
+        sqlTime(c.completionDate),
+        sqlTime(c.editedDate),
+        c.priority,
+        extraText(c.extra),
+        nowText,
+      );
+    }
+    await m.query(
+      `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${part.map(() => TASK_MARKS).join(', ')}`,
+      params,
+    );
+  }
+  await insertAssignees(
+    m,
+    accountId,
+    rows.map((r) => ({ taskId: r.id, assigned: r.content.assigned })),
+  );
+}
+
+export async function insertAssignees(
+  m: EntityManager,
+  accountId: number,
+  tasks: Array<{ taskId: number; assigned: number[] }>,
+): Promise<void> {
+  const pairs: unknown[][] = [];
+  for (const t of tasks) t.assigned.forEach((personId, i) => pairs.push([t.taskId, personId, accountId, i]));
+  for (const part of chunks(pairs, INSERT_CHUNK)) {
+    await m.query(
+      `INSERT INTO task_assignees (task_id, person_id, account_id, position) VALUES ${part.map(() => '(?, ?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+}
+
+/** Fails with USER_NOT_FOUND unless every id is a person of the account. */
+export async function assertPeopleExist(m: EntityManager, accountId: number, ids: Iterable<number>) {
+  const wanted = [...new Set(ids)];
+  if (wanted.length === 0) return;
+  const found = new Set<number>();
+  for (const part of chunks(wanted, INSERT_CHUNK)) {
+    const rows = await m.query(
+      `SELECT id FROM people WHERE account_id = ? AND id IN (${marks(part.length)})`,
+      [accountId, ...part],
+    );
+    for (const r of rows) found.add(Number(r.id));
+  }
+  const missing = wanted.find((id) => !found.has(id));
+  if (missing !== undefined) {
+    throw new DomainError('USER_NOT_FOUND', `User ${missing} does not exist`, {
+      field: 'assigned',
+      meta: { id: missing },
+    });
+  }
+}
+
+/** Fails with PROJECT_NOT_FOUND unless the project is the account's; null (no project) always exists. */
+export async function assertProjectExists(
+  m: EntityManager,
+  accountId: number,
+  projectId: number | null,
+  field = 'project',
+): Promise<void> {
+  if (projectId === null) return;
+  const rows = await m.query('SELECT id FROM projects WHERE account_id = ? AND id = ?', [
+    accountId,
+    projectId,
+  ]);
+  if (rows.length === 0) {
+    throw new DomainError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
+      field,
+      meta: { id: projectId },
+    });
+  }
+}
+
+export function marksFor(n: number): string {
+  return marks(n);
+}

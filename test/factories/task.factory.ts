@@ -1,0 +1,138 @@
+import type { TestAccount, TestApp } from '../support/test-app';
+import { PeopleService } from '../../src/tasks/people.service';
+import { ProjectsService } from '../../src/tasks/projects.service';
+import { emptyContent, TaskContent } from '../../src/tasks/task-content';
+import { TasksService } from '../../src/tasks/tasks.service';
+
+/** A task to make: content overrides and children, nested. */
+export interface TaskSpec extends Partial<TaskContent> {
+  children?: TaskSpec[];
+}
+
+export async function makeProject(t: TestApp, account: TestAccount, label = 'Project'): Promise<number> {
+  return t.get(ProjectsService).createProject(account.id, label);
+}
+
+export async function makeUser(t: TestApp, account: TestAccount, label = 'Ann Lee'): Promise<number> {
+  return t.get(PeopleService).createPerson(account.id, { label, avatar: null, color: null });
+}
+
+/**
+ * Writes a forest of real task rows at the end of (project, parent), through the clone engine.
+ * Returns the new ids in pre-order of the specs.
+ */
+export async function makeTasks(
+  t: TestApp,
+  account: TestAccount,
+  specs: TaskSpec[],
+  where: { project?: number | null; parent?: number | null } = {},
+): Promise<number[]> {
+  const nodes: Array<{ key: string; parentKey: string | null; content: TaskContent }> = [];
+  const walk = (list: TaskSpec[], parentKey: string | null) => {
+    for (const spec of list) {
+      const key = `k${nodes.length}`;
+      const { children, ...content } = spec;
+      nodes.push({ key, parentKey, content: { ...emptyContent(), text: key, ...content } });
+      walk(children ?? [], key);
+    }
+  };
+  walk(specs, null);
+  const ids = await t.get(TasksService).cloneTasks(account.id, nodes, {
+    kind: 'list',
+    parentId: where.parent ?? null,
+    projectId: where.project === undefined ? undefined : where.project,
+    at: 'end',
+  });
+  return nodes.map((n) => ids.get(n.key)!);
+}
+
+/** A chain: each task the only child of the previous one. */
+export function chainSpec(depth: number): TaskSpec[] {
+  const root: TaskSpec = {};
+  let cur = root;
+  for (let i = 1; i < depth; i++) {
+    const next: TaskSpec = {};
+    cur.children = [next];
+    cur = next;
+  }
+  return [root];
+}
+
+export interface StoredTask {
+  id: number;
+  project: number | null;
+  parent: number | null;
+  position: number;
+  text: string;
+}
+
+/** Every stored task of the account, straight from the table. */
+export async function storedTasks(t: TestApp, accountId: number): Promise<StoredTask[]> {
+  const rows = (await t.dataSource.query(
+    'SELECT id, project_id, parent_id, position, title FROM tasks WHERE account_id = ? ORDER BY id',
+    [accountId],
+  )) as Array<{
+    id: number;
+    project_id: number | null;
+    parent_id: number | null;
+    position: number;
+    title: string;
+  }>;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    project: r.project_id === null ? null : Number(r.project_id),
+    parent: r.parent_id === null ? null : Number(r.parent_id),
+    position: Number(r.position),
+    text: r.title,
+  }));
+}
+
+/** A full dump (tasks + assignments + projects + people + tags) to compare before and after. */
+export async function snapshotAccount(t: TestApp, accountId: number): Promise<unknown> {
+  const q = (sql: string) => t.dataSource.query(sql, [accountId]);
+  return {
+    tasks: await q(
+      'SELECT id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra FROM tasks WHERE account_id = ? ORDER BY id',
+    ),
+    assignees: await q(
+      'SELECT task_id, person_id, position FROM task_assignees WHERE account_id = ? ORDER BY task_id, position',
+    ),
+    projects: await q('SELECT id, name FROM projects WHERE account_id = ? ORDER BY id'),
+    people: await q('SELECT id, first_name, last_name FROM people WHERE account_id = ? ORDER BY id'),
+    tags: await q('SELECT position, name FROM account_tags WHERE account_id = ? ORDER BY position'),
+  };
+}
+
+/**
+ * Spec §9 guarantees 2 and 3: every sibling list is 0..n-1, every parent exists in the same
+ * project, and there are no cycles. Returns the problems found (empty when sound).
+ */
+export async function treeProblems(t: TestApp, accountId: number): Promise<string[]> {
+  const tasks = await storedTasks(t, accountId);
+  const problems: string[] = [];
+  const byId = new Map(tasks.map((task) => [task.id, task]));
+  const lists = new Map<string, number[]>();
+  for (const task of tasks) {
+    const key = `${task.project ?? 0}:${task.parent ?? 0}`;
+    lists.set(key, [...(lists.get(key) ?? []), task.position]);
+    if (task.parent !== null) {
+      const parent = byId.get(task.parent);
+      if (!parent) problems.push(`task ${task.id}: parent ${task.parent} missing`);
+      else if (parent.project !== task.project) problems.push(`task ${task.id}: parent in another project`);
+    }
+  }
+  for (const [key, positions] of lists) {
+    const sorted = [...positions].sort((a, b) => a - b);
+    if (!sorted.every((p, i) => p === i)) problems.push(`list ${key}: positions ${sorted.join(',')}`);
+  }
+  for (const task of tasks) {
+    let steps = 0;
+    for (let cur = task.parent; cur !== null; cur = byId.get(cur)?.parent ?? null) {
+      if (++steps > tasks.length) {
+        problems.push(`task ${task.id}: cycle`);
+        break;
+      }
+    }
+  }
+  return problems;
+}
