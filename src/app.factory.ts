@@ -4,7 +4,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger as Pino } from 'pino';
 import { AppModule } from './app.module';
-import { registerJsonParsers, registerRequestIdHeader, newRequestId } from './common/http-transport';
+import {
+  newRequestId,
+  registerJsonParsers,
+  registerRawParser,
+  registerRequestIdHeader,
+} from './common/http-transport';
 import { createRootLogger, NestPinoLogger } from './common/logger';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
@@ -47,6 +52,7 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   registerJsonParsers(fastify, config.BODY_LIMIT_BYTES, config.BODY_LIMIT_MAX_BYTES);
+  registerRawParser(fastify, config.BODY_LIMIT_BYTES, config.BODY_LIMIT_MAX_BYTES);
   registerRequestIdHeader(fastify);
   registerJsonApiMediaTypeChecks(fastify, [/\/attachments\/[^/]+\/content$/]);
 

@@ -5,10 +5,20 @@ import { DomainError } from './domain-error';
 
 export interface RouteLimits {
   bodyLimit?: number;
+  /** The route takes the body as raw bytes of any media type (attachment content). */
+  rawContent?: boolean;
 }
 
 /** Raises this route's body limit above the default `BODY_LIMIT_BYTES` (up to `BODY_LIMIT_MAX_BYTES`). */
 export const BodyLimit = (bytes: number) => RouteConfig({ bodyLimit: bytes } satisfies RouteLimits);
+
+/** The route receives its body as a Buffer, whatever its media type, up to `bytes`. */
+export const RawBody = (bytes: number) =>
+  RouteConfig({ bodyLimit: bytes, rawContent: true } satisfies RouteLimits);
+
+function routeLimits(request: FastifyRequest): RouteLimits {
+  return (request.routeOptions.config as RouteLimits | undefined) ?? {};
+}
 
 export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'];
 
@@ -28,9 +38,14 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
     JSON_MEDIA_TYPES,
     { parseAs: 'buffer', bodyLimit: maxLimit },
     (request: FastifyRequest, body: Buffer, done: (err: Error | null, value?: unknown) => void) => {
-      const limit = (request.routeOptions.config as RouteLimits | undefined)?.bodyLimit ?? defaultLimit;
+      const limits = routeLimits(request);
+      const limit = limits.bodyLimit ?? defaultLimit;
       if (body.length > limit) {
         done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limit} bytes`));
+        return;
+      }
+      if (limits.rawContent) {
+        done(null, body);
         return;
       }
       if (body.length === 0 || body.toString('utf8').trim() === '') {
@@ -42,6 +57,34 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
           done(new DomainError('REQUEST_MALFORMED_BODY', `The body is not valid JSON: ${err.message}`));
         else done(null, value);
       });
+    },
+  );
+}
+
+/**
+ * Any other media type is refused (415) except on routes that take raw bytes, which get a Buffer.
+ */
+export function registerRawParser(fastify: FastifyInstance, defaultLimit: number, maxLimit: number): void {
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: maxLimit },
+    (request, body: Buffer, done) => {
+      const limits = routeLimits(request);
+      if (!limits.rawContent) {
+        done(
+          new DomainError(
+            'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+            `Unsupported Content-Type ${String(request.headers['content-type'] ?? '(none)')}`,
+          ),
+        );
+        return;
+      }
+      if (body.length > (limits.bodyLimit ?? defaultLimit)) {
+        done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limits.bodyLimit} bytes`));
+        return;
+      }
+      done(null, body);
     },
   );
 }

@@ -1,5 +1,10 @@
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-accounts';
 import { CreateTasks1763800100000 } from './migrations/1763800100000-create-tasks';
+import { CreateTaskDetails1763800300000 } from './migrations/1763800300000-create-task-details';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
-export const ALL_MIGRATIONS = [CreateAccounts1763800000000, CreateTasks1763800100000];
+export const ALL_MIGRATIONS = [
+  CreateAccounts1763800000000,
+  CreateTasks1763800100000,
+  CreateTaskDetails1763800300000,
+];

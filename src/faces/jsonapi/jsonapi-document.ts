@@ -60,7 +60,7 @@ export function compoundDocument(
   included: ResourceObject[] = [],
   options: {
     fields?: Record<string, string[]>;
-    meta?: Record<string, unknown>;
+    meta?: object;
     includeRequested?: boolean;
   } = {},
 ): Record<string, unknown> {

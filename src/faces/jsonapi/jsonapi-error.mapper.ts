@@ -48,9 +48,15 @@ function issueCode(issue: ValidationIssue): string {
   return 'invalid';
 }
 
+// A transport error's `field` is a document path (`data.type`); a domain error's is the name of
+// the input attribute it is about (`template_id`).
+function fieldPointer(error: DomainError): string {
+  return error.code.startsWith('REQUEST_') ? pointerOf(error.field!) : `/data/attributes/${error.field}`;
+}
+
 function single(status: number, code: string, title: string, error: DomainError): FaceError {
   const source = error.field
-    ? { pointer: pointerOf(error.field) }
+    ? { pointer: fieldPointer(error) }
     : typeof error.meta?.header === 'string'
       ? { header: error.meta.header }
       : undefined;
@@ -119,6 +125,14 @@ function fromDomain(error: DomainError): FaceError {
       return single(422, 'invalid_attribute', 'Invalid Attribute', error);
     case 'TASK_BATCH_TOO_LARGE':
       return single(413, 'payload_too_large', 'Payload Too Large', error);
+    case 'TASK_DETAIL_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    case 'TASK_DETAIL_REFERENCE_INVALID':
+      return single(422, 'invalid_reference', 'Invalid Attribute', error);
+    case 'TASK_DETAIL_INVALID':
+      return single(422, 'invalid_attribute', 'Invalid Attribute', error);
+    case 'TASK_DETAIL_CONFLICT':
+      return single(409, 'conflict', 'Conflict', error);
     default:
       return assertNever(code);
   }

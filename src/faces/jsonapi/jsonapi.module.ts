@@ -1,8 +1,39 @@
 import { Module } from '@nestjs/common';
+import { TaskDetailsModule } from '../../task-details/task-details.module';
+import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
+import { jsonApiResourceController } from './jsonapi-resource.controller';
+import {
+  customFieldsResource,
+  membershipsResource,
+  taskListsResource,
+} from './resources/project-setup.resources';
+import {
+  attachmentsResource,
+  commentsResource,
+  taskDependenciesResource,
+  templatesResource,
+  todosResource,
+} from './resources/task-item.resources';
+import { workflowsResource, workflowStatusesResource } from './resources/workflow.resources';
+
+const RESOURCE_CONTROLLERS = [
+  workflowsResource,
+  workflowStatusesResource,
+  taskListsResource,
+  membershipsResource,
+  customFieldsResource,
+  todosResource,
+  commentsResource,
+  attachmentsResource,
+  taskDependenciesResource,
+  templatesResource,
+].map((resource) => jsonApiResourceController(resource as never));
 
 /** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
 @Module({
-  controllers: [JsonApiOrganizationsController],
+  imports: [TaskDetailsModule],
+  // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
+  controllers: [JsonApiOrganizationsController, JsonApiAttachmentContentController, ...RESOURCE_CONTROLLERS],
 })
 export class JsonApiModule {}

@@ -68,6 +68,13 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
       return [400, 'VALIDATION'];
     case 'TASK_BATCH_TOO_LARGE':
       return [413, 'TOO_LARGE'];
+    case 'TASK_DETAIL_NOT_FOUND':
+    case 'TASK_DETAIL_REFERENCE_INVALID':
+      return [404, 'NOT_FOUND'];
+    case 'TASK_DETAIL_INVALID':
+      return [400, 'VALIDATION'];
+    case 'TASK_DETAIL_CONFLICT':
+      return [409, 'CONFLICT'];
     default:
       return assertNever(code);
   }

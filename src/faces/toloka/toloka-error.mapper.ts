@@ -122,6 +122,13 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
       return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
     case 'TASK_BATCH_TOO_LARGE':
       return tolokaError(413, 'PAYLOAD_TOO_LARGE', error.message, requestId);
+    case 'TASK_DETAIL_NOT_FOUND':
+      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
+    case 'TASK_DETAIL_REFERENCE_INVALID':
+    case 'TASK_DETAIL_INVALID':
+      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
+    case 'TASK_DETAIL_CONFLICT':
+      return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
     default:
       return assertNever(code);
   }

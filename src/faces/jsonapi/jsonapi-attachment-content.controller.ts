@@ -1,0 +1,81 @@
+import { Body, Controller, Get, Header, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedAccount } from '../../accounts/accounts.service';
+import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
+import { DomainError } from '../../common/domain-error';
+import { RawBody } from '../../common/http-transport';
+import { TaskDetailsService } from '../../task-details/task-details.service';
+import { compoundDocument } from './jsonapi-document';
+import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+import { parseResourceId } from './jsonapi-resource.controller';
+import { JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { attachmentsResource } from './resources/task-item.resources';
+
+export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The bytes of an attachment: stored once, shared by its copies, kept until the last one goes. */
+@JsonApiController()
+@RequiresOrganizationHeader()
+@Controller('api/v2/attachments/:id/content')
+export class JsonApiAttachmentContentController {
+  constructor(private readonly details: TaskDetailsService) {}
+
+  @Put()
+  @HttpCode(200)
+  @RawBody(ATTACHMENT_MAX_BYTES)
+  @Header('content-type', JSONAPI_MEDIA_TYPE)
+  @ApiOperation({ summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)' })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({
+    description: 'The attachment with its new size',
+    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+  })
+  @JsonApiErrors(404, 413)
+  async put(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') id: string,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+  ) {
+    const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
+    const contentType = request.headers['content-type']?.split(';')[0].trim();
+    const attachment = await this.details.putAttachmentContent(
+      account.id,
+      parseResourceId(id, 'attachment'),
+      content,
+      contentType && contentType !== 'application/octet-stream' ? contentType : undefined,
+    );
+    return compoundDocument({
+      type: 'attachments',
+      id: String(attachment.id),
+      attributes: attachmentsResource.attributes(attachment),
+      relationships: attachmentsResource.relationships(attachment),
+    });
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Download the file of an attachment' })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
+  @ApiProduces('application/octet-stream')
+  @ApiOkResponse({ description: 'The bytes, with the attachment’s content type' })
+  @JsonApiErrors(404)
+  async get(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') id: string,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { attachment, content } = await this.details.getAttachmentContent(
+      account.id,
+      parseResourceId(id, 'attachment'),
+    );
+    if (!content) throw new DomainError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
+    await reply
+      .status(200)
+      .header('content-type', attachment.contentType)
+      .header('content-disposition', `attachment; filename="${attachment.name.replace(/["\\\r\n]/g, '_')}"`)
+      .send(content);
+  }
+}

@@ -1,0 +1,115 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+
+// Attribute decorators of the v2 face: each validates one kind of attribute and describes it in
+// Swagger. "Absent" and null differ: an optional attribute may be left out; a nullable one may
+// also be sent as null to clear it.
+
+interface Options {
+  required?: boolean;
+  nullable?: boolean;
+  description?: string;
+  example?: unknown;
+}
+
+function presence({ required, nullable }: Options) {
+  if (required) return [IsDefined()];
+  return nullable ? [IsOptional()] : [ValidateIf((_o, v) => v !== undefined)];
+}
+
+function doc(type: object, options: Options) {
+  const base = {
+    ...type,
+    description: options.description,
+    example: options.example,
+    nullable: options.nullable,
+  };
+  return options.required ? ApiProperty(base) : ApiPropertyOptional(base);
+}
+
+// Ids are positive integers; a numeric string is accepted and normalised (tasks-copy.md §4.1).
+const toId = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+
+export const IdAttribute = (options: Options = {}) =>
+  applyDecorators(
+    Transform(toId),
+    ...presence(options),
+    IsInt({ message: '$property must be an id (a positive integer)' }),
+    Min(1),
+    Max(2147483647),
+    doc({ type: 'integer', minimum: 1 }, { example: 42, ...options }),
+  );
+
+export const IdListAttribute = (options: Options = {}) =>
+  applyDecorators(
+    Transform(({ value }) => (Array.isArray(value) ? value.map((v) => toId({ value: v })) : value)),
+    ...presence(options),
+    IsInt({ each: true, message: '$property must be a list of ids' }),
+    Min(1, { each: true }),
+    doc({ type: 'array', items: { type: 'integer' } }, { example: [5, 6], ...options }),
+  );
+
+export const TextAttribute = (maxLength: number, options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    IsString(),
+    ...(options.required ? [IsNotEmpty()] : []),
+    MaxLength(maxLength),
+    doc({ type: 'string', maxLength }, options),
+  );
+
+export const BooleanAttribute = (options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    IsBoolean(),
+    doc({ type: 'boolean' }, { example: false, ...options }),
+  );
+
+export const IntAttribute = (min: number, max: number, options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    IsInt(),
+    Min(min),
+    Max(max),
+    doc({ type: 'integer', minimum: min, maximum: max }, options),
+  );
+
+export const DateAttribute = (options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+      message: '$property must be a date (YYYY-MM-DD)',
+    }),
+    doc({ type: 'string', format: 'date' }, { example: '2026-06-15', ...options }),
+  );
+
+export const TimeAttribute = (options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '$property must be a time (HH:MM)' }),
+    doc({ type: 'string', pattern: '^\\d{2}:\\d{2}$' }, { example: '17:30', ...options }),
+  );
+
+export const DateTimeAttribute = (options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
+      message: '$property must be an ISO 8601 date-time with an offset',
+    }),
+    doc({ type: 'string', format: 'date-time' }, { example: '2026-06-01T09:00:00.000Z', ...options }),
+  );
