@@ -17,7 +17,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     account = await t().newAccount();
   });
 
-  it('accepts the seed 001 body verbatim and places the copies after the target', async () => {
+  it('accepts the seed 001 body with this account’s project and user ids', async () => {
     // Seed 001 names project 1, target 18 and user 4: make exactly those ids in a fresh account.
     const project = await makeProject(t(), account, 'Seed');
     const users = [];
