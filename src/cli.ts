@@ -8,6 +8,8 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './config/database.options';
 import { DatabaseModule } from './database/database.module';
+import { DemoSeeder } from './tasks/demo-seed';
+import { TasksModule } from './tasks/tasks.module';
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
@@ -18,13 +20,18 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
   token:revoke <tokenId | token>           revoke a token
   migration:run                            apply pending migrations
   migration:revert                         revert the last migration
+  seed:demo [accountId]                    add a small To Do demo (projects, users, tags, tasks) to an
+                                           account (default: the first one)
 `;
 
 /** Only what the commands need: no HTTP, no background workers. */
 @Module({})
 class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: CliModule, imports: [ConfigModule.forRoot(config), DatabaseModule, AccountsModule] };
+    return {
+      module: CliModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AccountsModule, TasksModule],
+    };
   }
 }
 
@@ -113,6 +120,25 @@ async function run(argv: string[]): Promise<void> {
       return migrations(config, 'run');
     case 'migration:revert':
       return migrations(config, 'revert');
+    case 'seed:demo': {
+      if (config.MIGRATIONS_RUN) await migrations(config, 'run', true);
+      const summary = await withApp(config, async (get) => {
+        const accounts = await get(AccountsService).listAccounts();
+        const accountId = args[0] ? Number(args[0]) : accounts[0]?.id;
+        if (!accountId || !accounts.some((a) => a.id === accountId)) {
+          throw new Error(
+            args[0] ? `account ${args[0]} does not exist` : 'no account yet: run account:create first',
+          );
+        }
+        return { accountId, ...(await get(DemoSeeder).seed(accountId)) };
+      });
+      console.log(
+        json
+          ? JSON.stringify(summary)
+          : `demo added to account ${summary.accountId}: ${summary.projects} projects, ${summary.users} users, ${summary.tasks} tasks`,
+      );
+      return;
+    }
     default:
       process.stderr.write(USAGE);
       process.exitCode = command ? 2 : 0;
