@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TaskDetailsService } from './task-details.service';
+import { StoreReadModel, TaskReadModel } from './task-read-model';
 
 /**
  * What surrounds a task in the v2 face — workflows and statuses, task lists, memberships, custom
@@ -7,7 +8,7 @@ import { TaskDetailsService } from './task-details.service';
  * copy flags of POST /api/v2/tasks/copy select (tasks-copy.md §3).
  */
 @Module({
-  providers: [TaskDetailsService],
-  exports: [TaskDetailsService],
+  providers: [TaskDetailsService, TaskReadModel, StoreReadModel],
+  exports: [TaskDetailsService, TaskReadModel, StoreReadModel],
 })
 export class TaskDetailsModule {}

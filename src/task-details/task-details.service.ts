@@ -155,8 +155,12 @@ export class TaskDetailsService {
     return this.db.read((m) => this.find(m, name, accountId, id));
   }
 
-  /** Records of one kind whose `property` is one of `values` (for `include`). */
+  /**
+   * Records of one kind whose `property` is one of `values` (for `include`). Joins the caller's
+   * unit of work: on SQLite a nested `db.read` would wait on the caller for ever.
+   */
   findBy<K extends RecordKindName>(
+    m: EntityManager,
     name: K,
     accountId: number,
     property: keyof RecordOf<K> & string,
@@ -164,12 +168,10 @@ export class TaskDetailsService {
   ): Promise<RecordOf<K>[]> {
     if (values.length === 0) return Promise.resolve([]);
     const k = RECORD_KINDS[name] as unknown as RecordKind<RecordOf<K>>;
-    return this.db.read((m) =>
-      m.find(k.entity, {
-        where: { accountId, [property]: In(values) } as never,
-        order: { id: 'ASC' } as never,
-      }),
-    );
+    return m.find(k.entity, {
+      where: { accountId, [property]: In(values) } as never,
+      order: { id: 'ASC' } as never,
+    });
   }
 
   list<K extends RecordKindName>(

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TaskDetailsModule } from '../../task-details/task-details.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
+import { JsonApiGraph } from './jsonapi-graph';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
 import { jsonApiResourceController } from './jsonapi-resource.controller';
+import { JsonApiTasksController } from './jsonapi-tasks.controller';
 import {
   customFieldsResource,
   membershipsResource,
@@ -34,6 +36,12 @@ const RESOURCE_CONTROLLERS = [
 @Module({
   imports: [TaskDetailsModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
-  controllers: [JsonApiOrganizationsController, JsonApiAttachmentContentController, ...RESOURCE_CONTROLLERS],
+  controllers: [
+    JsonApiOrganizationsController,
+    JsonApiTasksController,
+    JsonApiAttachmentContentController,
+    ...RESOURCE_CONTROLLERS,
+  ],
+  providers: [JsonApiGraph],
 })
 export class JsonApiModule {}

@@ -107,6 +107,11 @@ export const JSONAPI_ISOLATION_CASES: IsolationCase[] = [
       }),
     { type_id: 3 },
   ),
+  {
+    path: '/api/v2/tasks/{id}',
+    arrange: async (t, owner) => ({ id: String(await task(t, owner)) }),
+    snapshot: (t, owner, { id }) => readAs(t, owner, `/api/v2/tasks/${id}?include=subtasks,todos`),
+  },
   // Templates are made by POST /api/v2/tasks/copy only; here the store makes one directly.
   resourceCase('templates', async (t, a) => {
     const template = await t.get(TaskDetailsService).create('templates', a.id, {

@@ -1,0 +1,401 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Database } from '../database/database';
+import { fromSqlDateTime } from '../database/sql-time';
+import { DEPENDENCY_TYPE } from './task-details.entities';
+
+/** A task as the v2 face reads it: the shared task row plus its v2 columns and first assignee. */
+export interface TaskRecord {
+  id: number;
+  projectId: number | null;
+  parentId: number | null;
+  position: number;
+  title: string;
+  closed: boolean;
+  closedAt: Date | null;
+  dueAt: Date | null;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+  description: string | null;
+  private: boolean;
+  startDate: string | null;
+  dueTime: string | null;
+  taskListId: number | null;
+  workflowStatusId: number | null;
+  placement: number | null;
+  initialEstimate: number | null;
+  remainingTime: number | null;
+  repeatScheduleId: number | null;
+  repeatOnInterval: number | null;
+  repeatOnMonthday: number | null;
+  repeatOnWeekday: number[] | null;
+  repeatOnDate: string | null;
+  repeatOriginId: number | null;
+  tagList: string[];
+  customFields: Record<string, unknown> | null;
+  taskNumber: number | null;
+  typeId: number | null;
+  creatorId: number | null;
+  templateId: number | null;
+  deletedAt: Date | null;
+  /** v2's single assignee: the first of the task's assigned people. */
+  assigneeId: number | null;
+}
+
+export interface TaskCounters {
+  todoCount: number;
+  openTodoCount: number;
+  subtaskCount: number;
+  openSubtaskCount: number;
+  dependencyCount: number;
+  blockingCount: number;
+  waitingOnCount: number;
+  linkedCount: number;
+  todoAssigneeIds: number[];
+}
+
+const COLUMNS = [
+  'id',
+  'project_id',
+  'parent_id',
+  'position',
+  'title',
+  'closed',
+  'closed_at',
+  'due_at',
+  'created_at',
+  'updated_at',
+  'description',
+  'private',
+  'start_date',
+  'due_time',
+  'task_list_id',
+  'workflow_status_id',
+  'placement',
+  'initial_estimate',
+  'remaining_time',
+  'repeat_schedule_id',
+  'repeat_on_interval',
+  'repeat_on_monthday',
+  'repeat_on_weekday',
+  'repeat_on_date',
+  'repeat_origin_id',
+  'tag_list',
+  'custom_fields',
+  'task_number',
+  'type_id',
+  'creator_id',
+  'template_id',
+  'deleted_at',
+];
+
+type Row = Record<string, unknown>;
+
+const int = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const json = <T>(v: unknown): T | null =>
+  v === null || v === undefined || v === '' ? null : (JSON.parse(String(v)) as T);
+const time = (v: unknown) => fromSqlDateTime(v as Date | string | null);
+
+function toRecord(row: Row, assigneeId: number | null): TaskRecord {
+  return {
+    id: Number(row.id),
+    projectId: int(row.project_id),
+    parentId: int(row.parent_id),
+    position: Number(row.position),
+    title: String(row.title),
+    closed: Boolean(Number(row.closed)),
+    closedAt: time(row.closed_at),
+    dueAt: time(row.due_at),
+    createdAt: time(row.created_at),
+    updatedAt: time(row.updated_at),
+    description: str(row.description),
+    private: Boolean(Number(row.private)),
+    startDate: str(row.start_date),
+    dueTime: str(row.due_time),
+    taskListId: int(row.task_list_id),
+    workflowStatusId: int(row.workflow_status_id),
+    placement: int(row.placement),
+    initialEstimate: int(row.initial_estimate),
+    remainingTime: int(row.remaining_time),
+    repeatScheduleId: int(row.repeat_schedule_id),
+    repeatOnInterval: int(row.repeat_on_interval),
+    repeatOnMonthday: int(row.repeat_on_monthday),
+    repeatOnWeekday: json<number[]>(row.repeat_on_weekday),
+    repeatOnDate: str(row.repeat_on_date),
+    repeatOriginId: int(row.repeat_origin_id),
+    tagList: json<string[]>(row.tag_list) ?? [],
+    customFields: json<Record<string, unknown>>(row.custom_fields),
+    taskNumber: int(row.task_number),
+    typeId: int(row.type_id),
+    creatorId: int(row.creator_id),
+    templateId: int(row.template_id),
+    deletedAt: time(row.deleted_at),
+    assigneeId,
+  };
+}
+
+function marks(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}
+
+const SELECT_CHUNK = 1000;
+
+async function inChunks<T>(ids: number[], read: (chunk: number[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += SELECT_CHUNK)
+    out.push(...(await read(ids.slice(i, i + SELECT_CHUNK))));
+  return out;
+}
+
+/**
+ * Reads tasks for the v2 face in a fixed number of statements per call, whatever the number of
+ * tasks (chunked by 1,000 ids): the rows, their first assignees, their counters, their subtrees.
+ */
+@Injectable()
+export class TaskReadModel {
+  constructor(private readonly db: Database) {}
+
+  read<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.read(work);
+  }
+
+  /** The named tasks of the account that are not deleted, in the order of `ids`. */
+  async getTasks(m: EntityManager, accountId: number, ids: number[]): Promise<TaskRecord[]> {
+    const unique = [...new Set(ids)];
+    const rows = await inChunks(
+      unique,
+      (chunk) =>
+        m.query(
+          `SELECT ${COLUMNS.join(', ')} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(chunk.length)})`,
+          [accountId, ...chunk],
+        ) as Promise<Row[]>,
+    );
+    const assignees = await this.firstAssignees(m, accountId, unique);
+    const byId = new Map(rows.map((r) => [Number(r.id), toRecord(r, assignees.get(Number(r.id)) ?? null)]));
+    return ids.map((id) => byId.get(id)).filter((t): t is TaskRecord => t !== undefined);
+  }
+
+  /**
+   * A page of task ids. Columns come from the caller's whitelist (never from input); values are
+   * bound. Tasks that back a template are left out unless `templates` is true.
+   */
+  async listTaskIds(
+    m: EntityManager,
+    accountId: number,
+    query: {
+      where: Array<{
+        column: string;
+        op: '=' | '<>' | 'LIKE' | '>' | '>=' | '<' | '<=';
+        value: string | number | null;
+      }>;
+      order: Array<{ column: string; descending: boolean }>;
+      templates: boolean;
+      offset: number;
+      limit: number;
+    },
+  ): Promise<{ ids: number[]; total: number }> {
+    const clauses = [
+      'account_id = ?',
+      'deleted_at IS NULL',
+      query.templates ? 'template_id IS NOT NULL' : 'template_id IS NULL',
+    ];
+    const params: Array<string | number> = [accountId];
+    for (const { column, op, value } of query.where) {
+      if (value === null) clauses.push(`${column} IS ${op === '<>' ? 'NOT ' : ''}NULL`);
+      else {
+        clauses.push(`${column} ${op} ?`);
+        params.push(value);
+      }
+    }
+    const where = clauses.join(' AND ');
+    const order = [...query.order.map((o) => `${o.column} ${o.descending ? 'DESC' : 'ASC'}`), 'id ASC'].join(
+      ', ',
+    );
+    const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM tasks WHERE ${where}`, params)) as Array<{
+      n: number;
+    }>;
+    const rows = (await m.query(`SELECT id FROM tasks WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, [
+      ...params,
+      query.limit,
+      query.offset,
+    ])) as Array<{ id: number }>;
+    return { ids: rows.map((r) => Number(r.id)), total: Number(n) };
+  }
+
+  /** Direct subtasks of each task, in sibling order. */
+  async childrenOf(m: EntityManager, accountId: number, ids: number[]): Promise<Map<number, number[]>> {
+    const rows = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT id, parent_id FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND parent_id IN (${marks(chunk.length)}) ORDER BY parent_id, position`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ id: number; parent_id: number }>>,
+    );
+    const children = new Map<number, number[]>(ids.map((id) => [id, []]));
+    for (const row of rows) children.get(Number(row.parent_id))?.push(Number(row.id));
+    return children;
+  }
+
+  async counters(m: EntityManager, accountId: number, ids: number[]): Promise<Map<number, TaskCounters>> {
+    const counters = new Map<number, TaskCounters>(
+      ids.map((id) => [
+        id,
+        {
+          todoCount: 0,
+          openTodoCount: 0,
+          subtaskCount: 0,
+          openSubtaskCount: 0,
+          dependencyCount: 0,
+          blockingCount: 0,
+          waitingOnCount: 0,
+          linkedCount: 0,
+          todoAssigneeIds: [],
+        },
+      ]),
+    );
+    if (ids.length === 0) return counters;
+    const todos = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT task_id, closed_at, assignee_id FROM todos WHERE account_id = ? AND task_id IN (${marks(chunk.length)})`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ task_id: number; closed_at: unknown; assignee_id: number | null }>>,
+    );
+    for (const todo of todos) {
+      const c = counters.get(Number(todo.task_id))!;
+      c.todoCount++;
+      if (todo.closed_at === null) {
+        c.openTodoCount++;
+        if (todo.assignee_id !== null && !c.todoAssigneeIds.includes(Number(todo.assignee_id))) {
+          c.todoAssigneeIds.push(Number(todo.assignee_id));
+        }
+      }
+    }
+    const subtasks = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT parent_id, closed FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND parent_id IN (${marks(chunk.length)})`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ parent_id: number; closed: unknown }>>,
+    );
+    for (const sub of subtasks) {
+      const c = counters.get(Number(sub.parent_id))!;
+      c.subtaskCount++;
+      if (!Number(sub.closed)) c.openSubtaskCount++;
+    }
+    const dependencies = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT task_id, type_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(chunk.length)})`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ task_id: number; type_id: number }>>,
+    );
+    for (const dependency of dependencies) {
+      const c = counters.get(Number(dependency.task_id))!;
+      c.dependencyCount++;
+      const type = Number(dependency.type_id);
+      if (type === DEPENDENCY_TYPE.blocking) c.blockingCount++;
+      else if (type === DEPENDENCY_TYPE.waitingOn) c.waitingOnCount++;
+      else c.linkedCount++;
+    }
+    return counters;
+  }
+
+  /** Person ids subscribed to each task. */
+  async subscribersOf(m: EntityManager, accountId: number, ids: number[]): Promise<Map<number, number[]>> {
+    const rows = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT task_id, person_id FROM task_subscribers WHERE account_id = ? AND task_id IN (${marks(chunk.length)}) ORDER BY task_id, person_id`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ task_id: number; person_id: number }>>,
+    );
+    const map = new Map<number, number[]>(ids.map((id) => [id, []]));
+    for (const row of rows) map.get(Number(row.task_id))?.push(Number(row.person_id));
+    return map;
+  }
+
+  private async firstAssignees(
+    m: EntityManager,
+    accountId: number,
+    ids: number[],
+  ): Promise<Map<number, number>> {
+    const rows = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT task_id, person_id FROM task_assignees WHERE account_id = ? AND position = 0 AND task_id IN (${marks(chunk.length)})`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ task_id: number; person_id: number }>>,
+    );
+    return new Map(rows.map((r) => [Number(r.task_id), Number(r.person_id)]));
+  }
+}
+
+export interface PersonRecord {
+  id: number;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  avatarUrl: string | null;
+  color: string | null;
+  deactivatedAt: Date | null;
+  createdAt: Date | null;
+}
+
+export interface ProjectRecord {
+  id: number;
+  name: string;
+  workflowId: number | null;
+  taskCustomFieldsIds: number[];
+  createdAt: Date | null;
+}
+
+/** People and projects of the shared task store, with their v2 columns. */
+@Injectable()
+export class StoreReadModel {
+  async getPeople(m: EntityManager, accountId: number, ids: number[]): Promise<PersonRecord[]> {
+    const rows = await inChunks(
+      [...new Set(ids)],
+      (chunk) =>
+        m.query(
+          `SELECT id, first_name, last_name, email, avatar_url, color, deactivated_at, created_at FROM people WHERE account_id = ? AND id IN (${marks(chunk.length)}) ORDER BY id`,
+          [accountId, ...chunk],
+        ) as Promise<Row[]>,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      firstName: String(r.first_name),
+      lastName: String(r.last_name ?? ''),
+      email: str(r.email),
+      avatarUrl: str(r.avatar_url),
+      color: str(r.color),
+      deactivatedAt: time(r.deactivated_at),
+      createdAt: time(r.created_at),
+    }));
+  }
+
+  async getProjects(m: EntityManager, accountId: number, ids: number[]): Promise<ProjectRecord[]> {
+    const rows = await inChunks(
+      [...new Set(ids)],
+      (chunk) =>
+        m.query(
+          `SELECT id, name, workflow_id, task_custom_fields_ids, created_at FROM projects WHERE account_id = ? AND id IN (${marks(chunk.length)}) ORDER BY id`,
+          [accountId, ...chunk],
+        ) as Promise<Row[]>,
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      name: String(r.name),
+      workflowId: int(r.workflow_id),
+      taskCustomFieldsIds: json<number[]>(r.task_custom_fields_ids) ?? [],
+      createdAt: time(r.created_at),
+    }));
+  }
+}
