@@ -1,0 +1,410 @@
+import type { Attachment, Comment, TaskDependency, Todo } from './task-details.entities';
+import { STATUS_CATEGORY } from './task-details.entities';
+import type { TaskRecord } from './task-read-model';
+
+// POST /api/v2/tasks/copy, decided in memory (tasks-copy.md §4): which tasks are copied, what each
+// copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
+// the source under one snapshot, calls planCopy, then writes the plan in bulk.
+
+export interface CopyFlags {
+  copy_open_subtasks: boolean;
+  copy_closed_subtasks: boolean;
+  copy_open_todos: boolean;
+  copy_closed_todos: boolean;
+  copy_comments: boolean;
+  copy_description: boolean;
+  copy_attachments: boolean;
+  copy_subscribers: boolean;
+  copy_assignee: boolean;
+  copy_tags: boolean;
+  copy_date: boolean;
+  copy_repeat: boolean;
+  copy_estimate: boolean;
+  copy_task_dependencies: boolean;
+  copy_custom_fields: boolean;
+  copy_as_task_template: boolean;
+}
+
+export const COPY_FLAG_NAMES: Array<keyof CopyFlags> = [
+  'copy_open_subtasks',
+  'copy_closed_subtasks',
+  'copy_open_todos',
+  'copy_closed_todos',
+  'copy_comments',
+  'copy_description',
+  'copy_attachments',
+  'copy_subscribers',
+  'copy_assignee',
+  'copy_tags',
+  'copy_date',
+  'copy_repeat',
+  'copy_estimate',
+  'copy_task_dependencies',
+  'copy_custom_fields',
+  'copy_as_task_template',
+];
+
+export interface SourceTask extends TaskRecord {
+  /** All assigned people in order (v2's assignee is the first). */
+  assigned: number[];
+}
+
+/** Everything read from the store about the source subtree S, under one snapshot. */
+export interface CopySource {
+  rootId: number;
+  /** S: the source and all its live descendants. */
+  tasks: Map<number, SourceTask>;
+  /** Direct subtasks of every task of S, in sibling order. */
+  children: Map<number, number[]>;
+  /** Status id → its workflow and category, for every status a task of S uses. */
+  statuses: Map<number, { workflowId: number; categoryId: number }>;
+  todos: Todo[];
+  comments: Comment[];
+  attachments: Attachment[];
+  subscribers: Map<number, number[]>;
+  /** Dependency rows whose `task_id` is in S. */
+  dependencies: TaskDependency[];
+}
+
+export interface CopyTarget {
+  projectId: number;
+  taskListId: number;
+  workflowStatusId: number;
+  /** The target project's workflow and its statuses (for subtask statuses, §4.5 item 3). */
+  workflowId: number | null;
+  workflowStatuses: Array<{ id: number; categoryId: number; position: number }>;
+  parentTaskId: number | null;
+  /** People who may be assignees/subscribers in the target project; 'anyone' when it has no members. */
+  members: Set<number> | 'anyone';
+  /** Active (not deactivated) people of the account. */
+  activePeople: Set<number>;
+  /** Custom fields enabled for tasks in the target project and not archived, by id. */
+  customFields: Map<string, { dataTypeId: number }>;
+}
+
+export interface CopyRequest {
+  title: string;
+  private: boolean;
+  templateDescription: string | null;
+  flags: CopyFlags;
+  now: Date;
+  /** With copy_date: move every copied date so the earliest start (or latest due) lands here. */
+  shift?: { to: string; mode: 'start' | 'end' };
+}
+
+export interface SkippedItem {
+  kind: 'assignee' | 'subscriber' | 'todo_assignee' | 'custom_field' | 'task_dependency';
+  source_id: string;
+  reason: 'not_project_member' | 'deactivated' | 'field_not_enabled' | 'target_not_copied';
+  task_id?: string;
+}
+
+/** The columns one copy gets (undefined = the store's default). */
+export interface PlannedTask {
+  sourceId: number;
+  /** The source parent inside C; null for the root (which goes under the target parent). */
+  parentSourceId: number | null;
+  title: string;
+  description: string | null;
+  private: boolean;
+  closed: boolean;
+  closedAt: Date | null;
+  workflowStatusId: number;
+  assigned: number[];
+  startDate: string | null;
+  dueAt: Date | null;
+  dueTime: string | null;
+  repeat: {
+    scheduleId: number | null;
+    interval: number | null;
+    monthday: number | null;
+    weekday: number[] | null;
+    date: string | null;
+  };
+  initialEstimate: number | null;
+  remainingTime: number | null;
+  tagList: string[];
+  customFields: Record<string, unknown> | null;
+}
+
+export interface CopyPlan {
+  /** C in pre-order: every parent before its children, siblings in source order. */
+  tasks: PlannedTask[];
+  todos: Array<{
+    sourceTaskId: number;
+    description: string;
+    position: number;
+    closedAt: Date | null;
+    dueDate: string | null;
+    dueTime: string | null;
+    assigneeId: number | null;
+  }>;
+  comments: Array<{
+    sourceId: number;
+    sourceTaskId: number;
+    body: string;
+    creatorId: number | null;
+    pinnedAt: Date | null;
+  }>;
+  /** `sourceCommentId` set: the file of a copied comment (needs the comment's copy). */
+  attachments: Array<{
+    sourceTaskId: number | null;
+    sourceCommentId: number | null;
+    name: string;
+    contentType: string;
+    size: number;
+    blobId: number | null;
+  }>;
+  subscribers: Array<{ sourceTaskId: number; personId: number }>;
+  /** `to` is a copy (its source id) or an existing task outside S. */
+  dependencies: Array<{
+    fromSourceId: number;
+    to: { copyOf: number } | { existing: number };
+    typeId: number;
+  }>;
+  skipped: SkippedItem[];
+}
+
+/** §4.5: the copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
+export function selectCopiedSet(
+  source: CopySource,
+  flags: CopyFlags,
+): Array<{ id: number; parent: number | null }> {
+  const out: Array<{ id: number; parent: number | null }> = [];
+  const seen = new Set<number>();
+  const stack: Array<{ id: number; parent: number | null }> = [{ id: source.rootId, parent: null }];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (seen.has(node.id)) continue; // cycles in stored data: ignored after the first visit
+    seen.add(node.id);
+    out.push(node);
+    const kids = (source.children.get(node.id) ?? []).filter((id) => {
+      const task = source.tasks.get(id);
+      if (!task || seen.has(id)) return false;
+      return task.closed ? flags.copy_closed_subtasks : flags.copy_open_subtasks;
+    });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ id: kids[i], parent: node.id });
+  }
+  return out;
+}
+
+function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00.000Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+const DAY_MS = 86_400_000;
+
+/** Whole days from `from` to `to` (both YYYY-MM-DD). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/** §5.3 item 2: one delta, so the earliest start (mode start) or latest due (mode end) lands on `to`. */
+export function dateShiftDays(
+  tasks: SourceTask[],
+  todos: Todo[],
+  shift: { to: string; mode: 'start' | 'end' },
+): number {
+  const dates: string[] = [];
+  for (const t of tasks) {
+    if (shift.mode === 'start') {
+      if (t.startDate) dates.push(t.startDate);
+      else if (t.dueAt) dates.push(t.dueAt.toISOString().slice(0, 10));
+    } else if (t.dueAt) dates.push(t.dueAt.toISOString().slice(0, 10));
+    else if (t.startDate) dates.push(t.startDate);
+  }
+  for (const todo of todos) if (todo.dueDate) dates.push(todo.dueDate);
+  if (dates.length === 0) return 0;
+  dates.sort();
+  const anchor = shift.mode === 'start' ? dates[0] : dates[dates.length - 1];
+  return daysBetween(anchor, shift.to);
+}
+
+export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
+  const { flags, now } = request;
+  const selected = selectCopiedSet(source, flags);
+  const inC = new Set(selected.map((n) => n.id));
+  const skipped: SkippedItem[] = [];
+
+  const allowed = (personId: number, kind: SkippedItem['kind'], taskId: number): boolean => {
+    const reason = !target.activePeople.has(personId)
+      ? 'deactivated'
+      : target.members !== 'anyone' && !target.members.has(personId)
+        ? 'not_project_member'
+        : null;
+    if (reason) skipped.push({ kind, source_id: String(personId), reason, task_id: String(taskId) });
+    return reason === null;
+  };
+
+  const copiedTasks = selected.map((n) => source.tasks.get(n.id)!);
+  const copiedTodos = source.todos.filter(
+    (todo) => inC.has(todo.taskId) && (todo.closedAt ? flags.copy_closed_todos : flags.copy_open_todos),
+  );
+  const shiftDays =
+    flags.copy_date && request.shift ? dateShiftDays(copiedTasks, copiedTodos, request.shift) : 0;
+  const shiftDate = (d: string | null) => (d && shiftDays ? addDays(d, shiftDays) : d);
+  const shiftTime = (d: Date | null) => (d && shiftDays ? new Date(d.getTime() + shiftDays * DAY_MS) : d);
+
+  const statusFor = (task: SourceTask, isRoot: boolean): number => {
+    if (isRoot) return target.workflowStatusId;
+    const own = task.workflowStatusId === null ? undefined : source.statuses.get(task.workflowStatusId);
+    if (own && own.workflowId === target.workflowId) return task.workflowStatusId!;
+    // Same category in the target workflow, lowest position first; closed stays closed.
+    const category = own?.categoryId ?? (task.closed ? STATUS_CATEGORY.closed : STATUS_CATEGORY.notStarted);
+    const match = target.workflowStatuses
+      .filter((s) => s.categoryId === category)
+      .sort((a, b) => a.position - b.position || a.id - b.id)[0];
+    return match?.id ?? target.workflowStatusId;
+  };
+  const categoryOf = (statusId: number) =>
+    target.workflowStatuses.find((s) => s.id === statusId)?.categoryId ?? STATUS_CATEGORY.notStarted;
+
+  const tasks: PlannedTask[] = selected.map(({ id, parent }) => {
+    const task = source.tasks.get(id)!;
+    const isRoot = parent === null;
+    const workflowStatusId = statusFor(task, isRoot);
+    // A subtask without a status keeps its own open/closed state; otherwise the status decides.
+    const closed =
+      isRoot || task.workflowStatusId !== null
+        ? categoryOf(workflowStatusId) === STATUS_CATEGORY.closed
+        : task.closed;
+    let customFields: Record<string, unknown> | null = null;
+    if (flags.copy_custom_fields && task.customFields) {
+      customFields = {};
+      for (const [fieldId, value] of Object.entries(task.customFields)) {
+        const field = target.customFields.get(fieldId);
+        if (!field) {
+          skipped.push({
+            kind: 'custom_field',
+            source_id: fieldId,
+            reason: 'field_not_enabled',
+            task_id: String(id),
+          });
+          continue;
+        }
+        if (field.dataTypeId === 5) {
+          const people = (Array.isArray(value) ? value : [value]).filter(
+            (p): p is number => typeof p === 'number' && allowed(p, 'custom_field', id),
+          );
+          if (people.length === 0) continue;
+          customFields[fieldId] = Array.isArray(value) ? people : people[0];
+        } else {
+          customFields[fieldId] = value;
+        }
+      }
+      if (Object.keys(customFields).length === 0) customFields = null;
+    }
+    const estimate = flags.copy_estimate ? task.initialEstimate : null;
+    return {
+      sourceId: id,
+      parentSourceId: parent,
+      title: isRoot ? request.title : task.title,
+      description: flags.copy_description ? task.description : null,
+      private: request.private,
+      closed,
+      closedAt: closed ? now : null,
+      workflowStatusId,
+      assigned: flags.copy_assignee ? task.assigned.filter((p) => allowed(p, 'assignee', id)) : [],
+      startDate: flags.copy_date ? shiftDate(task.startDate) : null,
+      dueAt: flags.copy_date ? shiftTime(task.dueAt) : null,
+      dueTime: flags.copy_date ? task.dueTime : null,
+      repeat: flags.copy_repeat
+        ? {
+            scheduleId: task.repeatScheduleId,
+            interval: task.repeatOnInterval,
+            monthday: task.repeatOnMonthday,
+            weekday: task.repeatOnWeekday,
+            date: task.repeatOnDate,
+          }
+        : { scheduleId: null, interval: null, monthday: null, weekday: null, date: null },
+      initialEstimate: estimate,
+      remainingTime: estimate,
+      tagList: flags.copy_tags ? task.tagList : [],
+      customFields,
+    };
+  });
+
+  const todos = copiedTodos
+    .sort((a, b) => a.taskId - b.taskId || a.position - b.position || a.id - b.id)
+    .map((todo) => ({
+      sourceTaskId: todo.taskId,
+      description: todo.description,
+      position: todo.position,
+      closedAt: todo.closedAt ? now : null,
+      dueDate: flags.copy_date ? shiftDate(todo.dueDate) : null,
+      dueTime: flags.copy_date ? todo.dueTime : null,
+      assigneeId:
+        flags.copy_assignee &&
+        todo.assigneeId !== null &&
+        allowed(todo.assigneeId, 'todo_assignee', todo.taskId)
+          ? todo.assigneeId
+          : null,
+    }));
+
+  const comments = flags.copy_comments
+    ? source.comments
+        .filter((c) => inC.has(c.taskId) && !c.deletedAt && !c.draft && !c.hidden)
+        .sort((a, b) => a.taskId - b.taskId || a.id - b.id)
+        .map((c) => ({
+          sourceId: c.id,
+          sourceTaskId: c.taskId,
+          body: c.body,
+          creatorId: c.creatorId,
+          pinnedAt: c.pinnedAt,
+        }))
+    : [];
+  const copiedComments = new Set(comments.map((c) => c.sourceId));
+
+  const attachments = flags.copy_attachments
+    ? source.attachments
+        .filter((a) =>
+          a.taskId !== null && a.commentId === null
+            ? inC.has(a.taskId)
+            : a.commentId !== null && copiedComments.has(a.commentId),
+        )
+        .sort((a, b) => a.id - b.id)
+        .map((a) => ({
+          sourceTaskId: a.commentId === null ? a.taskId : null,
+          sourceCommentId: a.commentId,
+          name: a.name,
+          contentType: a.contentType,
+          size: a.size,
+          blobId: a.blobId,
+        }))
+    : [];
+
+  const subscribers = flags.copy_subscribers
+    ? selected.flatMap(({ id }) =>
+        (source.subscribers.get(id) ?? [])
+          .filter((p) => allowed(p, 'subscriber', id))
+          .map((personId) => ({ sourceTaskId: id, personId })),
+      )
+    : [];
+
+  const dependencies: CopyPlan['dependencies'] = [];
+  if (flags.copy_task_dependencies) {
+    for (const row of [...source.dependencies].sort((a, b) => a.id - b.id)) {
+      if (!inC.has(row.taskId) || row.dependentTaskId === row.taskId) continue;
+      const other = row.dependentTaskId;
+      if (inC.has(other)) {
+        // Both ends are copied: each source pair yields one new pair, from its lower-id row.
+        if (row.reverseId !== null && row.reverseId < row.id) continue;
+        dependencies.push({ fromSourceId: row.taskId, to: { copyOf: other }, typeId: row.typeId });
+      } else if (source.tasks.has(other)) {
+        // Inside the template but left out: the copy never links back into the template.
+        skipped.push({
+          kind: 'task_dependency',
+          source_id: String(Math.min(row.id, row.reverseId ?? row.id)),
+          reason: 'target_not_copied',
+          task_id: String(row.taskId),
+        });
+      } else {
+        dependencies.push({ fromSourceId: row.taskId, to: { existing: other }, typeId: row.typeId });
+      }
+    }
+  }
+
+  return { tasks, todos, comments, attachments, subscribers, dependencies, skipped };
+}
