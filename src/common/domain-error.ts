@@ -1,4 +1,7 @@
 import type { AccountsErrorCode } from '../accounts/accounts.errors';
+import type { IdempotencyErrorCode } from '../idempotency/idempotency.errors';
+import type { OperationsErrorCode } from '../operations/operations.errors';
+import type { PoolsErrorCode } from '../pools/pools.errors';
 import type { TaskDetailsErrorCode } from '../task-details/task-details.errors';
 import type { TasksErrorCode } from '../tasks/tasks.errors';
 import type { RequestErrorCode } from './request.errors';
@@ -8,7 +11,14 @@ import type { RequestErrorCode } from './request.errors';
  * with an exhaustive switch, so adding a code here fails the build until every face has decided
  * its status and body. Modules add their own union (TasksErrorCode, PoolsErrorCode, …) here.
  */
-export type DomainErrorCode = RequestErrorCode | AccountsErrorCode | TasksErrorCode | TaskDetailsErrorCode;
+export type DomainErrorCode =
+  | RequestErrorCode
+  | AccountsErrorCode
+  | TasksErrorCode
+  | TaskDetailsErrorCode
+  | PoolsErrorCode
+  | OperationsErrorCode
+  | IdempotencyErrorCode;
 
 export interface DomainErrorOptions {
   /** The input field the error is about, as a dotted path (`batch.3.parent`). */

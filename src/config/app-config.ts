@@ -114,6 +114,71 @@ export class AppConfig {
   @IsInt()
   @Min(1)
   TODO_ASSIGNED_LIMIT = 200;
+
+  // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
+  // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
+  // attempts before an operation FAILs, and how long shutdown waits for running handlers.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(256)
+  JOBS_CONCURRENCY = 4;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  JOBS_LEASE_MS = 30000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  JOBS_HEARTBEAT_MS = 10000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  JOBS_POLL_MS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  JOBS_MAX_ATTEMPTS = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  JOBS_SHUTDOWN_GRACE_MS = 5000;
+
+  // Per-account sliding windows (pools-and-operations.md §10); 0 turns a window off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_POOL_CLONE_PER_MINUTE = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_POOL_CLONE_PER_DAY = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_POOL_CREATE_PER_MINUTE = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_POOL_CREATE_PER_DAY = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PROJECT_CREATE_PER_MINUTE = 20;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_PROJECT_CREATE_PER_DAY = 100;
 }
 
 export class ConfigError extends Error {}

@@ -1,10 +1,12 @@
 import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-accounts';
 import { CreateTasks1763800100000 } from './migrations/1763800100000-create-tasks';
+import { CreatePoolsAndOperations1763800200000 } from './migrations/1763800200000-create-pools-and-operations';
 import { CreateTaskDetails1763800300000 } from './migrations/1763800300000-create-task-details';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
   CreateAccounts1763800000000,
   CreateTasks1763800100000,
+  CreatePoolsAndOperations1763800200000,
   CreateTaskDetails1763800300000,
 ];

@@ -133,6 +133,21 @@ function fromDomain(error: DomainError): FaceError {
       return single(422, 'invalid_attribute', 'Invalid Attribute', error);
     case 'TASK_DETAIL_CONFLICT':
       return single(409, 'conflict', 'Conflict', error);
+    case 'POOL_NOT_FOUND':
+    case 'CROWD_PROJECT_NOT_FOUND':
+    case 'OPERATION_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    case 'POOL_PROJECT_INVALID':
+      return single(422, 'invalid_reference', 'Invalid Attribute', error);
+    case 'POOL_PROJECT_IMMUTABLE':
+      return single(422, 'invalid_attribute', 'Invalid Attribute', error);
+    case 'POOL_INAPPROPRIATE_STATUS':
+    case 'PROJECT_INAPPROPRIATE_STATUS':
+    case 'PROJECT_UNARCHIVED_POOLS':
+      return single(409, 'conflict', 'Conflict', error);
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      return single(409, 'idempotency_conflict', 'Conflict', error);
     default:
       return assertNever(code);
   }

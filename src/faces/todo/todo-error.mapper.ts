@@ -75,6 +75,19 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
       return [400, 'VALIDATION'];
     case 'TASK_DETAIL_CONFLICT':
       return [409, 'CONFLICT'];
+    case 'POOL_NOT_FOUND':
+    case 'CROWD_PROJECT_NOT_FOUND':
+    case 'OPERATION_NOT_FOUND':
+      return [404, 'NOT_FOUND'];
+    case 'POOL_PROJECT_INVALID':
+    case 'POOL_PROJECT_IMMUTABLE':
+      return [400, 'VALIDATION'];
+    case 'POOL_INAPPROPRIATE_STATUS':
+    case 'PROJECT_INAPPROPRIATE_STATUS':
+    case 'PROJECT_UNARCHIVED_POOLS':
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      return [409, 'CONFLICT'];
     default:
       return assertNever(code);
   }

@@ -129,6 +129,31 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
       return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
     case 'TASK_DETAIL_CONFLICT':
       return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
+    case 'POOL_NOT_FOUND':
+    case 'CROWD_PROJECT_NOT_FOUND':
+    case 'OPERATION_NOT_FOUND':
+      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
+    case 'POOL_PROJECT_INVALID':
+      return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
+        [error.field ?? 'project_id']: { code: 'ENTITY_DOES_NOT_EXIST', message: error.message },
+      });
+    case 'POOL_PROJECT_IMMUTABLE':
+      return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
+        [error.field ?? 'project_id']: { code: 'VALUE_NOT_ALLOWED', message: error.message },
+      });
+    case 'POOL_INAPPROPRIATE_STATUS':
+      return tolokaError(409, 'INAPPROPRIATE_STATUS', error.message, requestId, {
+        appropriate_statuses: error.meta?.appropriate_statuses ?? [],
+      });
+    case 'PROJECT_INAPPROPRIATE_STATUS':
+      return tolokaError(409, 'PROJECT_INAPPROPRIATE_STATUS', error.message, requestId, {
+        appropriate_statuses: error.meta?.appropriate_statuses ?? [],
+      });
+    case 'PROJECT_UNARCHIVED_POOLS':
+      return tolokaError(409, 'UNARCHIVED_POOLS_CONFLICT', error.message, requestId);
+    case 'IDEMPOTENCY_KEY_REUSED':
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
     default:
       return assertNever(code);
   }

@@ -1,8 +1,19 @@
 import { Module } from '@nestjs/common';
+import { OperationsModule } from '../../operations/operations.module';
+import { PoolsModule } from '../../pools/pools.module';
+import { TolokaOperationsController } from './toloka-operations.controller';
+import { TolokaPoolsController } from './toloka-pools.controller';
+import { TolokaProjectsController } from './toloka-projects.controller';
 import { TolokaRequesterController } from './toloka-requester.controller';
 
 /** The Toloka-compatible requester API under /api/v1 (shared/specs/pools-and-operations.md). */
 @Module({
-  controllers: [TolokaRequesterController],
+  imports: [PoolsModule, OperationsModule],
+  controllers: [
+    TolokaRequesterController,
+    TolokaProjectsController,
+    TolokaPoolsController,
+    TolokaOperationsController,
+  ],
 })
 export class TolokaModule {}

@@ -1,4 +1,5 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseGuards } from '@nestjs/common';
+import { TolokaActUnderGuard } from './toloka-request';
 import {
   ApiExtraModels,
   ApiProperty,
@@ -36,9 +37,9 @@ export class TolokaErrorBody {
 const DESCRIPTIONS: Record<number, string> = {
   400: 'VALIDATION_ERROR: invalid body, query or malformed JSON',
   401: 'AUTHENTICATION_ERROR: missing or unknown token',
-  403: 'ACCESS_DENIED',
+  403: 'ACCESS_DENIED: X-Act-Under-Account-ID names another account',
   404: 'DOES_NOT_EXIST: unknown id, or an object of another account',
-  409: 'A state conflict (INAPPROPRIATE_STATUS and friends)',
+  409: 'A state conflict: INAPPROPRIATE_STATUS (payload.appropriate_statuses), PROJECT_INAPPROPRIATE_STATUS, UNARCHIVED_POOLS_CONFLICT, CONFLICT_STATE (Idempotency-Key reused)',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS (no Retry-After header, by design)',
@@ -52,7 +53,8 @@ export function TolokaController() {
     ApiSecurity('OAuth'),
     ApiSecurity('ApiKey'),
     ApiExtraModels(TolokaErrorBody),
-    TolokaErrors(400, 401, 500),
+    TolokaErrors(400, 401, 403, 500),
+    UseGuards(TolokaActUnderGuard),
   );
 }
 

@@ -1,0 +1,118 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { IsJsonObject, IsStringArrayMap } from './toloka-validators';
+
+// Project bodies of the v1 face (pools-and-operations.md §6.2).
+
+export class TaskSpecForm {
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { image: { type: 'url', required: true } },
+  })
+  @IsDefined()
+  @IsJsonObject()
+  input_spec: Record<string, unknown>;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { label: { type: 'string', required: true } },
+  })
+  @IsDefined()
+  @IsJsonObject()
+  output_spec: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { type: 'tb', config: {} } })
+  @IsOptional()
+  @IsJsonObject()
+  view_spec?: Record<string, unknown>;
+}
+
+/** Create (POST) and full replacement (PUT) of a project. */
+export class ProjectForm {
+  @ApiProperty({ example: 'Find sidewalks' })
+  @IsDefined()
+  @IsString()
+  @IsNotEmpty()
+  public_name: string;
+
+  @ApiProperty({ example: 'Look at the photo and outline the sidewalk' })
+  @IsDefined()
+  @IsString()
+  public_description: string;
+
+  @ApiPropertyOptional({ example: '<p>Outline every sidewalk.</p>' })
+  @IsOptional()
+  @IsString()
+  public_instructions?: string;
+
+  @ApiPropertyOptional({ example: 'Pilot for the city map' })
+  @IsOptional()
+  @IsString()
+  private_comment?: string;
+
+  @ApiProperty({ type: TaskSpecForm })
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => TaskSpecForm)
+  task_spec: TaskSpecForm;
+
+  @ApiPropertyOptional({
+    enum: ['AUTOMATED', 'MAP_SELECTOR'],
+    example: 'AUTOMATED',
+    description: 'Default AUTOMATED',
+  })
+  @IsOptional()
+  @IsIn(['AUTOMATED', 'MAP_SELECTOR'])
+  assignments_issuing_type?: 'AUTOMATED' | 'MAP_SELECTOR';
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Required with MAP_SELECTOR',
+  })
+  @ValidateIf(
+    (form: ProjectForm) =>
+      form.assignments_issuing_type === 'MAP_SELECTOR' || form.assignments_issuing_view_config != null,
+  )
+  @IsDefined()
+  @IsJsonObject()
+  assignments_issuing_view_config?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean()
+  assignments_automerge_enabled?: boolean;
+
+  @ApiPropertyOptional({ example: 10 })
+  @IsOptional()
+  @IsInt()
+  max_active_assignments_count?: number;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsJsonObject()
+  quality_control?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsJsonObject()
+  localization_config?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
+  @IsOptional()
+  @IsStringArrayMap()
+  metadata?: Record<string, string[]>;
+}

@@ -1,0 +1,114 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AuthenticatedRequest } from '../../auth/auth.decorators';
+import { DomainError } from '../../common/domain-error';
+import { RequestValidationError } from '../../common/request-validation.error';
+import { fingerprintRequest, IdempotencyRequest } from '../../idempotency/idempotency.service';
+import type { PoolFields } from '../../pools/pools.service';
+import type { PoolForm } from './toloka-pools.dto';
+import type { ProjectForm } from './toloka-projects.dto';
+import { formatTolokaDate, parseTolokaDate } from './toloka-time';
+
+export const ACT_UNDER_HEADER = 'x-act-under-account-id';
+
+/**
+ * `X-Act-Under-Account-ID` (§2.2): the token owner's own id is as good as no header; any other
+ * account is refused with 403 ACCESS_DENIED, since accounts share nothing in this service.
+ * Runs after the global AuthGuard, so the account is known.
+ */
+@Injectable()
+export class TolokaActUnderGuard implements CanActivate {
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const raw = request.headers[ACT_UNDER_HEADER];
+    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+    if (!value || !request.account || value === String(request.account.id)) return true;
+    throw new DomainError('REQUEST_ORGANIZATION_MISMATCH', `No shared access to account ${value}`, {
+      meta: { header: 'X-Act-Under-Account-ID' },
+    });
+  }
+}
+
+/** The optional `Idempotency-Key` (§11) with the fingerprint of this request. */
+export function idempotencyOf(
+  headers: IncomingHttpHeaders,
+  ...request: unknown[]
+): IdempotencyRequest | undefined {
+  const raw = headers['idempotency-key'];
+  const key = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  if (raw === undefined) return undefined;
+  if (!key || key.length > 255) {
+    throw RequestValidationError.single(
+      'Idempotency-Key',
+      'maxLength',
+      'Idempotency-Key must be 1 to 255 characters',
+    );
+  }
+  return { key, fingerprint: fingerprintRequest(...request) };
+}
+
+// Every writable pool field except project_id (§7.2), with the defaults that are always returned.
+const POOL_WRITABLE = [
+  'private_name',
+  'private_comment',
+  'public_description',
+  'public_instructions',
+  'may_contain_adult_content',
+  'will_expire',
+  'reward_per_assignment',
+  'assignment_max_duration_seconds',
+  'defaults',
+  'auto_accept_solutions',
+  'auto_accept_period_day',
+  'auto_close_after_complete_delay_seconds',
+  'assignments_issuing_config',
+  'priority',
+  'filter',
+  'quality_control',
+  'speed_quality_balance',
+  'dynamic_pricing_config',
+  'dynamic_overlap_config',
+  'mixer_config',
+  'training_config',
+  'metadata',
+] as const;
+
+const POOL_DEFAULTS: PoolFields = {
+  may_contain_adult_content: false,
+  auto_accept_solutions: true,
+  auto_close_after_complete_delay_seconds: 0,
+  priority: 0,
+};
+
+function pick(form: object, keys: readonly string[]): Record<string, unknown> {
+  // Through JSON: class instances become plain objects and undefined fields disappear.
+  const plain = JSON.parse(JSON.stringify(form)) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of keys) if (plain[key] !== undefined && plain[key] !== null) out[key] = plain[key];
+  return out;
+}
+
+export function poolFields(form: PoolForm): PoolFields {
+  const fields = { ...POOL_DEFAULTS, ...pick(form, POOL_WRITABLE) };
+  fields.will_expire = formatTolokaDate(parseTolokaDate(form.will_expire)!);
+  return fields;
+}
+
+const PROJECT_WRITABLE = [
+  'public_name',
+  'public_description',
+  'public_instructions',
+  'private_comment',
+  'task_spec',
+  'assignments_issuing_type',
+  'assignments_issuing_view_config',
+  'assignments_automerge_enabled',
+  'max_active_assignments_count',
+  'quality_control',
+  'localization_config',
+  'metadata',
+] as const;
+
+export function projectFields(form: ProjectForm): Record<string, unknown> {
+  return { assignments_issuing_type: 'AUTOMATED', ...pick(form, PROJECT_WRITABLE) };
+}

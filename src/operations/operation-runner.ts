@@ -1,0 +1,221 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { DomainError } from '../common/domain-error';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
+import { Operation } from './operation.entity';
+import { OperationHandlers, PermanentOperationError } from './operation-handlers';
+import { OperationsService } from './operations.service';
+
+/** The lease moved to another instance while the handler ran; its transaction is rolled back. */
+class LeaseLostError extends Error {}
+
+/**
+ * The job service (pools-and-operations.md §9.5, STYLE.md §6). Runs up to JOBS_CONCURRENCY
+ * operations at once; each is claimed with a lease (renewed by a heartbeat) and finished in the
+ * same transaction as its handler's effect. Woken right after an enqueuing commit in this process;
+ * a poll timer picks up work of other instances and operations whose instance died.
+ */
+@Injectable()
+export class OperationRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  /** Unique per process start: a lease names the runner that holds it. */
+  readonly owner = `${hostname().slice(0, 20)}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly logger = new Logger(OperationRunner.name);
+  private readonly running = new Map<string, Promise<void>>();
+  private stopping = false;
+  private pollTimer?: NodeJS.Timeout;
+  private heartbeatTimer?: NodeJS.Timeout;
+  private pumping?: Promise<void>;
+  private pumpAgain = false;
+  // The last claim filled every free slot, so more work may be waiting.
+  private backlog = false;
+
+  constructor(
+    private readonly operations: OperationsService,
+    private readonly handlers: OperationHandlers,
+    private readonly db: Database,
+    private readonly config: AppConfig,
+  ) {}
+
+  private get automatic(): boolean {
+    return this.config.JOBS_CONCURRENCY > 0 && !this.stopping;
+  }
+
+  onApplicationBootstrap(): void {
+    // Heartbeats run whenever something runs (tick() included).
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.config.JOBS_HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+    if (this.config.JOBS_CONCURRENCY === 0) return;
+    if (this.config.JOBS_POLL_MS > 0) {
+      this.pollTimer = setInterval(() => this.wake(), this.config.JOBS_POLL_MS);
+      this.pollTimer.unref();
+    }
+    // Recovery: work enqueued while no instance ran, and leases a dead process left behind
+    // (claimable once expired), are picked up by the first claim.
+    this.wake();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // The DataSource is still open here (it closes in onApplicationShutdown).
+    this.stopping = true;
+    clearInterval(this.pollTimer);
+    await this.pumping?.catch(() => undefined);
+    if (this.running.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise(
+        (resolve) => (timer = setTimeout(resolve, this.config.JOBS_SHUTDOWN_GRACE_MS)),
+      );
+      await Promise.race([Promise.allSettled([...this.running.values()]), deadline]);
+      clearTimeout(timer);
+    }
+    clearInterval(this.heartbeatTimer);
+    const unfinished = [...this.running.keys()];
+    if (unfinished.length > 0) {
+      // Back to PENDING for another instance; a handler that still commits later is fenced off
+      // by the lease check in its own transaction.
+      this.logger.warn(`releasing ${unfinished.length} unfinished operation(s) on shutdown`);
+      await this.operations.release(unfinished, this.owner).catch((error: Error) => {
+        this.logger.error(`could not release operations: ${error.message}`);
+      });
+    }
+  }
+
+  /** Called after a commit that enqueued work: claims at once instead of waiting for the poll. */
+  wake(): void {
+    if (!this.automatic) return;
+    void this.pump();
+  }
+
+  /**
+   * Runs everything due now to completion, whatever JOBS_CONCURRENCY says (at least one at a
+   * time). Tests drive the service with it (JOBS_POLL_MS=0, or JOBS_CONCURRENCY=0 to keep
+   * operations PENDING until the test says so).
+   */
+  async tick(): Promise<void> {
+    const capacity = Math.max(1, this.config.JOBS_CONCURRENCY);
+    for (;;) {
+      const claimed = await this.fill(capacity);
+      await Promise.allSettled([...this.running.values()]);
+      if (claimed === 0 && this.running.size === 0) return;
+    }
+  }
+
+  /** Operations this process is running now. */
+  get inFlight(): number {
+    return this.running.size;
+  }
+
+  private pump(): Promise<void> {
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return this.pumping;
+    }
+    this.pumping = (async () => {
+      do {
+        this.pumpAgain = false;
+        try {
+          await this.fill(this.config.JOBS_CONCURRENCY);
+        } catch (error) {
+          this.logger.error(`claiming operations failed: ${(error as Error).message}`);
+          return;
+        }
+      } while (this.pumpAgain && this.automatic);
+    })().finally(() => (this.pumping = undefined));
+    return this.pumping;
+  }
+
+  private async fill(capacity: number): Promise<number> {
+    const free = capacity - this.running.size;
+    if (free <= 0 || this.stopping) {
+      if (free <= 0) this.backlog = true;
+      return 0;
+    }
+    const claimed = await this.operations.claim(
+      this.owner,
+      this.handlers.types(),
+      free,
+      this.config.JOBS_LEASE_MS,
+      this.config.JOBS_MAX_ATTEMPTS,
+    );
+    this.backlog = claimed.length === free;
+    for (const row of claimed) {
+      const run = this.execute(row).finally(() => {
+        this.running.delete(row.id);
+        if (this.backlog) this.wake();
+      });
+      this.running.set(row.id, run);
+    }
+    return claimed.length;
+  }
+
+  private async execute(row: Operation): Promise<void> {
+    const handler = this.handlers.get(row.type)!;
+    const started = Date.now();
+    const operation = {
+      id: row.id,
+      accountId: row.accountId,
+      type: row.type,
+      parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+      attempt: row.attempts,
+    };
+    this.logger.debug(`${row.type} ${row.id} started (attempt ${row.attempts})`);
+    try {
+      await this.db.transaction(async (manager) => {
+        const details = await handler.run({
+          manager,
+          operation,
+          // SQLite has one connection: a second transaction would wait for this one forever.
+          reportProgress: (percent) =>
+            this.operations.setProgress(
+              this.db.dialect === 'sqlite' ? manager : null,
+              row.id,
+              this.owner,
+              percent,
+            ),
+        });
+        if (!(await this.operations.markSucceeded(manager, row.id, this.owner, details))) {
+          throw new LeaseLostError(`lease on ${row.id} lost`);
+        }
+      });
+      this.logger.debug(`${row.type} ${row.id} succeeded in ${Date.now() - started} ms`);
+    } catch (error) {
+      await this.settleFailure(row, error, Date.now() - started).catch((settleError: Error) =>
+        // The lease expires and another claim settles it.
+        this.logger.error(`${row.type} ${row.id}: could not record failure: ${settleError.message}`),
+      );
+    }
+  }
+
+  private async settleFailure(row: Operation, error: unknown, ms: number): Promise<void> {
+    if (error instanceof LeaseLostError) {
+      this.logger.warn(`${row.type} ${row.id}: lease lost after ${ms} ms; its work was rolled back`);
+      return;
+    }
+    const permanent = error instanceof DomainError || error instanceof PermanentOperationError;
+    const message = error instanceof Error ? error.message : String(error);
+    if (permanent || row.attempts >= this.config.JOBS_MAX_ATTEMPTS) {
+      const code = permanent
+        ? (error as DomainError | PermanentOperationError).code
+        : 'OPERATION_ATTEMPTS_EXHAUSTED';
+      await this.operations.markFailed(row.id, this.owner, code, message);
+      this.logger.warn(`${row.type} ${row.id} failed after ${ms} ms: ${code}: ${message}`);
+      return;
+    }
+    // Transient (database hiccup, …): back off and let any instance try again.
+    const delay = Math.min(30000, 200 * 2 ** (row.attempts - 1));
+    this.logger.warn(
+      `${row.type} ${row.id} attempt ${row.attempts} failed (${message}); retry in ${delay} ms`,
+    );
+    await this.operations.release([row.id], this.owner, delay);
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (this.running.size === 0) return;
+    try {
+      await this.operations.renewLeases(this.owner, [...this.running.keys()], this.config.JOBS_LEASE_MS);
+    } catch (error) {
+      this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
+    }
+  }
+}

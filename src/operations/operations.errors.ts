@@ -1,0 +1,4 @@
+/** Stable codes of the Operations module; every face maps each one. */
+export type OperationsErrorCode =
+  // An operation that does not exist in the caller's account (another account's too).
+  'OPERATION_NOT_FOUND';

@@ -1,0 +1,334 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { EntityManager, In } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError } from '../common/domain-error';
+import { Database } from '../database/database';
+import { fromSqlDateTime, toSqlDateTime } from '../database/sql-time';
+import { Operation, OperationLogEntry, OperationStatus } from './operation.entity';
+import { fetchPage, RangeFilter, SearchPage, SortKey, whereRange } from './search';
+
+/** An operation as the faces show it (each face formats it its own way). */
+export interface OperationView {
+  id: string;
+  type: string;
+  status: OperationStatus;
+  submitted: Date;
+  started?: Date;
+  finished?: Date;
+  progress: number;
+  parameters: Record<string, unknown>;
+  details?: Record<string, unknown>;
+}
+
+export type OperationSortField = 'id' | 'submitted' | 'finished';
+
+export interface OperationSearch {
+  type?: string;
+  status?: OperationStatus;
+  id?: RangeFilter<string>;
+  submitted?: RangeFilter<Date>;
+  finished?: RangeFilter<Date>;
+  sort: SortKey<OperationSortField>[];
+  limit: number;
+}
+
+export interface NewOperation {
+  accountId: number;
+  type: string;
+  parameters: Record<string, unknown>;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function toOperationView(row: Operation): OperationView {
+  const view: OperationView = {
+    id: row.id,
+    type: row.type,
+    status: row.status,
+    submitted: fromSqlDateTime(row.submitted)!,
+    progress: row.progress,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+  };
+  if (row.started) view.started = fromSqlDateTime(row.started)!;
+  if (row.finished) view.finished = fromSqlDateTime(row.finished)!;
+  if (row.details !== null) view.details = JSON.parse(row.details) as Record<string, unknown>;
+  return view;
+}
+
+/**
+ * Owns the operations table and its state machine (PENDING → RUNNING → SUCCESS | FAIL); nothing
+ * else writes `status`. The job-service side (claim, lease, finish) is used by OperationRunner.
+ */
+@Injectable()
+export class OperationsService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Writes a PENDING operation in the caller's transaction; wake the runner after the commit. */
+  async enqueue(m: EntityManager, input: NewOperation): Promise<OperationView> {
+    const now = this.clock.now();
+    const row = m.create(Operation, {
+      id: randomUUID(),
+      accountId: input.accountId,
+      type: input.type,
+      status: 'PENDING',
+      submitted: now,
+      started: null,
+      finished: null,
+      progress: 0,
+      parameters: JSON.stringify(input.parameters),
+      details: null,
+      log: null,
+      attempts: 0,
+      availableAt: now,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+    });
+    await m.insert(Operation, row);
+    return toOperationView(row);
+  }
+
+  /**
+   * Records work done synchronously in the caller's transaction (pool open/close/archive, project
+   * archive, §9.5): submitted = started = finished, progress 100, SUCCESS.
+   */
+  async recordFinished(
+    m: EntityManager,
+    input: NewOperation & { details?: Record<string, unknown> },
+  ): Promise<OperationView> {
+    const now = this.clock.now();
+    const row = m.create(Operation, {
+      id: randomUUID(),
+      accountId: input.accountId,
+      type: input.type,
+      status: 'SUCCESS',
+      submitted: now,
+      started: now,
+      finished: now,
+      progress: 100,
+      parameters: JSON.stringify(input.parameters),
+      details: input.details === undefined ? null : JSON.stringify(input.details),
+      log: null,
+      attempts: 1,
+      availableAt: now,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+    });
+    await m.insert(Operation, row);
+    return toOperationView(row);
+  }
+
+  async get(accountId: number, id: string): Promise<OperationView> {
+    return toOperationView(await this.find(accountId, id));
+  }
+
+  async log(accountId: number, id: string): Promise<OperationLogEntry[]> {
+    const row = await this.find(accountId, id);
+    return row.log ? (JSON.parse(row.log) as OperationLogEntry[]) : [];
+  }
+
+  async search(accountId: number, query: OperationSearch): Promise<SearchPage<OperationView>> {
+    const page = await this.db.read((m) => {
+      const qb = m.createQueryBuilder(Operation, 'o').where('o.account_id = :accountId', { accountId });
+      if (query.type !== undefined) qb.andWhere('o.type = :type', { type: query.type });
+      if (query.status !== undefined) qb.andWhere('o.status = :status', { status: query.status });
+      whereRange(qb, 'o.id', query.id);
+      whereRange(qb, 'o.submitted', query.submitted);
+      whereRange(qb, 'o.finished', query.finished);
+      return fetchPage(
+        qb,
+        { id: 'o.id', submitted: 'o.submitted', finished: 'o.finished' },
+        'o.id',
+        query.sort,
+        query.limit,
+      );
+    });
+    return { items: page.items.map(toOperationView), hasMore: page.hasMore };
+  }
+
+  private async find(accountId: number, id: string): Promise<Operation> {
+    const row = UUID.test(id)
+      ? await this.db.read((m) => m.findOneBy(Operation, { id: id.toLowerCase(), accountId }))
+      : null;
+    if (!row) throw new DomainError('OPERATION_NOT_FOUND', `Operation ${id} does not exist`);
+    return row;
+  }
+
+  // ---- job service side (OperationRunner) ----
+
+  /**
+   * Claims up to `limit` operations of the given types: PENDING ones that are due, and RUNNING ones
+   * whose lease expired (their instance died or stalled). Marks them RUNNING under `owner` with a
+   * fresh lease. Expired ones that have used up their attempts end as FAIL instead.
+   *
+   * MySQL/MariaDB: `SELECT … FOR UPDATE SKIP LOCKED` under READ COMMITTED, so concurrent claimers
+   * in any number of processes take disjoint rows without waiting on each other and without gap
+   * locks that would block the inserts of new operations. SQLite has no row locks and one writer:
+   * the claim runs inside Database.transaction, which serializes it in this process, and the
+   * UPDATE repeats the claimable condition, so even a second process on the same file can never
+   * take a row twice (the file lock orders the two writers; the later one matches no row).
+   */
+  async claim(owner: string, types: string[], limit: number, leaseMs: number, maxAttempts: number) {
+    if (types.length === 0 || limit <= 0) return [];
+    const mysql = this.db.dialect === 'mysql';
+    return this.db.transaction(
+      async (m) => {
+        const now = this.clock.now();
+        const nowSql = toSqlDateTime(now);
+        const lock = mysql ? ' FOR UPDATE SKIP LOCKED' : '';
+        const typeList = types.map(() => '?').join(', ');
+        const pending: Array<{ id: string }> = await m.query(
+          `SELECT id FROM operations WHERE status = 'PENDING' AND available_at <= ? AND type IN (${typeList}) ` +
+            `ORDER BY available_at LIMIT ${Number(limit)}${lock}`,
+          [nowSql, ...types],
+        );
+        const expired: Array<{ id: string; attempts: number | string }> =
+          pending.length < limit
+            ? await m.query(
+                `SELECT id, attempts FROM operations WHERE status = 'RUNNING' AND lease_expires_at < ? ` +
+                  `AND type IN (${typeList}) LIMIT ${Number(limit - pending.length)}${lock}`,
+                [nowSql, ...types],
+              )
+            : [];
+        const exhausted = expired.filter((r) => Number(r.attempts) >= maxAttempts).map((r) => r.id);
+        if (exhausted.length) await this.failExhausted(m, exhausted, now);
+        const ids = [
+          ...pending.map((r) => r.id),
+          ...expired.filter((r) => !exhausted.includes(r.id)).map((r) => r.id),
+        ];
+        if (ids.length === 0) return [];
+        const leaseUntil = toSqlDateTime(new Date(now.getTime() + leaseMs));
+        const marks = ids.map(() => '?').join(', ');
+        await m.query(
+          `UPDATE operations SET status = 'RUNNING', started = COALESCE(started, ?), attempts = attempts + 1, ` +
+            `lease_owner = ?, lease_expires_at = ? WHERE id IN (${marks}) AND ` +
+            `((status = 'PENDING' AND available_at <= ?) OR (status = 'RUNNING' AND lease_expires_at < ?))`,
+          [nowSql, owner, leaseUntil, ...ids, nowSql, nowSql],
+        );
+        return m.find(Operation, { where: { id: In(ids), leaseOwner: owner, status: 'RUNNING' } });
+      },
+      mysql ? { isolation: 'READ COMMITTED' } : {},
+    );
+  }
+
+  private async failExhausted(m: EntityManager, ids: string[], now: Date): Promise<void> {
+    const rows = await m.find(Operation, { where: { id: In(ids) } });
+    for (const row of rows) {
+      await m.update(
+        Operation,
+        { id: row.id, status: 'RUNNING' },
+        {
+          status: 'FAIL',
+          finished: now,
+          progress: 100,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          log: JSON.stringify([
+            failLogEntry(
+              row,
+              'OPERATION_ATTEMPTS_EXHAUSTED',
+              `Gave up after ${row.attempts} attempts (lease expired)`,
+            ),
+          ]),
+        },
+      );
+    }
+  }
+
+  /** Extends the leases this owner still holds. */
+  async renewLeases(owner: string, ids: string[], leaseMs: number): Promise<void> {
+    if (ids.length === 0) return;
+    const until = new Date(this.clock.now().getTime() + leaseMs);
+    await this.db.transaction((m) =>
+      m.update(Operation, { id: In(ids), leaseOwner: owner, status: 'RUNNING' }, { leaseExpiresAt: until }),
+    );
+  }
+
+  /**
+   * Marks SUCCESS inside the handler's transaction, only if this owner still holds the lease: a
+   * false result means another instance took the operation over, and the caller must roll back.
+   */
+  async markSucceeded(
+    m: EntityManager,
+    id: string,
+    owner: string,
+    details: Record<string, unknown> | undefined,
+  ): Promise<boolean> {
+    const result = await m.update(
+      Operation,
+      { id, leaseOwner: owner, status: 'RUNNING' },
+      {
+        status: 'SUCCESS',
+        finished: this.clock.now(),
+        progress: 100,
+        details: details === undefined ? null : JSON.stringify(details),
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      },
+    );
+    return result.affected === 1;
+  }
+
+  async markFailed(id: string, owner: string, code: string, message: string): Promise<boolean> {
+    return this.db.transaction(async (m) => {
+      const row = await m.findOneBy(Operation, { id, leaseOwner: owner, status: 'RUNNING' });
+      if (!row) return false;
+      const result = await m.update(
+        Operation,
+        { id, leaseOwner: owner, status: 'RUNNING' },
+        {
+          status: 'FAIL',
+          finished: this.clock.now(),
+          progress: 100,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          log: JSON.stringify([failLogEntry(row, code, message)]),
+        },
+      );
+      return result.affected === 1;
+    });
+  }
+
+  /** Gives an operation back to the queue (after a transient failure, or on shutdown). */
+  async release(ids: string[], owner: string, delayMs = 0): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.transaction((m) =>
+      m.update(
+        Operation,
+        { id: In(ids), leaseOwner: owner, status: 'RUNNING' },
+        {
+          status: 'PENDING',
+          availableAt: new Date(this.clock.now().getTime() + delayMs),
+          leaseOwner: null,
+          leaseExpiresAt: null,
+        },
+      ),
+    );
+  }
+
+  /** Progress is monotonic; outside the handler's transaction on MySQL so that pollers see it. */
+  async setProgress(m: EntityManager | null, id: string, owner: string, percent: number): Promise<void> {
+    const value = Math.max(0, Math.min(99, Math.floor(percent)));
+    const write = (manager: EntityManager) =>
+      manager
+        .createQueryBuilder()
+        .update(Operation)
+        .set({ progress: value })
+        .where('id = :id AND lease_owner = :owner AND progress < :value', { id, owner, value })
+        .execute();
+    if (m) await write(m);
+    else await this.db.transaction(write);
+  }
+}
+
+function failLogEntry(row: Operation, code: string, message: string): OperationLogEntry {
+  return {
+    type: row.type,
+    success: false,
+    input: JSON.parse(row.parameters) as Record<string, unknown>,
+    output: { code, message },
+  };
+}
