@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import type { TaskContent } from './task-content';
-import { TaskIdAllocator } from './task-ids';
+import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import {
   assertPeopleExist,
   assertProjectExists,
@@ -54,6 +54,7 @@ interface Destination {
 }
 
 const MAX_LOCK_ATTEMPTS = 5;
+const MAX_ID_ATTEMPTS = 3;
 
 /**
  * Writes a forest of new tasks into one sibling list in one transaction: validates and orders the
@@ -71,17 +72,36 @@ export class CloneEngine {
   ) {}
 
   /** Runs `clone` in its own transaction. Returns client key → new id, for every node. */
-  cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
+  async cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
-    return this.db.transaction((m) => this.clone(m, accountId, request, plan));
+    if (this.db.dialect !== 'mysql')
+      return this.db.transaction((m) => this.clone(m, accountId, request, plan));
+    const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
+    const fresh = request.nodes.filter((n) => n.requestedId === undefined).length;
+    for (let attempt = 1; ; attempt++) {
+      const ids = await this.ids.reserve(fresh);
+      try {
+        return await this.db.transaction((m) => this.clone(m, accountId, request, plan, ids));
+      } catch (error) {
+        if (!isDuplicatePrimaryKey(error)) throw error;
+        // A requested id that a concurrent range held first; or our range met a claimed id.
+        if (requested !== undefined) throw idTaken(requested);
+        if (attempt >= MAX_ID_ATTEMPTS) throw error;
+      }
+    }
   }
 
-  /** Joins the caller's transaction (which must not have taken ordering locks of other projects). */
+  /**
+   * Joins the caller's transaction (which must not have taken ordering locks of other projects).
+   * `reserved`: ids from TaskIdAllocator.reserve, one per node without a requestedId; otherwise
+   * they are allocated inside the transaction.
+   */
   async clone(
     m: EntityManager,
     accountId: number,
     request: CloneRequest,
     plan = planForest(request.nodes),
+    reserved?: number[],
   ): Promise<Map<string, number>> {
     const { nodes } = request;
     const dest = await this.lockDestination(m, accountId, request.placement);
@@ -103,7 +123,7 @@ export class CloneEngine {
         newIds[i] = requested;
       }
     }
-    const allocated = await this.ids.allocate(m, fresh);
+    const allocated = reserved ?? (await this.ids.allocate(m, fresh));
     for (let i = 0, next = 0; i < nodes.length; i++)
       if (newIds[i] === undefined) newIds[i] = allocated[next++];
 

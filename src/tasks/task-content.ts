@@ -13,12 +13,46 @@ export interface TaskContent {
   priority: number | null;
   /** Custom keys (a JSON object), or null when there are none. */
   extra: Record<string, unknown> | null;
+  /** The columns only the v2 face uses (tasks-copy.md §2.1); absent = all unset. */
+  details?: TaskDetailsColumns;
 }
 
-export interface TaskView extends TaskContent {
+/** v2-only task columns, written by the clone engine when a v2 copy carries them. */
+export interface TaskDetailsColumns {
+  description: string | null;
+  private: boolean;
+  startDate: string | null;
+  dueTime: string | null;
+  taskListId: number | null;
+  workflowStatusId: number | null;
+  placement: number | null;
+  initialEstimate: number | null;
+  remainingTime: number | null;
+  repeatScheduleId: number | null;
+  repeatOnInterval: number | null;
+  repeatOnMonthday: number | null;
+  repeatOnWeekday: number[] | null;
+  repeatOnDate: string | null;
+  tagList: string[];
+  customFields: Record<string, unknown> | null;
+  creatorId: number | null;
+}
+
+/** A stored task as read back; times are ISO-8601 UTC strings with milliseconds (`…T08:15:00.000Z`). */
+export interface TaskView {
   id: number;
   projectId: number | null;
   parentId: number | null;
+  text: string;
+  checked: boolean;
+  collapsed: boolean;
+  assigned: number[];
+  dueDate: string | null;
+  creationDate: string | null;
+  completionDate: string | null;
+  editedDate: string | null;
+  priority: number | null;
+  extra: Record<string, unknown> | null;
 }
 
 export function emptyContent(): TaskContent {

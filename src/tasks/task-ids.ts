@@ -8,14 +8,27 @@ export const MAX_TASK_ID = 2_147_483_647;
 /**
  * Task ids. Under MySQL 8's default innodb_autoinc_lock_mode=2 a multi-row INSERT's auto-increment
  * ids need not be consecutive, so ids come from one counter row instead: one UPDATE reserves a
- * whole range. The row stays locked until the caller's transaction ends, which is what makes an
- * explicitly requested id (todolist-rest.md §5.2) safe: whoever reserved it has committed or
- * rolled back before `claim` looks for it. Always call inside a transaction, after the ordering
- * locks (lock order: task_list_locks, then id_allocators).
+ * whole range.
+ *
+ * On MySQL the clone engine reserves its range with `reserve`, an autocommitted statement before
+ * its transaction, so no transaction holds the counter row (it would serialize every clone of
+ * every account). The range is then private to that request; ids of a rolled-back request are
+ * simply never used. A requested id (todolist-rest.md §5.2) goes through `claim` inside the
+ * transaction: it moves the counter past itself, so no later range can contain it, and checks
+ * that no task has it. A range reserved earlier could still contain it; whichever INSERT comes
+ * second then fails on the primary key, which the engine turns into TASK_ID_TAKEN for the claim
+ * or into a retry with a fresh range for the clone. `allocate` is the same reservation inside the
+ * caller's transaction (SQLite, where one writer runs at a time, and callers joining a transaction).
  */
 @Injectable()
 export class TaskIdAllocator {
   constructor(private readonly db: Database) {}
+
+  /** `count` fresh ids reserved by one autocommitted statement, outside any transaction. */
+  reserve(count: number): Promise<number[]> {
+    // Database.read is the non-transactional path; this single UPDATE is atomic on its own.
+    return this.db.read((m) => this.allocate(m, count));
+  }
 
   /** `count` fresh ids, ascending. One statement. */
   async allocate(m: EntityManager, count: number): Promise<number[]> {
@@ -46,8 +59,16 @@ export class TaskIdAllocator {
       id + 1,
     ]);
     const rows = await m.query('SELECT id FROM tasks WHERE id = ?', [id]);
-    if (rows.length > 0) {
-      throw new DomainError('TASK_ID_TAKEN', `The id ${id} is already taken`, { field: 'id', meta: { id } });
-    }
+    if (rows.length > 0) throw idTaken(id);
   }
+}
+
+export function idTaken(id: number): DomainError {
+  return new DomainError('TASK_ID_TAKEN', `The id ${id} is already taken`, { field: 'id', meta: { id } });
+}
+
+/** MySQL's duplicate-key error on the primary key of `tasks` (see TaskIdAllocator). */
+export function isDuplicatePrimaryKey(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  return e?.code === 'ER_DUP_ENTRY' && /PRIMARY/i.test(e.message ?? '');
 }

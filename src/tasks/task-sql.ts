@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import type { Dialect } from '../config/database.options';
 import { toSqlDateTime } from '../database/sql-time';
-import type { Placement, TaskContent } from './task-content';
+import type { Placement, TaskContent, TaskDetailsColumns } from './task-content';
 
 // Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,
 // never spliced into the text; booleans and times are bound as numbers and `YYYY-MM-DD HH:MM:SS.SSS`
@@ -191,6 +191,53 @@ export interface NewTaskRow extends Placement {
 const TASK_COLUMNS =
   'id, account_id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at';
 const TASK_MARKS = `(${marks(15)})`;
+// A v2 copy also writes the v2 columns; 32 values a row keep a chunk under SQLite's 32,766 variables.
+const DETAIL_COLUMNS =
+  'description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, tag_list, custom_fields, creator_id';
+const DETAIL_MARKS = `(${marks(32)})`;
+const DETAIL_INSERT_CHUNK = 800;
+
+function detailValues(d: TaskDetailsColumns): unknown[] {
+  return [
+    d.description,
+    d.private ? 1 : 0,
+    d.startDate,
+    d.dueTime,
+    d.taskListId,
+    d.workflowStatusId,
+    d.placement,
+    d.initialEstimate,
+    d.remainingTime,
+    d.repeatScheduleId,
+    d.repeatOnInterval,
+    d.repeatOnMonthday,
+    d.repeatOnWeekday === null ? null : JSON.stringify(d.repeatOnWeekday),
+    d.repeatOnDate,
+    d.tagList.length ? JSON.stringify(d.tagList) : null,
+    d.customFields === null ? null : JSON.stringify(d.customFields),
+    d.creatorId,
+  ];
+}
+
+const NO_DETAILS: TaskDetailsColumns = {
+  description: null,
+  private: false,
+  startDate: null,
+  dueTime: null,
+  taskListId: null,
+  workflowStatusId: null,
+  placement: null,
+  initialEstimate: null,
+  remainingTime: null,
+  repeatScheduleId: null,
+  repeatOnInterval: null,
+  repeatOnMonthday: null,
+  repeatOnWeekday: null,
+  repeatOnDate: null,
+  tagList: [],
+  customFields: null,
+  creatorId: null,
+};
 
 export function extraText(extra: Record<string, unknown> | null): string | null {
   return extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
@@ -204,7 +251,8 @@ export async function insertTasks(
   now: Date,
 ): Promise<void> {
   const nowText = toSqlDateTime(now);
-  for (const part of chunks(rows, INSERT_CHUNK)) {
+  const withDetails = rows.some((r) => r.content.details !== undefined);
+  for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : INSERT_CHUNK)) {
     const params: unknown[] = [];
     for (const r of part) {
       const c = r.content;
@@ -225,9 +273,12 @@ export async function insertTasks(
         extraText(c.extra),
         nowText,
       );
+      if (withDetails) params.push(...detailValues(c.details ?? NO_DETAILS));
     }
     await m.query(
-      `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${part.map(() => TASK_MARKS).join(', ')}`,
+      withDetails
+        ? `INSERT INTO tasks (${TASK_COLUMNS}, ${DETAIL_COLUMNS}) VALUES ${part.map(() => DETAIL_MARKS).join(', ')}`
+        : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${part.map(() => TASK_MARKS).join(', ')}`,
       params,
     );
   }

@@ -79,14 +79,14 @@ interface TaskRowRaw {
   id: number;
   project_id: number | null;
   parent_id: number | null;
-  position: number;
   title: string;
   closed: number | boolean;
   collapsed: number | boolean;
-  due_at: Date | string | null;
-  created_at: Date | string | null;
-  closed_at: Date | string | null;
-  edited_at: Date | string | null;
+  // `YYYY-MM-DD HH:MM:SS.SSS[SSS]` text on both dialects.
+  due_at: string | null;
+  created_at: string | null;
+  closed_at: string | null;
+  edited_at: string | null;
   priority: number | null;
   extra: string | null;
 }
@@ -110,8 +110,11 @@ export class TasksService {
     return this.db.read(async (m) => {
       const scope = projectId === undefined ? '' : ' AND project_key = ?';
       const args = projectId === undefined ? [accountId] : [accountId, keyOf(projectId)];
+      const time = (column: string) =>
+        this.db.dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${column}` : column;
+      // Index order (account, project, parent, position): no sort in the database or here.
       const rows = (await m.query(
-        `SELECT id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra FROM tasks WHERE account_id = ?${scope}`,
+        `SELECT id, project_id, parent_id, title, closed, collapsed, ${time('due_at')}, ${time('created_at')}, ${time('closed_at')}, ${time('edited_at')}, priority, extra FROM tasks WHERE account_id = ?${scope} ORDER BY project_key, parent_key, position`,
         args,
       )) as TaskRowRaw[];
       if (rows.length === 0) return [];
@@ -497,8 +500,9 @@ function asBool(value: number | boolean | string): boolean {
   return value === true || Number(value) === 1;
 }
 
-function iso(value: Date | string | null): Date | null {
-  return fromSqlDateTime(value);
+/** Stored time text to ISO-8601 UTC with milliseconds, without a Date round trip. */
+function iso(value: string | null): string | null {
+  return value === null ? null : `${value.slice(0, 10)}T${value.slice(11, 23)}Z`;
 }
 
 function preOrder(rows: TaskRowRaw[], assignees: Array<{ task_id: number; person_id: number }>): TaskView[] {
@@ -519,7 +523,6 @@ function preOrder(rows: TaskRowRaw[], assignees: Array<{ task_id: number; person
     list.push(r);
     projects.add(Number(r.project_id ?? 0));
   }
-  for (const list of lists.values()) list.sort((a, b) => a.position - b.position);
   const out: TaskView[] = [];
   for (const project of [...projects].sort((a, b) => a - b)) {
     const stack: TaskRowRaw[] = [...(lists.get(`${project}:0`) ?? [])].reverse();

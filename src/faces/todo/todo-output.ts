@@ -16,8 +16,6 @@ export interface TodoTask {
   [custom: string]: unknown;
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
-
 /** §2.1 output: every known key, then custom keys that do not collide with them. */
 export function toTodoTask(v: TaskView): TodoTask {
   const out: TodoTask = {
@@ -28,10 +26,10 @@ export function toTodoTask(v: TaskView): TodoTask {
     parent: v.parentId,
     project: v.projectId,
     assigned: v.assigned,
-    due_date: iso(v.dueDate),
-    creation_date: iso(v.creationDate),
-    completion_date: iso(v.completionDate),
-    edited_date: iso(v.editedDate),
+    due_date: v.dueDate,
+    creation_date: v.creationDate,
+    completion_date: v.completionDate,
+    edited_date: v.editedDate,
     priority: v.priority,
   };
   if (v.extra) for (const [key, value] of Object.entries(v.extra)) if (!(key in out)) out[key] = value;

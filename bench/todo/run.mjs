@@ -1,0 +1,340 @@
+// To Do face benchmark (issue 3, "Speed"). Builds the service, starts `node dist/main.js` on a
+// fresh MariaDB/MySQL database and a free loopback port, then measures POST /todo/clone at
+// several batch sizes, GET of a 2,000-task project and a mixed concurrent load, and checks the
+// data afterwards. Every loop is bounded.
+//
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build]
+//   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { createConnection } from 'mysql2/promise';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+
+function log(line) {
+  process.stdout.write(`${line}\n`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
+}
+
+const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+async function main() {
+  if (!process.argv.includes('--no-build')) {
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+  const server = new URL(SERVER);
+  const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
+  const admin = await createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+  });
+  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const dbUrl = new URL(SERVER);
+  dbUrl.pathname = `/${dbName}`;
+  const port = await freePort();
+  const token = `bench_${randomBytes(16).toString('hex')}`;
+  const env = {
+    ...process.env,
+    DATABASE_URL: dbUrl.toString(),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BOOTSTRAP_API_TOKEN: token,
+    DATABASE_POOL_SIZE: '20',
+  };
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'dist/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  let exited = false;
+  child.on('exit', () => (exited = true));
+  try {
+    await run(port, token, dbName, admin);
+  } finally {
+    child.kill(process.env.BENCH_NODE_ARGS ? 'SIGINT' : 'SIGTERM');
+    for (let i = 0; i < 100 && !exited; i++) await new Promise((r) => setTimeout(r, 50));
+    await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await admin.end();
+  }
+}
+
+function client(port, token) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  // `raw`: do not parse the reply (mixed-load reads; the client shares the machine's 2 cores).
+  return (method, path, body, raw = false) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const started = performance.now();
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path: `/todo${path}`,
+          agent,
+          headers: {
+            'remote-token': token,
+            'content-type': 'application/json',
+            ...(payload ? { 'content-length': payload.length } : {}),
+          },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = raw && res.statusCode === 200 ? '' : Buffer.concat(chunks).toString('utf8');
+            const ms = performance.now() - started;
+            if (res.statusCode !== 200) resolve({ ok: false, status: res.statusCode, text, ms });
+            else resolve({ ok: true, status: 200, json: raw ? text.length : text ? JSON.parse(text) : null, ms });
+          });
+        },
+      );
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+}
+
+/** A connected subtree of `n` temp-id items (each node gets up to 4 children, breadth-first). */
+function subtree(n, tag) {
+  const batch = [];
+  for (let i = 0; i < n; i++) {
+    batch.push({
+      id: `temp://${tag}-${i}`,
+      parent: i === 0 ? null : `temp://${tag}-${Math.floor((i - 1) / 4)}`,
+      text: `copy ${tag} ${i} #bench`,
+      checked: i % 3 === 0,
+      creation_date: '2030-11-02T08:15:00.000Z',
+    });
+  }
+  return batch;
+}
+
+/** 2,000 tasks: 100 roots, each with 4 children, each child with 3 grandchildren + 1 more level. */
+function tree2000(tag) {
+  return subtree(2000, tag)
+    .map((item, i) => (i < 100 ? { ...item, parent: null } : item))
+    .map((item, i) => (i >= 100 && i < 500 ? { ...item, parent: `temp://${tag}-${(i - 100) % 100}` } : item));
+}
+
+async function waitReady(call) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await call('GET', '/projects');
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the service did not start');
+}
+
+async function must(call, method, path, body) {
+  const res = await call(method, path, body);
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
+  return res.json;
+}
+
+async function run(port, token, dbName, admin) {
+  const call = client(port, token);
+  await waitReady(call);
+  log(
+    `To Do face benchmark — MariaDB/MySQL ${(await admin.query('SELECT VERSION() AS v'))[0][0].v}, ` +
+      `${os.cpus().length} cores, Node ${process.version}`,
+  );
+
+  // Setup over HTTP: project A (reads), B (mixed load), C (clone destination).
+  const projectA = (await must(call, 'POST', '/projects', { label: 'A' })).id;
+  const projectB = (await must(call, 'POST', '/projects', { label: 'B' })).id;
+  const projectC = (await must(call, 'POST', '/projects', { label: 'C' })).id;
+  const started = performance.now();
+  await must(call, 'POST', '/clone', { project: projectA, batch: tree2000('a') });
+  const mapB = await must(call, 'POST', '/clone', { project: projectB, batch: tree2000('b') });
+  log(`setup: two 2,000-task projects over HTTP in ${fmt(performance.now() - started)}`);
+  // Clone targets: random tasks of a third 2,000-task tree, so each paste shifts one real sibling
+  // list (as the widget's paste after a task does), not one ever-growing list.
+  const anchors = Object.values(await must(call, 'POST', '/clone', { project: projectC, batch: tree2000('c') }));
+  const pick = (i) => anchors[(i * 7919) % anchors.length];
+
+  // Warm-up (JIT, pools, caches).
+  for (let i = 0; i < 50; i++) {
+    await must(call, 'GET', `/tasks/projects/${projectA}`);
+    await must(call, 'POST', '/clone', { batch: subtree(3, `w${i}`), targetId: pick(i + 1) });
+  }
+
+  log('\nPOST /todo/clone (connected subtree, temp ids, after a target), sequential:');
+  const sizes = [
+    [1, 200],
+    [3, 200],
+    [10, 200],
+    [100, 100],
+    [1000, 30],
+    [10000, 5],
+  ];
+  const cloneFigures = {};
+  for (const [size, reps] of sizes) {
+    const samples = [];
+    for (let i = 0; i < reps; i++) {
+      const res = await call('POST', '/clone', {
+        targetId: pick(i),
+        batch: subtree(size, `s${size}-${i}`),
+      });
+      if (!res.ok) throw new Error(`clone ${size}: ${res.status} ${res.text}`);
+      if (Object.keys(res.json).length !== size)
+        throw new Error(`clone ${size}: ${Object.keys(res.json).length} ids`);
+      samples.push(res.ms);
+    }
+    const s = stats(samples);
+    cloneFigures[size] = s;
+    log(`  ${String(size).padStart(6)} tasks: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+  }
+
+  log('\nGET /todo/tasks/projects/:id of the 2,000-task project, sequential:');
+  {
+    const samples = [];
+    for (let i = 0; i < 300; i++) {
+      const res = await call('GET', `/tasks/projects/${projectA}`);
+      if (!res.ok || res.json.length !== 2000) throw new Error('GET project A failed');
+      samples.push(res.ms);
+    }
+    const s = stats(samples);
+    log(`  p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+  }
+
+  log(
+    `\nMixed load on project B: ${CLIENTS} clients, ${SECONDS} s (70% GET project, 20% clone of 3, 10% PUT):`,
+  );
+  const bIds = Object.values(mapB);
+  const before = await must(call, 'GET', `/tasks/projects/${projectB}`);
+  const hotTarget = bIds[0];
+  const clones = [];
+  const latencies = [];
+  const byKind = { get: [], clone: [], put: [] };
+  const errors = [];
+  let requests = 0;
+  const deadline = performance.now() + SECONDS * 1000;
+  const worker = async (w) => {
+    for (let n = 0; performance.now() < deadline; n++) {
+      const roll = Math.random();
+      let res;
+      let kind = 'get';
+      if (roll < 0.7) {
+        res = await call('GET', `/tasks/projects/${projectB}`, undefined, true);
+      } else if (roll < 0.9) {
+        kind = 'clone';
+        const target = Math.random() < 0.5 ? hotTarget : bIds[Math.floor(Math.random() * bIds.length)];
+        const tag = `m${w}-${n}`;
+        const batch = [
+          { id: `${tag}-r1`, parent: 1, text: `mixed ${tag} root` },
+          { id: `${tag}-c`, parent: `${tag}-r1`, text: `mixed ${tag} child` },
+          { id: `${tag}-r2`, parent: 1, text: `mixed ${tag} root 2` },
+        ];
+        res = await call('POST', '/clone', { targetId: target, batch });
+        if (res.ok) clones.push({ target, map: res.json, tag });
+      } else {
+        kind = 'put';
+        const id = bIds[Math.floor(Math.random() * bIds.length)];
+        res = await call('PUT', `/tasks/${id}`, {
+          id,
+          text: `updated by ${w}-${n}`,
+          checked: n % 2 === 0,
+          collapsed: false,
+          assigned: [],
+          due_date: '2031-05-01T00:00:00.000Z',
+          completion_date: null,
+          edited_date: '2030-11-02T08:15:00.000Z',
+          priority: 2,
+        });
+      }
+      requests++;
+      latencies.push(res.ms);
+      byKind[kind].push(res.ms);
+      if (!res.ok) errors.push(`${res.status} ${res.text}`);
+    }
+  };
+  const loadStart = performance.now();
+  await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
+  const elapsed = (performance.now() - loadStart) / 1000;
+  const s = stats(latencies);
+  log(
+    `  ${requests} requests, ${(requests / elapsed).toFixed(0)} req/s, p50 ${fmt(s.p50)}, p99 ${fmt(s.p99)}, errors ${errors.length}`,
+  );
+  for (const [kind, samples] of Object.entries(byKind)) {
+    const k = stats(samples);
+    log(`    ${kind.padEnd(5)} n=${k.n} p50 ${fmt(k.p50)} p99 ${fmt(k.p99)}`);
+  }
+  if (errors.length) log(`  first error: ${errors[0]}`);
+
+  // Integrity: nothing lost, nothing unexpected, clones where they belong, original order intact.
+  const after = await must(call, 'GET', `/tasks/projects/${projectB}`);
+  const problems = [];
+  const expected = new Set([...bIds, ...clones.flatMap((c) => Object.values(c.map))]);
+  const seen = new Set(after.map((x) => x.id));
+  if (after.length !== expected.size) problems.push(`expected ${expected.size} tasks, found ${after.length}`);
+  for (const id of expected) if (!seen.has(id)) problems.push(`task ${id} lost`);
+  for (const id of seen) if (!expected.has(id)) problems.push(`unexpected task ${id}`);
+  const list = (parent) => after.filter((x) => x.parent === parent).map((x) => x.id);
+  const byId = new Map(after.map((x) => [x.id, x]));
+  for (const c of clones) {
+    const r1 = c.map[`${c.tag}-r1`];
+    const r2 = c.map[`${c.tag}-r2`];
+    const child = c.map[`${c.tag}-c`];
+    const target = byId.get(c.target);
+    const siblings = list(target.parent);
+    const ti = siblings.indexOf(c.target);
+    const i1 = siblings.indexOf(r1);
+    if (i1 <= ti || siblings[i1 + 1] !== r2)
+      problems.push(`clone ${c.tag}: roots not consecutive after ${c.target}`);
+    if (byId.get(child)?.parent !== r1) problems.push(`clone ${c.tag}: child misplaced`);
+    if (byId.get(r1)?.parent !== target.parent)
+      problems.push(`clone ${c.tag}: root not in the target's list`);
+  }
+  const original = new Set(bIds);
+  const origOrder = before.map((x) => x.id);
+  const nowOrder = after.map((x) => x.id).filter((id) => original.has(id));
+  if (origOrder.join(',') !== nowOrder.join(',')) problems.push('the original tasks changed order');
+  const [dense] = await admin.query(
+    `SELECT COUNT(*) AS lists FROM (SELECT project_key, parent_key FROM \`${dbName}\`.tasks
+       GROUP BY account_id, project_key, parent_key
+       HAVING MIN(position) <> 0 OR MAX(position) <> COUNT(*) - 1 OR COUNT(DISTINCT position) <> COUNT(*)) bad`,
+  );
+  if (Number(dense[0].lists) !== 0) problems.push(`${dense[0].lists} sibling lists are not 0..n-1`);
+  log(
+    `\nIntegrity after the mixed load: ${problems.length === 0 ? 'OK' : `${problems.length} problems`}` +
+      ` (${clones.length} clones checked, ${after.length} tasks)`,
+  );
+  for (const p of problems.slice(0, 10)) log(`  ${p}`);
+  if (problems.length || errors.length) process.exitCode = 1;
+  return cloneFigures;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
