@@ -70,7 +70,11 @@ async function main() {
     BOOTSTRAP_API_TOKEN: token,
     DATABASE_POOL_SIZE: '20',
   };
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'dist/main.js'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'dist/main.js'],
+    { env, stdio: ['ignore', 'inherit', 'inherit'] },
+  );
   let exited = false;
   child.on('exit', () => (exited = true));
   try {
@@ -110,7 +114,13 @@ function client(port, token) {
             const text = raw && res.statusCode === 200 ? '' : Buffer.concat(chunks).toString('utf8');
             const ms = performance.now() - started;
             if (res.statusCode !== 200) resolve({ ok: false, status: res.statusCode, text, ms });
-            else resolve({ ok: true, status: 200, json: raw ? text.length : text ? JSON.parse(text) : null, ms });
+            else
+              resolve({
+                ok: true,
+                status: 200,
+                json: raw ? text.length : text ? JSON.parse(text) : null,
+                ms,
+              });
           });
         },
       );
@@ -179,7 +189,9 @@ async function run(port, token, dbName, admin) {
   log(`setup: two 2,000-task projects over HTTP in ${fmt(performance.now() - started)}`);
   // Clone targets: random tasks of a third 2,000-task tree, so each paste shifts one real sibling
   // list (as the widget's paste after a task does), not one ever-growing list.
-  const anchors = Object.values(await must(call, 'POST', '/clone', { project: projectC, batch: tree2000('c') }));
+  const anchors = Object.values(
+    await must(call, 'POST', '/clone', { project: projectC, batch: tree2000('c') }),
+  );
   const pick = (i) => anchors[(i * 7919) % anchors.length];
 
   // Warm-up (JIT, pools, caches).
