@@ -1,0 +1,159 @@
+import { createConnection } from 'mysql2/promise';
+import { parseDatabaseUrl } from '../../../src/config/database.options';
+import { ServiceProcess, startService } from '../../support/processes';
+import { createTestDatabase, TestDatabase } from '../../support/test-database';
+
+const TOKEN = 'multi-process-test-token-0123456789';
+const CLONES = 300;
+const LEASE_MS = 1500;
+
+async function call(service: ServiceProcess, method: string, path: string, body?: unknown) {
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers: {
+      authorization: `OAuth ${TOKEN}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+// Three `node dist/main.js` processes share one MariaDB database; one is SIGKILLed while its
+// handlers are inside their transactions. Every operation must still end SUCCESS exactly once.
+const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+if (!process.env.TEST_DATABASE_URL) {
+  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
+  console.warn('multi-process job-service test skipped: TEST_DATABASE_URL is not set');
+}
+
+describeMysql('job service across three processes on one MariaDB database', () => {
+  let database: TestDatabase;
+  const services: ServiceProcess[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase('mysql');
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+    await database?.drop();
+  });
+
+  it('runs 300 clones exactly once although one process is killed mid-handler', async () => {
+    const env = {
+      DATABASE_URL: database.url,
+      BOOTSTRAP_API_TOKEN: TOKEN,
+      JOBS_CONCURRENCY: '4',
+      JOBS_LEASE_MS: String(LEASE_MS),
+      JOBS_HEARTBEAT_MS: '300',
+      JOBS_POLL_MS: '100',
+      RATE_LIMIT_POOL_CLONE_PER_MINUTE: '0',
+      RATE_LIMIT_POOL_CLONE_PER_DAY: '0',
+      LOG_LEVEL: 'error',
+    };
+    // The first one migrates and creates the account; the others find both.
+    services.push(await startService(env));
+    services.push(...(await Promise.all([startService(env), startService(env)])));
+    const [first, victim] = services;
+
+    const project = await call(first, 'POST', '/api/v1/projects', {
+      public_name: 'p',
+      public_description: 'd',
+      task_spec: { input_spec: {}, output_spec: {} },
+    });
+    expect(project.status).toBe(201);
+    const source = await call(first, 'POST', '/api/v1/pools', {
+      project_id: project.body.id,
+      private_name: 'source',
+      will_expire: '2030-01-01T00:00:00',
+      reward_per_assignment: 0.01,
+      assignment_max_duration_seconds: 60,
+      defaults: { default_overlap_for_new_task_suites: 1 },
+      filter: { and: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] },
+    });
+    expect(source.status).toBe(201);
+
+    const target = parseDatabaseUrl(database.url);
+    const sql = await createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.username,
+      password: target.password,
+      database: target.database,
+    });
+    try {
+      // Hold the project row: every clone's INSERT (a foreign key to it) waits inside its
+      // handler's transaction, RUNNING under its process's lease, until we let go.
+      await sql.beginTransaction();
+      await sql.query('SELECT id FROM crowd_projects WHERE id = ? FOR UPDATE', [project.body.id]);
+
+      const ids: string[] = [];
+      await pool(
+        Array.from({ length: CLONES }, (_, i) => i),
+        24,
+        async (i) => {
+          const res = await call(services[i % 3], 'POST', `/api/v1/pools/${String(source.body.id)}/clone`);
+          expect(res.status).toBe(202);
+          ids.push(String(res.body.id));
+        },
+      );
+
+      const ownedByVictim = async () => {
+        const [rows] = await sql.query(
+          "SELECT COUNT(*) AS n FROM operations WHERE status = 'RUNNING' AND lease_owner LIKE ?",
+          [`%:${victim.child.pid}:%`],
+        );
+        return Number((rows as Array<{ n: number }>)[0].n);
+      };
+      const deadline = Date.now() + 10_000;
+      while ((await ownedByVictim()) < 4) {
+        if (Date.now() > deadline) throw new Error('the victim never ran its handlers');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await victim.stop('SIGKILL');
+      await sql.rollback();
+      const orphans = await ownedByVictim();
+      expect(orphans).toBeGreaterThanOrEqual(4);
+
+      // Recovery within lease time plus a poll interval (with margin for a loaded machine).
+      const settleDeadline = Date.now() + 30_000;
+      let counts: Record<string, number> = {};
+      for (;;) {
+        const [rows] = await sql.query('SELECT status, COUNT(*) AS n FROM operations GROUP BY status');
+        counts = Object.fromEntries(
+          (rows as Array<{ status: string; n: number }>).map((r) => [r.status, Number(r.n)]),
+        );
+        if ((counts.SUCCESS ?? 0) + (counts.FAIL ?? 0) >= CLONES || Date.now() > settleDeadline) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(counts).toEqual({ SUCCESS: CLONES });
+
+      const [ops] = await sql.query("SELECT id, details, attempts FROM operations WHERE type = 'POOL.CLONE'");
+      const operations = ops as Array<{ id: string; details: string; attempts: number }>;
+      expect(operations.map((o) => o.id).sort()).toEqual([...ids].sort());
+      const newPools = operations.map((o) => String(JSON.parse(o.details).pool_id));
+      expect(new Set(newPools).size).toBe(CLONES);
+      expect(operations.filter((o) => Number(o.attempts) > 1).length).toBeGreaterThanOrEqual(orphans);
+
+      const [pools] = await sql.query('SELECT id, body, status FROM pools WHERE id <> ?', [source.body.id]);
+      const rows = pools as Array<{ id: string; body: string; status: string }>;
+      expect(rows).toHaveLength(CLONES);
+      expect(rows.map((p) => String(p.id)).sort()).toEqual([...newPools].sort());
+      expect(rows.every((p) => p.status === 'CLOSED' && JSON.parse(p.body).private_name === 'source')).toBe(
+        true,
+      );
+    } finally {
+      await sql.end();
+    }
+  }, 60_000);
+});
