@@ -244,7 +244,9 @@ async function run(port, token, dbName, admin) {
   );
   const bIds = Object.values(mapB);
   const before = await must(call, 'GET', `/tasks/projects/${projectB}`);
-  const hotTarget = bIds[0];
+  // The hot sibling list is B's root list (its first 100 tasks): half of the clones land after a
+  // random root there, the other half after any task of B.
+  const hotList = before.filter((x) => x.parent === null).map((x) => x.id);
   const clones = [];
   const latencies = [];
   const byKind = { get: [], clone: [], put: [] };
@@ -260,7 +262,10 @@ async function run(port, token, dbName, admin) {
         res = await call('GET', `/tasks/projects/${projectB}`, undefined, true);
       } else if (roll < 0.9) {
         kind = 'clone';
-        const target = Math.random() < 0.5 ? hotTarget : bIds[Math.floor(Math.random() * bIds.length)];
+        const target =
+          Math.random() < 0.5
+            ? hotList[Math.floor(Math.random() * hotList.length)]
+            : bIds[Math.floor(Math.random() * bIds.length)];
         const tag = `m${w}-${n}`;
         const batch = [
           { id: `${tag}-r1`, parent: 1, text: `mixed ${tag} root` },
