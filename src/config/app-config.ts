@@ -94,6 +94,18 @@ export class AppConfig {
   @Min(0)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
+  // v2 tasks/copy (tasks-copy.md §4.5 item 4): above the sync limit a copy runs as a TASK.COPY
+  // operation on the job service; above the hard limit it is refused (422 copy_tree_too_large).
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  COPY_SYNC_MAX_TASKS = 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  COPY_MAX_TASKS = 100000;
+
   // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
   @Transform(toInt)
   @IsInt()

@@ -1,4 +1,8 @@
 import { Module } from '@nestjs/common';
+import { TasksModule } from '../tasks/tasks.module';
+import { TaskCopyService } from './task-copy.service';
+import { TaskWriteService } from './task-write.service';
+import { StoreWriteService } from './store-write.service';
 import { TaskDetailsService } from './task-details.service';
 import { StoreReadModel, TaskReadModel } from './task-read-model';
 
@@ -8,7 +12,22 @@ import { StoreReadModel, TaskReadModel } from './task-read-model';
  * copy flags of POST /api/v2/tasks/copy select (tasks-copy.md §3).
  */
 @Module({
-  providers: [TaskDetailsService, TaskReadModel, StoreReadModel],
-  exports: [TaskDetailsService, TaskReadModel, StoreReadModel],
+  imports: [TasksModule],
+  providers: [
+    TaskDetailsService,
+    TaskReadModel,
+    StoreReadModel,
+    TaskCopyService,
+    TaskWriteService,
+    StoreWriteService,
+  ],
+  exports: [
+    TaskDetailsService,
+    TaskReadModel,
+    StoreReadModel,
+    TaskCopyService,
+    TaskWriteService,
+    StoreWriteService,
+  ],
 })
 export class TaskDetailsModule {}

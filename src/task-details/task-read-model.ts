@@ -360,6 +360,33 @@ export interface ProjectRecord {
 /** People and projects of the shared task store, with their v2 columns. */
 @Injectable()
 export class StoreReadModel {
+  constructor(private readonly db: Database) {}
+
+  read<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.read(work);
+  }
+
+  /** A page of people or project ids, optionally filtered by one exact column value. */
+  async listIds(
+    m: EntityManager,
+    table: 'people' | 'projects',
+    accountId: number,
+    filter: { column: 'email' | 'name'; value: string } | null,
+    page: { offset: number; limit: number },
+  ): Promise<{ ids: number[]; total: number }> {
+    const where = `account_id = ?${filter ? ` AND ${filter.column} = ?` : ''}`;
+    const params = filter ? [accountId, filter.value] : [accountId];
+    const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, params)) as Array<{
+      n: number;
+    }>;
+    const rows = (await m.query(`SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`, [
+      ...params,
+      page.limit,
+      page.offset,
+    ])) as Array<{ id: number }>;
+    return { ids: rows.map((r) => Number(r.id)), total: Number(n) };
+  }
+
   async getPeople(m: EntityManager, accountId: number, ids: number[]): Promise<PersonRecord[]> {
     const rows = await inChunks(
       [...new Set(ids)],

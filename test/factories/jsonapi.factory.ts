@@ -72,3 +72,142 @@ export async function makeWorkflow(t: TestApp, account: TestAccount): Promise<Wo
   });
   return { workflowId, openStatusId, closedStatusId };
 }
+
+export interface CopyFixture extends WorkflowFixture {
+  projectId: string;
+  taskListId: string;
+  people: { member: string; outsider: string };
+  /** Source tree: root → [openChild → [grandchild], closedChild]; plus an external task. */
+  tasks: { root: string; openChild: string; grandchild: string; closedChild: string; external: string };
+  targetProjectId: string;
+  targetTaskListId: string;
+  customFieldId: string;
+}
+
+/**
+ * A three-level source tree with data for every copy flag (tasks-copy.md §4.2): description,
+ * assignee, subscribers, tags, dates, repeat, estimate, custom fields, open and closed todos,
+ * comments (one hidden, one draft), an attachment with bytes, dependencies inside and outside the
+ * tree, and a target project whose members include only one of the two people.
+ */
+export async function makeCopyFixture(t: TestApp, account: TestAccount): Promise<CopyFixture> {
+  const workflow = await makeWorkflow(t, account);
+  const member = await makeResource(t, account, 'people', { first_name: 'Mia', last_name: 'Member' });
+  const outsider = await makeResource(t, account, 'people', { first_name: 'Otto', last_name: 'Outsider' });
+  const customFieldId = await makeResource(t, account, 'custom_fields', {
+    name: 'Tier',
+    customizable_type: 'tasks',
+    data_type_id: 1,
+  });
+  const projectId = await makeResource(t, account, 'projects', {
+    name: 'Templates',
+    workflow_id: workflow.workflowId,
+  });
+  const taskListId = await makeResource(t, account, 'task_lists', {
+    name: 'Templates',
+    project_id: projectId,
+  });
+  const targetProjectId = await makeResource(t, account, 'projects', {
+    name: 'Acme',
+    workflow_id: workflow.workflowId,
+  });
+  const targetTaskListId = await makeResource(t, account, 'task_lists', {
+    name: 'Onboarding',
+    project_id: targetProjectId,
+  });
+  await makeResource(t, account, 'memberships', { project_id: targetProjectId, person_id: member });
+
+  const base = { project_id: projectId, task_list_id: taskListId, workflow_status_id: workflow.openStatusId };
+  const rich = {
+    description: '<p>Steps</p>',
+    assignee_id: member,
+    subscriber_ids: [member, outsider],
+    tag_list: ['onboarding'],
+    start_date: '2030-03-01',
+    due_date: '2030-03-10',
+    due_time: '17:00',
+    repeat_schedule_id: 2,
+    repeat_on_interval: 1,
+    initial_estimate: 120,
+    custom_fields: { [customFieldId]: 'Gold' },
+  };
+  const root = await makeResource(t, account, 'tasks', { ...base, ...rich, title: 'Template root' });
+  const openChild = await makeResource(t, account, 'tasks', {
+    ...base,
+    ...rich,
+    title: 'Open child',
+    parent_task_id: root,
+  });
+  const grandchild = await makeResource(t, account, 'tasks', {
+    ...base,
+    ...rich,
+    title: 'Grandchild',
+    parent_task_id: openChild,
+  });
+  const closedChild = await makeResource(t, account, 'tasks', {
+    ...base,
+    ...rich,
+    title: 'Closed child',
+    parent_task_id: root,
+    workflow_status_id: workflow.closedStatusId,
+  });
+  const external = await makeResource(t, account, 'tasks', { ...base, title: 'Elsewhere' });
+
+  for (const task of [root, openChild, grandchild, closedChild]) {
+    await makeResource(t, account, 'todos', {
+      task_id: task,
+      description: 'Open todo',
+      position: 1,
+      assignee_id: member,
+      due_date: '2030-03-05',
+    });
+    await makeResource(t, account, 'todos', {
+      task_id: task,
+      description: 'Closed todo',
+      position: 2,
+      closed: true,
+    });
+    await makeResource(t, account, 'comments', { task_id: task, body: '<p>Visible</p>' });
+    await makeResource(t, account, 'comments', { task_id: task, body: '<p>Hidden</p>', hidden: true });
+    await makeResource(t, account, 'comments', { task_id: task, body: '<p>Draft</p>', draft: true });
+    const attachment = await makeResource(t, account, 'attachments', {
+      task_id: task,
+      name: 'brief.txt',
+      content_type: 'text/plain',
+    });
+    const put = await t.inject({
+      method: 'PUT',
+      url: `/api/v2/attachments/${attachment}/content`,
+      headers: { ...faceHeaders('jsonapi', account), 'content-type': 'text/plain' },
+      payload: `brief of ${task}`,
+    });
+    if (put.statusCode !== 200) throw new Error(`attachment upload answered ${put.statusCode}: ${put.body}`);
+  }
+  // Inside the tree: open child blocks grandchild; closed child blocks open child. Outside: root waits on external.
+  await makeResource(t, account, 'task_dependencies', {
+    task_id: openChild,
+    dependent_task_id: grandchild,
+    type_id: 1,
+  });
+  await makeResource(t, account, 'task_dependencies', {
+    task_id: closedChild,
+    dependent_task_id: openChild,
+    type_id: 1,
+  });
+  await makeResource(t, account, 'task_dependencies', {
+    task_id: root,
+    dependent_task_id: external,
+    type_id: 2,
+  });
+
+  return {
+    ...workflow,
+    projectId,
+    taskListId,
+    people: { member, outsider },
+    tasks: { root, openChild, grandchild, closedChild, external },
+    targetProjectId,
+    targetTaskListId,
+    customFieldId,
+  };
+}

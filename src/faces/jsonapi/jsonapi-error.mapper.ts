@@ -1,6 +1,7 @@
 import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
+import type { CopyViolation } from '../../task-details/task-details.errors';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 
@@ -148,6 +149,29 @@ function fromDomain(error: DomainError): FaceError {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return single(409, 'idempotency_conflict', 'Conflict', error);
+    case 'TASK_COPY_SOURCE_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    case 'TASK_COPY_INVALID':
+      // One error object per offending attribute (tasks-copy.md §4.4, §4.8 stages 6 and 8).
+      return errorDocument(
+        422,
+        ((error.meta?.violations ?? []) as CopyViolation[]).map((v) =>
+          errorObject(422, v.code, 'Invalid Attribute', v.detail, { pointer: `/data/attributes/${v.field}` }),
+        ),
+      );
+    case 'TASK_COPY_TOO_LARGE':
+      return errorDocument(422, [
+        errorObject(
+          422,
+          'copy_tree_too_large',
+          'Invalid Attribute',
+          error.message,
+          { pointer: '/data/attributes/template_id' },
+          {
+            count: error.meta?.count,
+          },
+        ),
+      ]);
     default:
       return assertNever(code);
   }

@@ -1,9 +1,40 @@
-import { Controller, Get, Header, Param, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiQuery,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { DomainError } from '../../common/domain-error';
+import { CopyFlags, COPY_FLAG_NAMES } from '../../task-details/task-copy-plan';
+import { CopyResult, TaskCopyService } from '../../task-details/task-copy.service';
 import { TaskReadModel } from '../../task-details/task-read-model';
+import { TaskWriteInput, TaskWriteService } from '../../task-details/task-write.service';
+import { TaskCreateAttributes, TaskUpdateAttributes } from './jsonapi-task.dto';
+import { parseJsonApiBody } from './jsonapi-body';
+import { TaskCopyAttributes } from './jsonapi-task-copy.dto';
+import { FULL_COPY, MINIMAL_COPY } from './jsonapi.examples';
 import { compoundDocument, pageMeta } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { includeTree, JsonApiGraph, RELATIONSHIPS } from './jsonapi-graph';
@@ -104,14 +135,273 @@ function taskId(raw: string): number {
   return Number(raw);
 }
 
+const TASK_CREATE_RESOURCE = {
+  type: 'object',
+  required: ['type', 'attributes'],
+  properties: {
+    type: { type: 'string', enum: ['tasks'] },
+    attributes: { $ref: getSchemaPath(TaskCreateAttributes) },
+  },
+};
+
+function toWriteInput(a: Partial<TaskCreateAttributes>): TaskWriteInput {
+  return {
+    title: a.title,
+    projectId: a.project_id,
+    taskListId: a.task_list_id,
+    workflowStatusId: a.workflow_status_id,
+    parentTaskId: a.parent_task_id,
+    private: a.private,
+    description: a.description,
+    assigneeId: a.assignee_id,
+    subscriberIds: a.subscriber_ids,
+    tagList: a.tag_list,
+    startDate: a.start_date,
+    dueDate: a.due_date,
+    dueTime: a.due_time,
+    repeatScheduleId: a.repeat_schedule_id,
+    repeatOnInterval: a.repeat_on_interval,
+    repeatOnMonthday: a.repeat_on_monthday,
+    repeatOnWeekday: a.repeat_on_weekday,
+    repeatOnDate: a.repeat_on_date,
+    initialEstimate: a.initial_estimate,
+    remainingTime: a.remaining_time,
+    customFields: a.custom_fields,
+  };
+}
+
+function copyMeta(result: CopyResult) {
+  return {
+    copy: {
+      source_task_id: String(result.sourceTaskId),
+      task_id_map: result.taskIdMap,
+      counts: result.counts,
+      skipped: result.skipped,
+      ...(result.templateId === null ? {} : { template_id: String(result.templateId) }),
+    },
+  };
+}
+
 @JsonApiController()
 @RequiresOrganizationHeader()
+@ApiExtraModels(TaskCopyAttributes, TaskCreateAttributes, TaskUpdateAttributes)
 @Controller('api/v2/tasks')
 export class JsonApiTasksController {
   constructor(
     private readonly tasks: TaskReadModel,
     private readonly graph: JsonApiGraph,
+    private readonly copies: TaskCopyService,
+    private readonly writes: TaskWriteService,
   ) {}
+
+  private document(
+    accountId: number,
+    ids: number[],
+    single: boolean,
+    include: string[],
+    fields: Record<string, string[]>,
+  ) {
+    return this.tasks.read(async (m) => {
+      const data = await this.graph.taskResources(m, accountId, ids);
+      const included = await this.graph.include(m, accountId, data, includeTree(include));
+      return compoundDocument(single ? data[0] : data, included, {
+        fields,
+        includeRequested: include.length > 0,
+      });
+    });
+  }
+
+  @Post()
+  @Header('content-type', JSONAPI_MEDIA_TYPE)
+  @ApiOperation({
+    summary: 'Create a task, or up to 100 tasks at once',
+    description:
+      '`data` may be one resource or an array of up to 100 (bulk create, answered as an array in the same order). All or nothing.',
+  })
+  @ApiConsumes(JSONAPI_MEDIA_TYPE)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['data'],
+      properties: {
+        data: {
+          oneOf: [TASK_CREATE_RESOURCE, { type: 'array', maxItems: 100, items: TASK_CREATE_RESOURCE }],
+        },
+      },
+    },
+    examples: {
+      one: {
+        value: {
+          data: {
+            type: 'tasks',
+            attributes: {
+              title: 'Book the venue',
+              project_id: 31002,
+              task_list_id: 7781,
+              workflow_status_id: 101,
+            },
+          },
+        },
+      },
+    },
+  })
+  @ApiCreatedResponse({
+    description: 'The new task(s); Location names the first',
+    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+  })
+  @JsonApiErrors(409, 413, 422)
+  async create(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Body() body: unknown,
+    @Query() query: Record<string, string>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const parsed = parseJsonApiQuery(query, TASKS_QUERY);
+    const items = parseJsonApiBody(body, TaskCreateAttributes, {
+      type: 'tasks',
+      maxBulk: 100,
+      relationshipAttributes: {
+        project: 'project_id',
+        task_list: 'task_list_id',
+        workflow_status: 'workflow_status_id',
+        parent_task: 'parent_task_id',
+        assignee: 'assignee_id',
+      },
+    });
+    const ids = await this.writes.create(account.id, items.map(toWriteInput));
+    reply.status(201).header('location', `/api/v2/tasks/${ids[0]}`);
+    return this.document(
+      account.id,
+      ids,
+      !Array.isArray((body as { data: unknown }).data),
+      parsed.include,
+      parsed.fields,
+    );
+  }
+
+  @Patch(':id')
+  @Header('content-type', JSONAPI_MEDIA_TYPE)
+  @ApiOperation({ summary: 'Change a task’s attributes' })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: '9001' } })
+  @ApiConsumes(JSONAPI_MEDIA_TYPE)
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: {
+        data: {
+          type: 'object',
+          properties: {
+            type: { enum: ['tasks'] },
+            attributes: { $ref: getSchemaPath(TaskUpdateAttributes) },
+          },
+        },
+      },
+    },
+  })
+  @ApiOkResponse({
+    description: 'The changed task',
+    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+  })
+  @JsonApiErrors(404, 409, 422)
+  async update(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') id: string,
+    @Body() body: unknown,
+  ) {
+    const taskIdValue = taskId(id);
+    const [attributes] = parseJsonApiBody(body, TaskUpdateAttributes, { type: 'tasks' });
+    await this.writes.update(account.id, taskIdValue, toWriteInput(attributes));
+    return this.document(account.id, [taskIdValue], true, [], {});
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a task with its subtasks and their related rows' })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: '9001' } })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @JsonApiErrors(404)
+  async remove(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<void> {
+    await this.writes.remove(account.id, taskId(id));
+  }
+
+  @Post('copy')
+  @Header('content-type', JSONAPI_MEDIA_TYPE)
+  @ApiOperation({
+    summary: 'Copy a task (and, by its copy_* flags, its subtasks and details)',
+    description:
+      'Creates a new task from the source task `template_id` in the target project, task list and workflow status. ' +
+      'Every copy_* flag defaults to false and applies on every level of copied subtasks. All or nothing: one transaction. ' +
+      '`private: true` refuses copy_open_subtasks, copy_closed_subtasks and copy_as_task_template (422 task_private_not_allowed); ' +
+      '`copy_as_task_template: true` refuses copy_task_dependencies (422 task_dependencies_not_allowed_on_template). ' +
+      'The answer carries the new root task, `Location`, the copied subtree with `include`, and `meta.copy` (id map, counts, skipped).',
+  })
+  @ApiConsumes(JSONAPI_MEDIA_TYPE)
+  @ApiQuery({
+    name: 'include',
+    required: false,
+    schema: { type: 'string', example: 'subtasks,subtasks.subtasks,todos,task_dependencies' },
+  })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['data'],
+      properties: {
+        data: {
+          type: 'object',
+          required: ['type', 'attributes'],
+          properties: {
+            type: { type: 'string', enum: ['tasks'] },
+            attributes: { $ref: getSchemaPath(TaskCopyAttributes) },
+          },
+        },
+      },
+    },
+    examples: {
+      minimal: { summary: 'Minimal copy (shell only)', value: MINIMAL_COPY },
+      full: { summary: 'Full copy with task details', value: FULL_COPY },
+    },
+  })
+  @ApiCreatedResponse({
+    description: 'The new root task; Location names it; meta.copy maps source ids to new ids',
+    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+  })
+  @JsonApiErrors(404, 409, 422)
+  async copy(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Body() body: unknown,
+    @Query() query: Record<string, string>,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const parsed = parseJsonApiQuery(query, TASKS_QUERY);
+    const [attributes] = parseJsonApiBody(body, TaskCopyAttributes, { type: 'tasks' });
+    const flags = Object.fromEntries(
+      COPY_FLAG_NAMES.map((name) => [name, attributes[name] === true]),
+    ) as unknown as CopyFlags;
+    const result = await this.copies.copy(account.id, {
+      title: attributes.title,
+      templateId: attributes.template_id,
+      projectId: attributes.project_id,
+      taskListId: attributes.task_list_id,
+      workflowStatusId: attributes.workflow_status_id,
+      private: attributes.private,
+      parentTaskId: attributes.parent_task_id ?? null,
+      templateDescription: attributes.template_description ?? null,
+      flags,
+      shift: attributes.shift_dates_to
+        ? { to: attributes.shift_dates_to, mode: attributes.shift_mode ?? 'start' }
+        : undefined,
+    });
+    reply.status(201).header('location', `/api/v2/tasks/${result.taskId}`);
+    return this.tasks.read(async (m) => {
+      const [task] = await this.graph.taskResources(m, account.id, [result.taskId]);
+      const included = await this.graph.include(m, account.id, [task], includeTree(parsed.include));
+      return compoundDocument(task, included, {
+        fields: parsed.fields,
+        includeRequested: parsed.include.length > 0,
+        meta: copyMeta(result),
+      });
+    });
+  }
 
   @Get()
   @Header('content-type', JSONAPI_MEDIA_TYPE)

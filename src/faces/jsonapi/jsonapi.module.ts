@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TaskDetailsModule } from '../../task-details/task-details.module';
+import { TasksModule } from '../../tasks/tasks.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
 import { JsonApiGraph } from './jsonapi-graph';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
+import { JsonApiPeopleController, JsonApiProjectsController } from './jsonapi-people-projects.controller';
 import { jsonApiResourceController } from './jsonapi-resource.controller';
 import { JsonApiTasksController } from './jsonapi-tasks.controller';
 import {
@@ -34,11 +36,13 @@ const RESOURCE_CONTROLLERS = [
 
 /** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
 @Module({
-  imports: [TaskDetailsModule],
+  imports: [TaskDetailsModule, TasksModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
   controllers: [
     JsonApiOrganizationsController,
     JsonApiTasksController,
+    JsonApiProjectsController,
+    JsonApiPeopleController,
     JsonApiAttachmentContentController,
     ...RESOURCE_CONTROLLERS,
   ],

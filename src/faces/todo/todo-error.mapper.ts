@@ -88,6 +88,12 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return [409, 'CONFLICT'];
+    case 'TASK_COPY_SOURCE_NOT_FOUND':
+      return [404, 'NOT_FOUND'];
+    case 'TASK_COPY_INVALID':
+      return [409, 'CONFLICT'];
+    case 'TASK_COPY_TOO_LARGE':
+      return [413, 'TOO_LARGE'];
     default:
       return assertNever(code);
   }

@@ -154,6 +154,11 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
     case 'IDEMPOTENCY_KEY_REUSED':
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
       return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
+    case 'TASK_COPY_SOURCE_NOT_FOUND':
+      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
+    case 'TASK_COPY_INVALID':
+    case 'TASK_COPY_TOO_LARGE':
+      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, error.meta);
     default:
       return assertNever(code);
   }

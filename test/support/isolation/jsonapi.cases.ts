@@ -111,7 +111,10 @@ export const JSONAPI_ISOLATION_CASES: IsolationCase[] = [
     path: '/api/v2/tasks/{id}',
     arrange: async (t, owner) => ({ id: String(await task(t, owner)) }),
     snapshot: (t, owner, { id }) => readAs(t, owner, `/api/v2/tasks/${id}?include=subtasks,todos`),
+    bodies: { patch: { data: { type: 'tasks', attributes: { title: 'B was here' } } } },
   },
+  resourceCase('projects', async (t, a) => String(await makeTodoProject(t, a)), { name: 'B was here' }),
+  resourceCase('people', async (t, a) => String(await makeTodoUser(t, a)), { first_name: 'B' }),
   // Templates are made by POST /api/v2/tasks/copy only; here the store makes one directly.
   resourceCase('templates', async (t, a) => {
     const template = await t.get(TaskDetailsService).create('templates', a.id, {

@@ -1,0 +1,241 @@
+import { CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { faceHeaders } from '../../support/face-requests';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+
+describeEachDialect('POST /api/v2/tasks/copy', (t) => {
+  let a: TestAccount;
+  let f: CopyFixture;
+
+  beforeAll(async () => {
+    a = await t().newAccount();
+    f = await makeCopyFixture(t(), a);
+  });
+
+  const copy = (attributes: Record<string, unknown>, query = '') =>
+    t().inject({
+      method: 'POST',
+      url: `/api/v2/tasks/copy${query}`,
+      headers: faceHeaders('jsonapi', a, true),
+      payload: JSON.stringify({ data: { type: 'tasks', attributes } }),
+    });
+  const target = () => ({
+    template_id: Number(f.tasks.root),
+    project_id: Number(f.targetProjectId),
+    task_list_id: Number(f.targetTaskListId),
+    workflow_status_id: Number(f.openStatusId),
+    private: false,
+  });
+
+  it('copies the shell only by default', async () => {
+    const res = await copy({ ...target(), title: 'Shell' });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(res.headers.location).toBe(`/api/v2/tasks/${body.data.id}`);
+    expect(body.data.attributes).toMatchObject({
+      title: 'Shell',
+      description: null,
+      tag_list: [],
+      start_date: null,
+      due_date: null,
+      initial_estimate: null,
+      todo_count: 0,
+      subtask_count: 0,
+      task_dependency_count: 0,
+    });
+    expect(body.data.relationships.assignee.data).toBeNull();
+    expect(body.meta.copy).toMatchObject({
+      source_task_id: f.tasks.root,
+      task_id_map: { [f.tasks.root]: body.data.id },
+      counts: { tasks: 1, todos: 0, comments: 0, attachments: 0, task_dependencies: 0 },
+    });
+  });
+
+  it('copies everything the full seed body selects, on every level', async () => {
+    const res = await copy(
+      {
+        ...target(),
+        title: 'Onboarding checklist — Acme',
+        copy_assignee: true,
+        copy_date: true,
+        copy_repeat: true,
+        copy_estimate: true,
+        copy_description: true,
+        copy_tags: true,
+        copy_subscribers: true,
+        copy_attachments: true,
+        copy_comments: true,
+        copy_custom_fields: true,
+        copy_open_todos: true,
+        copy_open_subtasks: true,
+        copy_task_dependencies: true,
+      },
+      '?include=subtasks,subtasks.subtasks,todos,subscribers,attachments',
+    );
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    const map = body.meta.copy.task_id_map as Record<string, string>;
+    expect(Object.keys(map).sort()).toEqual([f.tasks.root, f.tasks.openChild, f.tasks.grandchild].sort());
+    expect(body.meta.copy.counts).toMatchObject({
+      tasks: 3,
+      todos: 3,
+      comments: 3,
+      attachments: 3,
+      task_dependencies: 2,
+    });
+    expect(body.meta.copy.skipped).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'subscriber',
+          source_id: f.people.outsider,
+          reason: 'not_project_member',
+        }),
+        expect.objectContaining({ kind: 'task_dependency', reason: 'target_not_copied' }),
+      ]),
+    );
+    const copyOfGrandchild = body.included.find(
+      (r: { id: string; type: string }) => r.type === 'tasks' && r.id === map[f.tasks.grandchild],
+    );
+    expect(copyOfGrandchild.attributes).toMatchObject({
+      title: 'Grandchild',
+      description: '<p>Steps</p>',
+      tag_list: ['onboarding'],
+      start_date: '2030-03-01',
+      due_date: '2030-03-10',
+      due_time: '17:00',
+      repeat_schedule_id: 2,
+      initial_estimate: 120,
+      remaining_time: 120,
+      custom_fields: { [f.customFieldId]: 'Gold' },
+      open_todo_count: 1,
+      todo_count: 1,
+    });
+    expect(copyOfGrandchild.relationships.assignee.data).toEqual({ type: 'people', id: f.people.member });
+    expect(copyOfGrandchild.relationships.project.data).toEqual({ type: 'projects', id: f.targetProjectId });
+    expect(copyOfGrandchild.relationships.parent_task.data).toEqual({
+      type: 'tasks',
+      id: map[f.tasks.openChild],
+    });
+    expect(body.data.relationships.subscribers.data).toEqual([{ type: 'people', id: f.people.member }]);
+  });
+
+  it('remaps dependencies inside the copy and keeps the ones to outside tasks', async () => {
+    const res = await copy({
+      ...target(),
+      title: 'Deps',
+      copy_open_subtasks: true,
+      copy_task_dependencies: true,
+    });
+    const map = res.json().meta.copy.task_id_map as Record<string, string>;
+    const deps = async (taskId: string) =>
+      (
+        await t().inject({
+          method: 'GET',
+          url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
+          headers: faceHeaders('jsonapi', a),
+        })
+      ).json().data as Array<{
+        attributes: { type_id: number };
+        relationships: { dependent_task: { data: { id: string } } };
+      }>;
+    const fromOpenChild = await deps(map[f.tasks.openChild]);
+    expect(fromOpenChild.map((d) => [d.attributes.type_id, d.relationships.dependent_task.data.id])).toEqual([
+      [1, map[f.tasks.grandchild]],
+    ]);
+    const fromRoot = await deps(map[f.tasks.root]);
+    expect(fromRoot.map((d) => [d.attributes.type_id, d.relationships.dependent_task.data.id])).toEqual([
+      [2, f.tasks.external],
+    ]);
+    // The external task gains the reverse row: it now blocks the copy too.
+    const external = await deps(f.tasks.external);
+    expect(external.map((d) => d.relationships.dependent_task.data.id)).toContain(map[f.tasks.root]);
+  });
+
+  it('refuses the documented combinations with one error per offending flag (§4.11)', async () => {
+    const res = await copy({
+      ...target(),
+      title: 'T',
+      private: true,
+      copy_open_subtasks: true,
+      copy_as_task_template: true,
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      expect.objectContaining({
+        status: '422',
+        code: 'task_private_not_allowed',
+        source: { pointer: '/data/attributes/copy_open_subtasks' },
+      }),
+      expect.objectContaining({
+        status: '422',
+        code: 'task_private_not_allowed',
+        source: { pointer: '/data/attributes/copy_as_task_template' },
+      }),
+    ]);
+    const template = await copy({
+      ...target(),
+      title: 'T',
+      copy_as_task_template: true,
+      copy_task_dependencies: true,
+    });
+    expect(template.statusCode).toBe(422);
+    expect(template.json().errors).toEqual([
+      expect.objectContaining({
+        code: 'task_dependencies_not_allowed_on_template',
+        source: { pointer: '/data/attributes/copy_task_dependencies' },
+      }),
+    ]);
+  });
+
+  it('registers a template in template mode and hides it from ordinary listings', async () => {
+    const res = await copy({
+      ...target(),
+      title: 'Reusable',
+      copy_as_task_template: true,
+      template_description: 'For new customers',
+      copy_open_subtasks: true,
+    });
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    const templateId = body.meta.copy.template_id;
+    expect(body.data.relationships.template_object.data).toEqual({ type: 'templates', id: templateId });
+    const template = await t().inject({
+      method: 'GET',
+      url: `/api/v2/templates/${templateId}`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(template.json().data.attributes).toMatchObject({
+      name: 'Reusable',
+      description: 'For new customers',
+      target_type: 'task',
+      target_id: Number(body.data.id),
+    });
+    const listed = await t().inject({
+      method: 'GET',
+      url: `/api/v2/tasks?filter[task_list_id]=${f.targetTaskListId}`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(listed.json().data.map((d: { id: string }) => d.id)).not.toContain(body.data.id);
+  });
+
+  it('leaves the source unchanged', async () => {
+    const before = await t().inject({
+      method: 'GET',
+      url: `/api/v2/tasks/${f.tasks.root}?include=subtasks,todos`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    await copy({
+      ...target(),
+      title: 'Again',
+      copy_open_subtasks: true,
+      copy_closed_subtasks: true,
+      copy_open_todos: true,
+      copy_closed_todos: true,
+    });
+    const after = await t().inject({
+      method: 'GET',
+      url: `/api/v2/tasks/${f.tasks.root}?include=subtasks,todos`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(after.json()).toEqual(before.json());
+  });
+});
