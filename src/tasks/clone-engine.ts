@@ -104,12 +104,13 @@ export class CloneEngine {
     reserved?: number[],
   ): Promise<Map<string, number>> {
     const { nodes } = request;
-    const dest = await this.lockDestination(m, accountId, request.placement);
+    // People are not covered by the ordering lock: check them before taking it, to keep it short.
     await assertPeopleExist(
       m,
       accountId,
       nodes.flatMap((n) => n.content.assigned),
     );
+    const dest = await this.lockDestination(m, accountId, request.placement);
 
     await openGap(m, this.db.dialect, accountId, dest.projectId, dest.parentId, dest.slot, plan.rootCount);
 

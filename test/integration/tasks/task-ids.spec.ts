@@ -1,0 +1,60 @@
+import { makeTasks, storedTasks, treeProblems } from '../../factories/task.factory';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+
+// TaskIdAllocator: clone ranges are reserved outside the transaction on MySQL, and requested ids
+// may fall inside a range another request holds. Whoever inserts second must get a clean answer
+// (409 for the requested id, a transparent retry for the clone), never a 500 or a duplicate.
+describeEachDialect('task ids under concurrent clones and requested ids', (t) => {
+  let account: TestAccount;
+
+  beforeAll(async () => {
+    account = await t().newAccount();
+  });
+
+  const post = (url: string, body: unknown) =>
+    t().inject({
+      method: 'POST',
+      url: `/todo${url}`,
+      headers: { 'remote-token': account.token, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+
+  it('answers 200 or 409 only, hands out each id once, and loses nothing', async () => {
+    const [target] = await makeTasks(t(), account, [{}]);
+    for (let round = 0; round < 3; round++) {
+      const [{ next_id: next }] = (await t().dataSource.query(
+        "SELECT next_id FROM id_allocators WHERE name = 'tasks'",
+      )) as Array<{ next_id: number }>;
+      const requests = [];
+      for (let i = 0; i < 10; i++) {
+        requests.push(
+          post('/clone', {
+            targetId: target,
+            batch: Array.from({ length: 5 }, (_, k) => ({
+              id: `r${round}-${i}-${k}`,
+              parent: k ? `r${round}-${i}-0` : null,
+            })),
+          }),
+        );
+        // Ids inside the ranges the clones are reserving right now.
+        requests.push(
+          post('/tasks', { id: Number(next) + i * 5 + 2, targetId: target, task: { text: 'undo' } }),
+        );
+      }
+      const results = await Promise.all(requests);
+      for (const res of results) expect([200, 409]).toContain(res.statusCode);
+      const returned = results
+        .filter((res) => res.statusCode === 200)
+        .flatMap((res) => {
+          const body = res.json() as Record<string, number>;
+          return 'id' in body && Object.keys(body).length === 1 ? [body.id] : Object.values(body);
+        });
+      expect(new Set(returned).size).toBe(returned.length);
+      const stored = new Set((await storedTasks(t(), account.id)).map((x) => x.id));
+      expect(returned.filter((id) => !stored.has(id))).toEqual([]);
+      // Every clone succeeds: a clash with a requested id only retries it.
+      expect(results.filter((res, i) => i % 2 === 0 && res.statusCode !== 200)).toEqual([]);
+    }
+    expect(await treeProblems(t(), account.id)).toEqual([]);
+  });
+});
