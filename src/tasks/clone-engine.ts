@@ -175,7 +175,7 @@ export class CloneEngine {
         locked.add(key);
       }
       if (placement.projectId !== undefined && attempt === 0) {
-        await assertProjectExists(m, accountId, placement.projectId);
+        await assertProjectExists(m, accountId, placement.projectId, dialect);
       }
       if (anchorId !== null) {
         [anchor] = await readStructure(m, dialect, accountId, [anchorId], locking);
@@ -216,7 +216,8 @@ export class CloneEngine {
     }
     const projectId = anchor ? anchor.projectId : (placement.projectId ?? null);
     const parentId = placement.parentId;
-    const slot = placement.at === 'start' ? 0 : await countList(m, accountId, projectId, parentId);
+    const slot =
+      placement.at === 'start' ? 0 : await countList(m, this.db.dialect, accountId, projectId, parentId);
     return { projectId, parentId, slot };
   }
 }

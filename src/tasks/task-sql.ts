@@ -110,17 +110,19 @@ export async function loadProjects(
   return (rows as Parameters<typeof toStruct>[0][]).map(toStruct);
 }
 
+/** The length of a sibling list; read FOR UPDATE on MySQL (latest committed, not the snapshot). */
 export async function countList(
   m: EntityManager,
+  dialect: Dialect,
   accountId: number,
   projectId: number | null,
   parentId: number | null,
 ): Promise<number> {
-  const [row] = await m.query(
-    'SELECT COUNT(*) AS n FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = ?',
+  const rows = await m.query(
+    `SELECT position FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = ? ORDER BY position DESC LIMIT 1${forUpdate(dialect)}`,
     [accountId, keyOf(projectId), keyOf(parentId)],
   );
-  return Number(row.n);
+  return rows.length === 0 ? 0 : Number(rows[0].position) + 1;
 }
 
 /**
@@ -325,21 +327,25 @@ export async function assertPeopleExist(m: EntityManager, accountId: number, ids
   }
 }
 
-/** Fails with PROJECT_NOT_FOUND unless the project is the account's; null (no project) always exists. */
+/**
+ * Fails with PROJECT_NOT_FOUND unless the project is the account's; null (no project) always
+ * exists. With the dialect, the row is read FOR UPDATE on MySQL: under an ordering lock this sees
+ * (and holds) the latest committed state, not the transaction's older snapshot.
+ */
 export async function assertProjectExists(
   m: EntityManager,
   accountId: number,
   projectId: number | null,
-  field = 'project',
+  dialect?: Dialect,
 ): Promise<void> {
   if (projectId === null) return;
-  const rows = await m.query('SELECT id FROM projects WHERE account_id = ? AND id = ?', [
-    accountId,
-    projectId,
-  ]);
+  const rows = await m.query(
+    `SELECT id FROM projects WHERE account_id = ? AND id = ?${dialect ? forUpdate(dialect) : ''}`,
+    [accountId, projectId],
+  );
   if (rows.length === 0) {
     throw new DomainError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
-      field,
+      field: 'project',
       meta: { id: projectId },
     });
   }

@@ -215,8 +215,11 @@ export class TasksService {
     return this.db.transaction(async (m) => {
       const involved = movedIds(request);
       const extra = request.operation === 'project' ? [keyOf(request.projectId)] : [];
-      if (request.operation === 'project') await assertProjectExists(m, accountId, request.projectId);
       const forest = await this.lockAndLoad(m, accountId, involved, extra);
+      // Under the destination's lock, so a concurrent project delete cannot slip in between.
+      if (request.operation === 'project') {
+        await assertProjectExists(m, accountId, request.projectId, this.db.dialect);
+      }
       const missing = involved.find((id) => !forest.has(id));
       if (missing !== undefined) throw taskNotFound(missing, 'id');
       switch (request.operation) {
@@ -301,8 +304,14 @@ export class TasksService {
       await lockLists(m, dialect, accountId, keys);
       const forest = new TaskForest(await loadProjects(m, dialect, accountId, [...keys]));
       if (dialect !== 'mysql') return forest;
-      const present = await readStructure(m, dialect, accountId, taskIds, false);
-      if (present.every((r) => keys.has(keyOf(r.projectId)) && forest.has(r.id))) return forest;
+      // The forest was read FOR UPDATE (latest committed state); a plain re-read would only see
+      // this transaction's snapshot. A task seen before but missing now was deleted (fine) or
+      // moved to another project (lock that one too and load again).
+      const gone = before.filter((r) => !forest.has(r.id)).map((r) => r.id);
+      if (gone.length === 0) return forest;
+      const moved = await readStructure(m, dialect, accountId, gone, true);
+      if (moved.length === 0) return forest;
+      for (const r of moved) keys.add(keyOf(r.projectId));
     }
     throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
   }

@@ -93,6 +93,51 @@ describeEachDialect('/todo guarantees', (t) => {
     }
   });
 
+  it('stays consistent under concurrent last-child inserts, project moves, deletes and project deletes', async () => {
+    const [p1, p2, p3] = [
+      await makeProject(t(), account),
+      await makeProject(t(), account),
+      await makeProject(t(), account),
+    ];
+    const [parent] = await makeTasks(t(), account, [{ children: [{}, {}] }], { project: p1 });
+    const loose = await makeTasks(
+      t(),
+      account,
+      Array.from({ length: 10 }, () => ({ children: [{}] })),
+      { project: p2 },
+    );
+    const roots = loose.filter((_, i) => i % 2 === 0);
+    const doomed = await makeTasks(t(), account, [{}, {}, {}], { project: p3 });
+    const requests = [
+      ...Array.from({ length: 10 }, (_, i) =>
+        api.post('/tasks', { targetId: parent, parent, task: { text: `last ${i}` } }),
+      ),
+      ...roots.map((id, i) => api.put(`/move/${id}`, { operation: 'project', project: i % 2 ? p1 : null })),
+      ...roots.map((id) =>
+        api.post('/clone', { targetId: id, batch: [{ id: 'x' }, { id: 'y', parent: 'x' }] }),
+      ),
+      api.del(`/tasks/${doomed[0]}`),
+      api.del(`/projects/${p3}`),
+      api.put(`/sort/${p2}`, { by: 'text', dir: 'desc' }),
+    ];
+    const results = await Promise.all(requests);
+    for (const res of results)
+      expect({ status: res.statusCode, body: res.statusCode === 200 ? '' : res.body }).toEqual({
+        status: 200,
+        body: '',
+      });
+    expect(await treeProblems(t(), account.id)).toEqual([]);
+    const tasks = await api.json<WireTask[]>('/tasks');
+    expect(listOf(tasks, p1, parent)).toHaveLength(12);
+    expect(tasks.filter((x) => x.project === p3)).toEqual([]);
+    expect(
+      tasks
+        .filter((x) => doomed.includes(x.id))
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual(doomed.slice(1).sort());
+  });
+
   it('uses a constant number of SQL statements per clone, beyond 1,000-row chunks (§9.7)', async () => {
     const [target] = await makeTasks(t(), account, [{}]);
     const user = await makeUser(t(), account);
