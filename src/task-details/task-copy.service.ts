@@ -5,6 +5,9 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { toSqlDateTime } from '../database/sql-time';
+import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
+import { OperationRunner } from '../operations/operation-runner';
+import { OperationsService, OperationView } from '../operations/operations.service';
 import { CloneEngine, CloneNode } from '../tasks/clone-engine';
 import type { TaskContent, TaskDetailsColumns } from '../tasks/task-content';
 import {
@@ -20,6 +23,7 @@ import { Attachment, Comment, TaskDependency, Template, Todo, WorkflowStatus } f
 import { CopyViolation } from './task-details.errors';
 import { TaskDetailsService } from './task-details.service';
 import { TaskReadModel } from './task-read-model';
+import { TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
 export interface CopyInput {
   title: string;
@@ -33,6 +37,8 @@ export interface CopyInput {
   flags: CopyFlags;
   shift?: { to: string; mode: 'start' | 'end' };
 }
+
+type StoredOutcome = { result: CopyResult } | { operation_id: string };
 
 export interface CopyResult {
   taskId: number;
@@ -50,6 +56,13 @@ export interface CopyResult {
   skipped: CopyPlan['skipped'];
   templateId: number | null;
 }
+
+/** How a copy request ended: copied in the request (201), or queued as a TASK.COPY operation (202). */
+export type CopyOutcome =
+  | { kind: 'copied'; result: CopyResult }
+  | { kind: 'queued'; operation: OperationView };
+
+const IDEMPOTENCY_SCOPE = 'TASK_COPY';
 
 const marks = (n: number) => new Array(n).fill('?').join(', ');
 const CHUNK = 500;
@@ -105,15 +118,77 @@ export class TaskCopyService {
     private readonly details: TaskDetailsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly operations: OperationsService,
+    private readonly runner: OperationRunner,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
-  /** Stages 6–10 without writing: throws what the copy would throw; returns the copied set's size. */
-  measure(accountId: number, input: CopyInput): Promise<number> {
-    return this.db.read(async (m) => {
-      const source = await this.loadSource(m, accountId, input);
-      await this.loadTarget(m, accountId, input, source);
-      return this.checkSize(source, input);
-    });
+  /**
+   * The route's whole decision (tasks-copy.md §4.5 item 4, §5.4): validates, then copies in the
+   * request when the copied set is small, or queues a TASK.COPY operation in the same transaction
+   * when it is large or the client asked for async. With an Idempotency-Key, a repeat gets the
+   * first outcome again; the same key with another request is refused, and so is a repeat while
+   * the first is still being processed.
+   */
+  async submit(
+    accountId: number,
+    input: CopyInput,
+    options: { async: boolean; idempotency?: IdempotencyRequest },
+  ): Promise<CopyOutcome & { replayed: boolean }> {
+    const key = options.idempotency;
+    if (key) {
+      // The key is taken in a transaction of its own, so a concurrent repeat sees it in progress.
+      const stored = await this.db.transaction((m) =>
+        this.idempotency.begin(m, key, accountId, IDEMPOTENCY_SCOPE),
+      );
+      if (stored) return { ...(await this.replay(accountId, stored.body as StoredOutcome)), replayed: true };
+    }
+    try {
+      const outcome = await this.db.transaction(async (m): Promise<CopyOutcome> => {
+        const count = await this.measureIn(m, accountId, input);
+        const result: CopyOutcome =
+          options.async || count > this.config.COPY_SYNC_MAX_TASKS
+            ? {
+                kind: 'queued',
+                operation: await this.operations.enqueue(m, {
+                  accountId,
+                  type: TASK_COPY,
+                  parameters: taskCopyParameters(input),
+                }),
+              }
+            : { kind: 'copied', result: await this.copyIn(m, accountId, input) };
+        if (key) {
+          const body: StoredOutcome =
+            result.kind === 'copied' ? { result: result.result } : { operation_id: result.operation.id };
+          await this.idempotency.complete(m, key, accountId, IDEMPOTENCY_SCOPE, {
+            status: result.kind === 'copied' ? 201 : 202,
+            body,
+          });
+        }
+        return result;
+      });
+      if (outcome.kind === 'queued') this.runner.wake();
+      return { ...outcome, replayed: false };
+    } catch (error) {
+      if (key)
+        await this.db.transaction((m) => this.idempotency.abandon(m, key, accountId, IDEMPOTENCY_SCOPE));
+      throw error;
+    }
+  }
+
+  private async replay(accountId: number, stored: StoredOutcome): Promise<CopyOutcome> {
+    if ('result' in stored) return { kind: 'copied', result: stored.result };
+    return { kind: 'queued', operation: await this.operations.get(accountId, stored.operation_id) };
+  }
+
+  /**
+   * Stages 6–10 in the caller's transaction, without writing: throws what the copy would throw and
+   * returns the size of the copied set (which decides between a synchronous and a TASK.COPY copy).
+   */
+  async measureIn(m: EntityManager, accountId: number, input: CopyInput): Promise<number> {
+    const source = await this.loadSource(m, accountId, input, false);
+    await this.loadTarget(m, accountId, input, source);
+    return this.checkSize(source, input);
   }
 
   /** The whole copy in its own transaction. */
@@ -153,7 +228,12 @@ export class TaskCopyService {
     return count;
   }
 
-  private async loadSource(m: EntityManager, accountId: number, input: CopyInput): Promise<CopySource> {
+  private async loadSource(
+    m: EntityManager,
+    accountId: number,
+    input: CopyInput,
+    related = true,
+  ): Promise<CopySource> {
     // Stage 6 comes before the reads.
     const flags = flagViolations(input);
     if (flags.length)
@@ -191,7 +271,7 @@ export class TaskCopyService {
       ...new Set(records.map((t) => t.workflowStatusId).filter((s): s is number => s !== null)),
     ];
     const statuses = await this.details.findBy(m, 'workflow_statuses', accountId, 'id', statusIds);
-    const f = input.flags;
+    const f = related ? input.flags : ({} as Partial<CopyFlags>);
     const wantTodos = f.copy_open_todos || f.copy_closed_todos;
     const [todos, comments, attachments, dependencies, subscribers] = [
       wantTodos ? await this.details.findBy(m, 'todos', accountId, 'taskId', ids) : ([] as Todo[]),
@@ -199,7 +279,7 @@ export class TaskCopyService {
         ? await this.details.findBy(m, 'comments', accountId, 'taskId', ids)
         : ([] as Comment[]),
       f.copy_attachments
-        ? await this.attachmentsOf(m, accountId, ids, f.copy_comments)
+        ? await this.attachmentsOf(m, accountId, ids, f.copy_comments === true)
         : ([] as Attachment[]),
       f.copy_task_dependencies ? await this.liveDependencies(m, accountId, ids) : ([] as TaskDependency[]),
       f.copy_subscribers ? await this.tasks.subscribersOf(m, accountId, ids) : new Map<number, number[]>(),

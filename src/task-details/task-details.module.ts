@@ -1,4 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { OperationHandlers } from '../operations/operation-handlers';
+import { OperationsModule } from '../operations/operations.module';
+import { TaskCopyHandler } from './task-copy.handler';
 import { TasksModule } from '../tasks/tasks.module';
 import { TaskCopyService } from './task-copy.service';
 import { TaskWriteService } from './task-write.service';
@@ -12,7 +16,7 @@ import { StoreReadModel, TaskReadModel } from './task-read-model';
  * copy flags of POST /api/v2/tasks/copy select (tasks-copy.md §3).
  */
 @Module({
-  imports: [TasksModule],
+  imports: [TasksModule, OperationsModule, IdempotencyModule],
   providers: [
     TaskDetailsService,
     TaskReadModel,
@@ -20,6 +24,7 @@ import { StoreReadModel, TaskReadModel } from './task-read-model';
     TaskCopyService,
     TaskWriteService,
     StoreWriteService,
+    TaskCopyHandler,
   ],
   exports: [
     TaskDetailsService,
@@ -30,4 +35,13 @@ import { StoreReadModel, TaskReadModel } from './task-read-model';
     StoreWriteService,
   ],
 })
-export class TaskDetailsModule {}
+export class TaskDetailsModule implements OnModuleInit {
+  constructor(
+    private readonly handlers: OperationHandlers,
+    private readonly copyHandler: TaskCopyHandler,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(this.copyHandler);
+  }
+}

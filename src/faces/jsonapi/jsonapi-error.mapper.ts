@@ -146,9 +146,11 @@ function fromDomain(error: DomainError): FaceError {
     case 'PROJECT_INAPPROPRIATE_STATUS':
     case 'PROJECT_UNARCHIVED_POOLS':
       return single(409, 'conflict', 'Conflict', error);
+    // tasks-copy.md §5.4 (after the IETF Idempotency-Key draft): another request → 422, running → 409.
     case 'IDEMPOTENCY_KEY_REUSED':
+      return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);
     case 'IDEMPOTENCY_KEY_IN_PROGRESS':
-      return single(409, 'idempotency_conflict', 'Conflict', error);
+      return single(409, 'request_in_progress', 'Conflict', error);
     case 'TASK_COPY_SOURCE_NOT_FOUND':
       return single(404, 'record_not_found', 'Record Not Found', error);
     case 'TASK_COPY_INVALID':

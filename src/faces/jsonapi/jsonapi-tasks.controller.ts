@@ -1,9 +1,11 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import {
   Body,
   Controller,
   Delete,
   Get,
   Header,
+  Headers,
   HttpCode,
   Param,
   Patch,
@@ -12,7 +14,9 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBody,
+  ApiHeader,
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
@@ -33,6 +37,8 @@ import { TaskReadModel } from '../../task-details/task-read-model';
 import { TaskWriteInput, TaskWriteService } from '../../task-details/task-write.service';
 import { TaskCreateAttributes, TaskUpdateAttributes } from './jsonapi-task.dto';
 import { parseJsonApiBody } from './jsonapi-body';
+import { idempotencyOf } from './jsonapi-idempotency';
+import { operationResource } from './jsonapi-operations.controller';
 import { TaskCopyAttributes } from './jsonapi-task-copy.dto';
 import { FULL_COPY, MINIMAL_COPY } from './jsonapi.examples';
 import { compoundDocument, pageMeta } from './jsonapi-document';
@@ -361,6 +367,22 @@ export class JsonApiTasksController {
       full: { summary: 'Full copy with task details', value: FULL_COPY },
     },
   })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key gets the first result (24 h); another body with it → 422; while the first runs → 409',
+  })
+  @ApiHeader({
+    name: 'Prefer',
+    required: false,
+    description: '`respond-async` queues the copy as a TASK.COPY operation (202), as does ?async=true',
+  })
+  @ApiQuery({ name: 'async', required: false, schema: { type: 'boolean' } })
+  @ApiAcceptedResponse({
+    description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it`,
+    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+  })
   @ApiCreatedResponse({
     description: 'The new root task; Location names it; meta.copy maps source ids to new ids',
     content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
@@ -370,6 +392,7 @@ export class JsonApiTasksController {
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() body: unknown,
     @Query() query: Record<string, string>,
+    @Headers() headers: IncomingHttpHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const parsed = parseJsonApiQuery(query, TASKS_QUERY);
@@ -377,23 +400,37 @@ export class JsonApiTasksController {
     const flags = Object.fromEntries(
       COPY_FLAG_NAMES.map((name) => [name, attributes[name] === true]),
     ) as unknown as CopyFlags;
-    const result = await this.copies.copy(account.id, {
-      title: attributes.title,
-      templateId: attributes.template_id,
-      projectId: attributes.project_id,
-      taskListId: attributes.task_list_id,
-      workflowStatusId: attributes.workflow_status_id,
-      private: attributes.private,
-      parentTaskId: attributes.parent_task_id ?? null,
-      templateDescription: attributes.template_description ?? null,
-      flags,
-      shift: attributes.shift_dates_to
-        ? { to: attributes.shift_dates_to, mode: attributes.shift_mode ?? 'start' }
-        : undefined,
-    });
+    const prefer = String(headers.prefer ?? '').toLowerCase();
+    const outcome = await this.copies.submit(
+      account.id,
+      {
+        title: attributes.title,
+        templateId: attributes.template_id,
+        projectId: attributes.project_id,
+        taskListId: attributes.task_list_id,
+        workflowStatusId: attributes.workflow_status_id,
+        private: attributes.private,
+        parentTaskId: attributes.parent_task_id ?? null,
+        templateDescription: attributes.template_description ?? null,
+        flags,
+        shift: attributes.shift_dates_to
+          ? { to: attributes.shift_dates_to, mode: attributes.shift_mode ?? 'start' }
+          : undefined,
+      },
+      {
+        async: query.async === 'true' || /(^|[\s,;])respond-async($|[\s,;])/.test(prefer),
+        idempotency: idempotencyOf(headers, 'POST /api/v2/tasks/copy', body, parsed.include),
+      },
+    );
+    if (outcome.kind === 'queued') {
+      reply.status(202).header('content-location', `/api/v2/operations/${outcome.operation.id}`);
+      return compoundDocument(operationResource(outcome.operation));
+    }
+    const { result } = outcome;
     reply.status(201).header('location', `/api/v2/tasks/${result.taskId}`);
     return this.tasks.read(async (m) => {
       const [task] = await this.graph.taskResources(m, account.id, [result.taskId]);
+      if (!task) throw new DomainError('TASK_NOT_FOUND', `Task ${result.taskId} no longer exists`);
       const included = await this.graph.include(m, account.id, [task], includeTree(parsed.include));
       return compoundDocument(task, included, {
         fields: parsed.fields,

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TaskDetailsModule } from '../../task-details/task-details.module';
 import { TasksModule } from '../../tasks/tasks.module';
+import { OperationsModule } from '../../operations/operations.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
 import { JsonApiGraph } from './jsonapi-graph';
+import { JsonApiOperationsController } from './jsonapi-operations.controller';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
 import { JsonApiPeopleController, JsonApiProjectsController } from './jsonapi-people-projects.controller';
 import { jsonApiResourceController } from './jsonapi-resource.controller';
@@ -36,13 +38,14 @@ const RESOURCE_CONTROLLERS = [
 
 /** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
 @Module({
-  imports: [TaskDetailsModule, TasksModule],
+  imports: [TaskDetailsModule, TasksModule, OperationsModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
   controllers: [
     JsonApiOrganizationsController,
     JsonApiTasksController,
     JsonApiProjectsController,
     JsonApiPeopleController,
+    JsonApiOperationsController,
     JsonApiAttachmentContentController,
     ...RESOURCE_CONTROLLERS,
   ],

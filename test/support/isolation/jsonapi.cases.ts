@@ -1,5 +1,12 @@
+import { OperationRunner } from '../../../src/operations/operation-runner';
 import { TaskDetailsService } from '../../../src/task-details/task-details.service';
-import { makeResource, makeTodoProject, makeTodoTask, makeTodoUser } from '../../factories/jsonapi.factory';
+import {
+  makeCopyFixture,
+  makeResource,
+  makeTodoProject,
+  makeTodoTask,
+  makeTodoUser,
+} from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../face-requests';
 import type { IsolationCase } from '../isolation-fixtures';
 import type { TestAccount, TestApp } from '../test-app';
@@ -115,6 +122,34 @@ export const JSONAPI_ISOLATION_CASES: IsolationCase[] = [
   },
   resourceCase('projects', async (t, a) => String(await makeTodoProject(t, a)), { name: 'B was here' }),
   resourceCase('people', async (t, a) => String(await makeTodoUser(t, a)), { first_name: 'B' }),
+  {
+    path: '/api/v2/operations/{id}',
+    arrange: async (t, owner) => {
+      const fixture = await makeCopyFixture(t, owner);
+      const res = await t.inject({
+        method: 'POST',
+        url: '/api/v2/tasks/copy?async=true',
+        headers: faceHeaders('jsonapi', owner, true),
+        payload: JSON.stringify({
+          data: {
+            type: 'tasks',
+            attributes: {
+              title: 'A copy',
+              template_id: fixture.tasks.root,
+              project_id: fixture.targetProjectId,
+              task_list_id: fixture.targetTaskListId,
+              workflow_status_id: fixture.openStatusId,
+              private: false,
+            },
+          },
+        }),
+      });
+      // Let the copy finish, so that A's view of the operation is stable.
+      await t.get(OperationRunner).tick();
+      return { id: res.json().data.id };
+    },
+    snapshot: (t, owner, { id }) => readAs(t, owner, `/api/v2/operations/${id}`),
+  },
   // Templates are made by POST /api/v2/tasks/copy only; here the store makes one directly.
   resourceCase('templates', async (t, a) => {
     const template = await t.get(TaskDetailsService).create('templates', a.id, {

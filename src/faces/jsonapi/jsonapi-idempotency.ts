@@ -1,0 +1,19 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { DomainError } from '../../common/domain-error';
+import { fingerprintRequest, IdempotencyRequest } from '../../idempotency/idempotency.service';
+
+/** The optional `Idempotency-Key` (tasks-copy.md §5.4) with the fingerprint of this request. */
+export function idempotencyOf(
+  headers: IncomingHttpHeaders,
+  ...request: unknown[]
+): IdempotencyRequest | undefined {
+  const raw = headers['idempotency-key'];
+  if (raw === undefined) return undefined;
+  const key = (Array.isArray(raw) ? raw[0] : raw).trim();
+  if (!key || key.length > 255) {
+    throw new DomainError('REQUEST_INVALID_QUERY', 'Idempotency-Key must be 1 to 255 characters', {
+      meta: { header: 'Idempotency-Key', parameter: 'Idempotency-Key' },
+    });
+  }
+  return { key, fingerprint: fingerprintRequest(...request) };
+}
