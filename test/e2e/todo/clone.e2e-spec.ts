@@ -92,7 +92,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(await treeProblems(t(), account.id)).toEqual([]);
   });
 
-  it('runs the spec §5.7 example: items in any order, foreign parents become roots', async () => {
+  it('runs the spec §5.7 example: items in any order, foreign parents become roots (§9.4)', async () => {
     const project = await makeProject(t(), account);
     const user = await makeUser(t(), account);
     const [p12] = await makeTasks(
@@ -174,7 +174,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     });
   });
 
-  it('refuses duplicates, self-parents, cycles and missing or foreign references, writing nothing', async () => {
+  it('refuses duplicates, self-parents, cycles and missing or foreign references, writing nothing (§9.3, §9.9)', async () => {
     const project = await makeProject(t(), account);
     const [root] = await makeTasks(t(), account, [{ children: [{}] }], { project });
     const other = await t().newAccount();
@@ -215,7 +215,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(await snapshotAccount(t(), account.id)).toEqual(before);
   });
 
-  it('leaves the database unchanged when one item in the middle of 500 is bad', async () => {
+  it('leaves the database unchanged when one item in the middle of 500 is bad (§9.1)', async () => {
     const user = await makeUser(t(), account);
     const [target] = await makeTasks(t(), account, [{}, {}]);
     const before = await snapshotAccount(t(), account.id);
@@ -230,7 +230,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(await snapshotAccount(t(), account.id)).toEqual(before);
   });
 
-  it('copies a 10,000-deep chain in any order, and refuses over the batch limit', async () => {
+  it('copies a 10,000-deep chain in any order, and refuses over the batch limit (§9.4, §9.7)', async () => {
     const depth = 10_000;
     const batch = Array.from({ length: depth }, (_, i) => ({
       id: `n${i}`,

@@ -98,7 +98,7 @@ describeEachDialect('PUT /todo/move', (t) => {
     expect(listOf(await all(), null, null)).toEqual([a1]);
   });
 
-  it('refuses cycles, overlaps, mismatches and missing tasks, and changes nothing', async () => {
+  it('refuses cycles, overlaps, mismatches and missing tasks, and changes nothing (§9.1, §9.3)', async () => {
     const p = await makeProject(t(), account);
     const [other] = await makeTasks(t(), account, [{}], { project: p });
     const [a, a1, a11, b] = await makeTasks(t(), account, [{ children: [{ children: [{}] }] }, {}]);

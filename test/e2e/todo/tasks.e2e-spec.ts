@@ -23,7 +23,7 @@ describeEachDialect('/todo/tasks', (t) => {
   });
 
   describe('GET', () => {
-    it('returns every task in pre-order: No project first, then by project id', async () => {
+    it('returns every task in pre-order: No project first, then by project id (§9.8)', async () => {
       const p1 = await makeProject(t(), account);
       const p2 = await makeProject(t(), account);
       const inP2 = await makeTasks(t(), account, [{ text: 'p2' }], { project: p2 });
@@ -207,7 +207,7 @@ describeEachDialect('/todo/tasks', (t) => {
       expect(tasks[1]).toMatchObject({ text: 'Pack charger', assigned: [user], flag: true });
     });
 
-    it('changes nothing when one task is missing or one item is invalid', async () => {
+    it('changes nothing when one task is missing or one item is invalid (§9.1)', async () => {
       const [a, b] = await makeTasks(t(), account, [{ text: 'a' }, { text: 'b' }]);
       const before = await snapshotAccount(t(), account.id);
       expectTodoError(
