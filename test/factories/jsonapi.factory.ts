@@ -211,3 +211,74 @@ export async function makeCopyFixture(t: TestApp, account: TestAccount): Promise
     customFieldId,
   };
 }
+
+/**
+ * The ids the route's source document uses (seeds/003): source task 5560123, project 31002, task
+ * list 7781, status 101. Project and task take their ids through the /todo face (which honours a
+ * requested id); the list and the status are written with theirs directly.
+ */
+export async function makeSeedIdsFixture(
+  t: TestApp,
+  account: TestAccount,
+): Promise<{ subtask: string; closedSubtask: string }> {
+  const workflow = await makeWorkflow(t, account);
+  const todo = (url: string, payload: unknown) =>
+    t.inject({
+      method: 'POST',
+      url,
+      headers: faceHeaders('todo', account, true),
+      payload: JSON.stringify(payload),
+    });
+  const project = await todo('/todo/projects', { id: 31002, label: 'Customers' });
+  if (project.statusCode !== 200) throw new Error(`project: ${project.body}`);
+  const now = new Date().toISOString().replace('T', ' ').replace('Z', '');
+  await t.dataSource.query('UPDATE projects SET workflow_id = ? WHERE id = ?', [
+    Number(workflow.workflowId),
+    31002,
+  ]);
+  await t.dataSource.query(
+    'INSERT INTO task_lists (id, account_id, project_id, name, position, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    [7781, account.id, 31002, 'Onboarding', 0, now],
+  );
+  await t.dataSource.query(
+    'INSERT INTO workflow_statuses (id, account_id, workflow_id, name, category_id, position, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [101, account.id, Number(workflow.workflowId), 'Not started', 1, 0, now],
+  );
+  const person = await makeResource(t, account, 'people', { first_name: 'Ann', last_name: 'Lee' });
+  const task = await todo('/todo/tasks', {
+    id: 5560123,
+    project: 31002,
+    task: { text: 'Onboarding template' },
+  });
+  if (task.statusCode !== 200) throw new Error(`task: ${task.body}`);
+  const patch = await t.inject({
+    method: 'PATCH',
+    url: '/api/v2/tasks/5560123',
+    headers: faceHeaders('jsonapi', account, true),
+    payload: JSON.stringify({
+      data: {
+        type: 'tasks',
+        attributes: {
+          task_list_id: 7781,
+          workflow_status_id: 101,
+          description: '<p>Welcome</p>',
+          assignee_id: Number(person),
+          tag_list: ['onboarding'],
+          due_date: '2030-05-01',
+          initial_estimate: 60,
+        },
+      },
+    }),
+  });
+  if (patch.statusCode !== 200) throw new Error(`patch: ${patch.body}`);
+  const base = { project_id: 31002, task_list_id: 7781, workflow_status_id: 101, parent_task_id: 5560123 };
+  const subtask = await makeResource(t, account, 'tasks', { ...base, title: 'Send welcome pack' });
+  const closedSubtask = await makeResource(t, account, 'tasks', {
+    ...base,
+    title: 'Kick-off call',
+    workflow_status_id: workflow.closedStatusId,
+  });
+  await makeResource(t, account, 'todos', { task_id: 5560123, description: 'Check contract' });
+  await makeResource(t, account, 'comments', { task_id: 5560123, body: '<p>Template comment</p>' });
+  return { subtask, closedSubtask };
+}

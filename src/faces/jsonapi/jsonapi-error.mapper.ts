@@ -181,9 +181,13 @@ function fromDomain(error: DomainError): FaceError {
 
 export function toJsonApiError(error: KnownError): FaceError {
   if (error instanceof RequestValidationError) {
+    // One error per attribute: its first problem (a missing id fails isDefined, isInt, min and max).
+    const firstPerPath = error.issues.filter(
+      (issue, i, all) => all.findIndex((o) => o.path === issue.path) === i,
+    );
     return errorDocument(
       422,
-      error.issues.map((issue) =>
+      firstPerPath.map((issue) =>
         errorObject(422, issueCode(issue), 'Invalid Attribute', issue.message, {
           pointer: pointerOf(issue.path),
         }),
