@@ -217,6 +217,13 @@ export class TaskWriteService {
     const [task] = await this.tasks.read((m) => this.tasks.getTasks(m, accountId, [id]));
     if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
     await this.store.deleteTasks(accountId, [id]);
+    // Attachment rows went with their tasks; bytes no attachment uses any more go now.
+    await this.db.transaction((m) =>
+      m.query(
+        'DELETE FROM blobs WHERE account_id = ? AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.blob_id = blobs.id)',
+        [accountId],
+      ),
+    );
   }
 
   /** Project, task list (in that project, not archived) and status (in the project's workflow). */

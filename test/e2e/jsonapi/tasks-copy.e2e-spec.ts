@@ -239,3 +239,53 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
     expect(after.json()).toEqual(before.json());
   });
 });
+
+describeEachDialect('copied attachments keep their bytes', (t) => {
+  it('survive deletion of the source attachment and of the source task', async () => {
+    const a = await t().newAccount();
+    const f = await makeCopyFixture(t(), a);
+    const headers = faceHeaders('jsonapi', a);
+    const res = await t().inject({
+      method: 'POST',
+      url: '/api/v2/tasks/copy?include=attachments',
+      headers: faceHeaders('jsonapi', a, true),
+      payload: JSON.stringify({
+        data: {
+          type: 'tasks',
+          attributes: {
+            title: 'With files',
+            template_id: f.tasks.grandchild,
+            project_id: f.targetProjectId,
+            task_list_id: f.targetTaskListId,
+            workflow_status_id: f.openStatusId,
+            private: false,
+            copy_attachments: true,
+          },
+        },
+      }),
+    });
+    expect(res.statusCode).toBe(201);
+    const [copied] = res.json().included as Array<{ id: string }>;
+    const source = (
+      await t().inject({
+        method: 'GET',
+        url: `/api/v2/attachments?filter[task_id]=${f.tasks.grandchild}`,
+        headers,
+      })
+    ).json().data[0] as { id: string };
+    expect(
+      (await t().inject({ method: 'DELETE', url: `/api/v2/attachments/${source.id}`, headers })).statusCode,
+    ).toBe(204);
+    expect(
+      (await t().inject({ method: 'DELETE', url: `/api/v2/tasks/${f.tasks.grandchild}`, headers }))
+        .statusCode,
+    ).toBe(204);
+    const content = await t().inject({
+      method: 'GET',
+      url: `/api/v2/attachments/${copied.id}/content`,
+      headers,
+    });
+    expect(content.statusCode).toBe(200);
+    expect(content.body).toBe(`brief of ${f.tasks.grandchild}`);
+  });
+});
