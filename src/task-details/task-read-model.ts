@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../database/database';
+import type { TaskDetailsColumns } from '../tasks/task-content';
 import { fromSqlDateTime } from '../database/sql-time';
 import { DEPENDENCY_TYPE } from './task-details.entities';
 
-/** A task as the v2 face reads it: the shared task row plus its v2 columns and first assignee. */
-export interface TaskRecord {
+/**
+ * A task as the v2 face reads it: the shared task row, its v2 columns (the same fields the clone
+ * engine writes, TaskDetailsColumns) and its first assignee.
+ */
+export interface TaskRecord extends Omit<TaskDetailsColumns, 'creatorId'> {
   id: number;
   projectId: number | null;
   parentId: number | null;
@@ -16,23 +20,7 @@ export interface TaskRecord {
   dueAt: Date | null;
   createdAt: Date | null;
   updatedAt: Date | null;
-  description: string | null;
-  private: boolean;
-  startDate: string | null;
-  dueTime: string | null;
-  taskListId: number | null;
-  workflowStatusId: number | null;
-  placement: number | null;
-  initialEstimate: number | null;
-  remainingTime: number | null;
-  repeatScheduleId: number | null;
-  repeatOnInterval: number | null;
-  repeatOnMonthday: number | null;
-  repeatOnWeekday: number[] | null;
-  repeatOnDate: string | null;
   repeatOriginId: number | null;
-  tagList: string[];
-  customFields: Record<string, unknown> | null;
   taskNumber: number | null;
   typeId: number | null;
   creatorId: number | null;

@@ -9,7 +9,7 @@ import { TaskDetailsService } from '../../task-details/task-details.service';
 import { compoundDocument } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';
-import { JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { attachmentsResource } from './resources/task-item.resources';
 
 export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
@@ -31,7 +31,7 @@ export class JsonApiAttachmentContentController {
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({
     description: 'The attachment with its new size',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @JsonApiErrors(404, 413)
   async put(

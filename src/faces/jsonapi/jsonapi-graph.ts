@@ -87,8 +87,9 @@ export function taskResource(task: TaskRecord, counters: TaskCounters | undefine
     attributes: {
       title: task.title,
       description: task.description,
-      number: task.taskNumber === null ? null : String(task.taskNumber),
-      task_number: task.taskNumber === null ? null : String(task.taskNumber),
+      // Task ids are unique across the store, so a task without its own number shows its id.
+      number: String(task.taskNumber ?? task.id),
+      task_number: String(task.taskNumber ?? task.id),
       private: task.private,
       start_date: task.startDate,
       due_date: dateOf(task.dueAt),

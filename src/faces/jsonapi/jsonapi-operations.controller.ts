@@ -9,7 +9,7 @@ import { TASK_COPY } from '../../task-details/task-copy.operation';
 import { compoundDocument, ResourceObject, toOne } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { isoOrNull } from './jsonapi-resource';
-import { JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { DomainError } from '../../common/domain-error';
 
 /**
@@ -68,7 +68,7 @@ export class JsonApiOperationsController {
   @ApiQuery({ name: 'page[size]', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } })
   @ApiOkResponse({
     description: 'Operations',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   async list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
     const status = query['filter[status]'];
@@ -107,7 +107,7 @@ export class JsonApiOperationsController {
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({
     description: 'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation)',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @ApiResponse({
     status: 303,

@@ -39,7 +39,7 @@ import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { JsonApiGraph } from './jsonapi-graph';
 import { MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
 import { parseResourceId } from './jsonapi-resource.controller';
-import { JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { BooleanAttribute, IdAttribute, IdListAttribute, TextAttribute } from './jsonapi.validators';
 
 export class ProjectAttributes {
@@ -95,7 +95,7 @@ const body = (type: string, attributes: new () => object) => ({
 });
 const ok = (description: string) => ({
   description,
-  content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+  content: JSONAPI_DOCUMENT_CONTENT,
 });
 
 @JsonApiController()

@@ -37,7 +37,7 @@ import { compoundDocument, pageMeta, ResourceObject } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { FilterCondition, FilterGroup, MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
 import { JsonApiResource } from './jsonapi-resource';
-import { JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 
 type AnyResource = JsonApiResource<RecordKindName, object, object>;
 
@@ -144,7 +144,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
     @ApiQuery({ name: `fields[${type}]`, required: false, schema: { type: 'string' } })
     @ApiOkResponse({
       description: `A page of ${type}`,
-      content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+      content: JSONAPI_DOCUMENT_CONTENT,
     })
     async list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
       const parsed = parseJsonApiQuery(query, querySpec);
@@ -167,7 +167,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
     @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
     @ApiOkResponse({
       description: `The ${noun}`,
-      content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+      content: JSONAPI_DOCUMENT_CONTENT,
     })
     @JsonApiErrors(404)
     async get(
@@ -192,7 +192,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       }),
       ApiCreatedResponse({
         description: `The new ${noun}; Location names it`,
-        content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+        content: JSONAPI_DOCUMENT_CONTENT,
       }),
       JsonApiErrors(404, 409, 413, 422),
     )
@@ -224,7 +224,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       ApiBody({ schema: Update ? documentSchema(type, Update) : {} }),
       ApiOkResponse({
         description: `The changed ${noun}`,
-        content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+        content: JSONAPI_DOCUMENT_CONTENT,
       }),
       JsonApiErrors(404, 409, 422),
     )

@@ -51,7 +51,7 @@ import {
   MAX_PAGE_SIZE,
   parseJsonApiQuery,
 } from './jsonapi-query';
-import { JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 
 const ID_FILTERS = {
   project_id: 'project_id',
@@ -253,7 +253,7 @@ export class JsonApiTasksController {
   })
   @ApiCreatedResponse({
     description: 'The new task(s); Location names the first',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @JsonApiErrors(409, 413, 422)
   async create(
@@ -306,7 +306,7 @@ export class JsonApiTasksController {
   })
   @ApiOkResponse({
     description: 'The changed task',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @JsonApiErrors(404, 409, 422)
   async update(
@@ -381,11 +381,11 @@ export class JsonApiTasksController {
   @ApiQuery({ name: 'async', required: false, schema: { type: 'boolean' } })
   @ApiAcceptedResponse({
     description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it`,
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @ApiCreatedResponse({
     description: 'The new root task; Location names it; meta.copy maps source ids to new ids',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @JsonApiErrors(404, 409, 422)
   async copy(
@@ -457,7 +457,7 @@ export class JsonApiTasksController {
   })
   @ApiOkResponse({
     description: 'A page of tasks',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
     const parsed = parseJsonApiQuery(query, TASKS_QUERY);
@@ -496,7 +496,7 @@ export class JsonApiTasksController {
   @ApiQuery({ name: 'fields[tasks]', required: false, schema: { type: 'string', example: 'title,closed' } })
   @ApiOkResponse({
     description: 'The task',
-    content: { [JSONAPI_MEDIA_TYPE]: { schema: { type: 'object' } } },
+    content: JSONAPI_DOCUMENT_CONTENT,
   })
   @JsonApiErrors(404)
   get(

@@ -34,6 +34,59 @@ export class JsonApiErrorObjectView {
   source?: JsonApiErrorSource;
 }
 
+class ResourceObjectView {
+  @ApiProperty({ example: 'tasks' })
+  type: string;
+  @ApiProperty({ example: '9001', description: 'Always a string' })
+  id: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { title: 'Onboarding checklist — Acme' },
+  })
+  attributes: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: {
+      project: { data: { type: 'projects', id: '31002' } },
+      subtasks: { meta: { included: false } },
+    },
+    description: 'to-one: data (linkage or null); to-many: data when included, else meta.included = false',
+  })
+  relationships?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { self: '/api/v2/tasks/9001' },
+  })
+  links?: Record<string, string>;
+}
+
+/** Every v2 success document: primary data, the resources `include` reached, and meta. */
+export class JsonApiDocumentView {
+  @ApiProperty({
+    oneOf: [
+      { $ref: getSchemaPath(ResourceObjectView) },
+      { type: 'array', items: { $ref: getSchemaPath(ResourceObjectView) } },
+    ],
+  })
+  data: ResourceObjectView | ResourceObjectView[];
+  @ApiPropertyOptional({ type: [ResourceObjectView] })
+  included?: ResourceObjectView[];
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Paging (total_count, …) on lists; copy (task_id_map, counts, skipped) on tasks/copy',
+  })
+  meta?: Record<string, unknown>;
+}
+
+/** The `content` of a v2 success response. */
+export const JSONAPI_DOCUMENT_CONTENT = {
+  [JSONAPI_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(JsonApiDocumentView) } },
+};
+
 export class JsonApiErrorDocument {
   @ApiProperty({ type: [JsonApiErrorObjectView] })
   errors: JsonApiErrorObjectView[];
@@ -58,7 +111,7 @@ export function JsonApiController() {
     ApiTags(JSONAPI_TAG),
     ApiSecurity('XAuthToken'),
     ApiSecurity('OrganizationId'),
-    ApiExtraModels(JsonApiErrorDocument),
+    ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
     JsonApiErrors(400, 401, 403, 406, 415, 500),
   );
 }
