@@ -106,6 +106,17 @@ export class AppConfig {
   @Min(1)
   COPY_MAX_TASKS = 100000;
 
+  // v2 face requests per token, counted by each instance (tasks-copy.md §1.1); 0 turns a window off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  JSONAPI_RATE_LIMIT_PER_10S = 100;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  JSONAPI_RATE_LIMIT_PER_30MIN = 4000;
+
   // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
   @Transform(toInt)
   @IsInt()

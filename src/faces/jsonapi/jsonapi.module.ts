@@ -4,6 +4,7 @@ import { TasksModule } from '../../tasks/tasks.module';
 import { OperationsModule } from '../../operations/operations.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
 import { JsonApiGraph } from './jsonapi-graph';
+import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 import { JsonApiOperationsController } from './jsonapi-operations.controller';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
 import { JsonApiPeopleController, JsonApiProjectsController } from './jsonapi-people-projects.controller';
@@ -49,6 +50,6 @@ const RESOURCE_CONTROLLERS = [
     JsonApiAttachmentContentController,
     ...RESOURCE_CONTROLLERS,
   ],
-  providers: [JsonApiGraph],
+  providers: [JsonApiGraph, JsonApiRateLimitGuard],
 })
 export class JsonApiModule {}

@@ -1,4 +1,4 @@
-import { applyDecorators } from '@nestjs/common';
+import { applyDecorators, UseGuards } from '@nestjs/common';
 import {
   ApiExtraModels,
   ApiProperty,
@@ -9,6 +9,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 
 export const JSONAPI_TAG = 'v2 · JSON:API';
 
@@ -102,17 +103,19 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'payload_too_large',
   415: 'unsupported_media_type',
   422: 'Invalid Attribute: one error object per problem, each with a pointer',
+  429: 'rate_limited: over the requests a token may make (Retry-After says when to retry)',
   500: 'server_error',
 };
 
-/** Tags a v2 controller with its auth headers and the errors every v2 route can answer. */
+/** Tags a v2 controller with its auth headers, its request limits and the errors every v2 route can answer. */
 export function JsonApiController() {
   return applyDecorators(
     ApiTags(JSONAPI_TAG),
     ApiSecurity('XAuthToken'),
     ApiSecurity('OrganizationId'),
     ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
-    JsonApiErrors(400, 401, 403, 406, 415, 500),
+    JsonApiErrors(400, 401, 403, 406, 415, 429, 500),
+    UseGuards(JsonApiRateLimitGuard),
   );
 }
 
