@@ -22,7 +22,7 @@ import {
 import { Attachment, Comment, TaskDependency, Template, Todo, WorkflowStatus } from './task-details.entities';
 import { CopyViolation } from './task-details.errors';
 import { TaskDetailsService } from './task-details.service';
-import { TaskReadModel } from './task-read-model';
+import { placeLast, TaskReadModel } from './task-read-model';
 import { TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
 export interface CopyInput {
@@ -420,15 +420,6 @@ export class TaskCopyService {
     now: Date,
   ): Promise<CopyResult> {
     const nowText = toSqlDateTime(now);
-    // v2 placement: the root goes last in its task list (or among its siblings under a parent).
-    const [{ last }] = (await m.query(
-      input.parentTaskId === null
-        ? 'SELECT MAX(placement) AS last FROM tasks WHERE account_id = ? AND task_list_id = ? AND parent_id IS NULL'
-        : 'SELECT MAX(placement) AS last FROM tasks WHERE account_id = ? AND parent_id = ?',
-      [accountId, input.parentTaskId ?? input.taskListId],
-    )) as Array<{ last: number | null }>;
-    const rootPlacement = last === null ? 0 : Number(last) + 1;
-
     const nodes: CloneNode[] = plan.tasks.map((t, i) => {
       const sourceTask = source.tasks.get(t.sourceId)!;
       const details: TaskDetailsColumns = {
@@ -438,7 +429,8 @@ export class TaskCopyService {
         dueTime: t.dueTime,
         taskListId: input.taskListId,
         workflowStatusId: t.workflowStatusId,
-        placement: i === 0 ? rootPlacement : sourceTask.position,
+        // The root's place is set once the engine holds the project lock (placeLast below).
+        placement: i === 0 ? null : sourceTask.position,
         initialEstimate: t.initialEstimate,
         remainingTime: t.remainingTime,
         repeatScheduleId: t.repeat.scheduleId,
@@ -475,6 +467,7 @@ export class TaskCopyService {
     });
     const copyOf = (sourceId: number) => ids.get(String(sourceId))!;
     const rootId = copyOf(source.rootId);
+    await placeLast(m, accountId, rootId, { parentId: input.parentTaskId, taskListId: input.taskListId });
 
     for (const part of chunked(plan.todos)) {
       await m.query(

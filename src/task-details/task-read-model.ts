@@ -345,6 +345,35 @@ export interface ProjectRecord {
   createdAt: Date | null;
 }
 
+/**
+ * Puts a new task last in its v2 order: its task list's top level, or its siblings under a parent.
+ * Call it after the clone engine wrote the task: the engine holds the project's ordering lock until
+ * commit, so concurrent copies into the same list cannot take the same place.
+ */
+export async function placeLast(
+  m: EntityManager,
+  accountId: number,
+  taskId: number,
+  scope: { parentId: number | null; taskListId: number },
+): Promise<void> {
+  // A locking read: on MySQL a plain one would see the transaction's older snapshot, not the
+  // copies committed while this one waited for the project lock.
+  const locking = m.connection.options.type === 'mysql' ? ' FOR UPDATE' : '';
+  const rows = (await m.query(
+    (scope.parentId === null
+      ? 'SELECT placement FROM tasks WHERE account_id = ? AND task_list_id = ? AND parent_id IS NULL AND id <> ?'
+      : 'SELECT placement FROM tasks WHERE account_id = ? AND parent_id = ? AND id <> ?') +
+      ` ORDER BY placement DESC LIMIT 1${locking}`,
+    [accountId, scope.parentId ?? scope.taskListId, taskId],
+  )) as Array<{ placement: number | null }>;
+  const last = rows[0]?.placement ?? null;
+  await m.query('UPDATE tasks SET placement = ? WHERE id = ? AND account_id = ?', [
+    last === null ? 0 : Number(last) + 1,
+    taskId,
+    accountId,
+  ]);
+}
+
 /** People and projects of the shared task store, with their v2 columns. */
 @Injectable()
 export class StoreReadModel {

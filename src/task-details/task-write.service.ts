@@ -8,7 +8,7 @@ import { CloneEngine } from '../tasks/clone-engine';
 import type { TaskContent, TaskDetailsColumns } from '../tasks/task-content';
 import { TasksService } from '../tasks/tasks.service';
 import { STATUS_CATEGORY } from './task-details.entities';
-import { TaskReadModel } from './task-read-model';
+import { placeLast, TaskReadModel } from './task-read-model';
 
 /** What a v2 client sets on a task (tasks-copy.md §3.10 `tasks`); absent = unchanged on update. */
 export interface TaskWriteInput {
@@ -67,10 +67,6 @@ export class TaskWriteService {
           `${at}assignee_id`,
         );
         const closed = status.categoryId === STATUS_CATEGORY.closed;
-        const [{ last }] = (await m.query(
-          'SELECT MAX(placement) AS last FROM tasks WHERE account_id = ? AND task_list_id = ? AND parent_id IS NULL',
-          [accountId, input.taskListId],
-        )) as Array<{ last: number | null }>;
         const details: TaskDetailsColumns = {
           description: input.description ?? null,
           private: input.private ?? false,
@@ -78,7 +74,7 @@ export class TaskWriteService {
           dueTime: input.dueTime ?? null,
           taskListId: input.taskListId!,
           workflowStatusId: input.workflowStatusId!,
-          placement: input.parentTaskId ? null : last === null ? 0 : Number(last) + 1,
+          placement: null,
           initialEstimate: input.initialEstimate ?? null,
           remainingTime: input.remainingTime ?? input.initialEstimate ?? null,
           repeatScheduleId: input.repeatScheduleId ?? null,
@@ -113,6 +109,10 @@ export class TaskWriteService {
           },
         });
         const id = created.get('new')!;
+        await placeLast(m, accountId, id, {
+          parentId: input.parentTaskId ?? null,
+          taskListId: input.taskListId!,
+        });
         await this.replaceSubscribers(m, accountId, id, input.subscriberIds ?? []);
         ids.push(id);
       }

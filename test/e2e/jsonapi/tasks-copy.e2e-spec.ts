@@ -289,3 +289,41 @@ describeEachDialect('copied attachments keep their bytes', (t) => {
     expect(content.body).toBe(`brief of ${f.tasks.grandchild}`);
   });
 });
+
+describeEachDialect('concurrent copies into one task list', (t) => {
+  it('each root gets its own place, after the ones before it', async () => {
+    const a = await t().newAccount();
+    const f = await makeCopyFixture(t(), a);
+    const attributes = {
+      template_id: f.tasks.root,
+      project_id: f.targetProjectId,
+      task_list_id: f.targetTaskListId,
+      workflow_status_id: f.openStatusId,
+      private: false,
+      copy_open_subtasks: true,
+    };
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        t().inject({
+          method: 'POST',
+          url: '/api/v2/tasks/copy',
+          headers: faceHeaders('jsonapi', a, true),
+          payload: JSON.stringify({
+            data: { type: 'tasks', attributes: { ...attributes, title: `Parallel ${i}` } },
+          }),
+        }),
+      ),
+    );
+    expect(results.map((r) => r.statusCode)).toEqual(new Array(8).fill(201));
+    const listed = await t().inject({
+      method: 'GET',
+      url: `/api/v2/tasks?filter[task_list_id]=${f.targetTaskListId}&filter[parent_task_id]=null&sort=placement&page[size]=200`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    const placements = (listed.json().data as Array<{ attributes: { placement: number } }>).map(
+      (d) => d.attributes.placement,
+    );
+    expect(new Set(placements).size).toBe(placements.length);
+    expect(placements.length).toBeGreaterThanOrEqual(8);
+  });
+});
