@@ -1,0 +1,126 @@
+import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
+import { faceHeaders } from '../../support/face-requests';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+
+// tasks-copy.md Speed: the statements of a copy grow with the tables touched and the chunks,
+// not with the number of tasks.
+describeEachDialect(
+  'POST /api/v2/tasks/copy statement count',
+  (t) => {
+    let a: TestAccount;
+    let list: { projectId: string; taskListId: string; statusId: string; person: string };
+
+    beforeAll(async () => {
+      a = await t().newAccount();
+      const workflow = await makeWorkflow(t(), a);
+      const projectId = await makeResource(t(), a, 'projects', {
+        name: 'P',
+        workflow_id: workflow.workflowId,
+      });
+      const taskListId = await makeResource(t(), a, 'task_lists', { name: 'L', project_id: projectId });
+      const person = await makeResource(t(), a, 'people', { first_name: 'Ann' });
+      list = { projectId, taskListId, statusId: workflow.openStatusId, person };
+    });
+
+    /** A tree of `size` tasks (a root with chains of subtasks), each with a todo, a comment and a dependency. */
+    async function makeTree(size: number): Promise<string> {
+      const base = {
+        project_id: list.projectId,
+        task_list_id: list.taskListId,
+        workflow_status_id: list.statusId,
+      };
+      const root = await makeResource(t(), a, 'tasks', {
+        ...base,
+        title: 'root',
+        assignee_id: list.person,
+        subscriber_ids: [list.person],
+      });
+      const ids = [root];
+      let parents = [root];
+      while (ids.length < size) {
+        const data = parents
+          .slice(0, Math.min(parents.length, size - ids.length))
+          .flatMap((parent) =>
+            [0, 1].map((i) => ({
+              type: 'tasks',
+              attributes: {
+                ...base,
+                title: `t${ids.length}-${i}`,
+                parent_task_id: parent,
+                subscriber_ids: [list.person],
+              },
+            })),
+          )
+          .slice(0, Math.min(100, size - ids.length));
+        const res = await t().inject({
+          method: 'POST',
+          url: '/api/v2/tasks',
+          headers: faceHeaders('jsonapi', a, true),
+          payload: JSON.stringify({ data }),
+        });
+        expect(res.statusCode).toBe(201);
+        parents = (res.json().data as Array<{ id: string }>).map((d) => d.id);
+        ids.push(...parents);
+      }
+      for (const [i, id] of ids.entries()) {
+        await makeResource(t(), a, 'todos', { task_id: id, description: 'todo' });
+        await makeResource(t(), a, 'comments', { task_id: id, body: 'comment' });
+        if (i > 0)
+          await makeResource(t(), a, 'task_dependencies', {
+            task_id: ids[i - 1],
+            dependent_task_id: id,
+            type_id: 1,
+          });
+      }
+      return root;
+    }
+
+    it('is the same for 3 tasks and for 60', async () => {
+      const small = await makeTree(3);
+      const large = await makeTree(60);
+      const runner = t().dataSource.createQueryRunner();
+      const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+      await runner.release();
+      const spy = jest.spyOn(proto, 'query');
+      const count = async (root: string) => {
+        spy.mockClear();
+        const res = await t().inject({
+          method: 'POST',
+          url: '/api/v2/tasks/copy',
+          headers: faceHeaders('jsonapi', a, true),
+          payload: JSON.stringify({
+            data: {
+              type: 'tasks',
+              attributes: {
+                title: 'Copy',
+                template_id: root,
+                project_id: list.projectId,
+                task_list_id: list.taskListId,
+                workflow_status_id: list.statusId,
+                private: false,
+                copy_open_subtasks: true,
+                copy_open_todos: true,
+                copy_comments: true,
+                copy_subscribers: true,
+                copy_assignee: true,
+                copy_task_dependencies: true,
+                copy_description: true,
+              },
+            },
+          }),
+        });
+        expect(res.statusCode).toBe(201);
+        return spy.mock.calls.length;
+      };
+      try {
+        const forSmall = await count(small);
+        const forLarge = await count(large);
+        if (process.env.COPY_PRINT_STATEMENTS) console.log(`${t().dialect}: ${forSmall} statements per copy`);
+        expect(forLarge).toBe(forSmall);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  },
+  { JOBS_CONCURRENCY: '0' },
+);
