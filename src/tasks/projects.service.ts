@@ -36,11 +36,15 @@ export class ProjectsService {
       if (requestedId !== undefined) {
         const taken = await m.query('SELECT id FROM projects WHERE id = ?', [requestedId]);
         if (taken.length > 0) {
-          throw new DomainError('PROJECT_ID_TAKEN', `The project id ${requestedId} is already taken`, {
-            field: 'id',
-          });
+          throw projectIdTaken(requestedId);
         }
-        await m.insert(Project, { id: requestedId, accountId, name: label, createdAt: now });
+        try {
+          await m.insert(Project, { id: requestedId, accountId, name: label, createdAt: now });
+        } catch (error) {
+          // Two requests for the same free id: the second INSERT meets the first's row.
+          if (/UNIQUE|Duplicate/i.test((error as Error).message)) throw projectIdTaken(requestedId);
+          throw error;
+        }
         return requestedId;
       }
       const result = await m.insert(Project, { accountId, name: label, createdAt: now });
@@ -89,6 +93,10 @@ export class ProjectsService {
       await m.query('DELETE FROM projects WHERE account_id = ? AND id = ?', [accountId, projectId]);
     });
   }
+}
+
+function projectIdTaken(id: number): DomainError {
+  return new DomainError('PROJECT_ID_TAKEN', `The project id ${id} is already taken`, { field: 'id' });
 }
 
 function projectNotFound(id: number): DomainError {

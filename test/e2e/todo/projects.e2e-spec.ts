@@ -32,6 +32,14 @@ describeEachDialect('/todo/projects', (t) => {
     expectTodoError(await api.put('/projects/0', { label: 'x' }), 400, 'VALIDATION');
   });
 
+  it('answers 409 to all but one of concurrent creates with the same requested id', async () => {
+    const wanted = 950_000 + account.id;
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => api.post('/projects', { id: wanted, label: `race ${i}` })),
+    );
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+  });
+
   it('deletes a project, moving its tasks to No project with their hierarchy, roots appended in order', async () => {
     const p = await makeProject(t(), account);
     const [n] = await makeTasks(t(), account, [{}]);
