@@ -4,6 +4,7 @@ import { Brackets, EntityManager, In, ObjectLiteral, WhereExpressionBuilder } fr
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
+import { containsPattern, LIKE_ESCAPE } from '../database/sql-like';
 import { toSqlDateTime } from '../database/sql-time';
 import { Person } from '../tasks/person.entity';
 import { Project } from '../tasks/project.entity';
@@ -414,11 +415,13 @@ export class TaskDetailsService {
       }
       const param = `p${counter.n++}`;
       const like = operand.op === 'contains' || operand.op === 'not_contain';
-      const value = like ? `%${String(operand.value).replace(/[\\%_]/g, (c) => `\\${c}`)}%` : operand.value;
+      const value = like ? containsPattern(String(operand.value)) : operand.value;
       if (operand.value === null) {
         join(`r.${operand.property} IS ${operand.op === 'not_eq' ? 'NOT ' : ''}NULL`);
       } else {
-        join(`r.${operand.property} ${SQL_OPS[operand.op]} :${param}`, { [param]: value });
+        join(`r.${operand.property} ${SQL_OPS[operand.op]} :${param}${like ? ` ${LIKE_ESCAPE}` : ''}`, {
+          [param]: value,
+        });
       }
     });
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../database/database';
 import type { TaskDetailsColumns } from '../tasks/task-content';
+import { LIKE_ESCAPE } from '../database/sql-like';
 import { fromSqlDateTime } from '../database/sql-time';
 import { DEPENDENCY_TYPE } from './task-details.entities';
 
@@ -172,30 +173,20 @@ export class TaskReadModel {
     m: EntityManager,
     accountId: number,
     query: {
-      where: Array<{
-        column: string;
-        op: '=' | '<>' | 'LIKE' | '>' | '>=' | '<' | '<=';
-        value: string | number | null;
-      }>;
+      where: TaskFilter;
       order: Array<{ column: string; descending: boolean }>;
       templates: boolean;
       offset: number;
       limit: number;
     },
   ): Promise<{ ids: number[]; total: number }> {
+    const params: Array<string | number> = [accountId];
     const clauses = [
       'account_id = ?',
       'deleted_at IS NULL',
       query.templates ? 'template_id IS NOT NULL' : 'template_id IS NULL',
     ];
-    const params: Array<string | number> = [accountId];
-    for (const { column, op, value } of query.where) {
-      if (value === null) clauses.push(`${column} IS ${op === '<>' ? 'NOT ' : ''}NULL`);
-      else {
-        clauses.push(`${column} ${op} ?`);
-        params.push(value);
-      }
-    }
+    if (query.where.operands.length) clauses.push(filterSql(query.where, params));
     const where = clauses.join(' AND ');
     const order = [...query.order.map((o) => `${o.column} ${o.descending ? 'DESC' : 'ASC'}`), 'id ASC'].join(
       ', ',
@@ -343,6 +334,25 @@ export interface ProjectRecord {
   workflowId: number | null;
   taskCustomFieldsIds: number[];
   createdAt: Date | null;
+}
+
+/** A condition on a whitelisted task column; groups nest with and/or (tasks-copy.md §1.2). */
+export interface TaskFilter {
+  op: 'and' | 'or';
+  operands: Array<
+    | TaskFilter
+    | { column: string; op: '=' | '<>' | 'LIKE' | '>' | '>=' | '<' | '<='; value: string | number | null }
+  >;
+}
+
+function filterSql(filter: TaskFilter, params: Array<string | number>): string {
+  const parts = filter.operands.map((operand) => {
+    if ('operands' in operand) return filterSql(operand, params);
+    if (operand.value === null) return `${operand.column} IS ${operand.op === '<>' ? 'NOT ' : ''}NULL`;
+    params.push(operand.value);
+    return `${operand.column} ${operand.op} ?${operand.op === 'LIKE' ? ` ${LIKE_ESCAPE}` : ''}`;
+  });
+  return `(${parts.join(filter.op === 'or' ? ' OR ' : ' AND ')})`;
 }
 
 /**

@@ -33,7 +33,8 @@ import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.deco
 import { DomainError } from '../../common/domain-error';
 import { CopyFlags, COPY_FLAG_NAMES } from '../../task-details/task-copy-plan';
 import { CopyResult, TaskCopyService } from '../../task-details/task-copy.service';
-import { TaskReadModel } from '../../task-details/task-read-model';
+import { containsPattern } from '../../database/sql-like';
+import { TaskFilter, TaskReadModel } from '../../task-details/task-read-model';
 import { TaskWriteInput, TaskWriteService } from '../../task-details/task-write.service';
 import { TaskCreateAttributes, TaskUpdateAttributes } from './jsonapi-task.dto';
 import { parseJsonApiBody } from './jsonapi-body';
@@ -101,36 +102,43 @@ function idValue(condition: FilterCondition): number | null {
   return Number(condition.value);
 }
 
-/** Task filters are AND-ed conditions on whitelisted columns (and/or groups are not offered here). */
-function taskConditions(filter: FilterGroup) {
+/** Task filters: conditions on whitelisted columns, with and/or groups; `template` only at the top. */
+function taskConditions(filter: FilterGroup): { where: TaskFilter; templates: boolean } {
   let templates = false;
-  const where: Array<{ column: string; op: (typeof OPS)[keyof typeof OPS]; value: string | number | null }> =
-    [];
-  for (const operand of filter.operands) {
-    if ('operands' in operand || filter.op === 'or') {
-      throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'Task lists take plain AND-ed filters', {
-        meta: { parameter: 'filter' },
-      });
-    }
-    const { attribute, op, value } = operand;
-    if (attribute === 'template') templates = value === 'true';
-    else if (attribute === 'closed')
-      where.push({ column: 'closed', op: '=', value: value === 'true' ? 1 : 0 });
-    else if (attribute === 'title') {
-      const like = `%${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      where.push({
-        column: 'title',
-        op: op === 'contains' ? 'LIKE' : '=',
-        value: op === 'contains' ? like : value,
-      });
-    } else {
-      where.push({
-        column: ID_FILTERS[attribute as keyof typeof ID_FILTERS],
-        op: OPS[op as 'eq' | 'not_eq'],
-        value: idValue(operand),
-      });
-    }
-  }
+  const convert = (group: FilterGroup, top: boolean): TaskFilter => ({
+    op: group.op,
+    operands: group.operands.flatMap((operand): TaskFilter['operands'] => {
+      if ('operands' in operand) return [convert(operand, false)];
+      const { attribute, op, value } = operand;
+      if (attribute === 'template') {
+        if (!top || group.op === 'or') {
+          throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'filter[template] cannot be grouped', {
+            meta: { parameter: 'filter[template]' },
+          });
+        }
+        templates = value === 'true';
+        return [];
+      }
+      if (attribute === 'closed') return [{ column: 'closed', op: '=', value: value === 'true' ? 1 : 0 }];
+      if (attribute === 'title') {
+        return [
+          {
+            column: 'title',
+            op: op === 'contains' ? 'LIKE' : '=',
+            value: op === 'contains' ? containsPattern(value) : value,
+          },
+        ];
+      }
+      return [
+        {
+          column: ID_FILTERS[attribute as keyof typeof ID_FILTERS],
+          op: OPS[op as 'eq' | 'not_eq'],
+          value: idValue(operand),
+        },
+      ];
+    }),
+  });
+  const where = convert(filter, true);
   return { where, templates };
 }
 

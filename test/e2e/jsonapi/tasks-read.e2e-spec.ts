@@ -105,6 +105,23 @@ describeEachDialect('GET /api/v2/tasks', (t) => {
     expect(roots.json().meta.total_count).toBe(1);
   });
 
+  it('matches `contains` literally, wildcards and escape characters included', async () => {
+    await makeTodoTask(t(), a, { text: 'Sale: 50%_off! now', project });
+    await makeTodoTask(t(), a, { text: 'Sale: 50 percent off', project });
+    const res = await get(`/api/v2/tasks?filter[title][contains]=${encodeURIComponent('50%_off!')}`);
+    expect(res.json().data.map((d: { attributes: { title: string } }) => d.attributes.title)).toEqual([
+      'Sale: 50%_off! now',
+    ]);
+  });
+
+  it('takes and/or groups of filters', async () => {
+    const res = await get(
+      `/api/v2/tasks?filter[project_id]=${project}&filter[1][$op]=or&filter[1][0][title]=Book%20venue&filter[1][1][title]=Compare%20prices&sort=title`,
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json().data.map((d: { id: string }) => d.id)).toEqual([String(child), String(grandchild)]);
+  });
+
   it('refuses unknown include paths and answers 404 for unknown ids', async () => {
     const include = await get(`/api/v2/tasks/${root}?include=owner`);
     expect(include.statusCode).toBe(400);
