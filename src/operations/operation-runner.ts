@@ -30,6 +30,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   private pumpAgain = false;
   // The last claim filled every free slot, so more work may be waiting.
   private backlog = false;
+  private lastExpiredCheck = 0;
 
   constructor(
     private readonly operations: OperationsService,
@@ -95,7 +96,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   async tick(): Promise<void> {
     const capacity = Math.max(1, this.config.JOBS_CONCURRENCY);
     for (;;) {
-      const claimed = await this.fill(capacity);
+      const claimed = await this.fill(capacity, true);
       await Promise.allSettled([...this.running.values()]);
       if (claimed === 0 && this.running.size === 0) return;
     }
@@ -125,18 +126,25 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     return this.pumping;
   }
 
-  private async fill(capacity: number): Promise<number> {
+  private async fill(capacity: number, forceExpired = false): Promise<number> {
     const free = capacity - this.running.size;
     if (free <= 0 || this.stopping) {
       if (free <= 0) this.backlog = true;
       return 0;
     }
+    // Expired leases only need a look now and then (they are at least a lease old); a wake-up
+    // after every commit looks for PENDING work only, which saves a query per claim under load.
+    const now = Date.now();
+    const includeExpired =
+      forceExpired || now - this.lastExpiredCheck >= Math.min(this.config.JOBS_LEASE_MS / 4, 1000);
+    if (includeExpired) this.lastExpiredCheck = now;
     const claimed = await this.operations.claim(
       this.owner,
       this.handlers.types(),
       free,
       this.config.JOBS_LEASE_MS,
       this.config.JOBS_MAX_ATTEMPTS,
+      includeExpired,
     );
     this.backlog = claimed.length === free;
     for (const row of claimed) {

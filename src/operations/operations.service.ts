@@ -171,7 +171,14 @@ export class OperationsService {
    * UPDATE repeats the claimable condition, so even a second process on the same file can never
    * take a row twice (the file lock orders the two writers; the later one matches no row).
    */
-  async claim(owner: string, types: string[], limit: number, leaseMs: number, maxAttempts: number) {
+  async claim(
+    owner: string,
+    types: string[],
+    limit: number,
+    leaseMs: number,
+    maxAttempts: number,
+    includeExpired = true,
+  ) {
     if (types.length === 0 || limit <= 0) return [];
     const mysql = this.db.dialect === 'mysql';
     return this.db.transaction(
@@ -186,7 +193,7 @@ export class OperationsService {
           [nowSql, ...types],
         );
         const expired: Array<{ id: string; attempts: number | string }> =
-          pending.length < limit
+          includeExpired && pending.length < limit
             ? await m.query(
                 `SELECT id, attempts FROM operations WHERE status = 'RUNNING' AND lease_expires_at < ? ` +
                   `AND type IN (${typeList}) LIMIT ${Number(limit - pending.length)}${lock}`,

@@ -1,0 +1,225 @@
+// v1 face benchmark (issue 4, "Speed"): POOL.CLONE on the job service. Builds the service, starts
+// one and then two `node dist/main.js` processes on a fresh MariaDB/MySQL database each (free
+// loopback ports, rate limits off), and measures:
+//   - submit→SUCCESS latency (POST /pools/{id}/clone, then GET /operations/{id} until SUCCESS),
+//     at rest (one client) and with 16 concurrent clients;
+//   - sustained clone operations per second (operations finished per second while 32 clients
+//     submit for BENCH_SECONDS), with one and with two processes.
+// Every loop is bounded; data is checked afterwards (one new pool per operation).
+//
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/pools/run.mjs [--no-build]
+//   BENCH_SECONDS (sustained phase, default 10), BENCH_CLIENTS (latency phase, default 16)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
+import { createConnection } from 'mysql2/promise';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const SUBMITTERS = 32;
+
+const log = (line) => process.stdout.write(`${line}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+  return { p50: at(50), p99: at(99), n: sorted.length };
+}
+const fmt = (s) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (n=${s.n})`;
+
+async function admin(server) {
+  return createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username),
+    password: decodeURIComponent(server.password),
+  });
+}
+
+async function startProcess(env) {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (c) => (out += c));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('is listening on')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`service did not start:\n${out}`);
+    await sleep(50);
+  }
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function run(processes) {
+  const server = new URL(SERVER);
+  const dbName = `cw_bench_pools_${randomBytes(4).toString('hex')}`;
+  const root = await admin(server);
+  await root.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  const dbUrl = new URL(SERVER);
+  dbUrl.pathname = `/${dbName}`;
+  const token = `bench_${randomBytes(16).toString('hex')}`;
+  const env = {
+    PATH: process.env.PATH,
+    DATABASE_URL: dbUrl.toString(),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BOOTSTRAP_API_TOKEN: token,
+    DATABASE_POOL_SIZE: '20',
+    JOBS_CONCURRENCY: process.env.BENCH_JOBS_CONCURRENCY ?? '8',
+    RATE_LIMIT_POOL_CLONE_PER_MINUTE: '0',
+    RATE_LIMIT_POOL_CLONE_PER_DAY: '0',
+    RATE_LIMIT_POOL_CREATE_PER_MINUTE: '0',
+    RATE_LIMIT_POOL_CREATE_PER_DAY: '0',
+  };
+  const services = [await startProcess(env)];
+  for (let i = 1; i < processes; i++) services.push(await startProcess(env));
+  const headers = { authorization: `OAuth ${token}`, 'content-type': 'application/json' };
+  const call = async (i, method, path, body) => {
+    const res = await fetch(`${services[i % services.length].url}${path}`, {
+      method,
+      headers: body === undefined ? { authorization: headers.authorization } : headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  const sql = await admin(dbUrl);
+  await sql.query(`USE \`${dbName}\``);
+  try {
+    const project = await call(0, 'POST', '/api/v1/projects', {
+      public_name: 'bench',
+      public_description: 'bench',
+      task_spec: { input_spec: { image: { type: 'url' } }, output_spec: { label: { type: 'string' } } },
+    });
+    const pool = await call(0, 'POST', '/api/v1/pools', {
+      project_id: project.body.id,
+      private_name: 'bench source',
+      will_expire: '2030-01-01T00:00:00',
+      reward_per_assignment: 0.02,
+      assignment_max_duration_seconds: 600,
+      defaults: { default_overlap_for_new_task_suites: 3 },
+      filter: { and: [{ or: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] }] },
+      quality_control: { configs: [] },
+      mixer_config: { real_tasks_count: 10, golden_tasks_count: 0, training_tasks_count: 0 },
+    });
+    if (pool.status !== 201) throw new Error(`pool create failed: ${JSON.stringify(pool.body)}`);
+    const sourceId = pool.body.id;
+
+    // One clone, timed from the POST until a GET shows SUCCESS (GETs back to back).
+    const cloneOnce = async (client) => {
+      const t0 = performance.now();
+      const op = await call(client, 'POST', `/api/v1/pools/${sourceId}/clone`);
+      if (op.status !== 202) throw new Error(`clone: ${op.status} ${JSON.stringify(op.body)}`);
+      let status = op.body.status;
+      for (let polls = 0; status !== 'SUCCESS'; polls++) {
+        if (status === 'FAIL' || polls > 20_000) throw new Error(`operation ${op.body.id} ended ${status}`);
+        status = (await call(client, 'GET', `/api/v1/operations/${op.body.id}`)).body.status;
+      }
+      return performance.now() - t0;
+    };
+
+    for (let i = 0; i < 20; i++) await cloneOnce(i); // warm-up
+    const rest = [];
+    for (let i = 0; i < 200; i++) rest.push(await cloneOnce(i));
+    log(`  at rest (1 client, 200 clones): ${fmt(stats(rest))}`);
+
+    const loaded = [];
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async (_, c) => {
+        for (let i = 0; i < 40; i++) loaded.push(await cloneOnce(c));
+      }),
+    );
+    log(`  ${CLIENTS} concurrent clients (${CLIENTS * 40} clones): ${fmt(stats(loaded))}`);
+
+    // Sustained: submitters POST as fast as they can for SECONDS; count what finished in the window.
+    const [[{ n0 }]] = await sql.query(`SELECT COUNT(*) AS n0 FROM operations WHERE status = 'SUCCESS'`);
+    let submitted = 0;
+    const start = Date.now();
+    const stopAt = start + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: SUBMITTERS }, async (_, c) => {
+        while (Date.now() < stopAt) {
+          const res = await call(c, 'POST', `/api/v1/pools/${sourceId}/clone`);
+          if (res.status !== 202) throw new Error(`clone: ${res.status}`);
+          submitted++;
+        }
+      }),
+    );
+    const [[{ inWindow }]] = await sql.query(
+      `SELECT COUNT(*) AS inWindow FROM operations WHERE status = 'SUCCESS'`,
+    );
+    const windowSeconds = (Date.now() - start) / 1000;
+    const finishedInWindow = Number(inWindow) - Number(n0);
+    // Drain (bounded) and check: every operation SUCCESS, one pool per clone operation.
+    const drainUntil = Date.now() + 120_000;
+    let pending;
+    do {
+      [[{ pending }]] = await sql.query(
+        `SELECT COUNT(*) AS pending FROM operations WHERE status IN ('PENDING', 'RUNNING')`,
+      );
+      if (Number(pending) > 0) await sleep(100);
+    } while (Number(pending) > 0 && Date.now() < drainUntil);
+    const drainSeconds = (Date.now() - start) / 1000;
+    const [[check]] = await sql.query(
+      `SELECT (SELECT COUNT(*) FROM operations WHERE type = 'POOL.CLONE' AND status = 'SUCCESS') AS ok,
+              (SELECT COUNT(*) FROM operations WHERE status <> 'SUCCESS') AS other,
+              (SELECT COUNT(*) FROM pools) - 1 AS pools`,
+    );
+    log(
+      `  sustained (${SUBMITTERS} submitters, ${SECONDS} s): submitted ${(submitted / windowSeconds).toFixed(0)}/s, ` +
+        `finished ${(finishedInWindow / windowSeconds).toFixed(0)}/s in the window; ` +
+        `all ${submitted} done after ${drainSeconds.toFixed(1)} s (${(submitted / drainSeconds).toFixed(0)}/s overall)`,
+    );
+    log(
+      `  check: ${check.ok} clone operations SUCCESS, ${check.other} not SUCCESS, ${check.pools} new pools`,
+    );
+    if (Number(check.other) !== 0 || Number(check.ok) !== Number(check.pools))
+      throw new Error('data check failed');
+  } finally {
+    await sql.end();
+    for (const s of services) s.child.kill('SIGTERM');
+    await sleep(500);
+    await root.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await root.end();
+  }
+}
+
+async function main() {
+  if (!process.argv.includes('--no-build')) {
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+  const [version] = await (async () => {
+    const c = await admin(new URL(SERVER));
+    const [[row]] = await c.query('SELECT VERSION() AS v');
+    await c.end();
+    return [row.v];
+  })();
+  log(
+    `cloneworks v1 clone benchmark — ${os.cpus().length} cores, Node ${process.version}, database ${version}`,
+  );
+  for (const processes of [1, 2]) {
+    log(`${processes} process${processes > 1 ? 'es' : ''}:`);
+    await run(processes);
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error.stack ?? error}\n`);
+  process.exit(1);
+});
