@@ -2,6 +2,7 @@ import { CreateAccounts1763800000000 } from './migrations/1763800000000-create-a
 import { CreateTasks1763800100000 } from './migrations/1763800100000-create-tasks';
 import { CreatePoolsAndOperations1763800200000 } from './migrations/1763800200000-create-pools-and-operations';
 import { CreateTaskDetails1763800300000 } from './migrations/1763800300000-create-task-details';
+import { WidenOperationDetails1763800400000 } from './migrations/1763800400000-widen-operation-details';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const ALL_MIGRATIONS = [
   CreateTasks1763800100000,
   CreatePoolsAndOperations1763800200000,
   CreateTaskDetails1763800300000,
+  WidenOperationDetails1763800400000,
 ];
