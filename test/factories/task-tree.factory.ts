@@ -1,0 +1,185 @@
+import type { EntityManager } from 'typeorm';
+import type { Dialect } from '../../src/config/database.options';
+import type { Database } from '../../src/database/database';
+import { TaskIdAllocator } from '../../src/tasks/task-ids';
+import { chunks, insertTasks, NewTaskRow } from '../../src/tasks/task-sql';
+
+// A large v2 task tree written straight into the store with multi-row INSERTs: the ids come from
+// the `tasks` id allocator and the rows go through the engine's own `insertTasks`, so they are the
+// rows the routes would have written, thousands of times faster than one request per task.
+
+/** Anything with the EntityManager's `query(sql, params)`: a TypeORM manager or a mysql2 adapter. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
+export interface TreeTarget {
+  accountId: number;
+  projectId: number;
+  taskListId: number;
+  openStatusId: number;
+  closedStatusId: number;
+}
+
+export interface TreeShape {
+  /** Tasks in the tree, root included. */
+  tasks: number;
+  /** Children per task (a complete k-ary tree filled in breadth-first order). */
+  branching?: number;
+  /** Every n-th task (root excluded) is closed. */
+  closedEvery?: number;
+}
+
+export interface LargeTree {
+  rootId: number;
+  /** A task outside the tree that the root waits on. */
+  externalId: number;
+  /** Tree index → task id; index 0 is the root. */
+  ids: number[];
+  /** Tree index → parent index (null for the root). */
+  parents: Array<number | null>;
+  closed: boolean[];
+  /** Per task: one open and one closed todo. */
+  todosPerTask: number;
+  /** Dependency pairs inside the tree (each task i ≥ 1 waits on task i − 1) plus one to the outside. */
+  dependencyPairs: number;
+}
+
+const TODO_CHUNK = 1000;
+
+/** Adapts a mysql2/promise connection to `query(sql, params)` returning the rows/result header. */
+export function mysqlQueryable(conn: {
+  query(sql: string, params?: unknown[]): Promise<[unknown, unknown]>;
+}): Queryable {
+  return {
+    query: async (sql: string, params?: unknown[]) => (await conn.query(sql, params))[0],
+  } as Queryable;
+}
+
+function sqlNow(date: Date): string {
+  return date.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/**
+ * Writes a tree of `shape.tasks` tasks under a new root placed last among the project's top-level
+ * tasks, every task with an open and a closed todo, each task i ≥ 1 waiting on task i − 1 (a
+ * blocking pair with its reverse row), and the root waiting on one task outside the tree.
+ */
+export async function makeLargeTree(
+  m: Queryable,
+  dialect: Dialect,
+  target: TreeTarget,
+  shape: TreeShape,
+): Promise<LargeTree> {
+  const n = shape.tasks;
+  const branching = shape.branching ?? 8;
+  const closedEvery = shape.closedEvery ?? 7;
+  const now = new Date();
+  const nowText = sqlNow(now);
+  const manager = m as EntityManager;
+  const allocator = new TaskIdAllocator({ dialect } as Database);
+  const allIds = await allocator.allocate(manager, n + 1);
+  const ids = allIds.slice(0, n);
+  const externalId = allIds[n];
+
+  const [top] = (await m.query(
+    'SELECT COALESCE(MAX(position) + 1, 0) AS next FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0',
+    [target.accountId, target.projectId],
+  )) as Array<{ next: number | string }>;
+  const rootPosition = Number(top.next);
+
+  const parents: Array<number | null> = [];
+  const closed: boolean[] = [];
+  const rows: NewTaskRow[] = [];
+  for (let i = 0; i <= n; i++) {
+    const external = i === n;
+    const parent = i === 0 || external ? null : Math.floor((i - 1) / branching);
+    const isClosed = !external && i > 0 && i % closedEvery === 0;
+    const position = i === 0 ? rootPosition : external ? rootPosition + 1 : (i - 1) % branching;
+    if (!external) {
+      parents.push(parent);
+      closed.push(isClosed);
+    }
+    rows.push({
+      id: external ? externalId : ids[i],
+      projectId: target.projectId,
+      parentId: parent === null ? null : ids[parent],
+      position,
+      content: {
+        text: external ? 'Outside the tree' : i === 0 ? 'Large template' : `Task ${i}`,
+        checked: isClosed,
+        collapsed: false,
+        assigned: [],
+        dueDate: null,
+        creationDate: now,
+        completionDate: isClosed ? now : null,
+        editedDate: null,
+        priority: null,
+        extra: null,
+        details: {
+          description: `<p>Step ${i}</p>`,
+          private: false,
+          startDate: null,
+          dueTime: null,
+          taskListId: target.taskListId,
+          workflowStatusId: isClosed ? target.closedStatusId : target.openStatusId,
+          placement: position,
+          initialEstimate: null,
+          remainingTime: null,
+          repeatScheduleId: null,
+          repeatOnInterval: null,
+          repeatOnMonthday: null,
+          repeatOnWeekday: null,
+          repeatOnDate: null,
+          tagList: [],
+          customFields: null,
+          creatorId: null,
+        },
+      },
+    });
+  }
+  // Parents before children: insertTasks writes the rows in order.
+  await insertTasks(manager, target.accountId, rows, now);
+
+  // Todos: one open, one closed per task.
+  const todos: unknown[][] = [];
+  for (const id of ids) {
+    todos.push([target.accountId, id, `Open todo of ${id}`, 1, null, nowText]);
+    todos.push([target.accountId, id, `Closed todo of ${id}`, 2, nowText, nowText]);
+  }
+  for (const part of chunks(todos, TODO_CHUNK)) {
+    await m.query(
+      `INSERT INTO todos (account_id, task_id, description, position, closed_at, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+
+  // Dependencies with explicit ids, so each forward row names its reverse and back in one INSERT.
+  const [maxRow] = (await m.query('SELECT COALESCE(MAX(id), 0) AS top FROM task_dependencies')) as Array<{
+    top: number | string;
+  }>;
+  let nextId = Number(maxRow.top) + 1;
+  const deps: unknown[][] = [];
+  const pair = (blocker: number, waiter: number) => {
+    const forward = nextId++;
+    const reverse = nextId++;
+    deps.push([forward, target.accountId, blocker, waiter, 1, reverse, nowText]);
+    deps.push([reverse, target.accountId, waiter, blocker, 2, forward, nowText]);
+  };
+  for (let i = 1; i < n; i++) pair(ids[i - 1], ids[i]);
+  pair(externalId, ids[0]);
+  for (const part of chunks(deps, TODO_CHUNK)) {
+    await m.query(
+      `INSERT INTO task_dependencies (id, account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      part.flat(),
+    );
+  }
+
+  return {
+    rootId: ids[0],
+    externalId,
+    ids,
+    parents,
+    closed,
+    todosPerTask: 2,
+    dependencyPairs: n,
+  };
+}
