@@ -361,9 +361,19 @@ export class PoolsService {
 
   /** The clone itself, in the job's transaction: a CLOSED copy in the same project. */
   async cloneInTransaction(m: EntityManager, accountId: number, sourceId: string): Promise<PoolView> {
-    const source = await this.findPool(m, accountId, sourceId);
-    await this.requireActiveProject(m, accountId, String(source.projectId), true);
-    return this.insertPool(m, accountId, String(source.projectId), JSON.parse(source.body) as PoolFields);
+    // The parameters as they are now (§9.5), under a shared lock on MySQL/MariaDB so that a PUT of
+    // the source running at the same time is copied whole, before or after.
+    const rows: Array<{ project_id: string | number; body: string }> = NUMERIC_ID.test(sourceId)
+      ? await m.query(
+          'SELECT project_id, body FROM pools WHERE id = ? AND account_id = ?' +
+            (this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''),
+          [Number(sourceId), accountId],
+        )
+      : [];
+    if (!rows[0]) throw new DomainError('POOL_NOT_FOUND', `Pool ${sourceId} does not exist`);
+    const projectId = String(rows[0].project_id);
+    await this.requireActiveProject(m, accountId, projectId, true);
+    return this.insertPool(m, accountId, projectId, JSON.parse(rows[0].body) as PoolFields);
   }
 
   // ---- lookups ----
@@ -408,12 +418,22 @@ export class PoolsService {
     accountId: number,
     projectId: string,
     existing = false,
-  ): Promise<CrowdProject> {
-    let project: CrowdProject;
-    try {
-      project = await this.findProject(m, accountId, projectId);
-    } catch (error) {
-      if (existing) throw error;
+  ): Promise<void> {
+    // A shared lock on MySQL/MariaDB: an archive running at the same time (which locks the row
+    // for update) either waits for this pool to commit or is seen as done — never a new pool in
+    // an archived project. The pool's foreign key takes the same lock anyway. LOCK IN SHARE MODE
+    // rather than TypeORM's FOR SHARE, which MariaDB does not parse.
+    let project: { status: string } | undefined;
+    if (NUMERIC_ID.test(projectId)) {
+      const rows: Array<{ status: string }> = await m.query(
+        `SELECT status FROM crowd_projects WHERE id = ? AND account_id = ?` +
+          (this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''),
+        [Number(projectId), accountId],
+      );
+      project = rows[0];
+    }
+    if (!project) {
+      if (existing) throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${projectId} does not exist`);
       throw new DomainError('POOL_PROJECT_INVALID', `Project ${projectId} does not exist`, {
         field: 'project_id',
       });
@@ -423,7 +443,6 @@ export class PoolsService {
         meta: { appropriate_statuses: ['ACTIVE'] },
       });
     }
-    return project;
   }
 }
 

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, LessThan, MoreThan } from 'typeorm';
+import { EntityManager, LessThan } from 'typeorm';
 import { Account } from '../accounts/account.entity';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { toSqlDateTime } from '../database/sql-time';
 import { RateLimitEvent } from './rate-limit-event.entity';
 
 /** The limited kinds of request (pools-and-operations.md §10.1). */
@@ -62,9 +63,18 @@ export class RateLimitsService {
     }
     const now = this.clock.now().getTime();
     for (const { period, limit } of windows) {
-      const used = await m.count(RateLimitEvent, {
-        where: { accountId, scope, createdAt: MoreThan(new Date(now - PERIOD_MS[period])) },
-      });
+      // A locking read: under REPEATABLE READ a plain one would see the snapshot taken before
+      // the account lock was granted, and miss the events of the requests it waited for.
+      const qb = m
+        .createQueryBuilder(RateLimitEvent, 'e')
+        .where('e.account_id = :accountId AND e.scope = :scope AND e.created_at > :since', {
+          accountId,
+          scope,
+          since: toSqlDateTime(new Date(now - PERIOD_MS[period])),
+        });
+      // FOR UPDATE rather than FOR SHARE, which MariaDB does not parse.
+      if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');
+      const used = await qb.getCount();
       if (used >= limit) {
         throw new DomainError(
           'REQUEST_RATE_LIMITED',

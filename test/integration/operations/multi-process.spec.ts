@@ -92,10 +92,11 @@ describeMysql('job service across three processes on one MariaDB database', () =
       database: target.database,
     });
     try {
-      // Hold the project row: every clone's INSERT (a foreign key to it) waits inside its
-      // handler's transaction, RUNNING under its process's lease, until we let go.
+      // Hold the source pool's row: every clone handler reads it with a shared lock, so each one
+      // waits inside its transaction, RUNNING under its process's lease, until we let go.
+      // Submitting (a plain read of the pool) is not blocked.
       await sql.beginTransaction();
-      await sql.query('SELECT id FROM crowd_projects WHERE id = ? FOR UPDATE', [project.body.id]);
+      await sql.query('SELECT id FROM pools WHERE id = ? FOR UPDATE', [source.body.id]);
 
       const ids: string[] = [];
       await pool(
