@@ -273,17 +273,21 @@ export class TaskCopyService {
     const statuses = await this.details.findBy(m, 'workflow_statuses', accountId, 'id', statusIds);
     const f = related ? input.flags : ({} as Partial<CopyFlags>);
     const wantTodos = f.copy_open_todos || f.copy_closed_todos;
-    const [todos, comments, attachments, dependencies, subscribers] = [
-      wantTodos ? await this.details.findBy(m, 'todos', accountId, 'taskId', ids) : ([] as Todo[]),
-      f.copy_comments
-        ? await this.details.findBy(m, 'comments', accountId, 'taskId', ids)
-        : ([] as Comment[]),
-      f.copy_attachments
-        ? await this.attachmentsOf(m, accountId, ids, f.copy_comments === true)
-        : ([] as Attachment[]),
-      f.copy_task_dependencies ? await this.liveDependencies(m, accountId, ids) : ([] as TaskDependency[]),
-      f.copy_subscribers ? await this.tasks.subscribersOf(m, accountId, ids) : new Map<number, number[]>(),
-    ];
+    const todos = wantTodos
+      ? await this.details.findBy(m, 'todos', accountId, 'taskId', ids)
+      : ([] as Todo[]);
+    const comments = f.copy_comments
+      ? await this.details.findBy(m, 'comments', accountId, 'taskId', ids)
+      : ([] as Comment[]);
+    const attachments = f.copy_attachments
+      ? await this.attachmentsOf(m, accountId, ids, comments)
+      : ([] as Attachment[]);
+    const dependencies = f.copy_task_dependencies
+      ? await this.liveDependencies(m, accountId, ids)
+      : ([] as TaskDependency[]);
+    const subscribers = f.copy_subscribers
+      ? await this.tasks.subscribersOf(m, accountId, ids)
+      : new Map<number, number[]>();
     return {
       rootId: root.id,
       tasks,
@@ -660,15 +664,14 @@ export class TaskCopyService {
     return map;
   }
 
+  /** Task attachments of the subtree, and the files of its comments (those that are copied). */
   private async attachmentsOf(
     m: EntityManager,
     accountId: number,
     taskIds: number[],
-    withComments: boolean,
+    comments: Comment[],
   ): Promise<Attachment[]> {
     const own = await this.details.findBy(m, 'attachments', accountId, 'taskId', taskIds);
-    if (!withComments) return own.filter((a) => a.commentId === null);
-    const comments = await this.details.findBy(m, 'comments', accountId, 'taskId', taskIds);
     const onComments = await this.details.findBy(
       m,
       'attachments',
@@ -686,8 +689,7 @@ export class TaskCopyService {
     ids: number[],
   ): Promise<TaskDependency[]> {
     const rows = await this.details.findBy(m, 'task_dependencies', accountId, 'taskId', ids);
-    const others = [...new Set(rows.map((r) => r.dependentTaskId))];
-    const live = new Set((await this.tasks.getTasks(m, accountId, others)).map((t) => t.id));
+    const live = await this.tasks.liveTaskIds(m, accountId, [...new Set(rows.map((r) => r.dependentTaskId))]);
     return rows.filter((r) => live.has(r.dependentTaskId));
   }
 }

@@ -202,6 +202,19 @@ export class TaskReadModel {
     return { ids: rows.map((r) => Number(r.id)), total: Number(n) };
   }
 
+  /** Which of the named tasks of the account exist and are not deleted. */
+  async liveTaskIds(m: EntityManager, accountId: number, ids: number[]): Promise<Set<number>> {
+    const rows = await inChunks(
+      ids,
+      (chunk) =>
+        m.query(
+          `SELECT id FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(chunk.length)})`,
+          [accountId, ...chunk],
+        ) as Promise<Array<{ id: number }>>,
+    );
+    return new Set(rows.map((r) => Number(r.id)));
+  }
+
   /** Direct subtasks of each task, in sibling order. */
   async childrenOf(m: EntityManager, accountId: number, ids: number[]): Promise<Map<number, number[]>> {
     const rows = await inChunks(
