@@ -2,6 +2,7 @@ import { applyDecorators, UseGuards } from '@nestjs/common';
 import { TolokaActUnderGuard } from './toloka-request';
 import {
   ApiExtraModels,
+  ApiHeader,
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
@@ -55,6 +56,11 @@ export function TolokaController() {
     ApiExtraModels(TolokaErrorBody),
     TolokaErrors(400, 401, 403, 500),
     UseGuards(TolokaActUnderGuard),
+    ApiHeader({
+      name: 'X-Act-Under-Account-ID',
+      required: false,
+      description: 'toloka-kit act_under_account_id: the token’s own account id, or 403 ACCESS_DENIED',
+    }),
   );
 }
 
