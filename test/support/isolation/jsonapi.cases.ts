@@ -144,9 +144,20 @@ export const JSONAPI_ISOLATION_CASES: IsolationCase[] = [
           },
         }),
       });
-      // Let the copy finish, so that A's view of the operation is stable.
-      await t.get(OperationRunner).tick();
-      return { id: res.json().data.id };
+      // Let the copy finish, so that A's view of the operation is stable: the runner woken by the
+      // request may hold it, so poll (bounded) rather than trust one tick.
+      const id = res.json().data.id as string;
+      for (let i = 0; i < 200; i++) {
+        await t.get(OperationRunner).tick();
+        const poll = await t.inject({
+          method: 'GET',
+          url: `/api/v2/operations/${id}`,
+          headers: faceHeaders('jsonapi', owner),
+        });
+        if (poll.statusCode === 303) break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { id };
     },
     snapshot: (t, owner, { id }) => readAs(t, owner, `/api/v2/operations/${id}`),
   },
