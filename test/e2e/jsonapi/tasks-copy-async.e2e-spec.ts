@@ -1,3 +1,4 @@
+import { fingerprintRequest, IdempotencyService } from '../../../src/idempotency/idempotency.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
@@ -126,3 +127,37 @@ describeEachDialect(
   },
   { COPY_SYNC_MAX_TASKS: '2', COPY_MAX_TASKS: '3', JOBS_CONCURRENCY: '0' },
 );
+
+describeEachDialect('POST /api/v2/tasks/copy while the same Idempotency-Key is in progress', (t) => {
+  it('answers 409 request_in_progress', async () => {
+    const a = await t().newAccount();
+    const f = await makeCopyFixture(t(), a);
+    const body = {
+      data: {
+        type: 'tasks',
+        attributes: {
+          title: 'Busy',
+          template_id: Number(f.tasks.root),
+          project_id: Number(f.targetProjectId),
+          task_list_id: Number(f.targetTaskListId),
+          workflow_status_id: Number(f.openStatusId),
+          private: false,
+        },
+      },
+    };
+    // The first request with this key is still running: its key is taken, its result not stored.
+    const key = { key: 'busy-key', fingerprint: fingerprintRequest('POST /api/v2/tasks/copy', body, []) };
+    await t().db.transaction((m) => t().get(IdempotencyService).begin(m, key, a.id, 'TASK_COPY'));
+    const res = await t().inject({
+      method: 'POST',
+      url: '/api/v2/tasks/copy',
+      headers: { ...faceHeaders('jsonapi', a, true), 'idempotency-key': 'busy-key' },
+      payload: JSON.stringify(body),
+    });
+    expect(res.statusCode).toBe(409);
+    expect(res.json().errors[0]).toMatchObject({
+      code: 'request_in_progress',
+      source: { header: 'Idempotency-Key' },
+    });
+  });
+});
