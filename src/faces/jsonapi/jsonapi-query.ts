@@ -100,7 +100,7 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
       group.operands.push(parseFilterGroup(child, spec, path));
       continue;
     }
-    const allowed = spec.filters?.[key];
+    const allowed = spec.filters && Object.hasOwn(spec.filters, key) ? spec.filters[key] : undefined;
     if (!allowed) {
       throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `Filtering by "${key}" is not supported`, {
         meta: { parameter: path },
@@ -117,11 +117,19 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
       group.operands.push({ attribute: key, op: op as FilterOp, value });
     }
   }
+  if (where !== 'filter' && group.operands.length === 0) {
+    throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${where} is an empty group`, {
+      meta: { parameter: where },
+    });
+  }
   return group;
 }
 
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 function parseFilter(query: Query, spec: JsonApiQuerySpec): FilterGroup {
-  const root: FilterNode = {};
+  // Null-prototype nodes: query keys such as filter[__proto__] must never reach Object.prototype.
+  const root = Object.create(null) as FilterNode;
   for (const key of Object.keys(query)) {
     const path = bracketPath(key, 'filter');
     if (!path) {
@@ -131,13 +139,18 @@ function parseFilter(query: Query, spec: JsonApiQuerySpec): FilterGroup {
         });
       continue;
     }
+    if (path.some((part) => FORBIDDEN_KEYS.has(part))) {
+      throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${key} is not a filter`, {
+        meta: { parameter: key },
+      });
+    }
     let node = root;
     path.forEach((part, i) => {
       if (i === path.length - 1) {
         node[part] = single(query, key) ?? '';
       } else {
-        const next = node[part];
-        node = typeof next === 'object' ? next : (node[part] = {});
+        const next = Object.hasOwn(node, part) ? node[part] : undefined;
+        node = typeof next === 'object' ? next : (node[part] = Object.create(null) as FilterNode);
       }
     });
   }
@@ -182,7 +195,7 @@ function parseInclude(raw: string | undefined, spec: JsonApiQuerySpec): string[]
 }
 
 function parseFields(query: Query): Record<string, string[]> {
-  const fields: Record<string, string[]> = {};
+  const fields = Object.create(null) as Record<string, string[]>;
   for (const key of Object.keys(query)) {
     const path = bracketPath(key, 'fields');
     if (!path) continue;

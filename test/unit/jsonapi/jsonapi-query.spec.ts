@@ -22,6 +22,17 @@ function error(query: Record<string, string>): DomainError {
 }
 
 describe('parseJsonApiQuery', () => {
+  it('never writes query keys into Object.prototype', () => {
+    expect(() =>
+      parseJsonApiQuery({ 'filter[__proto__][$op]': 'bogus', 'fields[__proto__]': 'x' }, spec),
+    ).toThrow(DomainError);
+    expect(({} as Record<string, unknown>).$op).toBeUndefined();
+    const { fields } = parseJsonApiQuery({ 'fields[__proto__]': 'x' }, spec);
+    expect(Object.getPrototypeOf(fields)).toBeNull();
+    expect(fields['__proto__']).toEqual(['x']);
+    expect(({} as Record<string, unknown>)[0]).toBeUndefined();
+  });
+
   it('applies defaults', () => {
     expect(parseJsonApiQuery({}, spec)).toEqual({
       page: { number: 1, size: 30 },
@@ -89,6 +100,9 @@ describe('parseJsonApiQuery', () => {
     [{ 'page[size]': '201' }, 'REQUEST_INVALID_QUERY', 'page[size]'],
     [{ 'page[number]': '0' }, 'REQUEST_INVALID_QUERY', 'page[number]'],
     [{ 'page[number]': 'two' }, 'REQUEST_INVALID_QUERY', 'page[number]'],
+    [{ 'filter[0][$op]': 'or' }, 'REQUEST_UNSUPPORTED_FILTER', 'filter[0]'],
+    [{ 'filter[__proto__][$op]': 'bogus' }, 'REQUEST_UNSUPPORTED_FILTER', 'filter[__proto__][$op]'],
+    [{ 'filter[toString]': 'x' }, 'REQUEST_UNSUPPORTED_FILTER', 'filter[toString]'],
   ])('refuses %j with %s naming %s', (query, code, parameter) => {
     const e = error(query);
     expect(e).toBeInstanceOf(DomainError);
