@@ -9,6 +9,12 @@ import { IdempotencyKey } from './idempotency-key.entity';
 /** How long a key is remembered (pools-and-operations.md §11). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * How long a key may stay IN_PROGRESS. Work between a separate `begin` and `complete` is a
+ * request's, so it ends well within this; a key older than that belongs to a request that died.
+ */
+export const IDEMPOTENCY_IN_PROGRESS_LEASE_MS = 2 * 60 * 1000;
+
 /** An `Idempotency-Key` as a face received it, with the fingerprint of the request it came with. */
 export interface IdempotencyRequest {
   key: string;
@@ -113,6 +119,12 @@ export class IdempotencyService {
           'This Idempotency-Key was already used with a different request',
           { meta: { header: 'Idempotency-Key' } },
         );
+      }
+      if (existing.state !== 'DONE' && now.getTime() - existing.createdAt.getTime() > IDEMPOTENCY_IN_PROGRESS_LEASE_MS) {
+        // Its request died before finishing (a crash between `begin` and `complete`): nothing of
+        // its work committed, so the key is free again.
+        await m.delete(IdempotencyKey, { id: existing.id });
+        return this.begin(m, request, accountId, scope);
       }
       if (existing.state !== 'DONE') {
         throw new DomainError(

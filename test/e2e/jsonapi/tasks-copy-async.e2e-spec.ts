@@ -159,5 +159,15 @@ describeEachDialect('POST /api/v2/tasks/copy while the same Idempotency-Key is i
       code: 'request_in_progress',
       source: { header: 'Idempotency-Key' },
     });
+
+    // A request that died after taking its key (a crash) does not hold the key for ever.
+    t().clock.advance(3 * 60 * 1000);
+    const retried = await t().inject({
+      method: 'POST',
+      url: '/api/v2/tasks/copy',
+      headers: { ...faceHeaders('jsonapi', a, true), 'idempotency-key': 'busy-key' },
+      payload: JSON.stringify(body),
+    });
+    expect(retried.statusCode).toBe(201);
   });
 });
