@@ -89,6 +89,20 @@ export function registerRawParser(fastify: FastifyInstance, defaultLimit: number
   );
 }
 
+/**
+ * The path the router matched (`/api/v2/tasks/copy` even when the client sent `/api/%762/…`), so
+ * per-face decisions cannot be dodged by percent-encoding; for an unmatched URL, its decoded path.
+ */
+export function routedPath(request: FastifyRequest): string {
+  if (request.routeOptions.url) return request.routeOptions.url;
+  const raw = request.url.split('?')[0];
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
 /** Every response carries the request id that its log lines carry. */
 export function registerRequestIdHeader(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeError, UnexpectedError } from '../common/face-error';
+import { routedPath } from '../common/http-transport';
 import { faceFor } from './faces';
 
 /**
@@ -14,7 +15,7 @@ export class FaceErrorFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const face = faceFor(request.url);
+    const face = faceFor(routedPath(request));
     if (face.name === 'service' && exception instanceof HttpException) {
       // Health probes answer in Terminus's own shape (503 with the failing indicators).
       reply.status(exception.getStatus()).send(exception.getResponse());

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DomainError } from '../../common/domain-error';
+import { routedPath } from '../../common/http-transport';
 import { JSONAPI_PREFIX } from '../faces';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 
@@ -38,7 +39,7 @@ export function registerJsonApiMediaTypeChecks(
   rawContentPaths: RegExp[] = [],
 ): void {
   fastify.addHook('onRequest', (request, _reply, done) => {
-    const path = request.url.split('?')[0];
+    const path = routedPath(request);
     if (!(path === JSONAPI_PREFIX || path.startsWith(`${JSONAPI_PREFIX}/`))) return done();
     if (rawContentPaths.some((re) => re.test(path))) return done();
 

@@ -135,6 +135,17 @@ describeEachDialect('errors in each face’s format', (t) => {
       },
     );
 
+    it('cannot be dodged by percent-encoding the path', async () => {
+      const res = await t().inject({
+        method: 'POST',
+        url: '/api/%762/organizations',
+        headers: { ...headers(), 'content-type': 'application/json' },
+        payload: '{"data":{}}',
+      });
+      expect(res.statusCode).toBe(415);
+      expect(res.json().errors[0].code).toBe('unsupported_media_type');
+    });
+
     it('refuses an Accept that names JSON:API only with parameters (406)', async () => {
       const res = await t().inject({
         method: 'GET',
