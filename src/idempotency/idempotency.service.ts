@@ -120,7 +120,10 @@ export class IdempotencyService {
           { meta: { header: 'Idempotency-Key' } },
         );
       }
-      if (existing.state !== 'DONE' && now.getTime() - existing.createdAt.getTime() > IDEMPOTENCY_IN_PROGRESS_LEASE_MS) {
+      if (
+        existing.state !== 'DONE' &&
+        now.getTime() - existing.createdAt.getTime() > IDEMPOTENCY_IN_PROGRESS_LEASE_MS
+      ) {
         // Its request died before finishing (a crash between `begin` and `complete`): nothing of
         // its work committed, so the key is free again.
         await m.delete(IdempotencyKey, { id: existing.id });

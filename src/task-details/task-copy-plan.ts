@@ -1,4 +1,23 @@
 import type { Attachment, Comment, TaskDependency, Todo } from './task-details.entities';
+
+// The columns of the related rows a copy reads (plain rows: a 5,000-task copy reads tens of
+// thousands of them, so they are not hydrated into entities).
+export type SourceTodo = Pick<
+  Todo,
+  'id' | 'taskId' | 'description' | 'position' | 'closedAt' | 'dueDate' | 'dueTime' | 'assigneeId'
+>;
+export type SourceComment = Pick<
+  Comment,
+  'id' | 'taskId' | 'body' | 'creatorId' | 'pinnedAt' | 'deletedAt' | 'draft' | 'hidden'
+>;
+export type SourceAttachment = Pick<
+  Attachment,
+  'id' | 'taskId' | 'commentId' | 'name' | 'contentType' | 'size' | 'blobId'
+>;
+export type SourceDependency = Pick<
+  TaskDependency,
+  'id' | 'taskId' | 'dependentTaskId' | 'typeId' | 'reverseId'
+>;
 import { STATUS_CATEGORY } from './task-details.entities';
 import type { TaskRecord } from './task-read-model';
 
@@ -58,12 +77,12 @@ export interface CopySource {
   children: Map<number, number[]>;
   /** Status id → its workflow and category, for every status a task of S uses. */
   statuses: Map<number, { workflowId: number; categoryId: number }>;
-  todos: Todo[];
-  comments: Comment[];
-  attachments: Attachment[];
+  todos: SourceTodo[];
+  comments: SourceComment[];
+  attachments: SourceAttachment[];
   subscribers: Map<number, number[]>;
   /** Dependency rows whose `task_id` is in S. */
-  dependencies: TaskDependency[];
+  dependencies: SourceDependency[];
 }
 
 export interface CopyTarget {
@@ -201,23 +220,19 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
 
-/** §5.3 item 2: one delta, so the earliest start (mode start) or latest due (mode end) lands on `to`. */
-export function dateShiftDays(
-  tasks: SourceTask[],
-  todos: Todo[],
-  shift: { to: string; mode: 'start' | 'end' },
-): number {
-  const dates: string[] = [];
-  for (const t of tasks) {
-    if (shift.mode === 'start') {
-      if (t.startDate) dates.push(t.startDate);
-      else if (t.dueAt) dates.push(t.dueAt.toISOString().slice(0, 10));
-    } else if (t.dueAt) dates.push(t.dueAt.toISOString().slice(0, 10));
-    else if (t.startDate) dates.push(t.startDate);
-  }
-  for (const todo of todos) if (todo.dueDate) dates.push(todo.dueDate);
+/**
+ * §5.3 item 2: one delta, so that the earliest task start (mode start) or the latest task due
+ * date (mode end) lands on `to`; todos move by the same delta but do not choose it. A copied set
+ * without start dates anchors on its due dates (and the other way round); without either, 0.
+ */
+export function dateShiftDays(tasks: SourceTask[], shift: { to: string; mode: 'start' | 'end' }): number {
+  const starts = tasks.map((t) => t.startDate).filter((d): d is string => d !== null);
+  const dues = tasks
+    .map((t) => (t.dueAt ? t.dueAt.toISOString().slice(0, 10) : null))
+    .filter((d): d is string => d !== null);
+  const [primary, fallback] = shift.mode === 'start' ? [starts, dues] : [dues, starts];
+  const dates = (primary.length ? primary : fallback).sort();
   if (dates.length === 0) return 0;
-  dates.sort();
   const anchor = shift.mode === 'start' ? dates[0] : dates[dates.length - 1];
   return daysBetween(anchor, shift.to);
 }
@@ -242,8 +257,7 @@ export function planCopy(source: CopySource, target: CopyTarget, request: CopyRe
   const copiedTodos = source.todos.filter(
     (todo) => inC.has(todo.taskId) && (todo.closedAt ? flags.copy_closed_todos : flags.copy_open_todos),
   );
-  const shiftDays =
-    flags.copy_date && request.shift ? dateShiftDays(copiedTasks, copiedTodos, request.shift) : 0;
+  const shiftDays = flags.copy_date && request.shift ? dateShiftDays(copiedTasks, request.shift) : 0;
   const shiftDate = (d: string | null) => (d && shiftDays ? addDays(d, shiftDays) : d);
   const shiftTime = (d: Date | null) => (d && shiftDays ? new Date(d.getTime() + shiftDays * DAY_MS) : d);
 

@@ -14,6 +14,8 @@ export interface JsonApiBodyOptions {
   relationshipAttributes?: Record<string, string>;
   /** Accept `data` as an array of up to this many resources (bulk create). */
   maxBulk?: number;
+  /** An update: `data.id` may be sent and must then be this id (the one in the URL). */
+  id?: string;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -30,8 +32,13 @@ function attributesOf(
       field: `${at}.type`,
     });
   }
-  if (resource.id !== undefined) {
+  if (resource.id !== undefined && options.id === undefined) {
     throw new DomainError('REQUEST_CLIENT_ID_NOT_ALLOWED', 'Client-generated ids are not supported', {
+      field: `${at}.id`,
+    });
+  }
+  if (resource.id !== undefined && String(resource.id) !== options.id) {
+    throw new DomainError('REQUEST_TYPE_MISMATCH', `data.id must be "${options.id}", the id in the URL`, {
       field: `${at}.id`,
     });
   }

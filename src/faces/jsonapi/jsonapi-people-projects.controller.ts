@@ -203,7 +203,10 @@ export class JsonApiProjectsController {
     @Body() payload: unknown,
   ) {
     const projectId = parseResourceId(id, 'project');
-    const [a] = parseJsonApiBody(payload, ProjectUpdateAttributes, { type: 'projects' });
+    const [a] = parseJsonApiBody(payload, ProjectUpdateAttributes, {
+      type: 'projects',
+      id: String(projectId),
+    });
     await this.writes.updateProject(account.id, projectId, {
       name: a.name?.trim(),
       workflowId: a.workflow_id,
@@ -328,7 +331,7 @@ export class JsonApiPeopleController {
     @Body() payload: unknown,
   ) {
     const personId = parseResourceId(id, 'person');
-    const [a] = parseJsonApiBody(payload, PersonUpdateAttributes, { type: 'people' });
+    const [a] = parseJsonApiBody(payload, PersonUpdateAttributes, { type: 'people', id: String(personId) });
     await this.writes.updatePerson(account.id, personId, {
       firstName: a.first_name?.trim(),
       lastName: a.last_name,

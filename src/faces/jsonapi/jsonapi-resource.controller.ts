@@ -234,7 +234,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       @Body() body: unknown,
     ) {
       const recordId = parseResourceId(id, noun);
-      const [attributes] = parseJsonApiBody(body, Update!, { type });
+      const [attributes] = parseJsonApiBody(body, Update!, { type, id: String(recordId) });
       const record = await this.details.update(
         resource.kind,
         account.id,

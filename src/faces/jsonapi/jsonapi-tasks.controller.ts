@@ -31,6 +31,7 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { DomainError } from '../../common/domain-error';
+import { RequestValidationError } from '../../common/request-validation.error';
 import { CopyFlags, COPY_FLAG_NAMES } from '../../task-details/task-copy-plan';
 import { CopyResult, TaskCopyService } from '../../task-details/task-copy.service';
 import { containsPattern } from '../../database/sql-like';
@@ -323,7 +324,10 @@ export class JsonApiTasksController {
     @Body() body: unknown,
   ) {
     const taskIdValue = taskId(id);
-    const [attributes] = parseJsonApiBody(body, TaskUpdateAttributes, { type: 'tasks' });
+    const [attributes] = parseJsonApiBody(body, TaskUpdateAttributes, {
+      type: 'tasks',
+      id: String(taskIdValue),
+    });
     await this.writes.update(account.id, taskIdValue, toWriteInput(attributes));
     return this.document(account.id, [taskIdValue], true, [], {});
   }
@@ -405,6 +409,13 @@ export class JsonApiTasksController {
   ) {
     const parsed = parseJsonApiQuery(query, TASKS_QUERY);
     const [attributes] = parseJsonApiBody(body, TaskCopyAttributes, { type: 'tasks' });
+    if (attributes.shift_dates_to !== undefined && attributes.copy_date !== true) {
+      throw RequestValidationError.single(
+        'data.attributes.shift_dates_to',
+        'requiresCopyDate',
+        'shift_dates_to moves copied dates: it needs copy_date: true',
+      );
+    }
     const flags = Object.fromEntries(
       COPY_FLAG_NAMES.map((name) => [name, attributes[name] === true]),
     ) as unknown as CopyFlags;

@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsISO8601,
   IsDefined,
   IsInt,
   IsNotEmpty,
@@ -95,6 +96,8 @@ export const DateAttribute = (options: Options = {}) =>
     Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
       message: '$property must be a date (YYYY-MM-DD)',
     }),
+    // The pattern lets 2026-02-31 through; a strict ISO 8601 check knows the calendar.
+    IsISO8601({ strict: true }, { message: '$property must be a date that exists' }),
     doc({ type: 'string', format: 'date' }, { example: '2026-06-15', ...options }),
   );
 

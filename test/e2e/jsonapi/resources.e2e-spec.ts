@@ -269,6 +269,29 @@ describeEachDialect('v2 resources around tasks', (t) => {
     expect(clientId.statusCode).toBe(403);
   });
 
+  it('takes data.id on PATCH when it is the URL id, and refuses another (409)', async () => {
+    const id = await makeResource(t(), a, 'workflows', { name: 'Before' });
+    const same = await request('PATCH', `/api/v2/workflows/${id}`, {
+      data: { type: 'workflows', id, attributes: { name: 'After' } },
+    });
+    expect(same.statusCode).toBe(200);
+    expect(same.json().data.attributes.name).toBe('After');
+    const other = await request('PATCH', `/api/v2/workflows/${id}`, {
+      data: { type: 'workflows', id: '999', attributes: { name: 'X' } },
+    });
+    expect(other.statusCode).toBe(409);
+    expect(other.json().errors[0].source).toEqual({ pointer: '/data/id' });
+  });
+
+  it('refuses dates that do not exist', async () => {
+    const taskId = await makeTodoTask(t(), a);
+    const res = await request('POST', '/api/v2/todos', {
+      data: { type: 'todos', attributes: { task_id: taskId, description: 'x', due_date: '2026-02-31' } },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].source).toEqual({ pointer: '/data/attributes/due_date' });
+  });
+
   it('answers 404 for ids that are not ids', async () => {
     for (const id of ['abc', '0', '-1', '99999999999']) {
       const res = await request('GET', `/api/v2/workflows/${id}`);

@@ -285,6 +285,12 @@ describeEachDialect('POST /api/v2/tasks/copy: every flag, and the validation ord
     });
   });
 
+  it('refuses shift_dates_to without copy_date', async () => {
+    const res = await copy(target({ shift_dates_to: '2031-01-01' }));
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors[0].source).toEqual({ pointer: '/data/attributes/shift_dates_to' });
+  });
+
   it('shifts every copied date by one delta with shift_dates_to', async () => {
     const res = await copy(
       target({
@@ -297,7 +303,7 @@ describeEachDialect('POST /api/v2/tasks/copy: every flag, and the validation ord
     );
     expect(res.statusCode).toBe(201);
     const body = res.json();
-    // The earliest date of the copied set (start 2030-03-01) lands on 2031-01-01: +306 days.
+    // The earliest start of the copied set (2030-03-01) lands on 2031-01-01: every date moves +306 days.
     expect(body.data.attributes).toMatchObject({ start_date: '2031-01-01', due_date: '2031-01-10' });
     const todos = await t().inject({
       method: 'GET',

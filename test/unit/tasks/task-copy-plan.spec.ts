@@ -272,6 +272,34 @@ describe('planCopy', () => {
     expect(plan.tasks[0].dueAt?.toISOString()).toBe('2030-04-10T00:00:00.000Z');
   });
 
+  it('anchors the shift on task dates only: a todo due earlier does not move the start', () => {
+    const todo = Object.assign(new Todo(), {
+      id: 1,
+      accountId: 1,
+      taskId: 1,
+      description: 'd',
+      position: 0,
+      closedAt: null,
+      dueDate: '2026-06-01',
+      dueTime: null,
+      assigneeId: null,
+      createdAt: NOW,
+    });
+    const tree = [task(1, null, { startDate: '2026-06-10', dueAt: new Date('2026-06-20T00:00:00.000Z') })];
+    const start = planCopy(source(tree, { todos: [todo] }), target, {
+      ...request({ copy_date: true, copy_open_todos: true }),
+      shift: { to: '2026-07-01', mode: 'start' },
+    });
+    expect(start.tasks[0].startDate).toBe('2026-07-01');
+    expect(start.todos[0].dueDate).toBe('2026-06-22');
+    const end = planCopy(source(tree), target, {
+      ...request({ copy_date: true }),
+      shift: { to: '2026-07-01', mode: 'end' },
+    });
+    expect(end.tasks[0]).toMatchObject({ startDate: '2026-06-21' });
+    expect(end.tasks[0].dueAt?.toISOString()).toBe('2026-07-01T00:00:00.000Z');
+  });
+
   it('copies description, tags, repeat and estimate only with their flags', () => {
     const tree = [
       task(1, null, { tagList: ['a'], initialEstimate: 60, repeatScheduleId: 2, repeatOnInterval: 1 }),
