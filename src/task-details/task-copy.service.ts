@@ -1,3 +1,4 @@
+import { pushTo } from '../common/group-by';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
@@ -264,8 +265,7 @@ export class TaskCopyService {
     );
     const children = new Map<number, number[]>();
     for (const t of [...tasks.values()].sort((a, b) => a.position - b.position || a.id - b.id)) {
-      if (t.parentId !== null && t.id !== root.id)
-        children.set(t.parentId, [...(children.get(t.parentId) ?? []), t.id]);
+      if (t.parentId !== null && t.id !== root.id) pushTo(children, t.parentId, t.id);
     }
     const statusIds = [
       ...new Set(records.map((t) => t.workflowStatusId).filter((s): s is number => s !== null)),
@@ -658,8 +658,7 @@ export class TaskCopyService {
         `SELECT task_id, person_id FROM task_assignees WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY task_id, position`,
         [accountId, ...part],
       )) as Array<{ task_id: number; person_id: number }>;
-      for (const r of rows)
-        map.set(Number(r.task_id), [...(map.get(Number(r.task_id)) ?? []), Number(r.person_id)]);
+      for (const r of rows) pushTo(map, Number(r.task_id), Number(r.person_id));
     }
     return map;
   }

@@ -1,3 +1,4 @@
+import { pushTo } from '../../common/group-by';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details/task-details.service';
@@ -256,21 +257,31 @@ export class JsonApiGraph {
     accountId: number,
     sources: ResourceObject[],
     tree: IncludeTree,
+    // One object per type+id across the whole document, primary data included: a resource reached
+    // by two paths gets the linkage of both, so every included resource stays linked (full linkage).
+    seen: Map<string, ResourceObject> = new Map(sources.map((r) => [`${r.type}:${r.id}`, r])),
   ): Promise<ResourceObject[]> {
     const included: ResourceObject[] = [];
     for (const [relationship, subtree] of Object.entries(tree)) {
       const byType = new Map<string, ResourceObject[]>();
-      for (const source of sources) byType.set(source.type, [...(byType.get(source.type) ?? []), source]);
+      for (const source of sources) pushTo(byType, source.type, source);
       for (const [type, group] of byType) {
         const target = RELATIONSHIPS[type]?.[relationship];
         if (!target) continue;
-        const reached =
+        const loaded =
           TO_MANY.has(relationship) && type === 'tasks'
             ? await this.toManyOfTasks(m, accountId, group, relationship, target)
             : await this.byIds(m, accountId, target, ids(group.map((s) => linkedId(s, relationship))));
+        const reached = loaded.map((r) => {
+          const key = `${r.type}:${r.id}`;
+          const known = seen.get(key);
+          if (known) return known;
+          seen.set(key, r);
+          return r;
+        });
         included.push(...reached);
         if (Object.keys(subtree).length)
-          included.push(...(await this.include(m, accountId, reached, subtree)));
+          included.push(...(await this.include(m, accountId, reached, subtree, seen)));
       }
     }
     return included;

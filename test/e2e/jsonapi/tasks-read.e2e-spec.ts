@@ -95,6 +95,18 @@ describeEachDialect('GET /api/v2/tasks', (t) => {
     expect(dependencies).toHaveLength(1);
   });
 
+  it('keeps full linkage when a resource is reached by two include paths', async () => {
+    const res = await get(`/api/v2/tasks/${child}?include=parent_task.subtasks.todos`);
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    // The child comes back as the parent's subtask; it is the primary data, and the linkage the
+    // second path found (its own todos, none) lands on it.
+    expect(body.data.relationships.todos).toEqual({ data: [] });
+    const keys = body.included.map((r: { type: string; id: string }) => `${r.type}:${r.id}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).not.toContain(`tasks:${child}`);
+  });
+
   it('lists with filters and paging', async () => {
     const res = await get(`/api/v2/tasks?filter[parent_task_id]=${root}`);
     expect(res.json().data.map((d: { id: string }) => d.id)).toEqual([String(child)]);
