@@ -3,6 +3,7 @@ import { CreateTasks1763800100000 } from './migrations/1763800100000-create-task
 import { CreatePoolsAndOperations1763800200000 } from './migrations/1763800200000-create-pools-and-operations';
 import { CreateTaskDetails1763800300000 } from './migrations/1763800300000-create-task-details';
 import { WidenOperationDetails1763800400000 } from './migrations/1763800400000-widen-operation-details';
+import { LinkTemplatesToTasks1763800500000 } from './migrations/1763800500000-link-templates-to-tasks';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -11,4 +12,5 @@ export const ALL_MIGRATIONS = [
   CreatePoolsAndOperations1763800200000,
   CreateTaskDetails1763800300000,
   WidenOperationDetails1763800400000,
+  LinkTemplatesToTasks1763800500000,
 ];

@@ -574,11 +574,14 @@ export class TaskCopyService {
         }),
       );
       templateId = template.id;
-      await m.query('UPDATE tasks SET template_id = ? WHERE id = ? AND account_id = ?', [
-        templateId,
-        rootId,
-        accountId,
-      ]);
+      // Every task of the copied tree backs the template, so ordinary listings leave them all out.
+      const copies = plan.tasks.map((t) => copyOf(t.sourceId));
+      for (const part of chunked(copies, 1000)) {
+        await m.query(
+          `UPDATE tasks SET template_id = ? WHERE account_id = ? AND id IN (${marks(part.length)})`,
+          [templateId, accountId, ...part],
+        );
+      }
     }
 
     return {

@@ -226,6 +226,7 @@ export class TaskDetailsService {
   remove(name: RecordKindName, accountId: number, id: number): Promise<void> {
     return this.db.transaction(async (m) => {
       const existing = await this.find(m, name, accountId, id);
+      await this.checkNotInUse(m, name, accountId, id);
       if (name === 'task_dependencies') {
         const reverseId = (existing as unknown as TaskDependency).reverseId;
         if (reverseId) await m.delete(TaskDependency, { id: reverseId, accountId });
@@ -394,6 +395,34 @@ export class TaskDetailsService {
         field: 'person_id',
       });
     }
+  }
+
+  /** A list, status or workflow that tasks or projects still use cannot go (409). */
+  private async checkNotInUse(
+    m: EntityManager,
+    name: RecordKindName,
+    accountId: number,
+    id: number,
+  ): Promise<void> {
+    const uses: Partial<Record<RecordKindName, [string, string]>> = {
+      task_lists: [
+        'SELECT 1 FROM tasks WHERE account_id = ? AND task_list_id = ? LIMIT 1',
+        'tasks are in this task list',
+      ],
+      workflow_statuses: [
+        'SELECT 1 FROM tasks WHERE account_id = ? AND workflow_status_id = ? LIMIT 1',
+        'tasks have this status',
+      ],
+      workflows: [
+        'SELECT 1 FROM projects WHERE account_id = ? AND workflow_id = ? LIMIT 1',
+        'projects use this workflow',
+      ],
+    };
+    const use = uses[name];
+    if (!use) return;
+    const found = (await m.query(use[0], [accountId, id])) as unknown[];
+    if (found.length)
+      throw new DomainError('TASK_DETAIL_CONFLICT', `Still in use: ${use[1]}`, { meta: { kind: name } });
   }
 
   private async dropUnusedBlob(m: EntityManager, blobId: number | null): Promise<void> {

@@ -214,7 +214,42 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
       url: `/api/v2/tasks?filter[task_list_id]=${f.targetTaskListId}`,
       headers: faceHeaders('jsonapi', a),
     });
-    expect(listed.json().data.map((d: { id: string }) => d.id)).not.toContain(body.data.id);
+    const listedIds = listed.json().data.map((d: { id: string }) => d.id);
+    for (const copyId of Object.values(body.meta.copy.task_id_map as Record<string, string>)) {
+      expect(listedIds).not.toContain(copyId);
+    }
+    const templates = await t().inject({
+      method: 'GET',
+      url: `/api/v2/tasks?filter[template]=true&filter[task_list_id]=${f.targetTaskListId}`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(templates.json().data.map((d: { id: string }) => d.id)).toContain(body.data.id);
+
+    // The template goes with its task.
+    const deleted = await t().inject({
+      method: 'DELETE',
+      url: `/api/v2/tasks/${body.data.id}`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(deleted.statusCode).toBe(204);
+    const gone = await t().inject({
+      method: 'GET',
+      url: `/api/v2/templates/${templateId}`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(gone.statusCode).toBe(404);
+  });
+
+  it('refuses to delete a task list, status or workflow still in use (409)', async () => {
+    const headers = faceHeaders('jsonapi', a);
+    for (const url of [
+      `/api/v2/task_lists/${f.taskListId}`,
+      `/api/v2/workflow_statuses/${f.openStatusId}`,
+      `/api/v2/workflows/${f.workflowId}`,
+    ]) {
+      const res = await t().inject({ method: 'DELETE', url, headers });
+      expect({ url, status: res.statusCode }).toEqual({ url, status: 409 });
+    }
   });
 
   it('leaves the source unchanged', async () => {
