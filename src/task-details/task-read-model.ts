@@ -345,7 +345,8 @@ export interface ProjectRecord {
   id: number;
   name: string;
   workflowId: number | null;
-  taskCustomFieldsIds: number[];
+  /** null: the project never chose, so every task field is enabled. */
+  taskCustomFieldsIds: number[] | null;
   createdAt: Date | null;
 }
 
@@ -461,7 +462,7 @@ export class StoreReadModel {
       id: Number(r.id),
       name: String(r.name),
       workflowId: int(r.workflow_id),
-      taskCustomFieldsIds: json<number[]>(r.task_custom_fields_ids) ?? [],
+      taskCustomFieldsIds: json<number[]>(r.task_custom_fields_ids),
       createdAt: time(r.created_at),
     }));
   }

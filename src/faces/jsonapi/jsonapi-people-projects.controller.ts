@@ -49,8 +49,11 @@ export class ProjectAttributes {
   @IdAttribute({ nullable: true, description: 'The status set of the project’s tasks' })
   workflow_id?: number | null;
 
-  @IdListAttribute({ description: 'Custom fields enabled for tasks of this project (absent: all)' })
-  task_custom_fields_ids?: number[];
+  @IdListAttribute({
+    nullable: true,
+    description: 'Custom fields enabled for tasks of this project; null (the default) enables them all',
+  })
+  task_custom_fields_ids?: number[] | null;
 }
 
 export class ProjectUpdateAttributes extends PartialType(ProjectAttributes, { skipNullProperties: false }) {}

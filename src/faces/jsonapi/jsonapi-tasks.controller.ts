@@ -120,7 +120,14 @@ function taskConditions(filter: FilterGroup): { where: TaskFilter; templates: bo
         templates = value === 'true';
         return [];
       }
-      if (attribute === 'closed') return [{ column: 'closed', op: '=', value: value === 'true' ? 1 : 0 }];
+      if (attribute === 'closed') {
+        if (value !== 'true' && value !== 'false') {
+          throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'filter[closed] is true or false', {
+            meta: { parameter: 'filter[closed]' },
+          });
+        }
+        return [{ column: 'closed', op: '=', value: value === 'true' ? 1 : 0 }];
+      }
       if (attribute === 'title') {
         return [
           {
@@ -468,6 +475,15 @@ export class JsonApiTasksController {
       Object.keys(SORTS).join(', '),
   })
   @ApiQuery({ name: 'include', required: false, schema: { type: 'string', example: 'subtasks,todos' } })
+  @ApiQuery({ name: 'filter[project_id]', required: false, schema: { type: 'string', example: '31002' } })
+  @ApiQuery({ name: 'filter[task_list_id]', required: false, schema: { type: 'string', example: '7781' } })
+  @ApiQuery({ name: 'filter[parent_task_id]', required: false, schema: { type: 'string', example: 'null' } })
+  @ApiQuery({ name: 'filter[workflow_status_id]', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'filter[title][contains]', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'filter[closed]', required: false, schema: { type: 'boolean' } })
+  @ApiQuery({ name: 'filter[template]', required: false, schema: { type: 'boolean' } })
+  @ApiQuery({ name: 'sort', required: false, schema: { type: 'string', example: '-created_at' } })
+  @ApiQuery({ name: 'fields[tasks]', required: false, schema: { type: 'string', example: 'title,closed' } })
   @ApiQuery({ name: 'page[number]', required: false, schema: { type: 'integer', minimum: 1 } })
   @ApiQuery({
     name: 'page[size]',

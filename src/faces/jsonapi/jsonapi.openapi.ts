@@ -111,8 +111,8 @@ const DESCRIPTIONS: Record<number, string> = {
 export function JsonApiController() {
   return applyDecorators(
     ApiTags(JSONAPI_TAG),
-    ApiSecurity('XAuthToken'),
-    ApiSecurity('OrganizationId'),
+    // Both headers together: one requirement object (two would read as "either one").
+    ApiSecurity({ XAuthToken: [], OrganizationId: [] }),
     ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
     JsonApiErrors(400, 401, 403, 406, 415, 429, 500),
     UseGuards(JsonApiRateLimitGuard),
