@@ -83,6 +83,8 @@ export interface CopySource {
   subscribers: Map<number, number[]>;
   /** Dependency rows whose `task_id` is in S. */
   dependencies: SourceDependency[];
+  /** Other ends of those rows that no longer exist (deleted): their pairs are reported, not copied. */
+  deadTasks?: Set<number>;
 }
 
 export interface CopyTarget {
@@ -114,7 +116,7 @@ export interface CopyRequest {
 export interface SkippedItem {
   kind: 'assignee' | 'subscriber' | 'todo_assignee' | 'custom_field' | 'task_dependency';
   source_id: string;
-  reason: 'not_project_member' | 'deactivated' | 'field_not_enabled' | 'target_not_copied';
+  reason: 'not_project_member' | 'deactivated' | 'field_not_enabled' | 'target_not_copied' | 'target_deleted';
   task_id?: string;
 }
 
@@ -402,7 +404,14 @@ export function planCopy(source: CopySource, target: CopyTarget, request: CopyRe
     for (const row of [...source.dependencies].sort((a, b) => a.id - b.id)) {
       if (!inC.has(row.taskId) || row.dependentTaskId === row.taskId) continue;
       const other = row.dependentTaskId;
-      if (inC.has(other)) {
+      if (source.deadTasks?.has(other)) {
+        skipped.push({
+          kind: 'task_dependency',
+          source_id: String(row.id),
+          reason: 'target_deleted',
+          task_id: String(row.taskId),
+        });
+      } else if (inC.has(other)) {
         // Both ends are copied: each source pair yields one new pair, from its lower-id row.
         if (row.reverseId !== null && row.reverseId < row.id) continue;
         dependencies.push({ fromSourceId: row.taskId, to: { copyOf: other }, typeId: row.typeId });

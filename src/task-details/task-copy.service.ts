@@ -283,8 +283,11 @@ export class TaskCopyService {
       ? await this.attachmentsOf(m, accountId, ids, comments)
       : ([] as Attachment[]);
     const dependencies = f.copy_task_dependencies
-      ? await this.liveDependencies(m, accountId, ids)
+      ? await this.details.findBy(m, 'task_dependencies', accountId, 'taskId', ids)
       : ([] as TaskDependency[]);
+    const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))];
+    const live = await this.tasks.liveTaskIds(m, accountId, otherEnds);
+    const deadTasks = new Set(otherEnds.filter((id) => !live.has(id)));
     const subscribers = f.copy_subscribers
       ? await this.tasks.subscribersOf(m, accountId, ids)
       : new Map<number, number[]>();
@@ -298,6 +301,7 @@ export class TaskCopyService {
       attachments,
       subscribers,
       dependencies,
+      deadTasks,
     };
   }
 
@@ -682,16 +686,5 @@ export class TaskCopyService {
       comments.map((c) => c.id),
     );
     return [...own.filter((a) => a.commentId === null), ...onComments];
-  }
-
-  /** Dependency rows of the subtree whose other end still exists (a deleted task links nothing). */
-  private async liveDependencies(
-    m: EntityManager,
-    accountId: number,
-    ids: number[],
-  ): Promise<TaskDependency[]> {
-    const rows = await this.details.findBy(m, 'task_dependencies', accountId, 'taskId', ids);
-    const live = await this.tasks.liveTaskIds(m, accountId, [...new Set(rows.map((r) => r.dependentTaskId))]);
-    return rows.filter((r) => live.has(r.dependentTaskId));
   }
 }

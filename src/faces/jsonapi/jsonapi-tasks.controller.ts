@@ -68,7 +68,8 @@ const SORTS: Record<string, string> = {
   updated_at: 'updated_at',
   due_date: 'due_at',
   placement: 'placement',
-  task_number: 'task_number',
+  // A task without its own number shows its id as its number, and sorts by it too.
+  task_number: 'COALESCE(task_number, id)',
 };
 
 export const TASKS_QUERY: JsonApiQuerySpec = {

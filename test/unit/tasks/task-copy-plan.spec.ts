@@ -250,6 +250,18 @@ describe('planCopy', () => {
     ]);
   });
 
+  it('reports dependencies whose other end is gone instead of copying them', () => {
+    const src = source([task(1, null)], {
+      dependencies: dependencyPair(400, 1, 77, 1),
+      deadTasks: new Set([77]),
+    });
+    const plan = planCopy(src, target, request({ copy_task_dependencies: true }));
+    expect(plan.dependencies).toEqual([]);
+    expect(plan.skipped).toEqual([
+      { kind: 'task_dependency', source_id: '400', reason: 'target_deleted', task_id: '1' },
+    ]);
+  });
+
   it('keeps only custom fields enabled in the target project', () => {
     const tree = [task(1, null, { customFields: { '117': 2, '118': 'x' } })];
     const plan = planCopy(source(tree), target, request({ copy_custom_fields: true }));
