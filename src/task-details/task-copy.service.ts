@@ -20,7 +20,7 @@ import {
   selectCopiedSet,
   SourceTask,
 } from './task-copy-plan';
-import { Attachment, Comment, TaskDependency, Template, Todo, WorkflowStatus } from './task-details.entities';
+import { Template, WorkflowStatus } from './task-details.entities';
 import { CopyViolation } from './task-details.errors';
 import { TaskDetailsService } from './task-details.service';
 import { placeLast, TaskReadModel } from './task-read-model';
@@ -272,19 +272,18 @@ export class TaskCopyService {
     ];
     const statuses = await this.details.findBy(m, 'workflow_statuses', accountId, 'id', statusIds);
     const f = related ? input.flags : ({} as Partial<CopyFlags>);
-    const wantTodos = f.copy_open_todos || f.copy_closed_todos;
-    const todos = wantTodos
-      ? await this.details.findBy(m, 'todos', accountId, 'taskId', ids)
-      : ([] as Todo[]);
-    const comments = f.copy_comments
-      ? await this.details.findBy(m, 'comments', accountId, 'taskId', ids)
-      : ([] as Comment[]);
-    const attachments = f.copy_attachments
-      ? await this.attachmentsOf(m, accountId, ids, comments)
-      : ([] as Attachment[]);
-    const dependencies = f.copy_task_dependencies
-      ? await this.details.findBy(m, 'task_dependencies', accountId, 'taskId', ids)
-      : ([] as TaskDependency[]);
+    const { todos, comments, attachments, dependencies } = await this.tasks.copySourceRows(
+      m,
+      accountId,
+      ids,
+      {
+        todos: Boolean(f.copy_open_todos || f.copy_closed_todos),
+        comments: Boolean(f.copy_comments),
+        // A comment's files come along only with copy_comments too (comments is empty without it).
+        attachments: Boolean(f.copy_attachments),
+        dependencies: Boolean(f.copy_task_dependencies),
+      },
+    );
     const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))];
     const live = await this.tasks.liveTaskIds(m, accountId, otherEnds);
     const deadTasks = new Set(otherEnds.filter((id) => !live.has(id)));
@@ -671,20 +670,4 @@ export class TaskCopyService {
   }
 
   /** Task attachments of the subtree, and the files of its comments (those that are copied). */
-  private async attachmentsOf(
-    m: EntityManager,
-    accountId: number,
-    taskIds: number[],
-    comments: Comment[],
-  ): Promise<Attachment[]> {
-    const own = await this.details.findBy(m, 'attachments', accountId, 'taskId', taskIds);
-    const onComments = await this.details.findBy(
-      m,
-      'attachments',
-      accountId,
-      'commentId',
-      comments.map((c) => c.id),
-    );
-    return [...own.filter((a) => a.commentId === null), ...onComments];
-  }
 }
