@@ -65,6 +65,9 @@ export type CopyOutcome =
 
 const IDEMPOTENCY_SCOPE = 'TASK_COPY';
 
+/** data_type_id of an attachment custom field (tasks-copy.md §3.10). */
+const ATTACHMENT_FIELD = 6;
+
 const marks = (n: number) => new Array(n).fill('?').join(', ');
 const CHUNK = 500;
 function* chunked<T>(items: T[], size = CHUNK): Generator<T[]> {
@@ -211,7 +214,7 @@ export class TaskCopyService {
       now,
       shift: input.shift,
     });
-    return this.write(m, accountId, input, source, plan, now);
+    return this.write(m, accountId, input, source, target, plan, now);
   }
 
   private checkSize(source: CopySource, input: CopyInput): number {
@@ -423,6 +426,7 @@ export class TaskCopyService {
     accountId: number,
     input: CopyInput,
     source: CopySource,
+    target: CopyTarget,
     plan: CopyPlan,
     now: Date,
   ): Promise<CopyResult> {
@@ -528,6 +532,9 @@ export class TaskCopyService {
       );
       planned.forEach((c, i) => commentCopies.set(c.sourceId, Number(created[i].id)));
     }
+
+    // Before the task attachments: the files named by attachment-type custom field values.
+    await this.copyFieldAttachments(m, accountId, plan, target, copyOf, nowText);
 
     // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
     for (const part of chunked(plan.attachments)) {
@@ -649,6 +656,96 @@ export class TaskCopyService {
           ? `UPDATE task_dependencies f JOIN task_dependencies r ON r.reverse_id = f.id SET f.reverse_id = r.id WHERE f.id IN (${marks(part.length)})`
           : `UPDATE task_dependencies SET reverse_id = (SELECT r.id FROM task_dependencies r WHERE r.reverse_id = task_dependencies.id) WHERE id IN (${marks(part.length)})`,
         part,
+      );
+    }
+  }
+
+  /**
+   * §4.2 copy_custom_fields: an attachment-type value names files; each copy gets duplicates of
+   * them (sharing the stored bytes) and its value names the duplicates. They are inserted before
+   * any other attachment of the new tasks, so each new task's first ids are theirs.
+   */
+  private async copyFieldAttachments(
+    m: EntityManager,
+    accountId: number,
+    plan: CopyPlan,
+    target: CopyTarget,
+    copyOf: (sourceId: number) => number,
+    nowText: string,
+  ): Promise<void> {
+    const fields = [...target.customFields]
+      .filter(([, f]) => f.dataTypeId === ATTACHMENT_FIELD)
+      .map(([id]) => id);
+    if (fields.length === 0) return;
+    const values: Array<{ taskId: number; fieldId: string; ids: number[]; many: boolean }> = [];
+    for (const task of plan.tasks) {
+      for (const fieldId of fields) {
+        const value = task.customFields?.[fieldId];
+        if (value === undefined || value === null) continue;
+        const ids = (Array.isArray(value) ? value : [value]).filter((v): v is number => Number.isInteger(v));
+        values.push({ taskId: copyOf(task.sourceId), fieldId, ids, many: Array.isArray(value) });
+      }
+    }
+    const wanted = [...new Set(values.flatMap((v) => v.ids))];
+    if (wanted.length === 0) return;
+    const found = new Map<
+      number,
+      { name: string; content_type: string; size: number; blob_id: number | null }
+    >();
+    for (const part of chunked(wanted, 1000)) {
+      const rows = (await m.query(
+        `SELECT id, name, content_type, size, blob_id FROM attachments WHERE account_id = ? AND id IN (${marks(part.length)})`,
+        [accountId, ...part],
+      )) as Array<{ id: number; name: string; content_type: string; size: number; blob_id: number | null }>;
+      for (const row of rows) found.set(Number(row.id), row);
+    }
+    const rows = values.flatMap((v) =>
+      v.ids.filter((id) => found.has(id)).map((id) => ({ taskId: v.taskId, source: found.get(id)! })),
+    );
+    for (const part of chunked(rows)) {
+      await m.query(
+        `INSERT INTO attachments (account_id, task_id, comment_id, name, content_type, size, blob_id, created_at) VALUES ${part.map(() => `(${marks(8)})`).join(', ')}`,
+        part.flatMap((r) => [
+          accountId,
+          r.taskId,
+          null,
+          r.source.name,
+          r.source.content_type,
+          Number(r.source.size),
+          r.source.blob_id,
+          nowText,
+        ]),
+      );
+    }
+    const newIds = new Map<number, number[]>();
+    const tasks = [...new Set(values.map((v) => v.taskId))];
+    for (const part of chunked(tasks, 1000)) {
+      const created = (await m.query(
+        `SELECT id, task_id FROM attachments WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY task_id, id`,
+        [accountId, ...part],
+      )) as Array<{ id: number; task_id: number }>;
+      for (const row of created) pushTo(newIds, Number(row.task_id), Number(row.id));
+    }
+    // Hand out each task's new ids in the order its values were inserted, and rewrite the values.
+    const plannedByCopy = new Map(plan.tasks.map((t) => [copyOf(t.sourceId), t]));
+    const fieldsOf = new Map<number, Record<string, unknown>>();
+    for (const v of values) {
+      const queue = newIds.get(v.taskId) ?? [];
+      const copies = v.ids.filter((id) => found.has(id)).map(() => queue.shift()!);
+      const task = plannedByCopy.get(v.taskId)!;
+      const custom = fieldsOf.get(v.taskId) ?? { ...task.customFields };
+      if (copies.length === 0) delete custom[v.fieldId];
+      else custom[v.fieldId] = v.many ? copies : copies[0];
+      fieldsOf.set(v.taskId, custom);
+    }
+    for (const part of chunked([...fieldsOf], 500)) {
+      await m.query(
+        `UPDATE tasks SET custom_fields = CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE account_id = ? AND id IN (${marks(part.length)})`,
+        [
+          ...part.flatMap(([id, custom]) => [id, Object.keys(custom).length ? JSON.stringify(custom) : null]),
+          accountId,
+          ...part.map(([id]) => id),
+        ],
       );
     }
   }

@@ -1,4 +1,4 @@
-import { CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -360,5 +360,71 @@ describeEachDialect('concurrent copies into one task list', (t) => {
     );
     expect(new Set(placements).size).toBe(placements.length);
     expect(placements.length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describeEachDialect('attachment-type custom field values', (t) => {
+  it('are duplicated onto the copy, which keeps the file when the source is gone', async () => {
+    const a = await t().newAccount();
+    const f = await makeCopyFixture(t(), a);
+    const headers = faceHeaders('jsonapi', a);
+    const field = await makeResource(t(), a, 'custom_fields', {
+      name: 'Contract',
+      customizable_type: 'tasks',
+      data_type_id: 6,
+    });
+    const source = (
+      await t().inject({
+        method: 'GET',
+        url: `/api/v2/attachments?filter[task_id]=${f.tasks.grandchild}`,
+        headers,
+      })
+    ).json().data[0] as { id: string };
+    const patch = await t().inject({
+      method: 'PATCH',
+      url: `/api/v2/tasks/${f.tasks.grandchild}`,
+      headers: faceHeaders('jsonapi', a, true),
+      payload: JSON.stringify({
+        data: {
+          type: 'tasks',
+          attributes: { custom_fields: { [field]: [Number(source.id)], [f.customFieldId]: 'Gold' } },
+        },
+      }),
+    });
+    expect(patch.statusCode).toBe(200);
+    const res = await t().inject({
+      method: 'POST',
+      url: '/api/v2/tasks/copy',
+      headers: faceHeaders('jsonapi', a, true),
+      payload: JSON.stringify({
+        data: {
+          type: 'tasks',
+          attributes: {
+            title: 'With a contract',
+            template_id: f.tasks.grandchild,
+            project_id: f.targetProjectId,
+            task_list_id: f.targetTaskListId,
+            workflow_status_id: f.openStatusId,
+            private: false,
+            copy_custom_fields: true,
+          },
+        },
+      }),
+    });
+    expect(res.statusCode).toBe(201);
+    const values = res.json().data.attributes.custom_fields as Record<string, unknown>;
+    expect(values[f.customFieldId]).toBe('Gold');
+    const [copyId] = values[field] as number[];
+    expect(String(copyId)).not.toBe(source.id);
+    expect(
+      (await t().inject({ method: 'DELETE', url: `/api/v2/attachments/${source.id}`, headers })).statusCode,
+    ).toBe(204);
+    const content = await t().inject({
+      method: 'GET',
+      url: `/api/v2/attachments/${copyId}/content`,
+      headers,
+    });
+    expect(content.statusCode).toBe(200);
+    expect(content.body).toBe(`brief of ${f.tasks.grandchild}`);
   });
 });
