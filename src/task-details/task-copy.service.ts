@@ -533,6 +533,14 @@ export class TaskCopyService {
       planned.forEach((c, i) => commentCopies.set(c.sourceId, Number(created[i].id)));
     }
 
+    // The bytes the copied attachments share stay until this commits: a delete of their source
+    // waits for this shared lock, then sees the copies (see TaskDetailsService.dropUnusedBlob).
+    await this.holdBlobs(
+      m,
+      accountId,
+      plan.attachments.map((a) => a.blobId),
+    );
+
     // Before the task attachments: the files named by attachment-type custom field values.
     await this.copyFieldAttachments(m, accountId, plan, target, copyOf, nowText);
 
@@ -660,6 +668,17 @@ export class TaskCopyService {
     }
   }
 
+  private async holdBlobs(m: EntityManager, accountId: number, blobIds: Array<number | null>): Promise<void> {
+    if (this.db.dialect !== 'mysql') return; // SQLite: one writer at a time already
+    const ids = [...new Set(blobIds.filter((id): id is number => id !== null))];
+    for (const part of chunked(ids, 1000)) {
+      await m.query(
+        `SELECT id FROM blobs WHERE account_id = ? AND id IN (${marks(part.length)}) LOCK IN SHARE MODE`,
+        [accountId, ...part],
+      );
+    }
+  }
+
   /**
    * §4.2 copy_custom_fields: an attachment-type value names files; each copy gets duplicates of
    * them (sharing the stored bytes) and its value names the duplicates. They are inserted before
@@ -699,6 +718,11 @@ export class TaskCopyService {
       )) as Array<{ id: number; name: string; content_type: string; size: number; blob_id: number | null }>;
       for (const row of rows) found.set(Number(row.id), row);
     }
+    await this.holdBlobs(
+      m,
+      accountId,
+      [...found.values()].map((a) => (a.blob_id === null ? null : Number(a.blob_id))),
+    );
     const rows = values.flatMap((v) =>
       v.ids.filter((id) => found.has(id)).map((id) => ({ taskId: v.taskId, source: found.get(id)! })),
     );

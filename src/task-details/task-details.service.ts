@@ -425,9 +425,20 @@ export class TaskDetailsService {
       throw new DomainError('TASK_DETAIL_CONFLICT', `Still in use: ${use[1]}`, { meta: { kind: name } });
   }
 
+  /**
+   * Drops bytes no attachment uses any more. On MySQL the blob row is locked first (a copy in
+   * flight holds it shared until it commits) and the use is checked with a locking read, which
+   * sees rows committed since this transaction's snapshot: a fresh copy's attachment keeps it.
+   */
   private async dropUnusedBlob(m: EntityManager, blobId: number | null): Promise<void> {
     if (!blobId) return;
-    if (await m.existsBy(Attachment, { blobId })) return;
+    const mysql = this.db.dialect === 'mysql';
+    if (mysql) await m.query('SELECT id FROM blobs WHERE id = ? FOR UPDATE', [blobId]);
+    const used = (await m.query(
+      `SELECT 1 AS used FROM attachments WHERE blob_id = ? LIMIT 1${mysql ? ' LOCK IN SHARE MODE' : ''}`,
+      [blobId],
+    )) as unknown[];
+    if (used.length) return;
     await m.query('DELETE FROM blobs WHERE id = ?', [blobId]);
   }
 
