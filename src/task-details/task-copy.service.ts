@@ -137,14 +137,18 @@ export class TaskCopyService {
   async submit(
     accountId: number,
     input: CopyInput,
-    options: { async: boolean; idempotency?: IdempotencyRequest },
+    options: {
+      async: boolean;
+      idempotency?: IdempotencyRequest;
+      /** Who holds the key within the account (the v2 face passes its token's hash, §5.4). */
+      holder?: string;
+    },
   ): Promise<CopyOutcome & { replayed: boolean }> {
     const key = options.idempotency;
+    const scope = options.holder ? `${IDEMPOTENCY_SCOPE}:${options.holder.slice(0, 16)}` : IDEMPOTENCY_SCOPE;
     if (key) {
       // The key is taken in a transaction of its own, so a concurrent repeat sees it in progress.
-      const stored = await this.db.transaction((m) =>
-        this.idempotency.begin(m, key, accountId, IDEMPOTENCY_SCOPE),
-      );
+      const stored = await this.db.transaction((m) => this.idempotency.begin(m, key, accountId, scope));
       if (stored) return { ...(await this.replay(accountId, stored.body as StoredOutcome)), replayed: true };
     }
     try {
@@ -164,7 +168,7 @@ export class TaskCopyService {
         if (key) {
           const body: StoredOutcome =
             result.kind === 'copied' ? { result: result.result } : { operation_id: result.operation.id };
-          await this.idempotency.complete(m, key, accountId, IDEMPOTENCY_SCOPE, {
+          await this.idempotency.complete(m, key, accountId, scope, {
             status: result.kind === 'copied' ? 201 : 202,
             body,
           });
@@ -174,8 +178,7 @@ export class TaskCopyService {
       if (outcome.kind === 'queued') this.runner.wake();
       return { ...outcome, replayed: false };
     } catch (error) {
-      if (key)
-        await this.db.transaction((m) => this.idempotency.abandon(m, key, accountId, IDEMPOTENCY_SCOPE));
+      if (key) await this.db.transaction((m) => this.idempotency.abandon(m, key, accountId, scope));
       throw error;
     }
   }

@@ -29,7 +29,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
+import { hashToken } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
+import { extractToken } from '../../auth/token-extractor';
 import { DomainError } from '../../common/domain-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { CopyFlags, COPY_FLAG_NAMES } from '../../task-details/task-copy-plan';
@@ -447,6 +449,8 @@ export class JsonApiTasksController {
       {
         async: query.async === 'true' || /(^|[\s,;])respond-async($|[\s,;])/.test(prefer),
         idempotency: idempotencyOf(headers, 'POST /api/v2/tasks/copy', body, parsed.include),
+        // Keys are scoped by organization and token (tasks-copy.md §5.4).
+        holder: hashToken(extractToken(headers) ?? ''),
       },
     );
     if (outcome.kind === 'queued') {

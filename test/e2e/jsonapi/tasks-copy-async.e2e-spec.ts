@@ -1,3 +1,4 @@
+import { AccountsService, hashToken } from '../../../src/accounts/accounts.service';
 import { fingerprintRequest, IdempotencyService } from '../../../src/idempotency/idempotency.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
@@ -105,8 +106,20 @@ describeEachDialect(
       expect(again.statusCode).toBe(201);
       expect(again.json().data.id).toBe(first.json().data.id);
       expect(again.json().meta.copy).toEqual(first.json().meta.copy);
+
       const listed = (await get(`/api/v2/tasks?filter[title]=Once`)).json().data;
       expect(listed).toHaveLength(1);
+
+      // Keys belong to the organization and the token: another token of the account starts afresh.
+      const second = await t().get(AccountsService).createToken(a.id, 'second');
+      const byOtherToken = await t().inject({
+        method: 'POST',
+        url: '/api/v2/tasks/copy',
+        headers: { ...faceHeaders('jsonapi', { id: a.id, token: second.token }, true), ...key },
+        payload: JSON.stringify({ data: { type: 'tasks', attributes: target({ title: 'Once' }) } }),
+      });
+      expect(byOtherToken.statusCode).toBe(201);
+      expect(byOtherToken.json().data.id).not.toBe(first.json().data.id);
 
       const other = await copy(target({ title: 'Twice' }), key);
       expect(other.statusCode).toBe(422);
@@ -147,7 +160,11 @@ describeEachDialect('POST /api/v2/tasks/copy while the same Idempotency-Key is i
     };
     // The first request with this key is still running: its key is taken, its result not stored.
     const key = { key: 'busy-key', fingerprint: fingerprintRequest('POST /api/v2/tasks/copy', body, []) };
-    await t().db.transaction((m) => t().get(IdempotencyService).begin(m, key, a.id, 'TASK_COPY'));
+    await t().db.transaction((m) =>
+      t()
+        .get(IdempotencyService)
+        .begin(m, key, a.id, `TASK_COPY:${hashToken(a.token).slice(0, 16)}`),
+    );
     const res = await t().inject({
       method: 'POST',
       url: '/api/v2/tasks/copy',
