@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableForeignKey } from 'typeorm';
-import { createdAtColumn, idColumn, timeColumn } from '../migration-columns';
+import { accountForeignKey, createdAtColumn, idColumn, timeColumn } from '../migration-columns';
 
 /**
  * The task store shared by the /todo and /api/v2 faces (DESIGN.md "The task store").
@@ -14,13 +14,6 @@ export class CreateTasks1763800100000 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = queryRunner.connection.options.type === 'mysql';
-    const accountFk = () =>
-      new TableForeignKey({
-        columnNames: ['account_id'],
-        referencedTableName: 'accounts',
-        referencedColumnNames: ['id'],
-        onDelete: 'CASCADE',
-      });
 
     await queryRunner.createTable(
       new Table({
@@ -32,7 +25,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id', 'id'] }],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 
@@ -49,7 +42,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id', 'id'] }],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 
@@ -78,7 +71,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
           { name: 'extra', type: 'text', isNullable: true },
           timeColumn('updated_at'),
         ],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
     if (mysql) {
@@ -139,7 +132,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
           { name: 'position', type: 'int', isPrimary: true },
           { name: 'name', type: 'varchar', length: '255' },
         ],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 
@@ -152,7 +145,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
           { name: 'account_id', type: 'int', isPrimary: true },
           { name: 'project_key', type: 'int', isPrimary: true },
         ],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 

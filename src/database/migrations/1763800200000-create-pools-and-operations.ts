@@ -1,5 +1,5 @@
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKey } from 'typeorm';
-import { createdAtColumn, idColumn, timeColumn } from '../migration-columns';
+import { accountForeignKey, createdAtColumn, idColumn, timeColumn } from '../migration-columns';
 
 /**
  * The v1 face's world (pools-and-operations.md): crowd projects and pools, the operations table
@@ -11,13 +11,6 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
 
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = queryRunner.connection.options.type === 'mysql';
-    const accountFk = () =>
-      new TableForeignKey({
-        columnNames: ['account_id'],
-        referencedTableName: 'accounts',
-        referencedColumnNames: ['id'],
-        onDelete: 'CASCADE',
-      });
     // Project and pool ids are BIGINT on MySQL/MariaDB (§4.1); SQLite's rowid is 64-bit already and
     // AUTOINCREMENT is only allowed on INTEGER PRIMARY KEY.
     const bigId = (): TableColumnOptions => ({ ...idColumn(), type: mysql ? 'bigint' : 'integer' });
@@ -37,7 +30,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id', 'id'] }],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 
@@ -58,7 +51,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
         ],
         indices: [{ columnNames: ['account_id', 'id'] }, { columnNames: ['account_id', 'project_id'] }],
         foreignKeys: [
-          accountFk(),
+          accountForeignKey(),
           new TableForeignKey({
             columnNames: ['project_id'],
             referencedTableName: 'crowd_projects',
@@ -104,7 +97,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
           { columnNames: ['status', 'available_at'] },
           { columnNames: ['status', 'lease_expires_at'] },
         ],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 
@@ -118,7 +111,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id', 'scope', 'created_at'] }],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
 
@@ -141,7 +134,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
           { columnNames: ['account_id', 'scope', 'idempotency_key'], isUnique: true },
           { columnNames: ['expires_at'] },
         ],
-        foreignKeys: [accountFk()],
+        foreignKeys: [accountForeignKey()],
       }),
     );
   }

@@ -1,5 +1,5 @@
-import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeignKey } from 'typeorm';
-import { createdAtColumn, idColumn, timeColumn } from '../migration-columns';
+import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
+import { cascadeTo, createdAtColumn, idColumn, timeColumn } from '../migration-columns';
 
 type Kind = 'int' | 'text' | 'bool' | 'time' | `varchar(${number})`;
 
@@ -87,13 +87,6 @@ async function dropColumns(
 }
 
 const accountId: TableColumnOptions = { name: 'account_id', type: 'int' };
-const cascade = (column: string, table: string) =>
-  new TableForeignKey({
-    columnNames: [column],
-    referencedTableName: table,
-    referencedColumnNames: ['id'],
-    onDelete: 'CASCADE',
-  });
 
 export class CreateTaskDetails1763800300000 implements MigrationInterface {
   name = 'CreateTaskDetails1763800300000';
@@ -112,7 +105,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
         name: 'workflows',
         columns: [idColumn(), accountId, { name: 'name', type: 'varchar', length: '255' }, createdAtColumn()],
         indices: [{ columnNames: ['account_id'] }],
-        foreignKeys: [cascade('account_id', 'accounts')],
+        foreignKeys: [cascadeTo('account_id', 'accounts')],
       }),
       new Table({
         name: 'workflow_statuses',
@@ -128,7 +121,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['workflow_id', 'position'] }],
-        foreignKeys: [cascade('workflow_id', 'workflows')],
+        foreignKeys: [cascadeTo('workflow_id', 'workflows')],
       }),
       new Table({
         name: 'task_lists',
@@ -142,7 +135,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['project_id'] }],
-        foreignKeys: [cascade('project_id', 'projects')],
+        foreignKeys: [cascadeTo('project_id', 'projects')],
       }),
       new Table({
         name: 'memberships',
@@ -155,7 +148,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
         ],
         uniques: [{ columnNames: ['project_id', 'person_id'] }],
         indices: [{ columnNames: ['person_id'] }],
-        foreignKeys: [cascade('project_id', 'projects'), cascade('person_id', 'people')],
+        foreignKeys: [cascadeTo('project_id', 'projects'), cascadeTo('person_id', 'people')],
       }),
       new Table({
         name: 'custom_fields',
@@ -171,7 +164,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id'] }],
-        foreignKeys: [cascade('account_id', 'accounts')],
+        foreignKeys: [cascadeTo('account_id', 'accounts')],
       }),
       new Table({
         name: 'todos',
@@ -188,7 +181,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['task_id', 'position'] }],
-        foreignKeys: [cascade('task_id', 'tasks')],
+        foreignKeys: [cascadeTo('task_id', 'tasks')],
       }),
       new Table({
         name: 'comments',
@@ -206,7 +199,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           timeColumn('updated_at'),
         ],
         indices: [{ columnNames: ['task_id', 'id'] }],
-        foreignKeys: [cascade('task_id', 'tasks')],
+        foreignKeys: [cascadeTo('task_id', 'tasks')],
       }),
       // Attachment bytes, shared by every attachment that copies them; removed with the last one.
       new Table({
@@ -220,7 +213,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id', 'sha256'] }],
-        foreignKeys: [cascade('account_id', 'accounts')],
+        foreignKeys: [cascadeTo('account_id', 'accounts')],
       }),
       new Table({
         name: 'attachments',
@@ -240,7 +233,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           { columnNames: ['comment_id'] },
           { columnNames: ['blob_id'] },
         ],
-        foreignKeys: [cascade('task_id', 'tasks'), cascade('comment_id', 'comments')],
+        foreignKeys: [cascadeTo('task_id', 'tasks'), cascadeTo('comment_id', 'comments')],
       }),
       new Table({
         name: 'task_subscribers',
@@ -250,7 +243,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           accountId,
         ],
         indices: [{ columnNames: ['person_id'] }],
-        foreignKeys: [cascade('task_id', 'tasks'), cascade('person_id', 'people')],
+        foreignKeys: [cascadeTo('task_id', 'tasks'), cascadeTo('person_id', 'people')],
       }),
       // A dependency is a pair of rows, each the other's reverse (blocking ↔ waiting on, linked ↔ linked).
       new Table({
@@ -266,7 +259,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['task_id'] }, { columnNames: ['dependent_task_id'] }],
-        foreignKeys: [cascade('task_id', 'tasks'), cascade('dependent_task_id', 'tasks')],
+        foreignKeys: [cascadeTo('task_id', 'tasks'), cascadeTo('dependent_task_id', 'tasks')],
       }),
       new Table({
         name: 'templates',
@@ -280,7 +273,7 @@ export class CreateTaskDetails1763800300000 implements MigrationInterface {
           createdAtColumn(),
         ],
         indices: [{ columnNames: ['account_id', 'target_type'] }, { columnNames: ['target_id'] }],
-        foreignKeys: [cascade('account_id', 'accounts')],
+        foreignKeys: [cascadeTo('account_id', 'accounts')],
       }),
     ];
     for (const table of tables) await queryRunner.createTable(table);
