@@ -282,3 +282,16 @@ export async function makeSeedIdsFixture(
   await makeResource(t, account, 'comments', { task_id: 5560123, body: '<p>Template comment</p>' });
   return { subtask, closedSubtask };
 }
+
+/** Copy attributes that put a copy of the fixture's root into its target list; `extra` overrides. */
+export function copyAttributes(f: CopyFixture, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    title: 'Copy',
+    template_id: Number(f.tasks.root),
+    project_id: Number(f.targetProjectId),
+    task_list_id: Number(f.targetTaskListId),
+    workflow_status_id: Number(f.openStatusId),
+    private: false,
+    ...extra,
+  };
+}

@@ -1,7 +1,7 @@
 import { AccountsService, hashToken } from '../../../src/accounts/accounts.service';
 import { fingerprintRequest, IdempotencyService } from '../../../src/idempotency/idempotency.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { CopyFixture, copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -18,15 +18,7 @@ describeEachDialect(
       f = await makeCopyFixture(t(), a);
     });
 
-    const target = (extra: Record<string, unknown> = {}) => ({
-      title: 'Copy',
-      template_id: Number(f.tasks.root),
-      project_id: Number(f.targetProjectId),
-      task_list_id: Number(f.targetTaskListId),
-      workflow_status_id: Number(f.openStatusId),
-      private: false,
-      ...extra,
-    });
+    const target = (extra: Record<string, unknown> = {}) => copyAttributes(f, extra);
     const copy = (attributes: Record<string, unknown>, headers: Record<string, string> = {}, query = '') =>
       t().inject({
         method: 'POST',

@@ -1,4 +1,5 @@
 import {
+  copyAttributes,
   CopyFixture,
   makeCopyFixture,
   makeResource,
@@ -24,15 +25,7 @@ describeEachDialect('POST /api/v2/tasks/copy: every flag, and the validation ord
     f = await makeCopyFixture(t(), a);
   });
 
-  const target = (extra: Record<string, unknown> = {}) => ({
-    title: 'Copy',
-    template_id: Number(f.tasks.root),
-    project_id: Number(f.targetProjectId),
-    task_list_id: Number(f.targetTaskListId),
-    workflow_status_id: Number(f.openStatusId),
-    private: false,
-    ...extra,
-  });
+  const target = (extra: Record<string, unknown> = {}) => copyAttributes(f, extra);
   const post = (
     payload: unknown,
     headers: Record<string, string> = faceHeaders('jsonapi', a, true),

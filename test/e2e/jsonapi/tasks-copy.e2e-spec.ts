@@ -1,4 +1,4 @@
-import { CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
+import { copyAttributes, CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -18,13 +18,7 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
       headers: faceHeaders('jsonapi', a, true),
       payload: JSON.stringify({ data: { type: 'tasks', attributes } }),
     });
-  const target = () => ({
-    template_id: Number(f.tasks.root),
-    project_id: Number(f.targetProjectId),
-    task_list_id: Number(f.targetTaskListId),
-    workflow_status_id: Number(f.openStatusId),
-    private: false,
-  });
+  const target = () => copyAttributes(f);
 
   it('copies the shell only by default', async () => {
     const res = await copy({ ...target(), title: 'Shell' });
