@@ -3,8 +3,9 @@
 // several batch sizes, GET of a 2,000-task project and a mixed concurrent load, and checks the
 // data afterwards. Every loop is bounded.
 //
-//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build]
-//   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16)
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only]
+//   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
+//   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -15,6 +16,10 @@ import { createConnection } from 'mysql2/promise';
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+// Mixed-load shares in percent, reads/clones/updates (the issue's mix by default).
+const MIX = (process.env.BENCH_MIX ?? '70,20,10').split(',').map(Number);
+if (MIX.length !== 3 || MIX.some((x) => !(x >= 0)) || MIX[0] + MIX[1] + MIX[2] !== 100)
+  throw new Error('BENCH_MIX must be three percentages that add up to 100, e.g. 70,20,10');
 
 function log(line) {
   process.stdout.write(`${line}\n`);
@@ -200,6 +205,11 @@ async function run(port, token, dbName, admin) {
     await must(call, 'POST', '/clone', { batch: subtree(3, `w${i}`), targetId: pick(i + 1) });
   }
 
+  if (!process.argv.includes('--mixed-only')) await sequentialMeasures(call, pick, projectA);
+  await mixedLoad(call, admin, dbName, projectB, mapB);
+}
+
+async function sequentialMeasures(call, pick, projectA) {
   log('\nPOST /todo/clone (connected subtree, temp ids, after a target), sequential:');
   const sizes = [
     [1, 200],
@@ -209,7 +219,6 @@ async function run(port, token, dbName, admin) {
     [1000, 30],
     [10000, 5],
   ];
-  const cloneFigures = {};
   for (const [size, reps] of sizes) {
     const samples = [];
     for (let i = 0; i < reps; i++) {
@@ -223,7 +232,6 @@ async function run(port, token, dbName, admin) {
       samples.push(res.ms);
     }
     const s = stats(samples);
-    cloneFigures[size] = s;
     log(`  ${String(size).padStart(6)} tasks: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
   }
 
@@ -238,9 +246,11 @@ async function run(port, token, dbName, admin) {
     const s = stats(samples);
     log(`  p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
   }
+}
 
+async function mixedLoad(call, admin, dbName, projectB, mapB) {
   log(
-    `\nMixed load on project B: ${CLIENTS} clients, ${SECONDS} s (70% GET project, 20% clone of 3, 10% PUT):`,
+    `\nMixed load on project B: ${CLIENTS} clients, ${SECONDS} s (${MIX[0]}% GET project, ${MIX[1]}% clone of 3, ${MIX[2]}% PUT):`,
   );
   const bIds = Object.values(mapB);
   const before = await must(call, 'GET', `/tasks/projects/${projectB}`);
@@ -258,9 +268,9 @@ async function run(port, token, dbName, admin) {
       const roll = Math.random();
       let res;
       let kind = 'get';
-      if (roll < 0.7) {
+      if (roll < MIX[0] / 100) {
         res = await call('GET', `/tasks/projects/${projectB}`, undefined, true);
-      } else if (roll < 0.9) {
+      } else if (roll < (MIX[0] + MIX[1]) / 100) {
         kind = 'clone';
         const target =
           Math.random() < 0.5
@@ -348,7 +358,6 @@ async function run(port, token, dbName, admin) {
   );
   for (const p of problems.slice(0, 10)) log(`  ${p}`);
   if (problems.length || errors.length) process.exitCode = 1;
-  return cloneFigures;
 }
 
 main().catch((error) => {
