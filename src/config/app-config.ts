@@ -138,6 +138,13 @@ export class AppConfig {
   @Min(1)
   TODO_ASSIGNED_LIMIT = 200;
 
+  // Memory for the To Do face's task list cache (built list bodies and per-task JSON), per
+  // process; 0 builds every list afresh.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  TODO_LIST_CACHE_MB = 64;
+
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
   // attempts before an operation FAILs, and how long shutdown waits for running handlers.

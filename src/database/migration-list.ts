@@ -4,6 +4,7 @@ import { CreatePoolsAndOperations1763800200000 } from './migrations/176380020000
 import { CreateTaskDetails1763800300000 } from './migrations/1763800300000-create-task-details';
 import { WidenOperationDetails1763800400000 } from './migrations/1763800400000-widen-operation-details';
 import { LinkTemplatesToTasks1763800500000 } from './migrations/1763800500000-link-templates-to-tasks';
+import { AddReadRevisions1763800600000 } from './migrations/1763800600000-add-read-revisions';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   CreateTaskDetails1763800300000,
   WidenOperationDetails1763800400000,
   LinkTemplatesToTasks1763800500000,
+  AddReadRevisions1763800600000,
 ];

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { toSqlDateTime } from '../database/sql-time';
 import { CloneEngine } from '../tasks/clone-engine';
+import { lockTasksForChange, newStamp } from '../tasks/task-sql';
 import type { TaskContent, TaskDetailsColumns } from '../tasks/task-content';
 import { TasksService } from '../tasks/tasks.service';
 import { STATUS_CATEGORY } from './task-details.entities';
@@ -123,8 +124,9 @@ export class TaskWriteService {
   /** Changes the attributes given; structure (project, parent) changes through the store's move. */
   update(accountId: number, id: number, input: TaskWriteInput): Promise<void> {
     return this.db.transaction(async (m) => {
+      const [found] = await lockTasksForChange(m, this.db.dialect, accountId, [id]);
+      if (!found) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
       const [task] = await this.tasks.getTasks(m, accountId, [id]);
-      if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
       const sets: string[] = [];
       const params: unknown[] = [];
       const set = (column: string, value: unknown) => {
@@ -204,6 +206,7 @@ export class TaskWriteService {
         await this.replaceSubscribers(m, accountId, id, input.subscriberIds);
       }
       set('updated_at', toSqlDateTime(now));
+      set('revision', newStamp());
       await m.query(`UPDATE tasks SET ${sets.join(', ')} WHERE id = ? AND account_id = ?`, [
         ...params,
         id,

@@ -10,7 +10,9 @@ import {
   assertProjectExists,
   countList,
   insertTasks,
+  keyOf,
   lockLists,
+  MAX_LOCK_ATTEMPTS,
   NewTaskRow,
   openGap,
   readStructure,
@@ -53,7 +55,6 @@ interface Destination {
   slot: number;
 }
 
-const MAX_LOCK_ATTEMPTS = 5;
 const MAX_ID_ATTEMPTS = 3;
 
 /**
@@ -111,6 +112,8 @@ export class CloneEngine {
       nodes.flatMap((n) => n.content.assigned),
     );
     const dest = await this.lockDestination(m, accountId, request.placement);
+    // SQLite takes no locks (one writer at a time) but the read revision must still advance.
+    if (this.db.dialect !== 'mysql') await lockLists(m, this.db.dialect, accountId, [keyOf(dest.projectId)]);
 
     await openGap(m, this.db.dialect, accountId, dest.projectId, dest.parentId, dest.slot, plan.rootCount);
 
@@ -168,14 +171,6 @@ export class CloneEngine {
       }
       // A project named by the caller is locked at once; a wrong one fails below as a mismatch.
       const key = guess ?? 0;
-      if (locking && anchorId !== null && locked.size === 0 && placement.projectId === undefined) {
-        // The common case in one round trip: the project's lock row, then the anchor, both locked.
-        const [both] = await lockWithAnchor(m, accountId, key, anchorId);
-        if (both) {
-          locked.add(key);
-          return this.slot(m, accountId, placement, both);
-        }
-      }
       if (locking && !locked.has(key)) {
         // A second lock (the anchor moved between read and lock) may break ascending order;
         // that is rare, and Database retries the transaction on deadlock.
@@ -228,31 +223,6 @@ export class CloneEngine {
       placement.at === 'start' ? 0 : await countList(m, this.db.dialect, accountId, projectId, parentId);
     return { projectId, parentId, slot };
   }
-}
-
-/**
- * Locks the ordering row of `projectKey` and the anchor task in one statement (STRAIGHT_JOIN keeps
- * the lock order: lock row first). Empty when the lock row does not exist yet or the anchor is no
- * longer in that project; the caller then takes the general path.
- */
-async function lockWithAnchor(
-  m: EntityManager,
-  accountId: number,
-  projectKey: number,
-  anchorId: number,
-): Promise<StructRow[]> {
-  const rows = (await m.query(
-    'SELECT STRAIGHT_JOIN t.id, t.project_id, t.parent_id, t.position FROM task_list_locks l ' +
-      'JOIN tasks t ON t.account_id = l.account_id AND t.id = ? AND t.project_key = l.project_key ' +
-      'WHERE l.account_id = ? AND l.project_key = ? FOR UPDATE',
-    [anchorId, accountId, projectKey],
-  )) as Array<{ id: number; project_id: number | null; parent_id: number | null; position: number }>;
-  return rows.map((r) => ({
-    id: Number(r.id),
-    projectId: r.project_id === null ? null : Number(r.project_id),
-    parentId: r.parent_id === null ? null : Number(r.parent_id),
-    position: Number(r.position),
-  }));
 }
 
 function notFound(id: number, field: string): DomainError {

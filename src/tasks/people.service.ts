@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { Person } from './person.entity';
+import { chunks, INSERT_CHUNK, lockTasksForChange, marksFor, newStamp } from './task-sql';
 
 export interface PersonView {
   id: number;
@@ -89,6 +90,19 @@ export class PeopleService {
   deletePerson(accountId: number, id: number): Promise<void> {
     return this.db.transaction(async (m) => {
       await this.assertExists(m, accountId, id);
+      // Their tasks change (`assigned`): new stamps and read revisions for them and their projects.
+      const assigned = (await m.query(
+        'SELECT task_id FROM task_assignees WHERE account_id = ? AND person_id = ?',
+        [accountId, id],
+      )) as Array<{ task_id: number }>;
+      const taskIds = assigned.map((r) => Number(r.task_id));
+      await lockTasksForChange(m, this.db.dialect, accountId, taskIds);
+      for (const part of chunks(taskIds, INSERT_CHUNK)) {
+        await m.query(
+          `UPDATE tasks SET revision = ? WHERE account_id = ? AND id IN (${marksFor(part.length)})`,
+          [newStamp(), accountId, ...part],
+        );
+      }
       await m.query('DELETE FROM task_assignees WHERE account_id = ? AND person_id = ?', [accountId, id]);
       await m.query('DELETE FROM people WHERE account_id = ? AND id = ?', [accountId, id]);
     });

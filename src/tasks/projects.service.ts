@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { Project } from './project.entity';
-import { lockLists, writePlacements } from './task-sql';
+import { writePlacements } from './task-sql';
 import { TasksService } from './tasks.service';
 
 export interface ProjectView {
@@ -78,7 +78,6 @@ export class ProjectsService {
         projectId,
       ]);
       if (rows.length === 0) throw projectNotFound(projectId);
-      await lockLists(m, this.db.dialect, accountId, [0, projectId]);
       const forest = await this.tasks.lockAndLoad(m, accountId, [], [0, projectId]);
       const roots = [...forest.list(projectId, null)];
       for (const id of roots) {
@@ -86,10 +85,8 @@ export class ProjectsService {
         forest.insert([id], null, null, forest.list(null, null).length);
       }
       await writePlacements(m, accountId, forest.changes());
-      await m.query('DELETE FROM task_list_locks WHERE account_id = ? AND project_key = ?', [
-        accountId,
-        projectId,
-      ]);
+      // The lock row stays: a project made later with the same id continues its read revisions
+      // instead of starting them again (a read cache could take an old revision for a new one).
       await m.query('DELETE FROM projects WHERE account_id = ? AND id = ?', [accountId, projectId]);
     });
   }

@@ -10,6 +10,7 @@ import type { Placement, TaskContent, TaskDetailsColumns } from './task-content'
 
 export const INSERT_CHUNK = 1000;
 const UPDATE_CHUNK = 500;
+export const MAX_LOCK_ATTEMPTS = 5;
 
 export function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
@@ -34,8 +35,11 @@ export function keyOf(id: number | null): number {
 }
 
 /**
- * Takes the ordering locks of the given projects (0 = no project) in ascending order. SQLite runs
- * one writer at a time (Database serializes every unit of work), so the locks are a no-op there.
+ * Takes the ordering locks of the given projects (0 = no project) in ascending order and advances
+ * their read revisions (`task_list_locks.revision`, which the task list cache compares): every
+ * change to a project's tasks goes through here, and a rolled-back change takes its advance back
+ * with it. One upsert both creates a missing lock row and locks an existing one. SQLite runs one
+ * writer at a time (Database serializes every unit of work), so there only the revision matters.
  */
 export async function lockLists(
   m: EntityManager,
@@ -43,19 +47,25 @@ export async function lockLists(
   accountId: number,
   projectKeys: Iterable<number>,
 ): Promise<void> {
-  if (dialect !== 'mysql') return;
   const keys = [...new Set(projectKeys)].sort((a, b) => a - b);
   if (keys.length === 0) return;
-  const select = `SELECT project_key FROM task_list_locks WHERE account_id = ? AND project_key IN (${marks(keys.length)}) ORDER BY project_key FOR UPDATE`;
-  const found = (await m.query(select, [accountId, ...keys])) as Array<{ project_key: number }>;
-  if (found.length === keys.length) return;
-  const have = new Set(found.map((r) => Number(r.project_key)));
-  const missing = keys.filter((k) => !have.has(k));
+  const rows = keys.map(() => '(?, ?, 1)').join(', ');
+  const params = keys.flatMap((k) => [accountId, k]);
   await m.query(
-    `INSERT IGNORE INTO task_list_locks (account_id, project_key) VALUES ${missing.map(() => '(?, ?)').join(', ')}`,
-    missing.flatMap((k) => [accountId, k]),
+    dialect === 'mysql'
+      ? `INSERT INTO task_list_locks (account_id, project_key, revision) VALUES ${rows} ON DUPLICATE KEY UPDATE revision = revision + 1`
+      : `INSERT INTO task_list_locks (account_id, project_key, revision) VALUES ${rows} ON CONFLICT (account_id, project_key) DO UPDATE SET revision = revision + 1`,
+    params,
   );
-  await m.query(select, [accountId, ...keys]);
+}
+
+/**
+ * A fresh revision stamp for task rows whose own fields change (insert, update, assignees). Random
+ * rather than counted: a task id can be used again after a delete (POST /todo/tasks with an `id`),
+ * and a stamp must never repeat for one id. 52 bits keep it exact as a JavaScript number.
+ */
+export function newStamp(): number {
+  return Math.floor(Math.random() * 2 ** 52) + 1;
 }
 
 export interface StructRow {
@@ -108,6 +118,30 @@ export async function loadProjects(
     [accountId, ...keys],
   );
   return (rows as Parameters<typeof toStruct>[0][]).map(toStruct);
+}
+
+/**
+ * For changes to the fields of existing tasks: locks the projects that hold them (advancing their
+ * read revisions) and then the task rows. A task's project is only known after reading it, so it
+ * is read, its project locked, and read again locked; a task that moved meanwhile has its new
+ * project locked too. Returns the tasks found (missing ids are simply absent).
+ */
+export async function lockTasksForChange(
+  m: EntityManager,
+  dialect: Dialect,
+  accountId: number,
+  ids: number[],
+): Promise<StructRow[]> {
+  const locked = new Set<number>();
+  let rows = await readStructure(m, dialect, accountId, ids, false);
+  for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
+    const keys = rows.map((r) => keyOf(r.projectId)).filter((k) => !locked.has(k));
+    await lockLists(m, dialect, accountId, keys);
+    for (const k of keys) locked.add(k);
+    rows = await readStructure(m, dialect, accountId, ids, true);
+    if (rows.every((r) => locked.has(keyOf(r.projectId)))) return rows;
+  }
+  throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
 }
 
 /** The length of a sibling list; read FOR UPDATE on MySQL (latest committed, not the snapshot). */
@@ -191,12 +225,12 @@ export interface NewTaskRow extends Placement {
 }
 
 const TASK_COLUMNS =
-  'id, account_id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at';
-const TASK_MARKS = `(${marks(15)})`;
-// A v2 copy also writes the v2 columns; 32 values a row keep a chunk under SQLite's 32,766 variables.
+  'id, account_id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at, revision';
+const TASK_MARKS = `(${marks(16)})`;
+// A v2 copy also writes the v2 columns; 33 values a row keep a chunk under SQLite's 32,766 variables.
 const DETAIL_COLUMNS =
   'description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, tag_list, custom_fields, creator_id';
-const DETAIL_MARKS = `(${marks(32)})`;
+const DETAIL_MARKS = `(${marks(33)})`;
 const DETAIL_INSERT_CHUNK = 800;
 
 function detailValues(d: TaskDetailsColumns): unknown[] {
@@ -253,6 +287,7 @@ export async function insertTasks(
   now: Date,
 ): Promise<void> {
   const nowText = toSqlDateTime(now);
+  const stamp = newStamp();
   const withDetails = rows.some((r) => r.content.details !== undefined);
   for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : INSERT_CHUNK)) {
     const params: unknown[] = [];
@@ -274,6 +309,7 @@ export async function insertTasks(
         c.priority,
         extraText(c.extra),
         nowText,
+        stamp,
       );
       if (withDetails) params.push(...detailValues(c.details ?? NO_DETAILS));
     }

@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { fromSqlDateTime } from '../database/sql-time';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
-import type { TaskContent, TaskView } from './task-content';
+import type { TaskContent } from './task-content';
 import {
   assertPeopleExist,
   assertProjectExists,
@@ -16,7 +16,10 @@ import {
   keyOf,
   loadProjects,
   lockLists,
+  lockTasksForChange,
   marksFor,
+  MAX_LOCK_ATTEMPTS,
+  newStamp,
   readStructure,
   sqlTime,
   writePlacements,
@@ -75,24 +78,6 @@ export interface CreateTaskInput {
   placement: ClonePlacement;
 }
 
-interface TaskRowRaw {
-  id: number;
-  project_id: number | null;
-  parent_id: number | null;
-  title: string;
-  closed: number | boolean;
-  collapsed: number | boolean;
-  // `YYYY-MM-DD HH:MM:SS.SSS[SSS]` text on both dialects.
-  due_at: string | null;
-  created_at: string | null;
-  closed_at: string | null;
-  edited_at: string | null;
-  priority: number | null;
-  extra: string | null;
-}
-
-const MAX_LOCK_ATTEMPTS = 5;
-
 /** The task store: reads in tree order and every structural change under the ordering locks. */
 @Injectable()
 export class TasksService {
@@ -101,32 +86,6 @@ export class TasksService {
     private readonly clock: Clock,
     private readonly engine: CloneEngine,
   ) {}
-
-  /**
-   * Tasks in depth-first pre-order (todolist-rest.md §3 "Read order"): No project first, then by
-   * project id; roots by position, each followed by its subtree. `projectId` undefined = all.
-   */
-  listTasks(accountId: number, projectId?: number | null): Promise<TaskView[]> {
-    return this.db.read(async (m) => {
-      const scope = projectId === undefined ? '' : ' AND project_key = ?';
-      const args = projectId === undefined ? [accountId] : [accountId, keyOf(projectId)];
-      const time = (column: string) =>
-        this.db.dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${column}` : column;
-      // Index order (account, project, parent, position): no sort in the database or here.
-      const rows = (await m.query(
-        `SELECT id, project_id, parent_id, title, closed, collapsed, ${time('due_at')}, ${time('created_at')}, ${time('closed_at')}, ${time('edited_at')}, priority, extra FROM tasks WHERE account_id = ?${scope} ORDER BY project_key, parent_key, position`,
-        args,
-      )) as TaskRowRaw[];
-      if (rows.length === 0) return [];
-      const assignees = (await m.query(
-        projectId === undefined
-          ? 'SELECT task_id, person_id FROM task_assignees WHERE account_id = ? ORDER BY task_id, position'
-          : 'SELECT a.task_id, a.person_id FROM task_assignees a JOIN tasks t ON t.id = a.task_id WHERE t.account_id = ? AND t.project_key = ? ORDER BY a.task_id, a.position',
-        args,
-      )) as Array<{ task_id: number; person_id: number }>;
-      return preOrder(rows, assignees);
-    });
-  }
 
   /** POST /todo/tasks: one new task placed per §5.2. Returns its id. */
   async createTask(accountId: number, input: CreateTaskInput): Promise<number> {
@@ -151,7 +110,7 @@ export class TasksService {
     for (const u of updates) last.set(u.id, u.content);
     const ids = [...last.keys()];
     return this.db.transaction(async (m) => {
-      const found = new Set((await readStructure(m, this.db.dialect, accountId, ids, true)).map((r) => r.id));
+      const found = new Set((await lockTasksForChange(m, this.db.dialect, accountId, ids)).map((r) => r.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw taskNotFound(missing, 'id');
       await assertPeopleExist(
@@ -160,9 +119,10 @@ export class TasksService {
         [...last.values()].flatMap((c) => c.assigned),
       );
       const now = sqlTime(this.clock.now());
+      const stamp = newStamp();
       for (const [id, c] of last) {
         await m.query(
-          'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ? WHERE account_id = ? AND id = ?',
+          'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
           [
             c.text,
             c.checked ? 1 : 0,
@@ -173,6 +133,7 @@ export class TasksService {
             c.priority,
             extraText(c.extra),
             now,
+            stamp,
             accountId,
             id,
           ],
@@ -503,58 +464,4 @@ function sortValue(by: SortField, value: unknown): string | number | null {
   if (by === 'text') return String(value).toLowerCase();
   if (by === 'priority') return Number(value);
   return fromSqlDateTime(value as Date | string)!.getTime();
-}
-
-function asBool(value: number | boolean | string): boolean {
-  return value === true || Number(value) === 1;
-}
-
-/** Stored time text to ISO-8601 UTC with milliseconds, without a Date round trip. */
-function iso(value: string | null): string | null {
-  return value === null ? null : `${value.slice(0, 10)}T${value.slice(11, 23)}Z`;
-}
-
-function preOrder(rows: TaskRowRaw[], assignees: Array<{ task_id: number; person_id: number }>): TaskView[] {
-  const assigned = new Map<number, number[]>();
-  for (const a of assignees) {
-    const id = Number(a.task_id);
-    let list = assigned.get(id);
-    if (!list) assigned.set(id, (list = []));
-    list.push(Number(a.person_id));
-  }
-  // Sibling lists keyed "project:parent", each sorted by position.
-  const lists = new Map<string, TaskRowRaw[]>();
-  const projects = new Set<number>();
-  for (const r of rows) {
-    const key = `${r.project_id ?? 0}:${r.parent_id ?? 0}`;
-    let list = lists.get(key);
-    if (!list) lists.set(key, (list = []));
-    list.push(r);
-    projects.add(Number(r.project_id ?? 0));
-  }
-  const out: TaskView[] = [];
-  for (const project of [...projects].sort((a, b) => a - b)) {
-    const stack: TaskRowRaw[] = [...(lists.get(`${project}:0`) ?? [])].reverse();
-    while (stack.length) {
-      const r = stack.pop()!;
-      out.push({
-        id: Number(r.id),
-        projectId: r.project_id === null ? null : Number(r.project_id),
-        parentId: r.parent_id === null ? null : Number(r.parent_id),
-        text: r.title,
-        checked: asBool(r.closed),
-        collapsed: asBool(r.collapsed),
-        assigned: assigned.get(Number(r.id)) ?? [],
-        dueDate: iso(r.due_at),
-        creationDate: iso(r.created_at),
-        completionDate: iso(r.closed_at),
-        editedDate: iso(r.edited_at),
-        priority: r.priority === null ? null : Number(r.priority),
-        extra: r.extra ? (JSON.parse(r.extra) as Record<string, unknown>) : null,
-      });
-      const kids = lists.get(`${project}:${r.id}`);
-      if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    }
-  }
-  return out;
 }

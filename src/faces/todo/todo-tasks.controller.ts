@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
@@ -20,10 +20,12 @@ import {
   taskFields,
   tooLarge,
 } from './todo-input';
-import { toTodoTask, TodoTask } from './todo-output';
+import { TodoTaskListCache } from './todo-task-list.cache';
 import { TASK_EXAMPLE } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
+// The list routes answer with a body built by TodoTaskListCache, already JSON.
+const JSON_BODY = 'application/json; charset=utf-8';
 const TASK_LIST = { type: 'array', items: { type: 'object' }, example: [TASK_EXAMPLE] };
 
 @TodoController()
@@ -31,6 +33,7 @@ const TASK_LIST = { type: 'array', items: { type: 'object' }, example: [TASK_EXA
 export class TodoTasksController {
   constructor(
     private readonly tasks: TasksService,
+    private readonly lists: TodoTaskListCache,
     private readonly config: AppConfig,
   ) {}
 
@@ -40,8 +43,9 @@ export class TodoTasksController {
     description: 'Every task of the account in depth-first pre-order: No project first, then by project id.',
   })
   @ApiOkResponse({ description: 'Task[]', schema: TASK_LIST })
-  async list(@CurrentAccount() account: AuthenticatedAccount): Promise<TodoTask[]> {
-    return (await this.tasks.listTasks(account.id)).map(toTodoTask);
+  @Header('Content-Type', JSON_BODY)
+  list(@CurrentAccount() account: AuthenticatedAccount): Promise<Buffer> {
+    return this.lists.list(account.id);
   }
 
   @Get('projects/:id')
@@ -51,11 +55,9 @@ export class TodoTasksController {
   })
   @ApiParam({ name: 'id', example: '2' })
   @ApiOkResponse({ description: 'Task[]', schema: TASK_LIST })
-  async listProject(
-    @CurrentAccount() account: AuthenticatedAccount,
-    @Param('id') id: string,
-  ): Promise<TodoTask[]> {
-    return (await this.tasks.listTasks(account.id, parsePathProject(id))).map(toTodoTask);
+  @Header('Content-Type', JSON_BODY)
+  listProject(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<Buffer> {
+    return this.lists.list(account.id, parsePathProject(id));
   }
 
   @Post()

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TasksModule } from '../../tasks/tasks.module';
 import { TodoProjectsController } from './todo-projects.controller';
 import { TodoStructureController } from './todo-structure.controller';
+import { TodoTaskListCache } from './todo-task-list.cache';
 import { TodoTasksController } from './todo-tasks.controller';
 import { TodoUsersController } from './todo-users.controller';
 
@@ -9,5 +10,6 @@ import { TodoUsersController } from './todo-users.controller';
 @Module({
   imports: [TasksModule],
   controllers: [TodoTasksController, TodoStructureController, TodoProjectsController, TodoUsersController],
+  providers: [TodoTaskListCache],
 })
 export class TodoModule {}

@@ -6,6 +6,7 @@ import {
   storedTasks,
   treeProblems,
 } from '../../factories/task.factory';
+import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { expectTodoError, listOf, todoClient, WireTask } from './todo-client';
 
@@ -141,31 +142,17 @@ describeEachDialect('/todo guarantees', (t) => {
   it('uses a constant number of SQL statements per clone, beyond 1,000-row chunks (§9.7)', async () => {
     const [target] = await makeTasks(t(), account, [{}]);
     const user = await makeUser(t(), account);
-    const runner = t().dataSource.createQueryRunner();
-    const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-    await runner.release();
-    const spy = jest.spyOn(proto, 'query');
-    const count = async (n: number) => {
+    const statements = spyStatements(t());
+    const count = (n: number) => {
       const batch = Array.from({ length: n }, (_, i) => ({
         id: `n${i}`,
         parent: i % 10 === 0 ? null : `n${i - 1}`,
         assigned: [user],
       }));
-      spy.mockClear();
-      const res = await api.post('/clone', { targetId: target, batch });
-      expect(res.statusCode).toBe(200);
-      // Only the connections this clone used: background work (the operations runner polls) runs
-      // on its own query runners and never touches the task tables.
-      const byRunner = new Map<unknown, string[]>();
-      spy.mock.calls.forEach((args, i) => {
-        const runner = spy.mock.contexts[i];
-        byRunner.set(runner, [...(byRunner.get(runner) ?? []), String(args[0])]);
-      });
-      return [...byRunner.values()]
-        .filter((sqls) =>
-          sqls.some((sql) => /\b(tasks|task_list_locks|id_allocators|task_assignees)\b/.test(sql)),
-        )
-        .reduce((n, sqls) => n + sqls.length, 0);
+      return statements.count(async () => {
+        const res = await api.post('/clone', { targetId: target, batch });
+        expect(res.statusCode).toBe(200);
+      }, ['tasks', 'task_list_locks', 'id_allocators', 'task_assignees']);
     };
     try {
       const small = await count(10);
@@ -175,7 +162,7 @@ describeEachDialect('/todo guarantees', (t) => {
       expect(small).toBeLessThanOrEqual(12);
       if (process.env.TODO_PRINT_STATEMENTS) console.log(`${t().dialect}: ${small} statements per clone`);
     } finally {
-      spy.mockRestore();
+      statements.restore();
     }
   });
 

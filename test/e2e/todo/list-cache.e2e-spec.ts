@@ -1,0 +1,157 @@
+import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
+import { faceHeaders } from '../../support/face-requests';
+import { spyStatements } from '../../support/statement-spy';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { listOf, todoClient, WireTask } from './todo-client';
+
+// The task list cache (TodoTaskListCache): a list read right after any write, through either
+// face, shows that write; an unchanged list is served from the cache with one lookup.
+describeEachDialect('/todo task lists after every kind of write', (t) => {
+  let account: TestAccount;
+  const api = todoClient(t, () => account);
+  const tasks = (project?: number | null) =>
+    api.json<WireTask[]>(project === undefined ? '/tasks' : `/tasks/projects/${project ?? 0}`);
+  const byId = async (id: number, project?: number | null) => (await tasks(project)).find((x) => x.id === id);
+  const v2 = (method: 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) =>
+    t().inject({
+      method,
+      url,
+      headers: faceHeaders('jsonapi', account, body !== undefined),
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+
+  beforeEach(async () => {
+    account = await t().newAccount();
+  });
+
+  it('serves an unchanged list with one lookup of its revision, and the same body', async () => {
+    const project = await makeProject(t(), account);
+    await makeTasks(t(), account, [{ children: [{}, {}] }, {}], { project });
+    const first = await api.get(`/tasks/projects/${project}`);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    const statements = spyStatements(t());
+    try {
+      let again = first;
+      const sqls = await statements.matching(async () => {
+        again = await api.get(`/tasks/projects/${project}`);
+      }, ['tasks', 'task_list_locks', 'task_assignees']);
+      expect(sqls).toEqual([expect.stringMatching(/^SELECT project_key, revision FROM task_list_locks /)]);
+      expect(again.body).toBe(first.body);
+      expect(again.json()).toHaveLength(4);
+    } finally {
+      statements.restore();
+    }
+  });
+
+  it('shows PUT /tasks/:id, POST /clone, PUT /move, PUT /sort and DELETE /tasks/:id at once', async () => {
+    const project = await makeProject(t(), account);
+    const [a, a1, b] = await makeTasks(t(), account, [{ text: 'b', children: [{}] }, { text: 'a' }], {
+      project,
+    });
+    await tasks(project);
+    await tasks();
+
+    await api.put(`/tasks/${a}`, { text: 'renamed', checked: true, priority: 2 });
+    expect(await byId(a, project)).toMatchObject({ text: 'renamed', checked: true, priority: 2 });
+    expect(await byId(a)).toMatchObject({ text: 'renamed' });
+
+    const clone = (await api.post('/clone', { targetId: a, batch: [{ id: 'x', text: 'copy' }] })).json();
+    expect(listOf(await tasks(project), project, null)).toEqual([a, clone.x, b]);
+
+    await api.put(`/move/${b}`, { targetId: a, reverse: true });
+    expect(listOf(await tasks(project), project, null)).toEqual([b, a, clone.x]);
+
+    await api.put('/sort', { by: 'text', dir: 'asc' });
+    expect(listOf(await tasks(project), project, null)).toEqual([b, clone.x, a]);
+
+    await api.del(`/tasks/${a}`);
+    const after = await tasks(project);
+    expect(after.map((x) => x.id)).not.toContain(a1);
+    expect(listOf(after, project, null)).toEqual([b, clone.x]);
+    expect((await tasks()).map((x) => x.id)).toEqual([b, clone.x]);
+  });
+
+  it('shows moves between projects and a deleted project’s tasks in No project', async () => {
+    const p1 = await makeProject(t(), account, 'one');
+    const p2 = await makeProject(t(), account, 'two');
+    const [x] = await makeTasks(t(), account, [{ text: 'x' }], { project: p1 });
+    const [y] = await makeTasks(t(), account, [{ text: 'y' }], { project: p2 });
+    await Promise.all([tasks(p1), tasks(p2), tasks(null), tasks()]);
+
+    await api.put(`/move/${x}`, { operation: 'project', project: p2 });
+    expect((await tasks(p1)).map((r) => r.id)).toEqual([]);
+    expect((await tasks(p2)).map((r) => [r.id, r.project])).toEqual([
+      [y, p2],
+      [x, p2],
+    ]);
+
+    await api.del(`/projects/${p2}`);
+    expect(await tasks(p2)).toEqual([]);
+    expect((await tasks(null)).map((r) => [r.id, r.project])).toEqual([
+      [y, null],
+      [x, null],
+    ]);
+    expect((await tasks()).map((r) => r.id)).toEqual([y, x]);
+  });
+
+  it('shows a deleted user leaving `assigned`', async () => {
+    const ann = await makeUser(t(), account, 'Ann');
+    const bo = await makeUser(t(), account, 'Bo');
+    const [task] = await makeTasks(t(), account, [{ assigned: [ann, bo] }]);
+    expect((await byId(task, null))!.assigned).toEqual([ann, bo]);
+    await api.del(`/users/${ann}`);
+    expect((await byId(task, null))!.assigned).toEqual([bo]);
+  });
+
+  it('never serves a deleted task’s JSON for a new task that takes its id', async () => {
+    const [old] = await makeTasks(t(), account, [{ text: 'old', priority: 1 }]);
+    expect(await byId(old, null)).toMatchObject({ text: 'old', priority: 1 });
+    await api.del(`/tasks/${old}`);
+    const res = await api.post('/tasks', { id: old, text: 'new' });
+    expect(res.json().id).toBe(old);
+    expect(await byId(old, null)).toMatchObject({ text: 'new', priority: null });
+  });
+
+  it('shows v2 edits, copies and deletes of the same tasks', async () => {
+    const f = await makeCopyFixture(t(), account);
+    const project = Number(f.projectId);
+    const root = Number(f.tasks.root);
+    const before = await tasks(project);
+    expect(before.find((x) => x.id === root)).toBeDefined();
+    await tasks(Number(f.targetProjectId));
+
+    const patch = await v2('PATCH', `/api/v2/tasks/${root}`, {
+      data: { type: 'tasks', id: String(root), attributes: { title: 'Edited in v2' } },
+    });
+    expect(patch.statusCode).toBe(200);
+    expect(await byId(root, project)).toMatchObject({ text: 'Edited in v2' });
+
+    const copy = await v2('POST', '/api/v2/tasks/copy', {
+      data: { type: 'tasks', attributes: copyAttributes(f, { title: 'Copied' }) },
+    });
+    expect(copy.statusCode).toBe(201);
+    const copied = (await tasks(Number(f.targetProjectId))).find((x) => x.id === Number(copy.json().data.id));
+    expect(copied).toMatchObject({ text: 'Copied', parent: null });
+
+    expect((await v2('DELETE', `/api/v2/tasks/${root}`)).statusCode).toBe(204);
+    expect((await tasks(project)).map((x) => x.id)).not.toContain(root);
+  });
+});
+
+describeEachDialect(
+  '/todo task lists with the cache off',
+  (t) => {
+    let account: TestAccount;
+    const api = todoClient(t, () => account);
+
+    it('builds every list afresh and gives the same answers', async () => {
+      account = await t().newAccount();
+      const [a] = await makeTasks(t(), account, [{ text: 'a', children: [{ text: 'a1' }] }]);
+      expect((await api.json<WireTask[]>('/tasks')).map((x) => x.text)).toEqual(['a', 'a1']);
+      await api.put(`/tasks/${a}`, { text: 'A' });
+      expect((await api.json<WireTask[]>('/tasks/projects/0')).map((x) => x.text)).toEqual(['A', 'a1']);
+    });
+  },
+  { TODO_LIST_CACHE_MB: '0' },
+);

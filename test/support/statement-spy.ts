@@ -1,0 +1,37 @@
+import type { TestApp } from './test-app';
+
+/**
+ * Records the SQL the app sends through TypeORM query runners, grouped by runner, so a test can
+ * count the statements of one request. Background work (the operations runner polls) runs on its
+ * own runners; `touching` keeps only the runners that used one of the named tables.
+ */
+export function spyStatements(t: TestApp) {
+  const runner = t.dataSource.createQueryRunner();
+  const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
+  void runner.release();
+  const spy = jest.spyOn(proto, 'query');
+  return {
+    /** Statements run by `work` on runners that touched one of `tables`. */
+    async count(work: () => Promise<unknown>, tables: string[]): Promise<number> {
+      spy.mockClear();
+      await work();
+      const byRunner = new Map<unknown, string[]>();
+      spy.mock.calls.forEach((args, i) => {
+        const context = spy.mock.contexts[i];
+        byRunner.set(context, [...(byRunner.get(context) ?? []), String(args[0])]);
+      });
+      const pattern = new RegExp(`\\b(${tables.join('|')})\\b`);
+      return [...byRunner.values()]
+        .filter((sqls) => sqls.some((sql) => pattern.test(sql)))
+        .reduce((n, sqls) => n + sqls.length, 0);
+    },
+    /** The statements run by `work` that name one of `tables`. */
+    async matching(work: () => Promise<unknown>, tables: string[]): Promise<string[]> {
+      spy.mockClear();
+      await work();
+      const pattern = new RegExp(`\\b(${tables.join('|')})\\b`);
+      return spy.mock.calls.map((args) => String(args[0])).filter((sql) => pattern.test(sql));
+    },
+    restore: () => spy.mockRestore(),
+  };
+}
