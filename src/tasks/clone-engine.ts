@@ -6,6 +6,7 @@ import { Database } from '../database/database';
 import type { TaskContent } from './task-content';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import {
+  advanceContent,
   assertPeopleExist,
   assertProjectExists,
   countList,
@@ -127,6 +128,8 @@ export class CloneEngine {
         newIds[i] = requested;
       }
     }
+    // A chosen id may have been a deleted task's: list readers must not take it for that one.
+    if (fresh < nodes.length) await advanceContent(m, this.db.dialect, accountId, [keyOf(dest.projectId)]);
     const allocated = reserved ?? (await this.ids.allocate(m, fresh));
     for (let i = 0, next = 0; i < nodes.length; i++)
       if (newIds[i] === undefined) newIds[i] = allocated[next++];

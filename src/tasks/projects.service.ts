@@ -3,7 +3,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { Project } from './project.entity';
-import { writePlacements } from './task-sql';
+import { advanceContent, writePlacements } from './task-sql';
 import { TasksService } from './tasks.service';
 
 export interface ProjectView {
@@ -78,6 +78,8 @@ export class ProjectsService {
         projectId,
       ]);
       if (rows.length === 0) throw projectNotFound(projectId);
+      // Its tasks enter No project. Content rows go before ordering locks.
+      await advanceContent(m, this.db.dialect, accountId, [0]);
       const forest = await this.tasks.lockAndLoad(m, accountId, [], [0, projectId]);
       const roots = [...forest.list(projectId, null)];
       for (const id of roots) {

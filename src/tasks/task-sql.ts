@@ -36,14 +36,38 @@ export function keyOf(id: number | null): number {
 
 /**
  * Takes the ordering locks of the given projects (0 = no project) in ascending order and advances
- * their read revisions (`task_list_locks.revision`, which the task list cache compares): every
- * change to a project's tasks goes through here, and a rolled-back change takes its advance back
- * with it. One upsert both creates a missing lock row and locks an existing one. SQLite runs one
- * writer at a time (Database serializes every unit of work), so there only the revision matters.
+ * their structure revisions (which the task list cache compares): every structural change to a
+ * project's tasks goes through here, and a rolled-back change takes its advance back with it.
+ * One upsert both creates a missing lock row and locks an existing one. SQLite runs one writer at
+ * a time (Database serializes every unit of work), so there only the revision matters.
  */
-export async function lockLists(
+export function lockLists(
   m: EntityManager,
   dialect: Dialect,
+  accountId: number,
+  projectKeys: Iterable<number>,
+): Promise<void> {
+  return advance(m, dialect, 'task_list_locks', accountId, projectKeys);
+}
+
+/**
+ * Advances the content revisions of the given projects (0 = no project), in ascending order: the
+ * fields of some of their tasks changed, or tasks came in that a reader may have known elsewhere
+ * (moved from another project, or a new task under a used id), so readers must compare stamps.
+ */
+export function advanceContent(
+  m: EntityManager,
+  dialect: Dialect,
+  accountId: number,
+  projectKeys: Iterable<number>,
+): Promise<void> {
+  return advance(m, dialect, 'task_content_revisions', accountId, projectKeys);
+}
+
+async function advance(
+  m: EntityManager,
+  dialect: Dialect,
+  table: 'task_list_locks' | 'task_content_revisions',
   accountId: number,
   projectKeys: Iterable<number>,
 ): Promise<void> {
@@ -53,8 +77,8 @@ export async function lockLists(
   const params = keys.flatMap((k) => [accountId, k]);
   await m.query(
     dialect === 'mysql'
-      ? `INSERT INTO task_list_locks (account_id, project_key, revision) VALUES ${rows} ON DUPLICATE KEY UPDATE revision = revision + 1`
-      : `INSERT INTO task_list_locks (account_id, project_key, revision) VALUES ${rows} ON CONFLICT (account_id, project_key) DO UPDATE SET revision = revision + 1`,
+      ? `INSERT INTO ${table} (account_id, project_key, revision) VALUES ${rows} ON DUPLICATE KEY UPDATE revision = revision + 1`
+      : `INSERT INTO ${table} (account_id, project_key, revision) VALUES ${rows} ON CONFLICT (account_id, project_key) DO UPDATE SET revision = revision + 1`,
     params,
   );
 }
@@ -121,10 +145,11 @@ export async function loadProjects(
 }
 
 /**
- * For changes to the fields of existing tasks: locks the projects that hold them (advancing their
- * read revisions) and then the task rows. A task's project is only known after reading it, so it
- * is read, its project locked, and read again locked; a task that moved meanwhile has its new
- * project locked too. Returns the tasks found (missing ids are simply absent).
+ * For changes to the fields of existing tasks (not their places): advances the content revisions
+ * of the projects that hold them, then locks the task rows. A task's project is only known after
+ * reading it, so it is read, then read again locked; a task that moved to another project in
+ * between has that project advanced too. The ordering locks are not taken, so field updates never
+ * wait behind a structural change of the project. Returns the tasks found (missing ids are absent).
  */
 export async function lockTasksForChange(
   m: EntityManager,
@@ -132,14 +157,14 @@ export async function lockTasksForChange(
   accountId: number,
   ids: number[],
 ): Promise<StructRow[]> {
-  const locked = new Set<number>();
+  const advanced = new Set<number>();
   let rows = await readStructure(m, dialect, accountId, ids, false);
   for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
-    const keys = rows.map((r) => keyOf(r.projectId)).filter((k) => !locked.has(k));
-    await lockLists(m, dialect, accountId, keys);
-    for (const k of keys) locked.add(k);
+    const keys = rows.map((r) => keyOf(r.projectId)).filter((k) => !advanced.has(k));
+    await advanceContent(m, dialect, accountId, keys);
+    for (const k of keys) advanced.add(k);
     rows = await readStructure(m, dialect, accountId, ids, true);
-    if (rows.every((r) => locked.has(keyOf(r.projectId)))) return rows;
+    if (rows.every((r) => advanced.has(keyOf(r.projectId)))) return rows;
   }
   throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
 }
@@ -177,7 +202,8 @@ export async function openGap(
   const args = [accountId, keyOf(projectId), keyOf(parentId)];
   if (dialect === 'mysql') {
     await m.query(
-      `UPDATE tasks SET position = position + ? WHERE ${list} AND position >= ? ORDER BY position DESC`,
+      // The hint keeps the plan a range of this one list whatever the statistics say.
+      `UPDATE tasks FORCE INDEX (uq_tasks_sibling_position) SET position = position + ? WHERE ${list} AND position >= ? ORDER BY position DESC`,
       [by, ...args, from],
     );
     return;

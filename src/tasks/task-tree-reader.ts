@@ -4,14 +4,26 @@ import { Database } from '../database/database';
 import type { TaskView } from './task-content';
 import { chunks, INSERT_CHUNK, keyOf, marksFor } from './task-sql';
 
-/** project key (0 = No project) → read revision; a project never written to is absent. */
-export type ReadRevisions = Map<number, number>;
+/**
+ * `s<project key>` → structure revision and `c<project key>` → content revision (0 = No project);
+ * a project never written to is absent.
+ */
+export type ReadRevisions = Map<string, number>;
 
-/** A task's place in the tree and the stamp of its own fields (see `newStamp`). */
+/**
+ * A task's place in the tree and the stamp of its own fields (see `newStamp`); the stamp is left
+ * out when the caller said its copies of the tasks are current (`ReadTreeOptions.current`).
+ */
 export interface OutlineRow {
   id: number;
   projectId: number | null;
   parentId: number | null;
+  stamp?: number;
+}
+
+/** A task read in full, with its stamp. */
+export interface StampedView {
+  view: TaskView;
   stamp: number;
 }
 
@@ -20,8 +32,19 @@ export interface TaskTreeSnapshot {
   revisions: ReadRevisions;
   /** Every task in depth-first pre-order (todolist-rest.md §3 "Read order"). */
   outline: OutlineRow[];
-  /** The full tasks, for the outline rows the caller did not already know by (id, stamp). */
-  views: Map<number, TaskView>;
+  /** The full tasks, for the outline rows the caller did not already know. */
+  views: Map<number, StampedView>;
+}
+
+export interface ReadTreeOptions {
+  /**
+   * Given the revisions of the snapshot: whether every task the caller knows is still as it knows
+   * it (true when no content revision moved since the caller read them). Then the outline comes
+   * from the ordering index alone, without stamps.
+   */
+  current: (revisions: ReadRevisions) => boolean;
+  /** Whether the caller knows this task; `stamp` is undefined when `current` said yes. */
+  known: (id: number, stamp: number | undefined) => boolean;
 }
 
 interface TaskRowRaw {
@@ -38,19 +61,22 @@ interface TaskRowRaw {
   edited_at: string | null;
   priority: number | null;
   extra: string | null;
+  revision: number | string;
 }
 
 interface OutlineRowRaw {
   id: number;
-  project_id: number | null;
-  parent_id: number | null;
-  revision: number | string;
+  project_key: number;
+  parent_key: number;
+  revision?: number | string;
 }
 
 /**
  * Reads of the task tree for list routes. A reader first asks for the read revisions (one indexed
- * lookup); only when they moved does it read the tree again, and then only the tasks whose stamps
- * it has not seen come back in full. Writers advance both (`lockLists`, `newStamp`).
+ * lookup); only when they moved does it read the tree again, and then only the tasks it does not
+ * know come back in full. Structural writers advance the structure revision (`lockLists`); writers
+ * of task fields, and changes that bring tasks into a project from elsewhere, advance the content
+ * revision and stamp the tasks (`lockTasksForChange`, `advanceContent`, `newStamp`).
  */
 @Injectable()
 export class TaskTreeReader {
@@ -68,20 +94,22 @@ export class TaskTreeReader {
   readTree(
     accountId: number,
     projectId: number | null | undefined,
-    known: (id: number, stamp: number) => boolean,
+    options: ReadTreeOptions,
   ): Promise<TaskTreeSnapshot> {
     return this.db.transaction(
       async (m) => {
         const revisions = await this.revisions(m, accountId, projectId);
+        const current = options.current(revisions);
         const scope = projectId === undefined ? '' : ' AND project_key = ?';
         const args = projectId === undefined ? [accountId] : [accountId, keyOf(projectId)];
-        // Index order (account, project, parent, position): no sort in the database.
+        // Index order (account, project, parent, position): no sort in the database. Without the
+        // stamps the ordering index covers the query and no task row is read.
         const rows = (await m.query(
-          `SELECT id, project_id, parent_id, revision FROM tasks WHERE account_id = ?${scope} ORDER BY project_key, parent_key, position`,
+          `SELECT id, project_key, parent_key${current ? '' : ', revision'} FROM tasks WHERE account_id = ?${scope} ORDER BY project_key, parent_key, position`,
           args,
         )) as OutlineRowRaw[];
         const outline = preOrder(rows);
-        const wanted = outline.filter((r) => !known(r.id, r.stamp)).map((r) => r.id);
+        const wanted = outline.filter((r) => !options.known(r.id, r.stamp)).map((r) => r.id);
         return { revisions, outline, views: await this.views(m, accountId, wanted) };
       },
       { isolation: 'REPEATABLE READ' },
@@ -93,23 +121,24 @@ export class TaskTreeReader {
     accountId: number,
     projectId: number | null | undefined,
   ): Promise<ReadRevisions> {
+    const scope = projectId === undefined ? '' : ' AND project_key = ?';
+    const args = projectId === undefined ? [accountId] : [accountId, keyOf(projectId)];
     const rows = (await m.query(
-      projectId === undefined
-        ? 'SELECT project_key, revision FROM task_list_locks WHERE account_id = ?'
-        : 'SELECT project_key, revision FROM task_list_locks WHERE account_id = ? AND project_key = ?',
-      projectId === undefined ? [accountId] : [accountId, keyOf(projectId)],
-    )) as Array<{ project_key: number; revision: number | string }>;
-    return new Map(rows.map((r) => [Number(r.project_key), Number(r.revision)]));
+      `SELECT 's' AS kind, project_key, revision FROM task_list_locks WHERE account_id = ?${scope} ` +
+        `UNION ALL SELECT 'c' AS kind, project_key, revision FROM task_content_revisions WHERE account_id = ?${scope}`,
+      [...args, ...args],
+    )) as Array<{ kind: string; project_key: number; revision: number | string }>;
+    return new Map(rows.map((r) => [`${r.kind}${Number(r.project_key)}`, Number(r.revision)]));
   }
 
-  private async views(m: EntityManager, accountId: number, ids: number[]): Promise<Map<number, TaskView>> {
-    const out = new Map<number, TaskView>();
+  private async views(m: EntityManager, accountId: number, ids: number[]): Promise<Map<number, StampedView>> {
+    const out = new Map<number, StampedView>();
     const time = (column: string) =>
       this.db.dialect === 'mysql' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${column}` : column;
     for (const part of chunks(ids, INSERT_CHUNK)) {
       const marks = marksFor(part.length);
       const rows = (await m.query(
-        `SELECT id, project_id, parent_id, title, closed, collapsed, ${time('due_at')}, ${time('created_at')}, ${time('closed_at')}, ${time('edited_at')}, priority, extra FROM tasks WHERE account_id = ? AND id IN (${marks})`,
+        `SELECT id, project_id, parent_id, title, closed, collapsed, ${time('due_at')}, ${time('created_at')}, ${time('closed_at')}, ${time('edited_at')}, priority, extra, revision FROM tasks WHERE account_id = ? AND id IN (${marks})`,
         [accountId, ...part],
       )) as TaskRowRaw[];
       const assignees = (await m.query(
@@ -123,7 +152,12 @@ export class TaskTreeReader {
         if (!list) assigned.set(id, (list = []));
         list.push(Number(a.person_id));
       }
-      for (const r of rows) out.set(Number(r.id), toView(r, assigned.get(Number(r.id)) ?? []));
+      for (const r of rows) {
+        out.set(Number(r.id), {
+          view: toView(r, assigned.get(Number(r.id)) ?? []),
+          stamp: Number(r.revision),
+        });
+      }
     }
     return out;
   }
@@ -162,15 +196,16 @@ function preOrder(rows: OutlineRowRaw[]): OutlineRow[] {
   const lists = new Map<string, OutlineRow[]>();
   const projects: number[] = [];
   for (const r of rows) {
+    const project = Number(r.project_key);
+    const parent = Number(r.parent_key);
     const row: OutlineRow = {
       id: Number(r.id),
-      projectId: r.project_id === null ? null : Number(r.project_id),
-      parentId: r.parent_id === null ? null : Number(r.parent_id),
-      stamp: Number(r.revision),
+      projectId: project === 0 ? null : project,
+      parentId: parent === 0 ? null : parent,
+      stamp: r.revision === undefined ? undefined : Number(r.revision),
     };
-    const project = keyOf(row.projectId);
     if (projects[projects.length - 1] !== project) projects.push(project);
-    const key = `${project}:${keyOf(row.parentId)}`;
+    const key = `${project}:${parent}`;
     let list = lists.get(key);
     if (!list) lists.set(key, (list = []));
     list.push(row);

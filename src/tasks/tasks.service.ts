@@ -7,6 +7,7 @@ import { fromSqlDateTime } from '../database/sql-time';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import type { TaskContent } from './task-content';
 import {
+  advanceContent,
   assertPeopleExist,
   assertProjectExists,
   chunks,
@@ -176,6 +177,8 @@ export class TasksService {
     return this.db.transaction(async (m) => {
       const involved = movedIds(request);
       const extra = request.operation === 'project' ? [keyOf(request.projectId)] : [];
+      // Tasks enter the destination from elsewhere. Content rows go before ordering locks.
+      await advanceContent(m, this.db.dialect, accountId, extra);
       const forest = await this.lockAndLoad(m, accountId, involved, extra);
       // Under the destination's lock, so a concurrent project delete cannot slip in between.
       if (request.operation === 'project') {

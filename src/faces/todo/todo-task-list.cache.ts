@@ -87,20 +87,21 @@ export class TodoTaskListCache {
 
   private async build(entry: Entry, accountId: number, projectId: number | null | undefined): Promise<void> {
     const known = entry.fragments;
-    const snapshot = await this.reader.readTree(
-      accountId,
-      projectId,
-      (id, stamp) => known.get(id)?.stamp === stamp,
-    );
+    const label = entry.label;
+    const snapshot = await this.reader.readTree(accountId, projectId, {
+      current: (revisions) => label !== null && sameContent(label, revisions),
+      known: (id, stamp) => {
+        const fragment = known.get(id);
+        return fragment !== undefined && (stamp === undefined || fragment.stamp === stamp);
+      },
+    });
     const fragments = new Map<number, Fragment>();
     const parts = new Array<string>(snapshot.outline.length);
     let fragmentBytes = 0;
     for (let i = 0; i < snapshot.outline.length; i++) {
       const row = snapshot.outline[i];
-      let fragment = known.get(row.id);
-      if (fragment === undefined || fragment.stamp !== row.stamp) {
-        fragment = fragmentOf(snapshot.views.get(row.id)!, row.stamp);
-      }
+      const read = snapshot.views.get(row.id);
+      const fragment = read ? fragmentOf(read.view, read.stamp) : known.get(row.id)!;
       fragments.set(row.id, fragment);
       fragmentBytes += 2 * (fragment.head.length + fragment.tail.length) + 64;
       parts[i] =
@@ -133,9 +134,21 @@ function newEntry(): Entry {
   return { label: null, body: null, fragments: new Map(), bytes: 0, building: null, builtFrom: 0 };
 }
 
-/** Every project the reader saw is at least at the revision it saw. */
+/** The same content revisions, project for project: no task's own fields changed in between. */
+function sameContent(a: ReadRevisions, b: ReadRevisions): boolean {
+  let count = 0;
+  for (const [key, revision] of a) {
+    if (!key.startsWith('c')) continue;
+    if (b.get(key) !== revision) return false;
+    count++;
+  }
+  for (const key of b.keys()) if (key.startsWith('c')) count--;
+  return count === 0;
+}
+
+/** Every revision the reader saw is at least where it saw it. */
 function covers(label: ReadRevisions, now: ReadRevisions): boolean {
-  for (const [project, revision] of now) if ((label.get(project) ?? -1) < revision) return false;
+  for (const [key, revision] of now) if ((label.get(key) ?? -1) < revision) return false;
   return true;
 }
 

@@ -35,8 +35,10 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       let again = first;
       const sqls = await statements.matching(async () => {
         again = await api.get(`/tasks/projects/${project}`);
-      }, ['tasks', 'task_list_locks', 'task_assignees']);
-      expect(sqls).toEqual([expect.stringMatching(/^SELECT project_key, revision FROM task_list_locks /)]);
+      }, ['tasks', 'task_list_locks', 'task_content_revisions', 'task_assignees']);
+      expect(sqls).toEqual([
+        expect.stringMatching(/^SELECT 's' AS kind, project_key, revision FROM task_list_locks /),
+      ]);
       expect(again.body).toBe(first.body);
       expect(again.json()).toHaveLength(4);
     } finally {
@@ -93,6 +95,17 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       [x, null],
     ]);
     expect((await tasks()).map((r) => r.id)).toEqual([y, x]);
+  });
+
+  it('shows a task edited in another project after it moves back', async () => {
+    const p1 = await makeProject(t(), account, 'one');
+    const p2 = await makeProject(t(), account, 'two');
+    const [x] = await makeTasks(t(), account, [{ text: 'before' }], { project: p1 });
+    expect(await byId(x, p1)).toMatchObject({ text: 'before' });
+    await api.put(`/move/${x}`, { operation: 'project', project: p2 });
+    await api.put(`/tasks/${x}`, { text: 'edited in two' });
+    await api.put(`/move/${x}`, { operation: 'project', project: p1 });
+    expect(await byId(x, p1)).toMatchObject({ text: 'edited in two', project: p1 });
   });
 
   it('shows a deleted user leaving `assigned`', async () => {
