@@ -4,6 +4,10 @@ import type { TaskView } from '../../tasks/task-content';
 import { ReadRevisions, TaskTreeReader } from '../../tasks/task-tree-reader';
 import { toTodoTask } from './todo-output';
 
+// Counted for every list, so that many small ones (an empty or unknown project reads as `[]`)
+// also fill the budget.
+const ENTRY_OVERHEAD = 512;
+
 /** A task's JSON without `id`, `parent` and `project` (those come from the outline). */
 interface Fragment {
   stamp: number;
@@ -111,7 +115,7 @@ export class TodoTaskListCache {
     entry.fragments = fragments;
     entry.body = body;
     entry.label = snapshot.revisions;
-    entry.bytes = body.length + fragmentBytes;
+    entry.bytes = ENTRY_OVERHEAD + body.length + fragmentBytes;
   }
 
   /**

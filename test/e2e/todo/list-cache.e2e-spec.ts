@@ -153,6 +153,39 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
 });
 
 describeEachDialect(
+  '/todo task lists with a cache smaller than the lists read',
+  (t) => {
+    let account: TestAccount;
+    const api = todoClient(t, () => account);
+
+    it('evicts lists and still answers every read right', async () => {
+      account = await t().newAccount();
+      // Three projects of 1,500 tasks: each list with its per-task JSON needs over 1 MiB alone.
+      const projects = [];
+      for (const label of ['one', 'two', 'three']) {
+        const project = await makeProject(t(), account, label);
+        const specs = Array.from({ length: 300 }, (_, i) => ({
+          text: `${label} ${i} ${'x'.repeat(200)}`,
+          children: [{}, {}, {}, {}],
+        }));
+        await makeTasks(t(), account, specs, { project });
+        projects.push(project);
+      }
+      for (let round = 0; round < 3; round++) {
+        for (const project of projects) {
+          const list = await api.json<WireTask[]>(`/tasks/projects/${project}`);
+          expect(list).toHaveLength(1500 + round);
+          expect(list[0].text).toEqual(round === 0 ? expect.any(String) : `round ${round}`);
+          await api.put(`/tasks/${list[0].id}`, { text: `round ${round + 1}` });
+          await api.post('/clone', { targetId: list[0].id, batch: [{ id: 'n', text: 'new' }] });
+        }
+      }
+    });
+  },
+  { TODO_LIST_CACHE_MB: '1' },
+);
+
+describeEachDialect(
   '/todo task lists with the cache off',
   (t) => {
     let account: TestAccount;
