@@ -15,11 +15,13 @@ import {
   lockLists,
   MAX_LOCK_ATTEMPTS,
   NewTaskRow,
-  openGap,
   readStructure,
+  shiftList,
   StructRow,
 } from './task-sql';
-import { planForest } from './task-tree';
+import { ForestPlan, planForest } from './task-tree';
+import { combineInserts, SiblingInsert } from './sibling-inserts';
+import { pushTo } from '../common/group-by';
 
 /** One node of a forest to create: `parentKey` names another node's `key`, anything else makes a root. */
 export interface CloneNode {
@@ -53,44 +55,73 @@ export interface CloneRequest {
 interface Destination {
   projectId: number | null;
   parentId: number | null;
-  slot: number;
+  insert: SiblingInsert;
+}
+
+/** One clone of a group: its request, and ids reserved for it outside the transaction (MySQL). */
+interface Member {
+  request: CloneRequest;
+  plan: ForestPlan;
+  reserved?: number[];
+  /** The destination's project as read before the transaction; undefined = not known. */
+  guess?: number | null;
+}
+
+interface Waiting extends Member {
+  resolve: (ids: Map<string, number>) => void;
+  reject: (error: unknown) => void;
 }
 
 const MAX_ID_ATTEMPTS = 3;
+// A group of concurrent clones into one project shares one transaction, so at most this many.
+const MAX_GROUP_MEMBERS = 32;
+const MAX_GROUP_NODES = 10_000;
 
 /**
- * Writes a forest of new tasks into one sibling list in one transaction: validates and orders the
- * forest in memory, takes the destination project's ordering lock, checks target, parent, project
- * and people, opens one gap for the roots, reserves all ids in one statement and inserts rows in
- * multi-row chunks. The statement count is constant plus ⌈n/1000⌉ per table. Shared by POST
- * /todo/clone, POST /todo/tasks and (later) v2 tasks/copy, which passes nodes read from the store.
+ * Writes forests of new tasks into sibling lists: validates and orders each forest in memory,
+ * takes the destination project's ordering lock, checks target, parent, project and people,
+ * opens the gaps, reserves all ids in one statement and inserts rows in multi-row chunks. The
+ * statement count is constant plus ⌈n/1000⌉ per table. Shared by POST /todo/clone, POST
+ * /todo/tasks and v2 tasks/copy, which passes nodes read from the store.
+ *
+ * On MySQL, clones into one project that arrive while an earlier one holds its lock in this
+ * process wait here rather than in the database, and then run together in one transaction: one
+ * lock, one shift per sibling list however many of them paste into it (the shift is the costly
+ * part: O(length of the list)), one INSERT, one commit. Each keeps its own outcome: one that
+ * fails its checks writes nothing and the others go ahead, as if they had run one after the other
+ * in arrival order.
  */
 @Injectable()
 export class CloneEngine {
+  private readonly queues = new Map<string, Waiting[]>();
+
   constructor(
     private readonly db: Database,
     private readonly ids: TaskIdAllocator,
     private readonly clock: Clock,
   ) {}
 
-  /** Runs `clone` in its own transaction. Returns client key → new id, for every node. */
+  /** Clones in a transaction of its own. Returns client key → new id, for every node. */
   async cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
-    if (this.db.dialect !== 'mysql')
-      return this.db.transaction((m) => this.clone(m, accountId, request, plan));
-    const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
-    const fresh = request.nodes.filter((n) => n.requestedId === undefined).length;
-    for (let attempt = 1; ; attempt++) {
-      const ids = await this.ids.reserve(fresh);
-      try {
-        return await this.db.transaction((m) => this.clone(m, accountId, request, plan, ids));
-      } catch (error) {
-        if (!isDuplicatePrimaryKey(error)) throw error;
-        // A requested id that a concurrent range held first; or our range met a claimed id.
-        if (requested !== undefined) throw idTaken(requested);
-        if (attempt >= MAX_ID_ATTEMPTS) throw error;
-      }
+    if (this.db.dialect !== 'mysql') {
+      return this.db.transaction(async (m) =>
+        this.settled(await this.cloneMany(m, accountId, [{ request, plan }])),
+      );
     }
+    const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
+    if (requested !== undefined) return this.cloneWithRequestedId(accountId, request, plan, requested);
+    const guess = await this.guessProject(accountId, request.placement);
+    const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
+    return new Promise((resolve, reject) => {
+      const waiting = this.queues.get(key);
+      const member: Waiting = { request, plan, guess, resolve, reject };
+      if (waiting) waiting.push(member);
+      else {
+        this.queues.set(key, [member]);
+        void this.drain(key, accountId);
+      }
+    });
   }
 
   /**
@@ -105,64 +136,230 @@ export class CloneEngine {
     plan = planForest(request.nodes),
     reserved?: number[],
   ): Promise<Map<string, number>> {
-    const { nodes } = request;
-    // People are not covered by the ordering lock: check them before taking it, to keep it short.
-    await assertPeopleExist(
-      m,
-      accountId,
-      nodes.flatMap((n) => n.content.assigned),
+    return this.settled(await this.cloneMany(m, accountId, [{ request, plan, reserved }]));
+  }
+
+  private settled([outcome]: Array<Map<string, number> | DomainError>): Map<string, number> {
+    if (outcome instanceof DomainError) throw outcome;
+    return outcome;
+  }
+
+  /** A caller-chosen id: alone, as it claims the id in the transaction. */
+  private async cloneWithRequestedId(
+    accountId: number,
+    request: CloneRequest,
+    plan: ForestPlan,
+    requested: number,
+  ): Promise<Map<string, number>> {
+    const fresh = request.nodes.filter((n) => n.requestedId === undefined).length;
+    const reserved = await this.ids.reserve(fresh);
+    try {
+      return await this.db.transaction((m) => this.clone(m, accountId, request, plan, reserved));
+    } catch (error) {
+      // A concurrent range held the requested id first.
+      if (isDuplicatePrimaryKey(error)) throw idTaken(requested);
+      throw error;
+    }
+  }
+
+  /** The destination's project by a plain read, to find the clone's group; undefined if unknown. */
+  private async guessProject(
+    accountId: number,
+    placement: ClonePlacement,
+  ): Promise<number | null | undefined> {
+    if (placement.projectId !== undefined) return placement.projectId;
+    const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
+    if (anchorId === null) return null;
+    const [anchor] = await this.db.read((m) =>
+      readStructure(m, this.db.dialect, accountId, [anchorId], false),
     );
-    const dest = await this.lockDestination(m, accountId, request.placement);
-    // SQLite takes no locks (one writer at a time) but the read revision must still advance.
-    if (this.db.dialect !== 'mysql') await lockLists(m, this.db.dialect, accountId, [keyOf(dest.projectId)]);
+    return anchor ? anchor.projectId : undefined;
+  }
 
-    await openGap(m, this.db.dialect, accountId, dest.projectId, dest.parentId, dest.slot, plan.rootCount);
+  /** Runs the groups of one project, one after the other, until no clone waits. */
+  private async drain(key: string, accountId: number): Promise<void> {
+    const waiting = this.queues.get(key)!;
+    while (waiting.length > 0) {
+      const group: Waiting[] = [];
+      let nodes = 0;
+      while (
+        waiting.length > 0 &&
+        group.length < MAX_GROUP_MEMBERS &&
+        (group.length === 0 || nodes + waiting[0].request.nodes.length <= MAX_GROUP_NODES)
+      ) {
+        const next = waiting.shift()!;
+        nodes += next.request.nodes.length;
+        group.push(next);
+      }
+      await this.runGroup(accountId, group);
+    }
+    this.queues.delete(key);
+  }
 
-    const newIds = new Array<number>(nodes.length);
-    let fresh = 0;
-    for (let i = 0; i < nodes.length; i++) {
-      const requested = nodes[i].requestedId;
-      if (requested === undefined) fresh++;
-      else {
-        await this.ids.claim(m, requested);
-        newIds[i] = requested;
+  /** One transaction for the group; settles every member, never throws. */
+  private async runGroup(accountId: number, group: Waiting[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ids = await this.ids.reserve(group.reduce((n, w) => n + w.request.nodes.length, 0));
+        let next = 0;
+        for (const w of group) {
+          w.reserved = ids.slice(next, (next += w.request.nodes.length));
+        }
+        const outcomes = await this.db.transaction((m) => this.cloneMany(m, accountId, group));
+        group.forEach((w, i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof DomainError) w.reject(outcome);
+          else w.resolve(outcome);
+        });
+        return;
+      } catch (error) {
+        // Our range met an id claimed by POST /todo/tasks meanwhile: take a fresh range.
+        if (isDuplicatePrimaryKey(error) && attempt < MAX_ID_ATTEMPTS) continue;
+        if (group.length === 1) {
+          group[0].reject(error);
+          return;
+        }
+        // The database refused the group's writes: one member's alone, most likely. Each on its
+        // own, so that only that one fails.
+        for (const w of group) await this.runGroup(accountId, [w]);
+        return;
       }
     }
-    // A chosen id may have been a deleted task's: list readers must not take it for that one.
-    if (fresh < nodes.length) await advanceContent(m, this.db.dialect, accountId, [keyOf(dest.projectId)]);
-    const allocated = reserved ?? (await this.ids.allocate(m, fresh));
-    for (let i = 0, next = 0; i < nodes.length; i++)
-      if (newIds[i] === undefined) newIds[i] = allocated[next++];
-
-    const rows: NewTaskRow[] = plan.order.map((i) => {
-      const p = plan.parent[i];
-      return {
-        id: newIds[i],
-        projectId: dest.projectId,
-        parentId: p < 0 ? dest.parentId : newIds[p],
-        position: p < 0 ? dest.slot + plan.position[i] : plan.position[i],
-        content: nodes[i].content,
-      };
-    });
-    await insertTasks(m, accountId, rows, this.clock.now());
-    return new Map(nodes.map((n, i) => [n.key, newIds[i]]));
   }
 
   /**
-   * Resolves the destination list under its project's ordering lock. The project of a target or
-   * parent is only known after reading it, so it is read, its project locked, and read again; if
-   * it moved meanwhile, the lock is taken again for the new project.
+   * The clones of `members`, in arrival order, in the caller's transaction. A member that fails a
+   * check gets its DomainError as its outcome and writes nothing; any other error aborts all.
+   */
+  private async cloneMany(
+    m: EntityManager,
+    accountId: number,
+    members: Member[],
+  ): Promise<Array<Map<string, number> | DomainError>> {
+    const dialect = this.db.dialect;
+    const failed = new Array<DomainError | undefined>(members.length);
+    const attempt = async (i: number, work: () => Promise<void>) => {
+      if (failed[i]) return;
+      try {
+        await work();
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        failed[i] = error;
+      }
+    };
+    // People are not covered by the ordering locks: check them before taking any.
+    for (let i = 0; i < members.length; i++) {
+      await attempt(i, () =>
+        assertPeopleExist(
+          m,
+          accountId,
+          members[i].request.nodes.flatMap((n) => n.content.assigned),
+        ),
+      );
+    }
+    const locked = new Set<number>();
+    const dests = new Array<Destination>(members.length);
+    for (let i = 0; i < members.length; i++) {
+      await attempt(i, async () => {
+        const dest = await this.lockDestination(
+          m,
+          accountId,
+          members[i].request.placement,
+          locked,
+          members[i].guess,
+        );
+        dest.insert.count = members[i].plan.rootCount;
+        dests[i] = dest;
+      });
+    }
+    const live = members.map((_, i) => i).filter((i) => !failed[i]);
+    // SQLite takes no locks (one writer at a time) but the read revisions must still advance.
+    if (dialect !== 'mysql') {
+      await lockLists(
+        m,
+        dialect,
+        accountId,
+        live.map((i) => keyOf(dests[i].projectId)),
+      );
+    }
+
+    // One shift per sibling list for all the roots pasted into it.
+    const rootStart = new Array<number>(members.length);
+    const lists = new Map<string, number[]>();
+    for (const i of live) pushTo(lists, `${keyOf(dests[i].projectId)}:${keyOf(dests[i].parentId)}`, i);
+    for (const indexes of lists.values()) {
+      const { starts, steps } = combineInserts(indexes.map((i) => dests[i].insert));
+      indexes.forEach((i, k) => (rootStart[i] = starts[k]));
+      const { projectId, parentId } = dests[indexes[0]];
+      await shiftList(m, dialect, accountId, projectId, parentId, steps);
+    }
+
+    // Ids: claimed ones first (a chosen id may have been a deleted task's, so list readers must
+    // compare stamps in that project), then the reserved or freshly allocated ranges.
+    const newIds = members.map((member) => new Array<number>(member.request.nodes.length));
+    const claimedIn = new Set<number>();
+    let unreserved = 0;
+    for (const i of live) {
+      const { nodes } = members[i].request;
+      for (let j = 0; j < nodes.length; j++) {
+        const requested = nodes[j].requestedId;
+        if (requested === undefined) continue;
+        await this.ids.claim(m, requested);
+        newIds[i][j] = requested;
+        claimedIn.add(keyOf(dests[i].projectId));
+      }
+      if (!members[i].reserved) unreserved += nodes.filter((n) => n.requestedId === undefined).length;
+    }
+    await advanceContent(m, dialect, accountId, claimedIn);
+    const allocated = await this.ids.allocate(m, unreserved);
+    let nextAllocated = 0;
+    for (const i of live) {
+      const source = members[i].reserved ?? allocated;
+      let next = members[i].reserved ? 0 : nextAllocated;
+      const ids = newIds[i];
+      for (let j = 0; j < ids.length; j++) if (ids[j] === undefined) ids[j] = source[next++];
+      if (!members[i].reserved) nextAllocated = next;
+    }
+
+    const rows: NewTaskRow[] = [];
+    for (const i of live) {
+      const { request, plan } = members[i];
+      const ids = newIds[i];
+      const dest = dests[i];
+      for (const j of plan.order) {
+        const p = plan.parent[j];
+        rows.push({
+          id: ids[j],
+          projectId: dest.projectId,
+          parentId: p < 0 ? dest.parentId : ids[p],
+          position: p < 0 ? rootStart[i] + plan.position[j] : plan.position[j],
+          content: request.nodes[j].content,
+        });
+      }
+    }
+    await insertTasks(m, accountId, rows, this.clock.now());
+    return members.map(
+      (member, i) => failed[i] ?? new Map(member.request.nodes.map((n, j) => [n.key, newIds[i][j]])),
+    );
+  }
+
+  /**
+   * Resolves the destination list under its project's ordering lock (kept in `locked` for the
+   * rest of the transaction). The project of a target or parent is only known after reading it,
+   * so it is read (or `known` from before the transaction), its project locked, and read again;
+   * if it moved meanwhile, the lock is taken again for the new project.
    */
   private async lockDestination(
     m: EntityManager,
     accountId: number,
     placement: ClonePlacement,
+    locked: Set<number>,
+    known?: number | null,
   ): Promise<Destination> {
     const dialect = this.db.dialect;
     const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
     const anchorField = placement.kind === 'adjacent' ? 'targetId' : 'parent';
-    let guess: number | null | undefined = placement.projectId;
-    const locked = new Set<number>();
+    let guess: number | null | undefined = placement.projectId !== undefined ? placement.projectId : known;
     // SQLite has one writer at a time: no locks, one read.
     const locking = dialect === 'mysql';
     for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
@@ -217,14 +414,25 @@ export class CloneEngine {
       return {
         projectId: target.projectId,
         parentId: target.parentId,
-        slot: target.position + (placement.reverse ? 0 : 1),
+        insert: placement.reverse
+          ? { slot: target.position, count: 0, side: 'before' }
+          : { slot: target.position + 1, count: 0, side: 'after' },
       };
     }
     const projectId = anchor ? anchor.projectId : (placement.projectId ?? null);
     const parentId = placement.parentId;
-    const slot =
-      placement.at === 'start' ? 0 : await countList(m, this.db.dialect, accountId, projectId, parentId);
-    return { projectId, parentId, slot };
+    return {
+      projectId,
+      parentId,
+      insert:
+        placement.at === 'start'
+          ? { slot: 0, count: 0, side: 'after' }
+          : {
+              slot: await countList(m, this.db.dialect, accountId, projectId, parentId),
+              count: 0,
+              side: 'before',
+            },
+    };
   }
 }
 

@@ -185,33 +185,39 @@ export async function countList(
 }
 
 /**
- * Opens a gap of `by` slots at `from` in one sibling list. The unique ordering index is checked
- * row by row on both dialects, so MySQL shifts from the end (UPDATE … ORDER BY position DESC) and
- * SQLite goes through distinct negative values first.
+ * Moves the tasks of one sibling list up to make room for inserts: a task at position q moves by
+ * the `by` of the last step with `from` ≤ q (steps ascending, `by` increasing; see
+ * combineInserts). The unique ordering index is checked row by row on both dialects, so MySQL
+ * shifts from the end (UPDATE … ORDER BY position DESC: every task lands above the ones not yet
+ * moved) and SQLite goes through distinct negative values first.
  */
-export async function openGap(
+export async function shiftList(
   m: EntityManager,
   dialect: Dialect,
   accountId: number,
   projectId: number | null,
   parentId: number | null,
-  from: number,
-  by: number,
+  steps: Array<{ from: number; by: number }>,
 ): Promise<void> {
+  if (steps.length === 0) return;
   const list = 'account_id = ? AND project_key = ? AND parent_key = ?';
   const args = [accountId, keyOf(projectId), keyOf(parentId)];
+  const descending = [...steps].reverse();
+  const by =
+    steps.length === 1 ? '?' : `CASE ${descending.map(() => 'WHEN position >= ? THEN ?').join(' ')} END`;
+  const byArgs = steps.length === 1 ? [steps[0].by] : descending.flatMap((s) => [s.from, s.by]);
   if (dialect === 'mysql') {
     await m.query(
       // The hint keeps the plan a range of this one list whatever the statistics say.
-      `UPDATE tasks FORCE INDEX (uq_tasks_sibling_position) SET position = position + ? WHERE ${list} AND position >= ? ORDER BY position DESC`,
-      [by, ...args, from],
+      `UPDATE tasks FORCE INDEX (uq_tasks_sibling_position) SET position = position + ${by} WHERE ${list} AND position >= ? ORDER BY position DESC`,
+      [...byArgs, ...args, steps[0].from],
     );
     return;
   }
-  await m.query(`UPDATE tasks SET position = -1 - (position + ?) WHERE ${list} AND position >= ?`, [
-    by,
+  await m.query(`UPDATE tasks SET position = -1 - (position + ${by}) WHERE ${list} AND position >= ?`, [
+    ...byArgs,
     ...args,
-    from,
+    steps[0].from,
   ]);
   await m.query(`UPDATE tasks SET position = -1 - position WHERE ${list} AND position < 0`, args);
 }

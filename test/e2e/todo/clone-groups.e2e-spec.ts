@@ -1,0 +1,98 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { makeProject, makeTasks, makeUser, treeProblems } from '../../factories/task.factory';
+import { spyStatements } from '../../support/statement-spy';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { expectTodoError, listOf, todoClient, WireTask } from './todo-client';
+
+// Concurrent clones into one project run together in one transaction on MySQL/MariaDB (CloneEngine):
+// each keeps its own outcome and the list ends as if they had run one after the other.
+describeEachDialect('POST /todo/clone, many at once into one list', (t) => {
+  let account: TestAccount;
+  const api = todoClient(t, () => account);
+
+  beforeEach(async () => {
+    account = await t().newAccount();
+  });
+
+  it('places every clone as if alone, and a failing one writes nothing and stops no other', async () => {
+    const p = await makeProject(t(), account);
+    const originals = await makeTasks(
+      t(),
+      account,
+      Array.from({ length: 8 }, (_, i) => ({ text: `o${i}` })),
+      { project: p },
+    );
+    const user = await makeUser(t(), account);
+    const clones = Array.from({ length: 30 }, (_, i) => ({
+      i,
+      target: originals[(i * 5) % originals.length],
+      reverse: i % 3 === 0,
+      // 17 fails its people check (before any lock), 23 its placement (under the lock).
+      bad: i === 17 || i === 23,
+    }));
+    const statements = spyStatements(t());
+    let results: Array<{ res: LightMyRequestResponse; map: Record<string, number> }> = [];
+    let commits = 0;
+    try {
+      const sqls = await statements.matching(async () => {
+        results = await Promise.all(
+          clones.map(async (c) => {
+            const batch = [
+              { id: `r${c.i}`, text: `clone ${c.i}`, assigned: c.i === 17 ? [999999999] : [user] },
+              { id: `k${c.i}`, parent: `r${c.i}`, text: `child ${c.i}` },
+              { id: `s${c.i}`, text: `clone ${c.i} second` },
+            ];
+            const res = await api.post('/clone', {
+              targetId: c.target,
+              reverse: c.reverse,
+              ...(c.i === 23 ? { parent: originals[0] } : {}),
+              batch,
+            });
+            return { res, map: res.statusCode === 200 ? res.json() : {} };
+          }),
+        );
+      }, ['COMMIT']);
+      commits = sqls.length;
+    } finally {
+      statements.restore();
+    }
+    if (t().dialect === 'mysql') expect(commits).toBeLessThan(clones.length);
+
+    expectTodoError(results[17].res, 404, 'NOT_FOUND');
+    expectTodoError(results[23].res, 409, 'CONFLICT');
+    const tasks = await api.json<WireTask[]>(`/tasks/projects/${p}`);
+    expect(tasks.filter((x) => /^clone (17|23)\b/.test(x.text))).toEqual([]);
+    expect(tasks).toHaveLength(originals.length + 28 * 3);
+    expect(await treeProblems(t(), account.id)).toEqual([]);
+
+    const roots = listOf(tasks, p, null);
+    // The originals keep their order; every clone's two roots sit together, its child under the first.
+    expect(roots.filter((id) => originals.includes(id))).toEqual(originals);
+    const owner = new Map<number, number>();
+    for (const c of clones) {
+      if (c.bad) continue;
+      expect(results[c.i].res.statusCode).toBe(200);
+      const { [`r${c.i}`]: r, [`k${c.i}`]: k, [`s${c.i}`]: s } = results[c.i].map;
+      expect(roots.indexOf(s)).toBe(roots.indexOf(r) + 1);
+      expect(tasks.find((x) => x.id === k)!.parent).toBe(r);
+      owner.set(r, c.i).set(s, c.i);
+    }
+    // Between a clone and its target, only clones placed against the same target and side.
+    for (const c of clones) {
+      if (c.bad) continue;
+      const { [`r${c.i}`]: r, [`s${c.i}`]: s } = results[c.i].map;
+      const at = roots.indexOf(c.target);
+      const between = c.reverse
+        ? roots.slice(roots.indexOf(s) + 1, at)
+        : roots.slice(at + 1, roots.indexOf(r));
+      for (const id of between) {
+        const other = clones[owner.get(id) ?? -1];
+        expect({ id, target: other?.target, reverse: other?.reverse }).toEqual({
+          id,
+          target: c.target,
+          reverse: c.reverse,
+        });
+      }
+    }
+  });
+});
