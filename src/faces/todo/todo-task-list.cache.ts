@@ -1,21 +1,29 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import type { TaskView } from '../../tasks/task-content';
-import { ReadRevisions, TaskTreeReader } from '../../tasks/task-tree-reader';
+import { OutlineRow, ReadRevisions, TaskTreeReader } from '../../tasks/task-tree-reader';
 import { toTodoTask } from './todo-output';
 
 // Counted for every list, so that many small ones (an empty or unknown project reads as `[]`)
 // also fill the budget.
 const ENTRY_OVERHEAD = 512;
 
-/** A task's JSON without `id`, `parent` and `project` (those come from the outline). */
+/** A task's JSON: its own fields, and the whole object as last placed in the outline. */
 interface Fragment {
   stamp: number;
   /** `"text":…,"checked":…,"collapsed":…` */
   head: string;
   /** `"assigned":…` through the custom keys. */
   tail: string;
+  parentId: number | null;
+  projectId: number | null;
+  /** The task object's UTF-8 JSON for that parent and project. */
+  json: Buffer;
 }
+
+const COMMA = Buffer.from(',');
+const OPEN = Buffer.from('[');
+const CLOSE = Buffer.from(']');
 
 interface Entry {
   /** Revisions the body was built at (at least); null until the first build. */
@@ -100,18 +108,25 @@ export class TodoTaskListCache {
       },
     });
     const fragments = new Map<number, Fragment>();
-    const parts = new Array<string>(snapshot.outline.length);
+    // Buffers, not one string: most tasks' JSON is reused as it is, so the body is a copy of them.
+    const parts = new Array<Buffer>(2 * snapshot.outline.length + 1);
+    parts[0] = OPEN;
     let fragmentBytes = 0;
     for (let i = 0; i < snapshot.outline.length; i++) {
       const row = snapshot.outline[i];
       const read = snapshot.views.get(row.id);
-      const fragment = read ? fragmentOf(read.view, read.stamp) : known.get(row.id)!;
+      let fragment = read ? fragmentOf(read.view, read.stamp, row) : known.get(row.id)!;
+      if (fragment.parentId !== row.parentId || fragment.projectId !== row.projectId) {
+        fragment = placed(fragment, row);
+      }
       fragments.set(row.id, fragment);
-      fragmentBytes += 2 * (fragment.head.length + fragment.tail.length) + 64;
-      parts[i] =
-        `{"id":${row.id},${fragment.head},"parent":${row.parentId},"project":${row.projectId},${fragment.tail}}`;
+      fragmentBytes += 2 * (fragment.head.length + fragment.tail.length) + fragment.json.length + 96;
+      parts[2 * i + 1] = fragment.json;
+      parts[2 * i + 2] = COMMA;
     }
-    const body = Buffer.from(`[${parts.join(',')}]`);
+    if (snapshot.outline.length === 0) parts.push(CLOSE);
+    else parts[parts.length - 1] = CLOSE;
+    const body = Buffer.concat(parts);
     entry.fragments = fragments;
     entry.body = body;
     entry.label = snapshot.revisions;
@@ -156,11 +171,28 @@ function covers(label: ReadRevisions, now: ReadRevisions): boolean {
   return true;
 }
 
-function fragmentOf(view: TaskView, stamp: number): Fragment {
+function fragmentOf(view: TaskView, stamp: number, row: OutlineRow): Fragment {
   const { id: _id, text, checked, collapsed, parent: _parent, project: _project, ...rest } = toTodoTask(view);
+  return placed(
+    {
+      stamp,
+      head: JSON.stringify({ text, checked, collapsed }).slice(1, -1),
+      tail: JSON.stringify(rest).slice(1, -1),
+    },
+    row,
+  );
+}
+
+/** The fragment's task at the outline row's place (parent and project). */
+function placed(fragment: Pick<Fragment, 'stamp' | 'head' | 'tail'>, row: OutlineRow): Fragment {
   return {
-    stamp,
-    head: JSON.stringify({ text, checked, collapsed }).slice(1, -1),
-    tail: JSON.stringify(rest).slice(1, -1),
+    stamp: fragment.stamp,
+    head: fragment.head,
+    tail: fragment.tail,
+    parentId: row.parentId,
+    projectId: row.projectId,
+    json: Buffer.from(
+      `{"id":${row.id},${fragment.head},"parent":${row.parentId},"project":${row.projectId},${fragment.tail}}`,
+    ),
   };
 }
