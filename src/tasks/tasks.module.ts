@@ -7,25 +7,16 @@ import { TaskIdAllocator } from './task-ids';
 import { TaskTreeReader } from './task-tree-reader';
 import { TasksService } from './tasks.service';
 
+const TASK_STORE = [
+  TaskIdAllocator,
+  CloneEngine,
+  TasksService,
+  TaskTreeReader,
+  ProjectsService,
+  PeopleService,
+  DemoSeeder,
+];
+
 /** The task store and its clone engine, shared by the /todo and /api/v2 faces. */
-@Module({
-  providers: [
-    TaskIdAllocator,
-    CloneEngine,
-    TasksService,
-    TaskTreeReader,
-    ProjectsService,
-    PeopleService,
-    DemoSeeder,
-  ],
-  exports: [
-    TaskIdAllocator,
-    CloneEngine,
-    TasksService,
-    TaskTreeReader,
-    ProjectsService,
-    PeopleService,
-    DemoSeeder,
-  ],
-})
+@Module({ providers: TASK_STORE, exports: TASK_STORE })
 export class TasksModule {}
