@@ -153,8 +153,11 @@ export class CloneEngine {
   ): Promise<Map<string, number>> {
     const fresh = request.nodes.filter((n) => n.requestedId === undefined).length;
     const reserved = await this.ids.reserve(fresh);
+    const guess = await this.guessProject(accountId, request.placement);
     try {
-      return await this.db.transaction((m) => this.clone(m, accountId, request, plan, reserved));
+      return await this.db.transaction(async (m) =>
+        this.settled(await this.cloneMany(m, accountId, [{ request, plan, reserved, guess }])),
+      );
     } catch (error) {
       // A concurrent range held the requested id first.
       if (isDuplicatePrimaryKey(error)) throw idTaken(requested);
@@ -257,6 +260,15 @@ export class CloneEngine {
         ),
       );
     }
+    // A chosen id may have been a deleted task's, so list readers must compare stamps in its
+    // project: its content revision advances, before any ordering lock as field updates take them.
+    const choosing = members
+      .map((_, i) => i)
+      .filter((i) => !failed[i] && members[i].request.nodes.some((n) => n.requestedId !== undefined));
+    const advanced = new Set(
+      choosing.filter((i) => members[i].guess !== undefined).map((i) => keyOf(members[i].guess!)),
+    );
+    await advanceContent(m, dialect, accountId, advanced);
     const locked = new Set<number>();
     const dests = new Array<Destination>(members.length);
     for (let i = 0; i < members.length; i++) {
@@ -294,10 +306,8 @@ export class CloneEngine {
       await shiftList(m, dialect, accountId, projectId, parentId, steps);
     }
 
-    // Ids: claimed ones first (a chosen id may have been a deleted task's, so list readers must
-    // compare stamps in that project), then the reserved or freshly allocated ranges.
+    // Ids: claimed ones first, then the reserved or freshly allocated ranges.
     const newIds = members.map((member) => new Array<number>(member.request.nodes.length));
-    const claimedIn = new Set<number>();
     let unreserved = 0;
     for (const i of live) {
       const { nodes } = members[i].request;
@@ -306,11 +316,17 @@ export class CloneEngine {
         if (requested === undefined) continue;
         await this.ids.claim(m, requested);
         newIds[i][j] = requested;
-        claimedIn.add(keyOf(dests[i].projectId));
       }
       if (!members[i].reserved) unreserved += nodes.filter((n) => n.requestedId === undefined).length;
     }
-    await advanceContent(m, dialect, accountId, claimedIn);
+    // The destination was not the one guessed (rare): advance it now, out of the usual lock order.
+    const late = live.filter((i) => choosing.includes(i)).map((i) => keyOf(dests[i].projectId));
+    await advanceContent(
+      m,
+      dialect,
+      accountId,
+      late.filter((k) => !advanced.has(k)),
+    );
     const allocated = await this.ids.allocate(m, unreserved);
     let nextAllocated = 0;
     for (const i of live) {

@@ -4,7 +4,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { Person } from './person.entity';
-import { chunks, INSERT_CHUNK, lockTasksForChange, marksFor, newStamp } from './task-sql';
+import { chunks, forUpdate, INSERT_CHUNK, lockTasksForChange, marksFor, newStamp } from './task-sql';
 
 export interface PersonView {
   id: number;
@@ -89,10 +89,17 @@ export class PeopleService {
   /** Deletes a person; they disappear from every task's `assigned` (the order of the rest is kept). */
   deletePerson(accountId: number, id: number): Promise<void> {
     return this.db.transaction(async (m) => {
-      await this.assertExists(m, accountId, id);
+      // Locked first: an assignment made meanwhile waits on the person row (its foreign key check)
+      // rather than slipping in after the read below and losing its task's new stamp.
+      const lock = forUpdate(this.db.dialect);
+      const found = await m.query(`SELECT id FROM people WHERE account_id = ? AND id = ?${lock}`, [
+        accountId,
+        id,
+      ]);
+      if (found.length === 0) throw userNotFound(id);
       // Their tasks change (`assigned`): new stamps and read revisions for them and their projects.
       const assigned = (await m.query(
-        'SELECT task_id FROM task_assignees WHERE account_id = ? AND person_id = ?',
+        `SELECT task_id FROM task_assignees WHERE account_id = ? AND person_id = ?${lock}`,
         [accountId, id],
       )) as Array<{ task_id: number }>;
       const taskIds = assigned.map((r) => Number(r.task_id));
@@ -132,8 +139,10 @@ export class PeopleService {
 
   private async assertExists(m: EntityManager, accountId: number, id: number): Promise<void> {
     const rows = await m.query('SELECT id FROM people WHERE account_id = ? AND id = ?', [accountId, id]);
-    if (rows.length === 0) {
-      throw new DomainError('USER_NOT_FOUND', `User ${id} does not exist`, { meta: { id } });
-    }
+    if (rows.length === 0) throw userNotFound(id);
   }
+}
+
+function userNotFound(id: number): DomainError {
+  return new DomainError('USER_NOT_FOUND', `User ${id} does not exist`, { meta: { id } });
 }

@@ -88,7 +88,8 @@ export class TodoTaskListCache {
         await target.building;
       } else {
         // Another reader's rebuild; if it does not satisfy this reader, the next round starts one.
-        await entry.building.catch(() => undefined);
+        // If it fails, so does this read: the database is unlikely to do better for the next.
+        await entry.building;
       }
       if (this.entries.get(key) !== entry) {
         // Evicted meanwhile: keep a private entry for this reader's remaining rounds.
@@ -120,7 +121,7 @@ export class TodoTaskListCache {
         fragment = placed(fragment, row);
       }
       fragments.set(row.id, fragment);
-      fragmentBytes += 2 * (fragment.head.length + fragment.tail.length) + fragment.json.length + 96;
+      fragmentBytes += 2 * (fragment.head.length + fragment.tail.length) + fragment.json.length + 256;
       parts[2 * i + 1] = fragment.json;
       parts[2 * i + 2] = COMMA;
     }
@@ -191,8 +192,18 @@ function placed(fragment: Pick<Fragment, 'stamp' | 'head' | 'tail'>, row: Outlin
     tail: fragment.tail,
     parentId: row.parentId,
     projectId: row.projectId,
-    json: Buffer.from(
+    json: ownBuffer(
       `{"id":${row.id},${fragment.head},"parent":${row.parentId},"project":${row.projectId},${fragment.tail}}`,
     ),
   };
+}
+
+/**
+ * A buffer of its own: Buffer.from places small strings in a shared 8 KiB slab, which one kept
+ * fragment would hold in memory whole after the others in it are gone.
+ */
+function ownBuffer(text: string): Buffer {
+  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  buffer.write(text);
+  return buffer;
 }
