@@ -72,7 +72,6 @@ interface Waiting extends Member {
   reject: (error: unknown) => void;
 }
 
-const MAX_ID_ATTEMPTS = 3;
 // A group of concurrent clones into one project shares one transaction, so at most this many.
 const MAX_GROUP_MEMBERS = 32;
 const MAX_GROUP_NODES = 10_000;
@@ -201,12 +200,16 @@ export class CloneEngine {
 
   /** One transaction for the group; settles every member, never throws. */
   private async runGroup(accountId: number, group: Waiting[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    // First with a range reserved outside the transaction (no transaction holds the counter row);
+    // if a requested id that POST /todo/tasks claimed meanwhile lies in it, again with ids taken
+    // inside the transaction, after every claim that committed and before any that follows.
+    for (const inside of [false, true]) {
       try {
-        const ids = await this.ids.reserve(group.reduce((n, w) => n + w.request.nodes.length, 0));
-        let next = 0;
-        for (const w of group) {
-          w.reserved = ids.slice(next, (next += w.request.nodes.length));
+        if (inside) for (const w of group) w.reserved = undefined;
+        else {
+          const ids = await this.ids.reserve(group.reduce((n, w) => n + w.request.nodes.length, 0));
+          let next = 0;
+          for (const w of group) w.reserved = ids.slice(next, (next += w.request.nodes.length));
         }
         const outcomes = await this.db.transaction((m) => this.cloneMany(m, accountId, group));
         group.forEach((w, i) => {
@@ -216,8 +219,7 @@ export class CloneEngine {
         });
         return;
       } catch (error) {
-        // Our range met an id claimed by POST /todo/tasks meanwhile: take a fresh range.
-        if (isDuplicatePrimaryKey(error) && attempt < MAX_ID_ATTEMPTS) continue;
+        if (isDuplicatePrimaryKey(error) && !inside) continue;
         if (group.length === 1) {
           group[0].reject(error);
           return;

@@ -17,8 +17,10 @@ export const MAX_TASK_ID = 2_147_483_647;
  * transaction: it moves the counter past itself, so no later range can contain it, and checks
  * that no task has it. A range reserved earlier could still contain it; whichever INSERT comes
  * second then fails on the primary key, which the engine turns into TASK_ID_TAKEN for the claim
- * or into a retry with a fresh range for the clone. `allocate` is the same reservation inside the
- * caller's transaction (SQLite, where one writer runs at a time, and callers joining a transaction).
+ * or, for the clone, into a retry that allocates inside its transaction (after every committed
+ * claim, and before any later one, which then sees the clone's rows). `allocate` is the same
+ * reservation inside the caller's transaction (SQLite, where one writer runs at a time, and
+ * callers joining a transaction).
  */
 @Injectable()
 export class TaskIdAllocator {
