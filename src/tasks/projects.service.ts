@@ -3,6 +3,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { Project } from './project.entity';
+import { idNotGivenOut, REQUESTABLE_ID_LIMIT } from './task-ids';
 import { advanceContent, writePlacements } from './task-sql';
 import { TasksService } from './tasks.service';
 
@@ -34,6 +35,14 @@ export class ProjectsService {
     return this.db.transaction(async (m) => {
       const now = this.clock.now();
       if (requestedId !== undefined) {
+        // A higher id would move the auto-increment counter of every account: see
+        // REQUESTABLE_ID_LIMIT.
+        const [{ top }] = (await m.query('SELECT MAX(id) AS top FROM projects')) as Array<{
+          top: number | null;
+        }>;
+        if (requestedId >= Math.max(Number(top ?? 0) + 1, REQUESTABLE_ID_LIMIT)) {
+          throw idNotGivenOut('PROJECT_ID_TAKEN', requestedId);
+        }
         const taken = await m.query('SELECT id FROM projects WHERE id = ?', [requestedId]);
         if (taken.length > 0) {
           throw projectIdTaken(requestedId);

@@ -54,8 +54,20 @@ export class TaskIdAllocator {
     return Array.from({ length: count }, (_, i) => start + i);
   }
 
-  /** Reserves a caller-chosen id: fails with TASK_ID_TAKEN when any task (of any account) has it. */
+  /**
+   * Takes a caller-chosen id: fails with TASK_ID_TAKEN when any task (of any account) has it, or
+   * when it lies beyond both the counter and REQUESTABLE_ID_LIMIT. It moves the counter past
+   * itself, so no later range can contain it; one reserved earlier may, and whichever INSERT comes
+   * second fails. The limit keeps one request from moving the shared counter to the end of the id
+   * space: past it, only ids given out before can be asked for (the widget asks for an id to undo
+   * a delete; demo data and examples ask for small ones).
+   */
   async claim(m: EntityManager, id: number): Promise<void> {
+    const [counter] = (await m.query("SELECT next_id FROM id_allocators WHERE name = 'tasks'")) as Array<{
+      next_id: number | string;
+    }>;
+    if (id >= Math.max(Number(counter.next_id), REQUESTABLE_ID_LIMIT))
+      throw idNotGivenOut('TASK_ID_TAKEN', id);
     const greatest = this.db.dialect === 'mysql' ? 'GREATEST' : 'MAX';
     await m.query(`UPDATE id_allocators SET next_id = ${greatest}(next_id, ?) WHERE name = 'tasks'`, [
       id + 1,
@@ -63,6 +75,20 @@ export class TaskIdAllocator {
     const rows = await m.query('SELECT id FROM tasks WHERE id = ?', [id]);
     if (rows.length > 0) throw idTaken(id);
   }
+}
+
+/**
+ * Below this, a caller may ask for any free task or project id; above it, only for ids the
+ * counters have passed (see TaskIdAllocator.claim).
+ */
+export const REQUESTABLE_ID_LIMIT = 1_000_000;
+
+export function idNotGivenOut(code: 'TASK_ID_TAKEN' | 'PROJECT_ID_TAKEN', id: number): DomainError {
+  return new DomainError(
+    code,
+    `The id ${id} is above ${REQUESTABLE_ID_LIMIT - 1} and has not been given out yet; create it without an id`,
+    { field: 'id', meta: { id } },
+  );
 }
 
 export function idTaken(id: number): DomainError {

@@ -4,7 +4,7 @@ export type TasksErrorCode =
   | 'TASK_NOT_FOUND'
   | 'PROJECT_NOT_FOUND'
   | 'USER_NOT_FOUND'
-  // An explicitly requested id is in use.
+  // An explicitly requested id is in use, or beyond what may be asked for (REQUESTABLE_ID_LIMIT).
   | 'TASK_ID_TAKEN'
   | 'PROJECT_ID_TAKEN'
   // The request would put a task under itself or its own descendant, or a clone batch is cyclic.

@@ -122,6 +122,27 @@ describeEachDialect('/todo/tasks', (t) => {
       expect((await api.post('/tasks', { id: wanted, task: {} })).json()).toEqual({ id: wanted });
     });
 
+    it('refuses requested task and project ids that would use up the id space for every account', async () => {
+      const top = 2_147_483_647;
+      expectTodoError(await api.post('/tasks', { id: top, task: {} }), 409, 'CONFLICT');
+      expectTodoError(await api.post('/tasks', { id: 1_000_000, task: {} }), 409, 'CONFLICT');
+      expectTodoError(await api.post('/projects', { id: top, label: 'x' }), 409, 'CONFLICT');
+      const other = await t().newAccount();
+      const send = (url: string, body: unknown) =>
+        t().inject({
+          method: 'POST',
+          url: `/todo${url}`,
+          headers: { 'remote-token': other.token, 'content-type': 'application/json' },
+          payload: JSON.stringify(body),
+        });
+      const task = await send('/tasks', { task: { text: 'still fine' } });
+      expect(task.statusCode).toBe(200);
+      expect(task.json().id).toBeLessThan(1_000_000);
+      const project = await send('/projects', { label: 'still fine' });
+      expect(project.statusCode).toBe(200);
+      expect(project.json().id).toBeLessThan(1_000_000);
+    });
+
     it('refuses bad placements and references without writing (§9.9: nothing resolves to zero)', async () => {
       const p = await makeProject(t(), account);
       const [root] = await makeTasks(t(), account, [{ children: [{}] }], { project: p });
