@@ -26,12 +26,42 @@ export function newRequestId(): string {
   return randomUUID();
 }
 
+// Deeper JSON is refused before parsing: recursive code downstream (validation, serialization)
+// would overflow the stack on it. No face's documents come near it.
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether arrays and objects in the JSON text nest deeper than `max` (strings are skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
 /**
  * JSON bodies for every face. Clients (the To Do widget, curl users on action POSTs) send
  * `Content-Type: application/json` with an empty body: that is `{}`, not an error. Limits are per
- * route: the parser reads up to the global maximum, then holds the body to the route's own limit.
+ * route: a declared Content-Length over the route's limit is refused before the body is read;
+ * otherwise the parser reads up to the global maximum, then holds the body to the route's limit.
  */
 export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: number, maxLimit: number): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const declared = Number(request.headers['content-length']);
+    const limit = routeLimits(request).bodyLimit ?? defaultLimit;
+    if (declared > limit)
+      done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limit} bytes`));
+    else done();
+  });
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
@@ -52,7 +82,17 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
         done(null, {});
         return;
       }
-      parse(request, body.toString('utf8'), (err: Error | null, value?: unknown) => {
+      const text = body.toString('utf8');
+      if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+        done(
+          new DomainError(
+            'REQUEST_MALFORMED_BODY',
+            `The body nests arrays and objects deeper than ${MAX_JSON_DEPTH}`,
+          ),
+        );
+        return;
+      }
+      parse(request, text, (err: Error | null, value?: unknown) => {
         if (err)
           done(new DomainError('REQUEST_MALFORMED_BODY', `The body is not valid JSON: ${err.message}`));
         else done(null, value);

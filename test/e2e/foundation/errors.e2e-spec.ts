@@ -79,6 +79,48 @@ describeEachDialect('errors in each face’s format', (t) => {
     });
   });
 
+  it('refuses JSON nested deeper than 64 levels with 400 in each face’s format, writing nothing', async () => {
+    const deep = (levels: number) => '['.repeat(levels) + ']'.repeat(levels);
+    const todo = await t().inject({
+      method: 'POST',
+      url: '/todo/tasks',
+      headers: { 'content-type': 'application/json', 'remote-token': account.token },
+      payload: `{"text": "deep", "x": ${deep(5000)}}`,
+    });
+    expect(todo.statusCode).toBe(400);
+    expect(todo.body).toMatch(/^VALIDATION: /);
+    const tasks = await t().inject({
+      method: 'GET',
+      url: '/todo/tasks',
+      headers: { 'remote-token': account.token },
+    });
+    expect(tasks.json()).toEqual([]);
+    const v1 = await t().inject({
+      method: 'POST',
+      url: '/api/v1/pools',
+      headers: { 'content-type': 'application/json', authorization: `OAuth ${account.token}` },
+      payload: `{"private_name": "deep", "filter": ${'{"and":['.repeat(3000)}{}${']}'.repeat(3000)}}`,
+    });
+    expect(v1.statusCode).toBe(400);
+    expect(v1.json().code).toBe('VALIDATION_ERROR');
+    const v2 = await t().inject({
+      method: 'POST',
+      url: '/api/v2/tasks',
+      headers: { 'content-type': 'application/vnd.api+json' },
+      payload: `{"data": ${deep(100)}}`,
+    });
+    expect(v2.statusCode).toBe(400);
+    expect(v2.json().errors[0]).toMatchObject({ status: '400', code: 'invalid_document' });
+    // 64 levels still parse.
+    const ok = await t().inject({
+      method: 'POST',
+      url: '/todo/tasks',
+      headers: { 'content-type': 'application/json', 'remote-token': account.token },
+      payload: `{"text": "ok", "x": ${deep(63)}}`,
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+
   it('reads an empty JSON body as {} rather than failing', async () => {
     const res = await t().inject({
       method: 'GET',
