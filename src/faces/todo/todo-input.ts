@@ -125,11 +125,22 @@ export function parseDate(value: unknown, path: string): Date | null {
   if (typeof value !== 'string' || value.length > 40) throw invalid(path, 'must be an ISO-8601 date');
   const match = ISO.exec(value.trim());
   if (!match) throw invalid(path, 'must be an ISO-8601 date');
+  // The Date constructor rolls impossible values over (2020-02-31 → 2020-03-02): refuse them.
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) throw invalid(path, 'must be a valid date');
+  if (
+    match[4] !== undefined &&
+    (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59)
+  ) {
+    throw invalid(path, 'must be a valid date');
+  }
   let text = value.trim().replace(' ', 'T');
   if (match[4] !== undefined && match[7] === undefined) text += 'Z';
   const date = new Date(text);
-  const year = date.getUTCFullYear();
-  if (Number.isNaN(date.getTime()) || year < 1000 || year > 9999) throw invalid(path, 'must be a valid date');
+  const utcYear = date.getUTCFullYear();
+  if (Number.isNaN(date.getTime()) || utcYear < 1000 || utcYear > 9999)
+    throw invalid(path, 'must be a valid date');
   return date;
 }
 

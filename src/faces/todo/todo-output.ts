@@ -32,6 +32,11 @@ export function toTodoTask(v: TaskView): TodoTask {
     edited_date: v.editedDate,
     priority: v.priority,
   };
-  if (v.extra) for (const [key, value] of Object.entries(v.extra)) if (!(key in out)) out[key] = value;
+  if (v.extra) {
+    // Own keys only: `constructor` or `toString` are custom keys like any other.
+    for (const [key, value] of Object.entries(v.extra)) {
+      if (!Object.prototype.hasOwnProperty.call(out, key)) out[key] = value;
+    }
+  }
   return out;
 }

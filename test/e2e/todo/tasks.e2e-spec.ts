@@ -177,6 +177,31 @@ describeEachDialect('/todo/tasks', (t) => {
       expect(await snapshotAccount(t(), account.id)).toEqual(before);
     });
 
+    it('refuses impossible dates and keeps custom keys named like Object methods', async () => {
+      for (const due of [
+        '2020-02-31',
+        '2021-02-29T10:00:00Z',
+        '2020-13-01',
+        '2020-01-01T24:00:00Z',
+        '2020-01-01T10:60Z',
+      ]) {
+        expectTodoError(await api.post('/tasks', { task: { text: 'x', due_date: due } }), 400, 'VALIDATION');
+      }
+      expect(await api.json('/tasks')).toEqual([]);
+      const { id } = (
+        await api.post('/tasks', {
+          task: { text: 'x', due_date: '2024-02-29', constructor: 1, toString: 'two' },
+        })
+      ).json();
+      const [task] = await api.json<WireTask[]>('/tasks');
+      expect(task).toMatchObject({
+        id,
+        due_date: '2024-02-29T00:00:00.000Z',
+        constructor: 1,
+        toString: 'two',
+      });
+    });
+
     it('reads an empty JSON body as {} (a task at the top)', async () => {
       const res = await t().inject({
         method: 'POST',
