@@ -38,9 +38,13 @@ export function parseTolokaDate(value: unknown): Date | null {
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
     const digits = zone.slice(1).replace(':', '');
-    time -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
+    const [zoneHours, zoneMinutes] = [Number(digits.slice(0, 2)), Number(digits.slice(2, 4))];
+    if (zoneHours > 23 || zoneMinutes > 59) return null;
+    time -= sign * (zoneHours * 60 + zoneMinutes) * 60_000;
   }
-  return new Date(time);
+  // In UTC, still a year Python's datetime (and the formatter above) can hold.
+  const year = new Date(time).getUTCFullYear();
+  return year >= 1 && year <= 9999 ? new Date(time) : null;
 }
 
 /** class-validator: a v1 date-time (reported as INVALID_DATE_TIME_SYNTAX). */

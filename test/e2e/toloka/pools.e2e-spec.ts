@@ -109,6 +109,12 @@ describeEachDialect(
           filter: { code: 'OBJECT_EXPECTED' },
         });
 
+        for (const will_expire of ['9999-12-31T23:59:59-23:59', '2030-01-01T00:00:00+24:00', '2030-02-30']) {
+          const date = await req(t(), a, 'POST', '/api/v1/pools', poolBody(projectId, { will_expire }));
+          expect(date.statusCode).toBe(400);
+          expect(date.json().payload).toMatchObject({ will_expire: { code: 'INVALID_DATE_TIME_SYNTAX' } });
+        }
+
         const missing = await req(t(), a, 'POST', '/api/v1/pools', { project_id: projectId });
         expect(missing.json().payload).toMatchObject({
           private_name: { code: 'VALUE_REQUIRED' },
