@@ -206,7 +206,12 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       const code = permanent
         ? (error as DomainError | PermanentOperationError).code
         : 'OPERATION_ATTEMPTS_EXHAUSTED';
-      await this.operations.markFailed(row.id, this.owner, code, message);
+      // The operation log is read by clients: a domain message is theirs, anything else (a driver
+      // error, say) stays in the service's log.
+      const shown = permanent
+        ? message
+        : `The operation failed ${row.attempts} times on internal errors; see the service log for operation ${row.id}`;
+      await this.operations.markFailed(row.id, this.owner, code, shown);
       this.logger.warn(`${row.type} ${row.id} failed after ${ms} ms: ${code}: ${message}`);
       return;
     }
