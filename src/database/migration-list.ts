@@ -5,6 +5,7 @@ import { CreateTaskDetails1763800300000 } from './migrations/1763800300000-creat
 import { WidenOperationDetails1763800400000 } from './migrations/1763800400000-widen-operation-details';
 import { LinkTemplatesToTasks1763800500000 } from './migrations/1763800500000-link-templates-to-tasks';
 import { AddReadRevisions1763800600000 } from './migrations/1763800600000-add-read-revisions';
+import { WidenCrowdBodies1763800700000 } from './migrations/1763800700000-widen-crowd-bodies';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   WidenOperationDetails1763800400000,
   LinkTemplatesToTasks1763800500000,
   AddReadRevisions1763800600000,
+  WidenCrowdBodies1763800700000,
 ];

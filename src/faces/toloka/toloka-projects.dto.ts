@@ -8,6 +8,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
@@ -42,10 +43,11 @@ export class TaskSpecForm {
 
 /** Create (POST) and full replacement (PUT) of a project. */
 export class ProjectForm {
-  @ApiProperty({ example: 'Find sidewalks' })
+  @ApiProperty({ example: 'Find sidewalks', maxLength: 1024 })
   @IsDefined()
   @IsString()
   @IsNotEmpty()
+  @MaxLength(1024)
   public_name: string;
 
   @ApiProperty({ example: 'Look at the photo and outline the sidewalk' })
@@ -58,9 +60,10 @@ export class ProjectForm {
   @IsString()
   public_instructions?: string;
 
-  @ApiPropertyOptional({ example: 'Pilot for the city map' })
+  @ApiPropertyOptional({ example: 'Pilot for the city map', maxLength: 1024 })
   @IsOptional()
   @IsString()
+  @MaxLength(1024)
   private_comment?: string;
 
   @ApiProperty({ type: TaskSpecForm })

@@ -65,6 +65,26 @@ describeEachDialect(
         'task_spec.output_spec': { code: 'VALUE_REQUIRED' },
         assignments_issuing_view_config: { code: 'VALUE_REQUIRED' },
       });
+
+      // Within the columns: names up to 1,024 characters; instructions of 200 KB fit the body.
+      const long = await req(t(), a, 'POST', '/api/v1/projects', {
+        ...projectBody(),
+        public_name: 'n'.repeat(1025),
+        private_comment: 'c'.repeat(1025),
+      });
+      expect(long.statusCode).toBe(400);
+      expect(long.json().payload).toMatchObject({
+        public_name: { code: 'STRING_LENGTH_GREATER_THAN_MAX' },
+        private_comment: { code: 'STRING_LENGTH_GREATER_THAN_MAX' },
+      });
+      const big = await req(t(), a, 'POST', '/api/v1/projects', {
+        ...projectBody(),
+        public_name: 'n'.repeat(1024),
+        public_instructions: 'i'.repeat(200_000),
+      });
+      expect(big.statusCode).toBe(201);
+      const read = await req(t(), a, 'GET', `/api/v1/projects/${big.json().id}`);
+      expect(read.json().public_instructions).toHaveLength(200_000);
     });
 
     it('PUT replaces an ACTIVE project; 409 PROJECT_INAPPROPRIATE_STATUS once archived', async () => {
