@@ -13,6 +13,7 @@ import {
 import { createRootLogger, NestPinoLogger } from './common/logger';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
+import { answerUnroutable } from './faces/face-error.filter';
 import { registerJsonApiMediaTypeChecks } from './faces/jsonapi/jsonapi-media-type';
 import { setupSwagger } from './swagger';
 
@@ -44,6 +45,7 @@ export async function createApp(
     // Large copies answer within seconds; keep idle sockets from holding shutdown.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    frameworkErrors: answerUnroutable,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: new NestPinoLogger(logger),

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { normalizeError, UnexpectedError } from '../common/face-error';
+import { DomainError } from '../common/domain-error';
+import { FaceError, normalizeError, UnexpectedError } from '../common/face-error';
 import { routedPath } from '../common/http-transport';
 import { faceFor } from './faces';
 
@@ -30,8 +31,27 @@ export class FaceErrorFilter implements ExceptionFilter {
       request.log.error({ code: (exception as Error).message, face: face.name }, 'request failed');
     }
     if (reply.sent) return;
-    reply.status(answer.status).header('content-type', answer.contentType);
-    for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
-    reply.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
+    send(reply, answer);
   }
+}
+
+/**
+ * A URL Fastify cannot decode (bad percent-encoding) fails before routing, so before every hook
+ * and this filter (Fastify's `frameworkErrors`): answered as a missing route, in its face's
+ * format, with the request id and nosniff the hooks would have added.
+ */
+export function answerUnroutable(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+  const face = faceFor(request.url.split('?')[0]);
+  const answer = face.toError(
+    new DomainError('REQUEST_ROUTE_NOT_FOUND', `No route for this URL: ${error.message}`),
+    String(request.id),
+  );
+  reply.header('x-request-id', String(request.id)).header('x-content-type-options', 'nosniff');
+  send(reply, answer);
+}
+
+function send(reply: FastifyReply, answer: FaceError): void {
+  reply.status(answer.status).header('content-type', answer.contentType);
+  for (const [name, value] of Object.entries(answer.headers ?? {})) reply.header(name, value);
+  reply.send(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
 }

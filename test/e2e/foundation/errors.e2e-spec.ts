@@ -38,6 +38,20 @@ describeEachDialect('errors in each face’s format', (t) => {
     });
   });
 
+  it('answers a URL that cannot be decoded in its face’s format, with a request id', async () => {
+    const todo = await t().inject({ method: 'GET', url: '/todo/tasks/%E0%A4%A' });
+    expect(todo.statusCode).toBe(404);
+    expect(todo.body).toMatch(/^NOT_FOUND: /);
+    expect(todo.headers['x-todo-error']).toBe('NOT_FOUND');
+    expect(todo.headers['x-request-id']).toEqual(expect.any(String));
+    const v1 = await t().inject({ method: 'GET', url: '/api/v1/pools/%' });
+    expect(v1.statusCode).toBe(404);
+    expect(v1.json()).toMatchObject({ code: 'DOES_NOT_EXIST', request_id: v1.headers['x-request-id'] });
+    const v2 = await t().inject({ method: 'GET', url: '/api/v2/tasks/%zz' });
+    expect(v2.statusCode).toBe(404);
+    expect(v2.json().errors[0]).toMatchObject({ status: '404', code: 'route_not_found' });
+  });
+
   describe('malformed JSON → 400', () => {
     it.each([
       [
