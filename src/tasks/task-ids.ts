@@ -81,7 +81,7 @@ export class TaskIdAllocator {
  * Below this, a caller may ask for any free task or project id; above it, only for ids the
  * counters have passed (see TaskIdAllocator.claim).
  */
-export const REQUESTABLE_ID_LIMIT = 1_000_000;
+export const REQUESTABLE_ID_LIMIT = 100_000_000;
 
 export function idNotGivenOut(code: 'TASK_ID_TAKEN' | 'PROJECT_ID_TAKEN', id: number): DomainError {
   return new DomainError(
