@@ -128,17 +128,11 @@ describeEachDialect('/todo/tasks', (t) => {
       expectTodoError(await api.post('/tasks', { id: 100_000_000, task: {} }), 409, 'CONFLICT');
       expectTodoError(await api.post('/projects', { id: top, label: 'x' }), 409, 'CONFLICT');
       const other = await t().newAccount();
-      const send = (url: string, body: unknown) =>
-        t().inject({
-          method: 'POST',
-          url: `/todo${url}`,
-          headers: { 'remote-token': other.token, 'content-type': 'application/json' },
-          payload: JSON.stringify(body),
-        });
-      const task = await send('/tasks', { task: { text: 'still fine' } });
+      const otherApi = todoClient(t, () => other);
+      const task = await otherApi.post('/tasks', { task: { text: 'still fine' } });
       expect(task.statusCode).toBe(200);
       expect(task.json().id).toBeLessThan(100_000_000);
-      const project = await send('/projects', { label: 'still fine' });
+      const project = await otherApi.post('/projects', { label: 'still fine' });
       expect(project.statusCode).toBe(200);
       expect(project.json().id).toBeLessThan(100_000_000);
     });
