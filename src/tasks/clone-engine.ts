@@ -3,7 +3,9 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
-import type { TaskContent } from './task-content';
+import { storedView, TaskContent } from './task-content';
+import { TaskChangeFeed, TasksInserted } from './task-change-feed';
+import type { ReadRevisions } from './task-tree-reader';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import {
   advanceContent,
@@ -15,6 +17,7 @@ import {
   lockLists,
   MAX_LOCK_ATTEMPTS,
   NewTaskRow,
+  readLockedRevisions,
   readStructure,
   shiftList,
   StructRow,
@@ -74,6 +77,25 @@ interface Waiting extends Member {
 
 // A group of concurrent clones into one project shares one transaction, so at most this many.
 const MAX_GROUP_MEMBERS = 32;
+
+/** What a clone transaction inserted, for TaskChangeFeed; `revisions` set when someone listens. */
+interface InsertReport {
+  revisions?: ReadRevisions;
+  lists: TasksInserted['lists'];
+  tasks: TasksInserted['tasks'];
+}
+
+function newReport(): InsertReport {
+  return { lists: [], tasks: [] };
+}
+
+/** The report for one attempt of a transaction (Database retries it whole on deadlock). */
+function resetReport(report: InsertReport): InsertReport {
+  report.revisions = undefined;
+  report.lists = [];
+  report.tasks = [];
+  return report;
+}
 const MAX_GROUP_NODES = 10_000;
 
 /**
@@ -98,15 +120,19 @@ export class CloneEngine {
     private readonly db: Database,
     private readonly ids: TaskIdAllocator,
     private readonly clock: Clock,
+    private readonly changes: TaskChangeFeed,
   ) {}
 
   /** Clones in a transaction of its own. Returns client key → new id, for every node. */
   async cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
     if (this.db.dialect !== 'mysql') {
-      return this.db.transaction(async (m) =>
-        this.settled(await this.cloneMany(m, accountId, [{ request, plan }])),
+      const report = newReport();
+      const ids = await this.db.transaction(async (m) =>
+        this.settled(await this.cloneMany(m, accountId, [{ request, plan }], resetReport(report))),
       );
+      this.emit(accountId, report);
+      return ids;
     }
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
     if (requested !== undefined) return this.cloneWithRequestedId(accountId, request, plan, requested);
@@ -141,6 +167,18 @@ export class CloneEngine {
   private settled([outcome]: Array<Map<string, number> | DomainError>): Map<string, number> {
     if (outcome instanceof DomainError) throw outcome;
     return outcome;
+  }
+
+  /** Tells the change feed what a committed clone inserted, if anyone asked. */
+  private emit(accountId: number, report: InsertReport): void {
+    if (report.revisions) {
+      this.changes.tasksInserted({
+        accountId,
+        revisions: report.revisions,
+        lists: report.lists,
+        tasks: report.tasks,
+      });
+    }
   }
 
   /** A caller-chosen id: alone, as it claims the id in the transaction. */
@@ -211,7 +249,11 @@ export class CloneEngine {
           let next = 0;
           for (const w of group) w.reserved = ids.slice(next, (next += w.request.nodes.length));
         }
-        const outcomes = await this.db.transaction((m) => this.cloneMany(m, accountId, group));
+        const report = newReport();
+        const outcomes = await this.db.transaction((m) =>
+          this.cloneMany(m, accountId, group, resetReport(report)),
+        );
+        this.emit(accountId, report);
         group.forEach((w, i) => {
           const outcome = outcomes[i];
           if (outcome instanceof DomainError) w.reject(outcome);
@@ -240,6 +282,7 @@ export class CloneEngine {
     m: EntityManager,
     accountId: number,
     members: Member[],
+    report?: InsertReport,
   ): Promise<Array<Map<string, number> | DomainError>> {
     const dialect = this.db.dialect;
     const failed = new Array<DomainError | undefined>(members.length);
@@ -355,7 +398,27 @@ export class CloneEngine {
         });
       }
     }
-    await insertTasks(m, accountId, rows, this.clock.now());
+    const now = this.clock.now();
+    const stamp = await insertTasks(m, accountId, rows, now);
+    const keys = [...new Set(live.map((i) => keyOf(dests[i].projectId)))];
+    if (report && keys.length > 0 && this.changes.interested(accountId, keys)) {
+      report.revisions = await readLockedRevisions(m, accountId, 's', keys);
+      for (const indexes of lists.values()) {
+        const { projectId, parentId } = dests[indexes[0]];
+        const inserts = indexes.map((i) => {
+          const { plan } = members[i];
+          const roots = plan.order.filter((j) => plan.parent[j] < 0);
+          return { at: rootStart[i], ids: roots.map((j) => newIds[i][j]) };
+        });
+        report.lists.push({ projectId, parentId, inserts });
+      }
+      for (const r of rows) {
+        report.tasks.push({
+          view: storedView(r.id, r.projectId, r.parentId, r.content, r.content.creationDate ?? now),
+          stamp,
+        });
+      }
+    }
     return members.map(
       (member, i) => failed[i] ?? new Map(member.request.nodes.map((n, j) => [n.key, newIds[i][j]])),
     );

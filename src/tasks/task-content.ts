@@ -55,6 +55,32 @@ export interface TaskView {
   extra: Record<string, unknown> | null;
 }
 
+/** A task as list reads give it back once written with `content` and creation date `created`. */
+export function storedView(
+  id: number,
+  projectId: number | null,
+  parentId: number | null,
+  content: TaskContent,
+  created: Date | null,
+): TaskView {
+  const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  return {
+    id,
+    projectId,
+    parentId,
+    text: content.text,
+    checked: content.checked,
+    collapsed: content.collapsed,
+    assigned: [...content.assigned],
+    dueDate: iso(content.dueDate),
+    creationDate: iso(created),
+    completionDate: iso(content.completionDate),
+    editedDate: iso(content.editedDate),
+    priority: content.priority,
+    extra: content.extra && Object.keys(content.extra).length > 0 ? content.extra : null,
+  };
+}
+
 export function emptyContent(): TaskContent {
   return {
     text: '',

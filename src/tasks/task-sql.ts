@@ -3,6 +3,7 @@ import { DomainError } from '../common/domain-error';
 import type { Dialect } from '../config/database.options';
 import { toSqlDateTime } from '../database/sql-time';
 import type { Placement, TaskContent, TaskDetailsColumns } from './task-content';
+import type { ReadRevisions } from './task-tree-reader';
 
 // Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,
 // never spliced into the text; booleans and times are bound as numbers and `YYYY-MM-DD HH:MM:SS.SSS`
@@ -81,6 +82,24 @@ async function advance(
       : `INSERT INTO ${table} (account_id, project_key, revision) VALUES ${rows} ON CONFLICT (account_id, project_key) DO UPDATE SET revision = revision + 1`,
     params,
   );
+}
+
+/**
+ * The revisions of one kind (`s` structure, `c` content) of the given projects, inside a writer's
+ * transaction that has advanced and still locks them: exactly what its commit leaves.
+ */
+export async function readLockedRevisions(
+  m: EntityManager,
+  accountId: number,
+  kind: 's' | 'c',
+  projectKeys: number[],
+): Promise<ReadRevisions> {
+  const table = kind === 's' ? 'task_list_locks' : 'task_content_revisions';
+  const rows = (await m.query(
+    `SELECT project_key, revision FROM ${table} WHERE account_id = ? AND project_key IN (${marks(projectKeys.length)})`,
+    [accountId, ...projectKeys],
+  )) as Array<{ project_key: number; revision: number | string }>;
+  return new Map(rows.map((r) => [`${kind}${Number(r.project_key)}`, Number(r.revision)]));
 }
 
 /**
@@ -311,13 +330,13 @@ export function extraText(extra: Record<string, unknown> | null): string | null 
   return extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }
 
-/** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. */
+/** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp. */
 export async function insertTasks(
   m: EntityManager,
   accountId: number,
   rows: NewTaskRow[],
   now: Date,
-): Promise<void> {
+): Promise<number> {
   const nowText = toSqlDateTime(now);
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.content.details !== undefined);
@@ -357,6 +376,7 @@ export async function insertTasks(
     accountId,
     rows.map((r) => ({ taskId: r.id, assigned: r.content.assigned })),
   );
+  return stamp;
 }
 
 export async function insertAssignees(

@@ -3,11 +3,13 @@ import { CloneEngine } from './clone-engine';
 import { DemoSeeder } from './demo-seed';
 import { PeopleService } from './people.service';
 import { ProjectsService } from './projects.service';
+import { TaskChangeFeed } from './task-change-feed';
 import { TaskIdAllocator } from './task-ids';
 import { TaskTreeReader } from './task-tree-reader';
 import { TasksService } from './tasks.service';
 
 const TASK_STORE = [
+  TaskChangeFeed,
   TaskIdAllocator,
   CloneEngine,
   TasksService,

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { fromSqlDateTime } from '../database/sql-time';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
+import { FieldsUpdated, TaskChangeFeed } from './task-change-feed';
 import type { TaskContent } from './task-content';
 import {
   advanceContent,
@@ -21,6 +22,7 @@ import {
   marksFor,
   MAX_LOCK_ATTEMPTS,
   newStamp,
+  readLockedRevisions,
   readStructure,
   sqlTime,
   writePlacements,
@@ -86,6 +88,7 @@ export class TasksService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly engine: CloneEngine,
+    private readonly changes: TaskChangeFeed,
   ) {}
 
   /** POST /todo/tasks: one new task placed per §5.2. Returns its id. */
@@ -106,12 +109,15 @@ export class TasksService {
    * Full replacement of content fields (§5.3), in order; a repeated id takes its last entry.
    * Structure is never touched, so only the rows themselves are locked.
    */
-  updateTasks(accountId: number, updates: Array<{ id: number; content: TaskContent }>): Promise<void> {
+  async updateTasks(accountId: number, updates: Array<{ id: number; content: TaskContent }>): Promise<void> {
     const last = new Map<number, TaskContent>();
     for (const u of updates) last.set(u.id, u.content);
     const ids = [...last.keys()];
-    return this.db.transaction(async (m) => {
-      const found = new Set((await lockTasksForChange(m, this.db.dialect, accountId, ids)).map((r) => r.id));
+    let change: FieldsUpdated | undefined;
+    await this.db.transaction(async (m) => {
+      change = undefined;
+      const locked = await lockTasksForChange(m, this.db.dialect, accountId, ids);
+      const found = new Set(locked.map((r) => r.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw taskNotFound(missing, 'id');
       await assertPeopleExist(
@@ -151,7 +157,16 @@ export class TasksService {
         accountId,
         [...last].map(([taskId, c]) => ({ taskId, assigned: c.assigned })),
       );
+      const projects = [...new Set(locked.map((r) => keyOf(r.projectId)))];
+      if (this.changes.interested(accountId, projects)) {
+        change = {
+          accountId,
+          revisions: await readLockedRevisions(m, accountId, 'c', projects),
+          tasks: [...last].map(([id, content]) => ({ id, content, stamp })),
+        };
+      }
     });
+    if (change) this.changes.fieldsUpdated(change);
   }
 
   /** Deletes tasks with their subtrees and compacts the lists they leave (§5.4). Unknown ids are skipped. */

@@ -46,6 +46,79 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
     }
   });
 
+  it('applies its own clones and updates to built lists exactly as a rebuild would read them', async () => {
+    const p = await makeProject(t(), account);
+    const ann = await makeUser(t(), account, 'Ann');
+    const bo = await makeUser(t(), account, 'Bo');
+    const [a, , b] = await makeTasks(
+      t(),
+      account,
+      [{ text: 'a', children: [{ text: 'a1' }] }, { text: 'b' }],
+      {
+        project: p,
+      },
+    );
+    const [loose] = await makeTasks(t(), account, [{ text: 'no project' }]);
+    await tasks(p);
+    await tasks();
+    const statements = spyStatements(t());
+    try {
+      const clone = async (body: unknown) => {
+        const res = await api.post('/clone', body);
+        expect(res.statusCode).toBe(200);
+        return res.json() as Record<string, number>;
+      };
+      await Promise.all([
+        clone({
+          targetId: a,
+          batch: [
+            { id: 'x', text: 'x', assigned: [bo, ann], due_date: '2031-05-01T10:20:30.456Z', checked: true },
+            { id: 'x1', parent: 'x', text: 'x1 ✓ “quoted” \\ ', priority: 3, custom: { deep: [1, 'two'] } },
+            { id: 'y', text: 'y', creation_date: '2020-01-02T03:04:05.006Z', collapsed: true },
+          ],
+        }),
+        clone({ targetId: b, reverse: true, batch: [{ id: 'z', text: 'z', completion_date: '2030-01-01' }] }),
+        clone({ targetId: loose, batch: [{ id: 'w', text: 'w in no project' }] }),
+      ]);
+      await api.put(`/tasks/${a}`, {
+        text: 'a, edited',
+        assigned: [ann],
+        edited_date: '2032-02-02T02:02:02.002Z',
+        tag: 't',
+      });
+      await api.put(`/tasks/${b}`, { text: 'b', checked: true, completion_date: '2033-03-03T03:03:03.333Z' });
+      const sqls = await statements.matching(async () => {
+        await tasks(p);
+        await tasks();
+      }, ['tasks', 'task_assignees']);
+      // Both lists came from the applied writes, not from a rebuild.
+      expect(sqls).toEqual([]);
+    } finally {
+      statements.restore();
+    }
+    const applied = [(await api.get(`/tasks/projects/${p}`)).body, (await api.get('/tasks')).body];
+    // As if another instance had written: every revision and stamp moves, so both lists are read again.
+    await t().dataSource.query('UPDATE task_list_locks SET revision = revision + 1 WHERE account_id = ?', [
+      account.id,
+    ]);
+    await t().dataSource.query(
+      'UPDATE task_content_revisions SET revision = revision + 1 WHERE account_id = ?',
+      [account.id],
+    );
+    await t().dataSource.query('UPDATE tasks SET revision = revision + 1 WHERE account_id = ?', [account.id]);
+    const rebuilt = [(await api.get(`/tasks/projects/${p}`)).body, (await api.get('/tasks')).body];
+    expect(applied).toEqual(rebuilt);
+    expect(JSON.parse(rebuilt[0]).map((x: WireTask) => x.text)).toEqual([
+      'a, edited',
+      'a1',
+      'x',
+      'x1 ✓ “quoted” \\ ',
+      'y',
+      'z',
+      'b',
+    ]);
+  });
+
   it('shows PUT /tasks/:id, POST /clone, PUT /move, PUT /sort and DELETE /tasks/:id at once', async () => {
     const project = await makeProject(t(), account);
     const [a, a1, b] = await makeTasks(t(), account, [{ text: 'b', children: [{}] }, { text: 'a' }], {
