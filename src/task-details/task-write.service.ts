@@ -6,7 +6,7 @@ import { Database } from '../database/database';
 import { toSqlDateTime } from '../database/sql-time';
 import { CloneEngine } from '../tasks/clone-engine';
 import { lockTasksForChange, newStamp } from '../tasks/task-sql';
-import type { TaskContent, TaskDetailsColumns } from '../tasks/task-content';
+import { TaskContent, TaskDetailsColumns, wellFormed } from '../tasks/task-content';
 import { TasksService } from '../tasks/tasks.service';
 import { STATUS_CATEGORY } from './task-details.entities';
 import { placeLast, TaskReadModel } from './task-read-model';
@@ -134,7 +134,7 @@ export class TaskWriteService {
         params.push(value);
       };
       const now = this.clock.now();
-      if (input.title !== undefined) set('title', input.title);
+      if (input.title !== undefined) set('title', wellFormed(input.title));
       if (input.description !== undefined) set('description', input.description);
       if (input.private !== undefined) set('private', input.private ? 1 : 0);
       if (input.startDate !== undefined) set('start_date', input.startDate);

@@ -253,12 +253,13 @@ export class CloneEngine {
         const outcomes = await this.db.transaction((m) =>
           this.cloneMany(m, accountId, group, resetReport(report)),
         );
-        this.emit(accountId, report);
+        // Committed: from here on nothing may send the group back through the catch below.
         group.forEach((w, i) => {
           const outcome = outcomes[i];
           if (outcome instanceof DomainError) w.reject(outcome);
           else w.resolve(outcome);
         });
+        this.emit(accountId, report);
         return;
       } catch (error) {
         if (isDuplicatePrimaryKey(error) && !inside) continue;

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { TaskContent, TaskView } from './task-content';
 import type { ReadRevisions } from './task-tree-reader';
 
@@ -41,6 +41,7 @@ export interface TaskChangeListener {
  */
 @Injectable()
 export class TaskChangeFeed {
+  private readonly logger = new Logger(TaskChangeFeed.name);
   private listener: TaskChangeListener | null = null;
 
   subscribe(listener: TaskChangeListener): void {
@@ -51,11 +52,20 @@ export class TaskChangeFeed {
     return this.listener !== null && this.listener.interested(accountId, [...new Set(projectKeys)]);
   }
 
+  // Called after the writer's commit: a listener's failure must never reach the writer.
   tasksInserted(change: TasksInserted): void {
-    this.listener?.tasksInserted(change);
+    this.safely(() => this.listener?.tasksInserted(change));
   }
 
   fieldsUpdated(change: FieldsUpdated): void {
-    this.listener?.fieldsUpdated(change);
+    this.safely(() => this.listener?.fieldsUpdated(change));
+  }
+
+  private safely(tell: () => void): void {
+    try {
+      tell();
+    } catch (error) {
+      this.logger.error(`a read model failed to apply a committed write: ${(error as Error).message}`);
+    }
   }
 }

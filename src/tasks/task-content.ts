@@ -68,7 +68,7 @@ export function storedView(
     id,
     projectId,
     parentId,
-    text: content.text,
+    text: wellFormed(content.text),
     checked: content.checked,
     collapsed: content.collapsed,
     assigned: [...content.assigned],
@@ -79,6 +79,15 @@ export function storedView(
     priority: content.priority,
     extra: content.extra && Object.keys(content.extra).length > 0 ? content.extra : null,
   };
+}
+
+/**
+ * Text as it is stored: a lone surrogate (a JSON string may escape one) becomes U+FFFD. Stored
+ * as is, MySQL's driver writes it as three bytes that read back as three U+FFFD, and SQLite's as
+ * one: every writer of task text passes it through here, so that both store the same.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 export function emptyContent(): TaskContent {

@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import type { Dialect } from '../config/database.options';
 import { toSqlDateTime } from '../database/sql-time';
-import type { Placement, TaskContent, TaskDetailsColumns } from './task-content';
+import { Placement, TaskContent, TaskDetailsColumns, wellFormed } from './task-content';
 import type { ReadRevisions } from './task-tree-reader';
 
 // Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,
@@ -350,7 +350,7 @@ export async function insertTasks(
         r.projectId,
         r.parentId,
         r.position,
-        c.text,
+        wellFormed(c.text),
         c.checked ? 1 : 0,
         c.collapsed ? 1 : 0,
         sqlTime(c.dueDate),

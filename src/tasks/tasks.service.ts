@@ -6,7 +6,7 @@ import { Database } from '../database/database';
 import { fromSqlDateTime } from '../database/sql-time';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import { FieldsUpdated, TaskChangeFeed } from './task-change-feed';
-import type { TaskContent } from './task-content';
+import { TaskContent, wellFormed } from './task-content';
 import {
   advanceContent,
   assertPeopleExist,
@@ -131,7 +131,7 @@ export class TasksService {
         await m.query(
           'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
           [
-            c.text,
+            wellFormed(c.text),
             c.checked ? 1 : 0,
             c.collapsed ? 1 : 0,
             sqlTime(c.dueDate),

@@ -96,8 +96,9 @@ export class TodoTaskListCache {
         const started = ++this.tick;
         const target = entry;
         target.building = this.build(target, accountId, projectId)
-          .then(() => {
-            target.builtFrom = started;
+          .then((installed) => {
+            // Only a snapshot that was installed vouches for readers that arrived before it.
+            if (installed) target.builtFrom = started;
             this.evict(target);
           })
           .finally(() => {
@@ -116,7 +117,12 @@ export class TodoTaskListCache {
     }
   }
 
-  private async build(entry: Entry, accountId: number, projectId: number | null | undefined): Promise<void> {
+  /** Builds the entry afresh; false when a write applied meanwhile left the snapshot behind. */
+  private async build(
+    entry: Entry,
+    accountId: number,
+    projectId: number | null | undefined,
+  ): Promise<boolean> {
     const known = entry.fragments;
     const label = entry.label;
     const snapshot = await this.reader.readTree(accountId, projectId, {
@@ -127,7 +133,7 @@ export class TodoTaskListCache {
       },
     });
     // A write of this process applied meanwhile may have taken the entry past this snapshot.
-    if (entry.label && !covers(snapshot.revisions, entry.label)) return;
+    if (entry.label && !covers(snapshot.revisions, entry.label)) return false;
     const fragments = new Map<number, Fragment>();
     const lists = new Map<string, number[]>();
     for (const row of snapshot.outline) {
@@ -143,6 +149,7 @@ export class TodoTaskListCache {
     entry.lists = lists;
     entry.label = snapshot.revisions;
     render(entry);
+    return true;
   }
 
   /** The built lists of the account that hold any of these projects (0 = No project). */
@@ -235,6 +242,7 @@ export class TodoTaskListCache {
       }
       entry.label = label;
       render(entry);
+      this.evict(entry);
     }
   }
 

@@ -75,6 +75,7 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
             { id: 'x', text: 'x', assigned: [bo, ann], due_date: '2031-05-01T10:20:30.456Z', checked: true },
             { id: 'x1', parent: 'x', text: 'x1 ✓ “quoted” \\ ', priority: 3, custom: { deep: [1, 'two'] } },
             { id: 'y', text: 'y', creation_date: '2020-01-02T03:04:05.006Z', collapsed: true },
+            { id: 'lone', parent: 'y', text: 'half a pair: \ud800' },
           ],
         }),
         clone({ targetId: b, reverse: true, batch: [{ id: 'z', text: 'z', completion_date: '2030-01-01' }] }),
@@ -114,6 +115,7 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       'x',
       'x1 ✓ “quoted” \\ ',
       'y',
+      'half a pair: \ufffd',
       'z',
       'b',
     ]);
