@@ -316,6 +316,7 @@ export class CloneEngine {
     );
     await advanceContent(m, dialect, accountId, advanced);
     const locked = new Set<number>();
+    const anchors = await this.lockGroup(m, accountId, members, failed, locked);
     const dests = new Array<Destination>(members.length);
     for (let i = 0; i < members.length; i++) {
       await attempt(i, async () => {
@@ -325,6 +326,7 @@ export class CloneEngine {
           members[i].request.placement,
           locked,
           members[i].guess,
+          anchors,
         );
         dest.insert.count = members[i].plan.rootCount;
         dests[i] = dest;
@@ -426,6 +428,38 @@ export class CloneEngine {
   }
 
   /**
+   * For a group (MySQL): the ordering locks of every project the members guessed, in one statement
+   * and ascending order, then every member's anchor, locked, in one more, instead of a lock and a
+   * read per member while the locks are held. Returns anchor id → row (undefined: not found).
+   */
+  private async lockGroup(
+    m: EntityManager,
+    accountId: number,
+    members: Member[],
+    failed: Array<DomainError | undefined>,
+    locked: Set<number>,
+  ): Promise<Map<number, StructRow | undefined>> {
+    const anchors = new Map<number, StructRow | undefined>();
+    if (this.db.dialect !== 'mysql' || members.length < 2) return anchors;
+    const keys = new Set<number>();
+    const ids: number[] = [];
+    members.forEach((member, i) => {
+      if (failed[i]) return;
+      const { placement } = member.request;
+      const guess = placement.projectId !== undefined ? placement.projectId : member.guess;
+      const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
+      if (guess === undefined) return;
+      keys.add(keyOf(guess));
+      if (anchorId !== null) ids.push(anchorId);
+    });
+    await lockLists(m, this.db.dialect, accountId, keys);
+    for (const key of keys) locked.add(key);
+    for (const id of ids) anchors.set(id, undefined);
+    for (const row of await readStructure(m, this.db.dialect, accountId, ids, true)) anchors.set(row.id, row);
+    return anchors;
+  }
+
+  /**
    * Resolves the destination list under its project's ordering lock (kept in `locked` for the
    * rest of the transaction). The project of a target or parent is only known after reading it,
    * so it is read (or `known` from before the transaction), its project locked, and read again;
@@ -437,6 +471,7 @@ export class CloneEngine {
     placement: ClonePlacement,
     locked: Set<number>,
     known?: number | null,
+    anchors?: Map<number, StructRow | undefined>,
   ): Promise<Destination> {
     const dialect = this.db.dialect;
     const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
@@ -463,7 +498,9 @@ export class CloneEngine {
         await assertProjectExists(m, accountId, placement.projectId, dialect);
       }
       if (anchorId !== null) {
-        [anchor] = await readStructure(m, dialect, accountId, [anchorId], locking);
+        // Read already, locked, with the group's other anchors (lockGroup) on the first round.
+        if (attempt === 0 && anchors?.has(anchorId)) anchor = anchors.get(anchorId);
+        else [anchor] = await readStructure(m, dialect, accountId, [anchorId], locking);
         if (!anchor) throw notFound(anchorId, anchorField);
         if (placement.projectId !== undefined && anchor.projectId !== placement.projectId) {
           throw mismatch(placement.projectId, anchor, anchorField);
