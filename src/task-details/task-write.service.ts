@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { toSqlDateTime } from '../database/sql-time';
 import { CloneEngine } from '../tasks/clone-engine';
-import { lockTasksForChange, newStamp } from '../tasks/task-sql';
+import { advanceContent, keyOf, newStamp, readStructure } from '../tasks/task-sql';
 import { TaskContent, TaskDetailsColumns, wellFormed } from '../tasks/task-content';
 import { TasksService } from '../tasks/tasks.service';
 import { STATUS_CATEGORY } from './task-details.entities';
@@ -124,7 +124,8 @@ export class TaskWriteService {
   /** Changes the attributes given; structure (project, parent) changes through the store's move. */
   update(accountId: number, id: number, input: TaskWriteInput): Promise<void> {
     return this.db.transaction(async (m) => {
-      const [found] = await lockTasksForChange(m, this.db.dialect, accountId, [id]);
+      // The row first: its project cannot change under the lock until the commit.
+      const [found] = await readStructure(m, this.db.dialect, accountId, [id], true);
       if (!found) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
       const [task] = await this.tasks.getTasks(m, accountId, [id]);
       const sets: string[] = [];
@@ -212,6 +213,7 @@ export class TaskWriteService {
         id,
         accountId,
       ]);
+      await advanceContent(m, this.db.dialect, accountId, [keyOf(found.projectId)]);
     });
   }
 

@@ -306,15 +306,6 @@ export class CloneEngine {
         ),
       );
     }
-    // A chosen id may have been a deleted task's, so list readers must compare stamps in its
-    // project: its content revision advances, before any ordering lock as field updates take them.
-    const choosing = members
-      .map((_, i) => i)
-      .filter((i) => !failed[i] && members[i].request.nodes.some((n) => n.requestedId !== undefined));
-    const advanced = new Set(
-      choosing.filter((i) => members[i].guess !== undefined).map((i) => keyOf(members[i].guess!)),
-    );
-    await advanceContent(m, dialect, accountId, advanced);
     const locked = new Set<number>();
     const anchors = await this.lockGroup(m, accountId, members, failed, locked);
     const dests = new Array<Destination>(members.length);
@@ -356,6 +347,7 @@ export class CloneEngine {
 
     // Ids: claimed ones first, then the reserved or freshly allocated ranges.
     const newIds = members.map((member) => new Array<number>(member.request.nodes.length));
+    const claimedIn = new Set<number>();
     let unreserved = 0;
     for (const i of live) {
       const { nodes } = members[i].request;
@@ -364,17 +356,10 @@ export class CloneEngine {
         if (requested === undefined) continue;
         await this.ids.claim(m, requested);
         newIds[i][j] = requested;
+        claimedIn.add(keyOf(dests[i].projectId));
       }
       if (!members[i].reserved) unreserved += nodes.filter((n) => n.requestedId === undefined).length;
     }
-    // The destination was not the one guessed (rare): advance it now, out of the usual lock order.
-    const late = live.filter((i) => choosing.includes(i)).map((i) => keyOf(dests[i].projectId));
-    await advanceContent(
-      m,
-      dialect,
-      accountId,
-      late.filter((k) => !advanced.has(k)),
-    );
     const allocated = await this.ids.allocate(m, unreserved);
     let nextAllocated = 0;
     for (const i of live) {
@@ -403,6 +388,8 @@ export class CloneEngine {
     }
     const now = this.clock.now();
     const stamp = await insertTasks(m, accountId, rows, now);
+    // A chosen id may have been a deleted task's: list readers must compare stamps in its project.
+    await advanceContent(m, dialect, accountId, claimedIn);
     const keys = [...new Set(live.map((i) => keyOf(dests[i].projectId)))];
     if (report && keys.length > 0 && this.changes.interested(accountId, keys)) {
       report.revisions = await readLockedRevisions(m, accountId, 's', keys);

@@ -4,7 +4,16 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { Person } from './person.entity';
-import { chunks, forUpdate, INSERT_CHUNK, lockTasksForChange, marksFor, newStamp } from './task-sql';
+import {
+  advanceContent,
+  chunks,
+  forUpdate,
+  INSERT_CHUNK,
+  keyOf,
+  marksFor,
+  newStamp,
+  readStructure,
+} from './task-sql';
 
 export interface PersonView {
   id: number;
@@ -103,7 +112,7 @@ export class PeopleService {
         [accountId, id],
       )) as Array<{ task_id: number }>;
       const taskIds = assigned.map((r) => Number(r.task_id));
-      await lockTasksForChange(m, this.db.dialect, accountId, taskIds);
+      const tasks = await readStructure(m, this.db.dialect, accountId, taskIds, true);
       for (const part of chunks(taskIds, INSERT_CHUNK)) {
         await m.query(
           `UPDATE tasks SET revision = ? WHERE account_id = ? AND id IN (${marksFor(part.length)})`,
@@ -111,6 +120,12 @@ export class PeopleService {
         );
       }
       await m.query('DELETE FROM task_assignees WHERE account_id = ? AND person_id = ?', [accountId, id]);
+      await advanceContent(
+        m,
+        this.db.dialect,
+        accountId,
+        tasks.map((t) => keyOf(t.projectId)),
+      );
       await m.query('DELETE FROM people WHERE account_id = ? AND id = ?', [accountId, id]);
     });
   }

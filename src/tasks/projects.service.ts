@@ -87,8 +87,6 @@ export class ProjectsService {
         projectId,
       ]);
       if (rows.length === 0) throw projectNotFound(projectId);
-      // Its tasks enter No project. Content rows go before ordering locks.
-      await advanceContent(m, this.db.dialect, accountId, [0]);
       const forest = await this.tasks.lockAndLoad(m, accountId, [], [0, projectId]);
       const roots = [...forest.list(projectId, null)];
       for (const id of roots) {
@@ -96,6 +94,8 @@ export class ProjectsService {
         forest.insert([id], null, null, forest.list(null, null).length);
       }
       await writePlacements(m, accountId, forest.changes());
+      // Its tasks enter No project from elsewhere: readers there must compare stamps.
+      await advanceContent(m, this.db.dialect, accountId, [0]);
       // The lock row stays: a project made later with the same id continues its read revisions
       // instead of starting them again (a read cache could take an old revision for a new one).
       await m.query('DELETE FROM projects WHERE account_id = ? AND id = ?', [accountId, projectId]);

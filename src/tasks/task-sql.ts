@@ -55,6 +55,9 @@ export function lockLists(
  * Advances the content revisions of the given projects (0 = no project), in ascending order: the
  * fields of some of their tasks changed, or tasks came in that a reader may have known elsewhere
  * (moved from another project, or a new task under a used id), so readers must compare stamps.
+ * Always the last lock a transaction takes, after its ordering locks and task rows: the row is
+ * then held only for the commit, and field updates of one project, which all take it, queue only
+ * that long.
  */
 export function advanceContent(
   m: EntityManager,
@@ -161,31 +164,6 @@ export async function loadProjects(
     [accountId, ...keys],
   );
   return (rows as Parameters<typeof toStruct>[0][]).map(toStruct);
-}
-
-/**
- * For changes to the fields of existing tasks (not their places): advances the content revisions
- * of the projects that hold them, then locks the task rows. A task's project is only known after
- * reading it, so it is read, then read again locked; a task that moved to another project in
- * between has that project advanced too. The ordering locks are not taken, so field updates never
- * wait behind a structural change of the project. Returns the tasks found (missing ids are absent).
- */
-export async function lockTasksForChange(
-  m: EntityManager,
-  dialect: Dialect,
-  accountId: number,
-  ids: number[],
-): Promise<StructRow[]> {
-  const advanced = new Set<number>();
-  let rows = await readStructure(m, dialect, accountId, ids, false);
-  for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
-    const keys = rows.map((r) => keyOf(r.projectId)).filter((k) => !advanced.has(k));
-    await advanceContent(m, dialect, accountId, keys);
-    for (const k of keys) advanced.add(k);
-    rows = await readStructure(m, dialect, accountId, ids, true);
-    if (rows.every((r) => advanced.has(keyOf(r.projectId)))) return rows;
-  }
-  throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
 }
 
 /** The length of a sibling list; read FOR UPDATE on MySQL (latest committed, not the snapshot). */

@@ -76,7 +76,7 @@ interface OutlineRowRaw {
  * lookup); only when they moved does it read the tree again, and then only the tasks it does not
  * know come back in full. Structural writers advance the structure revision (`lockLists`); writers
  * of task fields, and changes that bring tasks into a project from elsewhere, advance the content
- * revision and stamp the tasks (`lockTasksForChange`, `advanceContent`, `newStamp`).
+ * revision and stamp the tasks (`advanceContent`, `newStamp`).
  */
 @Injectable()
 export class TaskTreeReader {

@@ -18,7 +18,6 @@ import {
   keyOf,
   loadProjects,
   lockLists,
-  lockTasksForChange,
   marksFor,
   MAX_LOCK_ATTEMPTS,
   newStamp,
@@ -116,7 +115,8 @@ export class TasksService {
     let change: FieldsUpdated | undefined;
     await this.db.transaction(async (m) => {
       change = undefined;
-      const locked = await lockTasksForChange(m, this.db.dialect, accountId, ids);
+      // The rows first: their projects cannot change under the lock until the commit.
+      const locked = await readStructure(m, this.db.dialect, accountId, ids, true);
       const found = new Set(locked.map((r) => r.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw taskNotFound(missing, 'id');
@@ -158,6 +158,7 @@ export class TasksService {
         [...last].map(([taskId, c]) => ({ taskId, assigned: c.assigned })),
       );
       const projects = [...new Set(locked.map((r) => keyOf(r.projectId)))];
+      await advanceContent(m, this.db.dialect, accountId, projects);
       if (this.changes.interested(accountId, projects)) {
         change = {
           accountId,
@@ -192,8 +193,6 @@ export class TasksService {
     return this.db.transaction(async (m) => {
       const involved = movedIds(request);
       const extra = request.operation === 'project' ? [keyOf(request.projectId)] : [];
-      // Tasks enter the destination from elsewhere. Content rows go before ordering locks.
-      await advanceContent(m, this.db.dialect, accountId, extra);
       const forest = await this.lockAndLoad(m, accountId, involved, extra);
       // Under the destination's lock, so a concurrent project delete cannot slip in between.
       if (request.operation === 'project') {
@@ -213,6 +212,8 @@ export class TasksService {
           break;
         case 'project':
           moveToProject(forest, request.ids, request.projectId);
+          // Tasks enter the destination from elsewhere: readers there must compare stamps.
+          await advanceContent(m, this.db.dialect, accountId, extra);
           break;
         case 'opbatch': {
           const chains = new Map<number, number[]>();
