@@ -58,7 +58,8 @@ export interface CloneRequest {
 interface Destination {
   projectId: number | null;
   parentId: number | null;
-  insert: SiblingInsert;
+  /** Where the roots go in the list (their count is the forest's). */
+  place: Omit<SiblingInsert, 'count'>;
 }
 
 /** One clone of a group: its request, and ids reserved for it outside the transaction (MySQL). */
@@ -77,6 +78,7 @@ interface Waiting extends Member {
 
 // A group of concurrent clones into one project shares one transaction, so at most this many.
 const MAX_GROUP_MEMBERS = 32;
+const MAX_GROUP_NODES = 10_000;
 
 /** What a clone transaction inserted, for TaskChangeFeed; `revisions` set when someone listens. */
 interface InsertReport {
@@ -85,18 +87,10 @@ interface InsertReport {
   tasks: TasksInserted['tasks'];
 }
 
+/** A fresh report for each attempt of a transaction (Database retries it whole on deadlock). */
 function newReport(): InsertReport {
   return { lists: [], tasks: [] };
 }
-
-/** The report for one attempt of a transaction (Database retries it whole on deadlock). */
-function resetReport(report: InsertReport): InsertReport {
-  report.revisions = undefined;
-  report.lists = [];
-  report.tasks = [];
-  return report;
-}
-const MAX_GROUP_NODES = 10_000;
 
 /**
  * Writes forests of new tasks into sibling lists: validates and orders each forest in memory,
@@ -127,9 +121,9 @@ export class CloneEngine {
   async cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
     if (this.db.dialect !== 'mysql') {
-      const report = newReport();
+      let report = newReport();
       const ids = await this.db.transaction(async (m) =>
-        this.settled(await this.cloneMany(m, accountId, [{ request, plan }], resetReport(report))),
+        this.settled(await this.cloneMany(m, accountId, [{ request, plan }], (report = newReport()))),
       );
       this.emit(accountId, report);
       return ids;
@@ -208,7 +202,7 @@ export class CloneEngine {
     placement: ClonePlacement,
   ): Promise<number | null | undefined> {
     if (placement.projectId !== undefined) return placement.projectId;
-    const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
+    const anchorId = anchorOf(placement);
     if (anchorId === null) return null;
     const [anchor] = await this.db.read((m) =>
       readStructure(m, this.db.dialect, accountId, [anchorId], false),
@@ -249,9 +243,9 @@ export class CloneEngine {
           let next = 0;
           for (const w of group) w.reserved = ids.slice(next, (next += w.request.nodes.length));
         }
-        const report = newReport();
+        let report = newReport();
         const outcomes = await this.db.transaction((m) =>
-          this.cloneMany(m, accountId, group, resetReport(report)),
+          this.cloneMany(m, accountId, group, (report = newReport())),
         );
         // Committed: from here on nothing may send the group back through the catch below.
         group.forEach((w, i) => {
@@ -319,7 +313,6 @@ export class CloneEngine {
           members[i].guess,
           anchors,
         );
-        dest.insert.count = members[i].plan.rootCount;
         dests[i] = dest;
       });
     }
@@ -339,7 +332,9 @@ export class CloneEngine {
     const lists = new Map<string, number[]>();
     for (const i of live) pushTo(lists, `${keyOf(dests[i].projectId)}:${keyOf(dests[i].parentId)}`, i);
     for (const indexes of lists.values()) {
-      const { starts, steps } = combineInserts(indexes.map((i) => dests[i].insert));
+      const { starts, steps } = combineInserts(
+        indexes.map((i) => ({ ...dests[i].place, count: members[i].plan.rootCount })),
+      );
       indexes.forEach((i, k) => (rootStart[i] = starts[k]));
       const { projectId, parentId } = dests[indexes[0]];
       await shiftList(m, dialect, accountId, projectId, parentId, steps);
@@ -434,7 +429,7 @@ export class CloneEngine {
       if (failed[i]) return;
       const { placement } = member.request;
       const guess = placement.projectId !== undefined ? placement.projectId : member.guess;
-      const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
+      const anchorId = anchorOf(placement);
       if (guess === undefined) return;
       keys.add(keyOf(guess));
       if (anchorId !== null) ids.push(anchorId);
@@ -461,7 +456,7 @@ export class CloneEngine {
     anchors?: Map<number, StructRow | undefined>,
   ): Promise<Destination> {
     const dialect = this.db.dialect;
-    const anchorId = placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
+    const anchorId = anchorOf(placement);
     const anchorField = placement.kind === 'adjacent' ? 'targetId' : 'parent';
     let guess: number | null | undefined = placement.projectId !== undefined ? placement.projectId : known;
     // SQLite has one writer at a time: no locks, one read.
@@ -520,9 +515,9 @@ export class CloneEngine {
       return {
         projectId: target.projectId,
         parentId: target.parentId,
-        insert: placement.reverse
-          ? { slot: target.position, count: 0, side: 'before' }
-          : { slot: target.position + 1, count: 0, side: 'after' },
+        place: placement.reverse
+          ? { slot: target.position, side: 'before' }
+          : { slot: target.position + 1, side: 'after' },
       };
     }
     const projectId = anchor ? anchor.projectId : (placement.projectId ?? null);
@@ -530,16 +525,17 @@ export class CloneEngine {
     return {
       projectId,
       parentId,
-      insert:
+      place:
         placement.at === 'start'
-          ? { slot: 0, count: 0, side: 'after' }
-          : {
-              slot: await countList(m, this.db.dialect, accountId, projectId, parentId),
-              count: 0,
-              side: 'before',
-            },
+          ? { slot: 0, side: 'after' }
+          : { slot: await countList(m, this.db.dialect, accountId, projectId, parentId), side: 'before' },
     };
   }
+}
+
+/** The task a placement is relative to: the target, or the parent of the list (null: a root list). */
+function anchorOf(placement: ClonePlacement): number | null {
+  return placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
 }
 
 function notFound(id: number, field: string): DomainError {

@@ -30,7 +30,10 @@ export interface StampedView {
 /** One consistent read of a task tree. */
 export interface TaskTreeSnapshot {
   revisions: ReadRevisions;
-  /** Every task in depth-first pre-order (todolist-rest.md §3 "Read order"). */
+  /**
+   * Every task, in the ordering index's order: by project, then parent, then position, so each
+   * sibling list comes in order (the caller puts them in the read order of todolist-rest.md §3).
+   */
   outline: OutlineRow[];
   /** The full tasks, for the outline rows the caller did not already know. */
   views: Map<number, StampedView>;
@@ -100,15 +103,14 @@ export class TaskTreeReader {
       async (m) => {
         const revisions = await this.revisions(m, accountId, projectId);
         const current = options.current(revisions);
-        const scope = projectId === undefined ? '' : ' AND project_key = ?';
-        const args = projectId === undefined ? [accountId] : [accountId, keyOf(projectId)];
+        const { scope, args } = projectScope(accountId, projectId);
         // Index order (account, project, parent, position): no sort in the database. Without the
         // stamps the ordering index covers the query and no task row is read.
         const rows = (await m.query(
           `SELECT id, project_key, parent_key${current ? '' : ', revision'} FROM tasks WHERE account_id = ?${scope} ORDER BY project_key, parent_key, position`,
           args,
         )) as OutlineRowRaw[];
-        const outline = preOrder(rows);
+        const outline = rows.map(toOutlineRow);
         const wanted = outline.filter((r) => !options.known(r.id, r.stamp)).map((r) => r.id);
         return { revisions, outline, views: await this.views(m, accountId, wanted) };
       },
@@ -121,8 +123,7 @@ export class TaskTreeReader {
     accountId: number,
     projectId: number | null | undefined,
   ): Promise<ReadRevisions> {
-    const scope = projectId === undefined ? '' : ' AND project_key = ?';
-    const args = projectId === undefined ? [accountId] : [accountId, keyOf(projectId)];
+    const { scope, args } = projectScope(accountId, projectId);
     const rows = (await m.query(
       `SELECT 's' AS kind, project_key, revision FROM task_list_locks WHERE account_id = ?${scope} ` +
         `UNION ALL SELECT 'c' AS kind, project_key, revision FROM task_content_revisions WHERE account_id = ?${scope}`,
@@ -183,35 +184,20 @@ function iso(value: string | null): string | null {
   return value === null ? null : `${value.slice(0, 10)}T${value.slice(11, 23)}Z`;
 }
 
-/** Rows in (project, parent, position) order → depth-first pre-order, No project first. */
-function preOrder(rows: OutlineRowRaw[]): OutlineRow[] {
-  // Sibling lists keyed "project:parent", each already sorted by position.
-  const lists = new Map<string, OutlineRow[]>();
-  const projects: number[] = [];
-  for (const r of rows) {
-    const project = Number(r.project_key);
-    const parent = Number(r.parent_key);
-    const row: OutlineRow = {
-      id: Number(r.id),
-      projectId: project === 0 ? null : project,
-      parentId: parent === 0 ? null : parent,
-      stamp: r.revision === undefined ? undefined : Number(r.revision),
-    };
-    if (projects[projects.length - 1] !== project) projects.push(project);
-    const key = `${project}:${parent}`;
-    let list = lists.get(key);
-    if (!list) lists.set(key, (list = []));
-    list.push(row);
-  }
-  const out: OutlineRow[] = [];
-  for (const project of projects) {
-    const stack = [...(lists.get(`${project}:0`) ?? [])].reverse();
-    while (stack.length) {
-      const r = stack.pop()!;
-      out.push(r);
-      const kids = lists.get(`${project}:${r.id}`);
-      if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
-    }
-  }
-  return out;
+/** `AND project_key = ?` and its arguments for one project; nothing for the whole account. */
+function projectScope(accountId: number, projectId: number | null | undefined) {
+  return projectId === undefined
+    ? { scope: '', args: [accountId] }
+    : { scope: ' AND project_key = ?', args: [accountId, keyOf(projectId)] };
+}
+
+function toOutlineRow(r: OutlineRowRaw): OutlineRow {
+  const project = Number(r.project_key);
+  const parent = Number(r.parent_key);
+  return {
+    id: Number(r.id),
+    projectId: project === 0 ? null : project,
+    parentId: parent === 0 ? null : parent,
+    stamp: r.revision === undefined ? undefined : Number(r.revision),
+  };
 }

@@ -38,7 +38,12 @@ export class TodoProjectsController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'Create a project', description: 'A numeric `id` is honoured if free.' })
+  @ApiOperation({
+    summary: 'Create a project',
+    description:
+      'A numeric `id` is honoured if free and below 100,000,000 or below the highest project id ' +
+      'given out; otherwise 409 CONFLICT.',
+  })
   @ApiBody({ schema: { type: 'object', example: { id: 'temp://1700000000200', label: 'Holidays' } } })
   @ApiOkResponse({ description: 'The new id', schema: { type: 'object', example: { id: 3 } } })
   @TodoErrors(409)

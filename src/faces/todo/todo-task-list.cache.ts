@@ -30,7 +30,8 @@ const OPEN = Buffer.from('[');
 const CLOSE = Buffer.from(']');
 
 interface Entry {
-  /** The project key the list is of (0 = No project), or -1 for all the account's tasks. */
+  accountId: number;
+  /** The project key the list is of (0 = No project), or ALL for all the account's tasks. */
   scope: number;
   /** Revisions the body was built at (at least); null until the first build. */
   label: ReadRevisions | null;
@@ -77,18 +78,18 @@ export class TodoTaskListCache {
 
   /** The JSON array of the project's tasks (`projectId` null = No project; undefined = all). */
   async list(accountId: number, projectId?: number | null): Promise<Buffer> {
-    const scope = projectId === undefined ? -1 : (projectId ?? 0);
+    const scope = projectId === undefined ? ALL : (projectId ?? 0);
     if (this.budget === 0) {
-      const entry = newEntry(scope);
+      const entry = newEntry(accountId, scope);
       await this.build(entry, accountId, projectId);
       return entry.body!;
     }
     const arrival = ++this.tick;
-    const key = `${accountId}:${projectId === undefined ? '*' : (projectId ?? 0)}`;
+    const key = entryKey(accountId, scope);
     const now = await this.reader.readRevisions(accountId, projectId);
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
-    else entry = newEntry(scope);
+    else entry = newEntry(accountId, scope);
     this.entries.set(key, entry);
     for (;;) {
       if (entry.body && (covers(entry.label!, now) || entry.builtFrom > arrival)) return entry.body;
@@ -135,6 +136,7 @@ export class TodoTaskListCache {
     // A write of this process applied meanwhile may have taken the entry past this snapshot.
     if (entry.label && !covers(snapshot.revisions, entry.label)) return false;
     const fragments = new Map<number, Fragment>();
+    // The outline comes list by list, each in position order; render puts them in read order.
     const lists = new Map<string, number[]>();
     for (const row of snapshot.outline) {
       const read = snapshot.views.get(row.id);
@@ -155,12 +157,10 @@ export class TodoTaskListCache {
   /** The built lists of the account that hold any of these projects (0 = No project). */
   private listsOf(accountId: number, projectKeys: Iterable<number>): Entry[] {
     const out: Entry[] = [];
-    for (const key of projectKeys) {
-      const entry = this.entries.get(`${accountId}:${key}`);
+    for (const scope of [...projectKeys, ALL]) {
+      const entry = this.entries.get(entryKey(accountId, scope));
       if (entry?.body) out.push(entry);
     }
-    const all = this.entries.get(`${accountId}:*`);
-    if (all?.body) out.push(all);
     return out;
   }
 
@@ -189,8 +189,9 @@ export class TodoTaskListCache {
       apply();
     } catch (error) {
       this.logger.error(`dropping the cached lists of account ${accountId}: ${(error as Error).message}`);
-      for (const key of [...this.entries.keys()])
-        if (key.startsWith(`${accountId}:`)) this.entries.delete(key);
+      for (const [key, entry] of [...this.entries]) {
+        if (entry.accountId === accountId) this.entries.delete(key);
+      }
     }
   }
 
@@ -262,8 +263,16 @@ export class TodoTaskListCache {
   }
 }
 
-function newEntry(scope: number): Entry {
+// The scope of the list of all an account's tasks (GET /todo/tasks).
+const ALL = -1;
+
+function entryKey(accountId: number, scope: number): string {
+  return `${accountId}:${scope}`;
+}
+
+function newEntry(accountId: number, scope: number): Entry {
   return {
+    accountId,
     scope,
     label: null,
     body: null,
@@ -276,7 +285,7 @@ function newEntry(scope: number): Entry {
 }
 
 function inScope(entry: Entry, projectKey: number): boolean {
-  return entry.scope === -1 || entry.scope === projectKey;
+  return entry.scope === ALL || entry.scope === projectKey;
 }
 
 /** The same content revisions, project for project: no task's own fields changed in between. */

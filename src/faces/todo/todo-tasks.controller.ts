@@ -67,7 +67,8 @@ export class TodoTasksController {
     description:
       'Task fields flat or under `task`. Placement (§5.2): no target → top of the list of `parent`; ' +
       '`targetId` = `parent` → last child (first with `reverse`); otherwise after the target (before with ' +
-      '`reverse`). A numeric `id` asks for that server id; a string id is a temporary id and ignored.',
+      '`reverse`). A numeric `id` asks for that server id (409 CONFLICT when taken, or when it is ' +
+      'not below 100,000,000 nor below the ids given out); a string id is a temporary id and ignored.',
   })
   @ApiBody({
     schema: { type: 'object' },
