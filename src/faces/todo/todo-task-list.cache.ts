@@ -36,9 +36,14 @@ interface Entry {
   /** Revisions the body was built at (at least); null until the first build. */
   label: ReadRevisions | null;
   body: Buffer | null;
+  /** The body's task ids in its order, and where each one's JSON starts in it. */
+  order: number[];
+  offsets: number[];
   fragments: Map<number, Fragment>;
   /** Task ids per sibling list, `project:parent` (0 = none), in order. */
   lists: Map<string, number[]>;
+  /** What the fragments take (counted with the body against the budget). */
+  fragmentBytes: number;
   bytes: number;
   /** The build in flight, and the tick it started at. */
   building: Promise<void> | null;
@@ -195,35 +200,66 @@ export class TodoTaskListCache {
     }
   }
 
-  /** New tasks a clone of this process committed, put into the lists that follow on from it. */
+  /**
+   * New tasks a clone of this process committed, put into the lists that follow on from it. The
+   * body is patched, not rendered again: each run of new roots, with its subtree, goes where the
+   * pre-order reaches the gap it fills (after the subtree of the old sibling before it, or right
+   * after its parent, or at its project's start).
+   */
   private applyInserted(change: TasksInserted): void {
     const touched = new Set(change.lists.map((list) => list.projectId ?? 0));
     for (const entry of this.listsOf(change.accountId, touched)) {
       const label = this.follows(entry, change.revisions);
       if (!label) continue;
-      const roots = new Set<number>();
+      const position = indexer(entry.order);
+      const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
+      const after = new Map<string, number[]>();
       for (const list of change.lists) {
         if (!inScope(entry, list.projectId ?? 0)) continue;
         const key = listKey(list.projectId, list.parentId);
         const before = entry.lists.get(key) ?? [];
-        const after = new Array<number>(before.length + list.inserts.reduce((n, x) => n + x.ids.length, 0));
-        for (const insert of list.inserts) {
-          insert.ids.forEach((id, k) => {
-            after[insert.at + k] = id;
-            roots.add(id);
-          });
+        const next = withInserts(before, list.inserts);
+        after.set(key, next);
+        const fresh = new Set(list.inserts.flatMap((insert) => insert.ids));
+        const depth = depthOf(entry, list.parentId);
+        let previous: number | null = null;
+        let run: number[] | null = null;
+        for (const id of next) {
+          if (!fresh.has(id)) {
+            previous = id;
+            run = null;
+            continue;
+          }
+          if (!run) {
+            run = [];
+            const at =
+              previous !== null
+                ? subtreeEnd(entry, previous, position)
+                : list.parentId !== null
+                  ? position(list.parentId) + 1
+                  : projectStart(entry, list.projectId ?? 0, position);
+            runs.push({ at, depth, projectId: list.projectId, roots: run });
+          }
+          run.push(id);
         }
-        let next = 0;
-        for (let i = 0; i < after.length; i++) if (after[i] === undefined) after[i] = before[next++];
-        entry.lists.set(key, after);
       }
+      for (const [key, next] of after) entry.lists.set(key, next);
+      const roots = new Set(runs.flatMap((run) => run.roots));
       for (const { view, stamp } of change.tasks) {
         if (!inScope(entry, view.projectId ?? 0)) continue;
-        entry.fragments.set(view.id, fragmentOf(view, stamp, view));
+        const fragment = fragmentOf(view, stamp, view);
+        entry.fragments.set(view.id, fragment);
+        entry.fragmentBytes += costOf(fragment);
         if (!roots.has(view.id)) pushTo(entry.lists, listKey(view.projectId, view.parentId), view.id);
       }
+      // Runs that meet at one place: the earlier project's first, then the deeper one, which closes
+      // the subtree that the shallower one follows.
+      runs.sort((a, b) => a.at - b.at || (a.projectId ?? 0) - (b.projectId ?? 0) || b.depth - a.depth);
+      splice(
+        entry,
+        runs.map((run) => ({ at: run.at, remove: 0, ids: preOrder(entry, run.projectId ?? 0, run.roots) })),
+      );
       entry.label = label;
-      render(entry);
       this.evict(entry);
     }
   }
@@ -234,15 +270,24 @@ export class TodoTaskListCache {
     for (const entry of this.listsOf(change.accountId, touched)) {
       const label = this.follows(entry, change.revisions);
       if (!label) continue;
+      const position = indexer(entry.order);
+      const edits = new Map<number, Edit>();
       for (const { id, content, stamp } of change.tasks) {
         const old = entry.fragments.get(id);
         if (!old) continue;
         const view = storedView(id, old.projectId, old.parentId, content, null);
         view.creationDate = old.creationDate;
-        entry.fragments.set(id, fragmentOf(view, stamp, view));
+        const fragment = fragmentOf(view, stamp, view);
+        entry.fragments.set(id, fragment);
+        entry.fragmentBytes += costOf(fragment) - costOf(old);
+        const at = position(id);
+        edits.set(at, { at, remove: 1, ids: [id] });
       }
+      splice(
+        entry,
+        [...edits.values()].sort((a, b) => a.at - b.at),
+      );
       entry.label = label;
-      render(entry);
       this.evict(entry);
     }
   }
@@ -276,8 +321,11 @@ function newEntry(accountId: number, scope: number): Entry {
     scope,
     label: null,
     body: null,
+    order: [],
+    offsets: [],
     fragments: new Map(),
     lists: new Map(),
+    fragmentBytes: 0,
     bytes: 0,
     building: null,
     builtFrom: 0,
@@ -360,21 +408,165 @@ function render(entry: Entry): void {
     .filter((key) => key.endsWith(':0'))
     .map((key) => Number(key.split(':')[0]))
     .sort((a, b) => a - b);
+  const order: number[] = [];
+  for (const project of projects) order.push(...preOrder(entry, project, entry.lists.get(`${project}:0`)!));
   const parts: Buffer[] = [OPEN];
+  const offsets = new Array<number>(order.length);
+  let written = OPEN.length;
   let fragmentBytes = 0;
-  for (const project of projects) {
-    const stack = [...entry.lists.get(`${project}:0`)!].reverse();
-    while (stack.length > 0) {
-      const id = stack.pop()!;
-      const fragment = entry.fragments.get(id)!;
-      if (parts.length > 1) parts.push(COMMA);
-      parts.push(fragment.json);
-      fragmentBytes += 2 * (fragment.head.length + fragment.tail.length) + fragment.json.length + 256;
-      const children = entry.lists.get(`${project}:${id}`);
-      if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  order.forEach((id, i) => {
+    const fragment = entry.fragments.get(id)!;
+    if (i > 0) {
+      parts.push(COMMA);
+      written += COMMA.length;
+    }
+    offsets[i] = written;
+    parts.push(fragment.json);
+    written += fragment.json.length;
+    fragmentBytes += costOf(fragment);
+  });
+  parts.push(CLOSE);
+  entry.fragmentBytes = fragmentBytes;
+  install(entry, Buffer.concat(parts, written + CLOSE.length), order, offsets);
+}
+
+/** Tasks `roots` of a project's lists, each followed by its subtree. */
+function preOrder(entry: Entry, project: number, roots: number[]): number[] {
+  const out: number[] = [];
+  const stack = roots.slice().reverse();
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    out.push(id);
+    const children = entry.lists.get(`${project}:${id}`);
+    if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return out;
+}
+
+/** A change to the body: from its task at `at` on, `remove` tasks give way to the tasks `ids`. */
+interface Edit {
+  at: number;
+  remove: 0 | 1;
+  ids: number[];
+}
+
+/**
+ * The entry's body with `edits` (ascending `at`) made, from slices of the old body and the new
+ * tasks' JSON: a few large copies, where rendering again copies every task's JSON by itself.
+ */
+function splice(entry: Entry, edits: Edit[]): void {
+  const { body, order, offsets } = entry;
+  const parts: Buffer[] = [OPEN];
+  const nextOrder: number[] = [];
+  const nextOffsets: number[] = [];
+  let written = OPEN.length;
+  let cursor = 0;
+  const separate = () => {
+    if (nextOrder.length === 0) return;
+    parts.push(COMMA);
+    written += COMMA.length;
+  };
+  const keep = (to: number) => {
+    if (to <= cursor) return;
+    separate();
+    const start = offsets[cursor];
+    const end = to < order.length ? offsets[to] - COMMA.length : body!.length - CLOSE.length;
+    parts.push(body!.subarray(start, end));
+    for (let i = cursor; i < to; i++) {
+      nextOrder.push(order[i]);
+      nextOffsets.push(offsets[i] - start + written);
+    }
+    written += end - start;
+    cursor = to;
+  };
+  for (const edit of edits) {
+    keep(edit.at);
+    for (const id of edit.ids) {
+      separate();
+      const { json } = entry.fragments.get(id)!;
+      nextOrder.push(id);
+      nextOffsets.push(written);
+      parts.push(json);
+      written += json.length;
+    }
+    cursor += edit.remove;
+  }
+  keep(order.length);
+  parts.push(CLOSE);
+  install(entry, Buffer.concat(parts, written + CLOSE.length), nextOrder, nextOffsets);
+}
+
+function install(entry: Entry, body: Buffer, order: number[], offsets: number[]): void {
+  entry.body = body;
+  entry.order = order;
+  entry.offsets = offsets;
+  entry.bytes = ENTRY_OVERHEAD + body.length + 16 * order.length + entry.fragmentBytes;
+}
+
+/** What a kept fragment costs: its strings (UTF-16), its JSON and the objects around them. */
+function costOf(fragment: Fragment): number {
+  return 2 * (fragment.head.length + fragment.tail.length) + fragment.json.length + 256;
+}
+
+/** Index of a task in the body's order; an error if it is not there (the entry is then dropped). */
+function indexer(order: number[]): (id: number) => number {
+  let index: Map<number, number> | null = null;
+  let lookups = 0;
+  return (id) => {
+    // A few lookups scan the array; many build a map once.
+    if (!index && ++lookups > 16) index = new Map(order.map((x, i) => [x, i]));
+    const at = index ? (index.get(id) ?? -1) : order.indexOf(id);
+    if (at < 0) throw new Error(`task ${id} is not in the cached list`);
+    return at;
+  };
+}
+
+/** `before` with each insert's ids placed from its index in the result on. */
+function withInserts(before: number[], inserts: Array<{ at: number; ids: number[] }>): number[] {
+  const after = new Array<number>(before.length + inserts.reduce((n, x) => n + x.ids.length, 0));
+  for (const insert of inserts) insert.ids.forEach((id, k) => (after[insert.at + k] = id));
+  let next = 0;
+  for (let i = 0; i < after.length; i++) if (after[i] === undefined) after[i] = before[next++];
+  return after;
+}
+
+/** How many ancestors the tasks of a list have (0 for a root list). */
+function depthOf(entry: Entry, parentId: number | null): number {
+  let depth = 0;
+  for (let id = parentId; id !== null; id = fragmentIn(entry, id).parentId) depth++;
+  return depth;
+}
+
+/** Index in the body of the first task after the subtree of `id` (in the lists as they stand). */
+function subtreeEnd(entry: Entry, id: number, position: (id: number) => number): number {
+  for (let node = id; ; ) {
+    const { projectId, parentId } = fragmentIn(entry, node);
+    const siblings = entry.lists.get(listKey(projectId, parentId)) ?? [];
+    const k = siblings.indexOf(node);
+    if (k < 0) throw new Error(`task ${node} is not in its cached sibling list`);
+    if (k + 1 < siblings.length) return position(siblings[k + 1]);
+    if (parentId === null) return projectStart(entry, (projectId ?? 0) + 1, position);
+    node = parentId;
+  }
+}
+
+/** Index in the body of the first task of the first project from key `key` on, or its end. */
+function projectStart(entry: Entry, key: number, position: (id: number) => number): number {
+  let first: number | null = null;
+  let firstKey = Infinity;
+  for (const [list, ids] of entry.lists) {
+    if (!list.endsWith(':0') || ids.length === 0) continue;
+    const project = Number(list.slice(0, list.indexOf(':')));
+    if (project >= key && project < firstKey) {
+      firstKey = project;
+      first = ids[0];
     }
   }
-  parts.push(CLOSE);
-  entry.body = Buffer.concat(parts);
-  entry.bytes = ENTRY_OVERHEAD + entry.body.length + fragmentBytes;
+  return first === null ? entry.order.length : position(first);
+}
+
+function fragmentIn(entry: Entry, id: number): Fragment {
+  const fragment = entry.fragments.get(id);
+  if (!fragment) throw new Error(`task ${id} is not in the cached list`);
+  return fragment;
 }

@@ -21,6 +21,18 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
 
+  // As if another instance had written: every revision and stamp moves, so every list is read again.
+  const everyRevisionMoves = async () => {
+    await t().dataSource.query('UPDATE task_list_locks SET revision = revision + 1 WHERE account_id = ?', [
+      account.id,
+    ]);
+    await t().dataSource.query(
+      'UPDATE task_content_revisions SET revision = revision + 1 WHERE account_id = ?',
+      [account.id],
+    );
+    await t().dataSource.query('UPDATE tasks SET revision = revision + 1 WHERE account_id = ?', [account.id]);
+  };
+
   beforeEach(async () => {
     account = await t().newAccount();
   });
@@ -98,15 +110,7 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       statements.restore();
     }
     const applied = [(await api.get(`/tasks/projects/${p}`)).body, (await api.get('/tasks')).body];
-    // As if another instance had written: every revision and stamp moves, so both lists are read again.
-    await t().dataSource.query('UPDATE task_list_locks SET revision = revision + 1 WHERE account_id = ?', [
-      account.id,
-    ]);
-    await t().dataSource.query(
-      'UPDATE task_content_revisions SET revision = revision + 1 WHERE account_id = ?',
-      [account.id],
-    );
-    await t().dataSource.query('UPDATE tasks SET revision = revision + 1 WHERE account_id = ?', [account.id]);
+    await everyRevisionMoves();
     const rebuilt = [(await api.get(`/tasks/projects/${p}`)).body, (await api.get('/tasks')).body];
     expect(applied).toEqual(rebuilt);
     expect(JSON.parse(rebuilt[0]).map((x: WireTask) => x.text)).toEqual([
@@ -119,6 +123,135 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       'z',
       'b',
     ]);
+  });
+
+  it('patches its lists for random clones, creates and edits exactly as a rebuild reads them', async () => {
+    let seed = 7;
+    // A linear congruential generator's high bits (its low bits repeat with short periods).
+    const random = (m: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * m);
+    };
+    const p1 = await makeProject(t(), account, 'one');
+    const p2 = await makeProject(t(), account, 'two');
+    const empty = await makeProject(t(), account, 'empty at first');
+    const shape = [{ children: [{ children: [{}] }, {}] }, {}, { children: [{}] }];
+    const known = [
+      ...(await makeTasks(t(), account, shape, { project: p1 })),
+      ...(await makeTasks(t(), account, shape, { project: p2 })),
+      ...(await makeTasks(t(), account, shape)),
+    ];
+    // Every list the widget reads: all tasks, each project, No project.
+    const bodies = async () =>
+      (
+        await Promise.all(
+          [
+            '/tasks',
+            `/tasks/projects/${p1}`,
+            `/tasks/projects/${p2}`,
+            `/tasks/projects/${empty}`,
+            '/tasks/projects/0',
+          ].map((url) => api.get(url)),
+        )
+      ).map((res) => res.body);
+    // Tasks where a subtree ends a project's list, and what follows has to start the next one.
+    let lastOfEachList: number[] = [];
+    const read = async () => {
+      const lists = await bodies();
+      lastOfEachList = lists.flatMap((body) => {
+        const list = JSON.parse(body) as WireTask[];
+        const roots = list.filter((x) => x.parent === null);
+        return list.length === 0 ? [] : [list[list.length - 1].id, roots[roots.length - 1].id];
+      });
+      return lists;
+    };
+    // The random choices are all made before the first await, so concurrent rounds stay reproducible.
+    const write = async (n: number) => {
+      const kind = random(6);
+      const target =
+        random(3) === 0 ? lastOfEachList[random(lastOfEachList.length)] : known[random(known.length)];
+      if (kind <= 2) {
+        const batch = Array.from({ length: 1 + random(4) }, (_, i) => ({
+          id: `n${n}-${i}`,
+          text: `clone ${n}.${i}`,
+          ...(i > 0 && random(2) === 0 ? { parent: `n${n}-${random(i)}` } : {}),
+        }));
+        const res = await api.post('/clone', { targetId: target, reverse: random(2) === 0, batch });
+        expect(res.statusCode).toBe(200);
+        known.push(...Object.values(res.json() as Record<string, number>));
+      } else if (kind === 3) {
+        // The first or last child of a task, or the top of a project's root list.
+        const place =
+          random(3) === 0
+            ? { project: [p1, p2, empty, null][random(4)] }
+            : { targetId: target, parent: target, reverse: random(2) === 0 };
+        const res = await api.post('/tasks', { ...place, text: `created ${n}` });
+        expect(res.statusCode).toBe(200);
+        known.push(res.json().id as number);
+      } else {
+        const res = await api.put(`/tasks/${target}`, { text: `edited ${n}`, checked: random(2) === 0 });
+        expect(res.statusCode).toBe(200);
+      }
+    };
+    await read();
+    const statements = spyStatements(t());
+    try {
+      for (let round = 0; round < 6; round++) {
+        if (round % 2 === 0) {
+          for (let k = 0; k < 10; k++) {
+            await write(100 * round + k);
+            // Each write was applied to every list: none is read from the tasks again.
+            expect(await statements.matching(read, ['tasks', 'task_assignees'])).toEqual([]);
+          }
+        } else {
+          await Promise.all(Array.from({ length: 8 }, (_, k) => write(100 * round + k)));
+        }
+        const applied = await bodies();
+        await everyRevisionMoves();
+        expect(await read()).toEqual(applied);
+      }
+    } finally {
+      statements.restore();
+    }
+    expect(JSON.parse((await bodies())[0])).toHaveLength(known.length);
+  });
+
+  it('patches one group of clones whose new subtrees meet at one place', async () => {
+    const p = await makeProject(t(), account);
+    const [a, a1, b] = await makeTasks(
+      t(),
+      account,
+      [{ text: 'a', children: [{ text: 'a1' }] }, { text: 'b' }],
+      {
+        project: p,
+      },
+    );
+    await tasks(p);
+    const statements = spyStatements(t());
+    let ids: number[];
+    try {
+      // A long clone first: the next two wait for it and then run together, one group (MySQL).
+      const filler = Array.from({ length: 2000 }, (_, i) => ({ id: `f${i}`, text: 'filler' }));
+      const created = await Promise.all([
+        api.post('/clone', { targetId: b, batch: filler }),
+        api.post('/tasks', { targetId: a, parent: a, text: 'last child of a' }),
+        api.post('/clone', { targetId: a, batch: [{ id: 'next', text: 'after a' }] }),
+      ]);
+      ids = [created[1].json().id, created[2].json().next];
+      expect(await statements.matching(() => tasks(p), ['tasks', 'task_assignees'])).toEqual([]);
+    } finally {
+      statements.restore();
+    }
+    const applied = (await api.get(`/tasks/projects/${p}`)).body;
+    expect((JSON.parse(applied) as WireTask[]).slice(0, 5).map((x) => x.id)).toEqual([
+      a,
+      a1,
+      ids[0],
+      ids[1],
+      b,
+    ]);
+    await everyRevisionMoves();
+    expect((await api.get(`/tasks/projects/${p}`)).body).toEqual(applied);
   });
 
   it('shows PUT /tasks/:id, POST /clone, PUT /move, PUT /sort and DELETE /tasks/:id at once', async () => {
