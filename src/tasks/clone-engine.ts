@@ -130,11 +130,15 @@ export class CloneEngine {
     }
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
     if (requested !== undefined) return this.cloneWithRequestedId(accountId, request, plan, requested);
-    const guess = await this.guessProject(accountId, request.placement);
+    // Both before joining the queue, so that neither is part of the group's turn.
+    const [guess, reserved] = await Promise.all([
+      this.guessProject(accountId, request.placement),
+      this.ids.reserve(request.nodes.length),
+    ]);
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
     return new Promise((resolve, reject) => {
       const waiting = this.queues.get(key);
-      const member: Waiting = { request, plan, guess, resolve, reject };
+      const member: Waiting = { request, plan, guess, reserved, resolve, reject };
       if (waiting) waiting.push(member);
       else {
         this.queues.set(key, [member]);
@@ -183,8 +187,10 @@ export class CloneEngine {
     requested: number,
   ): Promise<Map<string, number>> {
     const fresh = request.nodes.filter((n) => n.requestedId === undefined).length;
-    const reserved = await this.ids.reserve(fresh);
-    const guess = await this.guessProject(accountId, request.placement);
+    const [guess, reserved] = await Promise.all([
+      this.guessProject(accountId, request.placement),
+      this.ids.reserve(fresh),
+    ]);
     try {
       return await this.db.transaction(async (m) =>
         this.settled(await this.cloneMany(m, accountId, [{ request, plan, reserved, guess }])),
@@ -232,17 +238,13 @@ export class CloneEngine {
 
   /** One transaction for the group; settles every member, never throws. */
   private async runGroup(accountId: number, group: Waiting[]): Promise<void> {
-    // First with a range reserved outside the transaction (no transaction holds the counter row);
-    // if a requested id that POST /todo/tasks claimed meanwhile lies in it, again with ids taken
-    // inside the transaction, after every claim that committed and before any that follows.
+    // First with the ranges each member reserved outside any transaction (no transaction holds
+    // the counter row); if a requested id that POST /todo/tasks claimed meanwhile lies in one,
+    // again with ids taken inside the transaction, after every claim that committed and before
+    // any that follows.
     for (const inside of [false, true]) {
       try {
         if (inside) for (const w of group) w.reserved = undefined;
-        else {
-          const ids = await this.ids.reserve(group.reduce((n, w) => n + w.request.nodes.length, 0));
-          let next = 0;
-          for (const w of group) w.reserved = ids.slice(next, (next += w.request.nodes.length));
-        }
         let report = newReport();
         const outcomes = await this.db.transaction((m) =>
           this.cloneMany(m, accountId, group, (report = newReport())),
