@@ -4,8 +4,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { storedView, TaskContent } from './task-content';
-import { TaskChangeFeed, TasksInserted } from './task-change-feed';
-import type { ReadRevisions } from './task-tree-reader';
+import { FeedWrite, TaskChangeFeed, TasksInserted } from './task-change-feed';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import {
   advanceContent,
@@ -80,18 +79,6 @@ interface Waiting extends Member {
 const MAX_GROUP_MEMBERS = 32;
 const MAX_GROUP_NODES = 10_000;
 
-/** What a clone transaction inserted, for TaskChangeFeed; `revisions` set when someone listens. */
-interface InsertReport {
-  revisions?: ReadRevisions;
-  lists: TasksInserted['lists'];
-  tasks: TasksInserted['tasks'];
-}
-
-/** A fresh report for each attempt of a transaction (Database retries it whole on deadlock). */
-function newReport(): InsertReport {
-  return { lists: [], tasks: [] };
-}
-
 /**
  * Writes forests of new tasks into sibling lists: validates and orders each forest in memory,
  * takes the destination project's ordering lock, checks target, parent, project and people,
@@ -121,12 +108,8 @@ export class CloneEngine {
   async cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
     if (this.db.dialect !== 'mysql') {
-      let report = newReport();
-      const ids = await this.db.transaction(async (m) =>
-        this.settled(await this.cloneMany(m, accountId, [{ request, plan }], (report = newReport()))),
-      );
-      this.emit(accountId, report);
-      return ids;
+      const [outcome] = await this.transactionTold(accountId, [{ request, plan }]);
+      return this.settled([outcome]);
     }
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
     if (requested !== undefined) return this.cloneWithRequestedId(accountId, request, plan, requested);
@@ -167,15 +150,21 @@ export class CloneEngine {
     return outcome;
   }
 
-  /** Tells the change feed what a committed clone inserted, if anyone asked. */
-  private emit(accountId: number, report: InsertReport): void {
-    if (report.revisions) {
-      this.changes.tasksInserted({
-        accountId,
-        revisions: report.revisions,
-        lists: report.lists,
-        tasks: report.tasks,
+  /** The clones of `members` in a transaction of their own, told to the change feed once committed. */
+  private async transactionTold(
+    accountId: number,
+    members: Member[],
+  ): Promise<Array<Map<string, number> | DomainError>> {
+    const write = this.changes.write();
+    try {
+      const outcomes = await this.db.transaction((m) => {
+        write.begin();
+        return this.cloneMany(m, accountId, members, write);
       });
+      write.tell();
+      return outcomes;
+    } finally {
+      write.end();
     }
   }
 
@@ -245,17 +234,13 @@ export class CloneEngine {
     for (const inside of [false, true]) {
       try {
         if (inside) for (const w of group) w.reserved = undefined;
-        let report = newReport();
-        const outcomes = await this.db.transaction((m) =>
-          this.cloneMany(m, accountId, group, (report = newReport())),
-        );
+        const outcomes = await this.transactionTold(accountId, group);
         // Committed: from here on nothing may send the group back through the catch below.
         group.forEach((w, i) => {
           const outcome = outcomes[i];
           if (outcome instanceof DomainError) w.reject(outcome);
           else w.resolve(outcome);
         });
-        this.emit(accountId, report);
         return;
       } catch (error) {
         if (isDuplicatePrimaryKey(error) && !inside) continue;
@@ -279,7 +264,7 @@ export class CloneEngine {
     m: EntityManager,
     accountId: number,
     members: Member[],
-    report?: InsertReport,
+    write?: FeedWrite,
   ): Promise<Array<Map<string, number> | DomainError>> {
     const dialect = this.db.dialect;
     const failed = new Array<DomainError | undefined>(members.length);
@@ -388,8 +373,14 @@ export class CloneEngine {
     // A chosen id may have been a deleted task's: list readers must compare stamps in its project.
     await advanceContent(m, dialect, accountId, claimedIn);
     const keys = [...new Set(live.map((i) => keyOf(dests[i].projectId)))];
-    if (report && keys.length > 0 && this.changes.interested(accountId, keys)) {
-      report.revisions = await readLockedRevisions(m, accountId, 's', keys);
+    if (write && keys.length > 0 && this.changes.interested(accountId, keys)) {
+      const change: TasksInserted = {
+        kind: 'inserted',
+        accountId,
+        revisions: await readLockedRevisions(m, accountId, 's', keys),
+        lists: [],
+        tasks: [],
+      };
       for (const indexes of lists.values()) {
         const { projectId, parentId } = dests[indexes[0]];
         const inserts = indexes.map((i) => {
@@ -397,14 +388,15 @@ export class CloneEngine {
           const roots = plan.order.filter((j) => plan.parent[j] < 0);
           return { at: rootStart[i], ids: roots.map((j) => newIds[i][j]) };
         });
-        report.lists.push({ projectId, parentId, inserts });
+        change.lists.push({ projectId, parentId, inserts });
       }
       for (const r of rows) {
-        report.tasks.push({
+        change.tasks.push({
           view: storedView(r.id, r.projectId, r.parentId, r.content, r.content.creationDate ?? now),
           stamp,
         });
       }
+      write.announce(change);
     }
     return members.map(
       (member, i) => failed[i] ?? new Map(member.request.nodes.map((n, j) => [n.key, newIds[i][j]])),

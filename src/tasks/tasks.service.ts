@@ -5,7 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { fromSqlDateTime } from '../database/sql-time';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
-import { FieldsUpdated, TaskChangeFeed } from './task-change-feed';
+import { TaskChangeFeed } from './task-change-feed';
 import { TaskContent, wellFormed } from './task-content';
 import {
   advanceContent,
@@ -112,62 +112,67 @@ export class TasksService {
     const last = new Map<number, TaskContent>();
     for (const u of updates) last.set(u.id, u.content);
     const ids = [...last.keys()];
-    let change: FieldsUpdated | undefined;
-    await this.db.transaction(async (m) => {
-      change = undefined;
-      // The rows first: their projects cannot change under the lock until the commit.
-      const locked = await readStructure(m, this.db.dialect, accountId, ids, true);
-      const found = new Set(locked.map((r) => r.id));
-      const missing = ids.find((id) => !found.has(id));
-      if (missing !== undefined) throw taskNotFound(missing, 'id');
-      await assertPeopleExist(
-        m,
-        accountId,
-        [...last.values()].flatMap((c) => c.assigned),
-      );
-      const now = sqlTime(this.clock.now());
-      const stamp = newStamp();
-      for (const [id, c] of last) {
-        await m.query(
-          'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
-          [
-            wellFormed(c.text),
-            c.checked ? 1 : 0,
-            c.collapsed ? 1 : 0,
-            sqlTime(c.dueDate),
-            sqlTime(c.completionDate),
-            sqlTime(c.editedDate),
-            c.priority,
-            extraText(c.extra),
-            now,
-            stamp,
-            accountId,
-            id,
-          ],
-        );
-      }
-      for (const part of chunks(ids, INSERT_CHUNK)) {
-        await m.query(
-          `DELETE FROM task_assignees WHERE account_id = ? AND task_id IN (${marksFor(part.length)})`,
-          [accountId, ...part],
-        );
-      }
-      await insertAssignees(
-        m,
-        accountId,
-        [...last].map(([taskId, c]) => ({ taskId, assigned: c.assigned })),
-      );
-      const projects = [...new Set(locked.map((r) => keyOf(r.projectId)))];
-      await advanceContent(m, this.db.dialect, accountId, projects);
-      if (this.changes.interested(accountId, projects)) {
-        change = {
+    const write = this.changes.write();
+    try {
+      await this.db.transaction(async (m) => {
+        write.begin();
+        // The rows first: their projects cannot change under the lock until the commit.
+        const locked = await readStructure(m, this.db.dialect, accountId, ids, true);
+        const found = new Set(locked.map((r) => r.id));
+        const missing = ids.find((id) => !found.has(id));
+        if (missing !== undefined) throw taskNotFound(missing, 'id');
+        await assertPeopleExist(
+          m,
           accountId,
-          revisions: await readLockedRevisions(m, accountId, 'c', projects),
-          tasks: [...last].map(([id, content]) => ({ id, content, stamp })),
-        };
-      }
-    });
-    if (change) this.changes.fieldsUpdated(change);
+          [...last.values()].flatMap((c) => c.assigned),
+        );
+        const now = sqlTime(this.clock.now());
+        const stamp = newStamp();
+        for (const [id, c] of last) {
+          await m.query(
+            'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
+            [
+              wellFormed(c.text),
+              c.checked ? 1 : 0,
+              c.collapsed ? 1 : 0,
+              sqlTime(c.dueDate),
+              sqlTime(c.completionDate),
+              sqlTime(c.editedDate),
+              c.priority,
+              extraText(c.extra),
+              now,
+              stamp,
+              accountId,
+              id,
+            ],
+          );
+        }
+        for (const part of chunks(ids, INSERT_CHUNK)) {
+          await m.query(
+            `DELETE FROM task_assignees WHERE account_id = ? AND task_id IN (${marksFor(part.length)})`,
+            [accountId, ...part],
+          );
+        }
+        await insertAssignees(
+          m,
+          accountId,
+          [...last].map(([taskId, c]) => ({ taskId, assigned: c.assigned })),
+        );
+        const projects = [...new Set(locked.map((r) => keyOf(r.projectId)))];
+        await advanceContent(m, this.db.dialect, accountId, projects);
+        if (this.changes.interested(accountId, projects)) {
+          write.announce({
+            kind: 'updated',
+            accountId,
+            revisions: await readLockedRevisions(m, accountId, 'c', projects),
+            tasks: [...last].map(([id, content]) => ({ id, content, stamp })),
+          });
+        }
+      });
+      write.tell();
+    } finally {
+      write.end();
+    }
   }
 
   /** Deletes tasks with their subtrees and compacts the lists they leave (§5.4). Unknown ids are skipped. */

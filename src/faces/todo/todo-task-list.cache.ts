@@ -2,13 +2,22 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { pushTo } from '../../common/group-by';
 import { storedView, TaskView } from '../../tasks/task-content';
-import { FieldsUpdated, TaskChangeFeed, TasksInserted } from '../../tasks/task-change-feed';
+import {
+  FieldsUpdated,
+  projectKeysOf,
+  TaskChange,
+  TaskChangeFeed,
+  TasksInserted,
+} from '../../tasks/task-change-feed';
 import { OutlineRow, ReadRevisions, TaskTreeReader } from '../../tasks/task-tree-reader';
 import { toTodoTask } from './todo-output';
 
 // Counted for every list, so that many small ones (an empty or unknown project reads as `[]`)
 // also fill the budget.
 const ENTRY_OVERHEAD = 512;
+// Writes told before one they follow on from, kept per list until it comes (commits on separate
+// connections are heard in any order).
+const MAX_HELD = 16;
 
 /** A task's JSON: its own fields, and the whole object as last placed in the outline. */
 interface Fragment {
@@ -45,6 +54,8 @@ interface Entry {
   /** What the fragments take (counted with the body against the budget). */
   fragmentBytes: number;
   bytes: number;
+  /** Changes told ahead of one they follow on from. */
+  held: TaskChange[];
   /** The build in flight, and the tick it started at. */
   building: Promise<void> | null;
   builtFrom: number;
@@ -69,14 +80,13 @@ export class TodoTaskListCache {
   constructor(
     private readonly reader: TaskTreeReader,
     config: AppConfig,
-    changes: TaskChangeFeed,
+    private readonly changes: TaskChangeFeed,
   ) {
     this.budget = config.TODO_LIST_CACHE_MB * 1024 * 1024;
     if (this.budget > 0) {
       changes.subscribe({
         interested: (accountId, keys) => this.listsOf(accountId, keys).length > 0,
-        tasksInserted: (change) => this.applySafely(change.accountId, () => this.applyInserted(change)),
-        fieldsUpdated: (change) => this.applySafely(change.accountId, () => this.applyUpdated(change)),
+        changed: (change) => this.applySafely(change.accountId, () => this.receive(change)),
       });
     }
   }
@@ -96,8 +106,16 @@ export class TodoTaskListCache {
     if (entry) this.entries.delete(key);
     else entry = newEntry(accountId, scope);
     this.entries.set(key, entry);
-    for (;;) {
+    for (let waited = false; ; ) {
       if (entry.body && (covers(entry.label!, now) || entry.builtFrom > arrival)) return entry.body;
+      // Ahead of the list by writes of this process that committed and are about to be told?
+      const settling =
+        waited || !entry.body ? null : this.changes.settled(accountId, scope === ALL ? null : [scope]);
+      waited = true;
+      if (settling) {
+        await settling;
+        continue;
+      }
       if (!entry.building) {
         const started = ++this.tick;
         const target = entry;
@@ -156,6 +174,7 @@ export class TodoTaskListCache {
     entry.lists = lists;
     entry.label = snapshot.revisions;
     render(entry);
+    this.applyHeld(entry);
     return true;
   }
 
@@ -200,96 +219,123 @@ export class TodoTaskListCache {
     }
   }
 
+  /** A committed write of this process, for every list it follows on from (or later on). */
+  private receive(change: TaskChange): void {
+    for (const entry of this.listsOf(change.accountId, projectKeysOf(change.revisions))) {
+      if (!this.offer(entry, change)) {
+        if (this.pending(entry, change) && entry.held.length < MAX_HELD) entry.held.push(change);
+        continue;
+      }
+      this.applyHeld(entry);
+      this.evict(entry);
+    }
+  }
+
+  /** Applies the change if the entry holds exactly the state it started from. */
+  private offer(entry: Entry, change: TaskChange): boolean {
+    const label = this.follows(entry, change.revisions);
+    if (!label) return false;
+    if (change.kind === 'inserted') this.applyInserted(entry, change);
+    else this.applyUpdated(entry, change);
+    entry.label = label;
+    return true;
+  }
+
+  /** Applies the held changes that now follow on; drops those the entry has got past. */
+  private applyHeld(entry: Entry): void {
+    for (let i = 0; i < entry.held.length; ) {
+      const change = entry.held[i];
+      if (this.offer(entry, change) || !this.pending(entry, change)) {
+        entry.held.splice(i, 1);
+        i = 0;
+      } else i++;
+    }
+  }
+
+  /** Whether the change is later than every revision the entry holds (so it may follow later). */
+  private pending(entry: Entry, change: TaskChange): boolean {
+    for (const [key, revision] of change.revisions) {
+      if (inScope(entry, Number(key.slice(1))) && (entry.label!.get(key) ?? 0) >= revision) return false;
+    }
+    return true;
+  }
+
   /**
    * New tasks a clone of this process committed, put into the lists that follow on from it. The
    * body is patched, not rendered again: each run of new roots, with its subtree, goes where the
    * pre-order reaches the gap it fills (after the subtree of the old sibling before it, or right
    * after its parent, or at its project's start).
    */
-  private applyInserted(change: TasksInserted): void {
-    const touched = new Set(change.lists.map((list) => list.projectId ?? 0));
-    for (const entry of this.listsOf(change.accountId, touched)) {
-      const label = this.follows(entry, change.revisions);
-      if (!label) continue;
-      const position = indexer(entry.order);
-      const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
-      const after = new Map<string, number[]>();
-      for (const list of change.lists) {
-        if (!inScope(entry, list.projectId ?? 0)) continue;
-        const key = listKey(list.projectId, list.parentId);
-        const before = entry.lists.get(key) ?? [];
-        const next = withInserts(before, list.inserts);
-        after.set(key, next);
-        const fresh = new Set(list.inserts.flatMap((insert) => insert.ids));
-        const depth = depthOf(entry, list.parentId);
-        let previous: number | null = null;
-        let run: number[] | null = null;
-        for (const id of next) {
-          if (!fresh.has(id)) {
-            previous = id;
-            run = null;
-            continue;
-          }
-          if (!run) {
-            run = [];
-            const at =
-              previous !== null
-                ? subtreeEnd(entry, previous, position)
-                : list.parentId !== null
-                  ? position(list.parentId) + 1
-                  : projectStart(entry, list.projectId ?? 0, position);
-            runs.push({ at, depth, projectId: list.projectId, roots: run });
-          }
-          run.push(id);
+  private applyInserted(entry: Entry, change: TasksInserted): void {
+    const position = indexer(entry.order);
+    const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
+    const after = new Map<string, number[]>();
+    for (const list of change.lists) {
+      if (!inScope(entry, list.projectId ?? 0)) continue;
+      const key = listKey(list.projectId, list.parentId);
+      const before = entry.lists.get(key) ?? [];
+      const next = withInserts(before, list.inserts);
+      after.set(key, next);
+      const fresh = new Set(list.inserts.flatMap((insert) => insert.ids));
+      const depth = depthOf(entry, list.parentId);
+      let previous: number | null = null;
+      let run: number[] | null = null;
+      for (const id of next) {
+        if (!fresh.has(id)) {
+          previous = id;
+          run = null;
+          continue;
         }
+        if (!run) {
+          run = [];
+          const at =
+            previous !== null
+              ? subtreeEnd(entry, previous, position)
+              : list.parentId !== null
+                ? position(list.parentId) + 1
+                : projectStart(entry, list.projectId ?? 0, position);
+          runs.push({ at, depth, projectId: list.projectId, roots: run });
+        }
+        run.push(id);
       }
-      for (const [key, next] of after) entry.lists.set(key, next);
-      const roots = new Set(runs.flatMap((run) => run.roots));
-      for (const { view, stamp } of change.tasks) {
-        if (!inScope(entry, view.projectId ?? 0)) continue;
-        const fragment = fragmentOf(view, stamp, view);
-        entry.fragments.set(view.id, fragment);
-        entry.fragmentBytes += costOf(fragment);
-        if (!roots.has(view.id)) pushTo(entry.lists, listKey(view.projectId, view.parentId), view.id);
-      }
-      // Runs that meet at one place: the earlier project's first, then the deeper one, which closes
-      // the subtree that the shallower one follows.
-      runs.sort((a, b) => a.at - b.at || (a.projectId ?? 0) - (b.projectId ?? 0) || b.depth - a.depth);
-      splice(
-        entry,
-        runs.map((run) => ({ at: run.at, remove: 0, ids: preOrder(entry, run.projectId ?? 0, run.roots) })),
-      );
-      entry.label = label;
-      this.evict(entry);
     }
+    for (const [key, next] of after) entry.lists.set(key, next);
+    const roots = new Set(runs.flatMap((run) => run.roots));
+    for (const { view, stamp } of change.tasks) {
+      if (!inScope(entry, view.projectId ?? 0)) continue;
+      const fragment = fragmentOf(view, stamp, view);
+      entry.fragments.set(view.id, fragment);
+      entry.fragmentBytes += costOf(fragment);
+      if (!roots.has(view.id)) pushTo(entry.lists, listKey(view.projectId, view.parentId), view.id);
+    }
+    // Runs that meet at one place: the earlier project's first, then the deeper one, which closes
+    // the subtree that the shallower one follows.
+    runs.sort((a, b) => a.at - b.at || (a.projectId ?? 0) - (b.projectId ?? 0) || b.depth - a.depth);
+    splice(
+      entry,
+      runs.map((run) => ({ at: run.at, remove: 0, ids: preOrder(entry, run.projectId ?? 0, run.roots) })),
+    );
   }
 
   /** New own fields a PUT of this process committed, in the lists that follow on from it. */
-  private applyUpdated(change: FieldsUpdated): void {
-    const touched = [...change.revisions.keys()].map((key) => Number(key.slice(1)));
-    for (const entry of this.listsOf(change.accountId, touched)) {
-      const label = this.follows(entry, change.revisions);
-      if (!label) continue;
-      const position = indexer(entry.order);
-      const edits = new Map<number, Edit>();
-      for (const { id, content, stamp } of change.tasks) {
-        const old = entry.fragments.get(id);
-        if (!old) continue;
-        const view = storedView(id, old.projectId, old.parentId, content, null);
-        view.creationDate = old.creationDate;
-        const fragment = fragmentOf(view, stamp, view);
-        entry.fragments.set(id, fragment);
-        entry.fragmentBytes += costOf(fragment) - costOf(old);
-        const at = position(id);
-        edits.set(at, { at, remove: 1, ids: [id] });
-      }
-      splice(
-        entry,
-        [...edits.values()].sort((a, b) => a.at - b.at),
-      );
-      entry.label = label;
-      this.evict(entry);
+  private applyUpdated(entry: Entry, change: FieldsUpdated): void {
+    const position = indexer(entry.order);
+    const edits = new Map<number, Edit>();
+    for (const { id, content, stamp } of change.tasks) {
+      const old = entry.fragments.get(id);
+      if (!old) continue;
+      const view = storedView(id, old.projectId, old.parentId, content, null);
+      view.creationDate = old.creationDate;
+      const fragment = fragmentOf(view, stamp, view);
+      entry.fragments.set(id, fragment);
+      entry.fragmentBytes += costOf(fragment) - costOf(old);
+      const at = position(id);
+      edits.set(at, { at, remove: 1, ids: [id] });
     }
+    splice(
+      entry,
+      [...edits.values()].sort((a, b) => a.at - b.at),
+    );
   }
 
   /**
@@ -327,6 +373,7 @@ function newEntry(accountId: number, scope: number): Entry {
     lists: new Map(),
     fragmentBytes: 0,
     bytes: 0,
+    held: [],
     building: null,
     builtFrom: 0,
   };

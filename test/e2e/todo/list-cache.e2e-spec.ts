@@ -1,6 +1,7 @@
 import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
+import { TaskChange, TaskChangeFeed } from '../../../src/tasks/task-change-feed';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';
@@ -252,6 +253,60 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
     ]);
     await everyRevisionMoves();
     expect((await api.get(`/tasks/projects/${p}`)).body).toEqual(applied);
+  });
+
+  it('applies writes heard out of their commit order once the one they follow on from comes', async () => {
+    const p = await makeProject(t(), account);
+    const [a, b] = await makeTasks(t(), account, [{ text: 'a' }, { text: 'b' }], { project: p });
+    await tasks(p);
+    const feed = t().get(TaskChangeFeed);
+    const heard: TaskChange[] = [];
+    const tell = jest.spyOn(feed, 'tell').mockImplementation((change) => void heard.push(change));
+    await api.put(`/tasks/${a}`, { text: 'a, first edit' });
+    await api.put(`/tasks/${b}`, { text: 'b, second edit' });
+    await api.post('/clone', { targetId: a, batch: [{ id: 'x', text: 'x' }] });
+    await api.put(`/tasks/${a}`, { text: 'a, third edit' });
+    tell.mockRestore();
+    // Commits on separate connections can be heard in any order.
+    for (const change of heard.reverse()) feed.tell(change);
+    const statements = spyStatements(t());
+    try {
+      expect(await statements.matching(() => tasks(p), ['tasks', 'task_assignees'])).toEqual([]);
+    } finally {
+      statements.restore();
+    }
+    const applied = (await api.get(`/tasks/projects/${p}`)).body;
+    expect((JSON.parse(applied) as WireTask[]).map((x) => x.text)).toEqual([
+      'a, third edit',
+      'x',
+      'b, second edit',
+    ]);
+    await everyRevisionMoves();
+    expect((await api.get(`/tasks/projects/${p}`)).body).toEqual(applied);
+  });
+
+  it('waits for a write of this process that committed and is not told yet, instead of reading again', async () => {
+    const p = await makeProject(t(), account);
+    const [a] = await makeTasks(t(), account, [{ text: 'a' }], { project: p });
+    await tasks(p);
+    const statements = spyStatements(t());
+    const db = t().db;
+    const transaction = db.transaction.bind(db);
+    let read: Promise<string[]> | undefined;
+    jest.spyOn(db, 'transaction').mockImplementationOnce(async (work, options) => {
+      const result = await transaction(work, options);
+      // Committed, not yet told: a list read now finds the database ahead of its list.
+      read = statements.matching(() => tasks(p), ['tasks', 'task_assignees']);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return result;
+    });
+    try {
+      await api.put(`/tasks/${a}`, { text: 'edited' });
+      expect(await read).toEqual([]);
+    } finally {
+      jest.restoreAllMocks();
+    }
+    expect(await byId(a, p)).toMatchObject({ text: 'edited' });
   });
 
   it('shows PUT /tasks/:id, POST /clone, PUT /move, PUT /sort and DELETE /tasks/:id at once', async () => {
