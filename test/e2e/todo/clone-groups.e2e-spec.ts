@@ -95,4 +95,69 @@ describeEachDialect('POST /todo/clone, many at once into one list', (t) => {
       }
     }
   });
+
+  it('shifts the sibling lists of one project together and places each clone as if alone', async () => {
+    const p = await makeProject(t(), account);
+    const originals = await makeTasks(
+      t(),
+      account,
+      Array.from({ length: 4 }, (_, i) => ({ text: `o${i}`, children: [{}, {}, {}] })),
+      { project: p },
+    );
+    const clones = Array.from({ length: 24 }, (_, i) => ({
+      i,
+      target: originals[(i * 7) % originals.length],
+      reverse: i % 2 === 0,
+    }));
+    const statements = spyStatements(t());
+    let results: Array<{ a: number; b: number }> = [];
+    let commits = 0;
+    try {
+      const sqls = await statements.matching(async () => {
+        results = await Promise.all(
+          clones.map(async (c) => {
+            const res = await api.post('/clone', {
+              targetId: c.target,
+              reverse: c.reverse,
+              batch: [
+                { id: 'a', text: `clone ${c.i}` },
+                { id: 'b', text: `clone ${c.i} second` },
+              ],
+            });
+            expect(res.statusCode).toBe(200);
+            return res.json() as { a: number; b: number };
+          }),
+        );
+      }, ['COMMIT']);
+      commits = sqls.length;
+    } finally {
+      statements.restore();
+    }
+    // Groups, none of which fell back to running its members one by one.
+    if (t().dialect === 'mysql') expect(commits).toBeLessThan(clones.length / 2);
+    const tasks = await api.json<WireTask[]>(`/tasks/projects/${p}`);
+    expect(tasks).toHaveLength(originals.length + 2 * clones.length);
+    expect(await treeProblems(t(), account.id)).toEqual([]);
+    const parentOf = new Map(tasks.map((x) => [x.id, x.parent]));
+    const owner = new Map(results.flatMap((r, i) => [[r.a, i] as const, [r.b, i] as const]));
+    for (const c of clones) {
+      const list = listOf(tasks, p, parentOf.get(c.target)!);
+      expect(list.filter((id) => originals.includes(id))).toEqual(
+        originals.filter((id) => parentOf.get(id) === parentOf.get(c.target)),
+      );
+      const { a, b } = results[c.i];
+      expect(list.indexOf(b)).toBe(list.indexOf(a) + 1);
+      // Between a clone and its target, only clones placed against the same target and side.
+      const at = list.indexOf(c.target);
+      const between = c.reverse ? list.slice(list.indexOf(b) + 1, at) : list.slice(at + 1, list.indexOf(a));
+      for (const id of between) {
+        const other = clones[owner.get(id) ?? -1];
+        expect({ id, target: other?.target, reverse: other?.reverse }).toEqual({
+          id,
+          target: c.target,
+          reverse: c.reverse,
+        });
+      }
+    }
+  });
 });
