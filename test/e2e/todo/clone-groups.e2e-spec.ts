@@ -96,7 +96,7 @@ describeEachDialect('POST /todo/clone, many at once into one list', (t) => {
     }
   });
 
-  it('shifts the sibling lists of one project together and places each clone as if alone', async () => {
+  it('places each clone of a group spread over several sibling lists as if alone', async () => {
     const p = await makeProject(t(), account);
     const originals = await makeTasks(
       t(),
