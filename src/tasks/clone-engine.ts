@@ -157,10 +157,9 @@ export class CloneEngine {
   ): Promise<Array<Map<string, number> | DomainError>> {
     const write = this.changes.write();
     try {
-      const outcomes = await this.db.transaction((m) => {
-        write.begin();
-        return this.cloneMany(m, accountId, members, write);
-      });
+      const outcomes = await this.db.transaction((m) =>
+        write.attempt(() => this.cloneMany(m, accountId, members, write)),
+      );
       write.tell();
       return outcomes;
     } finally {

@@ -24,7 +24,7 @@ export interface FieldsUpdated {
   accountId: number;
   /** The content revisions the write left on every project it changed (read under its locks). */
   revisions: ReadRevisions;
-  tasks: Array<{ id: number; content: TaskContent; stamp: number }>;
+  tasks: Array<{ id: number; projectId: number | null; content: TaskContent; stamp: number }>;
 }
 
 export type TaskChange = TasksInserted | FieldsUpdated;
@@ -80,6 +80,14 @@ export class TaskChangeFeed {
   /** One write, told at most once whatever the number of attempts its transaction takes. */
   write(): FeedWrite {
     return new FeedWrite(this);
+  }
+
+  /** Whether writes of this process to any of these projects of the account are yet to be told. */
+  announcing(accountId: number, projectKeys: number[]): boolean {
+    for (const a of this.announced.get(accountId) ?? []) {
+      if (a.projectKeys.some((key) => projectKeys.includes(key))) return true;
+    }
+    return false;
   }
 
   /**
@@ -148,10 +156,29 @@ export class FeedWrite {
     this.announcement = this.feed.announce(change);
   }
 
-  /** After the commit: the last change announced goes to the read model. */
+  /**
+   * One attempt of the transaction: `work` runs after `begin`, and a failed attempt's
+   * announcement ends at once (a retried transaction may pause before its next attempt).
+   */
+  async attempt<T>(work: () => Promise<T>): Promise<T> {
+    this.begin();
+    try {
+      return await work();
+    } catch (error) {
+      this.end();
+      throw error;
+    }
+  }
+
+  /**
+   * After the commit: the last change announced goes to the read model. Its announcement ends
+   * first, so that the read model sees only the writes still to come as announced; readers
+   * waiting for it resume after this call returns.
+   */
   tell(): void {
-    if (this.change) this.feed.tell(this.change);
+    const change = this.change;
     this.end();
+    if (change) this.feed.tell(change);
   }
 
   end(): void {

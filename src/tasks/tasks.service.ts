@@ -114,61 +114,67 @@ export class TasksService {
     const ids = [...last.keys()];
     const write = this.changes.write();
     try {
-      await this.db.transaction(async (m) => {
-        write.begin();
-        // The rows first: their projects cannot change under the lock until the commit.
-        const locked = await readStructure(m, this.db.dialect, accountId, ids, true);
-        const found = new Set(locked.map((r) => r.id));
-        const missing = ids.find((id) => !found.has(id));
-        if (missing !== undefined) throw taskNotFound(missing, 'id');
-        await assertPeopleExist(
-          m,
-          accountId,
-          [...last.values()].flatMap((c) => c.assigned),
-        );
-        const now = sqlTime(this.clock.now());
-        const stamp = newStamp();
-        for (const [id, c] of last) {
-          await m.query(
-            'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
-            [
-              wellFormed(c.text),
-              c.checked ? 1 : 0,
-              c.collapsed ? 1 : 0,
-              sqlTime(c.dueDate),
-              sqlTime(c.completionDate),
-              sqlTime(c.editedDate),
-              c.priority,
-              extraText(c.extra),
-              now,
-              stamp,
-              accountId,
-              id,
-            ],
-          );
-        }
-        for (const part of chunks(ids, INSERT_CHUNK)) {
-          await m.query(
-            `DELETE FROM task_assignees WHERE account_id = ? AND task_id IN (${marksFor(part.length)})`,
-            [accountId, ...part],
-          );
-        }
-        await insertAssignees(
-          m,
-          accountId,
-          [...last].map(([taskId, c]) => ({ taskId, assigned: c.assigned })),
-        );
-        const projects = [...new Set(locked.map((r) => keyOf(r.projectId)))];
-        await advanceContent(m, this.db.dialect, accountId, projects);
-        if (this.changes.interested(accountId, projects)) {
-          write.announce({
-            kind: 'updated',
+      await this.db.transaction((m) =>
+        write.attempt(async () => {
+          // The rows first: their projects cannot change under the lock until the commit.
+          const locked = await readStructure(m, this.db.dialect, accountId, ids, true);
+          const found = new Set(locked.map((r) => r.id));
+          const missing = ids.find((id) => !found.has(id));
+          if (missing !== undefined) throw taskNotFound(missing, 'id');
+          await assertPeopleExist(
+            m,
             accountId,
-            revisions: await readLockedRevisions(m, accountId, 'c', projects),
-            tasks: [...last].map(([id, content]) => ({ id, content, stamp })),
-          });
-        }
-      });
+            [...last.values()].flatMap((c) => c.assigned),
+          );
+          const now = sqlTime(this.clock.now());
+          const stamp = newStamp();
+          for (const [id, c] of last) {
+            await m.query(
+              'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
+              [
+                wellFormed(c.text),
+                c.checked ? 1 : 0,
+                c.collapsed ? 1 : 0,
+                sqlTime(c.dueDate),
+                sqlTime(c.completionDate),
+                sqlTime(c.editedDate),
+                c.priority,
+                extraText(c.extra),
+                now,
+                stamp,
+                accountId,
+                id,
+              ],
+            );
+          }
+          for (const part of chunks(ids, INSERT_CHUNK)) {
+            await m.query(
+              `DELETE FROM task_assignees WHERE account_id = ? AND task_id IN (${marksFor(part.length)})`,
+              [accountId, ...part],
+            );
+          }
+          await insertAssignees(
+            m,
+            accountId,
+            [...last].map(([taskId, c]) => ({ taskId, assigned: c.assigned })),
+          );
+          const projects = [...new Set(locked.map((r) => keyOf(r.projectId)))];
+          await advanceContent(m, this.db.dialect, accountId, projects);
+          if (this.changes.interested(accountId, projects)) {
+            write.announce({
+              kind: 'updated',
+              accountId,
+              revisions: await readLockedRevisions(m, accountId, 'c', projects),
+              tasks: locked.map((row) => ({
+                id: row.id,
+                projectId: row.projectId,
+                content: last.get(row.id)!,
+                stamp,
+              })),
+            });
+          }
+        }),
+      );
       write.tell();
     } finally {
       write.end();

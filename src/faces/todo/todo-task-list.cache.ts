@@ -174,7 +174,7 @@ export class TodoTaskListCache {
     entry.lists = lists;
     entry.label = snapshot.revisions;
     render(entry);
-    this.applyHeld(entry);
+    this.applySafely(accountId, () => this.applyHeld(entry));
     return true;
   }
 
@@ -222,42 +222,50 @@ export class TodoTaskListCache {
   /** A committed write of this process, for every list it follows on from (or later on). */
   private receive(change: TaskChange): void {
     for (const entry of this.listsOf(change.accountId, projectKeysOf(change.revisions))) {
-      if (!this.offer(entry, change)) {
-        if (this.pending(entry, change) && entry.held.length < MAX_HELD) entry.held.push(change);
-        continue;
-      }
-      this.applyHeld(entry);
+      if (this.offer(entry, change)) this.applyHeld(entry);
+      else if (this.mayApplyLater(entry, change) && entry.held.length < MAX_HELD) entry.held.push(change);
+      else this.applyHeld(entry);
       this.evict(entry);
     }
   }
 
-  /** Applies the change if the entry holds exactly the state it started from. */
+  /**
+   * Applies the change if the entry holds exactly the state it started from: its revisions follow
+   * on from the entry's, and an update's tasks are all in the entry (an update can be heard before
+   * the clone that made its task, whose revisions are of another kind).
+   */
   private offer(entry: Entry, change: TaskChange): boolean {
     const label = this.follows(entry, change.revisions);
     if (!label) return false;
     if (change.kind === 'inserted') this.applyInserted(entry, change);
+    else if (change.tasks.some((t) => inScope(entry, t.projectId ?? 0) && !entry.fragments.has(t.id)))
+      return false;
     else this.applyUpdated(entry, change);
     entry.label = label;
     return true;
   }
 
-  /** Applies the held changes that now follow on; drops those the entry has got past. */
+  /** Applies the held changes that now follow on; drops those that never will. */
   private applyHeld(entry: Entry): void {
     for (let i = 0; i < entry.held.length; ) {
-      const change = entry.held[i];
-      if (this.offer(entry, change) || !this.pending(entry, change)) {
+      if (this.offer(entry, entry.held[i])) {
         entry.held.splice(i, 1);
         i = 0;
       } else i++;
     }
+    entry.held = entry.held.filter((change) => this.mayApplyLater(entry, change));
   }
 
-  /** Whether the change is later than every revision the entry holds (so it may follow later). */
-  private pending(entry: Entry, change: TaskChange): boolean {
+  /**
+   * Whether a change that does not apply now may later: it is ahead of the entry on every
+   * revision, and writes of this process to its projects are still to be told (one of them may be
+   * what it follows on from; a write of another instance never will be).
+   */
+  private mayApplyLater(entry: Entry, change: TaskChange): boolean {
     for (const [key, revision] of change.revisions) {
       if (inScope(entry, Number(key.slice(1))) && (entry.label!.get(key) ?? 0) >= revision) return false;
     }
-    return true;
+    return this.changes.announcing(change.accountId, projectKeysOf(change.revisions));
   }
 
   /**

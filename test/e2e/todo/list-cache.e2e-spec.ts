@@ -1,7 +1,8 @@
 import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
-import { TaskChange, TaskChangeFeed } from '../../../src/tasks/task-change-feed';
+import { CloneEngine } from '../../../src/tasks/clone-engine';
+import { FeedWrite } from '../../../src/tasks/task-change-feed';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';
@@ -217,6 +218,40 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
     expect(JSON.parse((await bodies())[0])).toHaveLength(known.length);
   });
 
+  // Holds the next transaction until released, so that clones sent meanwhile queue up behind it
+  // and then run as one group (MySQL/MariaDB; on SQLite each runs alone).
+  const holdNextTransaction = () => {
+    let release!: () => void;
+    let enter!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => (enter = resolve));
+    const db = t().db;
+    const transaction = db.transaction.bind(db);
+    jest.spyOn(db, 'transaction').mockImplementationOnce(async (work, options) => {
+      enter();
+      await released;
+      return transaction(work, options);
+    });
+    return { entered, release };
+  };
+  // Until `count` clones wait in the engine's queue for their group (MySQL; it reads the engine's
+  // private state, the one way to know that they have arrived without racing them).
+  const queued = async (count: number) => {
+    if (t().dialect !== 'mysql') return;
+    const { queues } = t().get(CloneEngine) as unknown as { queues: Map<string, unknown[]> };
+    const waiting = () => [...queues.values()].reduce((n, queue) => n + queue.length, 0);
+    for (let i = 0; i < 400 && waiting() < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(waiting()).toBe(count);
+  };
+  const commitsOf = async (work: () => Promise<unknown>) => {
+    const statements = spyStatements(t());
+    try {
+      return (await statements.matching(work, ['COMMIT'])).length;
+    } finally {
+      statements.restore();
+    }
+  };
+
   it('patches one group of clones whose new subtrees meet at one place', async () => {
     const p = await makeProject(t(), account);
     const [a, a1, b] = await makeTasks(
@@ -228,23 +263,27 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       },
     );
     await tasks(p);
-    const statements = spyStatements(t());
-    let ids: number[];
-    try {
-      // A long clone first: the next two wait for it and then run together, one group (MySQL).
-      const filler = Array.from({ length: 2000 }, (_, i) => ({ id: `f${i}`, text: 'filler' }));
-      const created = await Promise.all([
-        api.post('/clone', { targetId: b, batch: filler }),
-        api.post('/tasks', { targetId: a, parent: a, text: 'last child of a' }),
-        api.post('/clone', { targetId: a, batch: [{ id: 'next', text: 'after a' }] }),
-      ]);
+    let ids: number[] = [];
+    const commits = await commitsOf(async () => {
+      const { entered, release } = holdNextTransaction();
+      const first = api.post('/clone', { targetId: b, batch: [{ id: 'first', text: 'first' }] });
+      await entered;
+      const lastChild = api.post('/tasks', { targetId: a, parent: a, text: 'last child of a' });
+      const next = api.post('/clone', { targetId: a, batch: [{ id: 'next', text: 'after a' }] });
+      await queued(2);
+      release();
+      const created = await Promise.all([first, lastChild, next]);
       ids = [created[1].json().id, created[2].json().next];
+    });
+    if (t().dialect === 'mysql') expect(commits).toBe(2);
+    const statements = spyStatements(t());
+    try {
       expect(await statements.matching(() => tasks(p), ['tasks', 'task_assignees'])).toEqual([]);
     } finally {
       statements.restore();
     }
     const applied = (await api.get(`/tasks/projects/${p}`)).body;
-    expect((JSON.parse(applied) as WireTask[]).slice(0, 5).map((x) => x.id)).toEqual([
+    expect((JSON.parse(applied) as WireTask[]).map((x) => x.id).slice(0, 5)).toEqual([
       a,
       a1,
       ids[0],
@@ -255,20 +294,78 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
     expect((await api.get(`/tasks/projects/${p}`)).body).toEqual(applied);
   });
 
+  it('patches one group whose clones land in two projects, at the place where one meets the other', async () => {
+    const p = await makeProject(t(), account);
+    const [p1, moving] = await makeTasks(t(), account, [{ text: 'p1' }, { text: 'moves to No project' }], {
+      project: p,
+    });
+    await tasks();
+    let ids: number[] = [];
+    const commits = await commitsOf(async () => {
+      const { entered, release } = holdNextTransaction();
+      const first = api.post('/clone', { targetId: p1, batch: [{ id: 'first', text: 'first' }] });
+      await entered;
+      // Both guess project p; the first finds its target in No project once it holds the locks.
+      const afterMoved = api.post('/clone', {
+        targetId: moving,
+        batch: [{ id: 'c', text: 'after the moved task' }],
+      });
+      const top = api.post('/tasks', { project: p, text: 'top of p' });
+      await queued(2);
+      expect((await api.put(`/move/${moving}`, { operation: 'project', project: null })).statusCode).toBe(
+        200,
+      );
+      await tasks();
+      release();
+      const created = await Promise.all([first, afterMoved, top]);
+      ids = [created[1].json().c, created[2].json().id];
+    });
+    // The first clone, the move, the read that rebuilds the list, and one group for the other two.
+    if (t().dialect === 'mysql') expect(commits).toBe(4);
+    const statements = spyStatements(t());
+    try {
+      expect(await statements.matching(() => tasks(), ['tasks', 'task_assignees'])).toEqual([]);
+    } finally {
+      statements.restore();
+    }
+    const applied = (await api.get('/tasks')).body;
+    // On SQLite each clone ran alone, before the move.
+    if (t().dialect === 'mysql') {
+      expect((JSON.parse(applied) as WireTask[]).map((x) => x.id).slice(0, 4)).toEqual([
+        moving,
+        ids[0],
+        ids[1],
+        p1,
+      ]);
+    }
+    await everyRevisionMoves();
+    expect((await api.get('/tasks')).body).toEqual(applied);
+  });
+
   it('applies writes heard out of their commit order once the one they follow on from comes', async () => {
     const p = await makeProject(t(), account);
     const [a, b] = await makeTasks(t(), account, [{ text: 'a' }, { text: 'b' }], { project: p });
     await tasks(p);
-    const feed = t().get(TaskChangeFeed);
-    const heard: TaskChange[] = [];
-    const tell = jest.spyOn(feed, 'tell').mockImplementation((change) => void heard.push(change));
-    await api.put(`/tasks/${a}`, { text: 'a, first edit' });
-    await api.put(`/tasks/${b}`, { text: 'b, second edit' });
-    await api.post('/clone', { targetId: a, batch: [{ id: 'x', text: 'x' }] });
-    await api.put(`/tasks/${a}`, { text: 'a, third edit' });
-    tell.mockRestore();
-    // Commits on separate connections can be heard in any order.
-    for (const change of heard.reverse()) feed.tell(change);
+    // Each write stays announced until it is told, as when its commit reply is still on its way.
+    const writes: FeedWrite[] = [];
+    const tell = jest.spyOn(FeedWrite.prototype, 'tell').mockImplementation(function (this: FeedWrite) {
+      writes.push(this);
+    });
+    const end = jest.spyOn(FeedWrite.prototype, 'end').mockImplementation(() => undefined);
+    let x: number;
+    try {
+      await api.put(`/tasks/${a}`, { text: 'a, first edit' });
+      await api.put(`/tasks/${b}`, { text: 'b, second edit' });
+      x = (await api.post('/clone', { targetId: a, batch: [{ id: 'x', text: 'x' }] })).json().x;
+      // An update of a task whose clone is heard after it.
+      await api.put(`/tasks/${x}`, { text: 'x, edited' });
+      await api.put(`/tasks/${a}`, { text: 'a, third edit' });
+    } finally {
+      tell.mockRestore();
+      end.mockRestore();
+    }
+    // Heard: the second edit before the first, and the edit of x before the clone that made x.
+    for (const k of [1, 0, 3, 2, 4]) writes[k].tell();
     const statements = spyStatements(t());
     try {
       expect(await statements.matching(() => tasks(p), ['tasks', 'task_assignees'])).toEqual([]);
@@ -276,13 +373,30 @@ describeEachDialect('/todo task lists after every kind of write', (t) => {
       statements.restore();
     }
     const applied = (await api.get(`/tasks/projects/${p}`)).body;
-    expect((JSON.parse(applied) as WireTask[]).map((x) => x.text)).toEqual([
+    expect((JSON.parse(applied) as WireTask[]).map((t) => t.text)).toEqual([
       'a, third edit',
-      'x',
+      'x, edited',
       'b, second edit',
     ]);
     await everyRevisionMoves();
     expect((await api.get(`/tasks/projects/${p}`)).body).toEqual(applied);
+  });
+
+  it('serves a write of this process that follows one of another instance', async () => {
+    const p = await makeProject(t(), account);
+    const [a] = await makeTasks(t(), account, [{ text: 'a' }], { project: p });
+    await tasks(p);
+    // Another instance's edit: the content revision moves on without this process hearing of it.
+    await t().dataSource.query(
+      'UPDATE task_content_revisions SET revision = revision + 1 WHERE account_id = ?',
+      [account.id],
+    );
+    await t().dataSource.query(
+      "UPDATE tasks SET title = 'a, elsewhere', revision = revision + 1 WHERE id = ?",
+      [a],
+    );
+    await api.put(`/tasks/${a}`, { text: 'a, here' });
+    expect(await byId(a, p)).toMatchObject({ text: 'a, here' });
   });
 
   it('waits for a write of this process that committed and is not told yet, instead of reading again', async () => {
