@@ -60,6 +60,21 @@ describe('TaskChangeFeed announcements', () => {
     expect(heard).toEqual([update(7, 4)]);
   });
 
+  it('ends a failed attempt’s announcement at once, and shows what is still to be told', async () => {
+    const feed = new TaskChangeFeed();
+    const write = feed.write();
+    await expect(
+      write.attempt(async () => {
+        write.announce(update(7, 3));
+        expect(feed.announcing(1, [7])).toBe(true);
+        expect(feed.announcing(1, [8])).toBe(false);
+        throw new Error('deadlock');
+      }),
+    ).rejects.toThrow('deadlock');
+    expect(feed.announcing(1, [7])).toBe(false);
+    expect(feed.settled(1, [7])).toBeNull();
+  });
+
   it('stops a reader waiting after a bounded time even if a writer never ends', async () => {
     jest.useFakeTimers();
     try {
