@@ -77,22 +77,10 @@ describeEachDialect('POST /todo/clone, many at once into one list', (t) => {
       expect(tasks.find((x) => x.id === k)!.parent).toBe(r);
       owner.set(r, c.i).set(s, c.i);
     }
-    // Between a clone and its target, only clones placed against the same target and side.
     for (const c of clones) {
       if (c.bad) continue;
       const { [`r${c.i}`]: r, [`s${c.i}`]: s } = results[c.i].map;
-      const at = roots.indexOf(c.target);
-      const between = c.reverse
-        ? roots.slice(roots.indexOf(s) + 1, at)
-        : roots.slice(at + 1, roots.indexOf(r));
-      for (const id of between) {
-        const other = clones[owner.get(id) ?? -1];
-        expect({ id, target: other?.target, reverse: other?.reverse }).toEqual({
-          id,
-          target: c.target,
-          reverse: c.reverse,
-        });
-      }
+      expectOnlyItsNeighboursBetween(roots, c, [r, s], (id) => clones[owner.get(id) ?? -1]);
     }
   });
 
@@ -147,17 +135,36 @@ describeEachDialect('POST /todo/clone, many at once into one list', (t) => {
       );
       const { a, b } = results[c.i];
       expect(list.indexOf(b)).toBe(list.indexOf(a) + 1);
-      // Between a clone and its target, only clones placed against the same target and side.
-      const at = list.indexOf(c.target);
-      const between = c.reverse ? list.slice(list.indexOf(b) + 1, at) : list.slice(at + 1, list.indexOf(a));
-      for (const id of between) {
-        const other = clones[owner.get(id) ?? -1];
-        expect({ id, target: other?.target, reverse: other?.reverse }).toEqual({
-          id,
-          target: c.target,
-          reverse: c.reverse,
-        });
-      }
+      expectOnlyItsNeighboursBetween(list, c, [a, b], (id) => clones[owner.get(id) ?? -1]);
     }
   });
 });
+
+interface PlacedClone {
+  target: number;
+  reverse: boolean;
+}
+
+/**
+ * Between a clone's roots (`first`..`last` in `list`) and its target, only roots of clones placed
+ * against the same target and side: a group places each clone as if it ran alone.
+ */
+function expectOnlyItsNeighboursBetween(
+  list: number[],
+  clone: PlacedClone,
+  [first, last]: [number, number],
+  cloneOf: (id: number) => PlacedClone | undefined,
+): void {
+  const at = list.indexOf(clone.target);
+  const between = clone.reverse
+    ? list.slice(list.indexOf(last) + 1, at)
+    : list.slice(at + 1, list.indexOf(first));
+  for (const id of between) {
+    const other = cloneOf(id);
+    expect({ id, target: other?.target, reverse: other?.reverse }).toEqual({
+      id,
+      target: clone.target,
+      reverse: clone.reverse,
+    });
+  }
+}
