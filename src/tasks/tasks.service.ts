@@ -252,6 +252,8 @@ export class TasksService {
         keys = [0, ...projects.map((p) => Number(p.id))];
       } else keys = [keyOf(projectId)];
       await lockLists(m, this.db.dialect, accountId, keys);
+      // Under its lock, so a concurrent project delete cannot slip in between.
+      if (projectId) await assertProjectExists(m, accountId, projectId, this.db.dialect);
       const forest = new TaskForest(await loadProjects(m, this.db.dialect, accountId, keys));
       const column = SORT_COLUMNS[by];
       const values = new Map<number, string | number | null>();
@@ -476,12 +478,7 @@ function unindent(forest: TaskForest, step: UnindentStep, chains: Map<number, nu
 }
 
 function moveToProject(forest: TaskForest, ids: number[], projectId: number | null): void {
-  const seen = new Set<number>();
-  for (const id of ids) {
-    if (seen.has(id))
-      throw new DomainError('TASK_DUPLICATE_ID', `Task ${id} is listed twice`, { field: 'batch' });
-    seen.add(id);
-  }
+  assertDistinctTops(forest, ids);
   for (const id of ids) {
     if (forest.get(id).projectId === projectId) continue;
     forest.detach(id);

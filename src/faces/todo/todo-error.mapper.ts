@@ -27,12 +27,11 @@ function todoError(status: number, code: TodoCode, message: string): FaceError {
 
 function fromCode(code: DomainErrorCode): [number, TodoCode] {
   switch (code) {
+    // §6 gives VALIDATION one status, 400, whatever part of the request is wrong: its media
+    // type included.
     case 'REQUEST_MALFORMED_BODY':
-      return [400, 'VALIDATION'];
     case 'REQUEST_UNSUPPORTED_MEDIA_TYPE':
-      return [415, 'VALIDATION'];
     case 'REQUEST_NOT_ACCEPTABLE':
-      return [406, 'VALIDATION'];
     case 'REQUEST_ORGANIZATION_REQUIRED':
     case 'REQUEST_UNSUPPORTED_FILTER':
     case 'REQUEST_UNSUPPORTED_SORT':

@@ -102,10 +102,14 @@ export class TodoStructureController {
   }
 
   @Put('sort/:id')
-  @ApiOperation({ summary: 'Sort one project', description: '`0`/`null` select No project.' })
+  @ApiOperation({
+    summary: 'Sort one project',
+    description: '`0`/`null` select No project; another project must exist (404 otherwise).',
+  })
   @ApiParam({ name: 'id', example: '2' })
   @ApiBody({ schema: { type: 'object', example: { by: 'due_date', dir: 'desc' } } })
   @ApiOkResponse(EMPTY)
+  @TodoErrors(404)
   async sortProject(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') rawId: string,

@@ -173,6 +173,26 @@ describeEachDialect('errors in each face’s format', (t) => {
     expect(v2.json().errors[0].code).toBe('payload_too_large');
   });
 
+  it('refuses a To Do body that is not JSON with 400 VALIDATION (§6), writing nothing', async () => {
+    const own = await t().newAccount();
+    const res = await t().inject({
+      method: 'POST',
+      url: '/todo/tasks',
+      headers: { 'content-type': 'text/plain', 'remote-token': own.token },
+      payload: '{"text":"not JSON by its type"}',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.headers['x-todo-error']).toBe('VALIDATION');
+    expect(res.body).toMatch(/^VALIDATION: /);
+    const tasks = await t().inject({
+      method: 'GET',
+      url: '/todo/tasks',
+      headers: { 'remote-token': own.token },
+    });
+    expect(tasks.json()).toEqual([]);
+  });
+
   describe('media types on the v2 face', () => {
     const headers = () => ({ 'x-auth-token': account.token, 'x-organization-id': String(account.id) });
 

@@ -75,4 +75,16 @@ describeEachDialect('PUT /todo/sort', (t) => {
     }
     expect(await snapshotAccount(t(), account.id)).toEqual(before);
   });
+
+  it('refuses to sort a project that does not exist or is another account’s (404)', async () => {
+    const stranger = await t().newAccount();
+    const theirs = await makeProject(t(), stranger);
+    await makeTasks(t(), stranger, [{ text: 'b' }, { text: 'a' }], { project: theirs });
+    const before = await snapshotAccount(t(), stranger.id);
+    expectTodoError(await api.put('/sort/999999', { by: 'text', dir: 'asc' }), 404, 'NOT_FOUND');
+    expectTodoError(await api.put(`/sort/${theirs}`, { by: 'text', dir: 'asc' }), 404, 'NOT_FOUND');
+    expect(await snapshotAccount(t(), stranger.id)).toEqual(before);
+    // No project always exists.
+    expect((await api.put('/sort/0', { by: 'text', dir: 'asc' })).statusCode).toBe(200);
+  });
 });
