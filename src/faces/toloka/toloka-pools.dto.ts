@@ -4,7 +4,6 @@ import {
   IsBoolean,
   IsDefined,
   IsInt,
-  IsNotEmpty,
   IsNumber,
   IsOptional,
   IsString,
@@ -12,7 +11,15 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { IsTolokaDateTime } from './toloka-time';
-import { IsJsonObject, IsReward, IsStringArrayMap, MaxBound, MinBound } from './toloka-validators';
+import {
+  IsJsonObject,
+  IsNotBlank,
+  IsOmittable,
+  IsReward,
+  IsStringArrayMap,
+  MaxBound,
+  MinBound,
+} from './toloka-validators';
 
 // Pool bodies of the v1 face (pools-and-operations.md §7.2). Read-only fields that toloka-kit
 // sends back (id, owner, status, created, …) and unknown keys are stripped by the global pipe.
@@ -48,13 +55,13 @@ export class PoolForm {
   @Transform(toIdString)
   @IsDefined()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   project_id: string;
 
   @ApiProperty({ example: 'Sidewalk photos, batch 7', maxLength: 255 })
   @IsDefined()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(255)
   private_name: string;
 
@@ -128,7 +135,7 @@ export class PoolForm {
   assignments_issuing_config?: AssignmentsIssuingConfigForm;
 
   @ApiPropertyOptional({ example: 0, minimum: 0, maximum: 100, description: 'Default 0, always returned' })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @MinBound(0)
   @MaxBound(100)
@@ -207,7 +214,7 @@ export class PoolForm {
 /** PATCH: only `priority` (§7.3); other keys are ignored. */
 export class PoolPatchForm {
   @ApiPropertyOptional({ example: 10, minimum: 0, maximum: 100 })
-  @IsOptional()
+  @IsOmittable()
   @IsInt()
   @MinBound(0)
   @MaxBound(100)

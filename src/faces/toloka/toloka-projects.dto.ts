@@ -5,14 +5,13 @@ import {
   IsDefined,
   IsIn,
   IsInt,
-  IsNotEmpty,
   IsOptional,
   IsString,
   MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsJsonObject, IsStringArrayMap } from './toloka-validators';
+import { IsJsonObject, IsNotBlank, IsStringArrayMap } from './toloka-validators';
 
 // Project bodies of the v1 face (pools-and-operations.md §6.2).
 
@@ -46,7 +45,7 @@ export class ProjectForm {
   @ApiProperty({ example: 'Find sidewalks', maxLength: 1024 })
   @IsDefined()
   @IsString()
-  @IsNotEmpty()
+  @IsNotBlank()
   @MaxLength(1024)
   public_name: string;
 

@@ -1,9 +1,45 @@
-import { Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 // class-validator helpers of the v1 face; they carry what §3.3's payload needs (params: [bound]).
 
-export const MinBound = (bound: number) => Min(bound, { context: { params: [bound] } });
-export const MaxBound = (bound: number) => Max(bound, { context: { params: [bound] } });
+/**
+ * A numeric bound. A value that is not a number passes, so that its field reports the type it
+ * expects (INTEGER_EXPECTED, FLOAT_EXPECTED) rather than a bound it cannot be compared with.
+ */
+function bound(name: 'min' | 'max', limit: number): PropertyDecorator {
+  return ValidateBy(
+    {
+      name,
+      constraints: [limit],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value !== 'number' || (name === 'min' ? value >= limit : value <= limit),
+        defaultMessage: () => `Must be ${name === 'min' ? 'at least' : 'at most'} ${limit}`,
+      },
+    },
+    { context: { params: [limit] } },
+  );
+}
+
+export const MinBound = (limit: number) => bound('min', limit);
+export const MaxBound = (limit: number) => bound('max', limit);
+
+/** A string with more than white space in it (BLANK_STRING_NOT_ALLOWED otherwise, §3.3). */
+export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNotEmpty',
+      validator: {
+        validate: (value: unknown) => typeof value !== 'string' || value.trim() !== '',
+        defaultMessage: () => 'Must not be blank',
+      },
+    },
+    options,
+  );
+}
+
+/** May be left out, but not sent as null (an optional field that must hold its type when given). */
+export const IsOmittable = () => ValidateIf((_, value: unknown) => value !== undefined);
 
 /** `metadata`: an object mapping strings to arrays of strings (§7.2). */
 export function IsStringArrayMap(options?: ValidationOptions): PropertyDecorator {

@@ -109,6 +109,22 @@ describeEachDialect(
           filter: { code: 'OBJECT_EXPECTED' },
         });
 
+        // A blank name, and values of the wrong type in bounded fields: the type is what is reported.
+        const typed = await req(t(), a, 'POST', '/api/v1/pools', {
+          ...poolBody(projectId),
+          private_name: '   ',
+          priority: 'abc',
+          assignment_max_duration_seconds: true,
+          defaults: { default_overlap_for_new_task_suites: '5' },
+        });
+        expect(typed.statusCode).toBe(400);
+        expect(typed.json().payload).toMatchObject({
+          private_name: { code: 'BLANK_STRING_NOT_ALLOWED' },
+          priority: { code: 'INTEGER_EXPECTED' },
+          assignment_max_duration_seconds: { code: 'INTEGER_EXPECTED' },
+          'defaults.default_overlap_for_new_task_suites': { code: 'INTEGER_EXPECTED' },
+        });
+
         for (const will_expire of ['9999-12-31T23:59:59-23:59', '2030-01-01T00:00:00+24:00', '2030-02-30']) {
           const date = await req(t(), a, 'POST', '/api/v1/pools', poolBody(projectId, { will_expire }));
           expect(date.statusCode).toBe(400);
@@ -239,6 +255,11 @@ describeEachDialect(
         const bad = await req(t(), a, 'PATCH', `/api/v1/pools/${archived.id}`, { priority: -1 });
         expect(bad.statusCode).toBe(400);
         expect(bad.json().payload).toMatchObject({ priority: { code: 'VALUE_LESS_THAN_MIN', params: [0] } });
+        const open = await makePool(t(), a, { projectId, status: 'OPEN' });
+        const unset = await req(t(), a, 'PATCH', `/api/v1/pools/${open.id}`, { priority: null });
+        expect(unset.statusCode).toBe(400);
+        expect(unset.json().payload).toMatchObject({ priority: { code: 'VALUE_REQUIRED' } });
+        expect((await req(t(), a, 'GET', `/api/v1/pools/${open.id}`)).json().priority).toBe(0);
       });
     });
 

@@ -61,6 +61,7 @@ describeEachDialect(
       });
       expect(res.statusCode).toBe(400);
       expect(res.json().payload).toMatchObject({
+        public_name: { code: 'BLANK_STRING_NOT_ALLOWED' },
         public_description: { code: 'VALUE_REQUIRED' },
         'task_spec.output_spec': { code: 'VALUE_REQUIRED' },
         assignments_issuing_view_config: { code: 'VALUE_REQUIRED' },
