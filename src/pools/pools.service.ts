@@ -93,6 +93,10 @@ function inappropriate(action: string, status: PoolStatus, appropriate: PoolStat
   });
 }
 
+// One namespace for every Idempotency-Key of the v1 face (§11): a key names one request of the
+// account, so the same key on another route is "a different request" (409 CONFLICT_STATE).
+const V1_IDEMPOTENCY_SCOPE = 'V1';
+
 /**
  * v1 crowd projects and pools (pools-and-operations.md §6–§8). Synchronous actions write the new
  * state and an already-SUCCESS operation in one transaction; clone enqueues POOL.CLONE for the
@@ -117,7 +121,7 @@ export class PoolsService {
     idempotency?: IdempotencyRequest,
   ): Promise<CrowdProjectView> {
     let created: CrowdProject | undefined;
-    const result = await this.idempotency.run(idempotency, accountId, 'PROJECT_CREATE', async (m) => {
+    const result = await this.idempotency.run(idempotency, accountId, V1_IDEMPOTENCY_SCOPE, async (m) => {
       await this.rateLimits.consume(m, accountId, 'PROJECT_CREATE');
       const row = m.create(CrowdProject, {
         accountId,
@@ -208,7 +212,7 @@ export class PoolsService {
     idempotency?: IdempotencyRequest,
   ): Promise<PoolView> {
     let created: PoolView | undefined;
-    const result = await this.idempotency.run(idempotency, accountId, 'POOL_CREATE', async (m) => {
+    const result = await this.idempotency.run(idempotency, accountId, V1_IDEMPOTENCY_SCOPE, async (m) => {
       await this.requireActiveProject(m, accountId, projectId);
       await this.rateLimits.consume(m, accountId, 'POOL_CREATE');
       created = await this.insertPool(m, accountId, projectId, fields);
@@ -340,7 +344,7 @@ export class PoolsService {
    */
   async clonePool(accountId: number, id: string, idempotency?: IdempotencyRequest): Promise<OperationView> {
     let enqueued: OperationView | undefined;
-    const result = await this.idempotency.run(idempotency, accountId, 'POOL_CLONE', async (m) => {
+    const result = await this.idempotency.run(idempotency, accountId, V1_IDEMPOTENCY_SCOPE, async (m) => {
       const pool = await this.findPool(m, accountId, id);
       if (pool.status === 'LOCKED') throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
       await this.requireActiveProject(m, accountId, String(pool.projectId), true);

@@ -1,7 +1,14 @@
 import { Operation } from '../../../src/operations/operation.entity';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { Pool } from '../../../src/pools/pool.entity';
-import { countPools, fullPoolBody, makeCrowdProject, makePool } from '../../factories/pool.factory';
+import { CrowdProject } from '../../../src/pools/crowd-project.entity';
+import {
+  countPools,
+  fullPoolBody,
+  makeCrowdProject,
+  makePool,
+  projectBody,
+} from '../../factories/pool.factory';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
@@ -178,6 +185,17 @@ describeEachDialect(
       const reused = await clone(t(), a, other.id, { 'idempotency-key': 'clone-once' });
       expect(reused.statusCode).toBe(409);
       expect(reused.json()).toMatchObject({ code: 'CONFLICT_STATE' });
+      // The key names one request of the account, whatever the route it comes back on.
+      const projects = await t().db.read((m) => m.count(CrowdProject, { where: { accountId: a.id } }));
+      const elsewhere = await t().inject({
+        method: 'POST',
+        url: '/api/v1/projects',
+        headers: { ...auth(a, { 'idempotency-key': 'clone-once' }), 'content-type': 'application/json' },
+        payload: JSON.stringify(projectBody()),
+      });
+      expect(elsewhere.statusCode).toBe(409);
+      expect(elsewhere.json()).toMatchObject({ code: 'CONFLICT_STATE' });
+      expect(await t().db.read((m) => m.count(CrowdProject, { where: { accountId: a.id } }))).toBe(projects);
       await t().get(OperationRunner).tick();
     });
   },
