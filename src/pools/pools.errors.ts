@@ -5,8 +5,10 @@ export type PoolsErrorCode =
   | 'CROWD_PROJECT_NOT_FOUND'
   // The action is not allowed in the pool's status; meta.appropriate_statuses lists those that allow it.
   | 'POOL_INAPPROPRIATE_STATUS'
-  // The pool body names a project that is missing (or another account's): field `project_id`.
+  // The pool body names a project that does not exist: field `project_id`.
   | 'POOL_PROJECT_INVALID'
+  // The pool body names another account's project: field `project_id`.
+  | 'POOL_PROJECT_FOREIGN'
   // PUT tried to move a pool to another project: field `project_id`.
   | 'POOL_PROJECT_IMMUTABLE'
   // Creating/cloning a pool into, or editing, an archived project; meta.appropriate_statuses.

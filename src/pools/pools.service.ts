@@ -438,6 +438,15 @@ export class PoolsService {
     }
     if (!project) {
       if (existing) throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${projectId} does not exist`);
+      // §7.2 tells a missing project from another account's.
+      const elsewhere: unknown[] = NUMERIC_ID.test(projectId)
+        ? await m.query('SELECT id FROM crowd_projects WHERE id = ?', [Number(projectId)])
+        : [];
+      if (elsewhere.length > 0) {
+        throw new DomainError('POOL_PROJECT_FOREIGN', `Project ${projectId} is not yours`, {
+          field: 'project_id',
+        });
+      }
       throw new DomainError('POOL_PROJECT_INVALID', `Project ${projectId} does not exist`, {
         field: 'project_id',
       });

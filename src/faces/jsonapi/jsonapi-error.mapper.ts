@@ -139,6 +139,7 @@ function fromDomain(error: DomainError): FaceError {
     case 'OPERATION_NOT_FOUND':
       return single(404, 'record_not_found', 'Record Not Found', error);
     case 'POOL_PROJECT_INVALID':
+    case 'POOL_PROJECT_FOREIGN':
       return single(422, 'invalid_reference', 'Invalid Attribute', error);
     case 'POOL_PROJECT_IMMUTABLE':
       return single(422, 'invalid_attribute', 'Invalid Attribute', error);

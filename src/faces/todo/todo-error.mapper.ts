@@ -79,6 +79,7 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     case 'OPERATION_NOT_FOUND':
       return [404, 'NOT_FOUND'];
     case 'POOL_PROJECT_INVALID':
+    case 'POOL_PROJECT_FOREIGN':
     case 'POOL_PROJECT_IMMUTABLE':
       return [400, 'VALIDATION'];
     case 'POOL_INAPPROPRIATE_STATUS':

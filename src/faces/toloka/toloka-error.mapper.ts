@@ -137,6 +137,10 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
       return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
         [error.field ?? 'project_id']: { code: 'ENTITY_DOES_NOT_EXIST', message: error.message },
       });
+    case 'POOL_PROJECT_FOREIGN':
+      return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
+        [error.field ?? 'project_id']: { code: 'ENTITY_ACCESS_DENIED', message: error.message },
+      });
     case 'POOL_PROJECT_IMMUTABLE':
       return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
         [error.field ?? 'project_id']: { code: 'VALUE_NOT_ALLOWED', message: error.message },

@@ -1,4 +1,4 @@
-import { fullPoolBody, makeCrowdProject, makePool, poolBody } from '../../factories/pool.factory';
+import { countPools, fullPoolBody, makeCrowdProject, makePool, poolBody } from '../../factories/pool.factory';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
@@ -153,16 +153,20 @@ describeEachDialect(
         });
       });
 
-      it('refuses a missing or foreign project_id (400 ENTITY_DOES_NOT_EXIST) and an archived project (409)', async () => {
+      it('refuses a missing (ENTITY_DOES_NOT_EXIST) or foreign (ENTITY_ACCESS_DENIED) project_id with 400, an archived one with 409', async () => {
         const b = await t().newAccount();
         const foreign = await makeCrowdProject(t(), b);
-        for (const id of ['987654321', foreign]) {
+        const before = await countPools(t(), a);
+        for (const [id, code] of [
+          ['987654321', 'ENTITY_DOES_NOT_EXIST'],
+          ['not-a-number', 'ENTITY_DOES_NOT_EXIST'],
+          [foreign, 'ENTITY_ACCESS_DENIED'],
+        ]) {
           const res = await req(t(), a, 'POST', '/api/v1/pools', poolBody(id));
           expect(res.statusCode).toBe(400);
-          expect(res.json().payload).toEqual({
-            project_id: { code: 'ENTITY_DOES_NOT_EXIST', message: expect.any(String) },
-          });
+          expect(res.json().payload).toEqual({ project_id: { code, message: expect.any(String) } });
         }
+        expect(await countPools(t(), a)).toBe(before);
         const archived = await makeCrowdProject(t(), a, { status: 'ARCHIVED' });
         const res = await req(t(), a, 'POST', '/api/v1/pools', poolBody(archived));
         expect(res.statusCode).toBe(409);
