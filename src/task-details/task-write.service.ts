@@ -61,12 +61,9 @@ export class TaskWriteService {
       for (const [i, input] of inputs.entries()) {
         const at = inputs.length > 1 ? `data.${i}.attributes.` : '';
         const status = await this.checkTarget(m, accountId, input, at);
-        await this.checkPeople(
-          m,
-          accountId,
-          [...(input.assigneeId ? [input.assigneeId] : []), ...(input.subscriberIds ?? [])],
-          `${at}assignee_id`,
-        );
+        await this.checkPeople(m, accountId, input.assigneeId ? [input.assigneeId] : [], `${at}assignee_id`);
+        await this.checkPeople(m, accountId, input.subscriberIds ?? [], `${at}subscriber_ids`);
+        await this.checkCustomFields(m, accountId, input.customFields, `${at}custom_fields`);
         const closed = status.categoryId === STATUS_CATEGORY.closed;
         const details: TaskDetailsColumns = {
           description: input.description ?? null,
@@ -155,8 +152,10 @@ export class TaskWriteService {
       if (input.repeatOnDate !== undefined) set('repeat_on_date', input.repeatOnDate);
       if (input.tagList !== undefined)
         set('tag_list', input.tagList.length ? JSON.stringify(input.tagList) : null);
-      if (input.customFields !== undefined)
+      if (input.customFields !== undefined) {
+        await this.checkCustomFields(m, accountId, input.customFields, 'custom_fields');
         set('custom_fields', input.customFields === null ? null : JSON.stringify(input.customFields));
+      }
       if (input.taskListId !== undefined || input.workflowStatusId !== undefined) {
         const status = await this.checkTarget(
           m,
@@ -301,6 +300,26 @@ export class TaskWriteService {
     )) as unknown[];
     if (found.length !== wanted.length)
       throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', 'No such person', { field });
+  }
+
+  /** Values only for task custom fields of this organization (tasks-copy.md §1.1: ids resolve in it). */
+  private async checkCustomFields(
+    m: EntityManager,
+    accountId: number,
+    values: Record<string, unknown> | null | undefined,
+    field: string,
+  ): Promise<void> {
+    const wanted = Object.keys(values ?? {}).map(Number);
+    if (wanted.length === 0) return;
+    const found = (await m.query(
+      `SELECT id FROM custom_fields WHERE account_id = ? AND customizable_type = 'tasks' AND id IN (${marks(wanted.length)})`,
+      [accountId, ...wanted],
+    )) as Array<{ id: number }>;
+    const known = new Set(found.map((row) => Number(row.id)));
+    const unknown = wanted.find((id) => !known.has(id));
+    if (unknown !== undefined) {
+      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No task custom field ${unknown}`, { field });
+    }
   }
 
   private async replaceSubscribers(

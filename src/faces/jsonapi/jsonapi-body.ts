@@ -78,7 +78,8 @@ function validateAttributes<T extends object>(
   attributes: Record<string, unknown>,
   at: string,
 ): { value: T; issues: ValidationIssue[] } {
-  const value = plainToInstance(cls, attributes, {
+  const { accepted, issues } = screenNames(attributes, `${at}.attributes`);
+  const value = plainToInstance(cls, accepted, {
     enableImplicitConversion: false,
     exposeDefaultValues: true,
   });
@@ -87,7 +88,47 @@ function validateAttributes<T extends object>(
     forbidNonWhitelisted: true,
     forbidUnknownValues: false,
   });
-  return { value, issues: flattenValidationErrors(errors, `${at}.attributes`) };
+  return { value, issues: [...issues, ...flattenValidationErrors(errors, `${at}.attributes`)] };
+}
+
+// Names every object has (constructor, toString, …): class-transformer skips them, so the whitelist
+// never sees them, and inside a nested object it fails on them.
+const isObjectMember = (name: string) => name in Object.prototype;
+const CUSTOM_FIELD_ID = /^[1-9][0-9]{0,9}$/;
+
+/**
+ * Attribute names and custom-field keys checked before class-transformer reads them: a name of an
+ * Object member is an unknown attribute, and `custom_fields` is keyed by custom-field ids.
+ */
+function screenNames(
+  attributes: Record<string, unknown>,
+  at: string,
+): { accepted: Record<string, unknown>; issues: ValidationIssue[] } {
+  const accepted: Record<string, unknown> = {};
+  const issues: ValidationIssue[] = [];
+  for (const [name, value] of Object.entries(attributes)) {
+    if (isObjectMember(name)) {
+      issues.push({
+        path: `${at}.${name}`,
+        constraint: 'whitelistValidation',
+        message: `${name} is not an attribute`,
+      });
+      continue;
+    }
+    if (name === 'custom_fields' && isObject(value)) {
+      const bad = Object.keys(value).find((key) => !CUSTOM_FIELD_ID.test(key));
+      if (bad !== undefined) {
+        issues.push({
+          path: `${at}.custom_fields`,
+          constraint: 'invalid',
+          message: `custom_fields keys are custom field ids; "${bad}" is not one`,
+        });
+        continue;
+      }
+    }
+    accepted[name] = value;
+  }
+  return { accepted, issues };
 }
 
 /**
