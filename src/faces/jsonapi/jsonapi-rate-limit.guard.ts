@@ -29,6 +29,16 @@ class BucketedCounter {
     return total;
   }
 
+  /** How long until the window has room again: until enough of its oldest buckets have left it. */
+  msUntilRoom(now: number): number {
+    let left = this.count(now);
+    for (const bucket of [...this.buckets.keys()].sort((x, y) => x - y)) {
+      left -= this.buckets.get(bucket)!;
+      if (left < this.window.limit) return bucket * this.window.bucketMs + this.window.lengthMs - now;
+    }
+    return 0;
+  }
+
   add(now: number): void {
     const bucket = Math.floor(now / this.window.bucketMs);
     this.buckets.set(bucket, (this.buckets.get(bucket) ?? 0) + 1);
@@ -79,7 +89,7 @@ export class JsonApiRateLimitGuard implements CanActivate {
       context
         .switchToHttp()
         .getResponse<FastifyReply>()
-        .header('retry-after', String(Math.ceil(window.bucketMs / 1000)));
+        .header('retry-after', String(Math.max(1, Math.ceil(counters[full].msUntilRoom(now) / 1000))));
       throw new DomainError(
         'REQUEST_RATE_LIMITED',
         `More than ${window.limit} requests in ${window.label} with this token`,
