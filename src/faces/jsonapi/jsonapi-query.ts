@@ -209,6 +209,14 @@ function parseFields(query: Query): Record<string, string[]> {
   return fields;
 }
 
+/** A boolean query parameter (`true` or `false`); absent = `fallback`; anything else is a 400. */
+export function booleanParameter(query: Query, name: string, fallback = false): boolean {
+  const value = single(query, name);
+  if (value === undefined) return fallback;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw invalid(name, `${name} must be true or false`);
+}
+
 export function parseJsonApiQuery(query: Query, spec: JsonApiQuerySpec): JsonApiQuery {
   return {
     page: {

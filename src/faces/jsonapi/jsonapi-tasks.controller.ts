@@ -49,6 +49,7 @@ import { compoundDocument, pageMeta } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { includeTree, JsonApiGraph, RELATIONSHIPS } from './jsonapi-graph';
 import {
+  booleanParameter,
   FilterCondition,
   FilterGroup,
   JsonApiQuerySpec,
@@ -418,6 +419,7 @@ export class JsonApiTasksController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const parsed = parseJsonApiQuery(query, TASKS_QUERY);
+    const asked = booleanParameter(query, 'async');
     const [attributes] = parseJsonApiBody(body, TaskCopyAttributes, { type: 'tasks' });
     if (attributes.shift_dates_to !== undefined && attributes.copy_date !== true) {
       throw RequestValidationError.single(
@@ -447,7 +449,7 @@ export class JsonApiTasksController {
           : undefined,
       },
       {
-        async: query.async === 'true' || /(^|[\s,;])respond-async($|[\s,;])/.test(prefer),
+        async: asked || /(^|[\s,;])respond-async($|[\s,;])/.test(prefer),
         idempotency: idempotencyOf(headers, 'POST /api/v2/tasks/copy', body, parsed.include),
         // Keys are scoped by organization and token (tasks-copy.md §5.4).
         holder: hashToken(extractToken(headers) ?? ''),

@@ -69,10 +69,19 @@ describeEachDialect(
       expect(copied.json().included).toHaveLength(2);
     });
 
-    it('queues any copy on ?async=true or Prefer: respond-async', async () => {
+    it('queues any copy on ?async=true or Prefer: respond-async, and refuses any other async value', async () => {
       expect((await copy(target(), {}, '?async=true')).statusCode).toBe(202);
       expect((await copy(target(), { prefer: 'respond-async' })).statusCode).toBe(202);
       expect((await copy(target())).statusCode).toBe(201);
+      expect((await copy(target(), {}, '?async=false')).statusCode).toBe(201);
+      const before = (await get('/api/v2/tasks?page[size]=1')).json().meta.total_count;
+      const unclear = await copy(target(), {}, '?async=yes');
+      expect(unclear.statusCode).toBe(400);
+      expect(unclear.json().errors[0]).toMatchObject({
+        code: 'invalid_query_parameter',
+        source: { parameter: 'async' },
+      });
+      expect((await get('/api/v2/tasks?page[size]=1')).json().meta.total_count).toBe(before);
       await t().get(OperationRunner).tick();
     });
 
