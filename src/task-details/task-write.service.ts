@@ -283,6 +283,20 @@ export class TaskWriteService {
         },
       );
     }
+    if (input.parentTaskId !== undefined && input.parentTaskId !== null) {
+      // Checked again under the project's lock when the task is placed.
+      const [parent] = (await m.query('SELECT project_id FROM tasks WHERE id = ? AND account_id = ?', [
+        input.parentTaskId,
+        accountId,
+      ])) as Array<{ project_id: number | null }>;
+      if (!parent || Number(parent.project_id) !== input.projectId) {
+        throw new DomainError(
+          'TASK_DETAIL_REFERENCE_INVALID',
+          `Task ${input.parentTaskId} is not a task of project ${input.projectId}`,
+          { field: `${at}parent_task_id` },
+        );
+      }
+    }
     return { categoryId: Number(status.category_id) };
   }
 

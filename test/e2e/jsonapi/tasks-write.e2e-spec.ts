@@ -86,6 +86,38 @@ describeEachDialect('v2 task writes: attribute names and references', (t) => {
     expect(ok.json().data.attributes.custom_fields).toEqual({ [f.customFieldId]: 'Gold' });
   });
 
+  it('refuses a parent task of another project, or of another organization, at parent_task_id (422)', async () => {
+    const before = await taskCount();
+    const other = await send('POST', '/api/v2/tasks', taskAttributes({ title: 'Elsewhere' }));
+    expect(other.statusCode).toBe(201);
+    const b = await t().newAccount();
+    const theirs = await makeCopyFixture(t(), b);
+    for (const parent of [f.tasks.external, theirs.tasks.root, '999999']) {
+      const res = await send(
+        'POST',
+        '/api/v2/tasks',
+        taskAttributes({
+          project_id: Number(f.targetProjectId),
+          task_list_id: Number(f.targetTaskListId),
+          parent_task_id: Number(parent),
+        }),
+      );
+      expect(res.statusCode).toBe(422);
+      expect(errorsOf(res)).toEqual(['/data/attributes/parent_task_id invalid_reference']);
+    }
+    expect(await taskCount()).toBe(before + 1);
+    const child = await send(
+      'POST',
+      '/api/v2/tasks',
+      taskAttributes({ parent_task_id: Number(other.json().data.id) }),
+    );
+    expect(child.statusCode).toBe(201);
+    expect(child.json().data.relationships.parent_task.data).toEqual({
+      type: 'tasks',
+      id: other.json().data.id,
+    });
+  });
+
   it('points at the attribute that names a missing person', async () => {
     const subscribers = await send('POST', '/api/v2/tasks', taskAttributes({ subscriber_ids: [999999] }));
     expect(subscribers.statusCode).toBe(422);
