@@ -109,6 +109,22 @@ describeEachDialect(
           filter: { code: 'OBJECT_EXPECTED' },
         });
 
+        // A body that is not one object.
+        for (const body of [[], [poolBody(projectId)], 'pool', 42]) {
+          const notObject = await t().inject({
+            method: 'POST',
+            url: '/api/v1/pools',
+            headers: { ...auth(a), 'content-type': 'application/json' },
+            payload: JSON.stringify(body),
+          });
+          expect(notObject.statusCode).toBe(400);
+          expect(notObject.json()).toMatchObject({
+            code: 'VALIDATION_ERROR',
+            payload: { body: { code: 'OBJECT_EXPECTED' } },
+          });
+          expect(Object.keys(notObject.json().payload)).toEqual(['body']);
+        }
+
         // A blank name, and values of the wrong type in bounded fields: the type is what is reported.
         const typed = await req(t(), a, 'POST', '/api/v1/pools', {
           ...poolBody(projectId),
