@@ -111,13 +111,16 @@ export class CloneEngine {
       const [outcome] = await this.transactionTold(accountId, [{ request, plan }]);
       return this.settled([outcome]);
     }
-    const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
-    if (requested !== undefined) return this.cloneWithRequestedId(accountId, request, plan, requested);
-    // Both before joining the queue, so that neither is part of the group's turn.
+    // Both before any transaction (and a group's turn): the project's group, and ids for every node
+    // that does not ask for its own.
     const [guess, reserved] = await Promise.all([
       this.guessProject(accountId, request.placement),
-      this.ids.reserve(request.nodes.length),
+      this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
     ]);
+    const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
+    if (requested !== undefined) {
+      return this.cloneWithRequestedId(accountId, { request, plan, reserved, guess }, requested);
+    }
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
     return new Promise((resolve, reject) => {
       const waiting = this.queues.get(key);
@@ -131,18 +134,12 @@ export class CloneEngine {
   }
 
   /**
-   * Joins the caller's transaction (which must not have taken ordering locks of other projects).
-   * `reserved`: ids from TaskIdAllocator.reserve, one per node without a requestedId; otherwise
-   * they are allocated inside the transaction.
+   * Joins the caller's transaction (which must not have taken ordering locks of other projects);
+   * ids are allocated inside it.
    */
-  async clone(
-    m: EntityManager,
-    accountId: number,
-    request: CloneRequest,
-    plan = planForest(request.nodes),
-    reserved?: number[],
-  ): Promise<Map<string, number>> {
-    return this.settled(await this.cloneMany(m, accountId, [{ request, plan, reserved }]));
+  async clone(m: EntityManager, accountId: number, request: CloneRequest): Promise<Map<string, number>> {
+    const plan = planForest(request.nodes);
+    return this.settled(await this.cloneMany(m, accountId, [{ request, plan }]));
   }
 
   private settled([outcome]: Array<Map<string, number> | DomainError>): Map<string, number> {
@@ -170,18 +167,12 @@ export class CloneEngine {
   /** A caller-chosen id: alone, as it claims the id in the transaction. */
   private async cloneWithRequestedId(
     accountId: number,
-    request: CloneRequest,
-    plan: ForestPlan,
+    member: Member,
     requested: number,
   ): Promise<Map<string, number>> {
-    const fresh = request.nodes.filter((n) => n.requestedId === undefined).length;
-    const [guess, reserved] = await Promise.all([
-      this.guessProject(accountId, request.placement),
-      this.ids.reserve(fresh),
-    ]);
     try {
       return await this.db.transaction(async (m) =>
-        this.settled(await this.cloneMany(m, accountId, [{ request, plan, reserved, guess }])),
+        this.settled(await this.cloneMany(m, accountId, [member])),
       );
     } catch (error) {
       // A concurrent range held the requested id first.

@@ -84,10 +84,7 @@ export class TaskChangeFeed {
 
   /** Whether writes of this process to any of these projects of the account are yet to be told. */
   announcing(accountId: number, projectKeys: number[]): boolean {
-    for (const a of this.announced.get(accountId) ?? []) {
-      if (a.projectKeys.some((key) => projectKeys.includes(key))) return true;
-    }
-    return false;
+    return this.announcedTo(accountId, projectKeys).length > 0;
   }
 
   /**
@@ -95,13 +92,18 @@ export class TaskChangeFeed {
    * (null: any of its projects) has been told or has failed, or after MAX_WAIT_MS; null if none.
    */
   settled(accountId: number, projectKeys: number[] | null): Promise<void> | null {
-    const waits = [...(this.announced.get(accountId) ?? [])]
-      .filter((a) => projectKeys === null || a.projectKeys.some((key) => projectKeys.includes(key)))
-      .map((a) => a.ended);
+    const waits = this.announcedTo(accountId, projectKeys).map((a) => a.ended);
     if (waits.length === 0) return null;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, MAX_WAIT_MS)));
     return Promise.race([Promise.all(waits), timeout]).then(() => clearTimeout(timer));
+  }
+
+  /** The writes announced and not yet ended for these projects of the account (null: any). */
+  private announcedTo(accountId: number, projectKeys: number[] | null): Announcement[] {
+    return [...(this.announced.get(accountId) ?? [])].filter(
+      (a) => projectKeys === null || a.projectKeys.some((key) => projectKeys.includes(key)),
+    );
   }
 
   /** @internal FeedWrite's */

@@ -223,8 +223,6 @@ export class TasksService {
           break;
         case 'project':
           moveToProject(forest, request.ids, request.projectId);
-          // Tasks enter the destination from elsewhere: readers there must compare stamps.
-          await advanceContent(m, this.db.dialect, accountId, extra);
           break;
         case 'opbatch': {
           const chains = new Map<number, number[]>();
@@ -236,6 +234,9 @@ export class TasksService {
         }
       }
       await writePlacements(m, accountId, forest.changes());
+      // Tasks entered the destination from elsewhere: readers there must compare stamps. The
+      // content revision is every writer's last lock.
+      if (request.operation === 'project') await advanceContent(m, this.db.dialect, accountId, extra);
     });
   }
 

@@ -37,6 +37,7 @@ interface Fragment {
 const COMMA = Buffer.from(',');
 const OPEN = Buffer.from('[');
 const CLOSE = Buffer.from(']');
+const EMPTY = Buffer.from('[]');
 
 interface Entry {
   accountId: number;
@@ -51,9 +52,8 @@ interface Entry {
   fragments: Map<number, Fragment>;
   /** Task ids per sibling list, `project:parent` (0 = none), in order. */
   lists: Map<string, number[]>;
-  /** What the fragments take (counted with the body against the budget). */
+  /** What the fragments take (counted with the body against the budget, see sizeOf). */
   fragmentBytes: number;
-  bytes: number;
   /** Changes told ahead of one they follow on from. */
   held: TaskChange[];
   /** The build in flight, and the tick it started at. */
@@ -352,12 +352,13 @@ export class TodoTaskListCache {
    */
   private evict(fresh: Entry): void {
     let total = 0;
-    for (const entry of this.entries.values()) total += entry.bytes;
+    for (const entry of this.entries.values()) total += sizeOf(entry);
     for (const [key, entry] of this.entries) {
       if (total <= this.budget) return;
-      if (entry === fresh && total - entry.bytes > 0) continue;
+      const size = sizeOf(entry);
+      if (entry === fresh && total - size > 0) continue;
       this.entries.delete(key);
-      total -= entry.bytes;
+      total -= size;
     }
   }
 }
@@ -380,7 +381,6 @@ function newEntry(accountId: number, scope: number): Entry {
     fragments: new Map(),
     lists: new Map(),
     fragmentBytes: 0,
-    bytes: 0,
     held: [],
     building: null,
     builtFrom: 0,
@@ -465,24 +465,13 @@ function render(entry: Entry): void {
     .sort((a, b) => a - b);
   const order: number[] = [];
   for (const project of projects) order.push(...preOrder(entry, project, entry.lists.get(`${project}:0`)!));
-  const parts: Buffer[] = [OPEN];
-  const offsets = new Array<number>(order.length);
-  let written = OPEN.length;
-  let fragmentBytes = 0;
-  order.forEach((id, i) => {
-    const fragment = entry.fragments.get(id)!;
-    if (i > 0) {
-      parts.push(COMMA);
-      written += COMMA.length;
-    }
-    offsets[i] = written;
-    parts.push(fragment.json);
-    written += fragment.json.length;
-    fragmentBytes += costOf(fragment);
-  });
-  parts.push(CLOSE);
-  entry.fragmentBytes = fragmentBytes;
-  install(entry, Buffer.concat(parts, written + CLOSE.length), order, offsets);
+  entry.fragmentBytes = 0;
+  for (const id of order) entry.fragmentBytes += costOf(entry.fragments.get(id)!);
+  // The whole body is one insert into an empty one.
+  entry.body = EMPTY;
+  entry.order = [];
+  entry.offsets = [];
+  splice(entry, [{ at: 0, remove: 0, ids: order }]);
 }
 
 /** Tasks `roots` of a project's lists, each followed by its subtree. */
@@ -555,7 +544,11 @@ function install(entry: Entry, body: Buffer, order: number[], offsets: number[])
   entry.body = body;
   entry.order = order;
   entry.offsets = offsets;
-  entry.bytes = ENTRY_OVERHEAD + body.length + 16 * order.length + entry.fragmentBytes;
+}
+
+/** What an entry takes against the budget: its body, its order and offsets, its fragments. */
+function sizeOf(entry: Entry): number {
+  return ENTRY_OVERHEAD + (entry.body?.length ?? 0) + 16 * entry.order.length + entry.fragmentBytes;
 }
 
 /** What a kept fragment costs: its strings (UTF-16), its JSON and the objects around them. */
