@@ -33,15 +33,20 @@ export const MAX_JSON_DEPTH = 64;
 /** Whether arrays and objects in the JSON text nest deeper than `max` (strings are skipped). */
 export function nestsDeeperThan(text: string, max: number): boolean {
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
+    if (c === 0x22) {
+      // A string: jump to its closing quote, one not escaped by an odd run of backslashes.
+      let end = i;
+      for (;;) {
+        end = text.indexOf('"', end + 1);
+        if (end < 0) return false; // unterminated: the parser says so
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+      }
+      i = end;
+    } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) return true;
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
@@ -55,12 +60,14 @@ export function nestsDeeperThan(text: string, max: number): boolean {
  * otherwise the parser reads up to the global maximum, then holds the body to the route's limit.
  */
 export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: number, maxLimit: number): void {
-  fastify.addHook('onRequest', (request, _reply, done) => {
+  // Before the body is read, but after the onRequest hooks (request id, security headers, CORS),
+  // so that the 413 carries them like every other answer.
+  fastify.addHook('preParsing', (request, _reply, payload, done) => {
     const declared = Number(request.headers['content-length']);
     const limit = routeLimits(request).bodyLimit ?? defaultLimit;
     if (declared > limit)
       done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limit} bytes`));
-    else done();
+    else done(null, payload);
   });
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
@@ -78,11 +85,11 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
         done(null, body);
         return;
       }
-      if (body.length === 0 || body.toString('utf8').trim() === '') {
+      const text = body.toString('utf8');
+      if (text.trim() === '') {
         done(null, {});
         return;
       }
-      const text = body.toString('utf8');
       if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
         done(
           new DomainError(

@@ -171,6 +171,18 @@ describeEachDialect('errors in each face’s format', (t) => {
     });
     expect(v2.statusCode).toBe(413);
     expect(v2.json().errors[0].code).toBe('payload_too_large');
+    // Refused before the body is read, yet with the headers of every answer: request id, security
+    // headers, and CORS so that the widget in a browser can read it.
+    const widget = await t().inject({
+      method: 'POST',
+      url: '/todo/tasks',
+      headers: { 'content-type': 'application/json', origin: 'https://app.example.com' },
+      payload: big,
+    });
+    expect(widget.statusCode).toBe(413);
+    expect(widget.headers['x-request-id']).toEqual(expect.any(String));
+    expect(widget.headers['x-content-type-options']).toBe('nosniff');
+    expect(widget.headers['access-control-allow-origin']).toBeDefined();
   });
 
   it('refuses a To Do body that is not JSON with 400 VALIDATION (§6), writing nothing', async () => {
