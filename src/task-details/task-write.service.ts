@@ -97,15 +97,19 @@ export class TaskWriteService {
           extra: null,
           details,
         };
-        const created = await this.engine.clone(m, accountId, {
-          nodes: [{ key: 'new', parentKey: null, content }],
-          placement: {
-            kind: 'list',
-            parentId: input.parentTaskId ?? null,
-            projectId: input.projectId!,
-            at: 'end',
-          },
-        });
+        const created = await this.engine
+          .clone(m, accountId, {
+            nodes: [{ key: 'new', parentKey: null, content }],
+            placement: {
+              kind: 'list',
+              parentId: input.parentTaskId ?? null,
+              projectId: input.projectId!,
+              at: 'end',
+            },
+          })
+          .catch((error: unknown) => {
+            throw parentError(error, `${at}parent_task_id`);
+          });
         const id = created.get('new')!;
         await placeLast(m, accountId, id, {
           parentId: input.parentTaskId ?? null,
@@ -123,8 +127,9 @@ export class TaskWriteService {
     return this.db.transaction(async (m) => {
       // The row first: its project cannot change under the lock until the commit.
       const [found] = await readStructure(m, this.db.dialect, accountId, [id], true);
-      if (!found) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
-      const [task] = await this.tasks.getTasks(m, accountId, [id]);
+      // The read model leaves out what v2 does not show (a deleted task), whatever the lock saw.
+      const [task] = found ? await this.tasks.getTasks(m, accountId, [id]) : [];
+      if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
       const sets: string[] = [];
       const params: unknown[] = [];
       const set = (column: string, value: unknown) => {
@@ -212,7 +217,7 @@ export class TaskWriteService {
         id,
         accountId,
       ]);
-      await advanceContent(m, this.db.dialect, accountId, [keyOf(found.projectId)]);
+      await advanceContent(m, this.db.dialect, accountId, [keyOf(task.projectId)]);
     });
   }
 
@@ -283,20 +288,6 @@ export class TaskWriteService {
         },
       );
     }
-    if (input.parentTaskId !== undefined && input.parentTaskId !== null) {
-      // Checked again under the project's lock when the task is placed.
-      const [parent] = (await m.query('SELECT project_id FROM tasks WHERE id = ? AND account_id = ?', [
-        input.parentTaskId,
-        accountId,
-      ])) as Array<{ project_id: number | null }>;
-      if (!parent || Number(parent.project_id) !== input.projectId) {
-        throw new DomainError(
-          'TASK_DETAIL_REFERENCE_INVALID',
-          `Task ${input.parentTaskId} is not a task of project ${input.projectId}`,
-          { field: `${at}parent_task_id` },
-        );
-      }
-    }
     return { categoryId: Number(status.category_id) };
   }
 
@@ -350,4 +341,15 @@ export class TaskWriteService {
       unique.flatMap((p) => [taskId, p, accountId]),
     );
   }
+}
+
+/**
+ * The clone engine checks the parent under the project's lock; its refusals (no such task, or one
+ * of another project) are, on this face, an invalid reference at `parent_task_id`.
+ */
+function parentError(error: unknown, field: string): unknown {
+  if (!(error instanceof DomainError)) return error;
+  const aboutParent =
+    (error.code === 'TASK_NOT_FOUND' && error.field === 'parent') || error.code === 'TASK_PLACEMENT_MISMATCH';
+  return aboutParent ? new DomainError('TASK_DETAIL_REFERENCE_INVALID', error.message, { field }) : error;
 }

@@ -120,13 +120,14 @@ export class PeopleService {
         );
       }
       await m.query('DELETE FROM task_assignees WHERE account_id = ? AND person_id = ?', [accountId, id]);
+      await m.query('DELETE FROM people WHERE account_id = ? AND id = ?', [accountId, id]);
+      // The content revision is every writer's last lock.
       await advanceContent(
         m,
         this.db.dialect,
         accountId,
         tasks.map((t) => keyOf(t.projectId)),
       );
-      await m.query('DELETE FROM people WHERE account_id = ? AND id = ?', [accountId, id]);
     });
   }
 

@@ -94,11 +94,12 @@ export class ProjectsService {
         forest.insert([id], null, null, forest.list(null, null).length);
       }
       await writePlacements(m, accountId, forest.changes());
-      // Its tasks enter No project from elsewhere: readers there must compare stamps.
-      await advanceContent(m, this.db.dialect, accountId, [0]);
       // The lock row stays: a project made later with the same id continues its read revisions
       // instead of starting them again (a read cache could take an old revision for a new one).
       await m.query('DELETE FROM projects WHERE account_id = ? AND id = ?', [accountId, projectId]);
+      // Its tasks enter No project from elsewhere: readers there must compare stamps. The content
+      // revision is every writer's last lock.
+      await advanceContent(m, this.db.dialect, accountId, [0]);
     });
   }
 }
