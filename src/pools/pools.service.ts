@@ -427,22 +427,18 @@ export class PoolsService {
     // for update) either waits for this pool to commit or is seen as done — never a new pool in
     // an archived project. The pool's foreign key takes the same lock anyway. LOCK IN SHARE MODE
     // rather than TypeORM's FOR SHARE, which MariaDB does not parse.
-    let project: { status: string } | undefined;
-    if (NUMERIC_ID.test(projectId)) {
-      const rows: Array<{ status: string }> = await m.query(
-        `SELECT status FROM crowd_projects WHERE id = ? AND account_id = ?` +
-          (this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''),
-        [Number(projectId), accountId],
-      );
-      project = rows[0];
-    }
+    // Read by id alone: §7.2 tells a missing project from another account's.
+    const [row]: Array<{ status: string; account_id: number }> = NUMERIC_ID.test(projectId)
+      ? await m.query(
+          `SELECT status, account_id FROM crowd_projects WHERE id = ?` +
+            (this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''),
+          [Number(projectId)],
+        )
+      : [];
+    const project = row && Number(row.account_id) === accountId ? row : undefined;
     if (!project) {
       if (existing) throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${projectId} does not exist`);
-      // §7.2 tells a missing project from another account's.
-      const elsewhere: unknown[] = NUMERIC_ID.test(projectId)
-        ? await m.query('SELECT id FROM crowd_projects WHERE id = ?', [Number(projectId)])
-        : [];
-      if (elsewhere.length > 0) {
+      if (row) {
         throw new DomainError('POOL_PROJECT_FOREIGN', `Project ${projectId} is not yours`, {
           field: 'project_id',
         });

@@ -83,13 +83,20 @@ export class JsonApiRateLimitGuard implements CanActivate {
       this.counters.set(key, counters);
     }
     const now = this.clock.now().getTime();
-    const full = this.windows.findIndex((w, i) => counters.at(i)!.count(now) >= w.limit);
-    if (full >= 0) {
-      const window = this.windows[full];
+    // Every full window must have room again before a retry can pass: the longest wait of them.
+    const full = this.windows
+      .map((window, i) => ({
+        window,
+        wait: counters[i].count(now) >= window.limit ? counters[i].msUntilRoom(now) : -1,
+      }))
+      .filter((w) => w.wait >= 0)
+      .sort((a, b) => b.wait - a.wait)[0];
+    if (full) {
+      const { window } = full;
       context
         .switchToHttp()
         .getResponse<FastifyReply>()
-        .header('retry-after', String(Math.max(1, Math.ceil(counters[full].msUntilRoom(now) / 1000))));
+        .header('retry-after', String(Math.max(1, Math.ceil(full.wait / 1000))));
       throw new DomainError(
         'REQUEST_RATE_LIMITED',
         `More than ${window.limit} requests in ${window.label} with this token`,

@@ -26,3 +26,28 @@ describeEachDialect(
   },
   { JSONAPI_RATE_LIMIT_PER_10S: '3', JSONAPI_RATE_LIMIT_PER_30MIN: '100' },
 );
+
+describeEachDialect(
+  'v2 request limits per token, both windows',
+  (t) => {
+    it('gives the longest wait of the full windows in Retry-After', async () => {
+      const a = await t().newAccount();
+      const get = () =>
+        t().inject({ method: 'GET', url: '/api/v2/workflows', headers: faceHeaders('jsonapi', a) });
+      for (let i = 0; i < 3; i++) expect((await get()).statusCode).toBe(200);
+      t().clock.advance(11_000);
+      for (let i = 0; i < 3; i++) expect((await get()).statusCode).toBe(200);
+      // Both windows are full: the 10-second one for ten seconds, the 30-minute one for almost 30.
+      const limited = await get();
+      expect(limited.statusCode).toBe(429);
+      const wait = Number(limited.headers['retry-after']);
+      expect(wait).toBeGreaterThan(1_700);
+      expect(wait).toBeLessThanOrEqual(1_800);
+      t().clock.advance((wait - 1) * 1000);
+      expect((await get()).statusCode).toBe(429);
+      t().clock.advance(1000);
+      expect((await get()).statusCode).toBe(200);
+    });
+  },
+  { JSONAPI_RATE_LIMIT_PER_10S: '3', JSONAPI_RATE_LIMIT_PER_30MIN: '6' },
+);
