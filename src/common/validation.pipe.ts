@@ -1,11 +1,7 @@
 import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { flattenValidationErrors, RequestValidationError } from './request-validation.error';
 
-/**
- * The global pipe: DTOs are validated and transformed; unknown keys are stripped, not rejected
- * (toloka-kit sends read-only fields back, the widget sends event fields). A face that must reject
- * unknown keys (JSON:API attributes) does so in its own DTO pipe.
- */
+/** ValidationPipe that first makes sure a DTO body is one JSON object. */
 class ObjectBodyValidationPipe extends ValidationPipe {
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // A DTO body is one JSON object. An array or a scalar would be read as an object with the
@@ -19,6 +15,11 @@ class ObjectBodyValidationPipe extends ValidationPipe {
   }
 }
 
+/**
+ * The global pipe: DTOs are validated and transformed; unknown keys are stripped, not rejected
+ * (toloka-kit sends read-only fields back, the widget sends event fields). A face that must reject
+ * unknown keys (JSON:API attributes) does so in its own DTO pipe.
+ */
 export function createValidationPipe(): ValidationPipe {
   return new ObjectBodyValidationPipe({
     whitelist: true,

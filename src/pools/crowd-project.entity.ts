@@ -21,7 +21,10 @@ export class CrowdProject {
   @Column({ name: 'private_comment', type: 'varchar', length: 1024, nullable: true })
   privateComment: string | null;
 
-  /** Every writable field as received, serialized JSON. */
+  /**
+   * Every writable field as received, serialized JSON.
+   * MEDIUMTEXT on MySQL/MariaDB (migration 1763800700000), TEXT on SQLite.
+   */
   @Column({ type: 'text' })
   body: string;
 

@@ -19,7 +19,10 @@ export class Pool {
   @Column({ type: 'varchar', length: 16 })
   status: PoolStatus;
 
-  /** Every writable field except project_id, as received (serialized JSON). */
+  /**
+   * Every writable field except project_id, as received (serialized JSON).
+   * MEDIUMTEXT on MySQL/MariaDB (migration 1763800700000), TEXT on SQLite.
+   */
   @Column({ type: 'text' })
   body: string;
 

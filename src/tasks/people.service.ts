@@ -100,12 +100,8 @@ export class PeopleService {
     return this.db.transaction(async (m) => {
       // Locked first: an assignment made meanwhile waits on the person row (its foreign key check)
       // rather than slipping in after the read below and losing its task's new stamp.
+      await this.assertExists(m, accountId, id, true);
       const lock = forUpdate(this.db.dialect);
-      const found = await m.query(`SELECT id FROM people WHERE account_id = ? AND id = ?${lock}`, [
-        accountId,
-        id,
-      ]);
-      if (found.length === 0) throw userNotFound(id);
       // Their tasks change (`assigned`): new stamps and read revisions for them and their projects.
       const assigned = (await m.query(
         `SELECT task_id FROM task_assignees WHERE account_id = ? AND person_id = ?${lock}`,
@@ -153,8 +149,11 @@ export class PeopleService {
     });
   }
 
-  private async assertExists(m: EntityManager, accountId: number, id: number): Promise<void> {
-    const rows = await m.query('SELECT id FROM people WHERE account_id = ? AND id = ?', [accountId, id]);
+  private async assertExists(m: EntityManager, accountId: number, id: number, lock = false): Promise<void> {
+    const rows = await m.query(
+      `SELECT id FROM people WHERE account_id = ? AND id = ?${lock ? forUpdate(this.db.dialect) : ''}`,
+      [accountId, id],
+    );
     if (rows.length === 0) throw userNotFound(id);
   }
 }
