@@ -1,5 +1,6 @@
 import { DomainError } from '../../common/domain-error';
 import { RequestValidationError } from '../../common/request-validation.error';
+import { parseIsoDateTime } from '../../common/iso-date-time';
 import type { AppConfig } from '../../config/app-config';
 import { emptyContent, TaskContent } from '../../tasks/task-content';
 import { MAX_TASK_ID } from '../../tasks/task-ids';
@@ -116,31 +117,14 @@ export function parseBool(value: unknown, path: string): boolean {
   return value;
 }
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
 /** ISO-8601 with or without offset (no offset = UTC), or null/"" to clear. */
 export function parseDate(value: unknown, path: string): Date | null {
   if (value === undefined || value === null || value === '') return null;
   if (typeof value !== 'string' || value.length > 40) throw invalid(path, 'must be an ISO-8601 date');
-  const match = ISO.exec(value.trim());
-  if (!match) throw invalid(path, 'must be an ISO-8601 date');
-  // The Date constructor rolls impossible values over (2020-02-31 → 2020-03-02): refuse them.
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) throw invalid(path, 'must be a valid date');
-  if (
-    match[4] !== undefined &&
-    (Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59)
-  ) {
-    throw invalid(path, 'must be a valid date');
-  }
-  let text = value.trim().replace(' ', 'T');
-  if (match[4] !== undefined && match[7] === undefined) text += 'Z';
-  const date = new Date(text);
-  const utcYear = date.getUTCFullYear();
-  if (Number.isNaN(date.getTime()) || utcYear < 1000 || utcYear > 9999)
-    throw invalid(path, 'must be a valid date');
+  const date = parseIsoDateTime(value);
+  if (!date) throw invalid(path, 'must be a valid ISO-8601 date');
+  const year = date.getUTCFullYear();
+  if (year < 1000 || year > 9999) throw invalid(path, 'must be a date of the years 1000 to 9999');
   return date;
 }
 
