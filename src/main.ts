@@ -1,7 +1,10 @@
 import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { createRootLogger, logDestination } from './common/logger';
+import type { AccountsService } from './accounts/accounts.service';
 import { AppConfig, ConfigError, loadConfig, settingsHelp } from './config/app-config';
+
+type Bootstrap = Awaited<ReturnType<AccountsService['ensureBootstrapAccount']>>;
 
 function fail(message: string, code = 1): never {
   process.stderr.write(`cloneworks: ${message}\n`);
@@ -45,9 +48,10 @@ async function main(): Promise<void> {
 
   const accounts = app.get(AccountsService);
   const bootstrap = await accounts.ensureBootstrapAccount();
-  const generated = bootstrap?.generated ? bootstrap.issued : undefined;
   // Made by an earlier start that stopped before printing the token (a port in use, say).
-  const locked = (await accounts.accountsWithoutShownToken()).filter((id) => id !== generated?.accountId);
+  const locked = (await accounts.accountsWithoutShownToken()).filter(
+    (id) => !bootstrap?.generated || id !== bootstrap.issued.accountId,
+  );
 
   await app
     .listen({ port: config.PORT, host: config.HOST })
@@ -58,40 +62,6 @@ async function main(): Promise<void> {
           : `could not listen on ${config.HOST}:${config.PORT}: ${error.message.split('\n')[0]}`,
       ),
     );
-
-  // The summary is the last thing printed before serving: through the log's stream, after
-  // every line logged so far. PORT=0 listens on a free port: the URLs show the real one.
-  const address = app.getHttpServer().address() as AddressInfo;
-  const base = `http://${urlHost(config, address)}:${address.port}`;
-  const lines = [
-    `cloneworks is listening on ${base}`,
-    `  Swagger UI:   ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
-  ];
-  if (generated) {
-    lines.push(
-      `  API token of the default account (id ${generated.accountId}), shown only now:`,
-      `    ${generated.token}`,
-      `  Try it:       curl -H 'Authorization: OAuth ${generated.token}' ${base}/api/v1/requester`,
-    );
-  } else {
-    if (bootstrap)
-      lines.push(
-        `  Created the default account (id ${bootstrap.issued.accountId}) with BOOTSTRAP_API_TOKEN.`,
-      );
-    lines.push(`  Try it:       curl -H 'Authorization: OAuth <token>' ${base}/api/v1/requester`);
-  }
-  for (const accountId of locked) {
-    lines.push(
-      `  Account ${accountId} has no token that was ever shown (did its first start fail?). Make one with:`,
-      `    npm run cli -- token:create ${accountId}`,
-    );
-  }
-  out.write(`${lines.join('\n')}\n`);
-  if (generated) {
-    await accounts
-      .markShown(generated.tokenId)
-      .catch((error: Error) => logger.warn(`could not record that the token was shown: ${error.message}`));
-  }
 
   // Graceful shutdown: stop accepting, let in-flight requests and jobs finish (Nest's shutdown
   // hooks), close the pool, exit 0. A drain that hangs past SHUTDOWN_TIMEOUT_MS exits 1. One
@@ -114,6 +84,46 @@ async function main(): Promise<void> {
       );
     });
   }
+
+  // The summary is the last thing printed before serving: through the log's stream, after
+  // every line logged so far. PORT=0 listens on a free port: the URLs show the real one.
+  const address = app.getHttpServer().address() as AddressInfo;
+  const base = `http://${urlHost(config, address)}:${address.port}`;
+  out.write(startSummary(base, bootstrap, locked));
+  if (bootstrap?.generated) {
+    await accounts
+      .markShown(bootstrap.issued.tokenId)
+      .catch((error: Error) => logger.warn(`could not record that the token was shown: ${error.message}`));
+  }
+}
+
+function startSummary(base: string, bootstrap: Bootstrap, locked: number[]): string {
+  const lines = [
+    `cloneworks is listening on ${base}`,
+    `  Swagger UI:   ${base}/docs  (OpenAPI JSON: ${base}/docs-json)`,
+  ];
+  if (bootstrap?.generated) {
+    const { accountId, token } = bootstrap.issued;
+    lines.push(
+      `  API token of the default account (id ${accountId}), shown only now:`,
+      `    ${token}`,
+      `  Try it:       curl -H 'Authorization: OAuth ${token}' ${base}/api/v1/requester`,
+    );
+  } else {
+    if (bootstrap) {
+      lines.push(
+        `  Created the default account (id ${bootstrap.issued.accountId}) with BOOTSTRAP_API_TOKEN.`,
+      );
+    }
+    lines.push(`  Try it:       curl -H 'Authorization: OAuth <token>' ${base}/api/v1/requester`);
+  }
+  for (const accountId of locked) {
+    lines.push(
+      `  Account ${accountId} has no token that was ever shown (did its first start fail?). Make one with:`,
+      `    npm run cli -- token:create ${accountId}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 main().catch((error: Error) => fail(error.message.split('\n')[0]));
