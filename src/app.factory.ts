@@ -81,6 +81,8 @@ export async function createApp(
   });
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
+  // A browser pointed at the service lands in Swagger UI.
+  fastify.get('/', (_request, reply) => reply.redirect('/docs', 302));
   await app.init();
   await fastify.ready();
   return app;

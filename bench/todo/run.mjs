@@ -233,8 +233,9 @@ async function sequentialMeasures(call, pick, projectA) {
         batch: subtree(size, `s${size}-${i}`),
       });
       if (!res.ok) throw new Error(`clone ${size}: ${res.status} ${res.text}`);
-      if (Object.keys(res.json).length !== size)
-        throw new Error(`clone ${size}: ${Object.keys(res.json).length} ids`);
+      // Each new id is keyed twice: by client id and by batch position.
+      if (Object.keys(res.json).length !== 2 * size)
+        throw new Error(`clone ${size}: ${Object.keys(res.json).length} keys`);
       samples.push(res.ms);
     }
     const s = stats(samples);

@@ -64,10 +64,11 @@ export class AccountsService {
     return account;
   }
 
-  createAccount(name: string, token?: string): Promise<IssuedToken> {
+  /** `shown`: the caller prints the token at once (the CLI), or was given it; else see markShown. */
+  createAccount(name: string, token?: string, shown = true): Promise<IssuedToken> {
     return this.db.transaction(async (m) => {
       const account = await m.save(m.create(Account, { name, createdAt: this.clock.now() }));
-      return this.insertToken(m, account.id, token ?? newToken(), 'initial');
+      return this.insertToken(m, account.id, token ?? newToken(), 'initial', shown);
     });
   }
 
@@ -76,8 +77,33 @@ export class AccountsService {
       if (!(await m.existsBy(Account, { id: accountId }))) {
         throw new DomainError('ACCOUNT_NOT_FOUND', `Account ${accountId} does not exist`);
       }
-      return this.insertToken(m, accountId, newToken(), label);
+      return this.insertToken(m, accountId, newToken(), label, true);
     });
+  }
+
+  /** Records that a token made with `shown = false` has now been printed. */
+  async markShown(tokenId: number): Promise<void> {
+    await this.db.transaction((m) =>
+      m.update(ApiToken, { id: tokenId, shownAt: IsNull() }, { shownAt: this.clock.now() }),
+    );
+  }
+
+  /**
+   * Accounts whose only way in is a token never printed for anyone: a start made the default
+   * account and stopped before showing its token. Such an account needs `token:create`.
+   */
+  async accountsWithoutShownToken(): Promise<number[]> {
+    const rows = await this.db.read((m) =>
+      m
+        .createQueryBuilder(ApiToken, 't')
+        .select('t.account_id', 'accountId')
+        .where('t.revoked_at IS NULL')
+        .groupBy('t.account_id')
+        .having('COUNT(t.shown_at) = 0')
+        .orderBy('t.account_id')
+        .getRawMany<{ accountId: number | string }>(),
+    );
+    return rows.map((row) => Number(row.accountId));
   }
 
   /** Revokes by token id or by the token itself. */
@@ -115,8 +141,11 @@ export class AccountsService {
     const existing = await this.db.read((m) => m.count(Account));
     if (existing > 0) return null;
     const configured = this.config.BOOTSTRAP_API_TOKEN;
-    const issued = await this.createAccount('default', configured);
-    return { issued, generated: !configured };
+    const generated = !configured;
+    // A configured token is known to whoever configured it; a generated one counts as shown
+    // only once the start summary has printed it (main.ts).
+    const issued = await this.createAccount('default', configured, !generated);
+    return { issued, generated };
   }
 
   private async insertToken(
@@ -124,6 +153,7 @@ export class AccountsService {
     accountId: number,
     token: string,
     label: string | null,
+    shown: boolean,
   ): Promise<IssuedToken> {
     const saved = await m.save(
       m.create(ApiToken, {
@@ -133,6 +163,7 @@ export class AccountsService {
         label,
         createdAt: this.clock.now(),
         revokedAt: null,
+        shownAt: shown ? this.clock.now() : null,
       }),
     );
     return { accountId, tokenId: saved.id, token };

@@ -25,4 +25,8 @@ export class ApiToken {
 
   @Column({ name: 'revoked_at', type: 'datetime', precision: 3, nullable: true })
   revokedAt: Date | null;
+
+  // When the token was printed for someone; null: made by a start that stopped before printing it.
+  @Column({ name: 'shown_at', type: 'datetime', precision: 3, nullable: true })
+  shownAt: Date | null;
 }

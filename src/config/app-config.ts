@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsBoolean,
@@ -31,183 +32,179 @@ const toList = ({ value }: { value: unknown }) =>
         .filter(Boolean)
     : value;
 
+export const SETTINGS: Array<{ name: string; meaning: string }> = [];
+
+/** Declares a setting with its one-line meaning, which `--help` lists in declaration order. */
+function Setting(meaning: string): PropertyDecorator {
+  return (_target, name) => void SETTINGS.push({ name: String(name), meaning });
+}
+
+// 2^31 - 1: Node's timers fire at once when given more, and no count or size here needs more.
+const INT_MAX = 2_147_483_647;
+
+/** An integer setting: "is not an integer" comes before any range message (see loadConfig). */
+function IntSetting(min: number, max = INT_MAX) {
+  return applyDecorators(
+    Transform(toInt),
+    IsInt({ message: '$property is not an integer' }),
+    Min(min),
+    Max(max),
+  );
+}
+
 /**
- * Every setting the service reads from the environment, validated once at start.
- * `.env.example` documents each variable; keep the two in step.
+ * Every setting the service reads from the environment, validated once at start; each one's
+ * `@Setting` is its `--help` line. `.env.example` and the README document them too.
  */
 export class AppConfig {
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @Setting('TCP port to listen on (0: any free port)')
+  @IntSetting(0, 65535)
   PORT = 3000;
 
+  @Setting('address to listen on (containers use 0.0.0.0)')
   @IsString()
   HOST = '127.0.0.1';
 
-  // mysql://user:pass@host:port/db, mariadb://…, or sqlite:<path> (sqlite::memory: for a throwaway database)
+  @Setting('mysql://user:pass@host:3306/db, mariadb://…, or sqlite:<path>')
   @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$|^sqlite:.+$/, {
     message: 'DATABASE_URL must look like mysql://user:pass@host:3306/db, mariadb://…, or sqlite:<path>',
   })
   DATABASE_URL = 'sqlite:./data/cloneworks.sqlite';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(500)
+  @Setting('connections per process in the MySQL/MariaDB pool')
+  @IntSetting(1, 500)
   DATABASE_POOL_SIZE = 10;
 
+  @Setting('apply pending migrations at start (false: run `npm run migration:run` yourself)')
   @Transform(toBool)
-  @IsBoolean()
+  @IsBoolean({ message: '$property is not a boolean (true or false)' })
   MIGRATIONS_RUN = true;
 
+  @Setting(
+    'token of the default account made on an empty database (16-200 chars; unset: a random one, printed once)',
+  )
   @IsOptional()
   @IsString()
   @Matches(/^\S{16,200}$/, { message: 'BOOTSTRAP_API_TOKEN must be 16 to 200 characters without spaces' })
   BOOTSTRAP_API_TOKEN?: string;
 
+  @Setting('fatal | error | warn | info | debug | trace | silent (JSON lines on stdout)')
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @Setting('largest JSON body of most routes, in bytes')
+  @IntSetting(1024)
   BODY_LIMIT_BYTES = 1024 * 1024;
 
-  // The largest body any route accepts (POST /todo/clone); routes opt into more than BODY_LIMIT_BYTES.
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @Setting('largest body any route accepts (POST /todo/clone), in bytes')
+  @IntSetting(1024)
   BODY_LIMIT_MAX_BYTES = 16 * 1024 * 1024;
 
+  @Setting('comma-separated origins allowed by CORS; * allows any')
   @Transform(toList)
   @IsString({ each: true })
   CORS_ORIGINS: string[] = ['*'];
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('how long a token lookup is cached, in ms (a revoked token works this long)')
+  @IntSetting(0)
   AUTH_CACHE_TTL_MS = 5000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('how long SIGTERM waits for requests and jobs before exiting 1, in ms')
+  @IntSetting(0)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
   // v2 tasks/copy (tasks-copy.md §4.5 item 4): above the sync limit a copy runs as a TASK.COPY
   // operation on the job service; above the hard limit it is refused (422 copy_tree_too_large).
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting('v2 copies of more tasks than this run as TASK.COPY operations (202)')
+  @IntSetting(1)
   COPY_SYNC_MAX_TASKS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting('v2 copies of more tasks than this are refused (422)')
+  @IntSetting(1)
   COPY_MAX_TASKS = 100000;
 
   // v2 face requests per token, counted by each instance (tasks-copy.md §1.1); 0 turns a window off.
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v2 requests per token in 10 s, per instance (0: no limit)')
+  @IntSetting(0)
   JSONAPI_RATE_LIMIT_PER_10S = 100;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v2 requests per token in 30 min, per instance (0: no limit)')
+  @IntSetting(0)
   JSONAPI_RATE_LIMIT_PER_30MIN = 4000;
 
   // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting('items in one POST /todo/clone batch')
+  @IntSetting(1)
   TODO_CLONE_BATCH_LIMIT = 10000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting('entries of other To Do `batch` lists')
+  @IntSetting(1)
   TODO_BATCH_LIMIT = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting('steps in one To Do `opbatch`')
+  @IntSetting(1)
   TODO_OPBATCH_LIMIT = 500;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting("user ids in one To Do task's `assigned`")
+  @IntSetting(1)
   TODO_ASSIGNED_LIMIT = 200;
 
   // Memory for the To Do face's task list cache (built list bodies and per-task JSON), per
   // process; 0 builds every list afresh.
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('memory per process for cached To Do task lists, in MiB (0: no cache)')
+  @IntSetting(0)
   TODO_LIST_CACHE_MB = 64;
 
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
   // attempts before an operation FAILs, and how long shutdown waits for running handlers.
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(256)
+  @Setting('operations run at once per process (0: this instance runs none)')
+  @IntSetting(0, 256)
   JOBS_CONCURRENCY = 4;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
+  @Setting("lease of a running operation, in ms; a dead instance's work is reclaimed after it")
+  @IntSetting(100)
   JOBS_LEASE_MS = 30000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
+  @Setting("how often a running operation's lease is renewed, in ms")
+  @IntSetting(50)
   JOBS_HEARTBEAT_MS = 10000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('how often to look for work from other instances or crashes, in ms (0: never)')
+  @IntSetting(0)
   JOBS_POLL_MS = 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @Setting('claims before an operation that keeps failing ends as FAIL')
+  @IntSetting(1)
   JOBS_MAX_ATTEMPTS = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('how long shutdown lets running operations finish, in ms')
+  @IntSetting(0)
   JOBS_SHUTDOWN_GRACE_MS = 5000;
 
   // Per-account sliding windows (pools-and-operations.md §10); 0 turns a window off.
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v1 pool clones per account per minute (0: no limit)')
+  @IntSetting(0)
   RATE_LIMIT_POOL_CLONE_PER_MINUTE = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v1 pool clones per account per day (0: no limit)')
+  @IntSetting(0)
   RATE_LIMIT_POOL_CLONE_PER_DAY = 100;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v1 pool creates per account per minute (0: no limit)')
+  @IntSetting(0)
   RATE_LIMIT_POOL_CREATE_PER_MINUTE = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v1 pool creates per account per day (0: no limit)')
+  @IntSetting(0)
   RATE_LIMIT_POOL_CREATE_PER_DAY = 100;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v1 project creates per account per minute (0: no limit)')
+  @IntSetting(0)
   RATE_LIMIT_PROJECT_CREATE_PER_MINUTE = 20;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
+  @Setting('v1 project creates per account per day (0: no limit)')
+  @IntSetting(0)
   RATE_LIMIT_PROJECT_CREATE_PER_DAY = 100;
 }
 
@@ -217,7 +214,13 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
   const defined = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const config = plainToInstance(AppConfig, defined, { exposeDefaultValues: true });
-  const [first] = validateSync(config, { whitelist: false, forbidUnknownValues: false });
+  // stopAtFirstError: a property's first failing check is its type check (declared first), so a
+  // word in PORT says "not an integer" rather than a range it cannot be compared with.
+  const [first] = validateSync(config, {
+    whitelist: false,
+    forbidUnknownValues: false,
+    stopAtFirstError: true,
+  });
   if (first) {
     const message = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     const text = message.startsWith(first.property) ? message : `${first.property} ${message}`;
@@ -225,4 +228,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${text}`);
   }
   return config;
+}
+
+/** `node dist/main.js --help`: every setting with its default and meaning, from the definitions above. */
+export function settingsHelp(): string {
+  const defaults = new AppConfig();
+  const lines = SETTINGS.flatMap(({ name, meaning }) => {
+    const value: unknown = defaults[name as keyof AppConfig];
+    const shown = value === undefined ? '' : Array.isArray(value) ? value.join(',') : String(value);
+    return [`  ${name}=${shown}`, `      ${meaning}`];
+  });
+  return [
+    'Usage: node dist/main.js [--help]',
+    '',
+    'Starts the cloneworks service. Settings are environment variables, shown here with their',
+    'defaults (a .env file in the working directory is read too); a bad value stops the start',
+    'with one line naming it.',
+    '',
+    ...lines,
+    '',
+  ].join('\n');
 }

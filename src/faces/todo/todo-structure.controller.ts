@@ -21,7 +21,7 @@ import {
   parseTarget,
   tooLarge,
 } from './todo-input';
-import { SEED_001_CLONE_BODY, SPEC_CLONE_BODY } from './todo.examples';
+import { SEED_001_CLONE_ANSWER, SEED_001_CLONE_BODY, SPEC_CLONE_BODY } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
 const SORT_FIELDS: SortField[] = [
@@ -128,7 +128,13 @@ export class TodoStructureController {
     description:
       'All batch roots land consecutively in one sibling list: after `targetId` (before with `reverse`), or at ' +
       'the top of (`project`, `parent`). An item whose `parent` is another item’s `id` is that copy’s child; ' +
-      'every other item is a root. Atomic; answers every client id (children included) with its new id.',
+      'every other item is a root. Atomic.\n\n' +
+      'The answer gives every new id twice: under its item’s client id (children included), and under ' +
+      'the item’s position in `batch` as a string (`"0"`, `"1"`, … in request order, children included ' +
+      'where they appear), which is how the shipped widget reads it (`answer[i]` for `batch[i]`). ' +
+      'A client id that is itself a batch position (`"0"` to `"n-1"`, or that number) must be that ' +
+      'item’s own position, so that no key names two items; otherwise the request is refused with 400 ' +
+      '`VALIDATION`. The widget’s `temp://…` ids never clash.',
   })
   @ApiBody({
     schema: { type: 'object' },
@@ -138,11 +144,11 @@ export class TodoStructureController {
     },
   })
   @ApiOkResponse({
-    description: 'Client id → new server id',
+    description: 'New server id by client id and by batch position (the answer to the Seed 001 example)',
     schema: {
       type: 'object',
       additionalProperties: { type: 'integer' },
-      example: { 'temp://1667215197027': 62, 'temp://1667215197028': 63, 'temp://1667215197029': 65 },
+      example: SEED_001_CLONE_ANSWER,
     },
   })
   @TodoErrors(404, 409)
@@ -159,10 +165,11 @@ export class TodoStructureController {
     if (body.batch.length === 0) throw invalid('batch', 'must not be empty');
     const limit = this.config.TODO_CLONE_BATCH_LIMIT;
     if (body.batch.length > limit) throw tooLarge('batch', limit);
+    const count = body.batch.length;
     const nodes: CloneNode[] = body.batch.map((item: unknown, i: number) => {
       const task = asObject(item, `batch.${i}`);
       return {
-        key: clientId(task.id, `batch.${i}.id`),
+        key: batchClientId(task.id, i, count),
         parentKey: task.parent === undefined || task.parent === null ? null : String(task.parent),
         content: parseContent(task, `batch.${i}`, this.config),
       };
@@ -172,7 +179,7 @@ export class TodoStructureController {
         ? { kind: 'adjacent', targetId, reverse, parentId, projectId }
         : { kind: 'list', parentId: parentId ?? null, projectId, at: 'start' };
     const ids = await this.tasks.cloneTasks(account.id, nodes, placement);
-    return Object.fromEntries(ids);
+    return cloneAnswer(nodes, ids);
   }
 
   private parseMove(urlId: number, body: Json): MoveRequest {
@@ -244,6 +251,35 @@ function clientId(value: unknown, path: string): string {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value === 'string' && value.length > 0 && value.length <= 255) return value;
   throw invalid(path, 'must be a client id (a non-empty string or a number)');
+}
+
+/**
+ * The clone answer holds two readings of the new ids in one object (see `cloneAnswer`): a client
+ * id that spells a batch position ("0"…"n-1") would give that key two meanings, and either
+ * precedence would hand one reader another item's id without a sign. So such an id is accepted
+ * only at its own position, where both readings agree; elsewhere the request is refused.
+ */
+function batchClientId(value: unknown, position: number, count: number): string {
+  const key = clientId(value, `batch.${position}.id`);
+  if (/^(0|[1-9]\d*)$/.test(key) && Number(key) < count && Number(key) !== position) {
+    throw invalid(
+      `batch.${position}.id`,
+      `"${key}" is also the answer's key for batch item ${key}; a client id that is a batch position ` +
+        `(0 to ${count - 1}) must be its own position (use temp:// ids)`,
+    );
+  }
+  return key;
+}
+
+/**
+ * Keys every new id both by its client id (the documented map) and by its item's position in the
+ * request's `batch`, as a string: the shipped widget's RestDataProvider (trial 1.2.8, its
+ * `clone-task` handler) reads `answer[i]` for `batch[i]`, never the client-id keys.
+ */
+function cloneAnswer(nodes: CloneNode[], ids: Map<string, number>): Record<string, number> {
+  const answer: Record<string, number> = Object.fromEntries(ids);
+  nodes.forEach((node, position) => (answer[String(position)] = answer[node.key]));
+  return answer;
 }
 
 function parseSort(raw: unknown): { by: SortField; dir: 'asc' | 'desc' } {

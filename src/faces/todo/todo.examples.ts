@@ -50,6 +50,16 @@ export const SEED_001_CLONE_BODY = {
   ],
 };
 
+/** What POST /todo/clone answers to SEED_001_CLONE_BODY: by client id, and by batch position. */
+export const SEED_001_CLONE_ANSWER = {
+  '0': 62,
+  '1': 63,
+  '2': 65,
+  'temp://1667215197027': 62,
+  'temp://1667215197028': 63,
+  'temp://1667215197029': 65,
+};
+
 export const SPEC_CLONE_BODY = {
   targetId: 40,
   parent: 12,

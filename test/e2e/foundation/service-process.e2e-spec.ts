@@ -1,6 +1,20 @@
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { ensureBuilt, ROOT, runCli, startService, tempDir } from '../../support/processes';
+import { settingsHelp } from '../../../src/config/app-config';
+import { ensureBuilt, freePort, ROOT, runCli, startService, tempDir } from '../../support/processes';
+
+/** Runs `node dist/main.js` to its end: for starts that must not get as far as serving. */
+function runMain(args: string[], env: Record<string, string>) {
+  return spawnSync(process.execPath, [join(ROOT, 'dist/main.js'), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+}
+
+const HINT = /Account (\d+) has no token that was ever shown.*\n\s+node dist\/cli\.js token:create (\d+)/;
 
 // The service as an operator runs it: the built entry point, the embedded SQLite default, the CLI.
 describe('the service process', () => {
@@ -28,6 +42,98 @@ describe('the service process', () => {
     } finally {
       expect(await service.stop('SIGTERM')).toBe(0);
     }
+    // The token was shown: the next start prints neither it nor a hint.
+    const again = await startService({ DATABASE_URL: `sqlite:${join(dir, 'nested/folder/cw.sqlite')}` });
+    await again.stop();
+    expect(again.output()).not.toMatch(/cw_|token:create/);
+  });
+
+  it('prints the start summary last, with a curl line that works; / redirects to /docs; one line on SIGINT', async () => {
+    const service = await startService({
+      DATABASE_URL: `sqlite:${join(tempDir(), 'cw.sqlite')}`,
+      LOG_LEVEL: 'info',
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const output = service.output();
+      const summary = output.slice(output.indexOf('cloneworks is listening on'));
+      expect(summary.trim().split('\n')).toEqual([
+        `cloneworks is listening on ${service.url}`,
+        `  Swagger UI:   ${service.url}/docs  (OpenAPI JSON: ${service.url}/docs-json)`,
+        '  API token of the default account (id 1), shown only now:',
+        expect.stringMatching(/^ {4}cw_\S+$/),
+        expect.stringMatching(
+          /^ {2}Try it: +curl -H 'Authorization: OAuth cw_\S+' http:\S+\/api\/v1\/requester$/,
+        ),
+      ]);
+      // Nest's per-module and per-route lines are debug, not info.
+      expect(output).not.toMatch(/Mapped \{|RoutesResolver|InstanceLoader|NestFactory/);
+
+      const [, header, value, url] = /curl -H '([^:]+): ([^']+)' (\S+)/.exec(summary)!;
+      const tried = await fetch(url, { headers: { [header]: value } });
+      expect(tried.status).toBe(200);
+      const root = await fetch(`${service.url}/`, { redirect: 'manual' });
+      expect({ status: root.status, location: root.headers.get('location') }).toEqual({
+        status: 302,
+        location: '/docs',
+      });
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      const before = service.output().length;
+      expect(await service.stop('SIGINT')).toBe(0);
+      const lines = service.output().slice(before).trim().split('\n');
+      expect(lines).toEqual([expect.stringContaining('"msg":"SIGINT: stopping')]);
+    }
+  });
+
+  it('tells the operator how to get a token after a first start that failed past making the account', async () => {
+    const dir = tempDir();
+    const env = { DATABASE_URL: `sqlite:${join(dir, 'cw.sqlite')}` };
+    const port = await freePort();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+    let failed;
+    try {
+      failed = runMain([], { ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' });
+    } finally {
+      blocker.close();
+    }
+    expect(failed.status).toBe(1);
+    expect(failed.stderr).toContain(`could not listen on 127.0.0.1:${port}: the address is in use`);
+    expect(`${failed.stdout}${failed.stderr}`).not.toContain('cw_');
+
+    // The account exists and its token was never shown: every start says how to make one.
+    for (let i = 0; i < 2; i++) {
+      const next = await startService(env);
+      await next.stop();
+      expect(HINT.exec(next.output())?.slice(1)).toEqual(['1', '1']);
+      expect(next.output()).not.toContain('cw_');
+    }
+    expect(runCli(['token:create', '1'], env).status).toBe(0);
+    const after = await startService(env);
+    await after.stop();
+    expect(after.output()).not.toContain('token:create');
+  });
+
+  it('prints every setting with --help and -h, and exits 0 without starting', () => {
+    for (const flag of ['--help', '-h']) {
+      const result = runMain([flag], { PORT: 'not even read' });
+      expect(result.status).toBe(0);
+      expect(result.stdout).toBe(settingsHelp());
+      expect(result.stdout).toContain('\n  TODO_LIST_CACHE_MB=64\n');
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['JOBS_LEASE_MS', '30s'],
+    ['TODO_LIST_CACHE_MB', '1.5'],
+  ])('stops with one line when %s=%s is not an integer', (name, value) => {
+    const result = runMain([], { [name]: value });
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`cloneworks: Invalid configuration: ${name} is not an integer\n`);
   });
 
   it('uses BOOTSTRAP_API_TOKEN for the first account and does not print it', async () => {

@@ -66,6 +66,9 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(res.statusCode).toBe(200);
     const map = res.json() as Record<string, number>;
     expect(Object.keys(map).sort()).toEqual([
+      '0',
+      '1',
+      '2',
       'temp://1667215197027',
       'temp://1667215197028',
       'temp://1667215197029',
@@ -127,6 +130,85 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(listOf(tasks, project, map['temp://1700000000102'])).toEqual([map['temp://1700000000103']]);
     expect(tasks.find((x) => x.id === map['temp://1700000000101'])!.assigned).toEqual([user]);
     expect(await treeProblems(t(), account.id)).toEqual([]);
+  });
+
+  it('answers so that the shipped widget maps every copy, by batch position and by temp id (nested batches)', async () => {
+    const project = await makeProject(t(), account);
+    const [target, after] = await makeTasks(t(), account, [{ text: 'target' }, { text: 'after' }], {
+      project,
+    });
+    // A paste of three roots: the first with a child and a grandchild, the third with a child
+    // that the batch lists before its parent. Sources' ids (5, 6, 9) are outside the batch.
+    const batch = [
+      { id: 'temp://1700000000201', parent: 5, text: 'root A' },
+      { id: 'temp://1700000000202', parent: 'temp://1700000000201', text: 'child of A' },
+      { id: 'temp://1700000000203', parent: 'temp://1700000000202', text: 'grandchild of A' },
+      { id: 'temp://1700000000204', parent: 6, text: 'root B' },
+      { id: 'temp://1700000000206', parent: 'temp://1700000000205', text: 'child of C' },
+      { id: 'temp://1700000000205', parent: 9, text: 'root C' },
+    ];
+    const res = await api.post('/clone', { targetId: target, project, batch });
+    expect(res.statusCode).toBe(200);
+    const answer = JSON.parse(res.body) as Record<string, number>;
+
+    // RestDataProvider (trial 1.2.8), its clone-task handler: setID(batch[i].id, answer[i]).
+    const byPosition = new Map<string, number>();
+    for (let i = 0; i < batch.length; i++) byPosition.set(batch[i].id, answer[i]);
+    // The documented reading: the id under each item's client id.
+    const byTempId = new Map(batch.map((item) => [item.id, answer[item.id]]));
+    expect(byPosition).toEqual(byTempId);
+    expect(Object.keys(answer)).toHaveLength(2 * batch.length);
+    const id = (n: number) => byPosition.get(`temp://170000000020${n}`)!;
+
+    // The mapped ids are the server's rows, in the pasted shape.
+    let tasks = await api.json<WireTask[]>(`/tasks/projects/${project}`);
+    expect(listOf(tasks, project, null)).toEqual([target, id(1), id(4), id(5), after]);
+    expect(listOf(tasks, project, id(1))).toEqual([id(2)]);
+    expect(listOf(tasks, project, id(2))).toEqual([id(3)]);
+    expect(listOf(tasks, project, id(5))).toEqual([id(6)]);
+    expect(tasks.find((x) => x.id === id(3))!.text).toBe('grandchild of A');
+
+    // What the widget then sends for the copies, with the ids it learnt: a rename and a delete.
+    expect((await api.put(`/tasks/${id(3)}`, { id: id(3), text: 'renamed grandchild' })).statusCode).toBe(
+      200,
+    );
+    expect((await api.del(`/tasks/${id(4)}`)).statusCode).toBe(200);
+    expect(
+      (await api.put(`/tasks/${id(6)}`, { id: id(6), text: 'renamed child', checked: true })).statusCode,
+    ).toBe(200);
+    tasks = await api.json<WireTask[]>('/tasks');
+    expect(listOf(tasks, project, null)).toEqual([target, id(1), id(5), after]);
+    expect(tasks.find((x) => x.id === id(3))).toMatchObject({ text: 'renamed grandchild', parent: id(2) });
+    expect(tasks.find((x) => x.id === id(6))).toMatchObject({ text: 'renamed child', checked: true });
+    expect(tasks.some((x) => x.id === id(4))).toBe(false);
+    expect(await treeProblems(t(), account.id)).toEqual([]);
+  });
+
+  it('refuses a client id that is another item’s batch position, and accepts one at its own position', async () => {
+    const before = await snapshotAccount(t(), account.id);
+    for (const batch of [
+      [{ id: 1 }, { id: 0 }],
+      [{ id: 'a' }, { id: '0' }],
+      [{ id: 1 }, { id: 2 }, { id: 3 }],
+      [{ id: 'a' }, { id: 'b', parent: 'a' }, { id: 0 }, { id: 'c' }],
+    ]) {
+      const res = await api.post('/clone', { batch });
+      expectTodoError(res, 400, 'VALIDATION');
+      expect(res.body).toContain('batch position');
+    }
+    expect(await snapshotAccount(t(), account.id)).toEqual(before);
+
+    // Ids at their own position, and numbers past the batch's end, give every key one meaning.
+    const own = (
+      await api.post('/clone', { batch: [{ id: 0 }, { id: '1', parent: 0 }, { id: 'x' }] })
+    ).json();
+    const tasks = await api.json<WireTask[]>('/tasks');
+    expect(Object.keys(own).sort()).toEqual(['0', '1', '2', 'x']);
+    expect(own[2]).toBe(own.x);
+    expect(tasks.find((x) => x.id === own[1])!.parent).toBe(own[0]);
+    const past = (await api.post('/clone', { batch: [{ id: 7 }, { id: '01' }] })).json();
+    expect(past).toEqual({ 0: past[7], 1: past['01'], 7: expect.any(Number), '01': expect.any(Number) });
+    expect(past[7]).not.toBe(past['01']);
   });
 
   it('places roots before the target with reverse, and at the top without a target', async () => {
@@ -240,7 +322,9 @@ describeEachDialect('POST /todo/clone', (t) => {
     const res = await api.post('/clone', { batch });
     expect(res.statusCode).toBe(200);
     const map = res.json() as Record<string, number>;
-    expect(Object.keys(map)).toHaveLength(depth);
+    expect(Object.keys(map)).toHaveLength(2 * depth);
+    // Reversed batch: position 0 is n9999.
+    expect(map[0]).toBe(map.n9999);
     const tasks = await storedTasks(t(), account.id);
     const byId = new Map(tasks.map((x) => [x.id, x]));
     expect(byId.get(map.n0)!.parent).toBeNull();

@@ -62,11 +62,19 @@ describeEachDialect('POST /todo/clone with the seed 001 body verbatim', (t) => {
     expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
     const map = res.json() as Record<string, number>;
     expect(Object.keys(map).sort()).toEqual([
+      '0',
+      '1',
+      '2',
       'temp://1667215197027',
       'temp://1667215197028',
       'temp://1667215197029',
     ]);
     expect(new Set(Object.values(map)).size).toBe(3);
+    expect([map[0], map[1], map[2]]).toEqual([
+      map['temp://1667215197027'],
+      map['temp://1667215197028'],
+      map['temp://1667215197029'],
+    ]);
     for (const id of Object.values(map)) expect(Number.isInteger(id) && id > 0).toBe(true);
 
     const tasks = await api.json<WireTask[]>('/tasks/projects/1');

@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../../src/config/app-config';
+import { getMetadataStorage } from 'class-validator';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AppConfig, ConfigError, loadConfig, SETTINGS, settingsHelp } from '../../../src/config/app-config';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -49,5 +52,54 @@ describe('loadConfig', () => {
     ]) {
       expect(loadConfig({ DATABASE_URL: url }).DATABASE_URL).toBe(url);
     }
+  });
+});
+
+describe('integer settings', () => {
+  const defaults = new AppConfig();
+  const integers = SETTINGS.map((s) => s.name).filter(
+    (name) => typeof defaults[name as keyof AppConfig] === 'number',
+  );
+
+  it('are all listed', () => {
+    expect(integers).toContain('PORT');
+    expect(integers).toContain('JOBS_POLL_MS');
+    expect(integers.length).toBeGreaterThan(20);
+  });
+
+  it.each(integers)('%s says plainly when a value is not an integer', (name) => {
+    for (const value of ['abc', '1.5', '12abc', '0x10']) {
+      expect(() => loadConfig({ [name]: value })).toThrow(
+        new ConfigError(`Invalid configuration: ${name} is not an integer`),
+      );
+    }
+    // Beyond 2^31 - 1 every timer would fire at once: a range message instead.
+    expect(() => loadConfig({ [name]: '99999999999' })).toThrow(/must not be greater than/);
+  });
+});
+
+describe('settingsHelp', () => {
+  it('lists every setting of AppConfig once, with its default and meaning', () => {
+    const help = settingsHelp();
+    const validated = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(AppConfig, '', true, false)
+        .map((m) => m.propertyName),
+    );
+    expect(SETTINGS.map((s) => s.name).sort()).toEqual([...validated].sort());
+    for (const { name, meaning } of SETTINGS) {
+      expect(help.split('\n').filter((line) => line.startsWith(`  ${name}=`))).toHaveLength(1);
+      expect(help).toContain(`\n      ${meaning}\n`);
+      expect(meaning.length).toBeGreaterThan(10);
+    }
+    expect(help).toContain('\n  PORT=3000\n      TCP port');
+    expect(help).toContain('\n  CORS_ORIGINS=*\n');
+    expect(help).toContain('\n  BOOTSTRAP_API_TOKEN=\n');
+  });
+
+  it('names every setting that .env.example documents, and no other', () => {
+    const example = readFileSync(join(__dirname, '../../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(SETTINGS.map((s) => s.name).sort());
   });
 });
