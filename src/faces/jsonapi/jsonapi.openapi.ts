@@ -4,10 +4,10 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
+import { OrganizationTokenSecurity } from '../../auth/auth.openapi';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 
@@ -111,8 +111,7 @@ const DESCRIPTIONS: Record<number, string> = {
 export function JsonApiController() {
   return applyDecorators(
     ApiTags(JSONAPI_TAG),
-    // Both headers together: one requirement object (two would read as "either one").
-    ApiSecurity({ XAuthToken: [], OrganizationId: [] }),
+    OrganizationTokenSecurity(),
     ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
     JsonApiErrors(400, 401, 403, 406, 415, 429, 500),
     UseGuards(JsonApiRateLimitGuard),

@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AnyTokenSecurity } from '../../auth/auth.openapi';
 
 export const TODO_TAG = 'To Do widget';
 
@@ -33,10 +34,5 @@ export function TodoErrors(...statuses: number[]) {
 
 /** Tags a To Do face controller, its auth schemes, and the errors every route of the face can answer. */
 export function TodoController() {
-  return applyDecorators(
-    ApiTags(TODO_TAG),
-    ApiSecurity('RemoteToken'),
-    ApiSecurity('OAuth'),
-    TodoErrors(400, 401, 413, 500),
-  );
+  return applyDecorators(ApiTags(TODO_TAG), AnyTokenSecurity(), TodoErrors(400, 401, 413, 500));
 }

@@ -1,4 +1,5 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
+import { AnyTokenSecurity } from '../../auth/auth.openapi';
 import { TolokaActUnderGuard } from './toloka-request';
 import {
   ApiExtraModels,
@@ -6,7 +7,6 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -51,8 +51,7 @@ const DESCRIPTIONS: Record<number, string> = {
 export function TolokaController() {
   return applyDecorators(
     ApiTags(TOLOKA_TAG),
-    ApiSecurity('OAuth'),
-    ApiSecurity('ApiKey'),
+    AnyTokenSecurity(),
     ApiExtraModels(TolokaErrorBody),
     TolokaErrors(400, 401, 403, 500),
     UseGuards(TolokaActUnderGuard),

@@ -1,17 +1,11 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
+import { authorizationHeaders, OpenApiDocument, operationsOf } from '../../support/swagger-ui';
 import { describeEachDialect } from '../../support/test-app';
 
-interface OpenApiOperation {
-  tags?: string[];
-  security?: Array<Record<string, string[]>>;
-  responses: Record<string, unknown>;
-}
+const TOKEN_SCHEMES = ['Authorization', 'RemoteToken', 'XAuthToken'];
 
 describeEachDialect('OpenAPI document', (t) => {
-  let document: {
-    paths: Record<string, Record<string, OpenApiOperation>>;
-    components: { securitySchemes: object };
-  };
+  let document: OpenApiDocument;
 
   beforeAll(async () => {
     const res = await t().inject({ method: 'GET', url: '/docs-json' });
@@ -29,10 +23,94 @@ describeEachDialect('OpenAPI document', (t) => {
     expect(res.headers['content-type']).toContain('text/html');
   });
 
-  it('offers every auth scheme in "Authorize"', () => {
+  it('offers one "Authorize" field per header the service reads a token from, and the organization', () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(
-      ['ApiKey', 'Bearer', 'OAuth', 'OrganizationId', 'RemoteToken', 'XAuthToken'].sort(),
+      [...TOKEN_SCHEMES, 'OrganizationId'].sort(),
     );
+    expect(
+      Object.fromEntries(
+        Object.entries(document.components.securitySchemes).map(([name, s]) => [
+          name,
+          `${s.type} ${s.in} ${s.name}`,
+        ]),
+      ),
+    ).toEqual({
+      Authorization: 'apiKey header Authorization',
+      RemoteToken: 'apiKey header Remote-Token',
+      XAuthToken: 'apiKey header X-Auth-Token',
+      OrganizationId: 'apiKey header X-Organization-Id',
+    });
+  });
+
+  it('lists every token header on To Do and v1 operations, and the token with the organization on v2', () => {
+    const faces = { todo: new Set<string>(), v1: new Set<string>(), v2: new Set<string>() };
+    for (const { path, operation } of operationsOf(document)) {
+      const face = path.startsWith('/todo')
+        ? 'todo'
+        : path.startsWith('/api/v1')
+          ? 'v1'
+          : path.startsWith('/api/v2')
+            ? 'v2'
+            : null;
+      if (!face) continue;
+      for (const requirement of operation.security ?? []) {
+        for (const name of Object.keys(requirement))
+          expect(document.components.securitySchemes).toHaveProperty(name);
+      }
+      faces[face].add(JSON.stringify(operation.security));
+    }
+    const anyToken = JSON.stringify([{ XAuthToken: [] }, { Authorization: [] }, { RemoteToken: [] }]);
+    expect([...faces.todo]).toEqual([anyToken]);
+    expect([...faces.v1]).toEqual([anyToken]);
+    expect([...faces.v2]).toEqual([JSON.stringify([{ XAuthToken: [], OrganizationId: [] }])]);
+  });
+
+  describe('a bare token pasted into "Authorize"', () => {
+    const call = async (path: string, method: string, authorized: Record<string, string>) => {
+      const operation = document.paths[path][method];
+      return t().inject({
+        method: method.toUpperCase() as 'GET',
+        url: path,
+        headers: authorizationHeaders(document, operation, authorized),
+      });
+    };
+
+    it.each(TOKEN_SCHEMES)(
+      'into %s alone authorizes To Do and v1 calls as Swagger UI sends them',
+      async (scheme) => {
+        const account = await t().newAccount(`swagger ${scheme}`);
+        const todo = await call('/todo/users', 'get', { [scheme]: account.token });
+        expect(todo.statusCode).toBe(200);
+        const v1 = await call('/api/v1/requester', 'get', { [scheme]: account.token });
+        expect(v1.statusCode).toBe(200);
+        expect(v1.json().id).toBe(String(account.id));
+      },
+    );
+
+    it('into X-Auth-Token with the account id authorizes v2 calls', async () => {
+      const account = await t().newAccount('swagger v2');
+      const v2 = await call('/api/v2/organizations', 'get', {
+        XAuthToken: account.token,
+        OrganizationId: String(account.id),
+      });
+      expect(v2.statusCode).toBe(200);
+      expect(v2.json().data[0].id).toBe(String(account.id));
+    });
+
+    it('into every field at once authorizes every face', async () => {
+      const account = await t().newAccount('swagger all');
+      const all = {
+        ...Object.fromEntries(TOKEN_SCHEMES.map((scheme) => [scheme, account.token])),
+        OrganizationId: String(account.id),
+      };
+      for (const [path, method] of [
+        ['/todo/users', 'get'],
+        ['/api/v1/requester', 'get'],
+        ['/api/v2/organizations', 'get'],
+      ]) {
+        expect({ path, status: (await call(path, method, all)).statusCode }).toEqual({ path, status: 200 });
+      }
+    });
   });
 
   it('tags every face route, and documents its auth and its error responses', () => {
