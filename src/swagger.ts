@@ -20,6 +20,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '**Authorize**: paste the token printed at first start (or made with `npm run cli -- account:create`) as it is into **XAuthToken**, ' +
           'and the account id (1 for the account made at first start) into **OrganizationId**: that pair serves all three faces. ' +
           'The other token fields take the same bare token.',
+        '',
+        '**Try it out**: every example names the objects that `npm run seed:demo` adds to the first account of a fresh database, ' +
+          'so each one runs unchanged there.',
       ].join('\n'),
     )
     .setVersion('0.1.0')
