@@ -82,6 +82,28 @@ describe.each(testDialects())('Swagger UI examples on a freshly seeded database 
     expect(missing).toEqual([]);
   });
 
+  it('every free-form object of a request body schema has an example (no placeholders in the model either)', () => {
+    const bare: string[] = [];
+    const seen = new Set<unknown>();
+    const walk = (schema: Record<string, unknown> | undefined, where: string): void => {
+      if (!schema || seen.has(schema)) return;
+      seen.add(schema);
+      const ref = schema.$ref as string | undefined;
+      if (ref)
+        return walk(document.components.schemas[ref.split('/').pop()!] as Record<string, unknown>, where);
+      if (schema.additionalProperties !== undefined && schema.example === undefined) bare.push(where);
+      for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, never>)) {
+        walk(property, `${where}.${name}`);
+      }
+      walk(schema.items as Record<string, unknown> | undefined, `${where}[]`);
+    };
+    for (const { path, method, operation } of operationsOf(document)) {
+      const media = Object.values(operation.requestBody?.content ?? {})[0];
+      walk(media?.schema as Record<string, unknown> | undefined, `${method.toUpperCase()} ${path} body`);
+    }
+    expect(bare).toEqual([]);
+  });
+
   it('every path parameter has an example, so Try it out needs no typing', () => {
     const missing = operationsOf(document).flatMap(({ path, method, operation }) =>
       (operation.parameters ?? [])
