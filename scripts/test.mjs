@@ -1,5 +1,6 @@
 // `npm test`: builds (multi-process tests start dist/main.js), then runs every suite with Jest.
-// SQLite always; MySQL/MariaDB too when TEST_DATABASE_URL names a server — and says so either way.
+// SQLite always; MySQL/MariaDB too when TEST_DATABASE_URL names a server; the Swagger UI test in
+// Chromium when Chromium is installed — and says so either way.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,19 @@ console.log(
 );
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  // The test of test/e2e/foundation/swagger-ui-browser.e2e-spec.ts that drives Chromium.
+  const browser = results.testResults
+    .flatMap((file) => file.assertionResults)
+    .find((test) => test.title.includes('in Swagger UI in Chromium'));
+  console.log(
+    !browser
+      ? 'Browser test (Swagger UI in Chromium): DID NOT RUN (not selected).'
+      : browser.status === 'passed'
+        ? 'Browser test (Swagger UI in Chromium): ran and passed.'
+        : browser.status === 'failed'
+          ? 'Browser test (Swagger UI in Chromium): ran and FAILED.'
+          : 'Browser test (Swagger UI in Chromium): DID NOT RUN: /usr/bin/chromium is missing (apt-get install chromium; CI installs it).',
+  );
   console.log(
     `${results.numPassedTests} passed, ${results.numFailedTests} failed, ${results.numPendingTests} skipped`,
   );

@@ -5,6 +5,7 @@ import { AuthGuard } from './auth/auth.guard';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DemoModule } from './demo/demo.module';
 import { FaceErrorFilter } from './faces/face-error.filter';
 import { JsonApiModule } from './faces/jsonapi/jsonapi.module';
 import { TodoModule } from './faces/todo/todo.module';
@@ -30,6 +31,8 @@ export class AppModule {
         TodoModule,
         TolokaModule,
         JsonApiModule,
+        // Seeds only when asked (the CLI's seed:demo); here so that tests seed the app they run.
+        DemoModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -8,8 +8,8 @@ import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions } from './config/database.options';
 import { DatabaseModule } from './database/database.module';
-import { DemoSeeder } from './tasks/demo-seed';
-import { TasksModule } from './tasks/tasks.module';
+import { DemoModule } from './demo/demo.module';
+import { DemoSeeder } from './demo/demo-seed';
 
 const USAGE = `Usage: npm run --silent cli -- <command> [options]
 
@@ -20,8 +20,10 @@ const USAGE = `Usage: npm run --silent cli -- <command> [options]
   token:revoke <tokenId | token>           revoke a token
   migration:run                            apply pending migrations
   migration:revert                         revert the last migration
-  seed:demo [accountId]                    add a small To Do demo (projects, users, tags, tasks) to an
-                                           account (default: the first one)
+  seed:demo [accountId] [--json]           add demo data for every face (To Do projects, users and tasks;
+                                           a v2 workflow, task lists and a checklist task with its
+                                           details; v1 projects and pools) to an account (default: the
+                                           first one); on a fresh database, the Swagger examples name it
 `;
 
 /** Only what the commands need: no HTTP, no background workers. */
@@ -30,7 +32,7 @@ class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, AccountsModule, TasksModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, AccountsModule, DemoModule],
     };
   }
 }
@@ -73,7 +75,8 @@ async function migrations(config: AppConfig, direction: 'run' | 'revert', quiet 
 async function run(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   const json = args.includes('--json');
-  const config = loadConfig();
+  // No background jobs here: a running instance of the service picks up what a command queues.
+  const config = loadConfig({ ...process.env, JOBS_CONCURRENCY: '0' });
   switch (command) {
     case 'account:create': {
       const name = args.find((a) => !a.startsWith('--'));
@@ -124,10 +127,11 @@ async function run(argv: string[]): Promise<void> {
       if (config.MIGRATIONS_RUN) await migrations(config, 'run', true);
       const summary = await withApp(config, async (get) => {
         const accounts = await get(AccountsService).listAccounts();
-        const accountId = args[0] ? Number(args[0]) : accounts[0]?.id;
+        const named = args.find((a) => !a.startsWith('--'));
+        const accountId = named ? Number(named) : accounts[0]?.id;
         if (!accountId || !accounts.some((a) => a.id === accountId)) {
           throw new Error(
-            args[0] ? `account ${args[0]} does not exist` : 'no account yet: run account:create first',
+            named ? `account ${named} does not exist` : 'no account yet: run account:create first',
           );
         }
         return { accountId, ...(await get(DemoSeeder).seed(accountId)) };
@@ -135,7 +139,8 @@ async function run(argv: string[]): Promise<void> {
       console.log(
         json
           ? JSON.stringify(summary)
-          : `demo added to account ${summary.accountId}: ${summary.projects} projects, ${summary.users} users, ${summary.tasks} tasks`,
+          : `demo added to account ${summary.accountId}: ${summary.projects} projects, ${summary.users} users, ` +
+              `${summary.tasks} tasks, ${summary.pools} v1 pools`,
       );
       return;
     }

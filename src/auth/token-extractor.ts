@@ -1,6 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-const AUTHORIZATION = /^(OAuth|ApiKey|Bearer)\s+(\S+)\s*$/i;
+// The scheme is optional: Swagger UI's "Authorize" sends an apiKey field's value as typed, so a
+// pasted bare token arrives as `Authorization: <token>`. Tokens never contain whitespace, so a
+// value of two words is a scheme and a token, and an unknown scheme (`Basic …`) matches nothing.
+const AUTHORIZATION = /^(?:(?:OAuth|ApiKey|Bearer)\s+)?(\S+)\s*$/i;
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
@@ -9,11 +12,12 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 
 /**
  * The token forms the faces' clients send: `Authorization: OAuth|ApiKey|Bearer <t>` (Toloka's
- * client and services), `X-Auth-Token` (v2) and `Remote-Token` (the To Do widget's setHeaders).
+ * client and services) or a bare `Authorization: <t>`, `X-Auth-Token` (v2) and `Remote-Token`
+ * (the To Do widget's setHeaders).
  */
 export function extractToken(headers: IncomingHttpHeaders): string | undefined {
-  const authorization = header(headers, 'authorization');
-  if (authorization) return AUTHORIZATION.exec(authorization)?.[2];
+  const authorization = header(headers, 'authorization')?.trim();
+  if (authorization) return AUTHORIZATION.exec(authorization)?.[1];
   return header(headers, 'x-auth-token')?.trim() || header(headers, 'remote-token')?.trim() || undefined;
 }
 

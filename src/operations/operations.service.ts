@@ -34,6 +34,8 @@ export interface OperationSearch {
 }
 
 export interface NewOperation {
+  /** Chosen by the caller instead of a random UUID: the demo seed's operation has one the docs can name. */
+  id?: string;
   accountId: number;
   type: string;
   parameters: Record<string, unknown>;
@@ -71,7 +73,7 @@ export class OperationsService {
   async enqueue(m: EntityManager, input: NewOperation): Promise<OperationView> {
     const now = this.clock.now();
     const row = m.create(Operation, {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       accountId: input.accountId,
       type: input.type,
       status: 'PENDING',
@@ -101,7 +103,7 @@ export class OperationsService {
   ): Promise<OperationView> {
     const now = this.clock.now();
     const row = m.create(Operation, {
-      id: randomUUID(),
+      id: input.id ?? randomUUID(),
       accountId: input.accountId,
       type: input.type,
       status: 'SUCCESS',

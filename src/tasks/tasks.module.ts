@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { CloneEngine } from './clone-engine';
-import { DemoSeeder } from './demo-seed';
 import { PeopleService } from './people.service';
 import { ProjectsService } from './projects.service';
 import { TaskChangeFeed } from './task-change-feed';
@@ -16,7 +15,6 @@ const TASK_STORE = [
   TaskTreeReader,
   ProjectsService,
   PeopleService,
-  DemoSeeder,
 ];
 
 /** The task store and its clone engine, shared by the /todo and /api/v2 faces. */

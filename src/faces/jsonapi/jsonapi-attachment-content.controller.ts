@@ -10,6 +10,7 @@ import { compoundDocument } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { ATTACHMENT_ID_EXAMPLE } from './jsonapi.examples';
 import { attachmentsResource } from './resources/task-item.resources';
 
 export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
@@ -26,7 +27,7 @@ export class JsonApiAttachmentContentController {
   @RawBody(ATTACHMENT_MAX_BYTES)
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
   @ApiOkResponse({
@@ -58,7 +59,7 @@ export class JsonApiAttachmentContentController {
 
   @Get()
   @ApiOperation({ summary: 'Download the file of an attachment' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ description: 'The bytes, with the attachment’s content type' })
   @JsonApiErrors(404)

@@ -11,6 +11,7 @@ import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { isoOrNull } from './jsonapi-resource';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { DomainError } from '../../common/domain-error';
+import { DEMO } from '../../demo/demo-ids';
 
 /**
  * An operation as a JSON:API resource (tasks-copy.md §5.3.1): the same record the v1 face serves
@@ -104,7 +105,7 @@ export class JsonApiOperationsController {
   @ApiOperation({
     summary: 'Poll an operation: 200 while it runs, 303 See Other to the new task once a TASK.COPY succeeded',
   })
-  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', example: DEMO.v1.operation } })
   @ApiOkResponse({
     description: 'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation)',
     content: JSONAPI_DOCUMENT_CONTENT,

@@ -39,6 +39,15 @@ import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { JsonApiGraph } from './jsonapi-graph';
 import { MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
 import { parseResourceId } from './jsonapi-resource.controller';
+import {
+  DELETED_PERSON_ID_EXAMPLE,
+  PERSON_CREATE_EXAMPLE,
+  PERSON_ID_EXAMPLE,
+  PERSON_UPDATE_EXAMPLE,
+  PROJECT_CREATE_EXAMPLE,
+  PROJECT_ID_EXAMPLE,
+  PROJECT_UPDATE_EXAMPLE,
+} from './jsonapi.examples';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { BooleanAttribute, IdAttribute, IdListAttribute, TextAttribute } from './jsonapi.validators';
 
@@ -81,7 +90,7 @@ export class PersonUpdateAttributes extends PartialType(PersonAttributes, { skip
   deactivated?: boolean;
 }
 
-const body = (type: string, attributes: new () => object) => ({
+const body = (type: string, attributes: new () => object, example: object, update = false) => ({
   schema: {
     type: 'object',
     required: ['data'],
@@ -90,11 +99,13 @@ const body = (type: string, attributes: new () => object) => ({
         type: 'object',
         properties: {
           type: { type: 'string', enum: [type] },
+          ...(update ? { id: { type: 'string', description: 'Optional; the id in the URL when sent' } } : {}),
           attributes: { $ref: getSchemaPath(attributes) },
         },
       },
     },
   },
+  examples: { [type]: { value: example } },
 });
 const ok = (description: string) => ({
   description,
@@ -153,7 +164,7 @@ export class JsonApiProjectsController {
   @Get(':id')
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Get one project' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '31002' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: PROJECT_ID_EXAMPLE } })
   @ApiOkResponse(ok('The project'))
   @JsonApiErrors(404)
   get(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string) {
@@ -164,14 +175,7 @@ export class JsonApiProjectsController {
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Create a project' })
   @ApiConsumes(JSONAPI_MEDIA_TYPE)
-  @ApiBody({
-    ...body('projects', ProjectAttributes),
-    examples: {
-      project: {
-        value: { data: { type: 'projects', attributes: { name: 'Acme onboarding', workflow_id: 1 } } },
-      },
-    },
-  })
+  @ApiBody(body('projects', ProjectAttributes, PROJECT_CREATE_EXAMPLE))
   @ApiCreatedResponse(ok('The new project; Location names it'))
   @JsonApiErrors(409, 422)
   async create(
@@ -195,9 +199,9 @@ export class JsonApiProjectsController {
   @Patch(':id')
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Change a project' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '31002' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: PROJECT_ID_EXAMPLE } })
   @ApiConsumes(JSONAPI_MEDIA_TYPE)
-  @ApiBody(body('projects', ProjectUpdateAttributes))
+  @ApiBody(body('projects', ProjectUpdateAttributes, PROJECT_UPDATE_EXAMPLE, true))
   @ApiOkResponse(ok('The changed project'))
   @JsonApiErrors(404, 409, 422)
   async update(
@@ -221,7 +225,7 @@ export class JsonApiProjectsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a project; its tasks move to No project, keeping their hierarchy' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '31002' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: PROJECT_ID_EXAMPLE } })
   @ApiNoContentResponse({ description: 'Deleted' })
   @JsonApiErrors(404)
   async remove(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<void> {
@@ -278,7 +282,7 @@ export class JsonApiPeopleController {
   @Get(':id')
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Get one person' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '5634' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: PERSON_ID_EXAMPLE } })
   @ApiOkResponse(ok('The person'))
   @JsonApiErrors(404)
   get(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string) {
@@ -289,19 +293,7 @@ export class JsonApiPeopleController {
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Create a person' })
   @ApiConsumes(JSONAPI_MEDIA_TYPE)
-  @ApiBody({
-    ...body('people', PersonAttributes),
-    examples: {
-      person: {
-        value: {
-          data: {
-            type: 'people',
-            attributes: { first_name: 'Ann', last_name: 'Lee', email: 'ann@example.com' },
-          },
-        },
-      },
-    },
-  })
+  @ApiBody(body('people', PersonAttributes, PERSON_CREATE_EXAMPLE))
   @ApiCreatedResponse(ok('The new person; Location names it'))
   @JsonApiErrors(409, 422)
   async create(
@@ -323,9 +315,9 @@ export class JsonApiPeopleController {
   @Patch(':id')
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Change a person (or deactivate them)' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '5634' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: PERSON_ID_EXAMPLE } })
   @ApiConsumes(JSONAPI_MEDIA_TYPE)
-  @ApiBody(body('people', PersonUpdateAttributes))
+  @ApiBody(body('people', PersonUpdateAttributes, PERSON_UPDATE_EXAMPLE, true))
   @ApiOkResponse(ok('The changed person'))
   @JsonApiErrors(404, 409, 422)
   async update(
@@ -348,7 +340,7 @@ export class JsonApiPeopleController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a person; they leave every task’s assignees' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '5634' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: DELETED_PERSON_ID_EXAMPLE } })
   @ApiNoContentResponse({ description: 'Deleted' })
   @JsonApiErrors(404)
   async remove(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<void> {

@@ -84,7 +84,7 @@ function resourceObject(resource: AnyResource, record: RecordOf<RecordKindName>)
   };
 }
 
-function documentSchema(type: string, attributes: Type<unknown>) {
+function documentSchema(type: string, attributes: Type<unknown>, update = false) {
   return {
     type: 'object',
     required: ['data'],
@@ -94,6 +94,7 @@ function documentSchema(type: string, attributes: Type<unknown>) {
         required: ['type', 'attributes'],
         properties: {
           type: { type: 'string', enum: [type] },
+          ...(update ? { id: { type: 'string', description: 'Optional; the id in the URL when sent' } } : {}),
           attributes: { $ref: getSchemaPath(attributes) },
         },
       },
@@ -107,7 +108,7 @@ function documentSchema(type: string, attributes: Type<unknown>) {
  * JSON:API media type. Each resource is its own class, so Swagger shows its own paths and ids.
  */
 export function jsonApiResourceController(resource: AnyResource): Type<unknown> {
-  const { type, noun } = resource;
+  const { type, noun, examples } = resource;
   const Create = resource.createAttributes;
   const Update = resource.updateAttributes;
   const extraModels = [Create, Update].filter((c): c is new () => object => Boolean(c));
@@ -164,7 +165,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
     @Get(':id')
     @Header('content-type', JSONAPI_MEDIA_TYPE)
     @ApiOperation({ summary: `Get one ${noun}` })
-    @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
+    @ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.id) } })
     @ApiOkResponse({
       description: `The ${noun}`,
       content: JSONAPI_DOCUMENT_CONTENT,
@@ -188,7 +189,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       ApiConsumes(JSONAPI_MEDIA_TYPE),
       ApiBody({
         schema: Create ? documentSchema(type, Create) : {},
-        ...(resource.example ? { examples: { example: { value: resource.example } } } : {}),
+        examples: { example: { value: examples.create } },
       }),
       ApiCreatedResponse({
         description: `The new ${noun}; Location names it`,
@@ -219,9 +220,14 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       Patch(':id'),
       Header('content-type', JSONAPI_MEDIA_TYPE),
       ApiOperation({ summary: `Change a ${noun}` }),
-      ApiParam({ name: 'id', schema: { type: 'string', example: '42' } }),
+      ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.id) } }),
       ApiConsumes(JSONAPI_MEDIA_TYPE),
-      ApiBody({ schema: Update ? documentSchema(type, Update) : {} }),
+      ApiBody({
+        schema: Update ? documentSchema(type, Update, true) : {},
+        examples: {
+          example: { value: { data: { type, id: String(examples.id), attributes: examples.update } } },
+        },
+      }),
       ApiOkResponse({
         description: `The changed ${noun}`,
         content: JSONAPI_DOCUMENT_CONTENT,
@@ -249,7 +255,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       Delete(':id'),
       HttpCode(204),
       ApiOperation({ summary: `Delete a ${noun}` }),
-      ApiParam({ name: 'id', schema: { type: 'string', example: '42' } }),
+      ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.deleteId ?? examples.id) } }),
       ApiNoContentResponse({ description: 'Deleted' }),
       JsonApiErrors(404),
     )

@@ -32,8 +32,17 @@ export interface JsonApiResource<K extends RecordKindName, C extends object, U e
   toValues(attributes: C | U, now: Date): Partial<RecordOf<K>>;
   attributes(record: RecordOf<K>): Record<string, unknown>;
   relationships(record: RecordOf<K>): Record<string, Relationship>;
-  /** An example create body for Swagger. */
-  example?: Record<string, unknown>;
+  /**
+   * Swagger examples, naming objects of the demo data (`npm run seed:demo` on a fresh database) so
+   * that each runs unchanged: a create body, the attributes of an update, the id that get and
+   * update use, and the id delete uses (one nothing depends on, when deleting may be refused).
+   */
+  examples: {
+    create?: Record<string, unknown>;
+    update?: Record<string, unknown>;
+    id: number;
+    deleteId?: number;
+  };
 }
 
 export function defineResource<K extends RecordKindName, C extends object, U extends object>(

@@ -44,9 +44,18 @@ import { parseJsonApiBody } from './jsonapi-body';
 import { idempotencyOf } from './jsonapi-idempotency';
 import { operationResource } from './jsonapi-operations.controller';
 import { TaskCopyAttributes } from './jsonapi-task-copy.dto';
-import { FULL_COPY, MINIMAL_COPY } from './jsonapi.examples';
+import {
+  FULL_COPY,
+  MINIMAL_COPY,
+  PROJECT_ID_EXAMPLE,
+  QUEUED_COPY_EXAMPLE,
+  TASK_CREATE_EXAMPLE,
+  TASK_ID_EXAMPLE,
+  TASK_UPDATE_EXAMPLE,
+} from './jsonapi.examples';
 import { compoundDocument, pageMeta } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+import { DEMO } from '../../demo/demo-ids';
 import { includeTree, JsonApiGraph, RELATIONSHIPS } from './jsonapi-graph';
 import {
   booleanParameter,
@@ -255,21 +264,7 @@ export class JsonApiTasksController {
         },
       },
     },
-    examples: {
-      one: {
-        value: {
-          data: {
-            type: 'tasks',
-            attributes: {
-              title: 'Book the venue',
-              project_id: 31002,
-              task_list_id: 7781,
-              workflow_status_id: 101,
-            },
-          },
-        },
-      },
-    },
+    examples: { one: { value: TASK_CREATE_EXAMPLE } },
   })
   @ApiCreatedResponse({
     description: 'The new task(s); Location names the first',
@@ -308,7 +303,7 @@ export class JsonApiTasksController {
   @Patch(':id')
   @Header('content-type', JSONAPI_MEDIA_TYPE)
   @ApiOperation({ summary: 'Change a task’s attributes' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '9001' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: TASK_ID_EXAMPLE } })
   @ApiConsumes(JSONAPI_MEDIA_TYPE)
   @ApiBody({
     schema: {
@@ -318,11 +313,13 @@ export class JsonApiTasksController {
           type: 'object',
           properties: {
             type: { enum: ['tasks'] },
+            id: { type: 'string', description: 'Optional; the id in the URL when sent' },
             attributes: { $ref: getSchemaPath(TaskUpdateAttributes) },
           },
         },
       },
     },
+    examples: { example: { value: TASK_UPDATE_EXAMPLE } },
   })
   @ApiOkResponse({
     description: 'The changed task',
@@ -346,7 +343,7 @@ export class JsonApiTasksController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a task with its subtasks and their related rows' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '9001' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: TASK_ID_EXAMPLE } })
   @ApiNoContentResponse({ description: 'Deleted' })
   @JsonApiErrors(404)
   async remove(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<void> {
@@ -404,7 +401,12 @@ export class JsonApiTasksController {
   @ApiQuery({ name: 'async', required: false, schema: { type: 'boolean' } })
   @ApiAcceptedResponse({
     description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it`,
-    content: JSONAPI_DOCUMENT_CONTENT,
+    content: {
+      [JSONAPI_MEDIA_TYPE]: {
+        schema: JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE].schema,
+        example: QUEUED_COPY_EXAMPLE,
+      },
+    },
   })
   @ApiCreatedResponse({
     description: 'The new root task; Location names it; meta.copy maps source ids to new ids',
@@ -482,8 +484,16 @@ export class JsonApiTasksController {
       Object.keys(SORTS).join(', '),
   })
   @ApiQuery({ name: 'include', required: false, schema: { type: 'string', example: 'subtasks,todos' } })
-  @ApiQuery({ name: 'filter[project_id]', required: false, schema: { type: 'string', example: '31002' } })
-  @ApiQuery({ name: 'filter[task_list_id]', required: false, schema: { type: 'string', example: '7781' } })
+  @ApiQuery({
+    name: 'filter[project_id]',
+    required: false,
+    schema: { type: 'string', example: PROJECT_ID_EXAMPLE },
+  })
+  @ApiQuery({
+    name: 'filter[task_list_id]',
+    required: false,
+    schema: { type: 'string', example: String(DEMO.v2.taskLists.templates) },
+  })
   @ApiQuery({ name: 'filter[parent_task_id]', required: false, schema: { type: 'string', example: 'null' } })
   @ApiQuery({ name: 'filter[workflow_status_id]', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'filter[title][contains]', required: false, schema: { type: 'string' } })
@@ -529,7 +539,7 @@ export class JsonApiTasksController {
     description:
       'include follows subtasks, todos, comments, attachments, subscribers, task_dependencies, assignee, project, task_list, workflow_status, parent_task, template_object — nested with dots, up to 3 levels (subtasks.subtasks.todos).',
   })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: '9001' } })
+  @ApiParam({ name: 'id', schema: { type: 'string', example: TASK_ID_EXAMPLE } })
   @ApiQuery({
     name: 'include',
     required: false,

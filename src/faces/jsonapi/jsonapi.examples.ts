@@ -1,14 +1,34 @@
-// Request bodies from the route's source document (seeds/003), offered as Swagger examples.
+import { DEMO } from '../../demo/demo-ids';
+import type { OperationView } from '../../operations/operations.service';
+import { TASK_COPY } from '../../task-details/task-copy.operation';
+import { operationResource } from './jsonapi-operations.controller';
+
+// Examples of the v2 face's Swagger document. Request examples name the objects of the demo data
+// (`npm run seed:demo` on a fresh database), so that each runs unchanged with "Try it out".
+
+const { v2, todo } = DEMO;
+
+export const TASK_ID_EXAMPLE = String(v2.tasks.checklist);
+export const PROJECT_ID_EXAMPLE = String(v2.project);
+export const PERSON_ID_EXAMPLE = String(todo.users.ann);
+/** Deleting a person takes them off every task: the example is one the other examples do not name. */
+export const DELETED_PERSON_ID_EXAMPLE = String(todo.users.cy);
+export const ATTACHMENT_ID_EXAMPLE = String(v2.attachment);
+
+/** Where the copies go: the demo project's "Acme" list, first status. */
+const TARGET = {
+  project_id: v2.project,
+  task_list_id: v2.taskLists.acme,
+  workflow_status_id: v2.statuses.toDo,
+};
 
 export const MINIMAL_COPY = {
   data: {
     type: 'tasks',
     attributes: {
-      title: 'New empty task from source',
-      template_id: 5560123,
-      project_id: 31002,
-      task_list_id: 7781,
-      workflow_status_id: 101,
+      title: 'New empty task from the checklist',
+      template_id: v2.tasks.checklist,
+      ...TARGET,
       private: false,
     },
   },
@@ -19,10 +39,8 @@ export const FULL_COPY = {
     type: 'tasks',
     attributes: {
       title: 'Onboarding checklist — Acme',
-      template_id: 5560123,
-      project_id: 31002,
-      task_list_id: 7781,
-      workflow_status_id: 101,
+      template_id: v2.tasks.checklist,
+      ...TARGET,
       private: false,
       copy_assignee: true,
       copy_date: true,
@@ -39,4 +57,48 @@ export const FULL_COPY = {
       copy_task_dependencies: true,
     },
   },
+};
+
+export const TASK_CREATE_EXAMPLE = {
+  data: { type: 'tasks', attributes: { title: 'Book the venue', ...TARGET, assignee_id: todo.users.bo } },
+};
+
+export const TASK_UPDATE_EXAMPLE = {
+  data: {
+    type: 'tasks',
+    id: TASK_ID_EXAMPLE,
+    attributes: {
+      title: 'Onboarding checklist (first week)',
+      due_date: '2031-03-14',
+      tag_list: ['onboarding'],
+    },
+  },
+};
+
+export const PROJECT_CREATE_EXAMPLE = {
+  data: { type: 'projects', attributes: { name: 'Acme onboarding', workflow_id: v2.workflows.delivery } },
+};
+
+export const PROJECT_UPDATE_EXAMPLE = {
+  data: { type: 'projects', id: PROJECT_ID_EXAMPLE, attributes: { name: 'New client onboarding' } },
+};
+
+export const PERSON_CREATE_EXAMPLE = {
+  data: { type: 'people', attributes: { first_name: 'Eve', last_name: 'Moreau', email: 'eve@example.com' } },
+};
+
+export const PERSON_UPDATE_EXAMPLE = {
+  data: { type: 'people', id: PERSON_ID_EXAMPLE, attributes: { email: 'ann@example.com' } },
+};
+
+/** The 202 answer of a queued copy: an `operations` document. */
+export const QUEUED_COPY_EXAMPLE = {
+  data: operationResource({
+    id: '3f1c9a52-8d0e-4f6b-9a27-5c4e1b7d2e90',
+    type: TASK_COPY,
+    status: 'PENDING',
+    submitted: new Date('2031-03-01T09:00:00.000Z'),
+    progress: 0,
+    parameters: {},
+  } satisfies OperationView),
 };

@@ -4,11 +4,15 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+import { OrganizationTokenSecurity } from '../../auth/auth.openapi';
+import { DomainError } from '../../common/domain-error';
+import { KnownError, UnexpectedError } from '../../common/face-error';
+import { RequestValidationError } from '../../common/request-validation.error';
+import { errorExample } from '../error-examples';
+import { JSONAPI_MEDIA_TYPE, toJsonApiError } from './jsonapi-error.mapper';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 
 export const JSONAPI_TAG = 'v2 · JSON:API';
@@ -38,7 +42,7 @@ export class JsonApiErrorObjectView {
 class ResourceObjectView {
   @ApiProperty({ example: 'tasks' })
   type: string;
-  @ApiProperty({ example: '9001', description: 'Always a string' })
+  @ApiProperty({ example: '19', description: 'Always a string' })
   id: string;
   @ApiProperty({
     type: 'object',
@@ -50,7 +54,7 @@ class ResourceObjectView {
     type: 'object',
     additionalProperties: true,
     example: {
-      project: { data: { type: 'projects', id: '31002' } },
+      project: { data: { type: 'projects', id: '3' } },
       subtasks: { meta: { included: false } },
     },
     description: 'to-one: data (linkage or null); to-many: data when included, else meta.included = false',
@@ -59,7 +63,7 @@ class ResourceObjectView {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: true,
-    example: { self: '/api/v2/tasks/9001' },
+    example: { self: '/api/v2/tasks/19' },
   })
   links?: Record<string, string>;
 }
@@ -107,12 +111,45 @@ const DESCRIPTIONS: Record<number, string> = {
   500: 'server_error',
 };
 
+// One error of each documented status, as this face renders it: the status's example document.
+const EXAMPLE_ERRORS: Record<number, KnownError> = {
+  400: new DomainError('REQUEST_ORGANIZATION_REQUIRED', 'The X-Organization-Id header is required', {
+    meta: { header: 'X-Organization-Id' },
+  }),
+  401: new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
+  403: new DomainError('REQUEST_ORGANIZATION_MISMATCH', 'The token has no access to this organization', {
+    meta: { header: 'X-Organization-Id' },
+  }),
+  404: new DomainError('TASK_NOT_FOUND', 'No task 99'),
+  406: new DomainError(
+    'REQUEST_NOT_ACCEPTABLE',
+    'Accept allows application/vnd.api+json only with parameters',
+  ),
+  409: new DomainError('REQUEST_TYPE_MISMATCH', 'data.type must be "tasks"', { field: 'data.type' }),
+  413: new DomainError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts'),
+  415: new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'Send application/vnd.api+json'),
+  422: new RequestValidationError([
+    {
+      path: 'data.attributes.title',
+      constraint: 'isDefined',
+      message: 'title should not be null or undefined',
+      missing: true,
+    },
+    {
+      path: 'data.attributes.project_id',
+      constraint: 'isInt',
+      message: 'project_id must be an id (a positive integer)',
+    },
+  ]),
+  429: new DomainError('REQUEST_RATE_LIMITED', 'Over 100 requests in 10 seconds'),
+  500: new UnexpectedError(new Error('example')),
+};
+
 /** Tags a v2 controller with its auth headers, its request limits and the errors every v2 route can answer. */
 export function JsonApiController() {
   return applyDecorators(
     ApiTags(JSONAPI_TAG),
-    // Both headers together: one requirement object (two would read as "either one").
-    ApiSecurity({ XAuthToken: [], OrganizationId: [] }),
+    OrganizationTokenSecurity(),
     ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
     JsonApiErrors(400, 401, 403, 406, 415, 429, 500),
     UseGuards(JsonApiRateLimitGuard),
@@ -125,7 +162,12 @@ export function JsonApiErrors(...statuses: number[]) {
       ApiResponse({
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
-        content: { [JSONAPI_MEDIA_TYPE]: { schema: { $ref: getSchemaPath(JsonApiErrorDocument) } } },
+        content: {
+          [JSONAPI_MEDIA_TYPE]: {
+            schema: { $ref: getSchemaPath(JsonApiErrorDocument) },
+            example: errorExample(toJsonApiError, status, EXAMPLE_ERRORS[status]),
+          },
+        },
       }),
     ),
   );

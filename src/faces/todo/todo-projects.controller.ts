@@ -5,6 +5,7 @@ import { CurrentAccount } from '../../auth/auth.decorators';
 import { ProjectsService } from '../../tasks/projects.service';
 import { asObject, invalid, isObject, parseLabel, parsePathId } from './todo-input';
 import { parseRequestedId } from './todo-tasks.controller';
+import { RENAMED_PROJECT_ID_EXAMPLE } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
 const EMPTY = { description: 'Empty object', schema: { type: 'object', example: {} } };
@@ -60,8 +61,8 @@ export class TodoProjectsController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Rename a project' })
-  @ApiParam({ name: 'id', example: '3' })
-  @ApiBody({ schema: { type: 'object', example: { label: 'Holidays 2031' } } })
+  @ApiParam({ name: 'id', example: RENAMED_PROJECT_ID_EXAMPLE })
+  @ApiBody({ schema: { type: 'object', example: { label: 'Trip to Porto ✈️' } } })
   @ApiOkResponse(EMPTY)
   @TodoErrors(404)
   async rename(
@@ -81,7 +82,7 @@ export class TodoProjectsController {
     summary: 'Delete a project',
     description: 'Its tasks move to No project with their hierarchy, roots appended in their order.',
   })
-  @ApiParam({ name: 'id', example: '3' })
+  @ApiParam({ name: 'id', example: RENAMED_PROJECT_ID_EXAMPLE })
   @ApiOkResponse(EMPTY)
   @TodoErrors(404)
   async remove(

@@ -21,7 +21,14 @@ import {
   parseTarget,
   tooLarge,
 } from './todo-input';
-import { SEED_001_CLONE_ANSWER, SEED_001_CLONE_BODY, SPEC_CLONE_BODY } from './todo.examples';
+import {
+  MOVE_EXAMPLES,
+  MOVED_TASK_ID_EXAMPLE,
+  NESTED_CLONE_BODY,
+  PROJECT_ID_EXAMPLE,
+  WIDGET_PASTE_ANSWER,
+  WIDGET_PASTE_BODY,
+} from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
 const SORT_FIELDS: SortField[] = [
@@ -34,7 +41,7 @@ const SORT_FIELDS: SortField[] = [
 ];
 const EMPTY = { description: 'Empty object', schema: { type: 'object', example: {} } };
 
-/** Structural routes: move, sort and clone (todolist-rest.md §5.5–§5.7). */
+/** Structural routes: move, sort and clone. */
 @TodoController()
 @Controller('todo')
 export class TodoStructureController {
@@ -51,28 +58,10 @@ export class TodoStructureController {
       '`indent`, `unindent`, `opbatch` of indents/unindents, and `project` (to the end of a project root list). ' +
       'Subtrees travel with their roots; the whole request is one transaction.',
   })
-  @ApiParam({ name: 'id', example: '21', description: '0 with `batch` or `opbatch`' })
+  @ApiParam({ name: 'id', example: MOVED_TASK_ID_EXAMPLE, description: '0 with `batch` or `opbatch`' })
   @ApiBody({
     schema: { type: 'object' },
-    examples: {
-      batch: {
-        summary: 'Batch before 12 under 5',
-        value: { targetId: 12, reverse: true, parent: 5, batch: [21, 8] },
-      },
-      plain: { summary: 'After 12', value: { targetId: 12, parent: 5 } },
-      indent: { summary: 'Indent under 13', value: { operation: 'indent', parent: 13, targetId: 13 } },
-      unindent: { summary: 'Unindent', value: { operation: 'unindent', parent: null } },
-      opbatch: {
-        summary: 'Several indents',
-        value: {
-          opbatch: [
-            { id: 14, operation: 'indent', parent: 13, targetId: 13 },
-            { id: 15, operation: 'indent', parent: 13, targetId: 13 },
-          ],
-        },
-      },
-      project: { summary: 'To project 3', value: { operation: 'project', project: 3 } },
-    },
+    examples: MOVE_EXAMPLES,
   })
   @ApiOkResponse(EMPTY)
   @TodoErrors(404, 409)
@@ -106,7 +95,7 @@ export class TodoStructureController {
     summary: 'Sort one project',
     description: '`0`/`null` select No project; another project must exist (404 otherwise).',
   })
-  @ApiParam({ name: 'id', example: '2' })
+  @ApiParam({ name: 'id', example: PROJECT_ID_EXAMPLE })
   @ApiBody({ schema: { type: 'object', example: { by: 'due_date', dir: 'desc' } } })
   @ApiOkResponse(EMPTY)
   @TodoErrors(404)
@@ -139,16 +128,19 @@ export class TodoStructureController {
   @ApiBody({
     schema: { type: 'object' },
     examples: {
-      seed001: { summary: 'Seed 001 (docs example), verbatim', value: SEED_001_CLONE_BODY },
-      nested: { summary: 'Spec §5.7: items in any order', value: SPEC_CLONE_BODY },
+      widget: {
+        summary: 'What the widget sends for a paste of three tasks, verbatim',
+        value: WIDGET_PASTE_BODY,
+      },
+      nested: { summary: 'Items in any order, nested under each other', value: NESTED_CLONE_BODY },
     },
   })
   @ApiOkResponse({
-    description: 'New server id by client id and by batch position (the answer to the Seed 001 example)',
+    description: 'New server id by client id and by batch position (the answer to the widget example)',
     schema: {
       type: 'object',
       additionalProperties: { type: 'integer' },
-      example: SEED_001_CLONE_ANSWER,
+      example: WIDGET_PASTE_ANSWER,
     },
   })
   @TodoErrors(404, 409)

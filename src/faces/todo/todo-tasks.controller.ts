@@ -21,7 +21,16 @@ import {
   tooLarge,
 } from './todo-input';
 import { TodoTaskListCache } from './todo-task-list.cache';
-import { TASK_EXAMPLE } from './todo.examples';
+import {
+  CREATE_EXAMPLES,
+  DELETE_BATCH_EXAMPLE,
+  DELETE_EXAMPLE,
+  DELETED_TASK_ID_EXAMPLE,
+  PROJECT_ID_EXAMPLE,
+  TASK_EXAMPLE,
+  TASK_ID_EXAMPLE,
+  UPDATE_EXAMPLES,
+} from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
 // The list routes answer with a body built by TodoTaskListCache, already JSON.
@@ -53,7 +62,7 @@ export class TodoTasksController {
     summary: 'Tasks of one project',
     description: 'Pre-order. `0`, `null`, `undefined` select No project; an unknown project gives `[]`.',
   })
-  @ApiParam({ name: 'id', example: '2' })
+  @ApiParam({ name: 'id', example: PROJECT_ID_EXAMPLE })
   @ApiOkResponse({ description: 'Task[]', schema: TASK_LIST })
   @Header('Content-Type', JSON_BODY)
   listProject(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<Buffer> {
@@ -65,24 +74,14 @@ export class TodoTasksController {
   @ApiOperation({
     summary: 'Create a task',
     description:
-      'Task fields flat or under `task`. Placement (§5.2): no target → top of the list of `parent`; ' +
+      'Task fields flat or under `task`. Placement: no target → top of the list of `parent`; ' +
       '`targetId` = `parent` → last child (first with `reverse`); otherwise after the target (before with ' +
       '`reverse`). A numeric `id` asks for that server id (409 CONFLICT when taken, or when it is ' +
       'not below 100,000,000 nor below the ids given out); a string id is a temporary id and ignored.',
   })
   @ApiBody({
     schema: { type: 'object' },
-    examples: {
-      nested: {
-        summary: 'Docs form: fields under task',
-        value: { targetId: 17, parent: 9, project: 2, task: { text: 'Buy stamps', assigned: [3] } },
-      },
-      flat: {
-        summary: 'Flat form (todo-go)',
-        value: { id: 'temp://1700000000123', parent: null, text: 'Call mom' },
-      },
-      subtask: { summary: 'Last child of 9', value: { targetId: 9, parent: 9, task: { text: 'Sub-step' } } },
-    },
+    examples: CREATE_EXAMPLES,
   })
   @ApiOkResponse({ description: 'The new id', schema: { type: 'object', example: { id: 42 } } })
   @TodoErrors(404, 409)
@@ -117,24 +116,8 @@ export class TodoTasksController {
       'Full replacement of the content fields of the URL task, then of each `batch` item (each with its `id`). ' +
       'Absent fields reset to defaults; `creation_date`, `parent`, `project` are ignored. All or nothing.',
   })
-  @ApiParam({ name: 'id', example: '30' })
-  @ApiBody({
-    schema: { type: 'object' },
-    examples: {
-      batch: {
-        summary: 'Task with a batch (§5.3)',
-        value: {
-          text: 'Pack bags',
-          checked: true,
-          completion_date: '2030-12-01T10:00:00.000Z',
-          assigned: [2],
-          batch: [
-            { id: 31, text: 'Pack charger', checked: true, completion_date: '2030-12-01T10:00:00.000Z' },
-          ],
-        },
-      },
-    },
-  })
+  @ApiParam({ name: 'id', example: TASK_ID_EXAMPLE })
+  @ApiBody({ schema: { type: 'object' }, examples: UPDATE_EXAMPLES })
   @ApiOkResponse({ description: 'Empty object', schema: { type: 'object', example: {} } })
   @TodoErrors(404)
   async update(
@@ -177,8 +160,8 @@ export class TodoTasksController {
     summary: 'Delete tasks with their subtrees',
     description: 'The URL task (0 = none) and any `batch` ids; unknown ids are skipped. Lists are compacted.',
   })
-  @ApiParam({ name: 'id', example: '30' })
-  @ApiBody({ required: false, schema: { type: 'object', example: { batch: [31, 32] } } })
+  @ApiParam({ name: 'id', example: DELETED_TASK_ID_EXAMPLE })
+  @ApiBody({ required: false, schema: { type: 'object', example: DELETE_EXAMPLE } })
   @ApiOkResponse({ description: 'Empty object', schema: { type: 'object', example: {} } })
   async remove(
     @CurrentAccount() account: AuthenticatedAccount,
@@ -193,7 +176,7 @@ export class TodoTasksController {
     summary: 'Delete a batch of tasks with their subtrees',
     description: 'Body `{"batch": [ids]}`.',
   })
-  @ApiBody({ required: false, schema: { type: 'object', example: { batch: [31, 32] } } })
+  @ApiBody({ required: false, schema: { type: 'object', example: DELETE_BATCH_EXAMPLE } })
   @ApiOkResponse({ description: 'Empty object', schema: { type: 'object', example: {} } })
   async removeBatch(
     @CurrentAccount() account: AuthenticatedAccount,
@@ -218,7 +201,7 @@ export class TodoTasksController {
   }
 }
 
-/** §1 "Temporary ids": a number asks for that id; any string is a temp id and is ignored. */
+/** A number asks for that id; any string is a temporary id and is ignored. */
 export function parseRequestedId(value: unknown): number | undefined {
   if (value === undefined || value === null || typeof value === 'string') return undefined;
   return parseId(value, 'id');

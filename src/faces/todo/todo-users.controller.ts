@@ -4,6 +4,7 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
 import { PeopleService, PersonInput } from '../../tasks/people.service';
 import { asObject, invalid, Json, parseLabel, parsePathId, tooLarge } from './todo-input';
+import { USER_ID_EXAMPLE } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
 const EMPTY = { description: 'Empty object', schema: { type: 'object', example: {} } };
@@ -62,8 +63,8 @@ export class TodoUsersController {
 
   @Put('users/:id')
   @ApiOperation({ summary: 'Update a user (extension)' })
-  @ApiParam({ name: 'id', example: '1' })
-  @ApiBody({ schema: { type: 'object', example: { label: 'Ann Lee', color: '#0ab169' } } })
+  @ApiParam({ name: 'id', example: USER_ID_EXAMPLE })
+  @ApiBody({ schema: { type: 'object', example: { label: 'Cy Park', color: '#0ab169' } } })
   @ApiOkResponse(EMPTY)
   @TodoErrors(404)
   async updateUser(
@@ -80,7 +81,7 @@ export class TodoUsersController {
     summary: 'Delete a user (extension)',
     description: 'Also removes them from every task’s `assigned`.',
   })
-  @ApiParam({ name: 'id', example: '1' })
+  @ApiParam({ name: 'id', example: USER_ID_EXAMPLE })
   @ApiOkResponse(EMPTY)
   @TodoErrors(404)
   async deleteUser(

@@ -1,5 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { AnyTokenSecurity } from '../../auth/auth.openapi';
+import { DomainError } from '../../common/domain-error';
+import { KnownError, UnexpectedError } from '../../common/face-error';
+import { errorExample } from '../error-examples';
+import { invalid, tooLarge } from './todo-input';
+import { toTodoError } from './todo-error.mapper';
 
 export const TODO_TAG = 'To Do widget';
 
@@ -10,6 +16,16 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'CONFLICT: id taken, a cycle would result, parent/target/project disagree',
   413: 'TOO_LARGE: body or batch over the limits',
   500: 'INTERNAL: details are logged with the request id, not sent',
+};
+
+// One error of each documented status, as this face renders it: the status's example body.
+const EXAMPLE_ERRORS: Record<number, KnownError> = {
+  400: invalid('batch', 'must be an array of tasks'),
+  401: new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
+  404: new DomainError('TASK_NOT_FOUND', 'Task 99 does not exist'),
+  409: new DomainError('TASK_PLACEMENT_MISMATCH', 'Target 14 is in another project'),
+  413: tooLarge('batch', 1000),
+  500: new UnexpectedError(new Error('example')),
 };
 
 /**
@@ -24,7 +40,10 @@ export function TodoErrors(...statuses: number[]) {
         description: DESCRIPTIONS[status] ?? 'Error',
         headers: { 'X-Todo-Error': { description: 'The error code', schema: { type: 'string' } } },
         content: {
-          'text/plain': { schema: { type: 'string', example: `${DESCRIPTIONS[status]?.split(':')[0]}: …` } },
+          'text/plain': {
+            schema: { type: 'string' },
+            example: errorExample(toTodoError, status, EXAMPLE_ERRORS[status]),
+          },
         },
       }),
     ),
@@ -33,10 +52,5 @@ export function TodoErrors(...statuses: number[]) {
 
 /** Tags a To Do face controller, its auth schemes, and the errors every route of the face can answer. */
 export function TodoController() {
-  return applyDecorators(
-    ApiTags(TODO_TAG),
-    ApiSecurity('RemoteToken'),
-    ApiSecurity('OAuth'),
-    TodoErrors(400, 401, 413, 500),
-  );
+  return applyDecorators(ApiTags(TODO_TAG), AnyTokenSecurity(), TodoErrors(400, 401, 413, 500));
 }

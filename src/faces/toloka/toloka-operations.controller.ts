@@ -13,15 +13,16 @@ import {
   OperationWire,
   operationWire,
 } from './toloka-wire';
+import { OPERATION_ID_EXAMPLE } from './toloka.examples';
 import { TolokaController, TolokaErrors } from './toloka.openapi';
 
 const OPERATION_ID = ApiParam({
   name: 'id',
   description: 'Operation id (UUID)',
-  example: '7ea08f99-5e24-47b4-b61f-c177a868d801',
+  example: OPERATION_ID_EXAMPLE,
 });
 
-/** Asynchronous operations (pools-and-operations.md §9); TASK.COPY operations show here too. */
+/** Asynchronous operations; the v2 face's TASK.COPY operations show here too. */
 @TolokaController()
 @Controller('api/v1/operations')
 export class TolokaOperationsController {

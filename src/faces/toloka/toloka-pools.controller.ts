@@ -15,12 +15,14 @@ import {
   ApiAcceptedResponse,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiQuery,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -29,6 +31,13 @@ import { CurrentAccount } from '../../auth/auth.decorators';
 import { POOL_STATUSES, PoolStatus } from '../../pools/pool.entity';
 import { PoolsService } from '../../pools/pools.service';
 import { PoolForm, PoolPatchForm } from './toloka-pools.dto';
+import {
+  OPEN_POOL_ID_EXAMPLE,
+  POOL_FORM_EXAMPLE,
+  POOL_ID_EXAMPLE,
+  POOL_REPLACE_EXAMPLE,
+  PROJECT_ID_EXAMPLE,
+} from './toloka.examples';
 import { Query as QueryParams, QueryReader } from './toloka-query';
 import { idempotencyOf, poolFields } from './toloka-request';
 import {
@@ -46,16 +55,27 @@ const IDEMPOTENCY_HEADER = ApiHeader({
   name: 'Idempotency-Key',
   required: false,
   description:
-    'Optional (our extension, §11): a repeat with the same key within 24 h returns the first answer ' +
+    'Optional (our extension): a repeat with the same key within 24 h returns the first answer ' +
     'without doing the work again or counting against the rate limit; the same key with another request is 409 CONFLICT_STATE.',
 });
 
-const POOL_ID = ApiParam({ name: 'id', description: 'Pool id (numeric string)', example: '21' });
+const poolId = (example: string, note = '') =>
+  ApiParam({ name: 'id', description: `Pool id (numeric string)${note}`, example });
+const POOL_ID = poolId(POOL_ID_EXAMPLE);
 
-function actionDocs(summary: string, operationType: string, already: string, operationId: string) {
+const poolBody = (type: typeof PoolForm | typeof PoolPatchForm, value: object) =>
+  ApiBody({ schema: { $ref: getSchemaPath(type) }, examples: { pool: { value } } });
+
+function actionDocs(
+  summary: string,
+  operationType: string,
+  already: string,
+  operationId: string,
+  example = POOL_ID,
+) {
   return [
     ApiOperation({ summary, operationId }),
-    POOL_ID,
+    example,
     ApiAcceptedResponse({
       description: `The change is made; a finished ${operationType} operation (submitted = started = finished)`,
       type: OperationWire,
@@ -71,8 +91,9 @@ function applyAll(decorators: MethodDecorator[]): MethodDecorator {
   };
 }
 
-/** Pools (pools-and-operations.md §7, §8). */
+/** Pools and their actions. */
 @TolokaController()
+@ApiExtraModels(PoolForm, PoolPatchForm)
 @Controller('api/v1/pools')
 export class TolokaPoolsController {
   constructor(private readonly pools: PoolsService) {}
@@ -82,7 +103,7 @@ export class TolokaPoolsController {
   @ApiOperation({ summary: 'Create a pool (status CLOSED)', operationId: 'createPool' })
   @IDEMPOTENCY_HEADER
   @ApiQuery({ name: 'storage_key', required: false, description: 'Accepted and ignored (toloka-kit `tier`)' })
-  @ApiBody({ type: PoolForm })
+  @poolBody(PoolForm, POOL_FORM_EXAMPLE)
   @ApiCreatedResponse({ type: PoolWire })
   @TolokaErrors(409, 429)
   async create(
@@ -99,7 +120,7 @@ export class TolokaPoolsController {
   @Get()
   @ApiOperation({ summary: 'Search pools (the caller’s only)', operationId: 'searchPools' })
   @ApiQuery({ name: 'status', required: false, enum: POOL_STATUSES })
-  @ApiQuery({ name: 'project_id', required: false, example: '12' })
+  @ApiQuery({ name: 'project_id', required: false, example: PROJECT_ID_EXAMPLE })
   @ApiQuery({ name: 'id_gt', required: false, description: 'Also id_gte, id_lt, id_lte' })
   @ApiQuery({ name: 'created_gt', required: false, description: 'Also created_gte/_lt/_lte; UTC date-time' })
   @ApiQuery({ name: 'last_started_gt', required: false, description: 'Also last_started_gte/_lt/_lte' })
@@ -142,7 +163,7 @@ export class TolokaPoolsController {
     operationId: 'updatePool',
   })
   @POOL_ID
-  @ApiBody({ type: PoolForm })
+  @poolBody(PoolForm, POOL_REPLACE_EXAMPLE)
   @ApiOkResponse({ type: PoolWire })
   @TolokaErrors(404, 409)
   async replace(
@@ -157,7 +178,7 @@ export class TolokaPoolsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change the priority of an OPEN or CLOSED pool', operationId: 'patchPool' })
   @POOL_ID
-  @ApiBody({ type: PoolPatchForm })
+  @poolBody(PoolPatchForm, { priority: 10 })
   @ApiOkResponse({ type: PoolWire })
   @TolokaErrors(404, 409)
   async patch(
@@ -181,7 +202,15 @@ export class TolokaPoolsController {
 
   @Post(':id/close')
   @HttpCode(202)
-  @applyAll(actionDocs('Close an OPEN pool (reason MANUAL)', 'POOL.CLOSE', 'Already CLOSED', 'closePool'))
+  @applyAll(
+    actionDocs(
+      'Close an OPEN pool (reason MANUAL)',
+      'POOL.CLOSE',
+      'Already CLOSED',
+      'closePool',
+      poolId(OPEN_POOL_ID_EXAMPLE, '; the example is OPEN'),
+    ),
+  )
   close(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
@@ -198,6 +227,7 @@ export class TolokaPoolsController {
       'POOL.CLOSE',
       'Already CLOSED',
       'closePoolForUpdate',
+      poolId(OPEN_POOL_ID_EXAMPLE, '; the example is OPEN'),
     ),
   )
   closeForUpdate(
@@ -260,7 +290,7 @@ export class TolokaPoolsController {
   ) {
     const operation = await this.pools.act(account.id, id, action);
     if (!operation) {
-      // Already in that state: 204 with an empty body is how toloka-kit tells (§8.1).
+      // Already in that state: 204 with an empty body is how toloka-kit tells.
       reply.status(204);
       return undefined;
     }

@@ -3,11 +3,13 @@ import {
   ApiAcceptedResponse,
   ApiBody,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiQuery,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
@@ -15,15 +17,29 @@ import { CurrentAccount } from '../../auth/auth.decorators';
 import type { CrowdProjectStatus } from '../../pools/crowd-project.entity';
 import { PoolsService } from '../../pools/pools.service';
 import { ProjectForm } from './toloka-projects.dto';
+import {
+  ARCHIVABLE_PROJECT_ID_EXAMPLE,
+  PROJECT_FORM_EXAMPLE,
+  PROJECT_ID_EXAMPLE,
+  PROJECT_REPLACE_EXAMPLE,
+} from './toloka.examples';
 import { Query as QueryParams, QueryReader } from './toloka-query';
 import { idempotencyOf, projectFields } from './toloka-request';
 import { OperationWire, operationWire, ProjectPage, ProjectWire, projectWire } from './toloka-wire';
 import { TolokaController, TolokaErrors } from './toloka.openapi';
 
-const PROJECT_ID = ApiParam({ name: 'id', description: 'Project id (numeric string)', example: '12' });
+const PROJECT_ID = ApiParam({
+  name: 'id',
+  description: 'Project id (numeric string)',
+  example: PROJECT_ID_EXAMPLE,
+});
 
-/** v1 projects (pools-and-operations.md §6), stored as crowd projects. */
+const projectBody = (value: object) =>
+  ApiBody({ schema: { $ref: getSchemaPath(ProjectForm) }, examples: { project: { value } } });
+
+/** v1 projects, stored as crowd projects. */
 @TolokaController()
+@ApiExtraModels(ProjectForm)
 @Controller('api/v1/projects')
 export class TolokaProjectsController {
   constructor(private readonly pools: PoolsService) {}
@@ -34,9 +50,9 @@ export class TolokaProjectsController {
   @ApiHeader({
     name: 'Idempotency-Key',
     required: false,
-    description: 'Optional: a repeat with the same key within 24 h returns the same project (§11)',
+    description: 'Optional: a repeat with the same key within 24 h returns the same project',
   })
-  @ApiBody({ type: ProjectForm })
+  @projectBody(PROJECT_FORM_EXAMPLE)
   @ApiCreatedResponse({ type: ProjectWire })
   @TolokaErrors(409, 429)
   async create(
@@ -91,7 +107,7 @@ export class TolokaProjectsController {
     operationId: 'updateProject',
   })
   @PROJECT_ID
-  @ApiBody({ type: ProjectForm })
+  @projectBody(PROJECT_REPLACE_EXAMPLE)
   @ApiOkResponse({ type: ProjectWire })
   @TolokaErrors(404, 409)
   async replace(
@@ -110,7 +126,11 @@ export class TolokaProjectsController {
       'Always 202 with a finished PROJECT.ARCHIVE operation, also when already archived (never 204).',
     operationId: 'archiveProject',
   })
-  @PROJECT_ID
+  @ApiParam({
+    name: 'id',
+    description: 'Project id (numeric string); the example’s pools are all archived',
+    example: ARCHIVABLE_PROJECT_ID_EXAMPLE,
+  })
   @ApiAcceptedResponse({ type: OperationWire })
   @TolokaErrors(404, 409)
   async archive(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string) {

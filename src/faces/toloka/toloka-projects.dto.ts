@@ -13,7 +13,8 @@ import {
 } from 'class-validator';
 import { IsJsonObject, IsNotBlank, IsStringArrayMap } from './toloka-validators';
 
-// Project bodies of the v1 face (pools-and-operations.md §6.2).
+// Project bodies of the v1 face. Free-form objects carry an example, or Swagger UI would fill
+// them with `additionalProp` placeholders.
 
 export class TaskSpecForm {
   @ApiProperty({
@@ -84,6 +85,7 @@ export class ProjectForm {
     type: 'object',
     additionalProperties: true,
     description: 'Required with MAP_SELECTOR',
+    example: { title_template: 'Sidewalk near {{inputParams.address}}', description_template: '' },
   })
   @ValidateIf(
     (form: ProjectForm) =>
@@ -103,17 +105,25 @@ export class ProjectForm {
   @IsInt()
   max_active_assignments_count?: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { configs: [] } })
   @IsOptional()
   @IsJsonObject()
   quality_control?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    example: { default_language: 'EN', additional_languages: [] },
+  })
   @IsOptional()
   @IsJsonObject()
   localization_config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'array', items: { type: 'string' } },
+    example: { team: ['maps'] },
+  })
   @IsOptional()
   @IsStringArrayMap()
   metadata?: Record<string, string[]>;

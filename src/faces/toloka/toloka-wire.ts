@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OperationLogEntry } from '../../operations/operation.entity';
 import type { OperationView } from '../../operations/operations.service';
 import type { CrowdProjectView, PoolView } from '../../pools/pools.service';
+import { DEMO } from '../../demo/demo-ids';
 import { PoolForm } from './toloka-pools.dto';
 import { ProjectForm } from './toloka-projects.dto';
 import { formatTolokaDate } from './toloka-time';
@@ -138,7 +139,7 @@ export class ProjectPage {
 
 /** The seed's example (002): a finished clone. */
 export const CLONE_OPERATION_EXAMPLE = {
-  id: '7ea08f99-5e24-47b4-b61f-c177a868d801',
+  id: DEMO.v1.operation,
   type: 'POOL.CLONE',
   status: 'SUCCESS',
   submitted: '2016-04-07T16:06:15.902',
@@ -146,11 +147,11 @@ export const CLONE_OPERATION_EXAMPLE = {
   finished: '2016-04-07T16:06:15.902',
   progress: 100,
   parameters: { pool_id: '1' },
-  details: { pool_id: '2' },
+  details: { pool_id: '4' },
 };
 
 export const PENDING_CLONE_EXAMPLE = {
-  id: '7ea08f99-5e24-47b4-b61f-c177a868d801',
+  id: DEMO.v1.operation,
   type: 'POOL.CLONE',
   status: 'PENDING',
   submitted: '2016-04-07T16:06:15.902',

@@ -1,4 +1,9 @@
 import { applyDecorators, UseGuards } from '@nestjs/common';
+import { AnyTokenSecurity } from '../../auth/auth.openapi';
+import { DomainError } from '../../common/domain-error';
+import { KnownError, UnexpectedError } from '../../common/face-error';
+import { errorExample, EXAMPLE_REQUEST_ID } from '../error-examples';
+import { toTolokaError } from './toloka-error.mapper';
 import { TolokaActUnderGuard } from './toloka-request';
 import {
   ApiExtraModels,
@@ -6,7 +11,6 @@ import {
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -14,7 +18,7 @@ import {
 export const TOLOKA_TAG = 'v1 · Toloka-compatible';
 
 export class TolokaErrorBody {
-  @ApiProperty({ example: '0b6f7c1e-2d4a-4e55-9a57-3c8e1f2b9d10', description: 'Also sent as X-Request-Id' })
+  @ApiProperty({ example: EXAMPLE_REQUEST_ID, description: 'Also sent as X-Request-Id' })
   request_id: string;
 
   @ApiProperty({
@@ -47,12 +51,30 @@ const DESCRIPTIONS: Record<number, string> = {
   500: 'INTERNAL_ERROR, with the request id',
 };
 
+// One error of each documented status, as the v1 face renders it: the status's example body.
+const EXAMPLE_ERRORS: Record<number, KnownError> = {
+  400: new DomainError('POOL_PROJECT_INVALID', 'Project 99 does not exist', { field: 'project_id' }),
+  401: new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
+  403: new DomainError('REQUEST_ORGANIZATION_MISMATCH', 'No shared access to account 2', {
+    meta: { header: 'X-Act-Under-Account-ID' },
+  }),
+  404: new DomainError('POOL_NOT_FOUND', 'Pool 99 does not exist'),
+  409: new DomainError('POOL_INAPPROPRIATE_STATUS', 'Cannot open a pool in status ARCHIVED', {
+    meta: { appropriate_statuses: ['CLOSED'] },
+  }),
+  413: new DomainError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts'),
+  415: new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'Unsupported Content-Type: text/plain'),
+  429: new DomainError('REQUEST_RATE_LIMITED', 'Pool clone limit exceeded: 20 requests per minute', {
+    meta: { limit: 20, period: 'MINUTE', scope: 'POOL_CLONE' },
+  }),
+  500: new UnexpectedError(new Error('example')),
+};
+
 /** Tags a v1 controller, its auth schemes, and the error responses common to every v1 route. */
 export function TolokaController() {
   return applyDecorators(
     ApiTags(TOLOKA_TAG),
-    ApiSecurity('OAuth'),
-    ApiSecurity('ApiKey'),
+    AnyTokenSecurity(),
     ApiExtraModels(TolokaErrorBody),
     TolokaErrors(400, 401, 403, 500),
     UseGuards(TolokaActUnderGuard),
@@ -70,7 +92,12 @@ export function TolokaErrors(...statuses: number[]) {
       ApiResponse({
         status,
         description: DESCRIPTIONS[status] ?? 'Error',
-        content: { 'application/json': { schema: { $ref: getSchemaPath(TolokaErrorBody) } } },
+        content: {
+          'application/json': {
+            schema: { $ref: getSchemaPath(TolokaErrorBody) },
+            example: errorExample(toTolokaError, status, EXAMPLE_ERRORS[status]),
+          },
+        },
       }),
     ),
   );

@@ -13,6 +13,8 @@ describeEachDialect('authentication', (t) => {
     ['Authorization: ApiKey', (token: string) => ({ authorization: `ApiKey ${token}` })],
     ['Authorization: Bearer', (token: string) => ({ authorization: `Bearer ${token}` })],
     ['Authorization, scheme in lower case', (token: string) => ({ authorization: `oauth ${token}` })],
+    // What Swagger UI sends when the bare token is pasted into the Authorization field.
+    ['Authorization: the bare token', (token: string) => ({ authorization: token })],
     ['Remote-Token', (token: string) => ({ 'remote-token': token })],
     ['X-Auth-Token', (token: string) => ({ 'x-auth-token': token })],
   ])('accepts the token as %s', async (_form, headers) => {

@@ -1,4 +1,4 @@
-import { DemoSeeder } from '../../../src/tasks/demo-seed';
+import { DemoSeeder } from '../../../src/demo/demo-seed';
 import { treeProblems } from '../../factories/task.factory';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { todoClient, WireTask } from './todo-client';

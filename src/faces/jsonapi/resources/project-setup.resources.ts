@@ -1,6 +1,7 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { DEMO } from '../../../demo/demo-ids';
 import { toOne } from '../jsonapi-document';
 import { defineResource, isoOrNull } from '../jsonapi-resource';
 import { BooleanAttribute, IdAttribute, IntAttribute, TextAttribute } from '../jsonapi.validators';
@@ -50,14 +51,20 @@ export const taskListsResource = defineResource({
     created_at: isoOrNull(l.createdAt),
   }),
   relationships: (l) => ({ project: toOne('projects', l.projectId) }),
-  example: { data: { type: 'task_lists', attributes: { name: 'Sprint 12', project_id: 31002 } } },
+  examples: {
+    create: { data: { type: 'task_lists', attributes: { name: 'Sprint 12', project_id: DEMO.v2.project } } },
+    update: { name: 'Checklists' },
+    id: DEMO.v2.taskLists.templates,
+    // Empty, so it may go.
+    deleteId: DEMO.v2.taskLists.someday,
+  },
 });
 
 export class MembershipAttributes {
-  @IdAttribute({ required: true, example: 31002 })
+  @IdAttribute({ required: true, example: DEMO.v2.project })
   project_id: number;
 
-  @IdAttribute({ required: true, example: 5634 })
+  @IdAttribute({ required: true, example: DEMO.todo.users.cy })
   person_id: number;
 }
 
@@ -74,7 +81,16 @@ export const membershipsResource = defineResource({
   toValues: (a: Partial<MembershipAttributes>) => ({ projectId: a.project_id, personId: a.person_id }),
   attributes: (m) => ({ created_at: isoOrNull(m.createdAt) }),
   relationships: (m) => ({ project: toOne('projects', m.projectId), person: toOne('people', m.personId) }),
-  example: { data: { type: 'memberships', attributes: { project_id: 31002, person_id: 5634 } } },
+  examples: {
+    create: {
+      data: {
+        type: 'memberships',
+        attributes: { project_id: DEMO.v2.project, person_id: DEMO.todo.users.cy },
+      },
+    },
+    id: DEMO.v2.memberships.ann,
+    deleteId: DEMO.v2.memberships.bo,
+  },
 });
 
 export class CustomFieldAttributes {
@@ -149,15 +165,19 @@ export const customFieldsResource = defineResource({
     created_at: isoOrNull(f.createdAt),
   }),
   relationships: () => ({}),
-  example: {
-    data: {
-      type: 'custom_fields',
-      attributes: {
-        name: 'Customer tier',
-        customizable_type: 'tasks',
-        data_type_id: 3,
-        options: ['Gold', 'Silver'],
+  examples: {
+    create: {
+      data: {
+        type: 'custom_fields',
+        attributes: {
+          name: 'Contract size',
+          customizable_type: 'tasks',
+          data_type_id: 3,
+          options: ['Small', 'Large'],
+        },
       },
     },
+    update: { name: 'Client tier' },
+    id: DEMO.v2.customField,
   },
 });

@@ -1,3 +1,4 @@
+import { DEMO } from '../../../demo/demo-ids';
 import { toOne } from '../jsonapi-document';
 import { defineResource, isoOrNull } from '../jsonapi-resource';
 import {
@@ -87,11 +88,15 @@ export const todosResource = defineResource({
     created_at: isoOrNull(t.createdAt),
   }),
   relationships: (t) => ({ task: toOne('tasks', t.taskId), assignee: toOne('people', t.assigneeId) }),
-  example: {
-    data: {
-      type: 'todos',
-      attributes: { task_id: 5560123, description: 'Send the welcome pack', position: 1 },
+  examples: {
+    create: {
+      data: {
+        type: 'todos',
+        attributes: { task_id: DEMO.v2.tasks.checklist, description: 'Book the meeting room', position: 3 },
+      },
     },
+    update: { closed: true },
+    id: DEMO.v2.todos.contract,
   },
 });
 
@@ -158,8 +163,15 @@ export const commentsResource = defineResource({
     deleted_at: isoOrNull(c.deletedAt),
   }),
   relationships: (c) => ({ task: toOne('tasks', c.taskId), creator: toOne('people', c.creatorId) }),
-  example: {
-    data: { type: 'comments', attributes: { task_id: 5560123, body: '<p>Kick-off is on Monday.</p>' } },
+  examples: {
+    create: {
+      data: {
+        type: 'comments',
+        attributes: { task_id: DEMO.v2.tasks.checklist, body: '<p>Kick-off is on Monday.</p>' },
+      },
+    },
+    update: { body: '<p>Use the client’s new logo in the welcome pack.</p>' },
+    id: DEMO.v2.comment,
   },
 });
 
@@ -210,11 +222,19 @@ export const attachmentsResource = defineResource({
     created_at: isoOrNull(a.createdAt),
   }),
   relationships: (a) => ({ task: toOne('tasks', a.taskId), comment: toOne('comments', a.commentId) }),
-  example: {
-    data: {
-      type: 'attachments',
-      attributes: { task_id: 5560123, name: 'welcome.pdf', content_type: 'application/pdf' },
+  examples: {
+    create: {
+      data: {
+        type: 'attachments',
+        attributes: {
+          task_id: DEMO.v2.tasks.checklist,
+          name: 'welcome.pdf',
+          content_type: 'application/pdf',
+        },
+      },
     },
+    update: { name: 'welcome-letter-2031.txt' },
+    id: DEMO.v2.attachment,
   },
 });
 
@@ -266,11 +286,19 @@ export const taskDependenciesResource = defineResource({
     dependent_task: toOne('tasks', d.dependentTaskId),
     reverse_dependency: toOne('task_dependencies', d.reverseId),
   }),
-  example: {
-    data: {
-      type: 'task_dependencies',
-      attributes: { task_id: 5560130, dependent_task_id: 5560131, type_id: 1 },
+  examples: {
+    create: {
+      data: {
+        type: 'task_dependencies',
+        attributes: {
+          task_id: DEMO.v2.tasks.welcomeLetter,
+          dependent_task_id: DEMO.v2.tasks.accounts,
+          type_id: 1,
+        },
+      },
     },
+    update: { type_id: 3 },
+    id: DEMO.v2.dependency,
   },
 });
 
@@ -289,4 +317,5 @@ export const templatesResource = defineResource({
     created_at: isoOrNull(t.createdAt),
   }),
   relationships: (t) => ({ task: toOne('tasks', t.targetId) }),
+  examples: { id: DEMO.v2.template },
 });

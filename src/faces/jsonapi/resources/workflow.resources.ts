@@ -1,3 +1,4 @@
+import { DEMO } from '../../../demo/demo-ids';
 import { toOne } from '../jsonapi-document';
 import { defineResource, isoOrNull } from '../jsonapi-resource';
 import { IdAttribute, IntAttribute, TextAttribute } from '../jsonapi.validators';
@@ -22,7 +23,13 @@ export const workflowsResource = defineResource({
   toValues: (a: WorkflowUpdateAttributes) => ({ ...(a.name !== undefined ? { name: a.name.trim() } : {}) }),
   attributes: (w) => ({ name: w.name, created_at: isoOrNull(w.createdAt) }),
   relationships: () => ({}),
-  example: { data: { type: 'workflows', attributes: { name: 'Default workflow' } } },
+  examples: {
+    create: { data: { type: 'workflows', attributes: { name: 'Default workflow' } } },
+    update: { name: 'Delivery 2031' },
+    id: DEMO.v2.workflows.delivery,
+    // No project uses it, so it may go.
+    deleteId: DEMO.v2.workflows.support,
+  },
 });
 
 export class WorkflowStatusAttributes {
@@ -80,10 +87,21 @@ export const workflowStatusesResource = defineResource({
     created_at: isoOrNull(s.createdAt),
   }),
   relationships: (s) => ({ workflow: toOne('workflows', s.workflowId) }),
-  example: {
-    data: {
-      type: 'workflow_statuses',
-      attributes: { name: 'In progress', category_id: 2, workflow_id: 1, position: 1 },
+  examples: {
+    create: {
+      data: {
+        type: 'workflow_statuses',
+        attributes: {
+          name: 'In review',
+          category_id: 2,
+          workflow_id: DEMO.v2.workflows.delivery,
+          position: 4,
+        },
+      },
     },
+    update: { name: 'Not started', color_id: 3 },
+    id: DEMO.v2.statuses.toDo,
+    // No task has it, so it may go.
+    deleteId: DEMO.v2.statuses.inProgress,
   },
 });
