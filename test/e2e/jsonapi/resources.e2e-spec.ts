@@ -292,6 +292,38 @@ describeEachDialect('v2 resources around tasks', (t) => {
     expect(res.json().errors[0].source).toEqual({ pointer: '/data/attributes/due_date' });
   });
 
+  it('answers a PATCH without attributes, or with none in them, with the unchanged resource', async () => {
+    const taskId = await makeTodoTask(t(), a);
+    const { workflowId, openStatusId } = await makeWorkflow(t(), a);
+    const commentId = await makeResource(t(), a, 'comments', { task_id: taskId, body: 'Hi' });
+    const ids: Record<string, string> = {
+      workflows: workflowId,
+      workflow_statuses: openStatusId,
+      task_lists: await makeResource(t(), a, 'task_lists', {
+        name: 'Backlog',
+        project_id: await makeTodoProject(t(), a),
+      }),
+      custom_fields: await makeResource(t(), a, 'custom_fields', {
+        name: 'Tier',
+        customizable_type: 'tasks',
+        data_type_id: 1,
+      }),
+      todos: await makeResource(t(), a, 'todos', { task_id: taskId, description: 'Call' }),
+      attachments: await makeResource(t(), a, 'attachments', { task_id: taskId, name: 'a.txt' }),
+      comments: commentId,
+      projects: String(await makeTodoProject(t(), a)),
+      people: String(await makeTodoUser(t(), a)),
+    };
+    for (const [type, id] of Object.entries(ids)) {
+      const before = (await request('GET', `/api/v2/${type}/${id}`)).json();
+      for (const data of [{ type }, { type, attributes: {} }, { type, id, attributes: {} }]) {
+        const res = await request('PATCH', `/api/v2/${type}/${id}`, { data });
+        expect([type, res.statusCode]).toEqual([type, 200]);
+        expect(res.json()).toEqual(before);
+      }
+    }
+  });
+
   it('answers 404 for ids that are not ids', async () => {
     for (const id of ['abc', '0', '-1', '99999999999']) {
       const res = await request('GET', `/api/v2/workflows/${id}`);
