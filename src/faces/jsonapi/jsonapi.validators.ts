@@ -74,6 +74,26 @@ export const TextAttribute = (maxLength: number, options: Options = {}) =>
     doc({ type: 'string', maxLength }, options),
   );
 
+// RFC 9110 media type: type/subtype with optional parameters, in visible ASCII only, so that it
+// can go back out as a Content-Type header value as stored.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*"';
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+export const MEDIA_TYPE_MAX = 255;
+
+export function isMediaType(value: string): boolean {
+  return value.length <= MEDIA_TYPE_MAX && MEDIA_TYPE.test(value);
+}
+
+export const MediaTypeAttribute = (options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    IsString(),
+    Matches(MEDIA_TYPE, { message: '$property must be a media type (type/subtype)' }),
+    MaxLength(MEDIA_TYPE_MAX),
+    doc({ type: 'string', maxLength: MEDIA_TYPE_MAX }, options),
+  );
+
 export const BooleanAttribute = (options: Options = {}) =>
   applyDecorators(
     ...presence(options),
