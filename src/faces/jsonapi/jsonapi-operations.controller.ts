@@ -10,6 +10,7 @@ import { compoundDocument, ResourceObject, toOne } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { isoOrNull } from './jsonapi-resource';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { QUEUED_COPY_OPERATION } from './jsonapi.examples';
 import { DomainError } from '../../common/domain-error';
 
 /**
@@ -24,7 +25,8 @@ export function operationResource(operation: OperationView, log: OperationLogEnt
     type: 'operations',
     id: operation.id,
     attributes: {
-      type: operation.type,
+      // JSON:API forbids an attribute named `type`; the v1 face keeps Toloka's `type`.
+      operation_type: operation.type,
       status: operation.status,
       progress: operation.progress,
       submitted: isoOrNull(operation.submitted),
@@ -106,8 +108,14 @@ export class JsonApiOperationsController {
   })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({
-    description: 'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation)',
-    content: JSONAPI_DOCUMENT_CONTENT,
+    description:
+      'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation); its kind is `operation_type`',
+    content: {
+      [JSONAPI_MEDIA_TYPE]: {
+        ...JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE],
+        examples: { running: { value: QUEUED_COPY_OPERATION } },
+      },
+    },
   })
   @ApiResponse({
     status: 303,

@@ -44,7 +44,7 @@ import { parseJsonApiBody } from './jsonapi-body';
 import { idempotencyOf } from './jsonapi-idempotency';
 import { operationResource } from './jsonapi-operations.controller';
 import { TaskCopyAttributes } from './jsonapi-task-copy.dto';
-import { FULL_COPY, MINIMAL_COPY } from './jsonapi.examples';
+import { FULL_COPY, MINIMAL_COPY, QUEUED_COPY_OPERATION } from './jsonapi.examples';
 import { compoundDocument, pageMeta } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { includeTree, JsonApiGraph, RELATIONSHIPS } from './jsonapi-graph';
@@ -403,8 +403,13 @@ export class JsonApiTasksController {
   })
   @ApiQuery({ name: 'async', required: false, schema: { type: 'boolean' } })
   @ApiAcceptedResponse({
-    description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it`,
-    content: JSONAPI_DOCUMENT_CONTENT,
+    description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it; its kind is the attribute operation_type`,
+    content: {
+      [JSONAPI_MEDIA_TYPE]: {
+        ...JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE],
+        examples: { queued: { value: QUEUED_COPY_OPERATION } },
+      },
+    },
   })
   @ApiCreatedResponse({
     description: 'The new root task; Location names it; meta.copy maps source ids to new ids',

@@ -40,3 +40,25 @@ export const FULL_COPY = {
     },
   },
 };
+
+// An operations document as the async copy (202) and a poll (200) answer it. The operation's kind
+// is `operation_type`: JSON:API reserves `type` for the resource type.
+export const QUEUED_COPY_OPERATION = {
+  data: {
+    type: 'operations',
+    id: '5c1d9e44-8a0b-4f3e-b2a7-91d0c6e8f312',
+    attributes: {
+      operation_type: 'TASK.COPY',
+      status: 'PENDING',
+      progress: 0,
+      submitted: '2026-06-01T09:00:00.000Z',
+      started: null,
+      finished: null,
+      total_count: 2500,
+      processed_count: null,
+      errors: [],
+    },
+    relationships: { task: { data: null } },
+    links: { self: '/api/v2/operations/5c1d9e44-8a0b-4f3e-b2a7-91d0c6e8f312' },
+  },
+};
