@@ -2,6 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsISO8601,
   IsDefined,
@@ -56,13 +58,21 @@ export const IdAttribute = (options: Options = {}) =>
     doc({ type: 'integer', minimum: 1 }, { example: 42, ...options }),
   );
 
-export const IdListAttribute = (options: Options = {}) =>
+// Lists of ids are bounded: each id is a bound parameter of one statement (SQLite takes 32,766).
+const ID_LIST_MAX = 1000;
+
+export const IdListAttribute = ({
+  maxItems = ID_LIST_MAX,
+  ...options
+}: Options & { maxItems?: number } = {}) =>
   applyDecorators(
     Transform(({ value }) => (Array.isArray(value) ? value.map((v) => toId({ value: v })) : value)),
     ...presence(options),
+    IsArray({ message: '$property must be a list of ids' }),
+    ArrayMaxSize(maxItems),
     IsInt({ each: true, message: '$property must be a list of ids' }),
     Min(1, { each: true }),
-    doc({ type: 'array', items: { type: 'integer' } }, { example: [5, 6], ...options }),
+    doc({ type: 'array', items: { type: 'integer' }, maxItems }, { example: [5, 6], ...options }),
   );
 
 export const TextAttribute = (maxLength: number, options: Options = {}) =>
