@@ -74,7 +74,10 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
       done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limit} bytes`));
     else done(null, payload);
   });
-  const parse = fastify.getDefaultJsonParser('error', 'error');
+  // `__proto__` and `constructor` are names like any other in a JSON document: free-form members
+  // (pool filters, task specs, the widget's custom keys) keep them as data. JSON.parse makes them
+  // own properties; code that copies keys of a parsed body defines them, never assigns them.
+  const parse = fastify.getDefaultJsonParser('ignore', 'ignore');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
     JSON_MEDIA_TYPES,

@@ -1,6 +1,6 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DomainError } from '../../common/domain-error';
+import { plainToDto } from '../../common/plain-to-dto';
 import {
   flattenValidationErrors,
   RequestValidationError,
@@ -56,7 +56,10 @@ function attributesOf(
       });
     }
     for (const [name, relationship] of Object.entries(resource.relationships)) {
-      const attribute = options.relationshipAttributes?.[name];
+      const relationshipAttributes = options.relationshipAttributes ?? {};
+      const attribute = Object.prototype.hasOwnProperty.call(relationshipAttributes, name)
+        ? relationshipAttributes[name]
+        : undefined;
       const linkage = isObject(relationship) ? relationship.data : undefined;
       if (!attribute || (linkage !== null && !isObject(linkage))) {
         throw new RequestValidationError([
@@ -79,7 +82,7 @@ function validateAttributes<T extends object>(
   at: string,
 ): { value: T; issues: ValidationIssue[] } {
   const { accepted, issues } = screenNames(attributes, `${at}.attributes`);
-  const value = plainToInstance(cls, accepted, {
+  const value = plainToDto(cls, accepted, {
     enableImplicitConversion: false,
     exposeDefaultValues: true,
   });

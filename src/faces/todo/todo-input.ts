@@ -175,15 +175,14 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskC
     }
     content.priority = priority;
   }
-  const extra: Json = {};
-  let any = false;
-  for (const [key, value] of Object.entries(task)) {
-    if (KNOWN_TASK_KEYS.has(key) || RESERVED_KEYS.has(key) || key.startsWith('$') || value === undefined)
-      continue;
-    extra[key] = value;
-    any = true;
-  }
-  if (any) {
+  // fromEntries defines each key, so `__proto__` is a custom key like any other.
+  const extra: Json = Object.fromEntries(
+    Object.entries(task).filter(
+      ([key, value]) =>
+        !KNOWN_TASK_KEYS.has(key) && !RESERVED_KEYS.has(key) && !key.startsWith('$') && value !== undefined,
+    ),
+  );
+  if (Object.keys(extra).length > 0) {
     if (Buffer.byteLength(JSON.stringify(extra), 'utf8') > EXTRA_MAX_BYTES) {
       throw invalid(path || 'task', `custom keys must serialize to at most ${EXTRA_MAX_BYTES} bytes`);
     }
