@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { MaxChars } from '../../common/max-chars';
 import {
   ArrayMaxSize,
   IsArray,
@@ -15,6 +16,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
 
@@ -75,12 +77,13 @@ export const IdListAttribute = ({
     doc({ type: 'array', items: { type: 'integer' }, maxItems }, { example: [5, 6], ...options }),
   );
 
+/** A string of at most `maxLength` characters (code points, as the database counts them). */
 export const TextAttribute = (maxLength: number, options: Options = {}) =>
   applyDecorators(
     ...presence(options),
     IsString(),
     ...(options.required ? [IsNotEmpty()] : []),
-    MaxLength(maxLength),
+    MaxChars(maxLength),
     doc({ type: 'string', maxLength }, options),
   );
 
@@ -103,6 +106,19 @@ export const MediaTypeAttribute = (options: Options = {}) =>
     MaxLength(MEDIA_TYPE_MAX),
     doc({ type: 'string', maxLength: MEDIA_TYPE_MAX }, options),
   );
+
+/** A JSON value that serializes to at most `max` UTF-8 bytes (free-form data stored as text). */
+export function JsonMaxBytes(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'jsonMaxBytes',
+    constraints: [max],
+    validator: {
+      validate: (value: unknown) =>
+        value === undefined || Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= max,
+      defaultMessage: () => `$property must serialize to at most ${max} bytes of JSON`,
+    },
+  });
+}
 
 export const BooleanAttribute = (options: Options = {}) =>
   applyDecorators(

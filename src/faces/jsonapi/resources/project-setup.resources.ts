@@ -1,6 +1,7 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
+import { MaxChars } from '../../../common/max-chars';
 import { toOne } from '../jsonapi-document';
 import { defineResource, isoOrNull } from '../jsonapi-resource';
 import { BooleanAttribute, IdAttribute, IntAttribute, TextAttribute } from '../jsonapi.validators';
@@ -102,7 +103,7 @@ export class CustomFieldAttributes {
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @MaxChars(255, { each: true })
   options?: string[];
 }
 
