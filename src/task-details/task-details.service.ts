@@ -75,7 +75,10 @@ export const RECORD_KINDS = {
   comments: kind({
     entity: Comment,
     label: 'comment',
-    references: [{ property: 'taskId', entity: Task as Reference, label: 'task' }],
+    references: [
+      { property: 'taskId', entity: Task as Reference, label: 'task' },
+      { property: 'creatorId', entity: Person as Reference, label: 'person' },
+    ],
     prepare: (values, now) => {
       values.updatedAt = now;
     },

@@ -1,5 +1,6 @@
 import { validateSync } from 'class-validator';
 import { DomainError } from '../../common/domain-error';
+import { isIdText } from '../../common/ids';
 import { plainToDto } from '../../common/plain-to-dto';
 import {
   flattenValidationErrors,
@@ -97,7 +98,8 @@ function validateAttributes<T extends object>(
 // Names every object has (constructor, toString, …): class-transformer skips them, so the whitelist
 // never sees them, and inside a nested object it fails on them.
 const isObjectMember = (name: string) => name in Object.prototype;
-const CUSTOM_FIELD_ID = /^[1-9][0-9]{0,9}$/;
+// Custom field ids in their canonical decimal form (no leading zero): keys are stored as sent.
+const isCustomFieldKey = (key: string) => isIdText(key) && !key.startsWith('0');
 
 /**
  * Attribute names and custom-field keys checked before class-transformer reads them: a name of an
@@ -119,7 +121,7 @@ function screenNames(
       continue;
     }
     if (name === 'custom_fields' && isObject(value)) {
-      const bad = Object.keys(value).find((key) => !CUSTOM_FIELD_ID.test(key));
+      const bad = Object.keys(value).find((key) => !isCustomFieldKey(key));
       if (bad !== undefined) {
         issues.push({
           path: `${at}.custom_fields`,

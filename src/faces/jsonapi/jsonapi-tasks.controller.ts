@@ -33,6 +33,7 @@ import { hashToken } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { extractToken } from '../../auth/token-extractor';
 import { DomainError } from '../../common/domain-error';
+import { isIdOrZeroText } from '../../common/ids';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { CopyFlags, COPY_FLAG_NAMES } from '../../task-details/task-copy-plan';
 import { CopyResult, TaskCopyService } from '../../task-details/task-copy.service';
@@ -95,7 +96,7 @@ const OPS = { eq: '=', not_eq: '<>', contains: 'LIKE', gt: '>', gt_eq: '>=', lt:
 
 function idValue(condition: FilterCondition): number | null {
   if (condition.value === 'null' || condition.value === '') return null;
-  if (!/^\d{1,10}$/.test(condition.value)) {
+  if (!isIdOrZeroText(condition.value)) {
     throw new DomainError(
       'REQUEST_UNSUPPORTED_FILTER',
       `filter[${condition.attribute}] takes an id or null`,

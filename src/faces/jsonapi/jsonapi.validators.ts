@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { isIdText, MAX_ID } from '../../common/ids';
 import { MaxChars } from '../../common/max-chars';
 import {
   ArrayMaxSize,
@@ -46,9 +47,10 @@ function doc(type: object, options: Options) {
   return options.required ? ApiProperty(base) : ApiPropertyOptional(base);
 }
 
-// Ids are positive integers; a numeric string is accepted and normalised (tasks-copy.md §4.1).
+// Ids are positive integers up to BIGINT's maximum; a numeric string is accepted and normalised
+// (tasks-copy.md §4.1). One beyond what a column stores names nothing: a reference check answers it.
 const toId = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  typeof value === 'string' && isIdText(value) ? Number(value) : value;
 
 export const IdAttribute = (options: Options = {}) =>
   applyDecorators(
@@ -56,8 +58,8 @@ export const IdAttribute = (options: Options = {}) =>
     ...presence(options),
     IsInt({ message: '$property must be an id (a positive integer)' }),
     Min(1),
-    Max(2147483647),
-    doc({ type: 'integer', minimum: 1 }, { example: 42, ...options }),
+    Max(MAX_ID, { message: '$property must be an id (at most 9223372036854775807)' }),
+    doc({ type: 'integer', format: 'int64', minimum: 1 }, { example: 42, ...options }),
   );
 
 // Lists of ids are bounded: each id is a bound parameter of one statement (SQLite takes 32,766).
@@ -74,7 +76,11 @@ export const IdListAttribute = ({
     ArrayMaxSize(maxItems),
     IsInt({ each: true, message: '$property must be a list of ids' }),
     Min(1, { each: true }),
-    doc({ type: 'array', items: { type: 'integer' }, maxItems }, { example: [5, 6], ...options }),
+    Max(MAX_ID, { each: true, message: '$property must be a list of ids' }),
+    doc(
+      { type: 'array', items: { type: 'integer', format: 'int64' }, maxItems },
+      { example: [5, 6], ...options },
+    ),
   );
 
 /** A string of at most `maxLength` characters (code points, as the database counts them). */
