@@ -2,7 +2,6 @@ import {
   copyAttributes,
   CopyFixture,
   makeCopyFixture,
-  makeResource,
   makeTodoProject,
   makeTodoTask,
   makeTodoUser,

@@ -1,4 +1,4 @@
-import { makeResource, makeTodoProject, makeTodoTask, makeWorkflow } from '../../factories/jsonapi.factory';
+import { makeResource, makeTodoProject, makeWorkflow } from '../../factories/jsonapi.factory';
 import { makeCrowdProject, poolBody, projectBody } from '../../factories/pool.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
