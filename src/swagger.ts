@@ -17,6 +17,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '- **v2 · JSON:API** (`/api/v2`): project management and `POST /api/v2/tasks/copy`. Token in `X-Auth-Token`, account id in `X-Organization-Id`.',
         '',
         'Use **Authorize** with the token printed at first start (or made with `npm run cli -- account:create`).',
+        '',
+        'On every face: bodies are UTF-8 JSON (other bytes are refused with 400); keys such as `constructor` or `__proto__` in free-form members are data like any other; ids are integers up to 9223372036854775807, and one that names nothing answers like any missing id; text limits count characters (Unicode code points); `OPTIONS` answers CORS preflights only (400 in the face’s format otherwise).',
       ].join('\n'),
     )
     .setVersion('0.1.0')

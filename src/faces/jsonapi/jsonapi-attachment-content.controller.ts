@@ -46,7 +46,11 @@ export class JsonApiAttachmentContentController {
   @HttpCode(200)
   @RawBody(ATTACHMENT_MAX_BYTES)
   @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({ summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)' })
+  @ApiOperation({
+    summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)',
+    description:
+      'Content-Type, without its parameters, becomes the attachment’s content_type; one that is not a media type of at most 255 characters is refused (415).',
+  })
   @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
@@ -88,7 +92,19 @@ export class JsonApiAttachmentContentController {
   @ApiOperation({ summary: 'Download the file of an attachment' })
   @ApiParam({ name: 'id', schema: { type: 'string', example: '42' } })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The bytes, with the attachment’s content type' })
+  @ApiOkResponse({
+    description: 'The bytes, with the attachment’s content type',
+    headers: {
+      'Content-Disposition': {
+        description:
+          'attachment; filename="<ASCII fallback>"; filename*=UTF-8\'\'<the exact name, percent-encoded> (RFC 6266, RFC 8187)',
+        schema: {
+          type: 'string',
+          example: 'attachment; filename="__.txt"; filename*=UTF-8\'\'%E6%97%A5%E6%9C%AC.txt',
+        },
+      },
+    },
+  })
   @JsonApiErrors(404)
   async get(
     @CurrentAccount() account: AuthenticatedAccount,

@@ -219,7 +219,10 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       Boolean(Update),
       Patch(':id'),
       Header('content-type', JSONAPI_MEDIA_TYPE),
-      ApiOperation({ summary: `Change a ${noun}` }),
+      ApiOperation({
+        summary: `Change a ${noun}`,
+        description: 'Absent attributes stay as they are; a document without any changes nothing (200).',
+      }),
       ApiParam({ name: 'id', schema: { type: 'string', example: '42' } }),
       ApiConsumes(JSONAPI_MEDIA_TYPE),
       ApiBody({ schema: Update ? documentSchema(type, Update) : {} }),

@@ -88,7 +88,13 @@ export class TaskCreateAttributes {
   @IntAttribute(1, 31, { nullable: true })
   repeat_on_monthday?: number | null;
 
-  @ApiPropertyOptional({ type: [Number], nullable: true, example: [1, 3], description: 'ISO weekdays 1..7' })
+  @ApiPropertyOptional({
+    type: [Number],
+    nullable: true,
+    maxItems: 7,
+    example: [1, 3],
+    description: 'ISO weekdays 1..7',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(7)

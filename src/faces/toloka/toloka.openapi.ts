@@ -36,7 +36,7 @@ export class TolokaErrorBody {
 }
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'VALIDATION_ERROR: invalid body, query or malformed JSON',
+  400: 'VALIDATION_ERROR: invalid body, query, malformed JSON or a body that is not UTF-8',
   401: 'AUTHENTICATION_ERROR: missing or unknown token',
   403: 'ACCESS_DENIED: X-Act-Under-Account-ID names another account',
   404: 'DOES_NOT_EXIST: unknown id, or an object of another account',
