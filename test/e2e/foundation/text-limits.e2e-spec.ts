@@ -2,6 +2,7 @@ import { makeResource, makeTodoProject, makeTodoTask, makeWorkflow } from '../..
 import { projectBody } from '../../factories/pool.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { OperationRunner } from '../../../src/operations/operation-runner';
+import { STORED_FIELDS_MAX_BYTES } from '../../../src/faces/toloka/toloka-request';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // Limits count characters as the database does (code points), and every column holds whatever its
@@ -235,4 +236,31 @@ describeEachDialect(
     });
   },
   { JOBS_CONCURRENCY: '0' },
+);
+
+describeEachDialect(
+  'v1 parameters hold in their column whatever the body limit',
+  (t) => {
+    it('refuses parameters over what one statement carries with 413, on both dialects', async () => {
+      const a = await t().newAccount();
+      const send = (description: string) =>
+        t().inject({
+          method: 'POST',
+          url: '/api/v1/projects',
+          headers: faceHeaders('toloka', a, true),
+          payload: JSON.stringify(projectBody({ public_description: description })),
+        });
+      // Quotes double when the statement escapes them: the worst case for the packet.
+      // 9 MiB of JSON made an 18 MiB statement: MariaDB refused it (a 500), SQLite stored it.
+      for (const quotes of [STORED_FIELDS_MAX_BYTES / 2, 9 * 512 * 1024]) {
+        const over = await send('"'.repeat(quotes));
+        expect(over.statusCode).toBe(413);
+        expect(over.json().code).toBe('PAYLOAD_TOO_LARGE');
+      }
+      const fits = await send('"'.repeat(STORED_FIELDS_MAX_BYTES / 2 - 512));
+      expect(fits.statusCode).toBe(201);
+      expect(fits.json().public_description).toHaveLength(STORED_FIELDS_MAX_BYTES / 2 - 512);
+    });
+  },
+  { BODY_LIMIT_BYTES: String(16 * 1024 * 1024), BODY_LIMIT_MAX_BYTES: String(16 * 1024 * 1024) },
 );
