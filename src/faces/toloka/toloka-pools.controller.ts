@@ -84,7 +84,7 @@ export class TolokaPoolsController {
   @ApiQuery({ name: 'storage_key', required: false, description: 'Accepted and ignored (toloka-kit `tier`)' })
   @ApiBody({ type: PoolForm })
   @ApiCreatedResponse({ type: PoolWire })
-  @TolokaErrors(409, 429)
+  @TolokaErrors(409, 413, 429)
   async create(
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() form: PoolForm,
@@ -144,7 +144,7 @@ export class TolokaPoolsController {
   @POOL_ID
   @ApiBody({ type: PoolForm })
   @ApiOkResponse({ type: PoolWire })
-  @TolokaErrors(404, 409)
+  @TolokaErrors(404, 409, 413)
   async replace(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,

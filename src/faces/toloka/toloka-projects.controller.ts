@@ -38,7 +38,7 @@ export class TolokaProjectsController {
   })
   @ApiBody({ type: ProjectForm })
   @ApiCreatedResponse({ type: ProjectWire })
-  @TolokaErrors(409, 429)
+  @TolokaErrors(409, 413, 429)
   async create(
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() form: ProjectForm,
@@ -93,7 +93,7 @@ export class TolokaProjectsController {
   @PROJECT_ID
   @ApiBody({ type: ProjectForm })
   @ApiOkResponse({ type: ProjectWire })
-  @TolokaErrors(404, 409)
+  @TolokaErrors(404, 409, 413)
   async replace(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,

@@ -41,7 +41,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'ACCESS_DENIED: X-Act-Under-Account-ID names another account',
   404: 'DOES_NOT_EXIST: unknown id, or an object of another account',
   409: 'A state conflict: INAPPROPRIATE_STATUS (payload.appropriate_statuses), PROJECT_INAPPROPRIATE_STATUS, UNARCHIVED_POOLS_CONFLICT, CONFLICT_STATE (Idempotency-Key reused)',
-  413: 'PAYLOAD_TOO_LARGE',
+  413: 'PAYLOAD_TOO_LARGE: a body over its limit, or parameters over 7 MiB of JSON',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS (no Retry-After header, by design)',
   500: 'INTERNAL_ERROR, with the request id',
