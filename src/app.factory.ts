@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import {
   newRequestId,
   registerJsonParsers,
+  registerPreflightCheck,
   registerRawParser,
   registerRequestIdHeader,
 } from './common/http-transport';
@@ -72,6 +73,8 @@ export async function createApp(
     },
     crossOriginResourcePolicy: { policy: 'cross-origin' },
   });
+  // After helmet's hook, so that the refusal carries the security headers; before the CORS plugin's.
+  registerPreflightCheck(fastify);
   app.enableCors({
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],

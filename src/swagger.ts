@@ -23,6 +23,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
         '',
         '**Try it out**: every example names the objects that `npm run seed:demo` adds to the first account of a fresh database, ' +
           'so each one runs unchanged there.',
+        '',
+        'On every face: bodies are UTF-8 JSON (other bytes are refused with 400); keys such as `constructor` or `__proto__` in free-form members are data like any other; ids are integers up to 9223372036854775807, and one that names nothing answers like any missing id; text limits count characters (Unicode code points); `OPTIONS` answers CORS preflights only (400 in the face’s format otherwise).',
       ].join('\n'),
     )
     .setVersion('0.1.0')

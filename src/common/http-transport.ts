@@ -22,6 +22,11 @@ function routeLimits(request: FastifyRequest): RouteLimits {
 
 export const JSON_MEDIA_TYPES = ['application/json', 'application/vnd.api+json'];
 
+// Fatal: a byte sequence that is not UTF-8 refuses the body instead of becoming U+FFFD, which would
+// be stored as if the client had sent it. The byte-order mark stays for the JSON parser, which
+// skips it.
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export function newRequestId(): string {
   return randomUUID();
 }
@@ -69,7 +74,10 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
       done(new DomainError('REQUEST_BODY_TOO_LARGE', `The request body is over ${limit} bytes`));
     else done(null, payload);
   });
-  const parse = fastify.getDefaultJsonParser('error', 'error');
+  // `__proto__` and `constructor` are names like any other in a JSON document: free-form members
+  // (pool filters, task specs, the widget's custom keys) keep them as data. JSON.parse makes them
+  // own properties; code that copies keys of a parsed body defines them, never assigns them.
+  const parse = fastify.getDefaultJsonParser('ignore', 'ignore');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser(
     JSON_MEDIA_TYPES,
@@ -85,7 +93,13 @@ export function registerJsonParsers(fastify: FastifyInstance, defaultLimit: numb
         done(null, body);
         return;
       }
-      const text = body.toString('utf8');
+      let text: string;
+      try {
+        text = UTF8.decode(body);
+      } catch {
+        done(new DomainError('REQUEST_MALFORMED_BODY', 'The body is not valid UTF-8'));
+        return;
+      }
       if (text.trim() === '') {
         done(null, {});
         return;
@@ -141,13 +155,38 @@ export function registerRawParser(fastify: FastifyInstance, defaultLimit: number
  * per-face decisions cannot be dodged by percent-encoding; for an unmatched URL, its decoded path.
  */
 export function routedPath(request: FastifyRequest): string {
-  if (request.routeOptions.url) return request.routeOptions.url;
+  // `*` is the catch-all OPTIONS route of CORS preflights: its URL says nothing about the face.
+  if (request.routeOptions.url && request.routeOptions.url !== '*') return request.routeOptions.url;
   const raw = request.url.split('?')[0];
   try {
     return decodeURIComponent(raw);
   } catch {
     return raw;
   }
+}
+
+/**
+ * OPTIONS is answered only as a CORS preflight (by @fastify/cors, whose hook runs after this one).
+ * Without Origin and Access-Control-Request-Method no browser sent it: refused in the face's own
+ * format, where the CORS plugin would answer a bare text/plain 400.
+ */
+export function registerPreflightCheck(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    if (
+      request.method === 'OPTIONS' &&
+      (!request.headers.origin || !request.headers['access-control-request-method'])
+    ) {
+      done(
+        new DomainError(
+          'REQUEST_INVALID_PREFLIGHT',
+          'OPTIONS is answered only to CORS preflight requests, with Origin and Access-Control-Request-Method',
+          { meta: { header: request.headers.origin ? 'Access-Control-Request-Method' : 'Origin' } },
+        ),
+      );
+      return;
+    }
+    done();
+  });
 }
 
 /** Every response carries the request id that its log lines carry. */

@@ -6,6 +6,7 @@ import { WidenOperationDetails1763800400000 } from './migrations/1763800400000-w
 import { LinkTemplatesToTasks1763800500000 } from './migrations/1763800500000-link-templates-to-tasks';
 import { AddReadRevisions1763800600000 } from './migrations/1763800600000-add-read-revisions';
 import { WidenCrowdBodies1763800700000 } from './migrations/1763800700000-widen-crowd-bodies';
+import { WidenTextColumns1763800800000 } from './migrations/1763800800000-widen-text-columns';
 import { AddTokenShownAt1763800850000 } from './migrations/1763800850000-add-token-shown-at';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
@@ -18,5 +19,6 @@ export const ALL_MIGRATIONS = [
   LinkTemplatesToTasks1763800500000,
   AddReadRevisions1763800600000,
   WidenCrowdBodies1763800700000,
+  WidenTextColumns1763800800000,
   AddTokenShownAt1763800850000,
 ];

@@ -28,6 +28,7 @@ export class StoreWriteService {
   createProject(accountId: number, input: ProjectInput): Promise<number> {
     return this.db.transaction(async (m) => {
       await this.checkWorkflow(m, accountId, input.workflowId);
+      await this.checkCustomFields(m, accountId, input.taskCustomFieldsIds);
       const result: unknown = await m.query(
         'INSERT INTO projects (account_id, name, workflow_id, task_custom_fields_ids, created_at) VALUES (?, ?, ?, ?, ?)',
         [
@@ -46,6 +47,7 @@ export class StoreWriteService {
     return this.db.transaction(async (m) => {
       await this.exists(m, 'projects', accountId, id, 'project');
       await this.checkWorkflow(m, accountId, input.workflowId);
+      await this.checkCustomFields(m, accountId, input.taskCustomFieldsIds);
       const sets: Array<[string, unknown]> = [];
       if (input.name !== undefined) sets.push(['name', input.name]);
       if (input.workflowId !== undefined) sets.push(['workflow_id', input.workflowId]);
@@ -121,6 +123,27 @@ export class StoreWriteService {
       throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No workflow ${workflowId}`, {
         field: 'workflow_id',
       });
+  }
+
+  /** A project enables only task custom fields of its own organization. */
+  private async checkCustomFields(
+    m: { query: (q: string, p: unknown[]) => Promise<unknown[]> },
+    accountId: number,
+    ids: number[] | null | undefined,
+  ) {
+    const wanted = [...new Set(ids ?? [])];
+    if (wanted.length === 0) return;
+    const found = (await m.query(
+      `SELECT id FROM custom_fields WHERE account_id = ? AND customizable_type = 'tasks' AND id IN (${wanted.map(() => '?').join(', ')})`,
+      [accountId, ...wanted],
+    )) as Array<{ id: number | string }>;
+    const known = new Set(found.map((row) => Number(row.id)));
+    const unknown = wanted.find((id) => !known.has(id));
+    if (unknown !== undefined) {
+      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No task custom field ${unknown}`, {
+        field: 'task_custom_fields_ids',
+      });
+    }
   }
 }
 

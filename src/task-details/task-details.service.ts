@@ -75,7 +75,10 @@ export const RECORD_KINDS = {
   comments: kind({
     entity: Comment,
     label: 'comment',
-    references: [{ property: 'taskId', entity: Task as Reference, label: 'task' }],
+    references: [
+      { property: 'taskId', entity: Task as Reference, label: 'task' },
+      { property: 'creatorId', entity: Person as Reference, label: 'person' },
+    ],
     prepare: (values, now) => {
       values.updatedAt = now;
     },
@@ -203,6 +206,8 @@ export class TaskDetailsService {
     const k = RECORD_KINDS[name] as unknown as RecordKind<RecordOf<K>>;
     return this.db.transaction(async (m) => {
       const existing = await this.find(m, name, accountId, id);
+      // A PATCH that sets nothing changes nothing (no derived field either, such as updated_at).
+      if (Object.values(values).every((value) => value === undefined)) return existing;
       const row = { ...values } as Partial<RecordOf<K>>;
       k.prepare?.(row, this.clock.now());
       await this.checkReferences(m, k, accountId, row);

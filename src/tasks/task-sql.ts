@@ -4,6 +4,7 @@ import type { Dialect } from '../config/database.options';
 import { toSqlDateTime } from '../database/sql-time';
 import { Placement, TaskContent, TaskDetailsColumns, wellFormed } from './task-content';
 import type { ReadRevisions } from './task-tree-reader';
+import { MAX_TASK_ID } from './task-ids';
 
 // Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,
 // never spliced into the text; booleans and times are bound as numbers and `YYYY-MM-DD HH:MM:SS.SSS`
@@ -75,7 +76,9 @@ async function advance(
   accountId: number,
   projectKeys: Iterable<number>,
 ): Promise<void> {
-  const keys = [...new Set(projectKeys)].sort((a, b) => a - b);
+  // A key above the INT range of project ids names no project (the caller's existence check says
+  // so): there is nothing to lock, and the row would not fit the column.
+  const keys = [...new Set(projectKeys)].filter((k) => k <= MAX_TASK_ID).sort((a, b) => a - b);
   if (keys.length === 0) return;
   const rows = keys.map(() => '(?, ?, 1)').join(', ');
   const params = keys.flatMap((k) => [accountId, k]);

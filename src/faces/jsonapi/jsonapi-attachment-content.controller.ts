@@ -11,9 +11,30 @@ import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { ATTACHMENT_ID_EXAMPLE } from './jsonapi.examples';
+import { isMediaType, MEDIA_TYPE_MAX } from './jsonapi.validators';
 import { attachmentsResource } from './resources/task-item.resources';
 
 export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
+
+// RFC 8187 attr-char: what `filename*` may carry unencoded.
+const ATTR_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/;
+
+/**
+ * `Content-Disposition` for a stored name (RFC 6266): `filename` is an ASCII fallback for clients
+ * that know no better (other characters become `_`, quotes and backslashes are escaped), and
+ * `filename*` carries the exact name as percent-encoded UTF-8 (RFC 8187). Header values must be
+ * Latin-1 without control characters; the name itself may hold anything.
+ */
+export function contentDisposition(name: string): string {
+  const fallback = name.replace(/[^\x20-\x7e]/gu, '_').replace(/["\\]/g, '\\$&');
+  let encoded = '';
+  for (const byte of Buffer.from(name, 'utf8')) {
+    const char = String.fromCharCode(byte);
+    encoded +=
+      byte < 0x80 && ATTR_CHAR.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
+}
 
 /** The bytes of an attachment: stored once, shared by its copies, kept until the last one goes. */
 @JsonApiController()
@@ -26,7 +47,11 @@ export class JsonApiAttachmentContentController {
   @HttpCode(200)
   @RawBody(ATTACHMENT_MAX_BYTES)
   @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({ summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)' })
+  @ApiOperation({
+    summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)',
+    description:
+      'Content-Type, without its parameters, becomes the attachment’s content_type; one that is not a media type of at most 255 characters is refused (415).',
+  })
   @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
@@ -34,7 +59,7 @@ export class JsonApiAttachmentContentController {
     description: 'The attachment with its new size',
     content: JSONAPI_DOCUMENT_CONTENT,
   })
-  @JsonApiErrors(404, 413)
+  @JsonApiErrors(404, 413, 415)
   async put(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
@@ -43,6 +68,13 @@ export class JsonApiAttachmentContentController {
   ) {
     const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     const contentType = request.headers['content-type']?.split(';')[0].trim();
+    if (contentType !== undefined && !isMediaType(contentType)) {
+      throw new DomainError(
+        'REQUEST_UNSUPPORTED_MEDIA_TYPE',
+        `Content-Type must be a media type (type/subtype) of at most ${MEDIA_TYPE_MAX} characters`,
+        { meta: { header: 'Content-Type' } },
+      );
+    }
     const attachment = await this.details.putAttachmentContent(
       account.id,
       parseResourceId(id, 'attachment'),
@@ -61,7 +93,19 @@ export class JsonApiAttachmentContentController {
   @ApiOperation({ summary: 'Download the file of an attachment' })
   @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
   @ApiProduces('application/octet-stream')
-  @ApiOkResponse({ description: 'The bytes, with the attachment’s content type' })
+  @ApiOkResponse({
+    description: 'The bytes, with the attachment’s content type',
+    headers: {
+      'Content-Disposition': {
+        description:
+          'attachment; filename="<ASCII fallback>"; filename*=UTF-8\'\'<the exact name, percent-encoded> (RFC 6266, RFC 8187)',
+        schema: {
+          type: 'string',
+          example: 'attachment; filename="__.txt"; filename*=UTF-8\'\'%E6%97%A5%E6%9C%AC.txt',
+        },
+      },
+    },
+  })
   @JsonApiErrors(404)
   async get(
     @CurrentAccount() account: AuthenticatedAccount,
@@ -75,8 +119,12 @@ export class JsonApiAttachmentContentController {
     if (!content) throw new DomainError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
     await reply
       .status(200)
-      .header('content-type', attachment.contentType)
-      .header('content-disposition', `attachment; filename="${attachment.name.replace(/["\\\r\n]/g, '_')}"`)
+      // Rows written before content types were checked may hold one that is no header value.
+      .header(
+        'content-type',
+        isMediaType(attachment.contentType) ? attachment.contentType : 'application/octet-stream',
+      )
+      .header('content-disposition', contentDisposition(attachment.name))
       .send(content);
   }
 }

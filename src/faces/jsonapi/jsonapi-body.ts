@@ -1,6 +1,7 @@
-import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DomainError } from '../../common/domain-error';
+import { isIdText } from '../../common/ids';
+import { plainToDto } from '../../common/plain-to-dto';
 import {
   flattenValidationErrors,
   RequestValidationError,
@@ -56,7 +57,10 @@ function attributesOf(
       });
     }
     for (const [name, relationship] of Object.entries(resource.relationships)) {
-      const attribute = options.relationshipAttributes?.[name];
+      const relationshipAttributes = options.relationshipAttributes ?? {};
+      const attribute = Object.prototype.hasOwnProperty.call(relationshipAttributes, name)
+        ? relationshipAttributes[name]
+        : undefined;
       const linkage = isObject(relationship) ? relationship.data : undefined;
       if (!attribute || (linkage !== null && !isObject(linkage))) {
         throw new RequestValidationError([
@@ -79,7 +83,7 @@ function validateAttributes<T extends object>(
   at: string,
 ): { value: T; issues: ValidationIssue[] } {
   const { accepted, issues } = screenNames(attributes, `${at}.attributes`);
-  const value = plainToInstance(cls, accepted, {
+  const value = plainToDto(cls, accepted, {
     enableImplicitConversion: false,
     exposeDefaultValues: true,
   });
@@ -94,7 +98,8 @@ function validateAttributes<T extends object>(
 // Names every object has (constructor, toString, …): class-transformer skips them, so the whitelist
 // never sees them, and inside a nested object it fails on them.
 const isObjectMember = (name: string) => name in Object.prototype;
-const CUSTOM_FIELD_ID = /^[1-9][0-9]{0,9}$/;
+// Custom field ids in their canonical decimal form (no leading zero): keys are stored as sent.
+const isCustomFieldKey = (key: string) => isIdText(key) && !key.startsWith('0');
 
 /**
  * Attribute names and custom-field keys checked before class-transformer reads them: a name of an
@@ -116,7 +121,7 @@ function screenNames(
       continue;
     }
     if (name === 'custom_fields' && isObject(value)) {
-      const bad = Object.keys(value).find((key) => !CUSTOM_FIELD_ID.test(key));
+      const bad = Object.keys(value).find((key) => !isCustomFieldKey(key));
       if (bad !== undefined) {
         issues.push({
           path: `${at}.custom_fields`,

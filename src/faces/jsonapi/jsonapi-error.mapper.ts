@@ -80,6 +80,8 @@ function fromDomain(error: DomainError): FaceError {
           pointer: pointerOf(error.field ?? ''),
         }),
       ]);
+    case 'REQUEST_INVALID_PREFLIGHT':
+      return single(400, 'invalid_preflight', 'Bad Request', error);
     case 'REQUEST_TYPE_MISMATCH':
       return single(409, 'type_mismatch', 'Conflict', error);
     case 'REQUEST_CLIENT_ID_NOT_ALLOWED':

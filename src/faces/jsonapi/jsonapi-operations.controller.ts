@@ -3,55 +3,16 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@n
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
-import { OPERATION_STATUSES, OperationLogEntry, OperationStatus } from '../../operations/operation.entity';
-import { OperationsService, OperationView } from '../../operations/operations.service';
+import { OPERATION_STATUSES, OperationStatus } from '../../operations/operation.entity';
+import { OperationsService } from '../../operations/operations.service';
 import { TASK_COPY } from '../../task-details/task-copy.operation';
-import { compoundDocument, ResourceObject, toOne } from './jsonapi-document';
+import { compoundDocument } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
-import { isoOrNull } from './jsonapi-resource';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { QUEUED_COPY_EXAMPLE } from './jsonapi.examples';
+import { operationResource } from './jsonapi-operation.presenter';
 import { DomainError } from '../../common/domain-error';
 import { DEMO } from '../../demo/demo-ids';
-
-/**
- * An operation as a JSON:API resource (tasks-copy.md §5.3.1): the same record the v1 face serves
- * at /api/v1/operations/{id}; a TASK.COPY links its new task and carries meta.copy once done.
- */
-export function operationResource(operation: OperationView, log: OperationLogEntry[] = []): ResourceObject {
-  const details = operation.details ?? {};
-  const taskId = typeof details.task_id === 'string' ? details.task_id : null;
-  const total = typeof details.total_count === 'number' ? details.total_count : null;
-  return {
-    type: 'operations',
-    id: operation.id,
-    attributes: {
-      type: operation.type,
-      status: operation.status,
-      progress: operation.progress,
-      submitted: isoOrNull(operation.submitted),
-      started: isoOrNull(operation.started),
-      finished: isoOrNull(operation.finished),
-      total_count: total,
-      processed_count: operation.status === 'SUCCESS' ? total : null,
-      errors: log.filter((entry) => !entry.success).map((entry) => entry.output),
-    },
-    relationships: { task: toOne('tasks', taskId) },
-    links: { self: `/api/v2/operations/${operation.id}` },
-    ...(operation.type === TASK_COPY && operation.status === 'SUCCESS'
-      ? {
-          meta: {
-            copy: {
-              source_task_id: details.source_task_id,
-              task_id_map: details.task_id_map,
-              counts: details.counts,
-              skipped: details.skipped,
-              ...(details.template_id ? { template_id: details.template_id } : {}),
-            },
-          },
-        }
-      : {}),
-  };
-}
 
 @JsonApiController()
 @RequiresOrganizationHeader()
@@ -107,8 +68,14 @@ export class JsonApiOperationsController {
   })
   @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', example: DEMO.v1.operation } })
   @ApiOkResponse({
-    description: 'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation)',
-    content: JSONAPI_DOCUMENT_CONTENT,
+    description:
+      'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation); its kind is `operation_type`',
+    content: {
+      [JSONAPI_MEDIA_TYPE]: {
+        ...JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE],
+        examples: { queued: { value: QUEUED_COPY_EXAMPLE } },
+      },
+    },
   })
   @ApiResponse({
     status: 303,

@@ -60,7 +60,8 @@ export class ProjectAttributes {
 
   @IdListAttribute({
     nullable: true,
-    description: 'Custom fields enabled for tasks of this project; null (the default) enables them all',
+    description:
+      'Task custom fields of the organization enabled for tasks of this project (at most 1,000); null (the default) enables them all',
   })
   task_custom_fields_ids?: number[] | null;
 }

@@ -30,6 +30,7 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
+import { isIdOrZeroText } from '../../common/ids';
 import type { RecordCondition, RecordFilter } from '../../task-details/record-query';
 import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details/task-details.service';
 import { parseJsonApiBody } from './jsonapi-body';
@@ -62,7 +63,7 @@ function toRecordFilter(group: FilterGroup, resource: AnyResource): RecordFilter
       const definition = resource.filters![condition.attribute];
       let value: string | number = condition.value;
       if (definition.value === 'int') {
-        if (!/^\d+$/.test(condition.value)) {
+        if (!isIdOrZeroText(condition.value)) {
           throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `filter[${condition.attribute}] takes an id`, {
             meta: { parameter: `filter[${condition.attribute}]` },
           });
@@ -219,7 +220,10 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       Boolean(Update),
       Patch(':id'),
       Header('content-type', JSONAPI_MEDIA_TYPE),
-      ApiOperation({ summary: `Change a ${noun}` }),
+      ApiOperation({
+        summary: `Change a ${noun}`,
+        description: 'Absent attributes stay as they are; a document without any changes nothing (200).',
+      }),
       ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.id) } }),
       ApiConsumes(JSONAPI_MEDIA_TYPE),
       ApiBody({

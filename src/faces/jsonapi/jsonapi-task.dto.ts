@@ -8,19 +8,23 @@ import {
   IsOptional,
   IsString,
   Max,
-  MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
+import { MaxChars } from '../../common/max-chars';
 import {
   BooleanAttribute,
   DateAttribute,
   IdAttribute,
   IdListAttribute,
   IntAttribute,
+  JsonMaxBytes,
   TextAttribute,
   TimeAttribute,
 } from './jsonapi.validators';
+
+// Custom field values are free-form JSON; the bound keeps a task's values a modest row.
+const CUSTOM_FIELDS_MAX_BYTES = 65_535;
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
@@ -63,7 +67,7 @@ export class TaskCreateAttributes {
   @IsArray()
   @ArrayMaxSize(100)
   @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @MaxChars(255, { each: true })
   tag_list?: string[];
 
   @DateAttribute({ nullable: true })
@@ -84,9 +88,16 @@ export class TaskCreateAttributes {
   @IntAttribute(1, 31, { nullable: true })
   repeat_on_monthday?: number | null;
 
-  @ApiPropertyOptional({ type: [Number], nullable: true, example: [1, 3], description: 'ISO weekdays 1..7' })
+  @ApiPropertyOptional({
+    type: [Number],
+    nullable: true,
+    maxItems: 7,
+    example: [1, 3],
+    description: 'ISO weekdays 1..7',
+  })
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(7)
   @IsInt({ each: true })
   @Min(1, { each: true })
   @Max(7, { each: true })
@@ -106,9 +117,11 @@ export class TaskCreateAttributes {
     additionalProperties: true,
     nullable: true,
     example: { '117': 'Gold' },
+    description: `Values keyed by task custom field id; at most ${CUSTOM_FIELDS_MAX_BYTES} bytes as JSON`,
   })
   @IsOptional()
   @IsObject()
+  @JsonMaxBytes(CUSTOM_FIELDS_MAX_BYTES)
   custom_fields?: Record<string, unknown> | null;
 }
 

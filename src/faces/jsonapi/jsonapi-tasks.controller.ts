@@ -33,6 +33,7 @@ import { hashToken } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { extractToken } from '../../auth/token-extractor';
 import { DomainError } from '../../common/domain-error';
+import { isIdOrZeroText } from '../../common/ids';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { CopyFlags, COPY_FLAG_NAMES } from '../../task-details/task-copy-plan';
 import { CopyResult, TaskCopyService } from '../../task-details/task-copy.service';
@@ -42,7 +43,7 @@ import { TaskWriteInput, TaskWriteService } from '../../task-details/task-write.
 import { TaskCreateAttributes, TaskUpdateAttributes } from './jsonapi-task.dto';
 import { parseJsonApiBody } from './jsonapi-body';
 import { idempotencyOf } from './jsonapi-idempotency';
-import { operationResource } from './jsonapi-operations.controller';
+import { operationResource } from './jsonapi-operation.presenter';
 import { TaskCopyAttributes } from './jsonapi-task-copy.dto';
 import {
   FULL_COPY,
@@ -104,7 +105,7 @@ const OPS = { eq: '=', not_eq: '<>', contains: 'LIKE', gt: '>', gt_eq: '>=', lt:
 
 function idValue(condition: FilterCondition): number | null {
   if (condition.value === 'null' || condition.value === '') return null;
-  if (!/^\d{1,10}$/.test(condition.value)) {
+  if (!isIdOrZeroText(condition.value)) {
     throw new DomainError(
       'REQUEST_UNSUPPORTED_FILTER',
       `filter[${condition.attribute}] takes an id or null`,
@@ -400,7 +401,7 @@ export class JsonApiTasksController {
   })
   @ApiQuery({ name: 'async', required: false, schema: { type: 'boolean' } })
   @ApiAcceptedResponse({
-    description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it`,
+    description: `Queued as a TASK.COPY operation (copied set over COPY_SYNC_MAX_TASKS, or async asked for); Content-Location names it; its kind is the attribute operation_type`,
     content: {
       [JSONAPI_MEDIA_TYPE]: {
         schema: JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE].schema,

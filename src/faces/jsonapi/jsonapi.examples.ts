@@ -1,7 +1,7 @@
 import { DEMO } from '../../demo/demo-ids';
 import type { OperationView } from '../../operations/operations.service';
 import { TASK_COPY } from '../../task-details/task-copy.operation';
-import { operationResource } from './jsonapi-operations.controller';
+import { operationResource } from './jsonapi-operation.presenter';
 
 // Examples of the v2 face's Swagger document. Request examples name the objects of the demo data
 // (`npm run seed:demo` on a fresh database), so that each runs unchanged with "Try it out".

@@ -98,7 +98,7 @@ export class JsonApiErrorDocument {
 }
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'invalid_document, organization_required, unsupported filter/sort/include',
+  400: 'invalid_document (also a body that is not UTF-8), organization_required, unsupported filter/sort/include, invalid_preflight (OPTIONS without Origin and Access-Control-Request-Method)',
   401: 'unauthenticated',
   403: 'access_denied: X-Organization-Id is not the token’s organization',
   404: 'record_not_found',
@@ -106,7 +106,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'type_mismatch, request_in_progress',
   413: 'payload_too_large',
   415: 'unsupported_media_type',
-  422: 'Invalid Attribute: one error object per problem, each with a pointer',
+  422: 'Invalid Attribute: one error object per problem, each with a pointer (invalid_reference for an id the organization has no object with)',
   429: 'rate_limited: over the requests a token may make (Retry-After says when to retry)',
   500: 'server_error',
 };

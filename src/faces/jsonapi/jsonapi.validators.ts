@@ -1,7 +1,11 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
+import { isIdText, MAX_ID } from '../../common/ids';
+import { MaxChars } from '../../common/max-chars';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsISO8601,
   IsDefined,
@@ -13,6 +17,7 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
 
@@ -42,9 +47,10 @@ function doc(type: object, options: Options) {
   return options.required ? ApiProperty(base) : ApiPropertyOptional(base);
 }
 
-// Ids are positive integers; a numeric string is accepted and normalised (tasks-copy.md §4.1).
+// Ids are positive integers up to BIGINT's maximum; a numeric string is accepted and normalised
+// (tasks-copy.md §4.1). One beyond what a column stores names nothing: a reference check answers it.
 const toId = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^\d{1,10}$/.test(value) ? Number(value) : value;
+  typeof value === 'string' && isIdText(value) ? Number(value) : value;
 
 export const IdAttribute = (options: Options = {}) =>
   applyDecorators(
@@ -52,27 +58,73 @@ export const IdAttribute = (options: Options = {}) =>
     ...presence(options),
     IsInt({ message: '$property must be an id (a positive integer)' }),
     Min(1),
-    Max(2147483647),
-    doc({ type: 'integer', minimum: 1 }, { example: 42, ...options }),
+    Max(MAX_ID, { message: '$property must be an id (at most 9223372036854775807)' }),
+    doc({ type: 'integer', format: 'int64', minimum: 1 }, { example: 42, ...options }),
   );
 
-export const IdListAttribute = (options: Options = {}) =>
+// Lists of ids are bounded: each id is a bound parameter of one statement (SQLite takes 32,766).
+const ID_LIST_MAX = 1000;
+
+export const IdListAttribute = ({
+  maxItems = ID_LIST_MAX,
+  ...options
+}: Options & { maxItems?: number } = {}) =>
   applyDecorators(
     Transform(({ value }) => (Array.isArray(value) ? value.map((v) => toId({ value: v })) : value)),
     ...presence(options),
+    IsArray({ message: '$property must be a list of ids' }),
+    ArrayMaxSize(maxItems),
     IsInt({ each: true, message: '$property must be a list of ids' }),
     Min(1, { each: true }),
-    doc({ type: 'array', items: { type: 'integer' } }, { example: [5, 6], ...options }),
+    Max(MAX_ID, { each: true, message: '$property must be a list of ids' }),
+    doc(
+      { type: 'array', items: { type: 'integer', format: 'int64' }, maxItems },
+      { example: [5, 6], ...options },
+    ),
   );
 
+/** A string of at most `maxLength` characters (code points, as the database counts them). */
 export const TextAttribute = (maxLength: number, options: Options = {}) =>
   applyDecorators(
     ...presence(options),
     IsString(),
     ...(options.required ? [IsNotEmpty()] : []),
-    MaxLength(maxLength),
+    MaxChars(maxLength),
     doc({ type: 'string', maxLength }, options),
   );
+
+// RFC 9110 media type: type/subtype with optional parameters, in visible ASCII only, so that it
+// can go back out as a Content-Type header value as stored.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*"';
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+export const MEDIA_TYPE_MAX = 255;
+
+export function isMediaType(value: string): boolean {
+  return value.length <= MEDIA_TYPE_MAX && MEDIA_TYPE.test(value);
+}
+
+export const MediaTypeAttribute = (options: Options = {}) =>
+  applyDecorators(
+    ...presence(options),
+    IsString(),
+    Matches(MEDIA_TYPE, { message: '$property must be a media type (type/subtype)' }),
+    MaxLength(MEDIA_TYPE_MAX),
+    doc({ type: 'string', maxLength: MEDIA_TYPE_MAX }, options),
+  );
+
+/** A JSON value that serializes to at most `max` UTF-8 bytes (free-form data stored as text). */
+export function JsonMaxBytes(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'jsonMaxBytes',
+    constraints: [max],
+    validator: {
+      validate: (value: unknown) =>
+        value === undefined || Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8') <= max,
+      defaultMessage: () => `$property must serialize to at most ${max} bytes of JSON`,
+    },
+  });
+}
 
 export const BooleanAttribute = (options: Options = {}) =>
   applyDecorators(

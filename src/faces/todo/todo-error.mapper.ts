@@ -30,6 +30,7 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     // §6 gives VALIDATION one status, 400, whatever part of the request is wrong: its media
     // type included.
     case 'REQUEST_MALFORMED_BODY':
+    case 'REQUEST_INVALID_PREFLIGHT':
     case 'REQUEST_UNSUPPORTED_MEDIA_TYPE':
     case 'REQUEST_NOT_ACCEPTABLE':
     case 'REQUEST_ORGANIZATION_REQUIRED':

@@ -3,6 +3,7 @@ import { RequestValidationError } from '../../common/request-validation.error';
 import { parseIsoDateTime } from '../../common/iso-date-time';
 import type { AppConfig } from '../../config/app-config';
 import { emptyContent, TaskContent } from '../../tasks/task-content';
+import { isIdText, parseIdValue } from '../../common/ids';
 import { MAX_TASK_ID } from '../../tasks/task-ids';
 
 // Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
@@ -65,13 +66,13 @@ export function asObject(value: unknown, path: string): Json {
   return value;
 }
 
-/** A server id: a positive integer (≤ 2^31-1) as a JSON number or a string of digits. */
+/**
+ * A server id: a positive integer up to 2^63 - 1 as a JSON number or a string of digits. Ids are
+ * given out below 2^31; a larger one is well formed and names nothing (404, or 409 when asked for).
+ */
 export function parseId(value: unknown, path: string): number {
-  let n: number;
-  if (typeof value === 'number') n = value;
-  else if (typeof value === 'string' && /^\d{1,10}$/.test(value.trim())) n = Number(value.trim());
-  else throw invalid(path, 'must be a positive integer id');
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TASK_ID) throw invalid(path, 'must be a positive integer id');
+  const n = parseIdValue(typeof value === 'string' ? value.trim() : value);
+  if (n === undefined) throw invalid(path, 'must be a positive integer id');
   return n;
 }
 
@@ -98,10 +99,10 @@ export function parseTarget(value: unknown, path: string): number | undefined {
 
 /** A path id; `0` means "none" where the route allows it. */
 export function parsePathId(raw: string, path = 'id'): number {
-  if (!/^\d{1,10}$/.test(raw)) throw invalid(path, 'must be a number');
-  const n = Number(raw);
-  if (n > MAX_TASK_ID) throw invalid(path, 'must be a positive integer id');
-  return n;
+  if (!/^\d+$/.test(raw)) throw invalid(path, 'must be a number');
+  if (/^0+$/.test(raw)) return 0;
+  if (!isIdText(raw)) throw invalid(path, 'must be a positive integer id');
+  return Number(raw);
 }
 
 /** GET /tasks/projects/{id}, /sort/{id}: `0`, `null`, `undefined` and empty select No project. */
@@ -175,15 +176,14 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskC
     }
     content.priority = priority;
   }
-  const extra: Json = {};
-  let any = false;
-  for (const [key, value] of Object.entries(task)) {
-    if (KNOWN_TASK_KEYS.has(key) || RESERVED_KEYS.has(key) || key.startsWith('$') || value === undefined)
-      continue;
-    extra[key] = value;
-    any = true;
-  }
-  if (any) {
+  // fromEntries defines each key, so `__proto__` is a custom key like any other.
+  const extra: Json = Object.fromEntries(
+    Object.entries(task).filter(
+      ([key, value]) =>
+        !KNOWN_TASK_KEYS.has(key) && !RESERVED_KEYS.has(key) && !key.startsWith('$') && value !== undefined,
+    ),
+  );
+  if (Object.keys(extra).length > 0) {
     if (Buffer.byteLength(JSON.stringify(extra), 'utf8') > EXTRA_MAX_BYTES) {
       throw invalid(path || 'task', `custom keys must serialize to at most ${EXTRA_MAX_BYTES} bytes`);
     }

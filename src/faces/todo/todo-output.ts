@@ -33,9 +33,11 @@ export function toTodoTask(v: TaskView): TodoTask {
     priority: v.priority,
   };
   if (v.extra) {
-    // Own keys only: `constructor` or `toString` are custom keys like any other.
+    // Own keys only: `constructor`, `toString` or `__proto__` are custom keys like any other
+    // (defined, since assigning `__proto__` would replace the object's prototype).
     for (const [key, value] of Object.entries(v.extra)) {
-      if (!Object.prototype.hasOwnProperty.call(out, key)) out[key] = value;
+      if (!Object.prototype.hasOwnProperty.call(out, key))
+        Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }
   }
   return out;

@@ -10,7 +10,7 @@ import { toTodoError } from './todo-error.mapper';
 export const TODO_TAG = 'To Do widget';
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'VALIDATION: bad types or shapes, malformed JSON, a body that is not JSON',
+  400: 'VALIDATION: bad types or shapes, malformed JSON, a body that is not JSON or not UTF-8',
   401: 'UNAUTHENTICATED: missing or unknown token',
   404: 'NOT_FOUND: a referenced task, project, parent, target or user does not exist',
   409: 'CONFLICT: id taken, a cycle would result, parent/target/project disagree',

@@ -77,6 +77,7 @@ function fromDomain(error: DomainError, requestId: string): FaceError {
         body: { code: 'JSON_EXPECTED', message: error.message },
       });
     case 'REQUEST_ORGANIZATION_REQUIRED':
+    case 'REQUEST_INVALID_PREFLIGHT':
     case 'REQUEST_TYPE_MISMATCH':
     case 'REQUEST_CLIENT_ID_NOT_ALLOWED':
       return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);

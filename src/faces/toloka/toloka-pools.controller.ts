@@ -105,7 +105,7 @@ export class TolokaPoolsController {
   @ApiQuery({ name: 'storage_key', required: false, description: 'Accepted and ignored (toloka-kit `tier`)' })
   @poolBody(PoolForm, POOL_FORM_EXAMPLE)
   @ApiCreatedResponse({ type: PoolWire })
-  @TolokaErrors(409, 429)
+  @TolokaErrors(409, 413, 429)
   async create(
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() form: PoolForm,
@@ -165,7 +165,7 @@ export class TolokaPoolsController {
   @POOL_ID
   @poolBody(PoolForm, POOL_REPLACE_EXAMPLE)
   @ApiOkResponse({ type: PoolWire })
-  @TolokaErrors(404, 409)
+  @TolokaErrors(404, 409, 413)
   async replace(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,

@@ -1,15 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import {
-  IsBoolean,
-  IsDefined,
-  IsInt,
-  IsNumber,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
+import { IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { MaxChars } from '../../common/max-chars';
 import { IsTolokaDateTime } from './toloka-time';
 import {
   IsJsonObject,
@@ -62,7 +54,7 @@ export class PoolForm {
   @IsDefined()
   @IsString()
   @IsNotBlank()
-  @MaxLength(255)
+  @MaxChars(255)
   private_name: string;
 
   @ApiPropertyOptional({ example: 'Second run after the instructions fix' })

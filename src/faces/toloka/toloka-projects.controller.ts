@@ -54,7 +54,7 @@ export class TolokaProjectsController {
   })
   @projectBody(PROJECT_FORM_EXAMPLE)
   @ApiCreatedResponse({ type: ProjectWire })
-  @TolokaErrors(409, 429)
+  @TolokaErrors(409, 413, 429)
   async create(
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() form: ProjectForm,
@@ -109,7 +109,7 @@ export class TolokaProjectsController {
   @PROJECT_ID
   @projectBody(PROJECT_REPLACE_EXAMPLE)
   @ApiOkResponse({ type: ProjectWire })
-  @TolokaErrors(404, 409)
+  @TolokaErrors(404, 409, 413)
   async replace(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,

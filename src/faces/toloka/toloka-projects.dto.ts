@@ -7,10 +7,10 @@ import {
   IsInt,
   IsOptional,
   IsString,
-  MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { MaxChars } from '../../common/max-chars';
 import { IsJsonObject, IsNotBlank, IsStringArrayMap } from './toloka-validators';
 
 // Project bodies of the v1 face. Free-form objects carry an example, or Swagger UI would fill
@@ -47,7 +47,7 @@ export class ProjectForm {
   @IsDefined()
   @IsString()
   @IsNotBlank()
-  @MaxLength(1024)
+  @MaxChars(1024)
   public_name: string;
 
   @ApiProperty({ example: 'Look at the photo and outline the sidewalk' })
@@ -63,7 +63,7 @@ export class ProjectForm {
   @ApiPropertyOptional({ example: 'Pilot for the city map', maxLength: 1024 })
   @IsOptional()
   @IsString()
-  @MaxLength(1024)
+  @MaxChars(1024)
   private_comment?: string;
 
   @ApiProperty({ type: TaskSpecForm })

@@ -1,3 +1,4 @@
+import { isIdOrZeroText } from '../../common/ids';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
 import type { RangeFilter, SortKey } from '../../operations/search';
 import { parseTolokaDate } from './toloka-time';
@@ -73,7 +74,8 @@ export class QueryReader {
   }
 
   idRange(name = 'id'): RangeFilter<number> | undefined {
-    return this.range(name, (value) => (/^\d{1,18}$/.test(value) ? Number(value) : undefined), 'isInt');
+    // Any BIGINT id; above 2^53 the bound is approximate, beyond every id ever given out.
+    return this.range(name, (value) => (isIdOrZeroText(value) ? Number(value) : undefined), 'isInt');
   }
 
   stringRange(name: string): RangeFilter<string> | undefined {

@@ -88,10 +88,26 @@ function pick(form: object, keys: readonly string[]): Record<string, unknown> {
   return out;
 }
 
+// Pool and project parameters are stored as JSON in one statement: MEDIUMTEXT holds 16 MiB, but
+// MariaDB's default max_allowed_packet is 16 MiB for the whole statement, in which escaping can
+// double the JSON. Body limits are settings and numbers can grow when serialized again
+// (1e21 → 1e+21), so the stored form itself is bounded, the same on both dialects.
+export const STORED_FIELDS_MAX_BYTES = 7 * 1024 * 1024;
+
+function storable<T extends object>(fields: T): T {
+  if (Buffer.byteLength(JSON.stringify(fields), 'utf8') > STORED_FIELDS_MAX_BYTES) {
+    throw new DomainError(
+      'REQUEST_BODY_TOO_LARGE',
+      `The parameters must serialize to at most ${STORED_FIELDS_MAX_BYTES} bytes of JSON`,
+    );
+  }
+  return fields;
+}
+
 export function poolFields(form: PoolForm): PoolFields {
   const fields = { ...POOL_DEFAULTS, ...pick(form, POOL_WRITABLE) };
   fields.will_expire = formatTolokaDate(parseTolokaDate(form.will_expire)!);
-  return fields;
+  return storable(fields);
 }
 
 const PROJECT_WRITABLE = [
@@ -110,5 +126,5 @@ const PROJECT_WRITABLE = [
 ] as const;
 
 export function projectFields(form: ProjectForm): Record<string, unknown> {
-  return { assignments_issuing_type: 'AUTOMATED', ...pick(form, PROJECT_WRITABLE) };
+  return storable({ assignments_issuing_type: 'AUTOMATED', ...pick(form, PROJECT_WRITABLE) });
 }

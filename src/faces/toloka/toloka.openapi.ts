@@ -40,12 +40,12 @@ export class TolokaErrorBody {
 }
 
 const DESCRIPTIONS: Record<number, string> = {
-  400: 'VALIDATION_ERROR: invalid body, query or malformed JSON',
+  400: 'VALIDATION_ERROR: invalid body, query, malformed JSON or a body that is not UTF-8',
   401: 'AUTHENTICATION_ERROR: missing or unknown token',
   403: 'ACCESS_DENIED: X-Act-Under-Account-ID names another account',
   404: 'DOES_NOT_EXIST: unknown id, or an object of another account',
   409: 'A state conflict: INAPPROPRIATE_STATUS (payload.appropriate_statuses), PROJECT_INAPPROPRIATE_STATUS, UNARCHIVED_POOLS_CONFLICT, CONFLICT_STATE (Idempotency-Key reused)',
-  413: 'PAYLOAD_TOO_LARGE',
+  413: 'PAYLOAD_TOO_LARGE: a body over its limit, or parameters over 7 MiB of JSON',
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS (no Retry-After header, by design)',
   500: 'INTERNAL_ERROR, with the request id',

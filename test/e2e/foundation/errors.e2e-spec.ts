@@ -135,6 +135,83 @@ describeEachDialect('errors in each face’s format', (t) => {
     expect(ok.statusCode).toBe(200);
   });
 
+  it('refuses a body that is not valid UTF-8 with 400 in each face’s format, writing nothing', async () => {
+    const own = await t().newAccount();
+    // FF and FE never occur in UTF-8; C3 starts a sequence that the quote does not continue.
+    const body = (before: string, after: string) =>
+      Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from(after)]);
+    const todo = await t().inject({
+      method: 'POST',
+      url: '/todo/tasks',
+      headers: { 'content-type': 'application/json', 'remote-token': own.token },
+      payload: body('{"text": "', '"}'),
+    });
+    expect(todo.statusCode).toBe(400);
+    expect(todo.headers['x-todo-error']).toBe('VALIDATION');
+    expect(todo.body).toMatch(/^VALIDATION: .*UTF-8/);
+    const tasks = await t().inject({
+      method: 'GET',
+      url: '/todo/tasks',
+      headers: { 'remote-token': own.token },
+    });
+    expect(tasks.json()).toEqual([]);
+
+    const v1 = await t().inject({
+      method: 'POST',
+      url: '/api/v1/projects',
+      headers: { 'content-type': 'application/json', authorization: `OAuth ${own.token}` },
+      payload: body(
+        '{"public_name": "',
+        '", "public_description": "d", "task_spec": {"input_spec": {}, "output_spec": {}}}',
+      ),
+    });
+    expect(v1.statusCode).toBe(400);
+    expect(v1.json()).toMatchObject({
+      code: 'VALIDATION_ERROR',
+      request_id: v1.headers['x-request-id'],
+      payload: { body: { code: 'JSON_EXPECTED', message: expect.stringContaining('UTF-8') } },
+    });
+    const projects = await t().inject({
+      method: 'GET',
+      url: '/api/v1/projects',
+      headers: { authorization: `OAuth ${own.token}` },
+    });
+    expect(projects.json().items).toEqual([]);
+
+    const v2 = await t().inject({
+      method: 'POST',
+      url: '/api/v2/workflows',
+      headers: {
+        'content-type': 'application/vnd.api+json',
+        'x-auth-token': own.token,
+        'x-organization-id': String(own.id),
+      },
+      payload: body('{"data": {"type": "workflows", "attributes": {"name": "', '"}}}'),
+    });
+    expect(v2.statusCode).toBe(400);
+    expect(v2.headers['content-type']).toBe('application/vnd.api+json');
+    expect(v2.json().errors[0]).toMatchObject({ status: '400', code: 'invalid_document' });
+    const workflows = await t().inject({
+      method: 'GET',
+      url: '/api/v2/workflows',
+      headers: { 'x-auth-token': own.token, 'x-organization-id': String(own.id) },
+    });
+    expect(workflows.json().data).toEqual([]);
+
+    // Valid UTF-8 beyond the BMP, and a byte-order mark, still read as before.
+    const ok = await t().inject({
+      method: 'POST',
+      url: '/todo/tasks',
+      headers: { 'content-type': 'application/json', 'remote-token': own.token },
+      payload: Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"text": "ok 🙂 é"}')]),
+    });
+    expect(ok.statusCode).toBe(200);
+    const [task] = (
+      await t().inject({ method: 'GET', url: '/todo/tasks', headers: { 'remote-token': own.token } })
+    ).json();
+    expect(task.text).toBe('ok 🙂 é');
+  });
+
   it('reads an empty JSON body as {} rather than failing', async () => {
     const res = await t().inject({
       method: 'GET',
@@ -274,6 +351,63 @@ describeEachDialect('errors in each face’s format', (t) => {
     expect(res.headers['access-control-allow-origin']).toBe('https://widget.example');
     expect(String(res.headers['access-control-allow-methods'])).toContain('PUT');
     expect(String(res.headers['access-control-allow-headers']).toLowerCase()).toContain('remote-token');
+  });
+
+  describe('OPTIONS that is not a CORS preflight', () => {
+    // No Origin, or no Access-Control-Request-Method: nothing a browser sends, so no preflight.
+    const notPreflight = [
+      {},
+      { origin: 'https://widget.example' },
+      { 'access-control-request-method': 'GET' },
+    ];
+
+    it.each(notPreflight)('To Do face: 400 VALIDATION as text/plain (%j)', async (headers) => {
+      const res = await t().inject({ method: 'OPTIONS', url: '/todo/tasks', headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+      expect(res.headers['x-todo-error']).toBe('VALIDATION');
+      expect(res.body).toMatch(/^VALIDATION: .*preflight/);
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it.each(notPreflight)('v1 face: a Toloka error body (%j)', async (headers) => {
+      const res = await t().inject({ method: 'OPTIONS', url: '/api/v1/pools/12', headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.json()).toMatchObject({
+        code: 'VALIDATION_ERROR',
+        request_id: res.headers['x-request-id'],
+        message: expect.stringContaining('preflight'),
+      });
+    });
+
+    it.each(notPreflight)('v2 face: a JSON:API error document (%j)', async (headers) => {
+      const res = await t().inject({ method: 'OPTIONS', url: '/api/v2/tasks/copy', headers });
+      expect(res.statusCode).toBe(400);
+      expect(res.headers['content-type']).toBe('application/vnd.api+json');
+      expect(res.json().errors).toEqual([
+        expect.objectContaining({ status: '400', code: 'invalid_preflight' }),
+      ]);
+    });
+
+    it('outside the faces: a JSON error', async () => {
+      const res = await t().inject({ method: 'OPTIONS', url: '/health/live' });
+      expect(res.statusCode).toBe(400);
+      expect(res.json()).toMatchObject({ code: 'REQUEST_INVALID_PREFLIGHT' });
+    });
+
+    it('leaves real preflights of every face alone', async () => {
+      for (const url of ['/todo/tasks', '/api/v1/pools', '/api/v2/tasks/copy', '/health/live']) {
+        const res = await t().inject({
+          method: 'OPTIONS',
+          url,
+          headers: { origin: 'https://widget.example', 'access-control-request-method': 'POST' },
+        });
+        expect([url, res.statusCode]).toEqual([url, 204]);
+        expect(res.headers['access-control-allow-origin']).toBe('https://widget.example');
+      }
+    });
   });
 
   it('sends security headers', async () => {

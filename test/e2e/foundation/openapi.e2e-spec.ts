@@ -197,7 +197,7 @@ describeEachDialect('OpenAPI document', (t) => {
     const example = Object.values(accepted.content ?? {})[0]?.example as { data: { type: string } };
     expect(example.data).toMatchObject({
       type: 'operations',
-      attributes: { type: 'TASK.COPY', status: 'PENDING' },
+      attributes: { operation_type: 'TASK.COPY', status: 'PENDING' },
     });
   });
 

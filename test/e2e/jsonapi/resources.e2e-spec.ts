@@ -292,6 +292,83 @@ describeEachDialect('v2 resources around tasks', (t) => {
     expect(res.json().errors[0].source).toEqual({ pointer: '/data/attributes/due_date' });
   });
 
+  it('answers a PATCH without attributes, or with none in them, with the unchanged resource', async () => {
+    const taskId = await makeTodoTask(t(), a);
+    const { workflowId, openStatusId } = await makeWorkflow(t(), a);
+    const commentId = await makeResource(t(), a, 'comments', { task_id: taskId, body: 'Hi' });
+    const ids: Record<string, string> = {
+      workflows: workflowId,
+      workflow_statuses: openStatusId,
+      task_lists: await makeResource(t(), a, 'task_lists', {
+        name: 'Backlog',
+        project_id: await makeTodoProject(t(), a),
+      }),
+      custom_fields: await makeResource(t(), a, 'custom_fields', {
+        name: 'Tier',
+        customizable_type: 'tasks',
+        data_type_id: 1,
+      }),
+      todos: await makeResource(t(), a, 'todos', { task_id: taskId, description: 'Call' }),
+      attachments: await makeResource(t(), a, 'attachments', { task_id: taskId, name: 'a.txt' }),
+      comments: commentId,
+      projects: String(await makeTodoProject(t(), a)),
+      people: String(await makeTodoUser(t(), a)),
+    };
+    for (const [type, id] of Object.entries(ids)) {
+      const before = (await request('GET', `/api/v2/${type}/${id}`)).json();
+      for (const data of [{ type }, { type, attributes: {} }, { type, id, attributes: {} }]) {
+        const res = await request('PATCH', `/api/v2/${type}/${id}`, { data });
+        expect([type, res.statusCode]).toEqual([type, 200]);
+        expect(res.json()).toEqual(before);
+      }
+    }
+  });
+
+  it('enables only the organization’s own task custom fields on a project (422 with a pointer)', async () => {
+    const field = { name: 'Tier', customizable_type: 'tasks', data_type_id: 1 };
+    const own = await makeResource(t(), a, 'custom_fields', field);
+    const foreign = await makeResource(t(), b, 'custom_fields', field);
+    const created = await request('POST', '/api/v2/projects', {
+      data: { type: 'projects', attributes: { name: 'P', task_custom_fields_ids: [own] } },
+    });
+    expect(created.statusCode).toBe(201);
+    const project = created.json().data;
+    expect(project.attributes.task_custom_fields_ids).toEqual([Number(own)]);
+
+    for (const ids of [[foreign], [own, 99999999], [own, foreign]]) {
+      const create = await request('POST', '/api/v2/projects', {
+        data: { type: 'projects', attributes: { name: 'Q', task_custom_fields_ids: ids } },
+      });
+      const patch = await request('PATCH', `/api/v2/projects/${project.id}`, {
+        data: { type: 'projects', attributes: { name: 'Changed', task_custom_fields_ids: ids } },
+      });
+      for (const res of [create, patch]) {
+        expect(res.statusCode).toBe(422);
+        expect(res.json().errors).toEqual([
+          expect.objectContaining({
+            code: 'invalid_reference',
+            source: { pointer: '/data/attributes/task_custom_fields_ids' },
+          }),
+        ]);
+      }
+    }
+    // Nothing was written by the refused requests.
+    expect((await request('GET', `/api/v2/projects/${project.id}`)).json().data).toEqual(project);
+    const names = (await request('GET', '/api/v2/projects?page[size]=200'))
+      .json()
+      .data.map((p: { attributes: { name: string } }) => p.attributes.name);
+    expect(names).not.toContain('Q');
+
+    const many = await request('POST', '/api/v2/projects', {
+      data: {
+        type: 'projects',
+        attributes: { name: 'R', task_custom_fields_ids: new Array(1001).fill(Number(own)) },
+      },
+    });
+    expect(many.statusCode).toBe(422);
+    expect(many.json().errors[0].source).toEqual({ pointer: '/data/attributes/task_custom_fields_ids' });
+  });
+
   it('answers 404 for ids that are not ids', async () => {
     for (const id of ['abc', '0', '-1', '99999999999']) {
       const res = await request('GET', `/api/v2/workflows/${id}`);

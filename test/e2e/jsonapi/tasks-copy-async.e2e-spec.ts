@@ -34,8 +34,10 @@ describeEachDialect(
       const operation = res.json().data;
       expect(operation).toMatchObject({
         type: 'operations',
-        attributes: { type: 'TASK.COPY', status: 'PENDING' },
+        attributes: { operation_type: 'TASK.COPY', status: 'PENDING' },
       });
+      // JSON:API reserves `type` for the resource type: no attribute may take that name.
+      expect(operation.attributes).not.toHaveProperty('type');
       expect(res.headers['content-location']).toBe(`/api/v2/operations/${operation.id}`);
 
       const pending = await get(`/api/v2/operations/${operation.id}`);

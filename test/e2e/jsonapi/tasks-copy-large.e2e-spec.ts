@@ -86,7 +86,7 @@ describeEachDialect(
       });
       expect(res.statusCode).toBe(202);
       const operationId: string = res.json().data.id;
-      expect(res.json().data.attributes).toMatchObject({ type: 'TASK.COPY', status: 'PENDING' });
+      expect(res.json().data.attributes).toMatchObject({ operation_type: 'TASK.COPY', status: 'PENDING' });
 
       // JOBS_CONCURRENCY=0: nothing runs until the test ticks; a bounded poll then sees the 303.
       expect((await get(`/api/v2/operations/${operationId}`)).statusCode).toBe(200);

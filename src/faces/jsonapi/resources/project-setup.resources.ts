@@ -1,7 +1,8 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
 import { DEMO } from '../../../demo/demo-ids';
+import { MaxChars } from '../../../common/max-chars';
 import { toOne } from '../jsonapi-document';
 import { defineResource, isoOrNull } from '../jsonapi-resource';
 import { BooleanAttribute, IdAttribute, IntAttribute, TextAttribute } from '../jsonapi.validators';
@@ -118,7 +119,7 @@ export class CustomFieldAttributes {
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
-  @MaxLength(255, { each: true })
+  @MaxChars(255, { each: true })
   options?: string[];
 }
 

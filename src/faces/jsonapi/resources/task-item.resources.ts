@@ -7,6 +7,7 @@ import {
   DateTimeAttribute,
   IdAttribute,
   IntAttribute,
+  MediaTypeAttribute,
   TextAttribute,
   TimeAttribute,
 } from '../jsonapi.validators';
@@ -185,8 +186,14 @@ export class AttachmentAttributes {
   @TextAttribute(255, { required: true, example: 'welcome.pdf' })
   name: string;
 
-  @TextAttribute(255, { example: 'application/pdf' })
+  @MediaTypeAttribute({ example: 'application/pdf' })
   content_type?: string;
+
+  @IntAttribute(0, 2147483647, {
+    example: 48213,
+    description: 'Bytes of the file, as the client knows it; uploading the content sets the real size',
+  })
+  size?: number;
 }
 
 export class AttachmentUpdateAttributes {
@@ -211,6 +218,7 @@ export const attachmentsResource = defineResource({
     ...(a.comment_id !== undefined ? { commentId: a.comment_id } : {}),
     ...(a.name !== undefined ? { name: a.name } : {}),
     ...(a.content_type !== undefined ? { contentType: a.content_type } : {}),
+    ...(a.size !== undefined ? { size: a.size } : {}),
   }),
   attributes: (a) => ({
     name: a.name,
