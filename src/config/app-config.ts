@@ -57,6 +57,24 @@ export class AppConfig {
   @Max(500)
   DATABASE_POOL_SIZE = 10;
 
+  // Bounds on every wait for MySQL/MariaDB (README, Operations, "Outages"): opening a connection, getting one
+  // from the pool, and one statement's answer (not applied to migrations). Past a bound the request
+  // answers 503. 0 turns a bound off.
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DATABASE_CONNECT_TIMEOUT_MS = 2000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 3000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  DATABASE_QUERY_TIMEOUT_MS = 5000;
+
   @Transform(toBool)
   @IsBoolean()
   MIGRATIONS_RUN = true;

@@ -29,11 +29,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** The URL the app connects with, given the fresh database's (outage tests put a proxy between). */
+  connectThrough?: (databaseUrl: string) => string;
+}
+
 /** Boots the same app as production (createApp) on a fresh, migrated database. */
-export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase(dialect);
   const config = loadConfig({
-    DATABASE_URL: database.url,
+    DATABASE_URL: options.connectThrough ? options.connectThrough(database.url) : database.url,
     LOG_LEVEL: 'silent',
     AUTH_CACHE_TTL_MS: '0',
     DATABASE_POOL_SIZE: '10',

@@ -105,6 +105,7 @@ const DESCRIPTIONS: Record<number, string> = {
   422: 'Invalid Attribute: one error object per problem, each with a pointer',
   429: 'rate_limited: over the requests a token may make (Retry-After says when to retry)',
   500: 'server_error',
+  503: 'service_unavailable: the database is unreachable or did not answer in time (Retry-After: 2)',
 };
 
 /** Tags a v2 controller with its auth headers, its request limits and the errors every v2 route can answer. */
@@ -114,7 +115,7 @@ export function JsonApiController() {
     // Both headers together: one requirement object (two would read as "either one").
     ApiSecurity({ XAuthToken: [], OrganizationId: [] }),
     ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
-    JsonApiErrors(400, 401, 403, 406, 415, 429, 500),
+    JsonApiErrors(400, 401, 403, 406, 415, 429, 500, 503),
     UseGuards(JsonApiRateLimitGuard),
   );
 }

@@ -10,6 +10,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'CONFLICT: id taken, a cycle would result, parent/target/project disagree',
   413: 'TOO_LARGE: body or batch over the limits',
   500: 'INTERNAL: details are logged with the request id, not sent',
+  503: 'UNAVAILABLE: the database is unreachable or did not answer in time; retry later',
 };
 
 /**
@@ -37,6 +38,6 @@ export function TodoController() {
     ApiTags(TODO_TAG),
     ApiSecurity('RemoteToken'),
     ApiSecurity('OAuth'),
-    TodoErrors(400, 401, 413, 500),
+    TodoErrors(400, 401, 413, 500, 503),
   );
 }

@@ -45,6 +45,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS (no Retry-After header, by design)',
   500: 'INTERNAL_ERROR, with the request id',
+  503: 'REMOTE_SERVICE_UNAVAILABLE: the database is unreachable or did not answer in time (no Retry-After header, by design)',
 };
 
 /** Tags a v1 controller, its auth schemes, and the error responses common to every v1 route. */
@@ -54,7 +55,7 @@ export function TolokaController() {
     ApiSecurity('OAuth'),
     ApiSecurity('ApiKey'),
     ApiExtraModels(TolokaErrorBody),
-    TolokaErrors(400, 401, 403, 500),
+    TolokaErrors(400, 401, 403, 500, 503),
     UseGuards(TolokaActUnderGuard),
     ApiHeader({
       name: 'X-Act-Under-Account-ID',

@@ -7,6 +7,10 @@ describe('loadConfig', () => {
     expect(config.DATABASE_URL).toBe('sqlite:./data/cloneworks.sqlite');
     expect(config.MIGRATIONS_RUN).toBe(true);
     expect(config.CORS_ORIGINS).toEqual(['*']);
+    // A hung database costs a request seconds (README, "Outages").
+    expect(config.DATABASE_CONNECT_TIMEOUT_MS).toBe(2000);
+    expect(config.DATABASE_ACQUIRE_TIMEOUT_MS).toBe(3000);
+    expect(config.DATABASE_QUERY_TIMEOUT_MS).toBe(5000);
   });
 
   it('converts numbers, booleans and lists', () => {
@@ -28,6 +32,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['MIGRATIONS_RUN', 'maybe'],
     ['BOOTSTRAP_API_TOKEN', 'short'],
+    ['DATABASE_QUERY_TIMEOUT_MS', '-1'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {
