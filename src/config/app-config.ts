@@ -172,15 +172,17 @@ export class AppConfig {
   @Max(256)
   JOBS_CONCURRENCY = 4;
 
+  // A short lease renewed often: a killed instance's operations are claimed again within a lease
+  // and a poll (about 4 s), while a live one has two missed renewals of slack.
   @Transform(toInt)
   @IsInt()
   @Min(100)
-  JOBS_LEASE_MS = 30000;
+  JOBS_LEASE_MS = 3000;
 
   @Transform(toInt)
   @IsInt()
   @Min(50)
-  JOBS_HEARTBEAT_MS = 10000;
+  JOBS_HEARTBEAT_MS = 1000;
 
   @Transform(toInt)
   @IsInt()
@@ -241,6 +243,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const text = message.startsWith(first.property) ? message : `${first.property} ${message}`;
     // The value is not echoed: it may be a token or a URL with a password.
     throw new ConfigError(`Invalid configuration: ${text}`);
+  }
+  if (config.JOBS_HEARTBEAT_MS * 2 > config.JOBS_LEASE_MS) {
+    // One late renewal must not cost a running operation its lease.
+    throw new ConfigError('Invalid configuration: JOBS_HEARTBEAT_MS must be at most half of JOBS_LEASE_MS');
   }
   return config;
 }

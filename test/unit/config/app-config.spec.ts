@@ -45,6 +45,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('keeps the lease heartbeat at most half of the lease', () => {
+    expect(loadConfig({}).JOBS_LEASE_MS).toBe(3000);
+    expect(loadConfig({}).JOBS_HEARTBEAT_MS).toBe(1000);
+    expect(() => loadConfig({ JOBS_LEASE_MS: '1500', JOBS_HEARTBEAT_MS: '1000' })).toThrow(
+      'JOBS_HEARTBEAT_MS must be at most half of JOBS_LEASE_MS',
+    );
+  });
+
   it('accepts MySQL, MariaDB and SQLite URLs', () => {
     for (const url of [
       'mysql://root@127.0.0.1:3306/test',
