@@ -49,6 +49,8 @@ export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
           error.code = ACQUIRE_TIMEOUT_CODE;
           callback(error, undefined as unknown as mysql2.PoolConnection);
         }, limit);
+        // A caller still waits for it; a process that is ending does not.
+        timer.unref();
         getConnection((error, connection) => {
           if (!waiting) {
             // Given up on already: hand it to the next caller.

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
+import { Database, TransactionOptions } from '../database/database';
 import { IdempotencyKey } from './idempotency-key.entity';
 
 /** How long a key is remembered (pools-and-operations.md §11). */
@@ -74,6 +74,7 @@ export class IdempotencyService {
     accountId: number,
     scope: string,
     work: (m: EntityManager) => Promise<StoredResponse>,
+    options: TransactionOptions = {},
   ): Promise<StoredResponse & { replayed: boolean }> {
     const attempt = () =>
       this.db.transaction(async (m) => {
@@ -84,7 +85,7 @@ export class IdempotencyService {
         const response = await work(m);
         if (request) await this.complete(m, request, accountId, scope, response);
         return { ...response, replayed: false };
-      });
+      }, options);
     try {
       return await attempt();
     } catch (error) {

@@ -92,12 +92,14 @@ export class DatabaseProxy {
     return new Promise((resolve) => (this.cut = { after, forward, done: resolve }));
   }
 
-  get connections(): number {
-    return this.links.size;
+  /** Forgets an armed cut that has not happened (its promise resolves to false). */
+  disarm(): void {
+    this.cut?.done(false);
+    this.cut = undefined;
   }
 
   async close(): Promise<void> {
-    this.cut?.done(false);
+    this.disarm();
     for (const link of this.links) this.drop(link);
     if (this.mode !== 'refuse') await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

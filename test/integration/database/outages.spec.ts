@@ -1,3 +1,4 @@
+import type { LightMyRequestResponse } from 'fastify';
 import { parseDatabaseUrl } from '../../../src/config/database.options';
 import { DatabaseProxy } from '../../support/db-proxy';
 import { Face, faceHeaders } from '../../support/face-requests';
@@ -18,7 +19,7 @@ const ROUTES: Array<{ face: Face; url: string }> = [
   { face: 'todo', url: '/todo/tasks' },
 ];
 
-function expect503(face: Face, res: { statusCode: number; body: string; headers: Record<string, unknown> }) {
+function expect503(face: Face, res: LightMyRequestResponse) {
   expect({ face, status: res.statusCode }).toEqual({ face, status: 503 });
   const requestId = res.headers['x-request-id'];
   expect(requestId).toBeDefined();
