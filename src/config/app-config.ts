@@ -124,7 +124,8 @@ export class AppConfig {
   @Min(1)
   COPY_MAX_TASKS = 100000;
 
-  // v2 face requests per token, counted by each instance (tasks-copy.md §1.1); 0 turns a window off.
+  // v2 face requests per token (tasks-copy.md §1.1), counted where every instance agrees; 0 turns a
+  // window off.
   @Transform(toInt)
   @IsInt()
   @Min(0)
@@ -134,6 +135,11 @@ export class AppConfig {
   @IsInt()
   @Min(0)
   JSONAPI_RATE_LIMIT_PER_30MIN = 4000;
+
+  // Where v2 request limits are counted: Redis, exactly, when set; else the database.
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+$/, { message: 'REDIS_URL must look like redis://host:6379 or rediss://…' })
+  REDIS_URL?: string;
 
   // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
   @Transform(toInt)

@@ -6,6 +6,7 @@ import { WidenOperationDetails1763800400000 } from './migrations/1763800400000-w
 import { LinkTemplatesToTasks1763800500000 } from './migrations/1763800500000-link-templates-to-tasks';
 import { AddReadRevisions1763800600000 } from './migrations/1763800600000-add-read-revisions';
 import { WidenCrowdBodies1763800700000 } from './migrations/1763800700000-widen-crowd-bodies';
+import { AddRequestCounts1763801300000 } from './migrations/1763801300000-add-request-counts';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -17,4 +18,5 @@ export const ALL_MIGRATIONS = [
   LinkTemplatesToTasks1763800500000,
   AddReadRevisions1763800600000,
   WidenCrowdBodies1763800700000,
+  AddRequestCounts1763801300000,
 ];

@@ -38,13 +38,15 @@ export class DatabaseProxy {
     private server: Server,
     readonly port: number,
     private readonly target: { host: string; port: number },
+    private readonly mysql: boolean,
   ) {}
 
-  static async start(target: { host: string; port: number }): Promise<DatabaseProxy> {
+  /** `mysql: false` forwards bytes as they come (Redis, say): no cut at COMMIT then. */
+  static async start(target: { host: string; port: number }, mysql = true): Promise<DatabaseProxy> {
     const holder: { proxy?: DatabaseProxy } = {};
     const server = createServer((socket) => holder.proxy!.accept(socket));
     const port = await listen(server, 0);
-    holder.proxy = new DatabaseProxy(server, port, target);
+    holder.proxy = new DatabaseProxy(server, port, target, mysql);
     return holder.proxy;
   }
 
@@ -124,6 +126,11 @@ export class DatabaseProxy {
   }
 
   private fromClient(link: Link, chunk: Buffer): void {
+    if (!this.mysql) {
+      if (this.mode === 'freeze') link.heldUp.push(chunk);
+      else link.server.write(chunk);
+      return;
+    }
     link.partial = Buffer.concat([link.partial, chunk]);
     // Whole packets only: a header of 3 bytes of length and 1 of sequence, then the payload.
     while (link.partial.length >= 4) {

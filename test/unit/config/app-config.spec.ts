@@ -33,6 +33,7 @@ describe('loadConfig', () => {
     ['MIGRATIONS_RUN', 'maybe'],
     ['BOOTSTRAP_API_TOKEN', 'short'],
     ['DATABASE_QUERY_TIMEOUT_MS', '-1'],
+    ['REDIS_URL', 'localhost:6379'],
   ])('rejects %s=%s with one line naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     try {
