@@ -20,6 +20,11 @@ console.log(
     ? `MySQL/MariaDB suite: ran against ${mysql.replace(/\/\/[^@]*@/, '//***@')}.`
     : 'MySQL/MariaDB suite: DID NOT RUN. Set TEST_DATABASE_URL=mysql://root@127.0.0.1:3306/test to run it (CI always does).',
 );
+if (process.env.TEST_REDIS_URL) {
+  console.log(
+    `v2 request limits counted in Redis at ${process.env.TEST_REDIS_URL.replace(/\/\/[^@]*@/, '//***@')}.`,
+  );
+}
 if (existsSync(resultsFile)) {
   const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
   // The test of test/e2e/foundation/swagger-ui-browser.e2e-spec.ts that drives Chromium.

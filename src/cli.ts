@@ -6,7 +6,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AccountsService } from './accounts/accounts.service';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
-import { databaseOptions } from './config/database.options';
+import { databaseOptions, TOOL_POOL } from './config/database.options';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DemoSeeder } from './demo/demo-seed';
@@ -55,7 +55,7 @@ async function withApp<T>(
 }
 
 async function migrations(config: AppConfig, direction: 'run' | 'revert', quiet = false): Promise<void> {
-  const dataSource = await new DataSource(databaseOptions(config.DATABASE_URL, 2)).initialize();
+  const dataSource = await new DataSource(databaseOptions(config.DATABASE_URL, TOOL_POOL)).initialize();
   try {
     if (direction === 'run') {
       const applied = await dataSource.runMigrations({ transaction: 'each' });

@@ -1,4 +1,5 @@
 import { HttpException } from '@nestjs/common';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { DomainError } from './domain-error';
 import { RequestValidationError } from './request-validation.error';
 
@@ -22,7 +23,8 @@ export type FaceErrorMapper = (error: KnownError, requestId: string) => FaceErro
 
 /**
  * Turns whatever was thrown into one of our error types. Fastify's own errors (route not found,
- * unparsable body, too large, unsupported media type) reach us as HttpExceptions with a status.
+ * unparsable body, too large, unsupported media type) reach us as HttpExceptions with a status;
+ * a database that cannot be reached or does not answer in time is a 503 on every face.
  */
 export function normalizeError(exception: unknown): KnownError {
   if (exception instanceof DomainError || exception instanceof RequestValidationError) return exception;
@@ -45,6 +47,11 @@ export function normalizeError(exception: unknown): KnownError {
       case 503:
         return new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The service is shutting down or overloaded');
     }
+  }
+  if (isDatabaseUnavailable(exception)) {
+    return new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later', {
+      cause: exception,
+    });
   }
   return new UnexpectedError(exception);
 }

@@ -75,6 +75,21 @@ export class AppConfig {
   @IntSetting(1, 500)
   DATABASE_POOL_SIZE = 10;
 
+  // Bounds on every wait for MySQL/MariaDB (docs/deployment.md#outages): opening a connection,
+  // getting one from the pool, and one statement's answer (not applied to migrations). Past a bound
+  // the request answers 503. 0 turns a bound off.
+  @Setting('bound on opening a MySQL/MariaDB connection, in ms (0: none)')
+  @IntSetting(0)
+  DATABASE_CONNECT_TIMEOUT_MS = 2000;
+
+  @Setting('bound on waiting for a free pooled connection, in ms (0: none)')
+  @IntSetting(0)
+  DATABASE_ACQUIRE_TIMEOUT_MS = 3000;
+
+  @Setting('bound on one statement (and one Redis command), in ms (0: none)')
+  @IntSetting(0)
+  DATABASE_QUERY_TIMEOUT_MS = 5000;
+
   @Setting('apply pending migrations at start (false: run `npm run migration:run` yourself)')
   @Transform(toBool)
   @IsBoolean({ message: '$property is not a boolean (true or false)' })
@@ -123,14 +138,21 @@ export class AppConfig {
   @IntSetting(1)
   COPY_MAX_TASKS = 100000;
 
-  // v2 face requests per token, counted by each instance (tasks-copy.md §1.1); 0 turns a window off.
-  @Setting('v2 requests per token in 10 s, per instance (0: no limit)')
+  // v2 face requests per token, counted where every instance agrees (the database, or Redis with
+  // REDIS_URL); 0 turns a window off.
+  @Setting('v2 requests per token in 10 s, for all instances together (0: no limit)')
   @IntSetting(0)
   JSONAPI_RATE_LIMIT_PER_10S = 100;
 
-  @Setting('v2 requests per token in 30 min, per instance (0: no limit)')
+  @Setting('v2 requests per token in 30 min, for all instances together (0: no limit)')
   @IntSetting(0)
   JSONAPI_RATE_LIMIT_PER_30MIN = 4000;
+
+  // Where v2 request limits are counted: Redis, exactly, when set; else the database.
+  @Setting('redis://host:6379 to count v2 request limits in Redis (unset: in the database)')
+  @IsOptional()
+  @Matches(/^rediss?:\/\/.+$/, { message: 'REDIS_URL must look like redis://host:6379 or rediss://…' })
+  REDIS_URL?: string;
 
   // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
   @Setting('items in one POST /todo/clone batch')
@@ -162,13 +184,15 @@ export class AppConfig {
   @IntSetting(0, 256)
   JOBS_CONCURRENCY = 4;
 
+  // A short lease renewed often: a killed instance's operations are claimed again within a lease
+  // and a poll (about 4 s), while a live one has two missed renewals of slack.
   @Setting("lease of a running operation, in ms; a dead instance's work is reclaimed after it")
   @IntSetting(100)
-  JOBS_LEASE_MS = 30000;
+  JOBS_LEASE_MS = 3000;
 
-  @Setting("how often a running operation's lease is renewed, in ms")
+  @Setting("how often a running operation's lease is renewed, in ms (at most half the lease)")
   @IntSetting(50)
-  JOBS_HEARTBEAT_MS = 10000;
+  JOBS_HEARTBEAT_MS = 1000;
 
   @Setting('how often to look for work from other instances or crashes, in ms (0: never)')
   @IntSetting(0)
@@ -226,6 +250,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const text = message.startsWith(first.property) ? message : `${first.property} ${message}`;
     // The value is not echoed: it may be a token or a URL with a password.
     throw new ConfigError(`Invalid configuration: ${text}`);
+  }
+  if (config.JOBS_HEARTBEAT_MS * 2 > config.JOBS_LEASE_MS) {
+    // One late renewal must not cost a running operation its lease.
+    throw new ConfigError('Invalid configuration: JOBS_HEARTBEAT_MS must be at most half of JOBS_LEASE_MS');
   }
   return config;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
+import { boundedMysqlDriver, DatabaseBounds } from '../database/bounded-mysql';
 import { ALL_ENTITIES } from '../database/entity-list';
 import { ALL_MIGRATIONS } from '../database/migration-list';
 
@@ -32,7 +33,21 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   };
 }
 
-export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
+export interface PoolSettings {
+  poolSize: number;
+  connectTimeoutMs: number;
+  /** Read on every use: DatabaseModule sets the statement bound once the migrations have run. */
+  bounds: DatabaseBounds;
+}
+
+/** For one-off tools (the CLI's migrations): a small pool, no bound on how long a statement runs. */
+export const TOOL_POOL: PoolSettings = {
+  poolSize: 2,
+  connectTimeoutMs: 10000,
+  bounds: { acquireTimeoutMs: 0, queryTimeoutMs: 0 },
+};
+
+export function databaseOptions(url: string, pool: PoolSettings): DataSourceOptions {
   const target = parseDatabaseUrl(url);
   const common = {
     entities: ALL_ENTITIES,
@@ -68,7 +83,10 @@ export function databaseOptions(url: string, poolSize = 10): DataSourceOptions {
     timezone: 'Z',
     supportBigNumbers: true,
     bigNumberStrings: true,
-    poolSize,
-    extra: { connectionLimit: poolSize, waitForConnections: true, enableKeepAlive: true },
+    connectorPackage: 'mysql2',
+    driver: boundedMysqlDriver(pool.bounds),
+    connectTimeout: pool.connectTimeoutMs,
+    poolSize: pool.poolSize,
+    extra: { connectionLimit: pool.poolSize, waitForConnections: true, enableKeepAlive: true },
   };
 }

@@ -1,7 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { databaseOptions } from '../config/database.options';
+import { boundsOfDriver } from './bounded-mysql';
 import { Database } from './database';
 
 @Global()
@@ -10,7 +12,13 @@ import { Database } from './database';
     TypeOrmModule.forRootAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        ...databaseOptions(config.DATABASE_URL, config.DATABASE_POOL_SIZE),
+        ...databaseOptions(config.DATABASE_URL, {
+          poolSize: config.DATABASE_POOL_SIZE,
+          connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+          // No bound on statements yet: the migrations run while the DataSource opens, and one
+          // may take minutes. onModuleInit sets it.
+          bounds: { acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS, queryTimeoutMs: 0 },
+        }),
         migrationsRun: config.MIGRATIONS_RUN,
         // Fail at start rather than retry for a minute: a wrong DATABASE_URL should be loud.
         retryAttempts: 0,
@@ -20,4 +28,14 @@ import { Database } from './database';
   providers: [Database],
   exports: [Database],
 })
-export class DatabaseModule {}
+export class DatabaseModule implements OnModuleInit {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const bounds = boundsOfDriver((this.dataSource.options as { driver?: unknown }).driver);
+    if (bounds) bounds.queryTimeoutMs = this.config.DATABASE_QUERY_TIMEOUT_MS;
+  }
+}

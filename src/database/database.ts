@@ -1,13 +1,45 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { Dialect } from '../config/database.options';
+import { isDatabaseUnavailable } from './database-unavailable';
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_ATTEMPTS = 4;
+/** Looks for a transaction's row after a lost COMMIT: waits between them, while the database is unavailable. */
+const OUTCOME_LOOKUPS_MS = [0, 250, 1000];
+
+/** A row a transaction inserts, by primary key (`id`). */
+export interface InsertedRow {
+  entity: EntityTarget<ObjectLiteral>;
+  id: string | number;
+}
 
 export interface TransactionOptions {
   isolation?: IsolationLevel;
+  /**
+   * For work a client may retry (enqueue, create): a row the work inserted, named once it has run
+   * (undefined when this run wrote nothing a retry could double, e.g. a replayed response). When
+   * the connection is lost on COMMIT the outcome is unknown; the row is then looked for on another
+   * connection: there, the transaction committed and its result is returned; not there, it rolled
+   * back and the work runs again. Either way the caller answers as if nothing had happened.
+   */
+  inserted?: () => InsertedRow | undefined;
+}
+
+/** The COMMIT's answer was lost and the database could not tell whether it took effect. */
+export class CommitOutcomeUnknownError extends Error {
+  constructor(lost: unknown) {
+    super('The connection was lost on COMMIT and the outcome could not be checked', { cause: lost });
+    this.name = 'CommitOutcomeUnknownError';
+  }
+}
+
+/** A COMMIT lost with its connection that did not take effect: the work runs again. */
+class RolledBack extends Error {
+  constructor(readonly lost: unknown) {
+    super('The connection was lost on COMMIT, which did not take effect');
+  }
 }
 
 /**
@@ -31,11 +63,26 @@ export class Database {
     if (this.dialect === 'sqlite') {
       return this.serialized(() => this.dataSource.transaction(work));
     }
-    return this.withDeadlockRetry(() =>
-      options.isolation
-        ? this.dataSource.transaction(options.isolation, work)
-        : this.dataSource.transaction(work),
-    );
+    const run = (w: (manager: EntityManager) => Promise<T>) =>
+      options.isolation ? this.dataSource.transaction(options.isolation, w) : this.dataSource.transaction(w);
+    const inserted = options.inserted;
+    if (!inserted) return this.withDeadlockRetry(() => run(work));
+    return this.withDeadlockRetry(async () => {
+      let done: { result: T } | undefined;
+      try {
+        return await run(async (m) => {
+          const result = await work(m);
+          done = { result };
+          return result;
+        });
+      } catch (error) {
+        // Only a failure after the work, i.e. of the COMMIT itself, leaves the outcome open.
+        if (!done || !isDatabaseUnavailable(error)) throw error;
+        const row = inserted();
+        if (row && (await this.committed(row, error))) return done.result;
+        throw new RolledBack(error);
+      }
+    });
   }
 
   /** Reads outside a transaction (each statement sees committed data on MySQL). */
@@ -50,11 +97,46 @@ export class Database {
     return run;
   }
 
+  /**
+   * Whether a transaction whose COMMIT answer was lost committed, judged by a row it inserted.
+   * A locking read on a new connection: if the server still runs the lost transaction (it has not
+   * yet seen its client go), the read waits for it to commit or roll back; READ COMMITTED, so a
+   * missing row locks no gap. Throws CommitOutcomeUnknownError while the database cannot answer.
+   */
+  private async committed(row: InsertedRow, lost: unknown): Promise<boolean> {
+    for (const wait of OUTCOME_LOOKUPS_MS) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      try {
+        const found = await this.dataSource.transaction('READ COMMITTED', (m) =>
+          m
+            .createQueryBuilder()
+            .select('1', 'found')
+            .from(row.entity, 'r')
+            .where('r.id = :id', { id: row.id })
+            .setLock('pessimistic_write')
+            .getRawOne<{ found: unknown }>(),
+        );
+        this.logger.warn(
+          `the connection was lost on COMMIT; the transaction ${found ? 'committed' : 'rolled back'}`,
+        );
+        return found !== undefined;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+      }
+    }
+    throw new CommitOutcomeUnknownError(lost);
+  }
+
   private async withDeadlockRetry<T>(attempt: () => Promise<T>): Promise<T> {
     for (let n = 1; ; n++) {
       try {
         return await attempt();
       } catch (error) {
+        if (error instanceof RolledBack) {
+          if (n >= MAX_ATTEMPTS) throw error.lost;
+          this.logger.warn('transaction run again after its COMMIT was lost without effect');
+          continue;
+        }
         const code = (error as { code?: string }).code;
         if (!code || !MYSQL_RETRYABLE.has(code) || n >= MAX_ATTEMPTS) throw error;
         this.logger.warn(`transaction retried after ${code} (attempt ${n})`);

@@ -8,6 +8,7 @@ import { AddReadRevisions1763800600000 } from './migrations/1763800600000-add-re
 import { WidenCrowdBodies1763800700000 } from './migrations/1763800700000-widen-crowd-bodies';
 import { WidenTextColumns1763800800000 } from './migrations/1763800800000-widen-text-columns';
 import { AddTokenShownAt1763800850000 } from './migrations/1763800850000-add-token-shown-at';
+import { AddRequestCounts1763801300000 } from './migrations/1763801300000-add-request-counts';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   WidenCrowdBodies1763800700000,
   WidenTextColumns1763800800000,
   AddTokenShownAt1763800850000,
+  AddRequestCounts1763801300000,
 ];

@@ -28,7 +28,11 @@ export class FaceErrorFilter implements ExceptionFilter {
     if (error instanceof UnexpectedError) {
       request.log.error({ err: error.original, face: face.name }, 'request failed with an unexpected error');
     } else if (answer.status >= 500) {
-      request.log.error({ code: (exception as Error).message, face: face.name }, 'request failed');
+      const cause = error instanceof DomainError && error.cause instanceof Error ? error.cause : undefined;
+      request.log.error(
+        { code: (exception as Error).message, cause: cause?.message, face: face.name },
+        'request failed',
+      );
     }
     if (reply.sent) return;
     send(reply, answer);

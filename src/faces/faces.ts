@@ -27,10 +27,13 @@ const toServiceError: FaceErrorMapper = (error: KnownError, requestId: string) =
     };
   }
   if (error instanceof DomainError) {
-    const status =
-      error.code === 'REQUEST_UNAUTHENTICATED' ? 401 : error.code === 'REQUEST_ROUTE_NOT_FOUND' ? 404 : 400;
+    const status: Partial<Record<string, number>> = {
+      REQUEST_UNAUTHENTICATED: 401,
+      REQUEST_ROUTE_NOT_FOUND: 404,
+      REQUEST_SERVICE_UNAVAILABLE: 503,
+    };
     return {
-      status,
+      status: status[error.code] ?? 400,
       contentType: 'application/json',
       body: { code: error.code, message: error.message, requestId },
     };

@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
-import { IdempotencyKey } from './idempotency-key.entity';
+import { Database, TransactionOptions } from '../database/database';
+import { fromSqlDateTime } from '../database/sql-time';
+import { IdempotencyKey, IdempotencyKeyState } from './idempotency-key.entity';
 
 /** How long a key is remembered (pools-and-operations.md §11). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -14,6 +15,16 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
  * request's, so it ends well within this; a key older than that belongs to a request that died.
  */
 export const IDEMPOTENCY_IN_PROGRESS_LEASE_MS = 2 * 60 * 1000;
+
+interface StoredKeyRow {
+  id: number;
+  fingerprint: string;
+  state: IdempotencyKeyState;
+  status_code: number | string | null;
+  response: string | null;
+  created_at: Date | string;
+  expires_at: Date | string;
+}
 
 /** An `Idempotency-Key` as a face received it, with the fingerprint of the request it came with. */
 export interface IdempotencyRequest {
@@ -64,36 +75,36 @@ export class IdempotencyService {
     private readonly clock: Clock,
   ) {}
 
-  /**
-   * One transaction: a replay of a stored response, or `work` plus the stored response. Two
-   * first requests racing on MySQL: the second blocks on the unique index, fails with a duplicate
-   * key once the first commits, and is retried once — then it sees the stored response.
-   */
+  /** One transaction: a replay of a stored response, or `work` plus the stored response. */
   async run(
     request: IdempotencyRequest | undefined,
     accountId: number,
     scope: string,
     work: (m: EntityManager) => Promise<StoredResponse>,
+    options: TransactionOptions = {},
   ): Promise<StoredResponse & { replayed: boolean }> {
-    const attempt = () =>
-      this.db.transaction(async (m) => {
-        if (request) {
-          const stored = await this.begin(m, request, accountId, scope);
-          if (stored) return { ...stored, replayed: true };
-        }
-        const response = await work(m);
-        if (request) await this.complete(m, request, accountId, scope, response);
-        return { ...response, replayed: false };
-      });
-    try {
-      return await attempt();
-    } catch (error) {
-      if (request && isDuplicateKey(error)) return attempt();
-      throw error;
-    }
+    return this.db.transaction(async (m) => {
+      if (request) {
+        const stored = await this.begin(m, request, accountId, scope);
+        if (stored) return { ...stored, replayed: true };
+      }
+      const response = await work(m);
+      if (request) await this.complete(m, request, accountId, scope, response);
+      return { ...response, replayed: false };
+    }, options);
   }
 
-  /** Null: the key is new and now IN_PROGRESS. Otherwise the stored response to replay. */
+  /**
+   * Null: the key is new and now IN_PROGRESS. Otherwise the stored response to replay.
+   *
+   * The key is inserted before anything is read. A locking read first would, on MySQL/MariaDB
+   * (REPEATABLE READ), take a gap lock where a new key belongs; two requests with new keys in the
+   * same gap (neighbours in the index, or any two keys beyond the last one) both hold it, and each
+   * one's insert then waits for the other's gap lock: a deadlock on every such pair. An insert
+   * waits only for a transaction holding the same key, until it commits (then it fails as a
+   * duplicate) or rolls back (then it succeeds); a duplicate is then read, under the shared lock
+   * the failed insert already holds, so repeats of one key never wait for each other.
+   */
   async begin(
     m: EntityManager,
     request: IdempotencyRequest,
@@ -101,58 +112,58 @@ export class IdempotencyService {
     scope: string,
   ): Promise<StoredResponse | null> {
     const now = this.clock.now();
-    const qb = m
-      .createQueryBuilder(IdempotencyKey, 'k')
-      .where('k.account_id = :accountId AND k.scope = :scope AND k.idempotency_key = :key', {
-        accountId,
-        scope,
-        key: request.key,
-      });
-    if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');
-    const existing = await qb.getOne();
-    if (existing && existing.expiresAt.getTime() <= now.getTime()) {
-      await m.delete(IdempotencyKey, { id: existing.id });
-    } else if (existing) {
-      if (existing.fingerprint !== request.fingerprint) {
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_REUSED',
-          'This Idempotency-Key was already used with a different request',
-          { meta: { header: 'Idempotency-Key' } },
-        );
-      }
-      if (
-        existing.state !== 'DONE' &&
-        now.getTime() - existing.createdAt.getTime() > IDEMPOTENCY_IN_PROGRESS_LEASE_MS
-      ) {
-        // Its request died before finishing (a crash between `begin` and `complete`): nothing of
-        // its work committed, so the key is free again.
-        await m.delete(IdempotencyKey, { id: existing.id });
-        return this.begin(m, request, accountId, scope);
-      }
-      if (existing.state !== 'DONE') {
-        throw new DomainError(
-          'IDEMPOTENCY_KEY_IN_PROGRESS',
-          'A request with this Idempotency-Key is still being processed',
-          { meta: { header: 'Idempotency-Key' } },
-        );
-      }
-      return {
-        status: existing.statusCode ?? 200,
-        body: existing.response ? JSON.parse(existing.response) : null,
-      };
-    }
-    await m.insert(IdempotencyKey, {
-      accountId,
-      scope,
-      key: request.key,
+    const fresh = {
       fingerprint: request.fingerprint,
-      state: 'IN_PROGRESS',
+      state: 'IN_PROGRESS' as const,
       statusCode: null,
       response: null,
       createdAt: now,
       expiresAt: new Date(now.getTime() + IDEMPOTENCY_TTL_MS),
-    });
-    return null;
+    };
+    try {
+      await m.insert(IdempotencyKey, { accountId, scope, key: request.key, ...fresh });
+      return null;
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+    }
+    // A locking read: under REPEATABLE READ a plain one could come from a snapshot older than the
+    // key. LOCK IN SHARE MODE rather than TypeORM's FOR SHARE, which MariaDB does not parse.
+    const [row]: StoredKeyRow[] = await m.query(
+      'SELECT id, fingerprint, state, status_code, response, created_at, expires_at FROM idempotency_keys ' +
+        'WHERE account_id = ? AND scope = ? AND idempotency_key = ?' +
+        (this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''),
+      [accountId, scope, request.key],
+    );
+    const expired = fromSqlDateTime(row.expires_at)!.getTime() <= now.getTime();
+    // A key still IN_PROGRESS long after its request began belongs to a request that died before
+    // finishing (a crash between `begin` and `complete`): nothing of its work committed.
+    const abandoned =
+      row.state !== 'DONE' &&
+      now.getTime() - fromSqlDateTime(row.created_at)!.getTime() > IDEMPOTENCY_IN_PROGRESS_LEASE_MS;
+    if (expired || abandoned) {
+      // Taken over in place. Two requests doing so at once deadlock on their shared locks: the
+      // victim is run again by Database.transaction and then finds the key in progress.
+      await m.update(IdempotencyKey, { id: row.id }, fresh);
+      return null;
+    }
+    if (row.fingerprint !== request.fingerprint) {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_REUSED',
+        'This Idempotency-Key was already used with a different request',
+        { meta: { header: 'Idempotency-Key' } },
+      );
+    }
+    if (row.state !== 'DONE') {
+      throw new DomainError(
+        'IDEMPOTENCY_KEY_IN_PROGRESS',
+        'A request with this Idempotency-Key is still being processed',
+        { meta: { header: 'Idempotency-Key' } },
+      );
+    }
+    return {
+      status: row.status_code === null ? 200 : Number(row.status_code),
+      body: row.response ? JSON.parse(row.response) : null,
+    };
   }
 
   async complete(

@@ -31,6 +31,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   // The last claim filled every free slot, so more work may be waiting.
   private backlog = false;
   private lastExpiredCheck = 0;
+  private renewing = false;
 
   constructor(
     private readonly operations: OperationsService,
@@ -224,11 +225,15 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async heartbeat(): Promise<void> {
-    if (this.running.size === 0) return;
+    // A renewal held up by a slow database is not joined by more of them.
+    if (this.running.size === 0 || this.renewing) return;
+    this.renewing = true;
     try {
       await this.operations.renewLeases(this.owner, [...this.running.keys()], this.config.JOBS_LEASE_MS);
     } catch (error) {
       this.logger.warn(`lease renewal failed: ${(error as Error).message}`);
+    } finally {
+      this.renewing = false;
     }
   }
 }

@@ -5,6 +5,7 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { fromSqlDateTime } from '../database/sql-time';
 import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
+import { Operation } from '../operations/operation.entity';
 import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { fetchPage, RangeFilter, SearchPage, SortKey, whereRange } from '../operations/search';
@@ -121,19 +122,27 @@ export class PoolsService {
     idempotency?: IdempotencyRequest,
   ): Promise<CrowdProjectView> {
     let created: CrowdProject | undefined;
-    const result = await this.idempotency.run(idempotency, accountId, V1_IDEMPOTENCY_SCOPE, async (m) => {
-      await this.rateLimits.consume(m, accountId, 'PROJECT_CREATE');
-      const row = m.create(CrowdProject, {
-        accountId,
-        status: 'ACTIVE',
-        ...projectColumns(fields),
-        createdAt: this.clock.now(),
-      });
-      const inserted = await m.insert(CrowdProject, row);
-      row.id = String(inserted.identifiers[0].id);
-      created = row;
-      return { status: 201, body: { project_id: row.id } };
-    });
+    const result = await this.idempotency.run(
+      idempotency,
+      accountId,
+      V1_IDEMPOTENCY_SCOPE,
+      async (m) => {
+        created = undefined;
+        await this.rateLimits.consume(m, accountId, 'PROJECT_CREATE');
+        const row = m.create(CrowdProject, {
+          accountId,
+          status: 'ACTIVE',
+          ...projectColumns(fields),
+          createdAt: this.clock.now(),
+        });
+        const inserted = await m.insert(CrowdProject, row);
+        row.id = String(inserted.identifiers[0].id);
+        created = row;
+        return { status: 201, body: { project_id: row.id } };
+      },
+      // toloka-kit retries a 5xx: a lost COMMIT is resolved before answering (§3.4).
+      { inserted: () => created && { entity: CrowdProject, id: created.id } },
+    );
     if (created && !result.replayed) return toProjectView(created);
     return this.getProject(accountId, String((result.body as { project_id: string }).project_id));
   }
@@ -212,12 +221,19 @@ export class PoolsService {
     idempotency?: IdempotencyRequest,
   ): Promise<PoolView> {
     let created: PoolView | undefined;
-    const result = await this.idempotency.run(idempotency, accountId, V1_IDEMPOTENCY_SCOPE, async (m) => {
-      await this.requireActiveProject(m, accountId, projectId);
-      await this.rateLimits.consume(m, accountId, 'POOL_CREATE');
-      created = await this.insertPool(m, accountId, projectId, fields);
-      return { status: 201, body: { pool_id: created.id } };
-    });
+    const result = await this.idempotency.run(
+      idempotency,
+      accountId,
+      V1_IDEMPOTENCY_SCOPE,
+      async (m) => {
+        created = undefined;
+        await this.requireActiveProject(m, accountId, projectId);
+        await this.rateLimits.consume(m, accountId, 'POOL_CREATE');
+        created = await this.insertPool(m, accountId, projectId, fields);
+        return { status: 201, body: { pool_id: created.id } };
+      },
+      { inserted: () => created && { entity: Pool, id: created.id } },
+    );
     if (created && !result.replayed) return created;
     return this.getPool(accountId, String((result.body as { pool_id: string }).pool_id));
   }
@@ -344,18 +360,28 @@ export class PoolsService {
    */
   async clonePool(accountId: number, id: string, idempotency?: IdempotencyRequest): Promise<OperationView> {
     let enqueued: OperationView | undefined;
-    const result = await this.idempotency.run(idempotency, accountId, V1_IDEMPOTENCY_SCOPE, async (m) => {
-      const pool = await this.findPool(m, accountId, id);
-      if (pool.status === 'LOCKED') throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
-      await this.requireActiveProject(m, accountId, String(pool.projectId), true);
-      await this.rateLimits.consume(m, accountId, 'POOL_CLONE');
-      enqueued = await this.operations.enqueue(m, {
-        accountId,
-        type: POOL_CLONE,
-        parameters: { pool_id: String(pool.id) },
-      });
-      return { status: 202, body: { operation_id: enqueued.id } };
-    });
+    const result = await this.idempotency.run(
+      idempotency,
+      accountId,
+      V1_IDEMPOTENCY_SCOPE,
+      async (m) => {
+        enqueued = undefined;
+        const pool = await this.findPool(m, accountId, id);
+        if (pool.status === 'LOCKED')
+          throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
+        await this.requireActiveProject(m, accountId, String(pool.projectId), true);
+        await this.rateLimits.consume(m, accountId, 'POOL_CLONE');
+        enqueued = await this.operations.enqueue(m, {
+          accountId,
+          type: POOL_CLONE,
+          parameters: { pool_id: String(pool.id) },
+        });
+        return { status: 202, body: { operation_id: enqueued.id } };
+      },
+      // The operation's id is made before its transaction: after a lost COMMIT, the row says
+      // whether it was queued, so a retried request never queues a second clone.
+      { inserted: () => enqueued && { entity: Operation, id: enqueued.id } },
+    );
     if (enqueued && !result.replayed) {
       this.runner.wake();
       return enqueued;

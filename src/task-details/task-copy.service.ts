@@ -4,13 +4,15 @@ import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
+import { Database, InsertedRow } from '../database/database';
 import { toSqlDateTime } from '../database/sql-time';
 import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
+import { Operation } from '../operations/operation.entity';
 import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { CloneEngine, CloneNode } from '../tasks/clone-engine';
 import type { TaskContent, TaskDetailsColumns } from '../tasks/task-content';
+import { Task } from '../tasks/task.entity';
 import {
   CopyFlags,
   CopyPlan,
@@ -151,30 +153,39 @@ export class TaskCopyService {
       const stored = await this.db.transaction((m) => this.idempotency.begin(m, key, accountId, scope));
       if (stored) return { ...(await this.replay(accountId, stored.body as StoredOutcome)), replayed: true };
     }
+    let made: InsertedRow | undefined;
     try {
-      const outcome = await this.db.transaction(async (m): Promise<CopyOutcome> => {
-        const count = await this.measureIn(m, accountId, input);
-        const result: CopyOutcome =
-          options.async || count > this.config.COPY_SYNC_MAX_TASKS
-            ? {
-                kind: 'queued',
-                operation: await this.operations.enqueue(m, {
-                  accountId,
-                  type: TASK_COPY,
-                  parameters: taskCopyParameters(input),
-                }),
-              }
-            : { kind: 'copied', result: await this.copyIn(m, accountId, input) };
-        if (key) {
-          const body: StoredOutcome =
-            result.kind === 'copied' ? { result: result.result } : { operation_id: result.operation.id };
-          await this.idempotency.complete(m, key, accountId, scope, {
-            status: result.kind === 'copied' ? 201 : 202,
-            body,
-          });
-        }
-        return result;
-      });
+      const outcome = await this.db.transaction(
+        async (m): Promise<CopyOutcome> => {
+          made = undefined;
+          const count = await this.measureIn(m, accountId, input);
+          let result: CopyOutcome;
+          if (options.async || count > this.config.COPY_SYNC_MAX_TASKS) {
+            const operation = await this.operations.enqueue(m, {
+              accountId,
+              type: TASK_COPY,
+              parameters: taskCopyParameters(input),
+            });
+            result = { kind: 'queued', operation };
+            made = { entity: Operation, id: operation.id };
+          } else {
+            result = { kind: 'copied', result: await this.copyIn(m, accountId, input) };
+            made = { entity: Task, id: result.result.taskId };
+          }
+          if (key) {
+            const body: StoredOutcome =
+              result.kind === 'copied' ? { result: result.result } : { operation_id: result.operation.id };
+            await this.idempotency.complete(m, key, accountId, scope, {
+              status: result.kind === 'copied' ? 201 : 202,
+              body,
+            });
+          }
+          return result;
+        },
+        // A client may retry a 5xx: after a lost COMMIT the new operation or root task says
+        // whether the request took effect, so that a retry never copies twice.
+        { inserted: () => made },
+      );
       if (outcome.kind === 'queued') this.runner.wake();
       return { ...outcome, replayed: false };
     } catch (error) {

@@ -5,6 +5,9 @@ import type { CopyViolation } from '../../task-details/task-details.errors';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 
+/** Retry-After of a v2 503: the database is down or the instance is shutting down. */
+export const SERVICE_UNAVAILABLE_RETRY_AFTER_S = 2;
+
 export interface JsonApiErrorObject {
   status: string;
   code: string;
@@ -112,7 +115,11 @@ function fromDomain(error: DomainError): FaceError {
     case 'REQUEST_RATE_LIMITED':
       return single(429, 'rate_limited', 'Too Many Requests', error);
     case 'REQUEST_SERVICE_UNAVAILABLE':
-      return single(503, 'service_unavailable', 'Service Unavailable', error);
+      // Unlike v1 (toloka-kit crashes on it), a JSON:API client may be told when to come back.
+      return {
+        ...single(503, 'service_unavailable', 'Service Unavailable', error),
+        headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_S) },
+      };
     case 'TASK_NOT_FOUND':
     case 'PROJECT_NOT_FOUND':
     case 'USER_NOT_FOUND':

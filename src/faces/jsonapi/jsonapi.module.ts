@@ -4,6 +4,7 @@ import { TasksModule } from '../../tasks/tasks.module';
 import { OperationsModule } from '../../operations/operations.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
 import { JsonApiGraph } from './jsonapi-graph';
+import { RequestLimitsModule } from '../../rate-limits/request-limits.module';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 import { JsonApiOperationsController } from './jsonapi-operations.controller';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
@@ -39,7 +40,7 @@ const RESOURCE_CONTROLLERS = [
 
 /** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
 @Module({
-  imports: [TaskDetailsModule, TasksModule, OperationsModule],
+  imports: [TaskDetailsModule, TasksModule, OperationsModule, RequestLimitsModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
   controllers: [
     JsonApiOrganizationsController,

@@ -109,6 +109,7 @@ const DESCRIPTIONS: Record<number, string> = {
   422: 'Invalid Attribute: one error object per problem, each with a pointer (invalid_reference for an id the organization has no object with)',
   429: 'rate_limited: over the requests a token may make (Retry-After says when to retry)',
   500: 'server_error',
+  503: 'service_unavailable: the database is unreachable or did not answer in time (Retry-After: 2)',
 };
 
 // One error of each documented status, as this face renders it: the status's example document.
@@ -151,7 +152,7 @@ export function JsonApiController() {
     ApiTags(JSONAPI_TAG),
     OrganizationTokenSecurity(),
     ApiExtraModels(JsonApiErrorDocument, JsonApiDocumentView, ResourceObjectView),
-    JsonApiErrors(400, 401, 403, 406, 415, 429, 500),
+    JsonApiErrors(400, 401, 403, 406, 415, 429, 500, 503),
     UseGuards(JsonApiRateLimitGuard),
   );
 }

@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'CONFLICT: id taken, a cycle would result, parent/target/project disagree',
   413: 'TOO_LARGE: body or batch over the limits',
   500: 'INTERNAL: details are logged with the request id, not sent',
+  503: 'UNAVAILABLE: the database is unreachable or did not answer in time; retry later',
 };
 
 // One error of each documented status, as this face renders it: the status's example body.
@@ -52,5 +53,5 @@ export function TodoErrors(...statuses: number[]) {
 
 /** Tags a To Do face controller, its auth schemes, and the errors every route of the face can answer. */
 export function TodoController() {
-  return applyDecorators(ApiTags(TODO_TAG), AnyTokenSecurity(), TodoErrors(400, 401, 413, 500));
+  return applyDecorators(ApiTags(TODO_TAG), AnyTokenSecurity(), TodoErrors(400, 401, 413, 500, 503));
 }

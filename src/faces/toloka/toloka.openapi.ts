@@ -49,6 +49,7 @@ const DESCRIPTIONS: Record<number, string> = {
   415: 'UNSUPPORTED_MEDIA_TYPE',
   429: 'TOO_MANY_REQUESTS (no Retry-After header, by design)',
   500: 'INTERNAL_ERROR, with the request id',
+  503: 'REMOTE_SERVICE_UNAVAILABLE: the database is unreachable or did not answer in time (no Retry-After header, by design)',
 };
 
 // One error of each documented status, as the v1 face renders it: the status's example body.
@@ -76,7 +77,7 @@ export function TolokaController() {
     ApiTags(TOLOKA_TAG),
     AnyTokenSecurity(),
     ApiExtraModels(TolokaErrorBody),
-    TolokaErrors(400, 401, 403, 500),
+    TolokaErrors(400, 401, 403, 500, 503),
     UseGuards(TolokaActUnderGuard),
     ApiHeader({
       name: 'X-Act-Under-Account-ID',

@@ -1,0 +1,88 @@
+import * as mysql2 from 'mysql2';
+
+/** Time limits on the MySQL/MariaDB pool (0 means none); read on every use, so they can change. */
+export interface DatabaseBounds {
+  /** Longest wait for a free connection of the pool. */
+  acquireTimeoutMs: number;
+  /** Longest wait for one statement's answer; the connection is then closed. */
+  queryTimeoutMs: number;
+}
+
+const BOUNDS = new WeakMap<object, DatabaseBounds>();
+
+/** The bounds a driver made by boundedMysqlDriver reads (undefined for any other driver). */
+export function boundsOfDriver(driver: unknown): DatabaseBounds | undefined {
+  return typeof driver === 'object' && driver ? BOUNDS.get(driver) : undefined;
+}
+
+/** The error of a pool that gave no connection in time (mysql2 itself waits forever). */
+export const ACQUIRE_TIMEOUT_CODE = 'DATABASE_ACQUIRE_TIMEOUT';
+
+type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unknown[]) => void;
+type QueryOptions = { sql: string; timeout?: number } & Record<string, unknown>;
+interface BoundedConnection {
+  query(sql: string | QueryOptions, values?: unknown, callback?: QueryCallback): unknown;
+  destroy(): void;
+}
+
+/**
+ * mysql2 for TypeORM's `driver` option, with the bounds mysql2 lacks: it has a connect timeout
+ * (`connectTimeout`, passed as usual) but a pool that queues a caller forever while every
+ * connection is busy, and a per-query `timeout` that answers the caller yet leaves the connection
+ * in the pool waiting for the late answer. Here a caller waits at most `acquireTimeoutMs` for a
+ * connection, and a statement unanswered after `queryTimeoutMs` closes its connection: the server
+ * then rolls its transaction back, and no later caller gets a connection stuck behind it.
+ */
+export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
+  const driver = {
+    ...mysql2,
+    createPool(options: mysql2.PoolOptions) {
+      const pool = mysql2.createPool(options);
+      const getConnection = pool.getConnection.bind(pool);
+      pool.getConnection = (callback) => {
+        const limit = bounds.acquireTimeoutMs;
+        if (limit <= 0) return getConnection(callback);
+        let waiting = true;
+        const timer = setTimeout(() => {
+          waiting = false;
+          const error: NodeJS.ErrnoException = new Error(`No database connection free within ${limit} ms`);
+          error.code = ACQUIRE_TIMEOUT_CODE;
+          callback(error, undefined as unknown as mysql2.PoolConnection);
+        }, limit);
+        // A caller still waits for it; a process that is ending does not.
+        timer.unref();
+        getConnection((error, connection) => {
+          if (!waiting) {
+            // Given up on already: hand it to the next caller.
+            connection?.release();
+            return;
+          }
+          waiting = false;
+          clearTimeout(timer);
+          callback(error, connection);
+        });
+      };
+      pool.on('connection', (connection) => boundQueries(connection as BoundedConnection, bounds));
+      return pool;
+    },
+  } as typeof mysql2;
+  BOUNDS.set(driver, bounds);
+  return driver;
+}
+
+function boundQueries(connection: BoundedConnection, bounds: DatabaseBounds): void {
+  const query = connection.query.bind(connection);
+  connection.query = (sql, values, callback) => {
+    const timeout = bounds.queryTimeoutMs;
+    if (timeout <= 0 || typeof callback !== 'function') return query(sql, values, callback);
+    const options: QueryOptions = typeof sql === 'string' ? { sql, timeout } : { ...sql, timeout };
+    let answered = false;
+    return query(options, values, (error, ...results) => {
+      // mysql2 reports the closed connection to the timed-out statement a second time.
+      if (answered) return;
+      answered = true;
+      if (error?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') connection.destroy();
+      callback(error, ...results);
+    });
+  };
+}

@@ -1,0 +1,97 @@
+import { createConnection } from 'mysql2/promise';
+import { parseDatabaseUrl } from '../../../src/config/database.options';
+import { runCli, ServiceProcess, startService } from '../../support/processes';
+import { createTestDatabase, TestDatabase } from '../../support/test-database';
+
+const TOKEN = 'shared-limits-test-token-0123456789';
+const LIMIT = 10;
+
+// v2 request limits with three `node dist/main.js` processes on one MariaDB database: counted in
+// the database (or in Redis when TEST_REDIS_URL is set, as REDIS_URL), so that a token gets its
+// limit once across the instances, not once per instance.
+const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+if (!process.env.TEST_DATABASE_URL) {
+  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
+  console.warn('shared v2 request limit test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
+}
+const redis = process.env.TEST_REDIS_URL;
+
+describeMysql(`v2 request limits across three processes (${redis ? 'Redis' : 'the database'})`, () => {
+  let database: TestDatabase;
+  const services: ServiceProcess[] = [];
+  let accountId = 0;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('mysql');
+    const env = {
+      DATABASE_URL: database.url,
+      BOOTSTRAP_API_TOKEN: TOKEN,
+      JOBS_CONCURRENCY: '0',
+      JSONAPI_RATE_LIMIT_PER_10S: String(LIMIT),
+      JSONAPI_RATE_LIMIT_PER_30MIN: '1000',
+      LOG_LEVEL: 'error',
+      ...(redis ? { REDIS_URL: redis } : {}),
+    };
+    services.push(await startService(env));
+    services.push(...(await Promise.all([startService(env), startService(env)])));
+    const target = parseDatabaseUrl(database.url);
+    const sql = await createConnection({
+      host: target.host,
+      port: target.port,
+      user: target.username,
+      password: target.password,
+      database: target.database,
+    });
+    const [rows] = await sql.query('SELECT id FROM accounts');
+    accountId = Number((rows as Array<{ id: number }>)[0].id);
+    await sql.end();
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+    await database?.drop();
+  });
+
+  const get = async (service: ServiceProcess, token: string) => {
+    const res = await fetch(`${service.url}/api/v2/workflows`, {
+      headers: { 'x-auth-token': token, 'x-organization-id': String(accountId) },
+    });
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      code: ((await res.json()) as { errors?: Array<{ code: string }> }).errors?.[0]?.code,
+    };
+  };
+
+  const newToken = () => {
+    const issued = runCli(['token:create', String(accountId), '--json'], { DATABASE_URL: database.url });
+    expect(issued.status).toBe(0);
+    return (JSON.parse(issued.stdout) as { token: string }).token;
+  };
+
+  it('admits the limit once across the instances, one request after another', async () => {
+    const answers = [];
+    for (let i = 0; i < LIMIT + 6; i++) answers.push(await get(services[i % 3], TOKEN));
+    expect(answers.slice(0, LIMIT).map((a) => a.status)).toEqual(Array(LIMIT).fill(200));
+    for (const refused of answers.slice(LIMIT)) {
+      expect(refused).toMatchObject({ status: 429, code: 'rate_limited' });
+      expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(8);
+      expect(Number(refused.retryAfter)).toBeLessThanOrEqual(10);
+    }
+    // Another token of the same account has a window of its own.
+    expect((await get(services[1], newToken())).status).toBe(200);
+  });
+
+  it('never admits more than the limit to a burst spread over the instances', async () => {
+    const token = newToken();
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => get(services[i % 3], token)));
+    const admitted = answers.filter((a) => a.status === 200).length;
+    expect(answers.every((a) => a.status === 200 || (a.status === 429 && a.code === 'rate_limited'))).toBe(
+      true,
+    );
+    expect(admitted).toBeLessThanOrEqual(LIMIT);
+    // Redis counts in one place; reservations in the database may give back the last few slots
+    // when instances race for them, never more than that.
+    expect(admitted).toBeGreaterThanOrEqual(redis ? LIMIT : LIMIT - 3);
+  });
+});
