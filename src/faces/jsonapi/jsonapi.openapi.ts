@@ -144,6 +144,7 @@ const EXAMPLE_ERRORS: Record<number, KnownError> = {
   ]),
   429: new DomainError('REQUEST_RATE_LIMITED', 'Over 100 requests in 10 seconds'),
   500: new UnexpectedError(new Error('example')),
+  503: new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
 };
 
 /** Tags a v2 controller with its auth headers, its request limits and the errors every v2 route can answer. */

@@ -27,6 +27,7 @@ const EXAMPLE_ERRORS: Record<number, KnownError> = {
   409: new DomainError('TASK_PLACEMENT_MISMATCH', 'Target 14 is in another project'),
   413: tooLarge('batch', 1000),
   500: new UnexpectedError(new Error('example')),
+  503: new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
 };
 
 /**

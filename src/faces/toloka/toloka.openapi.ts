@@ -69,6 +69,7 @@ const EXAMPLE_ERRORS: Record<number, KnownError> = {
     meta: { limit: 20, period: 'MINUTE', scope: 'POOL_CLONE' },
   }),
   500: new UnexpectedError(new Error('example')),
+  503: new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
 };
 
 /** Tags a v1 controller, its auth schemes, and the error responses common to every v1 route. */
