@@ -2,7 +2,6 @@ import type { AccountsErrorCode } from '../accounts/accounts.errors';
 import type { IdempotencyErrorCode } from '../idempotency/idempotency.errors';
 import type { OperationsErrorCode } from '../operations/operations.errors';
 import type { PoolsErrorCode } from '../pools/pools.errors';
-import type { TaskDetailsErrorCode } from '../task-details/task-details.errors';
 import type { TasksErrorCode } from '../tasks/tasks.errors';
 import type { RequestErrorCode } from './request.errors';
 
@@ -15,7 +14,6 @@ export type DomainErrorCode =
   | RequestErrorCode
   | AccountsErrorCode
   | TasksErrorCode
-  | TaskDetailsErrorCode
   | PoolsErrorCode
   | OperationsErrorCode
   | IdempotencyErrorCode;

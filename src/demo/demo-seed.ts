@@ -3,16 +3,16 @@ import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { OperationsService } from '../operations/operations.service';
 import { POOL_CLONE, PoolFields, PoolsService } from '../pools/pools.service';
-import { COPY_FLAG_NAMES, CopyFlags } from '../task-details/task-copy-plan';
-import { TaskCopyService } from '../task-details/task-copy.service';
-import { CUSTOM_FIELD_TYPE, DEPENDENCY_TYPE, STATUS_CATEGORY } from '../task-details/task-details.entities';
-import { TaskDetailsService } from '../task-details/task-details.service';
-import { StoreWriteService } from '../task-details/store-write.service';
-import { TaskWriteInput, TaskWriteService } from '../task-details/task-write.service';
-import { PeopleService } from '../tasks/people.service';
-import { ProjectsService } from '../tasks/projects.service';
-import { emptyContent, TaskContent } from '../tasks/task-content';
-import { TasksService } from '../tasks/tasks.service';
+import { COPY_FLAG_NAMES, CopyFlags } from '../tasks/copy/task-copy-plan';
+import { TaskCopyService } from '../tasks/copy/task-copy.service';
+import { CUSTOM_FIELD_TYPE, DEPENDENCY_TYPE, STATUS_CATEGORY } from '../tasks/details/task-details.entities';
+import { TaskDetailsService } from '../tasks/details/task-details.service';
+import { StoreWriteService } from '../tasks/details/store-write.service';
+import { TaskWriteInput, TaskWriteService } from '../tasks/details/task-write.service';
+import { PeopleService } from '../tasks/store/people.service';
+import { ProjectsService } from '../tasks/store/projects.service';
+import { emptyContent, TaskContent } from '../tasks/store/task-content';
+import { TasksService } from '../tasks/store/tasks.service';
 import { demoOperationId, DemoIds } from './demo-ids';
 
 interface DemoTask {

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Dialect } from '../../src/config/database.options';
 import type { Database } from '../../src/database/database';
-import { TaskIdAllocator } from '../../src/tasks/task-ids';
-import { chunks, insertTasks, NewTaskRow } from '../../src/tasks/task-sql';
+import { TaskIdAllocator } from '../../src/tasks/store/task-ids';
+import { chunks, insertTasks, NewTaskRow } from '../../src/tasks/store/task-sql';
 
 // A large v2 task tree written straight into the store with multi-row INSERTs: the ids come from
 // the `tasks` id allocator and the rows go through the engine's own `insertTasks`, so they are the

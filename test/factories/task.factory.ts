@@ -1,8 +1,8 @@
 import type { TestAccount, TestApp } from '../support/test-app';
-import { PeopleService } from '../../src/tasks/people.service';
-import { ProjectsService } from '../../src/tasks/projects.service';
-import { emptyContent, TaskContent } from '../../src/tasks/task-content';
-import { TasksService } from '../../src/tasks/tasks.service';
+import { PeopleService } from '../../src/tasks/store/people.service';
+import { ProjectsService } from '../../src/tasks/store/projects.service';
+import { emptyContent, TaskContent } from '../../src/tasks/store/task-content';
+import { TasksService } from '../../src/tasks/store/tasks.service';
 
 /** A task to make: content overrides and children, nested. */
 export interface TaskSpec extends Partial<TaskContent> {

@@ -5,7 +5,7 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { DomainError } from '../../common/domain-error';
 import { RawBody } from '../../common/http-transport';
-import { TaskDetailsService } from '../../task-details/task-details.service';
+import { TaskDetailsService } from '../../tasks/details/task-details.service';
 import { compoundDocument } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';

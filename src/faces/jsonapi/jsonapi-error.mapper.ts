@@ -1,7 +1,7 @@
 import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
-import type { CopyViolation } from '../../task-details/task-details.errors';
+import type { CopyViolation } from '../../tasks/tasks.errors';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 

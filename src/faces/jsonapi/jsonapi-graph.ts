@@ -1,7 +1,7 @@
 import { pushTo } from '../../common/group-by';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details/task-details.service';
+import { RecordKindName, RecordOf, TaskDetailsService } from '../../tasks/details/task-details.service';
 import {
   PersonRecord,
   ProjectRecord,
@@ -9,7 +9,7 @@ import {
   TaskCounters,
   TaskReadModel,
   TaskRecord,
-} from '../../task-details/task-read-model';
+} from '../../tasks/read/task-read-model';
 import { Relationship, ResourceObject, toMany, toOne } from './jsonapi-document';
 import type { RelationshipGraph } from './jsonapi-query';
 import { isoOrNull, JsonApiResource } from './jsonapi-resource';

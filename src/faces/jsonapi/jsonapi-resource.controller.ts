@@ -31,8 +31,8 @@ import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.deco
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { isIdOrZeroText } from '../../common/ids';
-import type { RecordCondition, RecordFilter } from '../../task-details/record-query';
-import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details/task-details.service';
+import type { RecordCondition, RecordFilter } from '../../tasks/details/record-query';
+import { RecordKindName, RecordOf, TaskDetailsService } from '../../tasks/details/task-details.service';
 import { parseJsonApiBody } from './jsonapi-body';
 import { compoundDocument, pageMeta, ResourceObject } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';

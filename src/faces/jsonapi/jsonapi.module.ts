@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TaskDetailsModule } from '../../task-details/task-details.module';
 import { TasksModule } from '../../tasks/tasks.module';
 import { OperationsModule } from '../../operations/operations.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
@@ -40,7 +39,7 @@ const RESOURCE_CONTROLLERS = [
 
 /** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
 @Module({
-  imports: [TaskDetailsModule, TasksModule, OperationsModule, RequestLimitsModule],
+  imports: [TasksModule, OperationsModule, RequestLimitsModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
   controllers: [
     JsonApiOrganizationsController,

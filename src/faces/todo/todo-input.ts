@@ -2,9 +2,9 @@ import { DomainError } from '../../common/domain-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { parseIsoDateTime } from '../../common/iso-date-time';
 import type { AppConfig } from '../../config/app-config';
-import { emptyContent, TaskContent } from '../../tasks/task-content';
+import { emptyContent, TaskContent } from '../../tasks/store/task-content';
 import { isIdText, parseIdValue } from '../../common/ids';
-import { MAX_TASK_ID } from '../../tasks/task-ids';
+import { MAX_TASK_ID } from '../../tasks/store/task-ids';
 
 // Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
 // keys, so they are read here rather than through whitelisting DTOs; anything malformed is a 400.

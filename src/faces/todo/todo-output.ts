@@ -1,4 +1,4 @@
-import type { TaskView } from '../../tasks/task-content';
+import type { TaskView } from '../../tasks/store/task-content';
 
 export interface TodoTask {
   id: number;

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
-import { ProjectsService } from '../../tasks/projects.service';
+import { ProjectsService } from '../../tasks/store/projects.service';
 import { asObject, invalid, isObject, parseLabel, parsePathId } from './todo-input';
 import { parseRequestedId } from './todo-tasks.controller';
 import { RENAMED_PROJECT_ID_EXAMPLE } from './todo.examples';

@@ -4,8 +4,14 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
 import { BodyLimit } from '../../common/http-transport';
 import { AppConfig } from '../../config/app-config';
-import type { CloneNode, ClonePlacement } from '../../tasks/clone-engine';
-import { IndentStep, MoveRequest, SortField, TasksService, UnindentStep } from '../../tasks/tasks.service';
+import type { CloneNode, ClonePlacement } from '../../tasks/store/clone-engine';
+import {
+  IndentStep,
+  MoveRequest,
+  SortField,
+  TasksService,
+  UnindentStep,
+} from '../../tasks/store/tasks.service';
 import {
   asObject,
   invalid,

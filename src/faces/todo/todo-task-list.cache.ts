@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { pushTo } from '../../common/group-by';
-import { storedView, TaskView } from '../../tasks/task-content';
+import { storedView, TaskView } from '../../tasks/store/task-content';
 import {
   FieldsUpdated,
   projectKeysOf,
   TaskChange,
   TaskChangeFeed,
   TasksInserted,
-} from '../../tasks/task-change-feed';
-import { OutlineRow, ReadRevisions, TaskTreeReader } from '../../tasks/task-tree-reader';
+} from '../../tasks/store/task-change-feed';
+import { OutlineRow, ReadRevisions, TaskTreeReader } from '../../tasks/read/task-tree-reader';
 import { toTodoTask } from './todo-output';
 
 // Counted for every list, so that many small ones (an empty or unknown project reads as `[]`)

@@ -3,8 +3,8 @@ import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger'
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
-import type { ClonePlacement } from '../../tasks/clone-engine';
-import { TasksService } from '../../tasks/tasks.service';
+import type { ClonePlacement } from '../../tasks/store/clone-engine';
+import { TasksService } from '../../tasks/store/tasks.service';
 import {
   asObject,
   invalid,

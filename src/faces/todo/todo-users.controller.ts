@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
-import { PeopleService, PersonInput } from '../../tasks/people.service';
+import { PeopleService, PersonInput } from '../../tasks/store/people.service';
 import { asObject, invalid, Json, parseLabel, parsePathId, tooLarge } from './todo-input';
 import { USER_ID_EXAMPLE } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';

@@ -1,8 +1,8 @@
 import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
-import { CloneEngine } from '../../../src/tasks/clone-engine';
-import { FeedWrite } from '../../../src/tasks/task-change-feed';
+import { CloneEngine } from '../../../src/tasks/store/clone-engine';
+import { FeedWrite } from '../../../src/tasks/store/task-change-feed';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';

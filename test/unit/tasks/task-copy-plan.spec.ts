@@ -4,8 +4,8 @@ import {
   CopyTarget,
   planCopy,
   SourceTask,
-} from '../../../src/task-details/task-copy-plan';
-import { TaskDependency, Todo } from '../../../src/task-details/task-details.entities';
+} from '../../../src/tasks/copy/task-copy-plan';
+import { TaskDependency, Todo } from '../../../src/tasks/details/task-details.entities';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Brackets, EntityManager, In, ObjectLiteral, WhereExpressionBuilder } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
-import { containsPattern, LIKE_ESCAPE } from '../database/sql-like';
-import { toSqlDateTime } from '../database/sql-time';
-import { Person } from '../tasks/person.entity';
-import { Project } from '../tasks/project.entity';
-import { Task } from '../tasks/task.entity';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
+import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
+import { toSqlDateTime } from '../../database/sql-time';
+import { Person } from '../store/person.entity';
+import { Project } from '../store/project.entity';
+import { Task } from '../store/task.entity';
 import { RecordCondition, RecordFilter, RecordPage, RecordQuery } from './record-query';
 import {
   Attachment,

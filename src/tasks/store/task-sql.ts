@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
-import type { Dialect } from '../config/database.options';
-import { toSqlDateTime } from '../database/sql-time';
+import { DomainError } from '../../common/domain-error';
+import type { Dialect } from '../../config/database.options';
+import { toSqlDateTime } from '../../database/sql-time';
 import { Placement, TaskContent, TaskDetailsColumns, wellFormed } from './task-content';
-import type { ReadRevisions } from './task-tree-reader';
+import type { ReadRevisions } from '../read/task-tree-reader';
 import { MAX_TASK_ID } from './task-ids';
 
 // Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,

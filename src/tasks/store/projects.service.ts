@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
 import { Project } from './project.entity';
 import { idNotGivenOut, REQUESTABLE_ID_LIMIT } from './task-ids';
 import { advanceContent, writePlacements } from './task-sql';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
-import { toSqlDateTime } from '../database/sql-time';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
+import { toSqlDateTime } from '../../database/sql-time';
 
 export interface ProjectInput {
   name?: string;

@@ -1,18 +1,18 @@
-import { pushTo } from '../common/group-by';
+import { pushTo } from '../../common/group-by';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database, InsertedRow } from '../database/database';
-import { toSqlDateTime } from '../database/sql-time';
-import { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
-import { Operation } from '../operations/operation.entity';
-import { OperationRunner } from '../operations/operation-runner';
-import { OperationsService, OperationView } from '../operations/operations.service';
-import { CloneEngine, CloneNode } from '../tasks/clone-engine';
-import type { TaskContent, TaskDetailsColumns } from '../tasks/task-content';
-import { Task } from '../tasks/task.entity';
+import { AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database, InsertedRow } from '../../database/database';
+import { toSqlDateTime } from '../../database/sql-time';
+import { IdempotencyRequest, IdempotencyService } from '../../idempotency/idempotency.service';
+import { Operation } from '../../operations/operation.entity';
+import { OperationRunner } from '../../operations/operation-runner';
+import { OperationsService, OperationView } from '../../operations/operations.service';
+import { CloneEngine, CloneNode } from '../store/clone-engine';
+import type { TaskContent, TaskDetailsColumns } from '../store/task-content';
+import { Task } from '../store/task.entity';
 import {
   CopyFlags,
   CopyPlan,
@@ -22,10 +22,10 @@ import {
   selectCopiedSet,
   SourceTask,
 } from './task-copy-plan';
-import { Template, WorkflowStatus } from './task-details.entities';
-import { CopyViolation } from './task-details.errors';
-import { TaskDetailsService } from './task-details.service';
-import { placeLast, TaskReadModel } from './task-read-model';
+import { Template, WorkflowStatus } from '../details/task-details.entities';
+import type { CopyViolation } from '../tasks.errors';
+import { TaskDetailsService } from '../details/task-details.service';
+import { placeLast, TaskReadModel } from '../read/task-read-model';
 import { TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
 export interface CopyInput {

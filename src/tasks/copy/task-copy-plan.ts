@@ -1,4 +1,4 @@
-import type { Attachment, Comment, TaskDependency, Todo } from './task-details.entities';
+import type { Attachment, Comment, TaskDependency, Todo } from '../details/task-details.entities';
 
 // The columns of the related rows a copy reads (plain rows: a 5,000-task copy reads tens of
 // thousands of them, so they are not hydrated into entities).
@@ -18,8 +18,8 @@ export type SourceDependency = Pick<
   TaskDependency,
   'id' | 'taskId' | 'dependentTaskId' | 'typeId' | 'reverseId'
 >;
-import { STATUS_CATEGORY } from './task-details.entities';
-import type { TaskRecord } from './task-read-model';
+import { STATUS_CATEGORY } from '../details/task-details.entities';
+import type { TaskRecord } from '../read/task-read-model';
 
 // POST /api/v2/tasks/copy, decided in memory (tasks-copy.md §4): which tasks are copied, what each
 // copy carries, which related rows follow, and what is skipped and why. Pure: the service loads

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
-import { toSqlDateTime } from '../database/sql-time';
-import { CloneEngine } from '../tasks/clone-engine';
-import { advanceContent, keyOf, newStamp, readStructure } from '../tasks/task-sql';
-import { TaskContent, TaskDetailsColumns, wellFormed } from '../tasks/task-content';
-import { TasksService } from '../tasks/tasks.service';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
+import { toSqlDateTime } from '../../database/sql-time';
+import { CloneEngine } from '../store/clone-engine';
+import { advanceContent, keyOf, newStamp, readStructure } from '../store/task-sql';
+import { TaskContent, TaskDetailsColumns, wellFormed } from '../store/task-content';
+import { TasksService } from '../store/tasks.service';
 import { STATUS_CATEGORY } from './task-details.entities';
-import { placeLast, TaskReadModel } from './task-read-model';
+import { placeLast, TaskReadModel } from '../read/task-read-model';
 
 /** What a v2 client sets on a task (tasks-copy.md §3.10 `tasks`); absent = unchanged on update. */
 export interface TaskWriteInput {

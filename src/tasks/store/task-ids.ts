@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
 
 export const MAX_TASK_ID = 2_147_483_647;
 

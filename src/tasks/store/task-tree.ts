@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { DomainError } from '../../common/domain-error';
 import type { Placement } from './task-content';
 import type { StructRow } from './task-sql';
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { TaskContent, TaskView } from './task-content';
-import type { ReadRevisions } from './task-tree-reader';
+import type { ReadRevisions } from '../read/task-tree-reader';
 
 /** New tasks a committed clone (or group of clones) placed. */
 export interface TasksInserted {

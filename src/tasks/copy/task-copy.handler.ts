@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OperationContext, OperationHandler } from '../operations/operation-handlers';
+import { OperationContext, OperationHandler } from '../../operations/operation-handlers';
 import { TASK_COPY, TaskCopyParameters } from './task-copy.operation';
 import { TaskCopyService } from './task-copy.service';
 

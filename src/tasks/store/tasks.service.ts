@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
-import { fromSqlDateTime } from '../database/sql-time';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
+import { fromSqlDateTime } from '../../database/sql-time';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import { TaskChangeFeed } from './task-change-feed';
 import { TaskContent, wellFormed } from './task-content';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Database } from '../database/database';
-import type { TaskDetailsColumns } from '../tasks/task-content';
-import type { SourceAttachment, SourceComment, SourceDependency, SourceTodo } from './task-copy-plan';
+import { Database } from '../../database/database';
+import type { TaskDetailsColumns } from '../store/task-content';
+import type { SourceAttachment, SourceComment, SourceDependency, SourceTodo } from '../copy/task-copy-plan';
 
 export interface CopyRowKinds {
   todos: boolean;
@@ -10,9 +10,9 @@ export interface CopyRowKinds {
   attachments: boolean;
   dependencies: boolean;
 }
-import { LIKE_ESCAPE } from '../database/sql-like';
-import { fromSqlDateTime } from '../database/sql-time';
-import { DEPENDENCY_TYPE } from './task-details.entities';
+import { LIKE_ESCAPE } from '../../database/sql-like';
+import { fromSqlDateTime } from '../../database/sql-time';
+import { DEPENDENCY_TYPE } from '../details/task-details.entities';
 
 /**
  * A task as the v2 face reads it: the shared task row, its v2 columns (the same fields the clone

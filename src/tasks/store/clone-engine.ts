@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
-import { Database } from '../database/database';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
 import { storedView, TaskContent } from './task-content';
 import { FeedWrite, TaskChangeFeed, TasksInserted } from './task-change-feed';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
@@ -23,7 +23,7 @@ import {
 } from './task-sql';
 import { ForestPlan, planForest } from './task-tree';
 import { combineInserts, SiblingInsert } from './sibling-inserts';
-import { pushTo } from '../common/group-by';
+import { pushTo } from '../../common/group-by';
 
 /** One node of a forest to create: `parentKey` names another node's `key`, anything else makes a root. */
 export interface CloneNode {

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Database } from '../database/database';
-import type { TaskView } from './task-content';
-import { chunks, INSERT_CHUNK, keyOf, marksFor } from './task-sql';
+import { Database } from '../../database/database';
+import type { TaskView } from '../store/task-content';
+import { chunks, INSERT_CHUNK, keyOf, marksFor } from '../store/task-sql';
 
 /**
  * `s<project key>` → structure revision and `c<project key>` → content revision (0 = No project);
