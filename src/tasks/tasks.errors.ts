@@ -1,3 +1,5 @@
+import { DomainError } from '../common/domain-error';
+
 /** Stable codes of the Tasks module: the task store, the records around tasks, and task copies. */
 export type TasksErrorCode =
   // A task, parent or target that does not exist in the caller's account.
@@ -42,3 +44,6 @@ export interface CopyViolation {
   code: string;
   detail: string;
 }
+
+/** An error of the Tasks module, its code checked. */
+export class TasksError extends DomainError<TasksErrorCode> {}

@@ -3,7 +3,6 @@ import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduce
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
-import { DomainError } from '../../common/domain-error';
 import { RawBody } from '../../common/http-transport';
 import { TaskDetailsService } from '../../tasks/details/task-details.service';
 import { compoundDocument } from './jsonapi-document';
@@ -13,6 +12,8 @@ import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './js
 import { ATTACHMENT_ID_EXAMPLE } from './jsonapi.examples';
 import { isMediaType, MEDIA_TYPE_MAX } from './jsonapi.validators';
 import { attachmentsResource } from './resources/task-item.resources';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -69,7 +70,7 @@ export class JsonApiAttachmentContentController {
     const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     const contentType = request.headers['content-type']?.split(';')[0].trim();
     if (contentType !== undefined && !isMediaType(contentType)) {
-      throw new DomainError(
+      throw new RequestError(
         'REQUEST_UNSUPPORTED_MEDIA_TYPE',
         `Content-Type must be a media type (type/subtype) of at most ${MEDIA_TYPE_MAX} characters`,
         { meta: { header: 'Content-Type' } },
@@ -116,7 +117,7 @@ export class JsonApiAttachmentContentController {
       account.id,
       parseResourceId(id, 'attachment'),
     );
-    if (!content) throw new DomainError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
+    if (!content) throw new TasksError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
     await reply
       .status(200)
       // Rows written before content types were checked may hold one that is no header value.

@@ -1,7 +1,10 @@
-import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
+import { DomainError, unservedCode } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
-import type { CopyViolation } from '../../tasks/tasks.errors';
+import type { RequestErrorCode } from '../../common/request.errors';
+import type { IdempotencyErrorCode } from '../../idempotency/idempotency.errors';
+import type { OperationsErrorCode } from '../../operations/operations.errors';
+import type { CopyViolation, TasksErrorCode } from '../../tasks/tasks.errors';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 
@@ -74,8 +77,11 @@ function queryError(code: string, title: string, error: DomainError): FaceError 
   ]);
 }
 
-function fromDomain(error: DomainError): FaceError {
-  const code: DomainErrorCode = error.code;
+// The modules this face serves: the task store, operations, idempotency keys, and the transport.
+type ServedCode = RequestErrorCode | TasksErrorCode | OperationsErrorCode | IdempotencyErrorCode;
+
+function fromDomain(error: DomainError): FaceError | null {
+  const code = error.code as ServedCode;
   switch (code) {
     case 'REQUEST_MALFORMED_BODY':
       return errorDocument(400, [
@@ -103,9 +109,6 @@ function fromDomain(error: DomainError): FaceError {
       return single(403, 'access_denied', 'Access Denied', error);
     case 'REQUEST_ROUTE_NOT_FOUND':
       return single(404, 'route_not_found', 'Not Found', error);
-    case 'ACCOUNT_NOT_FOUND':
-    case 'ACCOUNT_TOKEN_NOT_FOUND':
-      return single(404, 'record_not_found', 'Record Not Found', error);
     case 'REQUEST_NOT_ACCEPTABLE':
       return single(406, 'not_acceptable', 'Not Acceptable', error);
     case 'REQUEST_BODY_TOO_LARGE':
@@ -143,19 +146,8 @@ function fromDomain(error: DomainError): FaceError {
       return single(422, 'invalid_attribute', 'Invalid Attribute', error);
     case 'TASK_DETAIL_CONFLICT':
       return single(409, 'conflict', 'Conflict', error);
-    case 'POOL_NOT_FOUND':
-    case 'CROWD_PROJECT_NOT_FOUND':
     case 'OPERATION_NOT_FOUND':
       return single(404, 'record_not_found', 'Record Not Found', error);
-    case 'POOL_PROJECT_INVALID':
-    case 'POOL_PROJECT_FOREIGN':
-      return single(422, 'invalid_reference', 'Invalid Attribute', error);
-    case 'POOL_PROJECT_IMMUTABLE':
-      return single(422, 'invalid_attribute', 'Invalid Attribute', error);
-    case 'POOL_INAPPROPRIATE_STATUS':
-    case 'PROJECT_INAPPROPRIATE_STATUS':
-    case 'PROJECT_UNARCHIVED_POOLS':
-      return single(409, 'conflict', 'Conflict', error);
     // tasks-copy.md §5.4 (after the IETF Idempotency-Key draft): another request → 422, running → 409.
     case 'IDEMPOTENCY_KEY_REUSED':
       return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);
@@ -185,7 +177,7 @@ function fromDomain(error: DomainError): FaceError {
         ),
       ]);
     default:
-      return assertNever(code);
+      return unservedCode(code);
   }
 }
 
@@ -204,6 +196,7 @@ export function toJsonApiError(error: KnownError): FaceError {
       ),
     );
   }
-  if (error instanceof DomainError) return fromDomain(error);
+  const answer = error instanceof DomainError ? fromDomain(error) : null;
+  if (answer) return answer;
   return errorDocument(500, [errorObject(500, 'server_error', 'Server Error', 'Internal server error')]);
 }

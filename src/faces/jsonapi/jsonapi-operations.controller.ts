@@ -11,8 +11,8 @@ import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { QUEUED_COPY_EXAMPLE } from './jsonapi.examples';
 import { operationResource } from './jsonapi-operation.presenter';
-import { DomainError } from '../../common/domain-error';
 import { DEMO } from '../../demo/demo-ids';
+import { RequestError } from '../../common/request.errors';
 
 @JsonApiController()
 @RequiresOrganizationHeader()
@@ -35,7 +35,7 @@ export class JsonApiOperationsController {
   async list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
     const status = query['filter[status]'];
     if (status !== undefined && !OPERATION_STATUSES.includes(status as OperationStatus)) {
-      throw new DomainError(
+      throw new RequestError(
         'REQUEST_UNSUPPORTED_FILTER',
         `filter[status] is one of ${OPERATION_STATUSES.join(', ')}`,
         {
@@ -45,7 +45,7 @@ export class JsonApiOperationsController {
     }
     const size = query['page[size]'] === undefined ? 30 : Number(query['page[size]']);
     if (!Number.isInteger(size) || size < 1 || size > 200) {
-      throw new DomainError('REQUEST_INVALID_QUERY', 'page[size] must be 1 to 200', {
+      throw new RequestError('REQUEST_INVALID_QUERY', 'page[size] must be 1 to 200', {
         meta: { parameter: 'page[size]' },
       });
     }

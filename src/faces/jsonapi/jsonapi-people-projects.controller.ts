@@ -28,7 +28,6 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
-import { DomainError } from '../../common/domain-error';
 import { StoreWriteService } from '../../tasks/details/store-write.service';
 import { StoreReadModel } from '../../tasks/read/task-read-model';
 import { PeopleService } from '../../tasks/store/people.service';
@@ -50,6 +49,7 @@ import {
 } from './jsonapi.examples';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 import { BooleanAttribute, IdAttribute, IdListAttribute, TextAttribute } from './jsonapi.validators';
+import { TasksError } from '../../tasks/tasks.errors';
 
 export class ProjectAttributes {
   @TextAttribute(255, { required: true, example: 'Acme onboarding' })
@@ -127,7 +127,7 @@ export class JsonApiProjectsController {
 
   private async one(accountId: number, id: number) {
     const [project] = await this.read.read((m) => this.graph.byIds(m, accountId, 'projects', [id]));
-    if (!project) throw new DomainError('TASK_DETAIL_NOT_FOUND', `No project ${id}`);
+    if (!project) throw new TasksError('TASK_DETAIL_NOT_FOUND', `No project ${id}`);
     return compoundDocument(project);
   }
 
@@ -248,7 +248,7 @@ export class JsonApiPeopleController {
 
   private async one(accountId: number, id: number) {
     const [person] = await this.read.read((m) => this.graph.byIds(m, accountId, 'people', [id]));
-    if (!person) throw new DomainError('TASK_DETAIL_NOT_FOUND', `No person ${id}`);
+    if (!person) throw new TasksError('TASK_DETAIL_NOT_FOUND', `No person ${id}`);
     return compoundDocument(person);
   }
 

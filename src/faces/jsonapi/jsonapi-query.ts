@@ -1,4 +1,5 @@
 import { DomainError } from '../../common/domain-error';
+import { RequestError } from '../../common/request.errors';
 
 // Query conventions of the v2 face (tasks-copy.md §1.2): page[number]/page[size], filter[...] with
 // operators and and/or groups, sort, include and sparse fieldsets. Query keys arrive flat from
@@ -52,7 +53,7 @@ export const MAX_PAGE_SIZE = 200;
 type Query = Record<string, string | string[] | undefined>;
 
 function invalid(parameter: string, message: string): DomainError {
-  return new DomainError('REQUEST_INVALID_QUERY', message, { meta: { parameter } });
+  return new RequestError('REQUEST_INVALID_QUERY', message, { meta: { parameter } });
 }
 
 function single(query: Query, key: string): string | undefined {
@@ -84,7 +85,7 @@ interface FilterNode {
 function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: string): FilterGroup {
   const opValue = node.$op;
   if (opValue !== undefined && opValue !== 'and' && opValue !== 'or') {
-    throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${where}[$op] must be "and" or "or"`, {
+    throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${where}[$op] must be "and" or "or"`, {
       meta: { parameter: `${where}[$op]` },
     });
   }
@@ -94,7 +95,7 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
     const path = `${where}[${key}]`;
     if (/^\d+$/.test(key)) {
       if (typeof child === 'string')
-        throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${path} must be a group`, {
+        throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${path} must be a group`, {
           meta: { parameter: path },
         });
       group.operands.push(parseFilterGroup(child, spec, path));
@@ -102,7 +103,7 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
     }
     const allowed = spec.filters && Object.hasOwn(spec.filters, key) ? spec.filters[key] : undefined;
     if (!allowed) {
-      throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `Filtering by "${key}" is not supported`, {
+      throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `Filtering by "${key}" is not supported`, {
         meta: { parameter: path },
       });
     }
@@ -110,15 +111,19 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
       typeof child === 'string' ? [['eq', child]] : Object.entries(child);
     for (const [op, value] of conditions) {
       if (!allowed.includes(op as FilterOp) || typeof value !== 'string') {
-        throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `Operator "${op}" is not supported on "${key}"`, {
-          meta: { parameter: `${path}[${op}]` },
-        });
+        throw new RequestError(
+          'REQUEST_UNSUPPORTED_FILTER',
+          `Operator "${op}" is not supported on "${key}"`,
+          {
+            meta: { parameter: `${path}[${op}]` },
+          },
+        );
       }
       group.operands.push({ attribute: key, op: op as FilterOp, value });
     }
   }
   if (where !== 'filter' && group.operands.length === 0) {
-    throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${where} is an empty group`, {
+    throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${where} is an empty group`, {
       meta: { parameter: where },
     });
   }
@@ -134,13 +139,17 @@ function parseFilter(query: Query, spec: JsonApiQuerySpec): FilterGroup {
     const path = bracketPath(key, 'filter');
     if (!path) {
       if (key === 'filter')
-        throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'filter needs an attribute: filter[name]=value', {
-          meta: { parameter: key },
-        });
+        throw new RequestError(
+          'REQUEST_UNSUPPORTED_FILTER',
+          'filter needs an attribute: filter[name]=value',
+          {
+            meta: { parameter: key },
+          },
+        );
       continue;
     }
     if (path.some((part) => FORBIDDEN_KEYS.has(part))) {
-      throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${key} is not a filter`, {
+      throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${key} is not a filter`, {
         meta: { parameter: key },
       });
     }
@@ -163,7 +172,7 @@ function parseSort(raw: string | undefined, spec: JsonApiQuerySpec): SortField[]
     const descending = part.startsWith('-');
     const field = descending ? part.slice(1) : part;
     if (!spec.sorts?.includes(field)) {
-      throw new DomainError('REQUEST_UNSUPPORTED_SORT', `Sorting by "${field}" is not supported`, {
+      throw new RequestError('REQUEST_UNSUPPORTED_SORT', `Sorting by "${field}" is not supported`, {
         meta: { parameter: 'sort' },
       });
     }

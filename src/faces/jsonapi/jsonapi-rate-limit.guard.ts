@@ -3,8 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { hashToken } from '../../accounts/accounts.service';
 import { extractToken } from '../../auth/token-extractor';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { RequestCounter } from '../../rate-limits/request-windows';
+import { RequestError } from '../../common/request.errors';
 
 /**
  * The v2 face's request limits per token (tasks-copy.md §1.1, Productive's values): by default 100
@@ -29,7 +29,7 @@ export class JsonApiRateLimitGuard implements CanActivate {
       .switchToHttp()
       .getResponse<FastifyReply>()
       .header('retry-after', String(Math.max(1, Math.ceil(full.waitMs / 1000))));
-    throw new DomainError(
+    throw new RequestError(
       'REQUEST_RATE_LIMITED',
       `More than ${full.window.limit} requests in ${full.window.label} with this token`,
       { meta: { limit: full.window.limit, period: full.window.label } },

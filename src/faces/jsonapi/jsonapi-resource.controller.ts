@@ -29,7 +29,6 @@ import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { isIdOrZeroText } from '../../common/ids';
 import type { RecordCondition, RecordFilter } from '../../tasks/details/record-query';
 import { RecordKindName, RecordOf, TaskDetailsService } from '../../tasks/details/task-details.service';
@@ -39,6 +38,8 @@ import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { FilterCondition, FilterGroup, MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
 import { JsonApiResource } from './jsonapi-resource';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 type AnyResource = JsonApiResource<RecordKindName, object, object>;
 
@@ -49,7 +50,7 @@ const when = (supported: boolean, ...decorators: Array<MethodDecorator>): Method
 /** A path id that is not a positive integer names nothing: the same 404 as a missing object. */
 export function parseResourceId(raw: string, noun: string): number {
   if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > 2147483647) {
-    throw new DomainError('TASK_DETAIL_NOT_FOUND', `No ${noun} ${raw}`);
+    throw new TasksError('TASK_DETAIL_NOT_FOUND', `No ${noun} ${raw}`);
   }
   return Number(raw);
 }
@@ -64,7 +65,7 @@ function toRecordFilter(group: FilterGroup, resource: AnyResource): RecordFilter
       let value: string | number = condition.value;
       if (definition.value === 'int') {
         if (!isIdOrZeroText(condition.value)) {
-          throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `filter[${condition.attribute}] takes an id`, {
+          throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `filter[${condition.attribute}] takes an id`, {
             meta: { parameter: `filter[${condition.attribute}]` },
           });
         }

@@ -32,7 +32,6 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { hashToken } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { extractToken } from '../../auth/token-extractor';
-import { DomainError } from '../../common/domain-error';
 import { isIdOrZeroText } from '../../common/ids';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { CopyFlags, COPY_FLAG_NAMES } from '../../tasks/copy/task-copy-plan';
@@ -67,6 +66,8 @@ import {
   parseJsonApiQuery,
 } from './jsonapi-query';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 const ID_FILTERS = {
   project_id: 'project_id',
@@ -106,7 +107,7 @@ const OPS = { eq: '=', not_eq: '<>', contains: 'LIKE', gt: '>', gt_eq: '>=', lt:
 function idValue(condition: FilterCondition): number | null {
   if (condition.value === 'null' || condition.value === '') return null;
   if (!isIdOrZeroText(condition.value)) {
-    throw new DomainError(
+    throw new RequestError(
       'REQUEST_UNSUPPORTED_FILTER',
       `filter[${condition.attribute}] takes an id or null`,
       {
@@ -127,7 +128,7 @@ function taskConditions(filter: FilterGroup): { where: TaskFilter; templates: bo
       const { attribute, op, value } = operand;
       if (attribute === 'template') {
         if (!top || group.op === 'or') {
-          throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'filter[template] cannot be grouped', {
+          throw new RequestError('REQUEST_UNSUPPORTED_FILTER', 'filter[template] cannot be grouped', {
             meta: { parameter: 'filter[template]' },
           });
         }
@@ -136,7 +137,7 @@ function taskConditions(filter: FilterGroup): { where: TaskFilter; templates: bo
       }
       if (attribute === 'closed') {
         if (value !== 'true' && value !== 'false') {
-          throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'filter[closed] is true or false', {
+          throw new RequestError('REQUEST_UNSUPPORTED_FILTER', 'filter[closed] is true or false', {
             meta: { parameter: 'filter[closed]' },
           });
         }
@@ -166,7 +167,7 @@ function taskConditions(filter: FilterGroup): { where: TaskFilter; templates: bo
 
 function taskId(raw: string): number {
   if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > 2147483647) {
-    throw new DomainError('TASK_NOT_FOUND', `No task ${raw}`);
+    throw new TasksError('TASK_NOT_FOUND', `No task ${raw}`);
   }
   return Number(raw);
 }
@@ -466,7 +467,7 @@ export class JsonApiTasksController {
     reply.status(201).header('location', `/api/v2/tasks/${result.taskId}`);
     return this.tasks.read(async (m) => {
       const [task] = await this.graph.taskResources(m, account.id, [result.taskId]);
-      if (!task) throw new DomainError('TASK_NOT_FOUND', `Task ${result.taskId} no longer exists`);
+      if (!task) throw new TasksError('TASK_NOT_FOUND', `Task ${result.taskId} no longer exists`);
       const included = await this.graph.include(m, account.id, [task], includeTree(parsed.include));
       return compoundDocument(task, included, {
         fields: parsed.fields,
@@ -560,7 +561,7 @@ export class JsonApiTasksController {
     const parsed = parseJsonApiQuery(query, TASKS_QUERY);
     return this.tasks.read(async (m) => {
       const [task] = await this.graph.taskResources(m, account.id, [taskId(id)]);
-      if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
+      if (!task) throw new TasksError('TASK_NOT_FOUND', `No task ${id}`);
       const included = await this.graph.include(m, account.id, [task], includeTree(parsed.include));
       return compoundDocument(task, included, {
         fields: parsed.fields,

@@ -8,12 +8,13 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { OrganizationTokenSecurity } from '../../auth/auth.openapi';
-import { DomainError } from '../../common/domain-error';
 import { KnownError, UnexpectedError } from '../../common/face-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { errorExample } from '../error-examples';
 import { JSONAPI_MEDIA_TYPE, toJsonApiError } from './jsonapi-error.mapper';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 export const JSONAPI_TAG = 'v2 · JSON:API';
 
@@ -114,21 +115,21 @@ const DESCRIPTIONS: Record<number, string> = {
 
 // One error of each documented status, as this face renders it: the status's example document.
 const EXAMPLE_ERRORS: Record<number, KnownError> = {
-  400: new DomainError('REQUEST_ORGANIZATION_REQUIRED', 'The X-Organization-Id header is required', {
+  400: new RequestError('REQUEST_ORGANIZATION_REQUIRED', 'The X-Organization-Id header is required', {
     meta: { header: 'X-Organization-Id' },
   }),
-  401: new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
-  403: new DomainError('REQUEST_ORGANIZATION_MISMATCH', 'The token has no access to this organization', {
+  401: new RequestError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
+  403: new RequestError('REQUEST_ORGANIZATION_MISMATCH', 'The token has no access to this organization', {
     meta: { header: 'X-Organization-Id' },
   }),
-  404: new DomainError('TASK_NOT_FOUND', 'No task 99'),
-  406: new DomainError(
+  404: new TasksError('TASK_NOT_FOUND', 'No task 99'),
+  406: new RequestError(
     'REQUEST_NOT_ACCEPTABLE',
     'Accept allows application/vnd.api+json only with parameters',
   ),
-  409: new DomainError('REQUEST_TYPE_MISMATCH', 'data.type must be "tasks"', { field: 'data.type' }),
-  413: new DomainError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts'),
-  415: new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'Send application/vnd.api+json'),
+  409: new RequestError('REQUEST_TYPE_MISMATCH', 'data.type must be "tasks"', { field: 'data.type' }),
+  413: new RequestError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts'),
+  415: new RequestError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'Send application/vnd.api+json'),
   422: new RequestValidationError([
     {
       path: 'data.attributes.title',
@@ -142,9 +143,9 @@ const EXAMPLE_ERRORS: Record<number, KnownError> = {
       message: 'project_id must be an id (a positive integer)',
     },
   ]),
-  429: new DomainError('REQUEST_RATE_LIMITED', 'Over 100 requests in 10 seconds'),
+  429: new RequestError('REQUEST_RATE_LIMITED', 'Over 100 requests in 10 seconds'),
   500: new UnexpectedError(new Error('example')),
-  503: new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
+  503: new RequestError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
 };
 
 /** Tags a v2 controller with its auth headers, its request limits and the errors every v2 route can answer. */

@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/app-config';
 import { emptyContent, TaskContent } from '../../tasks/store/task-content';
 import { isIdText, parseIdValue } from '../../common/ids';
 import { MAX_TASK_ID } from '../../tasks/store/task-ids';
+import { TasksError } from '../../tasks/tasks.errors';
 
 // Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
 // keys, so they are read here rather than through whitelisting DTOs; anything malformed is a 400.
@@ -51,7 +52,7 @@ export function invalid(path: string, message: string): RequestValidationError {
 }
 
 export function tooLarge(path: string, limit: number): DomainError {
-  return new DomainError('TASK_BATCH_TOO_LARGE', `${path} has more than ${limit} entries`, {
+  return new TasksError('TASK_BATCH_TOO_LARGE', `${path} has more than ${limit} entries`, {
     field: path,
     meta: { limit },
   });

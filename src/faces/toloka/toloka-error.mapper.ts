@@ -1,6 +1,7 @@
-import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
+import { assertNever, DomainError } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
+import type { DomainErrorCode } from '../error-codes';
 
 // The v1 error body (pools-and-operations.md §3.1): toloka-kit reads `code` from every non-2xx
 // JSON body and crashes without it, so every error — Fastify's own included — comes out this way.
@@ -70,7 +71,7 @@ export function validationPayload(issues: ValidationIssue[]): Record<string, unk
 }
 
 function fromDomain(error: DomainError, requestId: string): FaceError {
-  const code: DomainErrorCode = error.code;
+  const code = error.code as DomainErrorCode;
   switch (code) {
     case 'REQUEST_MALFORMED_BODY':
       return tolokaError(400, 'VALIDATION_ERROR', 'Invalid request body', requestId, {

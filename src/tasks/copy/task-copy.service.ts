@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { Database, InsertedRow } from '../../database/database';
 import { toSqlDateTime } from '../../database/sql-time';
 import { IdempotencyRequest, IdempotencyService } from '../../idempotency/idempotency.service';
@@ -27,6 +26,7 @@ import type { CopyViolation } from '../tasks.errors';
 import { TaskDetailsService } from '../details/task-details.service';
 import { placeLast, TaskReadModel } from '../read/task-read-model';
 import { TASK_COPY, taskCopyParameters } from './task-copy.operation';
+import { TasksError } from '../tasks.errors';
 
 export interface CopyInput {
   title: string;
@@ -234,7 +234,7 @@ export class TaskCopyService {
   private checkSize(source: CopySource, input: CopyInput): number {
     const count = selectCopiedSet(source, input.flags).length;
     if (count > this.config.COPY_MAX_TASKS) {
-      throw new DomainError(
+      throw new TasksError(
         'TASK_COPY_TOO_LARGE',
         `The copy would make ${count} tasks; the limit is ${this.config.COPY_MAX_TASKS}`,
         {
@@ -255,13 +255,13 @@ export class TaskCopyService {
     // Stage 6 comes before the reads.
     const flags = flagViolations(input);
     if (flags.length)
-      throw new DomainError('TASK_COPY_INVALID', flags.map((v) => v.detail).join('; '), {
+      throw new TasksError('TASK_COPY_INVALID', flags.map((v) => v.detail).join('; '), {
         meta: { violations: flags },
       });
 
     const [root] = await this.tasks.getTasks(m, accountId, [input.templateId]);
     if (!root) {
-      throw new DomainError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
+      throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
         field: 'template_id',
       });
     }
@@ -389,7 +389,7 @@ export class TaskCopyService {
       }
     }
     if (violations.length) {
-      throw new DomainError('TASK_COPY_INVALID', violations.map((v) => v.detail).join('; '), {
+      throw new TasksError('TASK_COPY_INVALID', violations.map((v) => v.detail).join('; '), {
         meta: { violations },
       });
     }

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
 import { toSqlDateTime } from '../../database/sql-time';
+import { TasksError } from '../tasks.errors';
 
 export interface ProjectInput {
   name?: string;
@@ -106,7 +106,7 @@ export class StoreWriteService {
     noun: string,
   ) {
     const found = await m.query(`SELECT id FROM ${table} WHERE id = ? AND account_id = ?`, [id, accountId]);
-    if (found.length === 0) throw new DomainError('TASK_DETAIL_NOT_FOUND', `No ${noun} ${id}`);
+    if (found.length === 0) throw new TasksError('TASK_DETAIL_NOT_FOUND', `No ${noun} ${id}`);
   }
 
   private async checkWorkflow(
@@ -120,7 +120,7 @@ export class StoreWriteService {
       accountId,
     ]);
     if (found.length === 0)
-      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No workflow ${workflowId}`, {
+      throw new TasksError('TASK_DETAIL_REFERENCE_INVALID', `No workflow ${workflowId}`, {
         field: 'workflow_id',
       });
   }
@@ -140,7 +140,7 @@ export class StoreWriteService {
     const known = new Set(found.map((row) => Number(row.id)));
     const unknown = wanted.find((id) => !known.has(id));
     if (unknown !== undefined) {
-      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No task custom field ${unknown}`, {
+      throw new TasksError('TASK_DETAIL_REFERENCE_INVALID', `No task custom field ${unknown}`, {
         field: 'task_custom_fields_ids',
       });
     }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Brackets, EntityManager, In, ObjectLiteral, WhereExpressionBuilder } from 'typeorm';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
 import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import { toSqlDateTime } from '../../database/sql-time';
@@ -23,6 +22,7 @@ import {
   Workflow,
   WorkflowStatus,
 } from './task-details.entities';
+import { TasksError } from '../tasks.errors';
 
 interface Owned extends ObjectLiteral {
   id: number;
@@ -302,7 +302,7 @@ export class TaskDetailsService {
     return this.db.transaction(async (m) => {
       await this.checkReferences(m, k, accountId, values);
       if (values.taskId === values.dependentTaskId) {
-        throw new DomainError('TASK_DETAIL_INVALID', 'A task cannot depend on itself', {
+        throw new TasksError('TASK_DETAIL_INVALID', 'A task cannot depend on itself', {
           field: 'dependent_task_id',
         });
       }
@@ -312,7 +312,7 @@ export class TaskDetailsService {
         dependentTaskId: values.dependentTaskId,
       });
       if (duplicate) {
-        throw new DomainError('TASK_DETAIL_CONFLICT', 'These tasks already depend on each other', {
+        throw new TasksError('TASK_DETAIL_CONFLICT', 'These tasks already depend on each other', {
           field: 'dependent_task_id',
         });
       }
@@ -365,7 +365,7 @@ export class TaskDetailsService {
     const k = RECORD_KINDS[name] as unknown as RecordKind<RecordOf<K>>;
     const found = Number.isSafeInteger(id) ? await m.findOneBy(k.entity, { id, accountId } as never) : null;
     if (!found)
-      throw new DomainError('TASK_DETAIL_NOT_FOUND', `No ${k.label} ${id}`, { meta: { kind: name } });
+      throw new TasksError('TASK_DETAIL_NOT_FOUND', `No ${k.label} ${id}`, { meta: { kind: name } });
     return found;
   }
 
@@ -380,7 +380,7 @@ export class TaskDetailsService {
       if (id === undefined || id === null) continue;
       const exists = typeof id === 'number' && (await m.existsBy(reference.entity, { id, accountId }));
       if (!exists) {
-        throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No ${reference.label} ${String(id)}`, {
+        throw new TasksError('TASK_DETAIL_REFERENCE_INVALID', `No ${reference.label} ${String(id)}`, {
           field: snakeCase(reference.property),
         });
       }
@@ -396,7 +396,7 @@ export class TaskDetailsService {
     if (name !== 'memberships') return;
     const { projectId, personId } = values as Partial<Membership>;
     if (await m.existsBy(Membership, { accountId, projectId, personId })) {
-      throw new DomainError('TASK_DETAIL_CONFLICT', 'That person is already a member of the project', {
+      throw new TasksError('TASK_DETAIL_CONFLICT', 'That person is already a member of the project', {
         field: 'person_id',
       });
     }
@@ -427,7 +427,7 @@ export class TaskDetailsService {
     if (!use) return;
     const found = (await m.query(use[0], [accountId, id])) as unknown[];
     if (found.length)
-      throw new DomainError('TASK_DETAIL_CONFLICT', `Still in use: ${use[1]}`, { meta: { kind: name } });
+      throw new TasksError('TASK_DETAIL_CONFLICT', `Still in use: ${use[1]}`, { meta: { kind: name } });
   }
 
   /**

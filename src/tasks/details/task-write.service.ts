@@ -10,6 +10,7 @@ import { TaskContent, TaskDetailsColumns, wellFormed } from '../store/task-conte
 import { TasksService } from '../store/tasks.service';
 import { STATUS_CATEGORY } from './task-details.entities';
 import { placeLast, TaskReadModel } from '../read/task-read-model';
+import { TasksError } from '../tasks.errors';
 
 /** What a v2 client sets on a task (tasks-copy.md §3.10 `tasks`); absent = unchanged on update. */
 export interface TaskWriteInput {
@@ -129,7 +130,7 @@ export class TaskWriteService {
       const [found] = await readStructure(m, this.db.dialect, accountId, [id], true);
       // The read model leaves out what v2 does not show (a deleted task), whatever the lock saw.
       const [task] = found ? await this.tasks.getTasks(m, accountId, [id]) : [];
-      if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
+      if (!task) throw new TasksError('TASK_NOT_FOUND', `No task ${id}`);
       const sets: string[] = [];
       const params: unknown[] = [];
       const set = (column: string, value: unknown) => {
@@ -224,7 +225,7 @@ export class TaskWriteService {
   /** Deletes tasks with their subtrees; their related rows go with them (foreign keys cascade). */
   async remove(accountId: number, id: number): Promise<void> {
     const [task] = await this.tasks.read((m) => this.tasks.getTasks(m, accountId, [id]));
-    if (!task) throw new DomainError('TASK_NOT_FOUND', `No task ${id}`);
+    if (!task) throw new TasksError('TASK_NOT_FOUND', `No task ${id}`);
     await this.store.deleteTasks(accountId, [id]);
     // Attachment rows went with their tasks; bytes no attachment uses any more go now.
     await this.db.transaction((m) =>
@@ -249,7 +250,7 @@ export class TaskWriteService {
       workflow_id: number | null;
     }>;
     if (!project)
-      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No project ${input.projectId}`, {
+      throw new TasksError('TASK_DETAIL_REFERENCE_INVALID', `No project ${input.projectId}`, {
         field: `${at}project_id`,
       });
     const [list] = (await m.query(
@@ -260,7 +261,7 @@ export class TaskWriteService {
       archived_at: unknown;
     }>;
     if (!list || Number(list.project_id) !== input.projectId) {
-      throw new DomainError(
+      throw new TasksError(
         'TASK_DETAIL_REFERENCE_INVALID',
         `Task list ${input.taskListId} is not in project ${input.projectId}`,
         {
@@ -269,7 +270,7 @@ export class TaskWriteService {
       );
     }
     if (list.archived_at !== null)
-      throw new DomainError('TASK_DETAIL_INVALID', `Task list ${input.taskListId} is archived`, {
+      throw new TasksError('TASK_DETAIL_INVALID', `Task list ${input.taskListId} is archived`, {
         field: `${at}task_list_id`,
       });
     const [status] = (await m.query(
@@ -280,7 +281,7 @@ export class TaskWriteService {
       !status ||
       (project.workflow_id !== null && Number(status.workflow_id) !== Number(project.workflow_id))
     ) {
-      throw new DomainError(
+      throw new TasksError(
         'TASK_DETAIL_REFERENCE_INVALID',
         `Status ${input.workflowStatusId} is not in the project's workflow`,
         {
@@ -304,7 +305,7 @@ export class TaskWriteService {
       [accountId, ...wanted],
     )) as unknown[];
     if (found.length !== wanted.length)
-      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', 'No such person', { field });
+      throw new TasksError('TASK_DETAIL_REFERENCE_INVALID', 'No such person', { field });
   }
 
   /** Values only for task custom fields of this organization (tasks-copy.md §1.1: ids resolve in it). */
@@ -323,7 +324,7 @@ export class TaskWriteService {
     const known = new Set(found.map((row) => Number(row.id)));
     const unknown = wanted.find((id) => !known.has(id));
     if (unknown !== undefined) {
-      throw new DomainError('TASK_DETAIL_REFERENCE_INVALID', `No task custom field ${unknown}`, { field });
+      throw new TasksError('TASK_DETAIL_REFERENCE_INVALID', `No task custom field ${unknown}`, { field });
     }
   }
 
@@ -351,5 +352,5 @@ function parentError(error: unknown, field: string): unknown {
   if (!(error instanceof DomainError)) return error;
   const aboutParent =
     (error.code === 'TASK_NOT_FOUND' && error.field === 'parent') || error.code === 'TASK_PLACEMENT_MISMATCH';
-  return aboutParent ? new DomainError('TASK_DETAIL_REFERENCE_INVALID', error.message, { field }) : error;
+  return aboutParent ? new TasksError('TASK_DETAIL_REFERENCE_INVALID', error.message, { field }) : error;
 }

@@ -24,6 +24,7 @@ import {
 import { ForestPlan, planForest } from './task-tree';
 import { combineInserts, SiblingInsert } from './sibling-inserts';
 import { pushTo } from '../../common/group-by';
+import { TasksError } from '../tasks.errors';
 
 /** One node of a forest to create: `parentKey` names another node's `key`, anything else makes a root. */
 export interface CloneNode {
@@ -478,7 +479,7 @@ export class CloneEngine {
       }
       return this.slot(m, accountId, placement, anchor);
     }
-    throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The destination kept moving; try again');
+    throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The destination kept moving; try again');
   }
 
   private async slot(
@@ -490,7 +491,7 @@ export class CloneEngine {
     if (placement.kind === 'adjacent') {
       const target = anchor!;
       if (placement.parentId !== undefined && placement.parentId !== target.parentId) {
-        throw new DomainError(
+        throw new TasksError(
           'TASK_PLACEMENT_MISMATCH',
           `Target ${target.id} is not a child of ${placement.parentId === null ? 'the root list' : `task ${placement.parentId}`}`,
           { field: 'parent' },
@@ -523,11 +524,11 @@ function anchorOf(placement: ClonePlacement): number | null {
 }
 
 function notFound(id: number, field: string): DomainError {
-  return new DomainError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
+  return new TasksError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
 }
 
 function mismatch(projectId: number | null, anchor: StructRow, field: string): DomainError {
-  return new DomainError(
+  return new TasksError(
     'TASK_PLACEMENT_MISMATCH',
     `Task ${anchor.id} (${field}) is not in ${projectId === null ? 'No project' : `project ${projectId}`}`,
     { field: 'project' },

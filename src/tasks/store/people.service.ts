@@ -14,6 +14,7 @@ import {
   newStamp,
   readStructure,
 } from './task-sql';
+import { TasksError } from '../tasks.errors';
 
 export interface PersonView {
   id: number;
@@ -159,5 +160,5 @@ export class PeopleService {
 }
 
 function userNotFound(id: number): DomainError {
-  return new DomainError('USER_NOT_FOUND', `User ${id} does not exist`, { meta: { id } });
+  return new TasksError('USER_NOT_FOUND', `User ${id} does not exist`, { meta: { id } });
 }

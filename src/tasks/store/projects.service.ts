@@ -6,6 +6,7 @@ import { Project } from './project.entity';
 import { idNotGivenOut, REQUESTABLE_ID_LIMIT } from './task-ids';
 import { advanceContent, writePlacements } from './task-sql';
 import { TasksService } from './tasks.service';
+import { TasksError } from '../tasks.errors';
 
 export interface ProjectView {
   id: number;
@@ -105,9 +106,9 @@ export class ProjectsService {
 }
 
 function projectIdTaken(id: number): DomainError {
-  return new DomainError('PROJECT_ID_TAKEN', `The project id ${id} is already taken`, { field: 'id' });
+  return new TasksError('PROJECT_ID_TAKEN', `The project id ${id} is already taken`, { field: 'id' });
 }
 
 function projectNotFound(id: number): DomainError {
-  return new DomainError('PROJECT_NOT_FOUND', `Project ${id} does not exist`, { meta: { id } });
+  return new TasksError('PROJECT_NOT_FOUND', `Project ${id} does not exist`, { meta: { id } });
 }

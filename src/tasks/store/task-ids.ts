@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
+import { TasksError } from '../tasks.errors';
 
 export const MAX_TASK_ID = 2_147_483_647;
 
@@ -84,7 +85,7 @@ export class TaskIdAllocator {
 export const REQUESTABLE_ID_LIMIT = 100_000_000;
 
 export function idNotGivenOut(code: 'TASK_ID_TAKEN' | 'PROJECT_ID_TAKEN', id: number): DomainError {
-  return new DomainError(
+  return new TasksError(
     code,
     `The id ${id} is above ${REQUESTABLE_ID_LIMIT - 1} and has not been given out yet; create it without an id`,
     { field: 'id', meta: { id } },
@@ -92,7 +93,7 @@ export function idNotGivenOut(code: 'TASK_ID_TAKEN' | 'PROJECT_ID_TAKEN', id: nu
 }
 
 export function idTaken(id: number): DomainError {
-  return new DomainError('TASK_ID_TAKEN', `The id ${id} is already taken`, { field: 'id', meta: { id } });
+  return new TasksError('TASK_ID_TAKEN', `The id ${id} is already taken`, { field: 'id', meta: { id } });
 }
 
 /** MySQL's duplicate-key error on the primary key of `tasks` (see TaskIdAllocator). */

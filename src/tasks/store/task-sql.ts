@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../../common/domain-error';
 import type { Dialect } from '../../config/database.options';
 import { toSqlDateTime } from '../../database/sql-time';
 import { Placement, TaskContent, TaskDetailsColumns, wellFormed } from './task-content';
 import type { ReadRevisions } from '../read/task-tree-reader';
 import { MAX_TASK_ID } from './task-ids';
+import { TasksError } from '../tasks.errors';
 
 // Raw SQL of the task store, shared by its services and the clone engine. Values are always bound,
 // never spliced into the text; booleans and times are bound as numbers and `YYYY-MM-DD HH:MM:SS.SSS`
@@ -389,7 +389,7 @@ export async function assertPeopleExist(m: EntityManager, accountId: number, ids
   }
   const missing = wanted.find((id) => !found.has(id));
   if (missing !== undefined) {
-    throw new DomainError('USER_NOT_FOUND', `User ${missing} does not exist`, {
+    throw new TasksError('USER_NOT_FOUND', `User ${missing} does not exist`, {
       field: 'assigned',
       meta: { id: missing },
     });
@@ -413,7 +413,7 @@ export async function assertProjectExists(
     [accountId, projectId],
   );
   if (rows.length === 0) {
-    throw new DomainError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
+    throw new TasksError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
       field: 'project',
       meta: { id: projectId },
     });

@@ -1,6 +1,6 @@
-import { DomainError } from '../../common/domain-error';
 import type { Placement } from './task-content';
 import type { StructRow } from './task-sql';
+import { TasksError } from '../tasks.errors';
 
 // Pure, in-memory tree work: no I/O, O(n) walks, no recursion (a batch may be 10,000 levels deep).
 
@@ -197,7 +197,7 @@ export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {
   const indexByKey = new Map<string, number>();
   items.forEach((item, i) => {
     if (indexByKey.has(item.key)) {
-      throw new DomainError('TASK_DUPLICATE_ID', `The id ${JSON.stringify(item.key)} appears twice`, {
+      throw new TasksError('TASK_DUPLICATE_ID', `The id ${JSON.stringify(item.key)} appears twice`, {
         field: `${field}.${i}.id`,
       });
     }
@@ -210,7 +210,7 @@ export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {
   const roots: number[] = [];
   items.forEach((item, i) => {
     if (item.parentKey !== null && item.parentKey === item.key) {
-      throw new DomainError('TASK_CYCLE', `Item ${JSON.stringify(item.key)} is its own parent`, {
+      throw new TasksError('TASK_CYCLE', `Item ${JSON.stringify(item.key)} is its own parent`, {
         field: `${field}.${i}.parent`,
       });
     }
@@ -230,7 +230,7 @@ export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {
   if (order.length !== items.length) {
     const seen = new Set(order);
     const i = items.findIndex((_, n) => !seen.has(n));
-    throw new DomainError('TASK_CYCLE', `Item ${JSON.stringify(items[i].key)} is part of a parent cycle`, {
+    throw new TasksError('TASK_CYCLE', `Item ${JSON.stringify(items[i].key)} is part of a parent cycle`, {
       field: `${field}.${i}.parent`,
     });
   }

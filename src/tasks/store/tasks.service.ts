@@ -27,6 +27,7 @@ import {
   writePlacements,
 } from './task-sql';
 import { TaskForest } from './task-tree';
+import { TasksError } from '../tasks.errors';
 
 export type SortField =
   | 'text'
@@ -307,12 +308,12 @@ export class TasksService {
       if (moved.length === 0) return forest;
       for (const r of moved) keys.add(keyOf(r.projectId));
     }
-    throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
+    throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
   }
 }
 
 function taskNotFound(id: number, field: string): DomainError {
-  return new DomainError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
+  return new TasksError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
 }
 
 function movedIds(request: MoveRequest): number[] {
@@ -337,7 +338,7 @@ function assertDistinctTops(forest: TaskForest, ids: number[]): void {
   const seen = new Set<number>();
   for (const id of ids) {
     if (seen.has(id))
-      throw new DomainError('TASK_DUPLICATE_ID', `Task ${id} is listed twice`, { field: 'batch' });
+      throw new TasksError('TASK_DUPLICATE_ID', `Task ${id} is listed twice`, { field: 'batch' });
     seen.add(id);
   }
   for (const id of ids) {
@@ -347,7 +348,7 @@ function assertDistinctTops(forest: TaskForest, ids: number[]): void {
       cur = forest.has(cur) ? forest.get(cur).parentId : null
     ) {
       if (seen.has(cur)) {
-        throw new DomainError('TASK_MOVE_OVERLAP', `Task ${id} is inside task ${cur}, which is moved too`, {
+        throw new TasksError('TASK_MOVE_OVERLAP', `Task ${id} is inside task ${cur}, which is moved too`, {
           field: 'batch',
         });
       }
@@ -363,7 +364,7 @@ function plainMove(
   const project = forest.get(r.ids[0]).projectId;
   for (const id of r.ids) {
     if (forest.get(id).projectId !== project) {
-      throw new DomainError('TASK_PLACEMENT_MISMATCH', 'The moved tasks are in different projects', {
+      throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The moved tasks are in different projects', {
         field: 'batch',
       });
     }
@@ -372,12 +373,12 @@ function plainMove(
   if (r.targetId !== undefined) {
     const target = forest.get(r.targetId);
     if (insideMoved(r.targetId)) {
-      throw new DomainError('TASK_MOVE_OVERLAP', `Target ${r.targetId} is moved or inside a moved task`, {
+      throw new TasksError('TASK_MOVE_OVERLAP', `Target ${r.targetId} is moved or inside a moved task`, {
         field: 'targetId',
       });
     }
     if (target.projectId !== project) {
-      throw new DomainError('TASK_PLACEMENT_MISMATCH', `Target ${r.targetId} is in another project`, {
+      throw new TasksError('TASK_PLACEMENT_MISMATCH', `Target ${r.targetId} is in another project`, {
         field: 'targetId',
       });
     }
@@ -389,7 +390,7 @@ function plainMove(
       return;
     }
     if (r.parentId !== undefined && r.parentId !== target.parentId) {
-      throw new DomainError(
+      throw new TasksError(
         'TASK_PLACEMENT_MISMATCH',
         `Target ${r.targetId} is not a child of ${r.parentId}`,
         {
@@ -406,12 +407,12 @@ function plainMove(
   if (parentId !== null) {
     if (!forest.has(parentId)) throw taskNotFound(parentId, 'parent');
     if (insideMoved(parentId)) {
-      throw new DomainError('TASK_CYCLE', `Task ${parentId} is moved or inside a moved task`, {
+      throw new TasksError('TASK_CYCLE', `Task ${parentId} is moved or inside a moved task`, {
         field: 'parent',
       });
     }
     if (forest.get(parentId).projectId !== project) {
-      throw new DomainError('TASK_PLACEMENT_MISMATCH', `Parent ${parentId} is in another project`, {
+      throw new TasksError('TASK_PLACEMENT_MISMATCH', `Parent ${parentId} is in another project`, {
         field: 'parent',
       });
     }
@@ -424,18 +425,18 @@ function indent(forest: TaskForest, step: IndentStep): void {
   if (!forest.has(step.id)) throw taskNotFound(step.id, 'id');
   if (!forest.has(step.parentId)) throw taskNotFound(step.parentId, 'parent');
   if (step.targetId !== undefined && step.targetId !== step.parentId) {
-    throw new DomainError('TASK_PLACEMENT_MISMATCH', 'indent: targetId must equal parent', {
+    throw new TasksError('TASK_PLACEMENT_MISMATCH', 'indent: targetId must equal parent', {
       field: 'targetId',
     });
   }
   const x = forest.get(step.id);
   if (forest.get(step.parentId).projectId !== x.projectId) {
-    throw new DomainError('TASK_PLACEMENT_MISMATCH', `Parent ${step.parentId} is in another project`, {
+    throw new TasksError('TASK_PLACEMENT_MISMATCH', `Parent ${step.parentId} is in another project`, {
       field: 'parent',
     });
   }
   if (forest.isWithin(step.parentId, step.id)) {
-    throw new DomainError('TASK_CYCLE', `Task ${step.id} cannot go under itself or its own descendant`, {
+    throw new TasksError('TASK_CYCLE', `Task ${step.id} cannot go under itself or its own descendant`, {
       field: 'parent',
     });
   }
@@ -452,13 +453,13 @@ function unindent(forest: TaskForest, step: UnindentStep, chains: Map<number, nu
   const x = forest.get(step.id);
   const q = x.parentId;
   if (q === null) {
-    throw new DomainError('TASK_NOT_NESTED', `Task ${step.id} has no parent to unindent from`, {
+    throw new TasksError('TASK_NOT_NESTED', `Task ${step.id} has no parent to unindent from`, {
       field: 'id',
     });
   }
   const grand = forest.get(q).parentId;
   if (step.parentId !== undefined && step.parentId !== grand) {
-    throw new DomainError(
+    throw new TasksError(
       'TASK_PLACEMENT_MISMATCH',
       `Task ${step.id}'s new parent would be ${grand ?? 'none'}`,
       {
