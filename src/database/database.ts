@@ -3,6 +3,7 @@ import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm'
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { Dialect } from '../config/database.options';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { SqlDialect, sqlDialect } from './sql-dialect';
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_ATTEMPTS = 4;
@@ -57,6 +58,11 @@ export class Database {
 
   get dialect(): Dialect {
     return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  /** What differs between the dialects in raw SQL. */
+  get sql(): SqlDialect {
+    return sqlDialect(this.dialect);
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

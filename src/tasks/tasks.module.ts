@@ -4,10 +4,11 @@ import { OperationHandlers } from '../operations/operation-handlers';
 import { OperationsModule } from '../operations/operations.module';
 import { TaskCopyHandler } from './copy/task-copy.handler';
 import { TaskCopyService } from './copy/task-copy.service';
-import { StoreWriteService } from './details/store-write.service';
+import { TaskCopyWriter } from './copy/task-copy-writer';
+import { AttachmentContentService } from './details/attachment-content.service';
 import { TaskDetailsService } from './details/task-details.service';
-import { TaskWriteService } from './details/task-write.service';
-import { StoreReadModel, TaskReadModel } from './read/task-read-model';
+import { TaskRecordsService } from './details/task-records.service';
+import { TaskReadModel } from './read/task-read-model';
 import { TaskTreeReader } from './read/task-tree-reader';
 import { CloneEngine } from './store/clone-engine';
 import { PeopleService } from './store/people.service';
@@ -15,9 +16,11 @@ import { ProjectsService } from './store/projects.service';
 import { TaskChangeFeed } from './store/task-change-feed';
 import { TaskIdAllocator } from './store/task-ids';
 import { TasksService } from './store/tasks.service';
+import { TaskWriteGateway } from './store/write-gateway';
 
 const TASK_STORE = [
   TaskChangeFeed,
+  TaskWriteGateway,
   TaskIdAllocator,
   CloneEngine,
   TasksService,
@@ -25,11 +28,10 @@ const TASK_STORE = [
   ProjectsService,
   PeopleService,
   TaskDetailsService,
+  AttachmentContentService,
   TaskReadModel,
-  StoreReadModel,
   TaskCopyService,
-  TaskWriteService,
-  StoreWriteService,
+  TaskRecordsService,
 ];
 
 /**
@@ -39,7 +41,7 @@ const TASK_STORE = [
  */
 @Module({
   imports: [OperationsModule, IdempotencyModule],
-  providers: [...TASK_STORE, TaskCopyHandler],
+  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler],
   exports: TASK_STORE,
 })
 export class TasksModule implements OnModuleInit {

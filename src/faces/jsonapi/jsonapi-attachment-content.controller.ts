@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { RawBody } from '../../common/http-transport';
-import { TaskDetailsService } from '../../tasks/details/task-details.service';
+import { AttachmentContentService } from '../../tasks/details/attachment-content.service';
 import { compoundDocument } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';
@@ -42,7 +42,7 @@ export function contentDisposition(name: string): string {
 @RequiresOrganizationHeader()
 @Controller('api/v2/attachments/:id/content')
 export class JsonApiAttachmentContentController {
-  constructor(private readonly details: TaskDetailsService) {}
+  constructor(private readonly contents: AttachmentContentService) {}
 
   @Put()
   @HttpCode(200)
@@ -76,7 +76,7 @@ export class JsonApiAttachmentContentController {
         { meta: { header: 'Content-Type' } },
       );
     }
-    const attachment = await this.details.putAttachmentContent(
+    const attachment = await this.contents.put(
       account.id,
       parseResourceId(id, 'attachment'),
       content,
@@ -113,10 +113,7 @@ export class JsonApiAttachmentContentController {
     @Param('id') id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { attachment, content } = await this.details.getAttachmentContent(
-      account.id,
-      parseResourceId(id, 'attachment'),
-    );
+    const { attachment, content } = await this.contents.get(account.id, parseResourceId(id, 'attachment'));
     if (!content) throw new TasksError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
     await reply
       .status(200)

@@ -1,7 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { hashToken } from '../../accounts/accounts.service';
-import { extractToken } from '../../auth/token-extractor';
+import type { FastifyReply } from 'fastify';
+import type { AuthenticatedRequest } from '../../auth/auth.decorators';
 import { Clock } from '../../common/clock';
 import { RequestCounter } from '../../rate-limits/request-windows';
 import { RequestError } from '../../common/request.errors';
@@ -19,11 +18,11 @@ export class JsonApiRateLimitGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = extractToken(request.headers);
-    if (!token) return true; // authentication has already answered 401
+    // Authentication ran first and hashed the token (it has answered 401 without one).
+    const { tokenHash } = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (!tokenHash) return true;
     // Half the hash names the token well enough and keeps the counters' key short.
-    const full = await this.counter.take(hashToken(token).slice(0, 32), this.clock.now().getTime());
+    const full = await this.counter.take(tokenHash.slice(0, 32), this.clock.now().getTime());
     if (!full) return true;
     context
       .switchToHttp()

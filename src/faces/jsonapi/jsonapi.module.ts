@@ -7,7 +7,9 @@ import { RequestLimitsModule } from '../../rate-limits/request-limits.module';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 import { JsonApiOperationsController } from './jsonapi-operations.controller';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
-import { JsonApiPeopleController, JsonApiProjectsController } from './jsonapi-people-projects.controller';
+import { JsonApiDocuments } from './jsonapi-documents';
+import { JsonApiPeopleController } from './jsonapi-people.controller';
+import { JsonApiProjectsController } from './jsonapi-projects.controller';
 import { jsonApiResourceController } from './jsonapi-resource.controller';
 import { JsonApiTasksController } from './jsonapi-tasks.controller';
 import {
@@ -50,6 +52,6 @@ const RESOURCE_CONTROLLERS = [
     JsonApiAttachmentContentController,
     ...RESOURCE_CONTROLLERS,
   ],
-  providers: [JsonApiGraph, JsonApiRateLimitGuard],
+  providers: [JsonApiGraph, JsonApiDocuments, JsonApiRateLimitGuard],
 })
 export class JsonApiModule {}

@@ -1,6 +1,13 @@
-import { applyDecorators, UseGuards } from '@nestjs/common';
+import { applyDecorators, Delete, Get, Header, HttpCode, Patch, Post, Type, UseGuards } from '@nestjs/common';
 import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
   ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
   ApiResponse,
@@ -173,5 +180,106 @@ export function JsonApiErrors(...statuses: number[]) {
         },
       }),
     ),
+  );
+}
+
+/** The body of a create (or, with `update`, a PATCH) of one resource of `type`. */
+export function documentBody(type: string, attributes: Type<unknown>, update = false) {
+  return {
+    type: 'object',
+    required: ['data'],
+    properties: {
+      data: {
+        type: 'object',
+        required: ['type', 'attributes'],
+        properties: {
+          type: { type: 'string', enum: [type] },
+          ...(update ? { id: { type: 'string', description: 'Optional; the id in the URL when sent' } } : {}),
+          attributes: { $ref: getSchemaPath(attributes) },
+        },
+      },
+    },
+  };
+}
+
+const document = (description: string) => ({ description, content: JSONAPI_DOCUMENT_CONTENT });
+const pathId = (example: unknown) =>
+  ApiParam({ name: 'id', schema: { type: 'string', example: String(example) } });
+
+/** GET of a list: a page of documents. */
+export function JsonApiListRoute(summary: string, description: string, answer: string) {
+  return applyDecorators(
+    Get(),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary, description }),
+    ApiOkResponse(document(answer)),
+  );
+}
+
+/** GET of one resource by id. */
+export function JsonApiGetRoute(summary: string, example: unknown, answer: string, description?: string) {
+  return applyDecorators(
+    Get(':id'),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary, description }),
+    pathId(example),
+    ApiOkResponse(document(answer)),
+    JsonApiErrors(404),
+  );
+}
+
+/** POST of one resource (201, Location). */
+export function JsonApiCreateRoute(
+  summary: string,
+  body: { type: string; attributes: Type<unknown>; example: unknown },
+  errors: number[],
+  answer = 'The new resource; Location names it',
+) {
+  return applyDecorators(
+    Post(),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary }),
+    ApiConsumes(JSONAPI_MEDIA_TYPE),
+    ApiBody({
+      schema: documentBody(body.type, body.attributes),
+      examples: { [body.type]: { value: body.example } },
+    }),
+    ApiCreatedResponse(document(answer)),
+    JsonApiErrors(...errors),
+  );
+}
+
+/** PATCH of one resource by id. */
+export function JsonApiUpdateRoute(
+  summary: string,
+  example: unknown,
+  body: { type: string; attributes: Type<unknown>; example: unknown },
+  answer = 'The changed resource',
+  description?: string,
+) {
+  return applyDecorators(
+    Patch(':id'),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary, description }),
+    pathId(example),
+    ApiConsumes(JSONAPI_MEDIA_TYPE),
+    ApiBody({
+      schema: documentBody(body.type, body.attributes, true),
+      examples: { [body.type]: { value: body.example } },
+    }),
+    ApiOkResponse(document(answer)),
+    JsonApiErrors(404, 409, 422),
+  );
+}
+
+/** DELETE of one resource by id (204). */
+export function JsonApiDeleteRoute(summary: string, example: unknown) {
+  return applyDecorators(
+    Delete(':id'),
+    HttpCode(204),
+    ApiOperation({ summary }),
+    pathId(example),
+    ApiNoContentResponse({ description: 'Deleted' }),
+    JsonApiErrors(404),
   );
 }

@@ -2,7 +2,7 @@ import { DomainError } from '../../common/domain-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { parseIsoDateTime } from '../../common/iso-date-time';
 import type { AppConfig } from '../../config/app-config';
-import { emptyContent, TaskContent } from '../../tasks/store/task-content';
+import { emptyFields, TaskFields } from '../../tasks/store/task-fields';
 import { isIdText, parseIdValue } from '../../common/ids';
 import { MAX_TASK_ID } from '../../tasks/store/task-ids';
 import { TasksError } from '../../tasks/tasks.errors';
@@ -139,19 +139,19 @@ export function parseLabel(value: unknown, path: string): string {
   return label;
 }
 
-/** The §2.1 content of a task object; absent fields take their defaults (full replacement). */
-export function parseContent(task: Json, path: string, config: AppConfig): TaskContent {
+/** A task object's own fields, in the store's words; absent fields take their defaults (full replacement). */
+export function parseContent(task: Json, path: string, config: AppConfig): TaskFields {
   const at = (key: string) => (path ? `${path}.${key}` : key);
-  const content = emptyContent();
+  const content = emptyFields();
   const text = task.text;
   if (text !== undefined && text !== null) {
     if (typeof text !== 'string') throw invalid(at('text'), 'must be a string');
     if (Buffer.byteLength(text, 'utf8') > TEXT_MAX_BYTES) {
       throw invalid(at('text'), `must be at most ${TEXT_MAX_BYTES} UTF-8 bytes`);
     }
-    content.text = text;
+    content.title = text;
   }
-  content.checked = parseBool(task.checked, at('checked'));
+  content.closed = parseBool(task.checked, at('checked'));
   content.collapsed = parseBool(task.collapsed, at('collapsed'));
   const assigned = task.assigned;
   if (assigned !== undefined && assigned !== null) {
@@ -161,10 +161,10 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskC
     const ids = assigned.map((v, i) => parseId(v, `${at('assigned')}.${i}`));
     content.assigned = [...new Set(ids)];
   }
-  content.dueDate = parseDate(task.due_date, at('due_date'));
-  content.creationDate = parseDate(task.creation_date, at('creation_date'));
-  content.completionDate = parseDate(task.completion_date, at('completion_date'));
-  content.editedDate = parseDate(task.edited_date, at('edited_date'));
+  content.dueAt = parseDate(task.due_date, at('due_date'));
+  content.createdAt = parseDate(task.creation_date, at('creation_date'));
+  content.closedAt = parseDate(task.completion_date, at('completion_date'));
+  content.editedAt = parseDate(task.edited_date, at('edited_date'));
   const priority = task.priority;
   if (priority !== undefined && priority !== null) {
     if (

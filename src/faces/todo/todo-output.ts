@@ -1,5 +1,6 @@
-import type { TaskView } from '../../tasks/store/task-content';
+import type { StoredTask } from '../../tasks/store/task-fields';
 
+/** A task on the To Do face's wire. */
 export interface TodoTask {
   id: number;
   text: string;
@@ -16,26 +17,26 @@ export interface TodoTask {
   [custom: string]: unknown;
 }
 
-/** §2.1 output: every known key, then custom keys that do not collide with them. */
-export function toTodoTask(v: TaskView): TodoTask {
+/** A stored task in the widget's words: every known key, then custom keys that do not collide with them. */
+export function toTodoTask(t: StoredTask): TodoTask {
   const out: TodoTask = {
-    id: v.id,
-    text: v.text,
-    checked: v.checked,
-    collapsed: v.collapsed,
-    parent: v.parentId,
-    project: v.projectId,
-    assigned: v.assigned,
-    due_date: v.dueDate,
-    creation_date: v.creationDate,
-    completion_date: v.completionDate,
-    edited_date: v.editedDate,
-    priority: v.priority,
+    id: t.id,
+    text: t.title,
+    checked: t.closed,
+    collapsed: t.collapsed,
+    parent: t.parentId,
+    project: t.projectId,
+    assigned: t.assigned,
+    due_date: t.dueAt,
+    creation_date: t.createdAt,
+    completion_date: t.closedAt,
+    edited_date: t.editedAt,
+    priority: t.priority,
   };
-  if (v.extra) {
+  if (t.extra) {
     // Own keys only: `constructor`, `toString` or `__proto__` are custom keys like any other
     // (defined, since assigning `__proto__` would replace the object's prototype).
-    for (const [key, value] of Object.entries(v.extra)) {
+    for (const [key, value] of Object.entries(t.extra)) {
       if (!Object.prototype.hasOwnProperty.call(out, key))
         Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
     }

@@ -34,7 +34,10 @@ export class TodoProjectsController {
   async list(
     @CurrentAccount() account: AuthenticatedAccount,
   ): Promise<Array<{ id: number | null; label: string }>> {
-    return [{ id: null, label: 'No project' }, ...(await this.projects.listProjects(account.id))];
+    return [
+      { id: null, label: 'No project' },
+      ...(await this.projects.list(account.id)).map((p) => ({ id: p.id, label: p.name })),
+    ];
   }
 
   @Post()
@@ -56,7 +59,7 @@ export class TodoProjectsController {
     const source = isObject(body.project) ? body.project : body;
     const label = parseLabel(source.label, isObject(body.project) ? 'project.label' : 'label');
     const requestedId = parseRequestedId('id' in body ? body.id : source.id);
-    return { id: await this.projects.createProject(account.id, label, requestedId) };
+    return { id: await this.projects.create(account.id, { name: label, requestedId }) };
   }
 
   @Put(':id')
@@ -73,7 +76,7 @@ export class TodoProjectsController {
     const id = projectPathId(rawId);
     const body = asObject(raw, 'body');
     const source = isObject(body.project) ? body.project : body;
-    await this.projects.renameProject(account.id, id, parseLabel(source.label, 'label'));
+    await this.projects.update(account.id, id, { name: parseLabel(source.label, 'label') });
     return {};
   }
 
@@ -89,7 +92,7 @@ export class TodoProjectsController {
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') rawId: string,
   ): Promise<Record<string, never>> {
-    await this.projects.deleteProject(account.id, projectPathId(rawId));
+    await this.projects.delete(account.id, projectPathId(rawId));
     return {};
   }
 }

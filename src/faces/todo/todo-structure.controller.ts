@@ -37,14 +37,15 @@ import {
 } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
 
-const SORT_FIELDS: SortField[] = [
-  'text',
-  'due_date',
-  'creation_date',
-  'edited_date',
-  'completion_date',
-  'priority',
-];
+// The widget's sort keys, and the task field each sorts by.
+const SORT_FIELDS: Record<string, SortField> = {
+  text: 'title',
+  due_date: 'dueAt',
+  creation_date: 'createdAt',
+  edited_date: 'editedAt',
+  completion_date: 'closedAt',
+  priority: 'priority',
+};
 const EMPTY = { description: 'Empty object', schema: { type: 'object', example: {} } };
 
 /** Structural routes: move, sort and clone. */
@@ -169,7 +170,7 @@ export class TodoStructureController {
       return {
         key: batchClientId(task.id, i, count),
         parentKey: task.parent === undefined || task.parent === null ? null : String(task.parent),
-        content: parseContent(task, `batch.${i}`, this.config),
+        fields: parseContent(task, `batch.${i}`, this.config),
       };
     });
     const placement: ClonePlacement =
@@ -282,8 +283,9 @@ function cloneAnswer(nodes: CloneNode[], ids: Map<string, number>): Record<strin
 
 function parseSort(raw: unknown): { by: SortField; dir: 'asc' | 'desc' } {
   const body = asObject(raw, 'body');
-  if (!SORT_FIELDS.includes(body.by as SortField))
-    throw invalid('by', `must be one of ${SORT_FIELDS.join(', ')}`);
+  const by =
+    typeof body.by === 'string' && Object.hasOwn(SORT_FIELDS, body.by) ? SORT_FIELDS[body.by] : undefined;
+  if (!by) throw invalid('by', `must be one of ${Object.keys(SORT_FIELDS).join(', ')}`);
   if (body.dir !== 'asc' && body.dir !== 'desc') throw invalid('dir', 'must be asc or desc');
-  return { by: body.by as SortField, dir: body.dir };
+  return { by, dir: body.dir };
 }

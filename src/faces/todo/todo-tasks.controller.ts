@@ -105,7 +105,7 @@ export class TodoTasksController {
     else if (parentId !== null && targetId === parentId) {
       placement = { kind: 'list', parentId, projectId, at: reverse ? 'start' : 'end' };
     } else placement = { kind: 'adjacent', targetId, reverse, parentId, projectId };
-    const id = await this.tasks.createTask(account.id, { content, requestedId, placement });
+    const id = await this.tasks.createTask(account.id, { fields: content, requestedId, placement });
     return { id };
   }
 
@@ -127,13 +127,13 @@ export class TodoTasksController {
   ): Promise<Record<string, never>> {
     const body = asObject(raw, 'body');
     const id = parsePathId(rawId);
-    const updates: Array<{ id: number; content: ReturnType<typeof parseContent> }> = [];
+    const updates: Array<{ id: number; fields: ReturnType<typeof parseContent> }> = [];
     if (id !== 0) {
       if ('id' in body && body.id !== undefined && body.id !== null && parseId(body.id, 'id') !== id) {
         throw invalid('id', 'must equal the URL id');
       }
       const { fields, path } = taskFields(body);
-      updates.push({ id, content: parseContent(fields, path, this.config) });
+      updates.push({ id, fields: parseContent(fields, path, this.config) });
     }
     if (body.batch !== undefined && body.batch !== null) {
       if (!Array.isArray(body.batch)) throw invalid('batch', 'must be an array of tasks');
@@ -146,7 +146,7 @@ export class TodoTasksController {
         const { fields, path } = taskFields(task);
         updates.push({
           id: itemId,
-          content: parseContent(fields, path ? `batch.${i}.${path}` : `batch.${i}`, this.config),
+          fields: parseContent(fields, path ? `batch.${i}.${path}` : `batch.${i}`, this.config),
         });
       });
     }

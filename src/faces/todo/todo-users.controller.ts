@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nest
 import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
-import { PeopleService, PersonInput } from '../../tasks/store/people.service';
+import { PeopleService, PersonValues } from '../../tasks/store/people.service';
 import { asObject, invalid, Json, parseLabel, parsePathId, tooLarge } from './todo-input';
 import { USER_ID_EXAMPLE } from './todo.examples';
 import { TodoController, TodoErrors } from './todo.openapi';
@@ -36,10 +36,10 @@ export class TodoUsersController {
     },
   })
   async listUsers(@CurrentAccount() account: AuthenticatedAccount): Promise<TodoUser[]> {
-    return (await this.people.listPeople(account.id)).map((p) => ({
+    return (await this.people.list(account.id)).map((p) => ({
       id: p.id,
-      label: p.label,
-      ...(p.avatar ? { avatar: p.avatar } : {}),
+      label: joinLabel(p.firstName, p.lastName),
+      ...(p.avatarUrl ? { avatar: p.avatarUrl } : {}),
       ...(p.color ? { color: p.color } : {}),
     }));
   }
@@ -58,7 +58,7 @@ export class TodoUsersController {
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() raw: unknown,
   ): Promise<{ id: number }> {
-    return { id: await this.people.createPerson(account.id, parsePerson(raw)) };
+    return { id: await this.people.create(account.id, parsePerson(raw)) };
   }
 
   @Put('users/:id')
@@ -72,7 +72,7 @@ export class TodoUsersController {
     @Param('id') rawId: string,
     @Body() raw: unknown,
   ): Promise<Record<string, never>> {
-    await this.people.updatePerson(account.id, parsePathId(rawId), parsePerson(raw));
+    await this.people.update(account.id, parsePathId(rawId), parsePerson(raw));
     return {};
   }
 
@@ -88,7 +88,7 @@ export class TodoUsersController {
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') rawId: string,
   ): Promise<Record<string, never>> {
-    await this.people.deletePerson(account.id, parsePathId(rawId));
+    await this.people.delete(account.id, parsePathId(rawId));
     return {};
   }
 
@@ -126,11 +126,23 @@ function optionalString(body: Json, key: string, max: number): string | null {
   return value;
 }
 
-function parsePerson(raw: unknown): PersonInput {
+/** The widget's `label` is stored as first and last name, split at the first space. */
+function splitLabel(label: string): { firstName: string; lastName: string } {
+  const space = label.indexOf(' ');
+  return space < 0
+    ? { firstName: label, lastName: '' }
+    : { firstName: label.slice(0, space), lastName: label.slice(space + 1) };
+}
+
+function joinLabel(firstName: string, lastName: string): string {
+  return lastName ? `${firstName} ${lastName}` : firstName;
+}
+
+function parsePerson(raw: unknown): PersonValues & { firstName: string } {
   const body = asObject(raw, 'body');
   return {
-    label: parseLabel(body.label, 'label'),
-    avatar: optionalString(body, 'avatar', 2048),
+    ...splitLabel(parseLabel(body.label, 'label')),
+    avatarUrl: optionalString(body, 'avatar', 2048),
     color: optionalString(body, 'color', 64),
   };
 }

@@ -1,23 +1,6 @@
-import type { Attachment, Comment, TaskDependency, Todo } from '../details/task-details.entities';
-
-// The columns of the related rows a copy reads (plain rows: a 5,000-task copy reads tens of
-// thousands of them, so they are not hydrated into entities).
-export type SourceTodo = Pick<
-  Todo,
-  'id' | 'taskId' | 'description' | 'position' | 'closedAt' | 'dueDate' | 'dueTime' | 'assigneeId'
->;
-export type SourceComment = Pick<
-  Comment,
-  'id' | 'taskId' | 'body' | 'creatorId' | 'pinnedAt' | 'deletedAt' | 'draft' | 'hidden'
->;
-export type SourceAttachment = Pick<
-  Attachment,
-  'id' | 'taskId' | 'commentId' | 'name' | 'contentType' | 'size' | 'blobId'
->;
-export type SourceDependency = Pick<
-  TaskDependency,
-  'id' | 'taskId' | 'dependentTaskId' | 'typeId' | 'reverseId'
->;
+import type { SourceAttachment } from '../details/attachments.table';
+import type { SourceDependency } from '../details/dependencies.table';
+import type { SourceComment, SourceTodo } from '../details/task-items.table';
 import { STATUS_CATEGORY } from '../details/task-details.entities';
 import type { TaskRecord } from '../read/task-read-model';
 

@@ -4,8 +4,8 @@ import { TASK_COPY, TaskCopyParameters } from './task-copy.operation';
 import { TaskCopyService } from './task-copy.service';
 
 /**
- * TASK.COPY on the job service (tasks-copy.md §5.3.1): the whole copy runs in the operation's
- * transaction, which also writes SUCCESS — a crash leaves no part of a tree, a retry makes one.
+ * TASK.COPY on the job service: the whole copy runs in the operation's transaction, which also
+ * writes SUCCESS — a crash leaves no part of a tree, a retry makes one.
  * Whatever went wrong meanwhile (source deleted, list archived) is a DomainError: FAIL, no retry.
  */
 @Injectable()
@@ -17,7 +17,7 @@ export class TaskCopyHandler implements OperationHandler {
   async run({ manager, operation, reportProgress }: OperationContext): Promise<Record<string, unknown>> {
     const { template_id: _templateId, ...input } = operation.parameters as unknown as TaskCopyParameters;
     await reportProgress(5);
-    const result = await this.copies.copyIn(manager, operation.accountId, input);
+    const result = await this.copies.copyInJob(manager, operation.accountId, input);
     return {
       task_id: String(result.taskId),
       source_task_id: String(result.sourceTaskId),

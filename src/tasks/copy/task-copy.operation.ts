@@ -1,4 +1,4 @@
-import type { CopyInput } from './task-copy.service';
+import type { CopyInput } from './task-copy-source';
 
 export const TASK_COPY = 'TASK.COPY';
 

@@ -1,129 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
-import { Brackets, EntityManager, In, ObjectLiteral, WhereExpressionBuilder } from 'typeorm';
+import { Brackets, EntityManager, In, WhereExpressionBuilder } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { Database } from '../../database/database';
 import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
-import { toSqlDateTime } from '../../database/sql-time';
-import { Person } from '../store/person.entity';
-import { Project } from '../store/project.entity';
-import { Task } from '../store/task.entity';
-import { RecordCondition, RecordFilter, RecordPage, RecordQuery } from './record-query';
-import {
-  Attachment,
-  Comment,
-  CustomField,
-  DEPENDENCY_TYPE,
-  Membership,
-  TaskDependency,
-  TaskList,
-  Template,
-  Todo,
-  Workflow,
-  WorkflowStatus,
-} from './task-details.entities';
+import type { RecordFilter, RecordPage, RecordQuery } from '../read/record-query';
+import { workflowInUse } from '../store/projects.table';
+import { tasksUse } from '../store/task-reads.table';
 import { TasksError } from '../tasks.errors';
-
-interface Owned extends ObjectLiteral {
-  id: number;
-  accountId: number;
-}
-
-type Reference = new () => Owned;
-
-/** What the store needs to know about one kind of record. */
-interface RecordKind<E extends Owned> {
-  entity: new () => E;
-  label: string;
-  /** Foreign keys that must name an object of the caller's account. */
-  references: Array<{ property: keyof E & string; entity: Reference; label: string }>;
-  /** Rules applied to the values before every write (defaults, derived fields). */
-  prepare?(values: Partial<E>, now: Date): void;
-}
-
-const kind = <E extends Owned>(k: RecordKind<E>) => k;
-
-export const RECORD_KINDS = {
-  workflows: kind({ entity: Workflow, label: 'workflow', references: [] }),
-  workflow_statuses: kind({
-    entity: WorkflowStatus,
-    label: 'workflow status',
-    references: [{ property: 'workflowId', entity: Workflow, label: 'workflow' }],
-  }),
-  task_lists: kind({
-    entity: TaskList,
-    label: 'task list',
-    references: [{ property: 'projectId', entity: Project as Reference, label: 'project' }],
-  }),
-  memberships: kind({
-    entity: Membership,
-    label: 'membership',
-    references: [
-      { property: 'projectId', entity: Project as Reference, label: 'project' },
-      { property: 'personId', entity: Person as Reference, label: 'person' },
-    ],
-  }),
-  custom_fields: kind({ entity: CustomField, label: 'custom field', references: [] }),
-  todos: kind({
-    entity: Todo,
-    label: 'todo',
-    references: [
-      { property: 'taskId', entity: Task as Reference, label: 'task' },
-      { property: 'assigneeId', entity: Person as Reference, label: 'person' },
-    ],
-  }),
-  comments: kind({
-    entity: Comment,
-    label: 'comment',
-    references: [
-      { property: 'taskId', entity: Task as Reference, label: 'task' },
-      { property: 'creatorId', entity: Person as Reference, label: 'person' },
-    ],
-    prepare: (values, now) => {
-      values.updatedAt = now;
-    },
-  }),
-  attachments: kind({
-    entity: Attachment,
-    label: 'attachment',
-    references: [
-      { property: 'taskId', entity: Task as Reference, label: 'task' },
-      { property: 'commentId', entity: Comment, label: 'comment' },
-    ],
-  }),
-  task_dependencies: kind({
-    entity: TaskDependency,
-    label: 'task dependency',
-    references: [
-      { property: 'taskId', entity: Task as Reference, label: 'task' },
-      { property: 'dependentTaskId', entity: Task as Reference, label: 'task' },
-    ],
-  }),
-  templates: kind({ entity: Template, label: 'template', references: [] }),
-};
-
-export type RecordKindName = keyof typeof RECORD_KINDS;
-export type RecordOf<K extends RecordKindName> = InstanceType<(typeof RECORD_KINDS)[K]['entity']>;
-
-const SQL_OPS: Record<RecordCondition['op'], string> = {
-  eq: '=',
-  not_eq: '<>',
-  contains: 'LIKE',
-  not_contain: 'NOT LIKE',
-  gt: '>',
-  gt_eq: '>=',
-  lt: '<',
-  lt_eq: '<=',
-};
-
-const snakeCase = (property: string) => property.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** The reverse of a dependency type: blocking ↔ waiting on, linked ↔ linked (tasks-copy.md §3.6). */
-export function reverseDependencyType(typeId: number): number {
-  if (typeId === DEPENDENCY_TYPE.blocking) return DEPENDENCY_TYPE.waitingOn;
-  if (typeId === DEPENDENCY_TYPE.waitingOn) return DEPENDENCY_TYPE.blocking;
-  return DEPENDENCY_TYPE.linked;
-}
+import { dropUnusedBlob } from './attachments.table';
+import { reverseDependencyType } from './dependencies.table';
+import {
+  Owned,
+  RECORD_KINDS,
+  RecordKind,
+  RecordKindName,
+  RecordOf,
+  snakeCase,
+  SQL_OPS,
+} from './record-kinds';
+import { Attachment, Membership, TaskDependency } from './task-details.entities';
 
 /**
  * The records around tasks that the v2 face manages and its copy flags select. Every read and
@@ -159,9 +54,20 @@ export class TaskDetailsService {
     return this.db.read((m) => this.find(m, name, accountId, id));
   }
 
+  /** Records of one kind whose `property` is one of `values`, by id (for `include`). */
+  related<K extends RecordKindName>(
+    name: K,
+    accountId: number,
+    property: keyof RecordOf<K> & string,
+    values: number[],
+  ): Promise<RecordOf<K>[]> {
+    if (values.length === 0) return Promise.resolve([]);
+    return this.db.read((m) => this.findBy(m, name, accountId, property, values));
+  }
+
   /**
-   * Records of one kind whose `property` is one of `values` (for `include`). Joins the caller's
-   * unit of work: on SQLite a nested `db.read` would wait on the caller for ever.
+   * The same inside the caller's unit of work: on SQLite a nested `db.read` would wait on the
+   * caller for ever.
    */
   findBy<K extends RecordKindName>(
     m: EntityManager,
@@ -237,60 +143,8 @@ export class TaskDetailsService {
         if (reverseId) await m.delete(TaskDependency, { id: reverseId, accountId });
       }
       await m.delete(RECORD_KINDS[name].entity, { id, accountId });
-      if (name === 'attachments') await this.dropUnusedBlob(m, (existing as unknown as Attachment).blobId);
-    });
-  }
-
-  /** Stores an attachment's bytes (replacing earlier ones); identical bytes share one blob. */
-  putAttachmentContent(
-    accountId: number,
-    id: number,
-    content: Buffer,
-    contentType?: string,
-  ): Promise<Attachment> {
-    return this.db.transaction(async (m) => {
-      const attachment = await this.find(m, 'attachments', accountId, id);
-      const sha256 = createHash('sha256').update(content).digest('hex');
-      const [existing] = await m.query(
-        'SELECT id FROM blobs WHERE account_id = ? AND sha256 = ? AND size = ?',
-        [accountId, sha256, content.length],
-      );
-      let blobId: number;
-      if (existing) {
-        blobId = Number(existing.id);
-      } else {
-        const result: unknown = await m.query(
-          'INSERT INTO blobs (account_id, sha256, size, content, created_at) VALUES (?, ?, ?, ?, ?)',
-          [accountId, sha256, content.length, content, toSqlDateTime(this.clock.now())],
-        );
-        // mysql2 answers a result header; better-sqlite3 the new rowid.
-        blobId = Number(
-          typeof result === 'object' && result !== null ? (result as { insertId: number }).insertId : result,
-        );
-      }
-      const previous = attachment.blobId;
-      await m.update(
-        Attachment,
-        { id, accountId },
-        { blobId, size: content.length, ...(contentType ? { contentType } : {}) },
-      );
-      if (previous && previous !== blobId) await this.dropUnusedBlob(m, previous);
-      return this.find(m, 'attachments', accountId, id);
-    });
-  }
-
-  getAttachmentContent(
-    accountId: number,
-    id: number,
-  ): Promise<{ attachment: Attachment; content: Buffer | null }> {
-    return this.db.read(async (m) => {
-      const attachment = await this.find(m, 'attachments', accountId, id);
-      if (!attachment.blobId) return { attachment, content: null };
-      const [row] = await m.query('SELECT content FROM blobs WHERE id = ? AND account_id = ?', [
-        attachment.blobId,
-        accountId,
-      ]);
-      return { attachment, content: row ? Buffer.from(row.content) : null };
+      if (name === 'attachments')
+        await dropUnusedBlob(m, this.db.sql, (existing as unknown as Attachment).blobId);
     });
   }
 
@@ -316,25 +170,13 @@ export class TaskDetailsService {
           field: 'dependent_task_id',
         });
       }
-      const [forward] = await this.insertDependencyPairs(m, accountId, [
-        { taskId: values.taskId!, dependentTaskId: values.dependentTaskId!, typeId: values.typeId! },
-      ]);
-      return forward;
-    });
-  }
-
-  /**
-   * Writes dependency pairs (each row plus its reverse) and links every pair; used by the create
-   * route and by the copy engine. Returns the forward rows in input order.
-   */
-  async insertDependencyPairs(
-    m: EntityManager,
-    accountId: number,
-    pairs: Array<{ taskId: number; dependentTaskId: number; typeId: number }>,
-  ): Promise<TaskDependency[]> {
-    const now = this.clock.now();
-    const forward: TaskDependency[] = [];
-    for (const pair of pairs) {
+      // The row and its reverse, each naming the other.
+      const now = this.clock.now();
+      const pair = {
+        taskId: values.taskId!,
+        dependentTaskId: values.dependentTaskId!,
+        typeId: values.typeId!,
+      };
       const a = await m.save(
         TaskDependency,
         m.create(TaskDependency, { ...pair, accountId, reverseId: null, createdAt: now }),
@@ -351,12 +193,12 @@ export class TaskDetailsService {
         }),
       );
       await m.update(TaskDependency, { id: a.id }, { reverseId: b.id });
-      forward.push({ ...a, reverseId: b.id });
-    }
-    return forward;
+      return { ...a, reverseId: b.id };
+    });
   }
 
-  private async find<K extends RecordKindName>(
+  /** One record of the account, or TASK_DETAIL_NOT_FOUND. */
+  async find<K extends RecordKindName>(
     m: EntityManager,
     name: K,
     accountId: number,
@@ -409,42 +251,15 @@ export class TaskDetailsService {
     accountId: number,
     id: number,
   ): Promise<void> {
-    const uses: Partial<Record<RecordKindName, [string, string]>> = {
-      task_lists: [
-        'SELECT 1 FROM tasks WHERE account_id = ? AND task_list_id = ? LIMIT 1',
-        'tasks are in this task list',
-      ],
-      workflow_statuses: [
-        'SELECT 1 FROM tasks WHERE account_id = ? AND workflow_status_id = ? LIMIT 1',
-        'tasks have this status',
-      ],
-      workflows: [
-        'SELECT 1 FROM projects WHERE account_id = ? AND workflow_id = ? LIMIT 1',
-        'projects use this workflow',
-      ],
-    };
-    const use = uses[name];
-    if (!use) return;
-    const found = (await m.query(use[0], [accountId, id])) as unknown[];
-    if (found.length)
-      throw new TasksError('TASK_DETAIL_CONFLICT', `Still in use: ${use[1]}`, { meta: { kind: name } });
-  }
-
-  /**
-   * Drops bytes no attachment uses any more. On MySQL the blob row is locked first (a copy in
-   * flight holds it shared until it commits) and the use is checked with a locking read, which
-   * sees rows committed since this transaction's snapshot: a fresh copy's attachment keeps it.
-   */
-  private async dropUnusedBlob(m: EntityManager, blobId: number | null): Promise<void> {
-    if (!blobId) return;
-    const mysql = this.db.dialect === 'mysql';
-    if (mysql) await m.query('SELECT id FROM blobs WHERE id = ? FOR UPDATE', [blobId]);
-    const used = (await m.query(
-      `SELECT 1 AS used FROM attachments WHERE blob_id = ? LIMIT 1${mysql ? ' LOCK IN SHARE MODE' : ''}`,
-      [blobId],
-    )) as unknown[];
-    if (used.length) return;
-    await m.query('DELETE FROM blobs WHERE id = ?', [blobId]);
+    const use =
+      name === 'task_lists'
+        ? (await tasksUse(m, accountId, 'task_list_id', id)) && 'tasks are in this task list'
+        : name === 'workflow_statuses'
+          ? (await tasksUse(m, accountId, 'workflow_status_id', id)) && 'tasks have this status'
+          : name === 'workflows'
+            ? (await workflowInUse(m, accountId, id)) && 'projects use this workflow'
+            : false;
+    if (use) throw new TasksError('TASK_DETAIL_CONFLICT', `Still in use: ${use}`, { meta: { kind: name } });
   }
 
   private applyFilter(where: WhereExpressionBuilder, filter: RecordFilter, counter: { n: number }): void {

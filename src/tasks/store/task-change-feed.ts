@@ -1,44 +1,110 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { TaskContent, TaskView } from './task-content';
-import type { ReadRevisions } from '../read/task-tree-reader';
+import { projectKeysOf, ReadRevisions } from './revisions.table';
+import type { Placement, StoredFields, StoredTask } from './task-fields';
 
-/** New tasks a committed clone (or group of clones) placed. */
-export interface TasksInserted {
-  kind: 'inserted';
+// The change event: every committed write of tasks, projects and people, in the store's own
+// words (no face's), told after its commit by the write gateway to whoever subscribed: the To Do
+// face's list cache, and anything else that keeps up with the store (live updates).
+
+interface ChangeOf<K extends string> {
+  kind: K;
   accountId: number;
-  /** The structure revisions the write left on every project it changed (read under its locks). */
+  /**
+   * The revisions the write left on every project whose ordering locks it took (`s<key>`) or
+   * whose tasks' fields it changed (`c<key>`), read under its locks: the writes of one project
+   * follow one another by them, one revision apart, so a subscriber can put what it hears in
+   * commit order and knows a write it missed by a gap. Empty when no subscriber asked for them.
+   */
   revisions: ReadRevisions;
+}
+
+/** New tasks (a create, a clone, a v2 create or copy). */
+export interface TasksInserted extends ChangeOf<'inserted'> {
   /** Per sibling list that got new roots: each clone's roots, in order, from their final position. */
   lists: Array<{
     projectId: number | null;
     parentId: number | null;
     inserts: Array<{ at: number; ids: number[] }>;
   }>;
-  /** Every new task, parents before children and siblings in order. */
-  tasks: Array<{ view: TaskView; stamp: number }>;
+  /** Every new task as it now reads, parents before children and siblings in order. */
+  tasks: Array<{ task: StoredTask; stamp: number }>;
 }
 
-/** Own fields of existing tasks that a committed update replaced (creation date and place kept). */
-export interface FieldsUpdated {
-  kind: 'updated';
-  accountId: number;
-  /** The content revisions the write left on every project it changed (read under its locks). */
-  revisions: ReadRevisions;
-  tasks: Array<{ id: number; projectId: number | null; content: TaskContent; stamp: number }>;
+/** Own fields of existing tasks replaced in full (creation time and place kept). */
+export interface FieldsUpdated extends ChangeOf<'updated'> {
+  tasks: Array<{ id: number; projectId: number | null; fields: StoredFields; stamp: number }>;
 }
 
-export type TaskChange = TasksInserted | FieldsUpdated;
+/** Some own fields of tasks changed (not all of them: read the tasks for what they are now). */
+export interface TasksEdited extends ChangeOf<'edited'> {
+  tasks: Array<{ id: number; projectId: number | null }>;
+}
 
-/** A read model kept up to date by this process's writes (the To Do face's list cache). */
+/** Tasks deleted with their subtrees; the lists they left were closed up. */
+export interface TasksDeleted extends ChangeOf<'deleted'> {
+  /** The tasks asked for (that existed), then every task that went with them. */
+  ids: number[];
+  removed: number[];
+  /** Every remaining task whose place changed, at its new place. */
+  placements: Placement[];
+}
+
+/** Tasks moved (a move, indent, unindent, a batch of them, or to another project). */
+export interface TasksMoved extends ChangeOf<'moved'> {
+  operation: 'move' | 'indent' | 'unindent' | 'project' | 'opbatch';
+  /** The tasks the request moved (their subtrees came along). */
+  ids: number[];
+  /** Every task whose place changed, at its new place. */
+  placements: Placement[];
+}
+
+/** Every sibling list of one project (`projectId`; null = No project) or of all (undefined) reordered. */
+export interface TasksSorted extends ChangeOf<'sorted'> {
+  by: string;
+  dir: 'asc' | 'desc';
+  projectId: number | null | undefined;
+  placements: Placement[];
+}
+
+/** A project made, renamed or changed, or deleted (its tasks then moved to No project). */
+export interface ProjectChanged extends ChangeOf<'project-created' | 'project-updated' | 'project-deleted'> {
+  projectId: number;
+  /** The name it has now (absent: unchanged, or deleted). */
+  name?: string;
+  /** project-deleted: every task whose place changed, at its new place. */
+  placements: Placement[];
+}
+
+/** A person made, changed or deleted (then taken off every task: `tasks`). */
+export interface PersonChanged extends ChangeOf<'person-created' | 'person-updated' | 'person-deleted'> {
+  personId: number;
+  tasks: Array<{ id: number; projectId: number | null }>;
+}
+
+export type TaskChange =
+  | TasksInserted
+  | FieldsUpdated
+  | TasksEdited
+  | TasksDeleted
+  | TasksMoved
+  | TasksSorted
+  | ProjectChanged
+  | PersonChanged;
+
+export type TaskChangeKind = TaskChange['kind'];
+
+/** What a write records of itself; the gateway adds the account and the revisions. */
+export type RecordedChange = TaskChange extends infer C
+  ? C extends TaskChange
+    ? Omit<C, 'accountId' | 'revisions'>
+    : never
+  : never;
+
+/** Keeps up with committed writes (the To Do face's list cache, live updates). */
 export interface TaskChangeListener {
-  /** Whether it keeps lists of these projects (0 = No project) of the account. */
-  interested(accountId: number, projectKeys: number[]): boolean;
+  /** Whether it wants this kind of write to these projects (0 = No project) of the account. */
+  interested(accountId: number, projectKeys: number[], kind: TaskChangeKind): boolean;
   changed(change: TaskChange): void;
-}
-
-/** The project keys (0 = No project) of a change's revisions. */
-export function projectKeysOf(revisions: ReadRevisions): number[] {
-  return [...new Set([...revisions.keys()].map((key) => Number(key.slice(1))))];
 }
 
 // A reader waits at most this long for writes of this process to be told (a safety net: every
@@ -53,8 +119,8 @@ interface Announcement {
 }
 
 /**
- * Committed writes of this process, told to the read model that asked for them, so that it can
- * apply them instead of reading the tree again. The read model checks each against the revisions
+ * Committed writes of this process, told to the subscribers that asked for them, so that a read
+ * model can apply them instead of reading the tree again. It checks each against the revisions
  * it holds and ignores what does not follow on from them; the database revisions stay the judge.
  * Writers only read their revisions back when someone is interested.
  *
@@ -66,15 +132,16 @@ interface Announcement {
 @Injectable()
 export class TaskChangeFeed {
   private readonly logger = new Logger(TaskChangeFeed.name);
-  private listener: TaskChangeListener | null = null;
+  private readonly listeners: TaskChangeListener[] = [];
   private readonly announced = new Map<number, Set<Announcement>>();
 
   subscribe(listener: TaskChangeListener): void {
-    this.listener = listener;
+    this.listeners.push(listener);
   }
 
-  interested(accountId: number, projectKeys: Iterable<number>): boolean {
-    return this.listener !== null && this.listener.interested(accountId, [...new Set(projectKeys)]);
+  interested(accountId: number, projectKeys: Iterable<number>, kind: TaskChangeKind): boolean {
+    const keys = [...new Set(projectKeys)];
+    return this.listeners.some((listener) => listener.interested(accountId, keys, kind));
   }
 
   /** One write, told at most once whatever the number of attempts its transaction takes. */
@@ -128,10 +195,12 @@ export class TaskChangeFeed {
 
   /** @internal FeedWrite's. Called after the writer's commit: a listener's failure must never reach it. */
   tell(change: TaskChange): void {
-    try {
-      this.listener?.changed(change);
-    } catch (error) {
-      this.logger.error(`a read model failed to apply a committed write: ${(error as Error).message}`);
+    for (const listener of this.listeners) {
+      try {
+        listener.changed(change);
+      } catch (error) {
+        this.logger.error(`a subscriber failed to take a committed write: ${(error as Error).message}`);
+      }
     }
   }
 }
@@ -173,9 +242,9 @@ export class FeedWrite {
   }
 
   /**
-   * After the commit: the last change announced goes to the read model. Its announcement ends
-   * first, so that the read model sees only the writes still to come as announced; readers
-   * waiting for it resume after this call returns.
+   * After the commit: the last change announced goes to the subscribers. Its announcement ends
+   * first, so that they see only the writes still to come as announced; readers waiting for it
+   * resume after this call returns.
    */
   tell(): void {
     const change = this.change;

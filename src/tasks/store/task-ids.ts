@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
+import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
 
 export const MAX_TASK_ID = 2_147_483_647;
@@ -14,7 +15,7 @@ export const MAX_TASK_ID = 2_147_483_647;
  * On MySQL the clone engine reserves its range with `reserve`, an autocommitted statement before
  * its transaction, so no transaction holds the counter row (it would serialize every clone of
  * every account). The range is then private to that request; ids of a rolled-back request are
- * simply never used. A requested id (todolist-rest.md §5.2) goes through `claim` inside the
+ * simply never used. A requested id (POST /todo/tasks with an `id`) goes through `claim` inside the
  * transaction: it moves the counter past itself, so no later range can contain it, and checks
  * that no task has it. A range reserved earlier could still contain it; whichever INSERT comes
  * second then fails on the primary key, which the engine turns into TASK_ID_TAKEN for the claim
@@ -36,20 +37,7 @@ export class TaskIdAllocator {
   /** `count` fresh ids, ascending. One statement. */
   async allocate(m: EntityManager, count: number): Promise<number[]> {
     if (count === 0) return [];
-    let end: number;
-    if (this.db.dialect === 'mysql') {
-      const result = (await m.query(
-        "UPDATE id_allocators SET next_id = LAST_INSERT_ID(next_id + ?) WHERE name = 'tasks'",
-        [count],
-      )) as { insertId: number | string };
-      end = Number(result.insertId);
-    } else {
-      const [row] = (await m.query(
-        "UPDATE id_allocators SET next_id = next_id + ? WHERE name = 'tasks' RETURNING next_id",
-        [count],
-      )) as Array<{ next_id: number }>;
-      end = Number(row.next_id);
-    }
+    const end = await this.db.sql.increment(m, 'id_allocators', 'next_id', "name = 'tasks'", count);
     if (end - 1 > MAX_TASK_ID) throw new Error('The task id space is exhausted');
     const start = end - count;
     return Array.from({ length: count }, (_, i) => start + i);
@@ -69,10 +57,10 @@ export class TaskIdAllocator {
     }>;
     if (id >= Math.max(Number(counter.next_id), REQUESTABLE_ID_LIMIT))
       throw idNotGivenOut('TASK_ID_TAKEN', id);
-    const greatest = this.db.dialect === 'mysql' ? 'GREATEST' : 'MAX';
-    await m.query(`UPDATE id_allocators SET next_id = ${greatest}(next_id, ?) WHERE name = 'tasks'`, [
-      id + 1,
-    ]);
+    await m.query(
+      `UPDATE id_allocators SET next_id = ${this.db.sql.greatest('next_id', '?')} WHERE name = 'tasks'`,
+      [id + 1],
+    );
     const rows = await m.query('SELECT id FROM tasks WHERE id = ?', [id]);
     if (rows.length > 0) throw idTaken(id);
   }
@@ -96,8 +84,7 @@ export function idTaken(id: number): DomainError {
   return new TasksError('TASK_ID_TAKEN', `The id ${id} is already taken`, { field: 'id', meta: { id } });
 }
 
-/** MySQL's duplicate-key error on the primary key of `tasks` (see TaskIdAllocator). */
-export function isDuplicatePrimaryKey(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return e?.code === 'ER_DUP_ENTRY' && /PRIMARY/i.test(e.message ?? '');
+/** A duplicate key on the primary key of `tasks` (a range met a claimed id; see TaskIdAllocator). */
+export function isDuplicatePrimaryKey(sql: SqlDialect, error: unknown): boolean {
+  return sql.isDuplicateKey(error) && /PRIMARY/i.test((error as Error)?.message ?? '');
 }

@@ -1,5 +1,4 @@
-import type { Placement } from './task-content';
-import type { StructRow } from './task-sql';
+import type { Placement } from './task-fields';
 import { TasksError } from '../tasks.errors';
 
 // Pure, in-memory tree work: no I/O, O(n) walks, no recursion (a batch may be 10,000 levels deep).
@@ -23,7 +22,7 @@ export class TaskForest {
   private readonly lists = new Map<string, number[]>();
   private readonly original = new Map<number, Placement>();
 
-  constructor(rows: StructRow[]) {
+  constructor(rows: Placement[]) {
     const sorted = [...rows].sort((a, b) => a.position - b.position);
     for (const r of sorted) {
       this.nodes.set(r.id, { id: r.id, projectId: r.projectId, parentId: r.parentId });

@@ -1,13 +1,14 @@
-// A face-neutral description of a list query over one kind of record: the JSON:API face turns
-// its filter[…]/sort/page parameters into this; the store turns it into SQL with bound values.
+// A face-neutral description of a list query over one kind of record: a face turns its own
+// parameters (the v2 face's filter[…], sort and page) into this, naming record properties, never
+// columns; the store alone turns it into SQL, with bound values.
 
 export type ComparisonOp = 'eq' | 'not_eq' | 'contains' | 'not_contain' | 'gt' | 'gt_eq' | 'lt' | 'lt_eq';
 
 export interface RecordCondition {
-  /** Entity property name (not a column name). */
+  /** A record property (not a column name). */
   property: string;
   op: ComparisonOp;
-  value: string | number | null;
+  value: string | number | boolean | null;
 }
 
 export interface RecordFilter {
