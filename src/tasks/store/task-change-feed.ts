@@ -100,6 +100,62 @@ export type RecordedChange = TaskChange extends infer C
     : never
   : never;
 
+type InsertedBody = Omit<TasksInserted, 'accountId' | 'revisions'>;
+
+/**
+ * Two inserts of one write as one change, the later made after the earlier: the earlier's final
+ * positions move past the roots the later put before them, and runs of new roots that meet join.
+ */
+export function mergeInserted(earlier: InsertedBody, later: InsertedBody): InsertedBody {
+  const key = (l: { projectId: number | null; parentId: number | null }) => `${l.projectId}:${l.parentId}`;
+  const lists = new Map<
+    string,
+    { projectId: number | null; parentId: number | null; at: Map<number, number> }
+  >();
+  for (const list of earlier.lists) {
+    const at = new Map<number, number>();
+    for (const insert of list.inserts) insert.ids.forEach((id, k) => at.set(insert.at + k, id));
+    lists.set(key(list), { projectId: list.projectId, parentId: list.parentId, at });
+  }
+  for (const list of later.lists) {
+    const added = list.inserts.flatMap((insert) => insert.ids.map((id, k) => [insert.at + k, id] as const));
+    const slots = added.map(([at]) => at).sort((a, b) => a - b);
+    const entry = lists.get(key(list)) ?? {
+      projectId: list.projectId,
+      parentId: list.parentId,
+      at: new Map(),
+    };
+    const moved = new Map<number, number>();
+    for (const [q, id] of entry.at) {
+      let p = q;
+      for (const slot of slots) if (slot <= p) p++;
+      moved.set(p, id);
+    }
+    for (const [at, id] of added) moved.set(at, id);
+    lists.set(key(list), { ...entry, at: moved });
+  }
+  return {
+    kind: 'inserted',
+    lists: [...lists.values()].map(({ projectId, parentId, at }) => ({
+      projectId,
+      parentId,
+      inserts: runsOf(at),
+    })),
+    tasks: [...earlier.tasks, ...later.tasks],
+  };
+}
+
+/** Position → id as runs of consecutive positions. */
+function runsOf(at: Map<number, number>): Array<{ at: number; ids: number[] }> {
+  const runs: Array<{ at: number; ids: number[] }> = [];
+  for (const position of [...at.keys()].sort((a, b) => a - b)) {
+    const last = runs[runs.length - 1];
+    if (last && last.at + last.ids.length === position) last.ids.push(at.get(position)!);
+    else runs.push({ at: position, ids: [at.get(position)!] });
+  }
+  return runs;
+}
+
 /** Keeps up with committed writes (the To Do face's list cache, live updates). */
 export interface TaskChangeListener {
   /** Whether it wants this kind of write to these projects (0 = No project) of the account. */

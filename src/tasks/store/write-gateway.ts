@@ -4,7 +4,17 @@ import { Database, TransactionOptions } from '../../database/database';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
 import { advanceRevisions, revisionsOf } from './revisions.table';
-import { FeedWrite, RecordedChange, TaskChange, TaskChangeFeed, TaskChangeKind } from './task-change-feed';
+import {
+  FeedWrite,
+  mergeInserted,
+  RecordedChange,
+  TaskChange,
+  TaskChangeFeed,
+  TaskChangeKind,
+  TasksInserted,
+} from './task-change-feed';
+
+type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions'>;
 import { keyOf, Placement } from './task-fields';
 import { TaskForest } from './task-tree';
 import { existingPeople } from './people.table';
@@ -60,8 +70,16 @@ export class StoreWrite {
     for (const key of projectKeys) this.touched.add(key);
   }
 
-  /** What the write changed; built only if a subscriber wants this kind. The last one recorded counts. */
+  /**
+   * What the write changed; built only if a subscriber wants this kind. Inserts add up (a bulk
+   * create inserts once per task); otherwise the last one recorded counts.
+   */
   record(kind: TaskChangeKind, build: () => RecordedChange): void {
+    const earlier = this.recorded;
+    if (kind === 'inserted' && earlier?.kind === 'inserted') {
+      const later = build;
+      build = () => mergeInserted(earlier.build() as InsertedChange, later() as InsertedChange);
+    }
     this.recorded = { kind, build };
   }
 
