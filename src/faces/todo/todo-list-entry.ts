@@ -1,7 +1,7 @@
 import type { OutlineRow, ReadRevisions } from '../../tasks/read/task-tree-reader';
 import type { FieldsUpdated, TasksInserted } from '../../tasks/store/task-change-feed';
 import type { StoredTask } from '../../tasks/store/task-fields';
-import { toTodoTask } from './todo-output';
+import { toTodoTask } from './todo.presenter';
 
 // The lists of TodoTaskListCache, as kept in memory: each task's JSON once, the body made of
 // those JSONs in the widget's read order, and the sibling lists that order comes from.
