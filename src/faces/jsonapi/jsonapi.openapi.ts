@@ -10,6 +10,7 @@ import {
   ApiParam,
   ApiProperty,
   ApiPropertyOptional,
+  ApiQuery,
   ApiResponse,
   ApiTags,
   getSchemaPath,
@@ -19,6 +20,7 @@ import { KnownError, UnexpectedError } from '../../common/face-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { errorExample } from '../error-examples';
 import { JSONAPI_MEDIA_TYPE, toJsonApiError } from './jsonapi-error.mapper';
+import { MAX_PAGE_SIZE } from './jsonapi-query';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 import { RequestError } from '../../common/request.errors';
 import { TasksError } from '../../tasks/tasks.errors';
@@ -281,5 +283,19 @@ export function JsonApiDeleteRoute(summary: string, example: unknown) {
     pathId(example),
     ApiNoContentResponse({ description: 'Deleted' }),
     JsonApiErrors(404),
+  );
+}
+
+/** The paging, sort and sparse fieldset parameters of a list of `type`. */
+export function PageQueries(type: string) {
+  return applyDecorators(
+    ApiQuery({ name: 'page[number]', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),
+    ApiQuery({
+      name: 'page[size]',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 30 },
+    }),
+    ApiQuery({ name: 'sort', required: false, schema: { type: 'string' } }),
+    ApiQuery({ name: `fields[${type}]`, required: false, schema: { type: 'string' } }),
   );
 }
