@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { OperationsService } from '../operations/operations.service';
+import { CrowdProjectsService } from '../pools/crowd-projects.service';
 import { POOL_CLONE, PoolFields, PoolsService } from '../pools/pools.service';
 import { COPY_FLAG_NAMES, CopyFlags } from '../task-details/task-copy-plan';
 import { TaskCopyService } from '../task-details/task-copy.service';
@@ -55,6 +56,7 @@ export class DemoSeeder {
     private readonly storeWrites: StoreWriteService,
     private readonly taskWrites: TaskWriteService,
     private readonly copies: TaskCopyService,
+    private readonly crowdProjects: CrowdProjectsService,
     private readonly pools: PoolsService,
     private readonly operations: OperationsService,
   ) {}
@@ -308,7 +310,7 @@ export class DemoSeeder {
 
   private async seedPools(accountId: number): Promise<DemoIds['v1']> {
     const project = (publicName: string, description: string) =>
-      this.pools.createProject(accountId, {
+      this.crowdProjects.createProject(accountId, {
         assignments_issuing_type: 'AUTOMATED',
         public_name: publicName,
         public_description: description,

@@ -15,7 +15,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
 import type { CrowdProjectStatus } from '../../pools/crowd-project.entity';
-import { PoolsService } from '../../pools/pools.service';
+import { CrowdProjectsService } from '../../pools/crowd-projects.service';
 import { ProjectForm } from './toloka-projects.dto';
 import {
   ARCHIVABLE_PROJECT_ID_EXAMPLE,
@@ -42,7 +42,7 @@ const projectBody = (value: object) =>
 @ApiExtraModels(ProjectForm)
 @Controller('api/v1/projects')
 export class TolokaProjectsController {
-  constructor(private readonly pools: PoolsService) {}
+  constructor(private readonly projects: CrowdProjectsService) {}
 
   @Post()
   @HttpCode(201)
@@ -62,7 +62,7 @@ export class TolokaProjectsController {
   ) {
     const fields = projectFields(form);
     const idempotency = idempotencyOf(headers, 'POST /api/v1/projects', fields);
-    return projectWire(await this.pools.createProject(account.id, fields, idempotency), account.id);
+    return projectWire(await this.projects.createProject(account.id, fields, idempotency), account.id);
   }
 
   @Get()
@@ -88,7 +88,7 @@ export class TolokaProjectsController {
       limit: q.limit(300),
     };
     q.done();
-    const page = await this.pools.searchProjects(account.id, search);
+    const page = await this.projects.searchProjects(account.id, search);
     return { items: page.items.map((p) => projectWire(p, account.id)), has_more: page.hasMore };
   }
 
@@ -98,7 +98,7 @@ export class TolokaProjectsController {
   @ApiOkResponse({ type: ProjectWire })
   @TolokaErrors(404)
   async get(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string) {
-    return projectWire(await this.pools.getProject(account.id, id), account.id);
+    return projectWire(await this.projects.getProject(account.id, id), account.id);
   }
 
   @Put(':id')
@@ -115,7 +115,7 @@ export class TolokaProjectsController {
     @Param('id') id: string,
     @Body() form: ProjectForm,
   ) {
-    return projectWire(await this.pools.updateProject(account.id, id, projectFields(form)), account.id);
+    return projectWire(await this.projects.updateProject(account.id, id, projectFields(form)), account.id);
   }
 
   @Post(':id/archive')
@@ -134,6 +134,6 @@ export class TolokaProjectsController {
   @ApiAcceptedResponse({ type: OperationWire })
   @TolokaErrors(404, 409)
   async archive(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string) {
-    return operationWire(await this.pools.archiveProject(account.id, id));
+    return operationWire(await this.projects.archiveProject(account.id, id));
   }
 }

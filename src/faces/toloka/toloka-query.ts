@@ -1,6 +1,6 @@
 import { isIdOrZeroText } from '../../common/ids';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
-import type { RangeFilter, SortKey } from '../../operations/search';
+import type { RangeFilter, SortKey } from '../../common/search';
 import { parseTolokaDate } from './toloka-time';
 
 // Query parameters of the v1 list endpoints (pools-and-operations.md §5). Anything not listed is

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { OperationLogEntry } from '../../operations/operation.entity';
 import type { OperationView } from '../../operations/operations.service';
-import type { CrowdProjectView, PoolView } from '../../pools/pools.service';
+import type { CrowdProjectView } from '../../pools/crowd-projects.service';
+import type { PoolView } from '../../pools/pools.service';
 import { DEMO } from '../../demo/demo-ids';
 import { PoolForm } from './toloka-pools.dto';
 import { ProjectForm } from './toloka-projects.dto';
