@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../../src/accounts/accounts.service';
 import { createApp } from '../../src/app.factory';
@@ -29,8 +29,15 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the same app as production (createApp) on a fresh, migrated database. */
-export async function createTestApp(dialect: Dialect, env: Record<string, string> = {}): Promise<TestApp> {
+/**
+ * Boots the same app as production (createApp) on a fresh, migrated database; `logger` replaces
+ * the silent one, for a test that reads what the service logs.
+ */
+export async function createTestApp(
+  dialect: Dialect,
+  env: Record<string, string> = {},
+  options: { logger?: Logger } = {},
+): Promise<TestApp> {
   const database: TestDatabase = await createTestDatabase(dialect);
   const config = loadConfig({
     DATABASE_URL: database.url,
@@ -44,7 +51,9 @@ export async function createTestApp(dialect: Dialect, env: Record<string, string
   });
   let app: NestFastifyApplication;
   try {
-    app = await createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    app = await createApp(config, {
+      logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    });
   } catch (error) {
     await database.drop();
     throw error;
