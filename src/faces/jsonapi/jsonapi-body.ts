@@ -79,7 +79,10 @@ function validateAttributes<T extends object>(
   at: string,
 ): { value: T; issues: ValidationIssue[] } {
   const { accepted, issues } = screenNames(attributes, `${at}.attributes`);
-  const value = plainToInstance(cls, accepted, {
+  const escaped = Object.fromEntries(
+    Object.entries(accepted).map(([name, v]) => [name, renameKeys(v, 'escape')]),
+  );
+  const value = plainToInstance(cls, escaped, {
     enableImplicitConversion: false,
     exposeDefaultValues: true,
   });
@@ -88,7 +91,39 @@ function validateAttributes<T extends object>(
     forbidNonWhitelisted: true,
     forbidUnknownValues: false,
   });
+  for (const [name, v] of Object.entries(value))
+    (value as Record<string, unknown>)[name] = renameKeys(v, 'restore');
   return { value, issues: [...issues, ...flattenValidationErrors(errors, `${at}.attributes`)] };
+}
+
+// class-transformer takes a nested object's `constructor` member for the object's class and fails
+// on it. Inside attribute values (free-form data such as custom_fields' values), Object member
+// names therefore cross it escaped, behind a NUL that every key already starting with one also
+// gets, and are restored after: the data round-trips as sent.
+const ESCAPE = '\u0000';
+
+function renameKeys(value: unknown, direction: 'escape' | 'restore'): unknown {
+  if (Array.isArray(value)) return value.map((item) => renameKeys(item, direction));
+  if (!isObject(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    const renamed =
+      direction === 'escape'
+        ? isObjectMember(key) || key.startsWith(ESCAPE)
+          ? `${ESCAPE}${key}`
+          : key
+        : key.startsWith(ESCAPE)
+          ? key.slice(1)
+          : key;
+    // defineProperty: assigning `__proto__` would set the prototype instead of a member.
+    Object.defineProperty(out, renamed, {
+      value: renameKeys(item, direction),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }
 
 // Names every object has (constructor, toString, …): class-transformer skips them, so the whitelist
