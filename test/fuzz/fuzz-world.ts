@@ -5,7 +5,7 @@ import { copyAttributes, makeCopyFixture } from '../factories/jsonapi.factory';
 import { makePool } from '../factories/pool.factory';
 import { faceHeaders } from '../support/face-requests';
 import type { TestAccount, TestApp } from '../support/test-app';
-import { IdPools, PoolName, POOLS } from './request-plan';
+import { AccountPools, IdPools, IdRow, PoolName, POOLS, RowGroup } from './request-plan';
 
 export interface FuzzWorld {
   a: TestAccount;
@@ -52,6 +52,17 @@ async function seedAccount(t: TestApp, account: TestAccount): Promise<void> {
   if (close.statusCode !== 202) throw new Error(`close answered ${close.statusCode}: ${close.body}`);
 }
 
+/** Below these many ids of a pool, the account is seeded again. */
+const MINIMUM: Partial<Record<PoolName, number>> = {
+  tasks: 10,
+  projects: 2,
+  people: 2,
+  pools: 2,
+  crowdProjects: 2,
+  customFields: 1,
+  attachments: 1,
+};
+
 /**
  * Seeds an account again once requests have deleted most of what it had, so that later requests
  * still find objects to act on. Returns whether it did.
@@ -63,8 +74,10 @@ export async function replenish(t: TestApp, world: FuzzWorld, pools: IdPools): P
     ['b', world.b],
   ] as const) {
     const ids = pools[owner];
-    if (ids.tasks.length >= 10 && ids.projects.length >= 2 && ids.pools.length >= 2 && ids.people.length >= 2)
-      continue;
+    const enough =
+      ids.rows.placements.length > 0 &&
+      Object.entries(MINIMUM).every(([pool, least]) => ids[pool as PoolName].length >= least);
+    if (enough) continue;
     await seedAccount(t, account);
     seeded = true;
   }
@@ -104,15 +117,35 @@ const POOL_QUERIES: Record<PoolName, string> = {
   templates: 'SELECT id FROM templates WHERE account_id = ? ORDER BY id',
 };
 
+const ROW_QUERIES: Record<RowGroup, string> = {
+  // A task (as the parent), its project, one of the project's lists and a status of its workflow.
+  placements: `SELECT t.id AS parent_task_id, t.project_id AS project_id, l.id AS task_list_id, s.id AS workflow_status_id
+    FROM tasks t JOIN projects p ON p.id = t.project_id JOIN task_lists l ON l.project_id = p.id
+    JOIN workflow_statuses s ON s.workflow_id = p.workflow_id
+    WHERE t.account_id = ? ORDER BY t.id, l.id, s.id LIMIT 500`,
+  // A task as the target of a To Do insert or move, with the parent and project it sits in.
+  todoPlacements:
+    'SELECT id AS targetId, parent_id AS parent, project_id AS project FROM tasks WHERE account_id = ? ORDER BY id',
+};
+
 /** The ids every table holds now, per account. */
 export async function loadIdPools(t: TestApp, world: FuzzWorld): Promise<IdPools> {
   const load = async (accountId: number) => {
-    const pools = {} as Record<PoolName, Array<number | string>>;
+    const pools = { rows: {} } as AccountPools;
     for (const pool of POOLS) {
       const rows = (await t.dataSource.query(POOL_QUERIES[pool], [accountId])) as Array<{
         id: number | string;
       }>;
       pools[pool] = rows.map((r) => (pool === 'operations' ? String(r.id) : Number(r.id)));
+    }
+    for (const group of Object.keys(ROW_QUERIES) as RowGroup[]) {
+      const rows = (await t.dataSource.query(ROW_QUERIES[group], [accountId])) as Array<
+        Record<string, unknown>
+      >;
+      pools.rows[group] = rows.map(
+        (row): IdRow =>
+          Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? null : Number(v)])),
+      );
     }
     return pools;
   };

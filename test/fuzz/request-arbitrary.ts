@@ -9,7 +9,10 @@ import {
   Payload,
   PoolName,
   POOLS,
+  RefKeyed,
   RequestPlan,
+  RowGroup,
+  RowRef,
 } from './request-plan';
 
 // Requests made from the OpenAPI document: mostly its own examples, with ids swapped for ids that
@@ -47,7 +50,7 @@ function pathPool(path: string): PoolName | null {
 /** Which id pool a body member names, by its name and face; null for members that are not ids. */
 export function fieldPool(name: string, face: RouteFace): PoolName | null {
   if (face === 'todo') {
-    if (['id', 'targetId', 'parent', 'target'].includes(name)) return 'tasks';
+    if (['id', 'targetId', 'parent', 'target', 'batch'].includes(name)) return 'tasks';
     if (name === 'project') return 'projects';
     if (name === 'assigned') return 'people';
     return null;
@@ -349,21 +352,52 @@ function assign(parent: Record<string, unknown> | unknown[], key: string | numbe
   else setMember(parent, key as string, value);
 }
 
-/** Replaces the example's ids with ids that exist (mostly the caller's), so requests get past lookups. */
-function withRefs(example: unknown, refs: IdRef[], face: RouteFace): unknown {
+/** Members that name one row's ids together, so that the ids agree (a list of the project, …). */
+const ROW_MEMBERS: Partial<Record<RouteFace, { group: RowGroup; keys: string[] }>> = {
+  jsonapi: {
+    group: 'placements',
+    keys: ['parent_task_id', 'project_id', 'task_list_id', 'workflow_status_id'],
+  },
+  todo: { group: 'todoPlacements', keys: ['targetId', 'parent', 'project'] },
+};
+
+interface BodyRefs {
+  owner: 'a' | 'b';
+  /** One per id member met, in order; a few are left as the example had them. */
+  indexes: number[];
+}
+
+const isIdValue = (v: unknown) => typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v));
+
+/**
+ * Replaces the example's ids with ids that exist: those of one account (mostly the caller's), ids
+ * that belong together from one row, and client ids (`temp://…`) left alone.
+ */
+function withRefs(example: unknown, refs: BodyRefs, face: RouteFace): unknown {
   let next = 0;
+  const index = () => refs.indexes[next++ % refs.indexes.length];
+  const as = (v: unknown) => (typeof v === 'number' ? 'number' : 'string');
   const walk = (v: unknown, name: string): unknown => {
     const pool = fieldPool(name, face);
-    if (pool && (typeof v === 'number' || typeof v === 'string')) {
-      const ref = refs[next++ % refs.length];
-      return ref.index % 10 === 9
-        ? v
-        : new IdRef(pool, ref.owner, ref.index, typeof v === 'number' ? 'number' : 'string');
+    if (pool && isIdValue(v)) {
+      const i = index();
+      return i % 10 === 9 ? v : new IdRef(pool, refs.owner, i, as(v));
     }
     if (Array.isArray(v)) return v.map((item) => walk(item, name));
+    if (face === 'jsonapi' && name === 'custom_fields' && isContainer(v) && !Array.isArray(v)) {
+      return new RefKeyed(
+        Object.entries(v).map(([, item]) => [new IdRef('customFields', refs.owner, index(), 'string'), item]),
+      );
+    }
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, item] of Object.entries(v)) setMember(out, k, walk(item, k));
+      const members = ROW_MEMBERS[face];
+      const together = members ? members.keys.filter((k) => k in v) : [];
+      const row = together.length >= 2 ? index() : null;
+      for (const [k, item] of Object.entries(v)) {
+        const rowed = members && row !== null && together.includes(k) && (isIdValue(item) || item === null);
+        setMember(out, k, rowed ? new RowRef(members.group, refs.owner, row, k, as(item)) : walk(item, k));
+      }
       return out;
     }
     return v;
@@ -452,8 +486,16 @@ function payloadArb(route: Route): fc.Arbitrary<{ contentType: string | null; pa
   const mutated: fc.Arbitrary<Payload> = fc
     .record({
       example: fc.constantFrom(...body.examples),
-      refs: fc.array(refArb(anyPool), { minLength: 8, maxLength: 8 }),
-      mutations: fc.array(mutationArb, { maxLength: 4 }),
+      refs: fc.record({
+        owner: fc.constantFrom<'a' | 'b'>('a', 'a', 'a', 'a', 'a', 'a', 'a', 'b'),
+        indexes: fc.array(fc.nat({ max: 1000 }), { minLength: 8, maxLength: 8 }),
+      }),
+      // A third of the examples go unmutated (with ids that exist), to reach past validation.
+      mutations: fc.oneof(
+        fc.constant<Mutation[]>([]),
+        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+        fc.array(mutationArb, { minLength: 1, maxLength: 3 }),
+      ),
       duplicateKey: fc.nat({ max: 19 }).map((n) => n === 0),
     })
     .map(
@@ -549,7 +591,8 @@ function queryArb(route: Route): fc.Arbitrary<Array<[string, unknown]>> {
     ),
     { maxLength: 2 },
   );
-  return fc.tuple(fc.tuple(...declared), stray, fc.boolean()).map(([picked, extra, repeat]) => {
+  const strayOrNone = fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: stray });
+  return fc.tuple(fc.tuple(...declared), strayOrNone, fc.boolean()).map(([picked, extra, repeat]) => {
     const present = picked.filter((p): p is [string, unknown] => p !== null);
     // A repeated parameter arrives as an array.
     return [...present, ...(repeat && present.length ? [present[0]] : []), ...extra];

@@ -24,8 +24,14 @@ export const POOLS = [
 ] as const;
 export type PoolName = (typeof POOLS)[number];
 
+/** Rows of ids that belong together: a task's parent, project, task list and status; a To Do slot. */
+export const ROW_GROUPS = ['placements', 'todoPlacements'] as const;
+export type RowGroup = (typeof ROW_GROUPS)[number];
+export type IdRow = Record<string, number | null>;
+
 /** The ids of each pool per account, in a stable order (ids ascending, operations by submission). */
-export type IdPools = Record<'a' | 'b', Record<PoolName, Array<number | string>>>;
+export type AccountPools = Record<PoolName, Array<number | string>> & { rows: Record<RowGroup, IdRow[]> };
+export type IdPools = Record<'a' | 'b', AccountPools>;
 
 /** The `index`-th existing id of `pool` of account A (the caller) or B (another account). */
 export class IdRef {
@@ -37,6 +43,28 @@ export class IdRef {
   ) {}
   [fc.toStringMethod](): string {
     return `ref(${this.owner}.${this.pool}[${this.index}]${this.as === 'string' ? ' as string' : ''})`;
+  }
+}
+
+/** The member `column` of the `index`-th row of `group`: ids that agree with the row's others. */
+export class RowRef {
+  constructor(
+    readonly group: RowGroup,
+    readonly owner: 'a' | 'b',
+    readonly index: number,
+    readonly column: string,
+    readonly as: 'number' | 'string',
+  ) {}
+  [fc.toStringMethod](): string {
+    return `row(${this.owner}.${this.group}[${this.index}].${this.column}${this.as === 'string' ? ' as string' : ''})`;
+  }
+}
+
+/** An object keyed by ids (v2 `custom_fields`: custom field id → value). */
+export class RefKeyed {
+  constructor(readonly entries: Array<[IdRef, unknown]>) {}
+  [fc.toStringMethod](): string {
+    return `keyed(${this.entries.map(([k, v]) => `${fc.stringify(k)}: ${fc.stringify(v)}`).join(', ')})`;
   }
 }
 
@@ -131,6 +159,12 @@ function resolveRef(ref: IdRef, pools: IdPools): number | string {
   return ref.as === 'string' ? String(id) : id;
 }
 
+function resolveRow(ref: RowRef, pools: IdPools): number | string | null {
+  const rows = pools[ref.owner].rows[ref.group];
+  const id = rows.length ? rows[ref.index % rows.length][ref.column] : 2147480000;
+  return id === null || ref.as === 'number' ? id : String(id);
+}
+
 function deep(marker: Deep): unknown {
   let value: unknown = 1;
   for (let i = 0; i < marker.depth; i++) value = marker.shape === 'array' ? [value] : { a: value };
@@ -140,6 +174,12 @@ function deep(marker: Deep): unknown {
 /** The plain JSON value a plan's value stands for (markers replaced; BadUtf8 as a placeholder). */
 export function materialize(value: unknown, pools: IdPools): unknown {
   if (value instanceof IdRef) return resolveRef(value, pools);
+  if (value instanceof RowRef) return resolveRow(value, pools);
+  if (value instanceof RefKeyed)
+    return materialize(
+      Object.fromEntries(value.entries.map(([k, v]) => [String(resolveRef(k, pools)), v])),
+      pools,
+    );
   if (value instanceof LongText) return value.unit.repeat(value.length);
   if (value instanceof Deep) return deep(value);
   if (value instanceof BadUtf8) return BAD_UTF8_MARK;
