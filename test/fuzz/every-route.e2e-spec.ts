@@ -18,7 +18,7 @@ import { IdPools, RequestPlan, resolve } from './request-plan';
 
 const SEED =
   process.env.FUZZ_SEED === 'random' ? Date.now() % 2 ** 31 : Number(process.env.FUZZ_SEED ?? 20251204);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 2000);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 3000);
 const TIME_LIMIT_MS = Number(process.env.FUZZ_TIME_LIMIT_S ?? 90) * 1000;
 /** Collect every distinct finding and fail at the end, rather than stop at the first one. */
 const KEEP_GOING = process.env.FUZZ_KEEP_GOING === '1';

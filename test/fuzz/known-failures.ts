@@ -45,7 +45,9 @@ export const KNOWN_FAILURES_PENDING_FIXES: KnownFailure[] = [
       f.dialect === 'mysql' &&
       f.status === 500 &&
       f.logged.some((line) =>
-        /(Data too long for column|Incorrect string value: .* for column) .?(body|description)/.test(line),
+        /(Data too long for column|Incorrect string value: .* for column) [^ ]*\b(body|description)\b/.test(
+          line,
+        ),
       ),
   },
   {
