@@ -167,6 +167,22 @@ describeEachDialect('v2 resources around tasks', (t) => {
     expect((await request('GET', '/api/v2/todos')).json().meta.total_count).toBe(before);
   });
 
+  it('refuses null options of a custom field (they may be left out, not cleared) with 422', async () => {
+    const before = (await request('GET', '/api/v2/custom_fields')).json().meta.total_count;
+    const res = await request('POST', '/api/v2/custom_fields', {
+      data: {
+        type: 'custom_fields',
+        attributes: { name: 'Tier', customizable_type: 'tasks', data_type_id: 3, options: null },
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      // null is "required" on every attribute that cannot be cleared.
+      expect.objectContaining({ code: 'required', source: { pointer: '/data/attributes/options' } }),
+    ]);
+    expect((await request('GET', '/api/v2/custom_fields')).json().meta.total_count).toBe(before);
+  });
+
   it('answers 422 invalid_reference for an id of another account, exactly as for a missing one', async () => {
     const foreignTask = await makeTodoTask(t(), b);
     for (const taskId of [foreignTask, 999999]) {

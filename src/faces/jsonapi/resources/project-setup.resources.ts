@@ -1,6 +1,6 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { toOne } from '../jsonapi-document';
 import { defineResource, isoOrNull } from '../jsonapi-resource';
 import { BooleanAttribute, IdAttribute, IntAttribute, TextAttribute } from '../jsonapi.validators';
@@ -98,7 +98,8 @@ export class CustomFieldAttributes {
     example: ['Gold', 'Silver'],
     description: 'Options of a select field',
   })
-  @IsOptional()
+  // Optional, not nullable: null is refused like any other non-array.
+  @ValidateIf((_o, v) => v !== undefined)
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })
