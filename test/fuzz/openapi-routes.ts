@@ -109,7 +109,7 @@ function examplesOf(media: MediaType, resolve: (schema: Schema) => Schema): unkn
 }
 
 /** Resolves `$ref`s (one level at a time, lazily, so recursive schemas are fine). */
-export function refResolver(document: OpenApiDocument): (schema: Schema) => Schema {
+function refResolver(document: OpenApiDocument): (schema: Schema) => Schema {
   return (schema) => {
     let current = schema;
     for (let hops = 0; current.$ref && hops < 10; hops++) {
@@ -121,11 +121,7 @@ export function refResolver(document: OpenApiDocument): (schema: Schema) => Sche
 }
 
 /** A value made of the schema's own examples: every property that has one, nested. */
-export function exampleFromSchema(
-  schema: Schema,
-  resolve: (schema: Schema) => Schema,
-  depth: number,
-): unknown {
+function exampleFromSchema(schema: Schema, resolve: (schema: Schema) => Schema, depth: number): unknown {
   const s = resolve(schema);
   if (s.example !== undefined) return s.example;
   if (depth > 6) return undefined;
@@ -148,10 +144,7 @@ export function exampleFromSchema(
 }
 
 /** Every property schema by name, anywhere in the body schema: the fuzzer picks values by field name. */
-export function fieldSchemas(
-  schema: Schema | null,
-  resolve: (schema: Schema) => Schema,
-): Map<string, Schema> {
+function fieldSchemas(schema: Schema | null, resolve: (schema: Schema) => Schema): Map<string, Schema> {
   const fields = new Map<string, Schema>();
   const walk = (s: Schema, depth: number) => {
     const r = resolve(s);

@@ -48,7 +48,7 @@ function pathPool(path: string): PoolName | null {
 }
 
 /** Which id pool a body member names, by its name and face; null for members that are not ids. */
-export function fieldPool(name: string, face: RouteFace): PoolName | null {
+function fieldPool(name: string, face: RouteFace): PoolName | null {
   if (face === 'todo') {
     if (['id', 'targetId', 'parent', 'target', 'batch'].includes(name)) return 'tasks';
     if (name === 'project') return 'projects';

@@ -25,8 +25,7 @@ export const POOLS = [
 export type PoolName = (typeof POOLS)[number];
 
 /** Rows of ids that belong together: a task's parent, project, task list and status; a To Do slot. */
-export const ROW_GROUPS = ['placements', 'todoPlacements'] as const;
-export type RowGroup = (typeof ROW_GROUPS)[number];
+export type RowGroup = 'placements' | 'todoPlacements';
 export type IdRow = Record<string, number | null>;
 
 /** The ids of each pool per account, in a stable order (ids ascending, operations by submission). */
@@ -172,7 +171,7 @@ function deep(marker: Deep): unknown {
 }
 
 /** The plain JSON value a plan's value stands for (markers replaced; BadUtf8 as a placeholder). */
-export function materialize(value: unknown, pools: IdPools): unknown {
+function materialize(value: unknown, pools: IdPools): unknown {
   if (value instanceof IdRef) return resolveRef(value, pools);
   if (value instanceof RowRef) return resolveRow(value, pools);
   if (value instanceof RefKeyed)
@@ -214,7 +213,7 @@ function jsonBytes(payload: Extract<Payload, { kind: 'json' }>, pools: IdPools):
  * Percent-encodes any string, lone surrogates included (as the WTF-8 bytes a careless client
  * would send), which `encodeURIComponent` refuses.
  */
-export function percentEncode(text: string): string {
+function percentEncode(text: string): string {
   let out = '';
   for (const char of text) {
     const code = char.codePointAt(0)!;
