@@ -3,7 +3,7 @@ import pino from 'pino';
 import { Writable } from 'node:stream';
 import { createTestApp, TestApp } from '../support/test-app';
 import { testDialects } from '../support/test-database';
-import { errorFormatProblem } from './face-format';
+import { errorFormatProblem } from '../support/face-requests';
 import { FuzzWorld, loadIdPools, replenish, seedWorld, settleOperations } from './fuzz-world';
 import { faceProblems, storeProblems } from './invariants';
 import { Finding, KNOWN_FAILURES_PENDING_FIXES } from './known-failures';
