@@ -1,4 +1,7 @@
 import fc from 'fast-check';
+import { faceHeaders } from '../support/face-requests';
+import type { TestAccount } from '../support/test-app';
+import type { RouteFace } from './openapi-routes';
 
 // A generated request is a plan: plain data plus a few markers that stand for what only the run
 // can know (the ids the database holds now) or what would make the printed counterexample
@@ -129,17 +132,12 @@ export interface RequestPlan {
   payload: Payload | null;
 }
 
-export interface FuzzAccount {
-  id: number;
-  token: string;
-}
-
 export interface ResolveContext {
   pools: IdPools;
-  a: FuzzAccount;
-  b: FuzzAccount;
+  a: TestAccount;
+  b: TestAccount;
   revokedToken: string;
-  face: string;
+  face: RouteFace;
 }
 
 export interface ResolvedRequest {
@@ -242,18 +240,7 @@ function latin1(text: string): string {
 
 function authHeaders(plan: RequestPlan, ctx: ResolveContext): Record<string, string> {
   const { a, b } = ctx;
-  const valid = (account: FuzzAccount): Record<string, string> => {
-    switch (ctx.face) {
-      case 'todo':
-        return { 'remote-token': account.token };
-      case 'toloka':
-        return { authorization: `OAuth ${account.token}` };
-      case 'jsonapi':
-        return { 'x-auth-token': account.token, 'x-organization-id': String(account.id) };
-      default:
-        return {};
-    }
-  };
+  const valid = (account: TestAccount) => (ctx.face === 'service' ? {} : faceHeaders(ctx.face, account));
   switch (plan.auth) {
     case 'valid':
       return valid(a);
