@@ -217,7 +217,6 @@ type Mutation = {
   value: unknown;
   pick: number;
   key: string;
-  pool: PoolName;
   ref: IdRef;
 };
 
@@ -245,7 +244,6 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.record({
     },
     { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
   ),
-  pool: anyPool,
   ref: refArb(anyPool),
 });
 
@@ -336,7 +334,7 @@ function mutate(base: unknown, mutations: Mutation[], fields: Map<string, Schema
         assign(parent, key, m.pick % 2 ? [current] : { value: current });
         break;
       case 'ref': {
-        const pool = fieldPool(name, face) ?? m.pool;
+        const pool = fieldPool(name, face) ?? m.ref.pool;
         assign(parent, key, new IdRef(pool, m.ref.owner, m.ref.index, m.ref.as));
         break;
       }
