@@ -32,7 +32,11 @@ export class TolokaOperationsController {
   @ApiOperation({ summary: 'Search operations (the caller’s only)', operationId: 'searchOperations' })
   @ApiQuery({ name: 'type', required: false, example: 'POOL.CLONE' })
   @ApiQuery({ name: 'status', required: false, enum: OPERATION_STATUSES })
-  @ApiQuery({ name: 'id_gt', required: false, description: 'Also id_gte, id_lt, id_lte (string order)' })
+  @ApiQuery({
+    name: 'id_gt',
+    required: false,
+    description: 'Also id_gte, id_lt, id_lte (string order; printable ASCII only, else 400)',
+  })
   @ApiQuery({ name: 'submitted_gt', required: false, description: 'Also submitted_gte/_lt/_lte' })
   @ApiQuery({ name: 'finished_gt', required: false, description: 'Also finished_gte/_lt/_lte' })
   @ApiQuery({ name: 'sort', required: false, example: '-submitted', description: 'id, submitted, finished' })
@@ -43,7 +47,7 @@ export class TolokaOperationsController {
     const search = {
       type: q.string('type'),
       status: q.oneOf<OperationStatus>('status', OPERATION_STATUSES),
-      id: q.stringRange('id'),
+      id: q.asciiRange('id'),
       submitted: q.dateRange('submitted'),
       finished: q.dateRange('finished'),
       sort: q.sort(['id', 'submitted', 'finished'] as const),
