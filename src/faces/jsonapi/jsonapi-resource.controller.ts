@@ -36,7 +36,13 @@ import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details
 import { parseJsonApiBody } from './jsonapi-body';
 import { compoundDocument, pageMeta, ResourceObject } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
-import { FilterCondition, FilterGroup, MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
+import {
+  FilterCondition,
+  FilterGroup,
+  MAX_PAGE_NUMBER,
+  MAX_PAGE_SIZE,
+  parseJsonApiQuery,
+} from './jsonapi-query';
 import { JsonApiResource } from './jsonapi-resource';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
 
@@ -136,7 +142,11 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       summary: `List ${type}`,
       description: `Filters: ${Object.keys(resource.filters ?? {}).join(', ') || 'none'}. Sort: ${Object.keys(resource.sorts ?? {}).join(', ') || 'id'}.`,
     })
-    @ApiQuery({ name: 'page[number]', required: false, schema: { type: 'integer', minimum: 1, default: 1 } })
+    @ApiQuery({
+      name: 'page[number]',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_NUMBER, default: 1 },
+    })
     @ApiQuery({
       name: 'page[size]',
       required: false,

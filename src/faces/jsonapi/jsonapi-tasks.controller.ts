@@ -63,6 +63,7 @@ import {
   FilterCondition,
   FilterGroup,
   JsonApiQuerySpec,
+  MAX_PAGE_NUMBER,
   MAX_PAGE_SIZE,
   parseJsonApiQuery,
 } from './jsonapi-query';
@@ -502,7 +503,11 @@ export class JsonApiTasksController {
   @ApiQuery({ name: 'filter[template]', required: false, schema: { type: 'boolean' } })
   @ApiQuery({ name: 'sort', required: false, schema: { type: 'string', example: '-created_at' } })
   @ApiQuery({ name: 'fields[tasks]', required: false, schema: { type: 'string', example: 'title,closed' } })
-  @ApiQuery({ name: 'page[number]', required: false, schema: { type: 'integer', minimum: 1 } })
+  @ApiQuery({
+    name: 'page[number]',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_NUMBER },
+  })
   @ApiQuery({
     name: 'page[size]',
     required: false,

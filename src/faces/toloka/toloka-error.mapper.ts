@@ -52,6 +52,8 @@ function validationCode(issue: ValidationIssue): string {
       return 'INVALID_DATE_TIME_SYNTAX';
     case 'maxLength':
       return 'STRING_LENGTH_GREATER_THAN_MAX';
+    case 'isAscii':
+      return 'INVALID_VALUE';
     default:
       return issue.constraint.toUpperCase().match(/^[A-Z_]+$/) ? issue.constraint : 'INVALID_VALUE';
   }

@@ -25,7 +25,10 @@ export class TolokaOperationsController {
     query: [
       { name: 'type', example: 'POOL.CLONE' },
       { name: 'status', enum: OPERATION_STATUSES },
-      { name: 'id_gt', description: 'Also id_gte, id_lt, id_lte (string order)' },
+      {
+        name: 'id_gt',
+        description: 'Also id_gte, id_lt, id_lte (string order; printable ASCII only, else 400)',
+      },
       { name: 'submitted_gt', description: 'Also submitted_gte/_lt/_lte' },
       { name: 'finished_gt', description: 'Also finished_gte/_lt/_lte' },
       { name: 'sort', example: '-submitted', description: 'id, submitted, finished' },

@@ -81,8 +81,12 @@ export class QueryReader {
     return this.range(name, (value) => (isIdOrZeroText(value) ? Number(value) : undefined), 'isInt');
   }
 
-  stringRange(name: string): RangeFilter<string> | undefined {
-    return this.range(name, (value) => value, 'isString');
+  /**
+   * A range over ids that are printable ASCII (operation UUIDs), compared byte-wise. Other
+   * characters cannot be compared with them on MySQL (an ASCII column), so they are refused.
+   */
+  asciiRange(name: string): RangeFilter<string> | undefined {
+    return this.range(name, (value) => (/^[\x20-\x7e]*$/.test(value) ? value : undefined), 'isAscii');
   }
 
   dateRange(name: string): RangeFilter<Date> | undefined {

@@ -152,7 +152,7 @@ export function operationSearchOf(query: Query): OperationSearch {
   const search = {
     type: q.string('type'),
     status: q.oneOf<OperationStatus>('status', OPERATION_STATUSES),
-    id: q.stringRange('id'),
+    id: q.asciiRange('id'),
     submitted: q.dateRange('submitted'),
     finished: q.dateRange('finished'),
     sort: q.sort(['id', 'submitted', 'finished'] as const),
