@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { Dialect } from '../config/database.options';
 import { isDatabaseUnavailable } from './database-unavailable';
@@ -57,6 +57,20 @@ export class Database {
 
   get dialect(): Dialect {
     return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
+  }
+
+  /**
+   * Appended to a raw SELECT to make it a shared locking read on MySQL/MariaDB; nothing on SQLite,
+   * whose single writer serializes transactions anyway. LOCK IN SHARE MODE rather than FOR SHARE,
+   * which MariaDB does not parse.
+   */
+  get shareLock(): string {
+    return this.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+  }
+
+  /** Makes a query a locking read (FOR UPDATE) on MySQL/MariaDB; SQLite has no row locks. */
+  forUpdate<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): SelectQueryBuilder<E> {
+    return this.dialect === 'mysql' ? qb.setLock('pessimistic_write') : qb;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { OperationsService } from '../operations/operations.service';
+import { CrowdProjectsService } from '../pools/crowd-projects.service';
 import { POOL_CLONE, PoolFields, PoolsService } from '../pools/pools.service';
 import { COPY_FLAG_NAMES, CopyFlags } from '../task-details/task-copy-plan';
 import { TaskCopyService } from '../task-details/task-copy.service';
@@ -55,6 +56,7 @@ export class DemoSeeder {
     private readonly storeWrites: StoreWriteService,
     private readonly taskWrites: TaskWriteService,
     private readonly copies: TaskCopyService,
+    private readonly crowdProjects: CrowdProjectsService,
     private readonly pools: PoolsService,
     private readonly operations: OperationsService,
   ) {}
@@ -176,6 +178,7 @@ export class DemoSeeder {
     for (const [key, role] of roles) ids[role] = created.get(key)!;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- one linear script: each object needs the ids made before it
   private async seedTaskDetails(accountId: number, users: DemoIds['todo']['users']): Promise<DemoIds['v2']> {
     const create = this.details.create.bind(this.details);
     const delivery = await create('workflows', accountId, { name: 'Delivery' });
@@ -308,7 +311,7 @@ export class DemoSeeder {
 
   private async seedPools(accountId: number): Promise<DemoIds['v1']> {
     const project = (publicName: string, description: string) =>
-      this.pools.createProject(accountId, {
+      this.crowdProjects.createProject(accountId, {
         assignments_issuing_type: 'AUTOMATED',
         public_name: publicName,
         public_description: description,
