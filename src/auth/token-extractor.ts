@@ -1,14 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { firstHeader as header } from '../common/headers';
 
 // The scheme is optional: Swagger UI's "Authorize" sends an apiKey field's value as typed, so a
 // pasted bare token arrives as `Authorization: <token>`. Tokens never contain whitespace, so a
 // value of two words is a scheme and a token, and an unknown scheme (`Basic …`) matches nothing.
 const AUTHORIZATION = /^(?:(?:OAuth|ApiKey|Bearer)\s+)?(\S+)\s*$/i;
-
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
 
 /**
  * The token forms the faces' clients send: `Authorization: OAuth|ApiKey|Bearer <t>` (Toloka's

@@ -128,7 +128,7 @@ export class AppConfig {
   @IntSetting(0)
   SHUTDOWN_TIMEOUT_MS = 10000;
 
-  // v2 tasks/copy (tasks-copy.md §4.5 item 4): above the sync limit a copy runs as a TASK.COPY
+  // v2 tasks/copy (docs/v2.md#sync-and-async): above the sync limit a copy runs as a TASK.COPY
   // operation on the job service; above the hard limit it is refused (422 copy_tree_too_large).
   @Setting('v2 copies of more tasks than this run as TASK.COPY operations (202)')
   @IntSetting(1)
@@ -154,7 +154,7 @@ export class AppConfig {
   @Matches(/^rediss?:\/\/.+$/, { message: 'REDIS_URL must look like redis://host:6379 or rediss://…' })
   REDIS_URL?: string;
 
-  // To Do face limits (todolist-rest.md §7); over them a request gets 413 TOO_LARGE.
+  // To Do face limits (docs/todo.md#limits); over them a request gets 413 TOO_LARGE.
   @Setting('items in one POST /todo/clone batch')
   @IntSetting(1)
   TODO_CLONE_BATCH_LIMIT = 10000;
@@ -206,7 +206,7 @@ export class AppConfig {
   @IntSetting(0)
   JOBS_SHUTDOWN_GRACE_MS = 5000;
 
-  // Per-account sliding windows (pools-and-operations.md §10); 0 turns a window off.
+  // v1 per-account sliding windows (docs/v1.md#rate-limits); 0 turns a window off.
   @Setting('v1 pool clones per account per minute (0: no limit)')
   @IntSetting(0)
   RATE_LIMIT_POOL_CLONE_PER_MINUTE = 20;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { Dialect } from '../config/database.options';
 import { isDatabaseUnavailable } from './database-unavailable';
@@ -63,6 +63,16 @@ export class Database {
   /** What differs between the dialects in raw SQL. */
   get sql(): SqlDialect {
     return sqlDialect(this.dialect);
+  }
+
+  /** Appended to a raw SELECT to make it a shared locking read where rows lock (SqlDialect.forShare). */
+  get shareLock(): string {
+    return this.sql.forShare;
+  }
+
+  /** Makes a query a locking read (FOR UPDATE) where rows lock; SQLite has no row locks. */
+  forUpdate<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): SelectQueryBuilder<E> {
+    return this.sql.rowLocks ? qb.setLock('pessimistic_write') : qb;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

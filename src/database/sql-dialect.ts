@@ -17,7 +17,7 @@ export interface SqlDialect {
    * snapshot), else nothing.
    */
   readonly forUpdate: string;
-  /** ` LOCK IN SHARE MODE` where rows lock, else nothing. */
+  /** ` LOCK IN SHARE MODE` where rows lock (rather than FOR SHARE, which MariaDB does not parse), else nothing. */
   readonly forShare: string;
   /**
    * Whether UPDATE takes ORDER BY, so that rows can be moved in an order that keeps a unique index

@@ -2,17 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
 import { OperationsService } from '../operations/operations.service';
+import { CrowdProjectsService } from '../pools/crowd-projects.service';
 import { POOL_CLONE, PoolFields, PoolsService } from '../pools/pools.service';
-import { COPY_FLAG_NAMES, CopyFlags } from '../tasks/copy/task-copy-plan';
-import { TaskCopyService } from '../tasks/copy/task-copy.service';
+import { COPY_FLAG_NAMES, CopyFlags, TaskCopyService } from '../tasks/copy/task-copy.service';
 import { CUSTOM_FIELD_TYPE, DEPENDENCY_TYPE, STATUS_CATEGORY } from '../tasks/details/task-details.entities';
 import { AttachmentContentService } from '../tasks/details/attachment-content.service';
 import { TaskDetailsService } from '../tasks/details/task-details.service';
 import { TaskRecordInput, TaskRecordsService } from '../tasks/details/task-records.service';
 import { PeopleService } from '../tasks/store/people.service';
 import { ProjectsService } from '../tasks/store/projects.service';
-import { emptyFields, TaskFields } from '../tasks/store/task-fields';
-import { TasksService } from '../tasks/store/tasks.service';
+import { emptyFields, TaskFields, TasksService } from '../tasks/store/tasks.service';
 import { demoOperationId, DemoIds } from './demo-ids';
 
 interface DemoTask {
@@ -55,6 +54,7 @@ export class DemoSeeder {
     private readonly contents: AttachmentContentService,
     private readonly taskWrites: TaskRecordsService,
     private readonly copies: TaskCopyService,
+    private readonly crowdProjects: CrowdProjectsService,
     private readonly pools: PoolsService,
     private readonly operations: OperationsService,
   ) {}
@@ -178,6 +178,7 @@ export class DemoSeeder {
     for (const [key, role] of roles) ids[role] = created.get(key)!;
   }
 
+  // eslint-disable-next-line max-lines-per-function -- one linear script: each object needs the ids made before it
   private async seedTaskDetails(accountId: number, users: DemoIds['todo']['users']): Promise<DemoIds['v2']> {
     const create = this.details.create.bind(this.details);
     const delivery = await create('workflows', accountId, { name: 'Delivery' });
@@ -310,7 +311,7 @@ export class DemoSeeder {
 
   private async seedPools(accountId: number): Promise<DemoIds['v1']> {
     const project = (publicName: string, description: string) =>
-      this.pools.createProject(accountId, {
+      this.crowdProjects.createProject(accountId, {
         assignments_issuing_type: 'AUTOMATED',
         public_name: publicName,
         public_description: description,

@@ -7,7 +7,7 @@ import { Database, TransactionOptions } from '../database/database';
 import { fromSqlDateTime } from '../database/sql-time';
 import { IdempotencyKey, IdempotencyKeyState } from './idempotency-key.entity';
 
-/** How long a key is remembered (pools-and-operations.md §11). */
+/** How long a key is remembered (docs/v1.md#idempotency-key). */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /**
@@ -126,12 +126,10 @@ export class IdempotencyService {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    // A locking read: under REPEATABLE READ a plain one could come from a snapshot older than the
-    // key. LOCK IN SHARE MODE rather than TypeORM's FOR SHARE, which MariaDB does not parse.
+    // A locking read: under REPEATABLE READ a plain one could come from a snapshot older than the key.
     const [row]: StoredKeyRow[] = await m.query(
       'SELECT id, fingerprint, state, status_code, response, created_at, expires_at FROM idempotency_keys ' +
-        'WHERE account_id = ? AND scope = ? AND idempotency_key = ?' +
-        (this.db.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : ''),
+        `WHERE account_id = ? AND scope = ? AND idempotency_key = ?${this.db.shareLock}`,
       [accountId, scope, request.key],
     );
     const expired = fromSqlDateTime(row.expires_at)!.getTime() <= now.getTime();

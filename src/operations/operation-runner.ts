@@ -12,7 +12,7 @@ import { OperationsService } from './operations.service';
 class LeaseLostError extends Error {}
 
 /**
- * The job service (pools-and-operations.md §9.5, STYLE.md §6). Runs up to JOBS_CONCURRENCY
+ * The job service (docs/operations.md#the-job-service). Runs up to JOBS_CONCURRENCY
  * operations at once; each is claimed with a lease (renewed by a heartbeat) and finished in the
  * same transaction as its handler's effect. Woken right after an enqueuing commit in this process;
  * a poll timer picks up work of other instances and operations whose instance died.

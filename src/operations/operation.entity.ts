@@ -3,7 +3,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 export type OperationStatus = 'PENDING' | 'RUNNING' | 'SUCCESS' | 'FAIL';
 export const OPERATION_STATUSES: OperationStatus[] = ['PENDING', 'RUNNING', 'SUCCESS', 'FAIL'];
 
-/** One entry of an operation's log (pools-and-operations.md §9.3). */
+/** One entry of an operation's log (docs/operations.md#the-operations-record). */
 export interface OperationLogEntry {
   type: string;
   success: boolean;

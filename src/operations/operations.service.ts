@@ -6,7 +6,8 @@ import { DomainError } from '../common/domain-error';
 import { Database } from '../database/database';
 import { fromSqlDateTime, toSqlDateTime } from '../database/sql-time';
 import { Operation, OperationLogEntry, OperationStatus } from './operation.entity';
-import { fetchPage, RangeFilter, SearchPage, SortKey, whereRange } from './search';
+import type { RangeFilter, SearchPage, SortKey } from '../common/search';
+import { fetchPage, whereRange } from '../database/search-query';
 
 /** An operation as the faces show it (each face formats it its own way). */
 export interface OperationView {
@@ -70,51 +71,41 @@ export class OperationsService {
   ) {}
 
   /** Writes a PENDING operation in the caller's transaction; wake the runner after the commit. */
-  async enqueue(m: EntityManager, input: NewOperation): Promise<OperationView> {
-    const now = this.clock.now();
-    const row = m.create(Operation, {
-      id: input.id ?? randomUUID(),
-      accountId: input.accountId,
-      type: input.type,
-      status: 'PENDING',
-      submitted: now,
-      started: null,
-      finished: null,
-      progress: 0,
-      parameters: JSON.stringify(input.parameters),
-      details: null,
-      log: null,
-      attempts: 0,
-      availableAt: now,
-      leaseOwner: null,
-      leaseExpiresAt: null,
-    });
-    await m.insert(Operation, row);
-    return toOperationView(row);
+  enqueue(m: EntityManager, input: NewOperation): Promise<OperationView> {
+    return this.insert(m, input, 'PENDING');
   }
 
   /**
    * Records work done synchronously in the caller's transaction (pool open/close/archive, project
-   * archive, §9.5): submitted = started = finished, progress 100, SUCCESS.
+   * archive): submitted = started = finished, progress 100, SUCCESS.
    */
-  async recordFinished(
+  recordFinished(
     m: EntityManager,
     input: NewOperation & { details?: Record<string, unknown> },
   ): Promise<OperationView> {
+    return this.insert(m, input, 'SUCCESS');
+  }
+
+  private async insert(
+    m: EntityManager,
+    input: NewOperation & { details?: Record<string, unknown> },
+    status: 'PENDING' | 'SUCCESS',
+  ): Promise<OperationView> {
     const now = this.clock.now();
+    const done = status === 'SUCCESS';
     const row = m.create(Operation, {
       id: input.id ?? randomUUID(),
       accountId: input.accountId,
       type: input.type,
-      status: 'SUCCESS',
+      status,
       submitted: now,
-      started: now,
-      finished: now,
-      progress: 100,
+      started: done ? now : null,
+      finished: done ? now : null,
+      progress: done ? 100 : 0,
       parameters: JSON.stringify(input.parameters),
       details: input.details === undefined ? null : JSON.stringify(input.details),
       log: null,
-      attempts: 1,
+      attempts: done ? 1 : 0,
       availableAt: now,
       leaseOwner: null,
       leaseExpiresAt: null,
@@ -226,23 +217,11 @@ export class OperationsService {
   private async failExhausted(m: EntityManager, ids: string[], now: Date): Promise<void> {
     const rows = await m.find(Operation, { where: { id: In(ids) } });
     for (const row of rows) {
+      const message = `Gave up after ${row.attempts} attempts (lease expired)`;
       await m.update(
         Operation,
         { id: row.id, status: 'RUNNING' },
-        {
-          status: 'FAIL',
-          finished: now,
-          progress: 100,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          log: JSON.stringify([
-            failLogEntry(
-              row,
-              'OPERATION_ATTEMPTS_EXHAUSTED',
-              `Gave up after ${row.attempts} attempts (lease expired)`,
-            ),
-          ]),
-        },
+        failure(row, 'OPERATION_ATTEMPTS_EXHAUSTED', message, now),
       );
     }
   }
@@ -288,14 +267,7 @@ export class OperationsService {
       const result = await m.update(
         Operation,
         { id, leaseOwner: owner, status: 'RUNNING' },
-        {
-          status: 'FAIL',
-          finished: this.clock.now(),
-          progress: 100,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-          log: JSON.stringify([failLogEntry(row, code, message)]),
-        },
+        failure(row, code, message, this.clock.now()),
       );
       return result.affected === 1;
     });
@@ -333,11 +305,20 @@ export class OperationsService {
   }
 }
 
-function failLogEntry(row: Operation, code: string, message: string): OperationLogEntry {
-  return {
+/** The change that ends an operation as FAIL, with its one log entry. */
+function failure(row: Operation, code: string, message: string, now: Date): Partial<Operation> {
+  const entry: OperationLogEntry = {
     type: row.type,
     success: false,
     input: JSON.parse(row.parameters) as Record<string, unknown>,
     output: { code, message },
+  };
+  return {
+    status: 'FAIL',
+    finished: now,
+    progress: 100,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    log: JSON.stringify([entry]),
   };
 }

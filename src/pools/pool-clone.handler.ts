@@ -4,7 +4,7 @@ import { POOL_CLONE, PoolsService } from './pools.service';
 
 /**
  * POOL.CLONE on the job service: the new pool is written in the operation's own transaction,
- * which also writes SUCCESS with details.pool_id — no half-made pool, never two (§9.5).
+ * which also writes SUCCESS with details.pool_id — no half-made pool, never two.
  * A source pool gone or a project archived meanwhile is a DomainError: FAIL, no retry.
  */
 @Injectable()

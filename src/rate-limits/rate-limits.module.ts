@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RateLimitsService } from './rate-limits.service';
 
-/** Per-account request limits counted in the database (pools-and-operations.md §10). */
+/** The v1 face's per-account request limits, counted in the database (docs/v1.md#rate-limits). */
 @Module({
   providers: [RateLimitsService],
   exports: [RateLimitsService],

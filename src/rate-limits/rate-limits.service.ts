@@ -8,7 +8,7 @@ import { Database } from '../database/database';
 import { toSqlDateTime } from '../database/sql-time';
 import { RateLimitEvent } from './rate-limit-event.entity';
 
-/** The limited kinds of request (pools-and-operations.md §10.1). */
+/** The limited kinds of v1 request (docs/v1.md#rate-limits). */
 export type RateLimitScope = 'POOL_CLONE' | 'POOL_CREATE' | 'PROJECT_CREATE';
 
 type Period = 'MINUTE' | 'DAY';
@@ -21,7 +21,7 @@ const LABELS: Record<RateLimitScope, string> = {
 };
 
 /**
- * Per-account sliding windows stored in the database, so every instance agrees (§10.2). `consume`
+ * Per-account sliding windows stored in the database, so every instance agrees. `consume`
  * runs inside the caller's transaction, after its checks and before its effect: a request that
  * fails rolls its event back, so only requests that created something count, 429s included.
  */
@@ -73,13 +73,12 @@ export class RateLimitsService {
           since: toSqlDateTime(new Date(now - PERIOD_MS[period])),
         });
       // FOR UPDATE rather than FOR SHARE, which MariaDB does not parse.
-      if (this.db.dialect === 'mysql') qb.setLock('pessimistic_write');
-      const used = await qb.getCount();
+      const used = await this.db.forUpdate(qb).getCount();
       if (used >= limit) {
         throw new DomainError(
           'REQUEST_RATE_LIMITED',
           `${LABELS[scope]} limit exceeded: ${limit} requests per ${period.toLowerCase()}`,
-          // Never `interval` (toloka-kit 1.x crashes on it, §10.3).
+          // Never `interval`: toloka-kit 1.x crashes on it (docs/clients.md#no-retry-after).
           { meta: { limit, period, scope } },
         );
       }

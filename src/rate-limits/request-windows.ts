@@ -17,7 +17,7 @@ export interface FullWindow {
 /** Hits per bucket number (`floor(time / bucketMs)`) of one window. */
 export type BucketCounts = Map<number, number>;
 
-/** The v2 face's windows per token (tasks-copy.md §1.1); a limit of 0 turns its window off. */
+/** The v2 face's windows per token (docs/v2.md#rate-limits); a limit of 0 turns its window off. */
 export function requestWindows(config: AppConfig): RequestWindow[] {
   return [
     { limit: config.JSONAPI_RATE_LIMIT_PER_10S, lengthMs: 10_000, bucketMs: 1_000, label: '10 seconds' },

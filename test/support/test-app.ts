@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import pino from 'pino';
+import pino, { Logger } from 'pino';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../../src/accounts/accounts.service';
 import { createApp } from '../../src/app.factory';
@@ -32,6 +32,8 @@ export interface TestApp {
 export interface TestAppOptions {
   /** The URL the app connects with, given the fresh database's (outage tests put a proxy between). */
   connectThrough?: (databaseUrl: string) => string;
+  /** Replaces the silent logger, for a test that reads what the service logs. */
+  logger?: Logger;
 }
 
 /** Boots the same app as production (createApp) on a fresh, migrated database. */
@@ -56,7 +58,9 @@ export async function createTestApp(
   });
   let app: NestFastifyApplication;
   try {
-    app = await createApp(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
+    app = await createApp(config, {
+      logger: options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+    });
   } catch (error) {
     await database.drop();
     throw error;

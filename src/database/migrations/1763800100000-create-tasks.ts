@@ -2,8 +2,8 @@ import { MigrationInterface, QueryRunner, Table, TableForeignKey } from 'typeorm
 import { accountForeignKey, createdAtColumn, idColumn, timeColumn } from '../migration-columns';
 
 /**
- * The task store shared by the /todo and /api/v2 faces (DESIGN.md "The task store").
- * Ordering (todolist-rest.md §3): positions 0..n-1 per sibling list (account, project, parent),
+ * The task store shared by the /todo and /api/v2 faces (docs/architecture.md#the-task-store).
+ * Ordering (docs/todo.md#ordering): positions 0..n-1 per sibling list (account, project, parent),
  * enforced by a unique index over generated key columns in which "none" is 0, so that NULL
  * project/parent compare equal. Those columns are added with raw SQL per dialect; TypeORM's SQLite
  * runner rebuilds a table on addColumn and would drop them, so later migrations that touch
@@ -12,6 +12,7 @@ import { accountForeignKey, createdAtColumn, idColumn, timeColumn } from '../mig
 export class CreateTasks1763800100000 implements MigrationInterface {
   name = 'CreateTasks1763800100000';
 
+  // eslint-disable-next-line max-lines-per-function -- a merged migration is never edited, only commented
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = queryRunner.connection.options.type === 'mysql';
 
@@ -67,7 +68,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
           timeColumn('closed_at', { nullable: true }),
           timeColumn('edited_at', { nullable: true }),
           { name: 'priority', type: 'int', isNullable: true },
-          // The widget's custom keys (todolist-rest.md §2.1), a JSON object serialized as text.
+          // The widget's custom keys (docs/todo.md#task), a JSON object serialized as text.
           { name: 'extra', type: 'text', isNullable: true },
           timeColumn('updated_at'),
         ],
@@ -137,7 +138,7 @@ export class CreateTasks1763800100000 implements MigrationInterface {
     );
 
     // One row per (account, project key; 0 = no project), locked FOR UPDATE in ascending key order
-    // by every structural change of that project's tasks (todolist-rest.md §3 "Concurrency").
+    // by every structural change of that project's tasks (docs/todo.md#concurrency).
     await queryRunner.createTable(
       new Table({
         name: 'task_list_locks',

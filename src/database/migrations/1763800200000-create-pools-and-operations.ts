@@ -2,16 +2,17 @@ import { MigrationInterface, QueryRunner, Table, TableColumnOptions, TableForeig
 import { accountForeignKey, createdAtColumn, idColumn, timeColumn } from '../migration-columns';
 
 /**
- * The v1 face's world (pools-and-operations.md): crowd projects and pools, the operations table
+ * The v1 face's world (docs/v1.md): crowd projects and pools, the operations table
  * that is both the job queue and its record, per-account rate-limit events and idempotency keys.
  * v1 projects live in `crowd_projects`; `projects` belongs to the task store.
  */
 export class CreatePoolsAndOperations1763800200000 implements MigrationInterface {
   name = 'CreatePoolsAndOperations1763800200000';
 
+  // eslint-disable-next-line max-lines-per-function -- a merged migration is never edited, only commented
   async up(queryRunner: QueryRunner): Promise<void> {
     const mysql = queryRunner.connection.options.type === 'mysql';
-    // Project and pool ids are BIGINT on MySQL/MariaDB (§4.1); SQLite's rowid is 64-bit already and
+    // Project and pool ids are BIGINT on MySQL/MariaDB; SQLite's rowid is 64-bit already and
     // AUTOINCREMENT is only allowed on INTEGER PRIMARY KEY.
     const bigId = (): TableColumnOptions => ({ ...idColumn(), type: mysql ? 'bigint' : 'integer' });
     const bigRef = (name: string): TableColumnOptions => ({ name, type: mysql ? 'bigint' : 'integer' });
@@ -66,7 +67,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
       new Table({
         name: 'operations',
         columns: [
-          // UUID v4 compared byte-wise, so that sort=id and id_gt agree (§5, §12).
+          // UUID v4 compared byte-wise, so that sort=id and id_gt agree (docs/v1.md#lists).
           {
             name: 'id',
             type: 'varchar',
@@ -83,7 +84,7 @@ export class CreatePoolsAndOperations1763800200000 implements MigrationInterface
           { name: 'progress', type: 'int', default: 0 },
           { name: 'parameters', type: 'text' },
           { name: 'details', type: 'text', isNullable: true },
-          // The operation log (§9.3) as a JSON array; written with the final status.
+          // The operation log as a JSON array; written with the final status.
           { name: 'log', type: 'text', isNullable: true },
           // Job-service bookkeeping: claims so far, earliest next claim, lease holder and expiry.
           { name: 'attempts', type: 'int', default: 0 },

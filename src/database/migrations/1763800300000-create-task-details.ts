@@ -3,7 +3,7 @@ import { cascadeTo, createdAtColumn, idColumn, timeColumn } from '../migration-c
 
 type Kind = 'int' | 'text' | 'bool' | 'time' | `varchar(${number})`;
 
-// Columns the JSON:API face adds to the task store's shared tables (tasks-copy.md §2–§3).
+// Columns the JSON:API face adds to the task store's shared tables (docs/v2.md#resources).
 // SQLite's TypeORM runner rebuilds a table on addColumn and would drop the generated ordering
 // columns of `tasks`, so these go in as plain ALTER TABLE … ADD COLUMN on both dialects.
 const TASK_COLUMNS: Array<[string, Kind]> = [
@@ -91,6 +91,7 @@ const accountId: TableColumnOptions = { name: 'account_id', type: 'int' };
 export class CreateTaskDetails1763800300000 implements MigrationInterface {
   name = 'CreateTaskDetails1763800300000';
 
+  // eslint-disable-next-line max-lines-per-function -- a merged migration is never edited, only commented
   async up(queryRunner: QueryRunner): Promise<void> {
     await addColumns(queryRunner, 'tasks', TASK_COLUMNS);
     await addColumns(queryRunner, 'projects', PROJECT_COLUMNS);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { TaskReadModel } from '../../tasks/read/task-read-model';
-import type { RecordQuery } from '../../tasks/read/record-query';
+import { RecordQuery, TaskReadModel } from '../../tasks/read/task-read-model.service';
 import { TasksError } from '../../tasks/tasks.errors';
 import { compoundDocument, pageMeta, ResourceObject } from './jsonapi-document';
 import { includeTree, JsonApiGraph } from './jsonapi-graph';

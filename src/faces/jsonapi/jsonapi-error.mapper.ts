@@ -77,11 +77,14 @@ function queryError(code: string, title: string, error: DomainError): FaceError 
   ]);
 }
 
-// The modules this face serves: the task store, operations, idempotency keys, and the transport.
-type ServedCode = RequestErrorCode | TasksErrorCode | OperationsErrorCode | IdempotencyErrorCode;
-
+// The modules this face serves, one switch each: the transport, the task store, and the job
+// service (operations and idempotency keys). A code of any other module answers 500.
 function fromDomain(error: DomainError): FaceError | null {
-  const code = error.code as ServedCode;
+  return fromRequest(error) ?? fromTasks(error) ?? fromJobs(error);
+}
+
+function fromRequest(error: DomainError): FaceError | null {
+  const code = error.code as RequestErrorCode;
   switch (code) {
     case 'REQUEST_MALFORMED_BODY':
       return errorDocument(400, [
@@ -123,6 +126,14 @@ function fromDomain(error: DomainError): FaceError | null {
         ...single(503, 'service_unavailable', 'Service Unavailable', error),
         headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_S) },
       };
+    default:
+      return unservedCode(code);
+  }
+}
+
+function fromTasks(error: DomainError): FaceError | null {
+  const code = error.code as TasksErrorCode;
+  switch (code) {
     case 'TASK_NOT_FOUND':
     case 'PROJECT_NOT_FOUND':
     case 'USER_NOT_FOUND':
@@ -146,17 +157,10 @@ function fromDomain(error: DomainError): FaceError | null {
       return single(422, 'invalid_attribute', 'Invalid Attribute', error);
     case 'TASK_DETAIL_CONFLICT':
       return single(409, 'conflict', 'Conflict', error);
-    case 'OPERATION_NOT_FOUND':
-      return single(404, 'record_not_found', 'Record Not Found', error);
-    // tasks-copy.md §5.4 (after the IETF Idempotency-Key draft): another request → 422, running → 409.
-    case 'IDEMPOTENCY_KEY_REUSED':
-      return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);
-    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
-      return single(409, 'request_in_progress', 'Conflict', error);
     case 'TASK_COPY_SOURCE_NOT_FOUND':
       return single(404, 'record_not_found', 'Record Not Found', error);
     case 'TASK_COPY_INVALID':
-      // One error object per offending attribute (tasks-copy.md §4.4, §4.8 stages 6 and 8).
+      // One error object per offending attribute (docs/v2.md#refusal-order).
       return errorDocument(
         422,
         ((error.meta?.violations ?? []) as CopyViolation[]).map((v) =>
@@ -176,6 +180,21 @@ function fromDomain(error: DomainError): FaceError | null {
           },
         ),
       ]);
+    default:
+      return unservedCode(code);
+  }
+}
+
+function fromJobs(error: DomainError): FaceError | null {
+  const code = error.code as OperationsErrorCode | IdempotencyErrorCode;
+  switch (code) {
+    case 'OPERATION_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    // After the IETF Idempotency-Key draft: another request → 422, one still running → 409.
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      return single(409, 'request_in_progress', 'Conflict', error);
     default:
       return unservedCode(code);
   }

@@ -1,14 +1,13 @@
 import { pushTo } from '../../common/group-by';
 import { Injectable } from '@nestjs/common';
-import type { RecordKindName, RecordOf } from '../../tasks/details/record-kinds';
-import { TaskDetailsService } from '../../tasks/details/task-details.service';
+import { RecordKindName, RecordOf, TaskDetailsService } from '../../tasks/details/task-details.service';
 import {
   PersonRecord,
   ProjectRecord,
   TaskCounters,
   TaskReadModel,
   TaskRecord,
-} from '../../tasks/read/task-read-model';
+} from '../../tasks/read/task-read-model.service';
 import { Relationship, ResourceObject, toMany, toOne } from './jsonapi-document';
 import type { RelationshipGraph } from './jsonapi-query';
 import { isoOrNull, JsonApiResource } from './jsonapi-resource';

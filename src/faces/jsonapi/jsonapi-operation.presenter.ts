@@ -1,6 +1,6 @@
 import type { OperationLogEntry } from '../../operations/operation.entity';
 import type { OperationView } from '../../operations/operations.service';
-import { TASK_COPY } from '../../tasks/copy/task-copy.operation';
+import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { ResourceObject, toOne } from './jsonapi-document';
 import { isoOrNull } from './jsonapi-resource';
 

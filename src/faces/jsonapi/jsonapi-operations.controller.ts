@@ -5,7 +5,7 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { OPERATION_STATUSES, OperationStatus } from '../../operations/operation.entity';
 import { OperationsService } from '../../operations/operations.service';
-import { TASK_COPY } from '../../tasks/copy/task-copy.operation';
+import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { compoundDocument } from './jsonapi-document';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';

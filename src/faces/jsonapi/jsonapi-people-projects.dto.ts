@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { IsEmail, ValidateIf } from 'class-validator';
 import type { PersonChanges } from '../../tasks/store/people.service';
-import type { ProjectValues } from '../../tasks/store/projects.table';
+import type { ProjectValues } from '../../tasks/store/projects.service';
 import { BooleanAttribute, IdAttribute, IdListAttribute, TextAttribute } from './jsonapi.validators';
 
 export class ProjectAttributes {

@@ -49,6 +49,9 @@ export interface JsonApiQuery {
 
 export const DEFAULT_PAGE_SIZE = 30;
 export const MAX_PAGE_SIZE = 200;
+// Beyond any list a database holds, and small enough that the row offset stays an exact integer
+// (a larger one reached SQL as 1e+21).
+export const MAX_PAGE_NUMBER = 2147483647;
 
 type Query = Record<string, string | string[] | undefined>;
 
@@ -229,7 +232,7 @@ export function booleanParameter(query: Query, name: string, fallback = false): 
 export function parseJsonApiQuery(query: Query, spec: JsonApiQuerySpec): JsonApiQuery {
   return {
     page: {
-      number: positiveInt('page[number]', single(query, 'page[number]'), 1),
+      number: positiveInt('page[number]', single(query, 'page[number]'), 1, MAX_PAGE_NUMBER),
       size: positiveInt('page[size]', single(query, 'page[size]'), DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE),
     },
     filter: parseFilter(query, spec),

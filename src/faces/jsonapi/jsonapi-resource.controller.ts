@@ -5,9 +5,13 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { Clock } from '../../common/clock';
 import { isIdOrZeroText } from '../../common/ids';
-import type { RecordCondition, RecordFilter } from '../../tasks/read/record-query';
-import type { RecordKindName, RecordOf } from '../../tasks/details/record-kinds';
-import { TaskDetailsService } from '../../tasks/details/task-details.service';
+import {
+  RecordCondition,
+  RecordFilter,
+  RecordKindName,
+  RecordOf,
+  TaskDetailsService,
+} from '../../tasks/details/task-details.service';
 import { parseJsonApiBody } from './jsonapi-body';
 import { compoundDocument, pageMeta, ResourceObject } from './jsonapi-document';
 import { FilterCondition, FilterGroup, MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
@@ -74,6 +78,7 @@ function resourceObject(resource: AnyResource, record: RecordOf<RecordKindName>)
  * create (201 + Location), update (PATCH) and delete (204), documented in Swagger under the
  * JSON:API media type. Each resource is its own class, so Swagger shows its own paths and ids.
  */
+// eslint-disable-next-line max-lines-per-function -- a class per resource: its routes are declared inside
 export function jsonApiResourceController(resource: AnyResource): Type<unknown> {
   const { type, noun, examples } = resource;
   const Create = resource.createAttributes;

@@ -14,7 +14,7 @@ import {
 import { DEMO } from '../../demo/demo-ids';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { TASK_SORTS } from './jsonapi-task.mapper';
-import { MAX_PAGE_SIZE } from './jsonapi-query';
+import { MAX_PAGE_NUMBER, MAX_PAGE_SIZE } from './jsonapi-query';
 import { TaskCopyAttributes } from './jsonapi-task-copy.dto';
 import { TaskCreateAttributes, TaskUpdateAttributes } from './jsonapi-task.dto';
 import {
@@ -169,7 +169,11 @@ export function ApiListTasks() {
     filter('template', undefined, 'boolean'),
     ApiQuery({ name: 'sort', required: false, schema: { type: 'string', example: '-created_at' } }),
     fieldsOfTasks,
-    ApiQuery({ name: 'page[number]', required: false, schema: { type: 'integer', minimum: 1 } }),
+    ApiQuery({
+      name: 'page[number]',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_NUMBER },
+    }),
     ApiQuery({
       name: 'page[size]',
       required: false,

@@ -20,7 +20,7 @@ import { KnownError, UnexpectedError } from '../../common/face-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { errorExample } from '../error-examples';
 import { JSONAPI_MEDIA_TYPE, toJsonApiError } from './jsonapi-error.mapper';
-import { MAX_PAGE_SIZE } from './jsonapi-query';
+import { MAX_PAGE_NUMBER, MAX_PAGE_SIZE } from './jsonapi-query';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 import { RequestError } from '../../common/request.errors';
 import { TasksError } from '../../tasks/tasks.errors';
@@ -289,7 +289,11 @@ export function JsonApiDeleteRoute(summary: string, example: unknown) {
 /** The paging, sort and sparse fieldset parameters of a list of `type`. */
 export function PageQueries(type: string) {
   return applyDecorators(
-    ApiQuery({ name: 'page[number]', required: false, schema: { type: 'integer', minimum: 1, default: 1 } }),
+    ApiQuery({
+      name: 'page[number]',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_NUMBER, default: 1 },
+    }),
     ApiQuery({
       name: 'page[size]',
       required: false,

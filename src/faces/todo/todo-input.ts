@@ -2,9 +2,8 @@ import { DomainError } from '../../common/domain-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { parseIsoDateTime } from '../../common/iso-date-time';
 import type { AppConfig } from '../../config/app-config';
-import { emptyFields, TaskFields } from '../../tasks/store/task-fields';
+import { emptyFields, MAX_PRIORITY, TaskFields } from '../../tasks/store/tasks.service';
 import { isIdText, parseIdValue } from '../../common/ids';
-import { MAX_TASK_ID } from '../../tasks/store/task-ids';
 import { TasksError } from '../../tasks/tasks.errors';
 
 // Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
@@ -171,7 +170,7 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskF
       typeof priority !== 'number' ||
       !Number.isInteger(priority) ||
       priority < 0 ||
-      priority > MAX_TASK_ID
+      priority > MAX_PRIORITY
     ) {
       throw invalid(at('priority'), 'must be an integer ≥ 0 or null');
     }

@@ -1,6 +1,6 @@
-import type { OutlineRow, ReadRevisions } from '../../tasks/read/task-tree-reader';
-import type { FieldsUpdated, TasksInserted } from '../../tasks/store/task-change-feed';
-import type { StoredTask } from '../../tasks/store/task-fields';
+import type { OutlineRow, ReadRevisions, StoredTask } from '../../tasks/read/task-tree-reader.service';
+import type { FieldsUpdated, TasksInserted } from '../../tasks/store/task-changes.service';
+
 import { toTodoTask } from './todo.presenter';
 
 // The lists of TodoTaskListCache, as kept in memory: each task's JSON once, the body made of

@@ -1,15 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { pushTo } from '../../common/group-by';
-import { ReadRevisions, TaskTreeReader } from '../../tasks/read/task-tree-reader';
-import { projectKeysOf } from '../../tasks/store/revisions.table';
+import { ReadRevisions, TaskTreeReader } from '../../tasks/read/task-tree-reader.service';
 import {
   FieldsUpdated,
+  projectKeysOf,
   TaskChange,
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
-} from '../../tasks/store/task-change-feed';
+} from '../../tasks/store/task-changes.service';
 import {
   ALL,
   costOf,

@@ -1,7 +1,13 @@
 import type { AppConfig } from '../../config/app-config';
-import type { CloneNode, ClonePlacement } from '../../tasks/store/clone-engine';
-import type { CreateTaskInput, IndentStep, MoveRequest, UnindentStep } from '../../tasks/store/tasks.service';
-import type { TaskFields } from '../../tasks/store/task-fields';
+import type {
+  CloneNode,
+  ClonePlacement,
+  CreateTaskInput,
+  IndentStep,
+  MoveRequest,
+  TaskFields,
+  UnindentStep,
+} from '../../tasks/store/tasks.service';
 import {
   asObject,
   invalid,

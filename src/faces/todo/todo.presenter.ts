@@ -1,4 +1,4 @@
-import type { StoredTask } from '../../tasks/store/task-fields';
+import type { StoredTask } from '../../tasks/store/tasks.service';
 
 /** A task on the To Do face's wire. */
 export interface TodoTask {

@@ -1,10 +1,11 @@
-import { assertNever, DomainError } from '../../common/domain-error';
+import { DomainError } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
 import type { DomainErrorCode } from '../error-codes';
 
-// The v1 error body (pools-and-operations.md §3.1): toloka-kit reads `code` from every non-2xx
-// JSON body and crashes without it, so every error — Fastify's own included — comes out this way.
+// The v1 error body (docs/v1.md#errors): toloka-kit reads `code` from every non-2xx JSON body and
+// crashes without it (docs/clients.md#errors-need-a-code), so every error — Fastify's own
+// included — comes out this way.
 function tolokaError(
   status: number,
   code: string,
@@ -19,7 +20,7 @@ function tolokaError(
   };
 }
 
-// class-validator constraint → toloka-kit ValidationErrorCodes (§3.3).
+// class-validator constraint → toloka-kit ValidationErrorCodes (docs/v1.md#validation-payload).
 function validationCode(issue: ValidationIssue): string {
   switch (issue.constraint) {
     case 'isDefined':
@@ -52,6 +53,8 @@ function validationCode(issue: ValidationIssue): string {
       return 'INVALID_DATE_TIME_SYNTAX';
     case 'maxLength':
       return 'STRING_LENGTH_GREATER_THAN_MAX';
+    case 'isAscii':
+      return 'INVALID_VALUE';
     default:
       return issue.constraint.toUpperCase().match(/^[A-Z_]+$/) ? issue.constraint : 'INVALID_VALUE';
   }
@@ -70,105 +73,101 @@ export function validationPayload(issues: ValidationIssue[]): Record<string, unk
   return payload;
 }
 
-function fromDomain(error: DomainError, requestId: string): FaceError {
-  const code = error.code as DomainErrorCode;
-  switch (code) {
-    case 'REQUEST_MALFORMED_BODY':
-      return tolokaError(400, 'VALIDATION_ERROR', 'Invalid request body', requestId, {
-        body: { code: 'JSON_EXPECTED', message: error.message },
-      });
-    case 'REQUEST_ORGANIZATION_REQUIRED':
-    case 'REQUEST_INVALID_PREFLIGHT':
-    case 'REQUEST_TYPE_MISMATCH':
-    case 'REQUEST_CLIENT_ID_NOT_ALLOWED':
-      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
-    case 'REQUEST_UNSUPPORTED_FILTER':
-    case 'REQUEST_UNSUPPORTED_SORT':
-    case 'REQUEST_INVALID_QUERY': {
-      const parameter = typeof error.meta?.parameter === 'string' ? error.meta.parameter : 'query';
-      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, {
-        [parameter]: { code: 'INVALID_VALUE', message: error.message },
-      });
-    }
-    case 'REQUEST_UNAUTHENTICATED':
-      return tolokaError(401, 'AUTHENTICATION_ERROR', error.message, requestId);
-    case 'REQUEST_ORGANIZATION_MISMATCH':
-      return tolokaError(403, 'ACCESS_DENIED', error.message, requestId);
-    case 'REQUEST_ROUTE_NOT_FOUND':
-    case 'ACCOUNT_NOT_FOUND':
-    case 'ACCOUNT_TOKEN_NOT_FOUND':
-      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
-    case 'REQUEST_NOT_ACCEPTABLE':
-      return tolokaError(406, 'NOT_ACCEPTABLE', error.message, requestId);
-    case 'REQUEST_BODY_TOO_LARGE':
-      return tolokaError(413, 'PAYLOAD_TOO_LARGE', error.message, requestId);
-    case 'REQUEST_UNSUPPORTED_MEDIA_TYPE':
-      return tolokaError(415, 'UNSUPPORTED_MEDIA_TYPE', error.message, requestId);
-    case 'REQUEST_RATE_LIMITED':
-      // Never a Retry-After header nor a payload.interval: either crashes toloka-kit 1.x (§10.3).
-      return tolokaError(429, 'TOO_MANY_REQUESTS', error.message, requestId, error.meta);
-    case 'REQUEST_SERVICE_UNAVAILABLE':
-      return tolokaError(503, 'REMOTE_SERVICE_UNAVAILABLE', error.message, requestId);
-    case 'TASK_NOT_FOUND':
-    case 'PROJECT_NOT_FOUND':
-    case 'USER_NOT_FOUND':
-      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
-    case 'TASK_ID_TAKEN':
-    case 'PROJECT_ID_TAKEN':
-    case 'TASK_CYCLE':
-    case 'TASK_PLACEMENT_MISMATCH':
-    case 'TASK_MOVE_OVERLAP':
-    case 'TASK_NOT_NESTED':
-      return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
-    case 'TASK_DUPLICATE_ID':
-      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
-    case 'TASK_BATCH_TOO_LARGE':
-      return tolokaError(413, 'PAYLOAD_TOO_LARGE', error.message, requestId);
-    case 'TASK_DETAIL_NOT_FOUND':
-      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
-    case 'TASK_DETAIL_REFERENCE_INVALID':
-    case 'TASK_DETAIL_INVALID':
-      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId);
-    case 'TASK_DETAIL_CONFLICT':
-      return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
-    case 'POOL_NOT_FOUND':
-    case 'CROWD_PROJECT_NOT_FOUND':
-    case 'OPERATION_NOT_FOUND':
-      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
-    case 'POOL_PROJECT_INVALID':
-      return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
-        [error.field ?? 'project_id']: { code: 'ENTITY_DOES_NOT_EXIST', message: error.message },
-      });
-    case 'POOL_PROJECT_FOREIGN':
-      return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
-        [error.field ?? 'project_id']: { code: 'ENTITY_ACCESS_DENIED', message: error.message },
-      });
-    case 'POOL_PROJECT_IMMUTABLE':
-      return tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
-        [error.field ?? 'project_id']: { code: 'VALUE_NOT_ALLOWED', message: error.message },
-      });
-    case 'POOL_INAPPROPRIATE_STATUS':
-      return tolokaError(409, 'INAPPROPRIATE_STATUS', error.message, requestId, {
-        appropriate_statuses: error.meta?.appropriate_statuses ?? [],
-      });
-    case 'PROJECT_INAPPROPRIATE_STATUS':
-      return tolokaError(409, 'PROJECT_INAPPROPRIATE_STATUS', error.message, requestId, {
-        appropriate_statuses: error.meta?.appropriate_statuses ?? [],
-      });
-    case 'PROJECT_UNARCHIVED_POOLS':
-      return tolokaError(409, 'UNARCHIVED_POOLS_CONFLICT', error.message, requestId);
-    case 'IDEMPOTENCY_KEY_REUSED':
-    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
-      return tolokaError(409, 'CONFLICT_STATE', error.message, requestId);
-    case 'TASK_COPY_SOURCE_NOT_FOUND':
-      return tolokaError(404, 'DOES_NOT_EXIST', error.message, requestId);
-    case 'TASK_COPY_INVALID':
-    case 'TASK_COPY_TOO_LARGE':
-      return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, error.meta);
-    default:
-      return assertNever(code);
-  }
-}
+type Render = (error: DomainError, requestId: string) => FaceError;
+
+/** The error's own message under a fixed status and v1 code. */
+const plain =
+  (status: number, code: string): Render =>
+  (error, requestId) =>
+    tolokaError(status, code, error.message, requestId);
+
+/** A 400 whose payload names the body field at fault (the pool's `project_id`) and its code. */
+const fieldProblem =
+  ({ code }: { code: string }): Render =>
+  (error, requestId) =>
+    tolokaError(400, 'VALIDATION_ERROR', 'Validation failed', requestId, {
+      [error.field ?? 'project_id']: { code, message: error.message },
+    });
+
+/** A 409 listing the statuses in which the action is allowed. */
+const inappropriate =
+  (code: string): Render =>
+  (error, requestId) =>
+    tolokaError(409, code, error.message, requestId, {
+      appropriate_statuses: error.meta?.appropriate_statuses ?? [],
+    });
+
+const queryProblem: Render = (error, requestId) => {
+  const parameter = typeof error.meta?.parameter === 'string' ? error.meta.parameter : 'query';
+  return tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, {
+    [parameter]: { code: 'INVALID_VALUE', message: error.message },
+  });
+};
+
+const VALIDATION = plain(400, 'VALIDATION_ERROR');
+const NOT_FOUND = plain(404, 'DOES_NOT_EXIST');
+const CONFLICT = plain(409, 'CONFLICT_STATE');
+const TOO_LARGE = plain(413, 'PAYLOAD_TOO_LARGE');
+
+// Every domain code, each with its v1 answer: the Record type fails to compile until a new code
+// is given one here.
+const BY_CODE: Record<DomainErrorCode, Render> = {
+  REQUEST_MALFORMED_BODY: (error, requestId) =>
+    tolokaError(400, 'VALIDATION_ERROR', 'Invalid request body', requestId, {
+      body: { code: 'JSON_EXPECTED', message: error.message },
+    }),
+  REQUEST_ORGANIZATION_REQUIRED: VALIDATION,
+  REQUEST_INVALID_PREFLIGHT: VALIDATION,
+  REQUEST_TYPE_MISMATCH: VALIDATION,
+  REQUEST_CLIENT_ID_NOT_ALLOWED: VALIDATION,
+  REQUEST_UNSUPPORTED_FILTER: queryProblem,
+  REQUEST_UNSUPPORTED_SORT: queryProblem,
+  REQUEST_INVALID_QUERY: queryProblem,
+  REQUEST_UNAUTHENTICATED: plain(401, 'AUTHENTICATION_ERROR'),
+  REQUEST_ORGANIZATION_MISMATCH: plain(403, 'ACCESS_DENIED'),
+  REQUEST_ROUTE_NOT_FOUND: NOT_FOUND,
+  REQUEST_NOT_ACCEPTABLE: plain(406, 'NOT_ACCEPTABLE'),
+  REQUEST_BODY_TOO_LARGE: TOO_LARGE,
+  REQUEST_UNSUPPORTED_MEDIA_TYPE: plain(415, 'UNSUPPORTED_MEDIA_TYPE'),
+  // Never a Retry-After header nor a payload.interval: either crashes toloka-kit 1.x
+  // (docs/clients.md#no-retry-after).
+  REQUEST_RATE_LIMITED: (error, requestId) =>
+    tolokaError(429, 'TOO_MANY_REQUESTS', error.message, requestId, error.meta),
+  REQUEST_SERVICE_UNAVAILABLE: plain(503, 'REMOTE_SERVICE_UNAVAILABLE'),
+  ACCOUNT_NOT_FOUND: NOT_FOUND,
+  ACCOUNT_TOKEN_NOT_FOUND: NOT_FOUND,
+  TASK_NOT_FOUND: NOT_FOUND,
+  PROJECT_NOT_FOUND: NOT_FOUND,
+  USER_NOT_FOUND: NOT_FOUND,
+  TASK_ID_TAKEN: CONFLICT,
+  PROJECT_ID_TAKEN: CONFLICT,
+  TASK_CYCLE: CONFLICT,
+  TASK_PLACEMENT_MISMATCH: CONFLICT,
+  TASK_MOVE_OVERLAP: CONFLICT,
+  TASK_NOT_NESTED: CONFLICT,
+  TASK_DUPLICATE_ID: VALIDATION,
+  TASK_BATCH_TOO_LARGE: TOO_LARGE,
+  TASK_DETAIL_NOT_FOUND: NOT_FOUND,
+  TASK_DETAIL_REFERENCE_INVALID: VALIDATION,
+  TASK_DETAIL_INVALID: VALIDATION,
+  TASK_DETAIL_CONFLICT: CONFLICT,
+  POOL_NOT_FOUND: NOT_FOUND,
+  CROWD_PROJECT_NOT_FOUND: NOT_FOUND,
+  OPERATION_NOT_FOUND: NOT_FOUND,
+  POOL_PROJECT_INVALID: fieldProblem({ code: 'ENTITY_DOES_NOT_EXIST' }),
+  POOL_PROJECT_FOREIGN: fieldProblem({ code: 'ENTITY_ACCESS_DENIED' }),
+  POOL_PROJECT_IMMUTABLE: fieldProblem({ code: 'VALUE_NOT_ALLOWED' }),
+  POOL_INAPPROPRIATE_STATUS: inappropriate('INAPPROPRIATE_STATUS'),
+  PROJECT_INAPPROPRIATE_STATUS: inappropriate('PROJECT_INAPPROPRIATE_STATUS'),
+  PROJECT_UNARCHIVED_POOLS: plain(409, 'UNARCHIVED_POOLS_CONFLICT'),
+  IDEMPOTENCY_KEY_REUSED: CONFLICT,
+  IDEMPOTENCY_KEY_IN_PROGRESS: CONFLICT,
+  TASK_COPY_SOURCE_NOT_FOUND: NOT_FOUND,
+  TASK_COPY_INVALID: (error, requestId) =>
+    tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, error.meta),
+  TASK_COPY_TOO_LARGE: (error, requestId) =>
+    tolokaError(400, 'VALIDATION_ERROR', error.message, requestId, error.meta),
+};
 
 export function toTolokaError(error: KnownError, requestId: string): FaceError {
   if (error instanceof RequestValidationError) {
@@ -180,6 +179,6 @@ export function toTolokaError(error: KnownError, requestId: string): FaceError {
       validationPayload(error.issues),
     );
   }
-  if (error instanceof DomainError) return fromDomain(error, requestId);
+  if (error instanceof DomainError) return BY_CODE[error.code as DomainErrorCode](error, requestId);
   return tolokaError(500, 'INTERNAL_ERROR', 'Internal server error', requestId);
 }

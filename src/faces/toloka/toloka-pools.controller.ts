@@ -11,87 +11,64 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiHeader,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
-import { POOL_STATUSES, PoolStatus } from '../../pools/pool.entity';
+import { POOL_STATUSES } from '../../pools/pool.entity';
 import { PoolsService } from '../../pools/pools.service';
 import { PoolForm, PoolPatchForm } from './toloka-pools.dto';
+import { actionWire, operationWire, pageWire, poolWire } from './toloka-presenter';
+import type { Query as QueryParams } from './toloka-query';
+import { idempotencyOf, poolFields, poolSearchOf } from './toloka-request';
+import { OperationWire, PoolPage, PoolWire } from './toloka-wire';
 import {
+  CLONE_OPERATION_EXAMPLE,
   OPEN_POOL_ID_EXAMPLE,
+  PENDING_CLONE_EXAMPLE,
   POOL_FORM_EXAMPLE,
   POOL_ID_EXAMPLE,
   POOL_REPLACE_EXAMPLE,
   PROJECT_ID_EXAMPLE,
 } from './toloka.examples';
-import { Query as QueryParams, QueryReader } from './toloka-query';
-import { idempotencyOf, poolFields } from './toloka-request';
-import {
-  CLONE_OPERATION_EXAMPLE,
-  OperationWire,
-  operationWire,
-  PENDING_CLONE_EXAMPLE,
-  PoolPage,
-  PoolWire,
-  poolWire,
-} from './toloka-wire';
-import { TolokaController, TolokaErrors } from './toloka.openapi';
+import { TolokaController, TolokaRoute, TolokaRouteDocs } from './toloka.openapi';
 
-const IDEMPOTENCY_HEADER = ApiHeader({
-  name: 'Idempotency-Key',
-  required: false,
-  description:
-    'Optional (our extension): a repeat with the same key within 24 h returns the first answer ' +
-    'without doing the work again or counting against the rate limit; the same key with another request is 409 CONFLICT_STATE.',
-});
+const IDEMPOTENCY_KEY =
+  'Optional (our extension): a repeat with the same key within 24 h returns the first answer ' +
+  'without doing the work again or counting against the rate limit; the same key with another request is 409 CONFLICT_STATE.';
 
-const poolId = (example: string, note = '') =>
-  ApiParam({ name: 'id', description: `Pool id (numeric string)${note}`, example });
-const POOL_ID = poolId(POOL_ID_EXAMPLE);
+const POOL_ID = { description: 'Pool id (numeric string)', example: POOL_ID_EXAMPLE };
+const OPEN_POOL_ID = {
+  description: 'Pool id (numeric string); the example is OPEN',
+  example: OPEN_POOL_ID_EXAMPLE,
+};
 
-const poolBody = (type: typeof PoolForm | typeof PoolPatchForm, value: object) =>
-  ApiBody({ schema: { $ref: getSchemaPath(type) }, examples: { pool: { value } } });
-
+/** open, close, close-for-update and archive: 202 with a finished operation, or 204. */
 function actionDocs(
   summary: string,
   operationType: string,
   already: string,
   operationId: string,
-  example = POOL_ID,
-) {
-  return [
-    ApiOperation({ summary, operationId }),
-    example,
-    ApiAcceptedResponse({
-      description: `The change is made; a finished ${operationType} operation (submitted = started = finished)`,
-      type: OperationWire,
-    }),
-    ApiNoContentResponse({ description: `${already}: nothing to do, empty body` }),
-    TolokaErrors(404, 409),
-  ];
-}
-
-function applyAll(decorators: MethodDecorator[]): MethodDecorator {
-  return (target, key, descriptor) => {
-    for (const decorator of decorators) decorator(target, key, descriptor);
+  id = POOL_ID,
+): TolokaRouteDocs {
+  return {
+    summary,
+    operationId,
+    id,
+    responses: [
+      {
+        status: 202,
+        description: `The change is made; a finished ${operationType} operation (submitted = started = finished)`,
+        type: OperationWire,
+      },
+      { status: 204, description: `${already}: nothing to do, empty body` },
+    ],
+    errors: [404, 409],
   };
 }
 
-/** Pools and their actions. */
+/** Pools and their actions (docs/v1.md#pools). */
 @TolokaController()
 @ApiExtraModels(PoolForm, PoolPatchForm)
 @Controller('api/v1/pools')
@@ -100,12 +77,15 @@ export class TolokaPoolsController {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create a pool (status CLOSED)', operationId: 'createPool' })
-  @IDEMPOTENCY_HEADER
-  @ApiQuery({ name: 'storage_key', required: false, description: 'Accepted and ignored (toloka-kit `tier`)' })
-  @poolBody(PoolForm, POOL_FORM_EXAMPLE)
-  @ApiCreatedResponse({ type: PoolWire })
-  @TolokaErrors(409, 413, 429)
+  @TolokaRoute({
+    summary: 'Create a pool (status CLOSED)',
+    operationId: 'createPool',
+    idempotencyKey: IDEMPOTENCY_KEY,
+    query: [{ name: 'storage_key', description: 'Accepted and ignored (toloka-kit `tier`)' }],
+    body: { type: PoolForm, name: 'pool', example: POOL_FORM_EXAMPLE },
+    responses: [{ status: 201, type: PoolWire }],
+    errors: [409, 413, 429],
+  })
   async create(
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() form: PoolForm,
@@ -113,74 +93,73 @@ export class TolokaPoolsController {
   ) {
     const fields = poolFields(form);
     const idempotency = idempotencyOf(headers, 'POST /api/v1/pools', form.project_id, fields);
-    const pool = await this.pools.createPool(account.id, form.project_id, fields, idempotency);
-    return poolWire(pool, account.id);
+    return poolWire(
+      await this.pools.createPool(account.id, form.project_id, fields, idempotency),
+      account.id,
+    );
   }
 
   @Get()
-  @ApiOperation({ summary: 'Search pools (the caller’s only)', operationId: 'searchPools' })
-  @ApiQuery({ name: 'status', required: false, enum: POOL_STATUSES })
-  @ApiQuery({ name: 'project_id', required: false, example: PROJECT_ID_EXAMPLE })
-  @ApiQuery({ name: 'id_gt', required: false, description: 'Also id_gte, id_lt, id_lte' })
-  @ApiQuery({ name: 'created_gt', required: false, description: 'Also created_gte/_lt/_lte; UTC date-time' })
-  @ApiQuery({ name: 'last_started_gt', required: false, description: 'Also last_started_gte/_lt/_lte' })
-  @ApiQuery({
-    name: 'sort',
-    required: false,
-    example: 'created,-id',
-    description: 'id, created, last_started; - for descending',
+  @TolokaRoute({
+    summary: 'Search pools (the caller’s only)',
+    operationId: 'searchPools',
+    query: [
+      { name: 'status', enum: POOL_STATUSES },
+      { name: 'project_id', example: PROJECT_ID_EXAMPLE },
+      { name: 'id_gt', description: 'Also id_gte, id_lt, id_lte' },
+      { name: 'created_gt', description: 'Also created_gte/_lt/_lte; UTC date-time' },
+      { name: 'last_started_gt', description: 'Also last_started_gte/_lt/_lte' },
+      { name: 'sort', example: 'created,-id', description: 'id, created, last_started; - for descending' },
+      { name: 'limit', example: 50, description: '1–300, default 50' },
+    ],
+    responses: [{ status: 200, type: PoolPage }],
   })
-  @ApiQuery({ name: 'limit', required: false, example: 50, description: '1–300, default 50' })
-  @ApiOkResponse({ type: PoolPage })
   async search(@CurrentAccount() account: AuthenticatedAccount, @Query() query: QueryParams) {
-    const q = new QueryReader(query);
-    const search = {
-      status: q.oneOf<PoolStatus>('status', POOL_STATUSES),
-      projectId: q.string('project_id'),
-      id: q.idRange(),
-      created: q.dateRange('created'),
-      lastStarted: q.dateRange('last_started'),
-      sort: q.sort(['id', 'created', 'last_started'] as const),
-      limit: q.limit(300),
-    };
-    q.done();
-    const page = await this.pools.searchPools(account.id, search);
-    return { items: page.items.map((p) => poolWire(p, account.id)), has_more: page.hasMore };
+    const page = await this.pools.searchPools(account.id, poolSearchOf(query));
+    return pageWire(page, (pool) => poolWire(pool, account.id));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Get a pool', operationId: 'getPool' })
-  @POOL_ID
-  @ApiOkResponse({ type: PoolWire })
-  @TolokaErrors(404)
+  @TolokaRoute({
+    summary: 'Get a pool',
+    operationId: 'getPool',
+    id: POOL_ID,
+    responses: [{ status: 200, type: PoolWire }],
+    errors: [404],
+  })
   async get(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string) {
     return poolWire(await this.pools.getPool(account.id, id), account.id);
   }
 
   @Put(':id')
-  @ApiOperation({
+  @TolokaRoute({
     summary: 'Replace every writable field of a CLOSED pool (absent optional fields return to unset)',
     operationId: 'updatePool',
+    id: POOL_ID,
+    body: { type: PoolForm, name: 'pool', example: POOL_REPLACE_EXAMPLE },
+    responses: [{ status: 200, type: PoolWire }],
+    errors: [404, 409, 413],
   })
-  @POOL_ID
-  @poolBody(PoolForm, POOL_REPLACE_EXAMPLE)
-  @ApiOkResponse({ type: PoolWire })
-  @TolokaErrors(404, 409, 413)
   async replace(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
     @Body() form: PoolForm,
   ) {
-    const pool = await this.pools.replacePool(account.id, id, form.project_id, poolFields(form));
-    return poolWire(pool, account.id);
+    return poolWire(
+      await this.pools.replacePool(account.id, id, form.project_id, poolFields(form)),
+      account.id,
+    );
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change the priority of an OPEN or CLOSED pool', operationId: 'patchPool' })
-  @POOL_ID
-  @poolBody(PoolPatchForm, { priority: 10 })
-  @ApiOkResponse({ type: PoolWire })
-  @TolokaErrors(404, 409)
+  @TolokaRoute({
+    summary: 'Change the priority of an OPEN or CLOSED pool',
+    operationId: 'patchPool',
+    id: POOL_ID,
+    body: { type: PoolPatchForm, name: 'pool', example: { priority: 10 } },
+    responses: [{ status: 200, type: PoolWire }],
+    errors: [404, 409],
+  })
   async patch(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
@@ -191,88 +170,91 @@ export class TolokaPoolsController {
 
   @Post(':id/open')
   @HttpCode(202)
-  @applyAll(actionDocs('Open a CLOSED pool', 'POOL.OPEN', 'Already OPEN', 'openPool'))
-  open(
+  @TolokaRoute(actionDocs('Open a CLOSED pool', 'POOL.OPEN', 'Already OPEN', 'openPool'))
+  async open(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.act(account, id, 'open', reply);
+    return actionWire(await this.pools.act(account.id, id, 'open'), reply);
   }
 
   @Post(':id/close')
   @HttpCode(202)
-  @applyAll(
+  @TolokaRoute(
     actionDocs(
       'Close an OPEN pool (reason MANUAL)',
       'POOL.CLOSE',
       'Already CLOSED',
       'closePool',
-      poolId(OPEN_POOL_ID_EXAMPLE, '; the example is OPEN'),
+      OPEN_POOL_ID,
     ),
   )
-  close(
+  async close(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.act(account, id, 'close', reply);
+    return actionWire(await this.pools.act(account.id, id, 'close'), reply);
   }
 
   @Post(':id/close-for-update')
   @HttpCode(202)
-  @applyAll(
+  @TolokaRoute(
     actionDocs(
       'Close an OPEN pool for editing (reason FOR_UPDATE)',
       'POOL.CLOSE',
       'Already CLOSED',
       'closePoolForUpdate',
-      poolId(OPEN_POOL_ID_EXAMPLE, '; the example is OPEN'),
+      OPEN_POOL_ID,
     ),
   )
-  closeForUpdate(
+  async closeForUpdate(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.act(account, id, 'close-for-update', reply);
+    return actionWire(await this.pools.act(account.id, id, 'close-for-update'), reply);
   }
 
   @Post(':id/archive')
   @HttpCode(202)
-  @applyAll(actionDocs('Archive a CLOSED pool', 'POOL.ARCHIVE', 'Already ARCHIVED', 'archivePool'))
-  archive(
+  @TolokaRoute(actionDocs('Archive a CLOSED pool', 'POOL.ARCHIVE', 'Already ARCHIVED', 'archivePool'))
+  async archive(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    return this.act(account, id, 'archive', reply);
+    return actionWire(await this.pools.act(account.id, id, 'archive'), reply);
   }
 
   @Post(':id/clone')
   @HttpCode(202)
-  @ApiOperation({
+  @TolokaRoute({
     summary:
       'Clone a pool: a new CLOSED pool with the same parameters, in the same project, made by the job service',
     description:
       'Answers 202 with the POOL.CLONE operation (PENDING, or already finished); poll GET /api/v1/operations/{id} ' +
       'until SUCCESS, then details.pool_id is the new pool. 20 per minute and 100 per day per account.',
     operationId: 'clonePool',
-  })
-  @POOL_ID
-  @IDEMPOTENCY_HEADER
-  @ApiAcceptedResponse({
-    type: OperationWire,
-    content: {
-      'application/json': {
-        examples: {
-          pending: { summary: 'As submitted', value: PENDING_CLONE_EXAMPLE },
-          finished: { summary: 'Once finished (GET /operations/{id})', value: CLONE_OPERATION_EXAMPLE },
+    id: POOL_ID,
+    idempotencyKey: IDEMPOTENCY_KEY,
+    responses: [
+      {
+        status: 202,
+        type: OperationWire,
+        content: {
+          'application/json': {
+            examples: {
+              pending: { summary: 'As submitted', value: PENDING_CLONE_EXAMPLE },
+              finished: { summary: 'Once finished (GET /operations/{id})', value: CLONE_OPERATION_EXAMPLE },
+            },
+          },
         },
       },
-    },
+    ],
+    errors: [404, 409, 429],
   })
-  @TolokaErrors(404, 409, 429)
   async clone(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
@@ -280,20 +262,5 @@ export class TolokaPoolsController {
   ) {
     const idempotency = idempotencyOf(headers, 'POST /api/v1/pools/{id}/clone', id);
     return operationWire(await this.pools.clonePool(account.id, id, idempotency));
-  }
-
-  private async act(
-    account: AuthenticatedAccount,
-    id: string,
-    action: 'open' | 'close' | 'close-for-update' | 'archive',
-    reply: FastifyReply,
-  ) {
-    const operation = await this.pools.act(account.id, id, action);
-    if (!operation) {
-      // Already in that state: 204 with an empty body is how toloka-kit tells.
-      reply.status(204);
-      return undefined;
-    }
-    return operationWire(operation);
   }
 }

@@ -13,7 +13,7 @@ import {
   MinBound,
 } from './toloka-validators';
 
-// Pool bodies of the v1 face (pools-and-operations.md §7.2). Read-only fields that toloka-kit
+// Pool bodies of the v1 face (docs/v1.md#pool-object). Read-only fields that toloka-kit
 // sends back (id, owner, status, created, …) and unknown keys are stripped by the global pipe.
 
 const toIdString = ({ value }: { value: unknown }) => (typeof value === 'number' ? String(value) : value);
@@ -203,7 +203,7 @@ export class PoolForm {
   metadata?: Record<string, string[]>;
 }
 
-/** PATCH: only `priority` (§7.3); other keys are ignored. */
+/** PATCH: only `priority`; other keys are ignored. */
 export class PoolPatchForm {
   @ApiPropertyOptional({ example: 10, minimum: 0, maximum: 100 })
   @IsOmittable()

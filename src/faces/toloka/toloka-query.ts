@@ -1,10 +1,13 @@
 import { isIdOrZeroText } from '../../common/ids';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
-import type { RangeFilter, SortKey } from '../../operations/search';
+import type { RangeFilter, SortKey } from '../../common/search';
 import { parseTolokaDate } from './toloka-time';
 
-// Query parameters of the v1 list endpoints (pools-and-operations.md §5). Anything not listed is
-// ignored; a bad value is a 400 VALIDATION_ERROR keyed by the parameter's name.
+// Query parameters of the v1 list endpoints (docs/v1.md#lists). Anything not listed is ignored; a
+// bad value is a 400 VALIDATION_ERROR keyed by the parameter's name, every one of them at once.
+// Parsed by hand rather than by a class-validator DTO: the range filters are families of
+// parameters built from one name (`created_gt`, `created_gte`, …), a repeated parameter counts
+// by its last value, and `sort` is a list with its own grammar.
 
 export type Query = Record<string, string | string[] | undefined>;
 
@@ -78,8 +81,12 @@ export class QueryReader {
     return this.range(name, (value) => (isIdOrZeroText(value) ? Number(value) : undefined), 'isInt');
   }
 
-  stringRange(name: string): RangeFilter<string> | undefined {
-    return this.range(name, (value) => value, 'isString');
+  /**
+   * A range over ids that are printable ASCII (operation UUIDs), compared byte-wise. Other
+   * characters cannot be compared with them on MySQL (an ASCII column), so they are refused.
+   */
+  asciiRange(name: string): RangeFilter<string> | undefined {
+    return this.range(name, (value) => (/^[\x20-\x7e]*$/.test(value) ? value : undefined), 'isAscii');
   }
 
   dateRange(name: string): RangeFilter<Date> | undefined {

@@ -1,42 +1,29 @@
-import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AuthenticatedRequest } from '../../auth/auth.decorators';
 import { DomainError } from '../../common/domain-error';
+import { firstHeader } from '../../common/headers';
 import { RequestValidationError } from '../../common/request-validation.error';
-import { fingerprintRequest, IdempotencyRequest } from '../../idempotency/idempotency.service';
-import type { PoolFields } from '../../pools/pools.service';
+import type { CrowdProjectStatus } from '../../pools/crowd-project.entity';
+import type { CrowdProjectSearch } from '../../pools/crowd-projects.service';
+import { IdempotencyRequest, fingerprintRequest } from '../../idempotency/idempotency.service';
+import { OPERATION_STATUSES, OperationStatus } from '../../operations/operation.entity';
+import type { OperationSearch } from '../../operations/operations.service';
+import { POOL_STATUSES, PoolStatus } from '../../pools/pool.entity';
+import type { PoolFields, PoolSearch } from '../../pools/pools.service';
 import type { PoolForm } from './toloka-pools.dto';
 import type { ProjectForm } from './toloka-projects.dto';
+import { Query, QueryReader } from './toloka-query';
 import { formatTolokaDate, parseTolokaDate } from './toloka-time';
 
-export const ACT_UNDER_HEADER = 'x-act-under-account-id';
+// Request mappers of the v1 face: from what a route receives to what its domain call takes.
 
-/**
- * `X-Act-Under-Account-ID` (§2.2): the token owner's own id is as good as no header; any other
- * account is refused with 403 ACCESS_DENIED, since accounts share nothing in this service.
- * Runs after the global AuthGuard, so the account is known.
- */
-@Injectable()
-export class TolokaActUnderGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const raw = request.headers[ACT_UNDER_HEADER];
-    const value = (Array.isArray(raw) ? raw[0] : raw)?.trim();
-    if (!value || !request.account || value === String(request.account.id)) return true;
-    throw new DomainError('REQUEST_ORGANIZATION_MISMATCH', `No shared access to account ${value}`, {
-      meta: { header: 'X-Act-Under-Account-ID' },
-    });
-  }
-}
-
-/** The optional `Idempotency-Key` (§11) with the fingerprint of this request. */
+/** The optional `Idempotency-Key` (docs/v1.md#idempotency-key) with the fingerprint of this request. */
 export function idempotencyOf(
   headers: IncomingHttpHeaders,
   ...request: unknown[]
 ): IdempotencyRequest | undefined {
-  const raw = headers['idempotency-key'];
-  const key = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+  const raw = firstHeader(headers, 'idempotency-key');
   if (raw === undefined) return undefined;
+  const key = raw.trim();
   if (!key || key.length > 255) {
     throw RequestValidationError.single(
       'Idempotency-Key',
@@ -47,7 +34,8 @@ export function idempotencyOf(
   return { key, fingerprint: fingerprintRequest(...request) };
 }
 
-// Every writable pool field except project_id (§7.2), with the defaults that are always returned.
+// Every writable pool field except project_id (docs/v1.md#pool-object), with the defaults that
+// are always returned.
 const POOL_WRITABLE = [
   'private_name',
   'private_comment',
@@ -127,4 +115,49 @@ const PROJECT_WRITABLE = [
 
 export function projectFields(form: ProjectForm): Record<string, unknown> {
   return storable({ assignments_issuing_type: 'AUTOMATED', ...pick(form, PROJECT_WRITABLE) });
+}
+
+// The list queries (docs/v1.md#lists): every problem of a query is reported at once.
+
+export function poolSearchOf(query: Query): PoolSearch {
+  const q = new QueryReader(query);
+  const search = {
+    status: q.oneOf<PoolStatus>('status', POOL_STATUSES),
+    projectId: q.string('project_id'),
+    id: q.idRange(),
+    created: q.dateRange('created'),
+    lastStarted: q.dateRange('last_started'),
+    sort: q.sort(['id', 'created', 'last_started'] as const),
+    limit: q.limit(300),
+  };
+  q.done();
+  return search;
+}
+
+export function projectSearchOf(query: Query): CrowdProjectSearch {
+  const q = new QueryReader(query);
+  const search = {
+    status: q.oneOf<CrowdProjectStatus>('status', ['ACTIVE', 'ARCHIVED']),
+    id: q.idRange(),
+    created: q.dateRange('created'),
+    sort: q.sort(['id', 'created', 'public_name', 'private_comment'] as const),
+    limit: q.limit(300),
+  };
+  q.done();
+  return search;
+}
+
+export function operationSearchOf(query: Query): OperationSearch {
+  const q = new QueryReader(query);
+  const search = {
+    type: q.string('type'),
+    status: q.oneOf<OperationStatus>('status', OPERATION_STATUSES),
+    id: q.asciiRange('id'),
+    submitted: q.dateRange('submitted'),
+    finished: q.dateRange('finished'),
+    sort: q.sort(['id', 'submitted', 'finished'] as const),
+    limit: q.limit(500),
+  };
+  q.done();
+  return search;
 }

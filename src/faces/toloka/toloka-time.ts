@@ -1,7 +1,7 @@
 import { ValidateBy, ValidationOptions } from 'class-validator';
 import { parseIsoDateTime } from '../../common/iso-date-time';
 
-// Date-times of the v1 face (pools-and-operations.md §4.2).
+// Date-times of the v1 face (docs/v1.md#dates).
 
 /**
  * The one formatter of every v1 date: UTC, `YYYY-MM-DDTHH:mm:ss.sss`, no zone designator —

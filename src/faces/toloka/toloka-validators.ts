@@ -1,6 +1,7 @@
 import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
-// class-validator helpers of the v1 face; they carry what §3.3's payload needs (params: [bound]).
+// class-validator helpers of the v1 face; they carry what the validation payload needs
+// (params: [bound], docs/v1.md#validation-payload).
 
 /**
  * A numeric bound. A value that is not a number passes, so that its field reports the type it
@@ -24,7 +25,7 @@ function bound(name: 'min' | 'max', limit: number): PropertyDecorator {
 export const MinBound = (limit: number) => bound('min', limit);
 export const MaxBound = (limit: number) => bound('max', limit);
 
-/** A string with more than white space in it (BLANK_STRING_NOT_ALLOWED otherwise, §3.3). */
+/** A string with more than white space in it (BLANK_STRING_NOT_ALLOWED otherwise). */
 export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -41,7 +42,7 @@ export function IsNotBlank(options?: ValidationOptions): PropertyDecorator {
 /** May be left out, but not sent as null (an optional field that must hold its type when given). */
 export const IsOmittable = () => ValidateIf((_, value: unknown) => value !== undefined);
 
-/** `metadata`: an object mapping strings to arrays of strings (§7.2). */
+/** `metadata`: an object mapping strings to arrays of strings. */
 export function IsStringArrayMap(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -73,7 +74,7 @@ export function IsJsonObject(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-/** `reward_per_assignment`: 0, or at least 0.005 (§7.2). */
+/** `reward_per_assignment`: 0, or at least 0.005. */
 export function IsReward(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {

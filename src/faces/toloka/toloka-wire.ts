@@ -1,14 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { OperationLogEntry } from '../../operations/operation.entity';
-import type { OperationView } from '../../operations/operations.service';
-import type { CrowdProjectView, PoolView } from '../../pools/pools.service';
-import { DEMO } from '../../demo/demo-ids';
 import { PoolForm } from './toloka-pools.dto';
 import { ProjectForm } from './toloka-projects.dto';
-import { formatTolokaDate } from './toloka-time';
 
-// What the v1 face answers (pools-and-operations.md §6.2, §7.2, §9.1): optional fields that were
-// never set are omitted, never null; dates through formatTolokaDate; ids as strings.
+// What the v1 face answers, as Swagger shows it (toloka-presenter.ts builds the answers): optional
+// fields that were never set are omitted, never null (docs/clients.md#unset-fields-are-left-out);
+// dates through formatTolokaDate; ids as strings.
 
 export class OwnerView {
   @ApiProperty({ example: '1' })
@@ -137,73 +133,13 @@ export class ProjectPage {
   has_more: boolean;
 }
 
-/** The seed's example (002): a finished clone. */
-export const CLONE_OPERATION_EXAMPLE = {
-  id: DEMO.v1.operation,
-  type: 'POOL.CLONE',
-  status: 'SUCCESS',
-  submitted: '2016-04-07T16:06:15.902',
-  started: '2016-04-07T16:06:15.902',
-  finished: '2016-04-07T16:06:15.902',
-  progress: 100,
-  parameters: { pool_id: '1' },
-  details: { pool_id: '4' },
-};
+export class RequesterView {
+  @ApiProperty({ example: '1' })
+  id: string;
 
-export const PENDING_CLONE_EXAMPLE = {
-  id: DEMO.v1.operation,
-  type: 'POOL.CLONE',
-  status: 'PENDING',
-  submitted: '2016-04-07T16:06:15.902',
-  progress: 0,
-  parameters: { pool_id: '1' },
-};
+  @ApiProperty({ example: { EN: 'default' } })
+  public_name: Record<string, string>;
 
-function owner(accountId: number, callerId: number): OwnerView {
-  return { id: String(accountId), myself: accountId === callerId };
-}
-
-export function operationWire(op: OperationView): OperationWire {
-  const wire: OperationWire = {
-    id: op.id,
-    type: op.type,
-    status: op.status,
-    submitted: formatTolokaDate(op.submitted),
-    progress: op.progress,
-    parameters: op.parameters,
-  };
-  if (op.started) wire.started = formatTolokaDate(op.started);
-  if (op.finished) wire.finished = formatTolokaDate(op.finished);
-  if (op.details) wire.details = op.details;
-  return wire;
-}
-
-export function operationLogWire(entries: OperationLogEntry[]): OperationLogWire[] {
-  return entries.map((e) => ({ type: e.type, success: e.success, input: e.input, output: e.output }));
-}
-
-export function poolWire(pool: PoolView, callerId: number): Record<string, unknown> {
-  const wire: Record<string, unknown> = {
-    id: pool.id,
-    project_id: pool.projectId,
-    ...pool.fields,
-    owner: owner(pool.accountId, callerId),
-    type: 'REGULAR',
-    status: pool.status,
-    created: formatTolokaDate(pool.created),
-  };
-  if (pool.lastStarted) wire.last_started = formatTolokaDate(pool.lastStarted);
-  if (pool.lastStopped) wire.last_stopped = formatTolokaDate(pool.lastStopped);
-  if (pool.lastCloseReason) wire.last_close_reason = pool.lastCloseReason;
-  return wire;
-}
-
-export function projectWire(project: CrowdProjectView, callerId: number): Record<string, unknown> {
-  return {
-    id: project.id,
-    ...project.fields,
-    owner: owner(project.accountId, callerId),
-    status: project.status,
-    created: formatTolokaDate(project.created),
-  };
+  @ApiProperty({ example: 0, description: 'This service handles no money; always 0' })
+  balance: number;
 }

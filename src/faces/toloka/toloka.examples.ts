@@ -64,3 +64,25 @@ export const POOL_REPLACE_EXAMPLE = {
   private_name: 'Sidewalk photos, batch 7',
   reward_per_assignment: 0.06,
 };
+
+/** The demo data's operation: a finished clone. */
+export const CLONE_OPERATION_EXAMPLE = {
+  id: DEMO.v1.operation,
+  type: 'POOL.CLONE',
+  status: 'SUCCESS',
+  submitted: '2016-04-07T16:06:15.902',
+  started: '2016-04-07T16:06:15.902',
+  finished: '2016-04-07T16:06:15.902',
+  progress: 100,
+  parameters: { pool_id: '1' },
+  details: { pool_id: '4' },
+};
+
+export const PENDING_CLONE_EXAMPLE = {
+  id: DEMO.v1.operation,
+  type: 'POOL.CLONE',
+  status: 'PENDING',
+  submitted: '2016-04-07T16:06:15.902',
+  progress: 0,
+  parameters: { pool_id: '1' },
+};

@@ -6,7 +6,7 @@ import { TolokaPoolsController } from './toloka-pools.controller';
 import { TolokaProjectsController } from './toloka-projects.controller';
 import { TolokaRequesterController } from './toloka-requester.controller';
 
-/** The Toloka-compatible requester API under /api/v1 (shared/specs/pools-and-operations.md). */
+/** The Toloka-compatible requester API under /api/v1 (docs/v1.md). */
 @Module({
   imports: [PoolsModule, OperationsModule],
   controllers: [

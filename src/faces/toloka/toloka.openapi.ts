@@ -1,19 +1,25 @@
-import { applyDecorators, UseGuards } from '@nestjs/common';
+import { applyDecorators, Type, UseGuards } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOperation,
+  ApiParam,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiQueryOptions,
+  ApiResponse,
+  ApiResponseOptions,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { AnyTokenSecurity } from '../../auth/auth.openapi';
 import { DomainError } from '../../common/domain-error';
 import { KnownError, UnexpectedError } from '../../common/face-error';
 import { errorExample, EXAMPLE_REQUEST_ID } from '../error-examples';
+import { TolokaActUnderGuard } from './toloka-act-under.guard';
 import { toTolokaError } from './toloka-error.mapper';
-import { TolokaActUnderGuard } from './toloka-request';
-import {
-  ApiExtraModels,
-  ApiHeader,
-  ApiProperty,
-  ApiPropertyOptional,
-  ApiResponse,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
 
 export const TOLOKA_TAG = 'v1 · Toloka-compatible';
 
@@ -102,5 +108,49 @@ export function TolokaErrors(...statuses: number[]) {
         },
       }),
     ),
+  );
+}
+
+/** How one v1 route is documented; TolokaRoute turns it into the Swagger decorators. */
+export interface TolokaRouteDocs {
+  summary: string;
+  operationId: string;
+  description?: string;
+  /** The `id` path parameter. */
+  id?: { description: string; example: string };
+  /** Optional query parameters, in the order Swagger UI lists them. */
+  query?: ApiQueryOptions[];
+  /** The route takes an optional `Idempotency-Key`; this says what a repeat answers. */
+  idempotencyKey?: string;
+  /** A JSON body: its DTO (listed in the controller's ApiExtraModels) and one named example. */
+  body?: { type: Type<unknown>; name: string; example: object };
+  /** Each successful answer, with its status. */
+  responses: ApiResponseOptions[];
+  /** Error statuses beyond those every v1 route has (TolokaController). */
+  errors?: number[];
+}
+
+/** The whole Swagger description of one v1 route. */
+export function TolokaRoute(docs: TolokaRouteDocs) {
+  const { body } = docs;
+  // In the order the equivalent stack of decorators would apply (bottom up), which is the order
+  // Swagger lists parameters in.
+  return applyDecorators(
+    TolokaErrors(...(docs.errors ?? [])),
+    ...[...docs.responses].reverse().map((response) => ApiResponse(response)),
+    ...(body
+      ? [
+          ApiBody({
+            schema: { $ref: getSchemaPath(body.type) },
+            examples: { [body.name]: { value: body.example } },
+          }),
+        ]
+      : []),
+    ...[...(docs.query ?? [])].reverse().map((query) => ApiQuery({ required: false, ...query })),
+    ...(docs.idempotencyKey
+      ? [ApiHeader({ name: 'Idempotency-Key', required: false, description: docs.idempotencyKey })]
+      : []),
+    ...(docs.id ? [ApiParam({ name: 'id', ...docs.id })] : []),
+    ApiOperation({ summary: docs.summary, operationId: docs.operationId, description: docs.description }),
   );
 }

@@ -1,8 +1,11 @@
 import type { SourceAttachment } from '../details/attachments.table';
 import type { SourceDependency } from '../details/dependencies.table';
 import type { SourceComment, SourceTodo } from '../details/task-items.table';
-import { STATUS_CATEGORY } from '../details/task-details.entities';
-import type { TaskRecord } from '../read/task-read-model';
+import { CUSTOM_FIELD_TYPE, STATUS_CATEGORY } from '../details/task-details.entities';
+
+const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
+import type { TaskRecord } from '../read/task-read-model.service';
+import { addDays, dateShiftDays, DAY_MS } from './copy-dates';
 
 // POST /api/v2/tasks/copy, decided in memory (tasks-copy.md §4): which tasks are copied, what each
 // copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
@@ -192,225 +195,224 @@ export function selectCopiedSet(
   return out;
 }
 
-function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00.000Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-const DAY_MS = 86_400_000;
-
-/** Whole days from `from` to `to` (both YYYY-MM-DD). */
-function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/**
- * §5.3 item 2: one delta, so that the earliest task start (mode start) or the latest task due
- * date (mode end) lands on `to`; todos move by the same delta but do not choose it. A copied set
- * without start dates anchors on its due dates (and the other way round); without either, 0.
- */
-export function dateShiftDays(tasks: SourceTask[], shift: { to: string; mode: 'start' | 'end' }): number {
-  const starts = tasks.map((t) => t.startDate).filter((d): d is string => d !== null);
-  const dues = tasks
-    .map((t) => (t.dueAt ? t.dueAt.toISOString().slice(0, 10) : null))
-    .filter((d): d is string => d !== null);
-  const [primary, fallback] = shift.mode === 'start' ? [starts, dues] : [dues, starts];
-  const dates = (primary.length ? primary : fallback).sort();
-  if (dates.length === 0) return 0;
-  const anchor = shift.mode === 'start' ? dates[0] : dates[dates.length - 1];
-  return daysBetween(anchor, shift.to);
+/** What every part of a plan reads: the source, the target, the request, and the skips so far. */
+interface PlanContext {
+  source: CopySource;
+  target: CopyTarget;
+  request: CopyRequest;
+  /** The ids of the copied set C. */
+  inC: Set<number>;
+  skipped: SkippedItem[];
+  shiftDate: (d: string | null) => string | null;
+  shiftTime: (d: Date | null) => Date | null;
 }
 
 export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
-  const { flags, now } = request;
+  const { flags } = request;
   const selected = selectCopiedSet(source, flags);
-  const inC = new Set(selected.map((n) => n.id));
-  const skipped: SkippedItem[] = [];
-
-  const allowed = (personId: number, kind: SkippedItem['kind'], taskId: number): boolean => {
-    const reason = !target.activePeople.has(personId)
-      ? 'deactivated'
-      : target.members !== 'anyone' && !target.members.has(personId)
-        ? 'not_project_member'
-        : null;
-    if (reason) skipped.push({ kind, source_id: String(personId), reason, task_id: String(taskId) });
-    return reason === null;
-  };
-
   const copiedTasks = selected.map((n) => source.tasks.get(n.id)!);
-  const copiedTodos = source.todos.filter(
-    (todo) => inC.has(todo.taskId) && (todo.closedAt ? flags.copy_closed_todos : flags.copy_open_todos),
-  );
   const shiftDays = flags.copy_date && request.shift ? dateShiftDays(copiedTasks, request.shift) : 0;
-  const shiftDate = (d: string | null) => (d && shiftDays ? addDays(d, shiftDays) : d);
-  const shiftTime = (d: Date | null) => (d && shiftDays ? new Date(d.getTime() + shiftDays * DAY_MS) : d);
-
-  const statusFor = (task: SourceTask, isRoot: boolean): number => {
-    if (isRoot) return target.workflowStatusId;
-    const own = task.workflowStatusId === null ? undefined : source.statuses.get(task.workflowStatusId);
-    if (own && own.workflowId === target.workflowId) return task.workflowStatusId!;
-    // Same category in the target workflow, lowest position first; closed stays closed.
-    const category = own?.categoryId ?? (task.closed ? STATUS_CATEGORY.closed : STATUS_CATEGORY.notStarted);
-    const match = target.workflowStatuses
-      .filter((s) => s.categoryId === category)
-      .sort((a, b) => a.position - b.position || a.id - b.id)[0];
-    return match?.id ?? target.workflowStatusId;
+  const c: PlanContext = {
+    source,
+    target,
+    request,
+    inC: new Set(selected.map((n) => n.id)),
+    skipped: [],
+    shiftDate: (d) => (d && shiftDays ? addDays(d, shiftDays) : d),
+    shiftTime: (d) => (d && shiftDays ? new Date(d.getTime() + shiftDays * DAY_MS) : d),
   };
-  const categoryOf = (statusId: number) =>
-    target.workflowStatuses.find((s) => s.id === statusId)?.categoryId ?? STATUS_CATEGORY.notStarted;
+  // In this order: the skips are reported in the order they are found.
+  const tasks = selected.map(({ id, parent }) => planTask(c, id, parent));
+  const todos = planTodos(c);
+  const comments = planComments(c);
+  const attachments = planAttachments(c, new Set(comments.map((comment) => comment.sourceId)));
+  const subscribers = flags.copy_subscribers
+    ? selected.flatMap(({ id }) =>
+        (source.subscribers.get(id) ?? [])
+          .filter((p) => allowed(c, p, 'subscriber', id))
+          .map((personId) => ({ sourceTaskId: id, personId })),
+      )
+    : [];
+  const dependencies = flags.copy_task_dependencies ? planDependencies(c) : [];
+  return { tasks, todos, comments, attachments, subscribers, dependencies, skipped: c.skipped };
+}
 
-  const tasks: PlannedTask[] = selected.map(({ id, parent }) => {
-    const task = source.tasks.get(id)!;
-    const isRoot = parent === null;
-    const workflowStatusId = statusFor(task, isRoot);
-    // A subtask without a status keeps its own open/closed state; otherwise the status decides.
-    const closed =
-      isRoot || task.workflowStatusId !== null
-        ? categoryOf(workflowStatusId) === STATUS_CATEGORY.closed
-        : task.closed;
-    let customFields: Record<string, unknown> | null = null;
-    if (flags.copy_custom_fields && task.customFields) {
-      customFields = {};
-      for (const [fieldId, value] of Object.entries(task.customFields)) {
-        const field = target.customFields.get(fieldId);
-        if (!field) {
-          skipped.push({
-            kind: 'custom_field',
-            source_id: fieldId,
-            reason: 'field_not_enabled',
-            task_id: String(id),
-          });
-          continue;
+/** Whether a person may be on a copy (active, and a member where the project has members); a skip if not. */
+function allowed(c: PlanContext, personId: number, kind: SkippedItem['kind'], taskId: number): boolean {
+  const reason = !c.target.activePeople.has(personId)
+    ? 'deactivated'
+    : c.target.members !== 'anyone' && !c.target.members.has(personId)
+      ? 'not_project_member'
+      : null;
+  if (reason) c.skipped.push({ kind, source_id: String(personId), reason, task_id: String(taskId) });
+  return reason === null;
+}
+
+/** The root's status is the request's; a subtask keeps its own in the same workflow, else one of its category. */
+function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number {
+  const { target } = c;
+  if (isRoot) return target.workflowStatusId;
+  const own = task.workflowStatusId === null ? undefined : c.source.statuses.get(task.workflowStatusId);
+  if (own && own.workflowId === target.workflowId) return task.workflowStatusId!;
+  // Same category in the target workflow, lowest position first; closed stays closed.
+  const category = own?.categoryId ?? (task.closed ? STATUS_CATEGORY.closed : STATUS_CATEGORY.notStarted);
+  const match = target.workflowStatuses
+    .filter((s) => s.categoryId === category)
+    .sort((a, b) => a.position - b.position || a.id - b.id)[0];
+  return match?.id ?? target.workflowStatusId;
+}
+
+function planTask(c: PlanContext, id: number, parent: number | null): PlannedTask {
+  const { flags, now } = c.request;
+  const task = c.source.tasks.get(id)!;
+  const isRoot = parent === null;
+  const workflowStatusId = statusFor(c, task, isRoot);
+  const category =
+    c.target.workflowStatuses.find((s) => s.id === workflowStatusId)?.categoryId ??
+    STATUS_CATEGORY.notStarted;
+  // A subtask without a status keeps its own open/closed state; otherwise the status decides.
+  const closed = isRoot || task.workflowStatusId !== null ? category === STATUS_CATEGORY.closed : task.closed;
+  const customFields = flags.copy_custom_fields && task.customFields ? planCustomFields(c, task) : null;
+  const estimate = flags.copy_estimate ? task.initialEstimate : null;
+  return {
+    sourceId: id,
+    parentSourceId: parent,
+    title: isRoot ? c.request.title : task.title,
+    description: flags.copy_description ? task.description : null,
+    private: c.request.private,
+    closed,
+    closedAt: closed ? now : null,
+    workflowStatusId,
+    assigned: flags.copy_assignee ? task.assigned.filter((p) => allowed(c, p, 'assignee', id)) : [],
+    startDate: flags.copy_date ? c.shiftDate(task.startDate) : null,
+    dueAt: flags.copy_date ? c.shiftTime(task.dueAt) : null,
+    dueTime: flags.copy_date ? task.dueTime : null,
+    repeat: flags.copy_repeat
+      ? {
+          scheduleId: task.repeatScheduleId,
+          interval: task.repeatOnInterval,
+          monthday: task.repeatOnMonthday,
+          weekday: task.repeatOnWeekday,
+          date: task.repeatOnDate,
         }
-        if (field.dataTypeId === 5) {
-          const people = (Array.isArray(value) ? value : [value]).filter(
-            (p): p is number => typeof p === 'number' && allowed(p, 'custom_field', id),
-          );
-          if (people.length === 0) continue;
-          customFields[fieldId] = Array.isArray(value) ? people : people[0];
-        } else {
-          customFields[fieldId] = value;
-        }
-      }
-      if (Object.keys(customFields).length === 0) customFields = null;
+      : { scheduleId: null, interval: null, monthday: null, weekday: null, date: null },
+    initialEstimate: estimate,
+    remainingTime: estimate,
+    tagList: flags.copy_tags ? task.tagList : [],
+    customFields,
+  };
+}
+
+/** Values of the fields enabled in the target; a person field keeps only people allowed there. */
+function planCustomFields(c: PlanContext, task: SourceTask): Record<string, unknown> | null {
+  const customFields: Record<string, unknown> = {};
+  for (const [fieldId, value] of Object.entries(task.customFields!)) {
+    const field = c.target.customFields.get(fieldId);
+    if (!field) {
+      c.skipped.push({
+        kind: 'custom_field',
+        source_id: fieldId,
+        reason: 'field_not_enabled',
+        task_id: String(task.id),
+      });
+      continue;
     }
-    const estimate = flags.copy_estimate ? task.initialEstimate : null;
-    return {
-      sourceId: id,
-      parentSourceId: parent,
-      title: isRoot ? request.title : task.title,
-      description: flags.copy_description ? task.description : null,
-      private: request.private,
-      closed,
-      closedAt: closed ? now : null,
-      workflowStatusId,
-      assigned: flags.copy_assignee ? task.assigned.filter((p) => allowed(p, 'assignee', id)) : [],
-      startDate: flags.copy_date ? shiftDate(task.startDate) : null,
-      dueAt: flags.copy_date ? shiftTime(task.dueAt) : null,
-      dueTime: flags.copy_date ? task.dueTime : null,
-      repeat: flags.copy_repeat
-        ? {
-            scheduleId: task.repeatScheduleId,
-            interval: task.repeatOnInterval,
-            monthday: task.repeatOnMonthday,
-            weekday: task.repeatOnWeekday,
-            date: task.repeatOnDate,
-          }
-        : { scheduleId: null, interval: null, monthday: null, weekday: null, date: null },
-      initialEstimate: estimate,
-      remainingTime: estimate,
-      tagList: flags.copy_tags ? task.tagList : [],
-      customFields,
-    };
-  });
+    if (field.dataTypeId === CUSTOM_FIELD_PERSON) {
+      const people = (Array.isArray(value) ? value : [value]).filter(
+        (p): p is number => typeof p === 'number' && allowed(c, p, 'custom_field', task.id),
+      );
+      if (people.length === 0) continue;
+      customFields[fieldId] = Array.isArray(value) ? people : people[0];
+    } else {
+      customFields[fieldId] = value;
+    }
+  }
+  return Object.keys(customFields).length === 0 ? null : customFields;
+}
 
-  const todos = copiedTodos
+function planTodos(c: PlanContext): CopyPlan['todos'] {
+  const { flags, now } = c.request;
+  return c.source.todos
+    .filter(
+      (todo) => c.inC.has(todo.taskId) && (todo.closedAt ? flags.copy_closed_todos : flags.copy_open_todos),
+    )
     .sort((a, b) => a.taskId - b.taskId || a.position - b.position || a.id - b.id)
     .map((todo) => ({
       sourceTaskId: todo.taskId,
       description: todo.description,
       position: todo.position,
       closedAt: todo.closedAt ? now : null,
-      dueDate: flags.copy_date ? shiftDate(todo.dueDate) : null,
+      dueDate: flags.copy_date ? c.shiftDate(todo.dueDate) : null,
       dueTime: flags.copy_date ? todo.dueTime : null,
       assigneeId:
         flags.copy_assignee &&
         todo.assigneeId !== null &&
-        allowed(todo.assigneeId, 'todo_assignee', todo.taskId)
+        allowed(c, todo.assigneeId, 'todo_assignee', todo.taskId)
           ? todo.assigneeId
           : null,
     }));
+}
 
-  const comments = flags.copy_comments
-    ? source.comments
-        .filter((c) => inC.has(c.taskId) && !c.deletedAt && !c.draft && !c.hidden)
-        .sort((a, b) => a.taskId - b.taskId || a.id - b.id)
-        .map((c) => ({
-          sourceId: c.id,
-          sourceTaskId: c.taskId,
-          body: c.body,
-          creatorId: c.creatorId,
-          pinnedAt: c.pinnedAt,
-        }))
-    : [];
-  const copiedComments = new Set(comments.map((c) => c.sourceId));
+/** Comments that are not deleted, drafts or hidden, in order. */
+function planComments(c: PlanContext): CopyPlan['comments'] {
+  if (!c.request.flags.copy_comments) return [];
+  return c.source.comments
+    .filter((comment) => c.inC.has(comment.taskId) && !comment.deletedAt && !comment.draft && !comment.hidden)
+    .sort((a, b) => a.taskId - b.taskId || a.id - b.id)
+    .map((comment) => ({
+      sourceId: comment.id,
+      sourceTaskId: comment.taskId,
+      body: comment.body,
+      creatorId: comment.creatorId,
+      pinnedAt: comment.pinnedAt,
+    }));
+}
 
-  const attachments = flags.copy_attachments
-    ? source.attachments
-        .filter((a) =>
-          a.taskId !== null && a.commentId === null
-            ? inC.has(a.taskId)
-            : a.commentId !== null && copiedComments.has(a.commentId),
-        )
-        .sort((a, b) => a.id - b.id)
-        .map((a) => ({
-          sourceTaskId: a.commentId === null ? a.taskId : null,
-          sourceCommentId: a.commentId,
-          name: a.name,
-          contentType: a.contentType,
-          size: a.size,
-          blobId: a.blobId,
-        }))
-    : [];
+/** The copied tasks' files, and the files of the copied comments. */
+function planAttachments(c: PlanContext, copiedComments: Set<number>): CopyPlan['attachments'] {
+  if (!c.request.flags.copy_attachments) return [];
+  return c.source.attachments
+    .filter((a) =>
+      a.taskId !== null && a.commentId === null
+        ? c.inC.has(a.taskId)
+        : a.commentId !== null && copiedComments.has(a.commentId),
+    )
+    .sort((a, b) => a.id - b.id)
+    .map((a) => ({
+      sourceTaskId: a.commentId === null ? a.taskId : null,
+      sourceCommentId: a.commentId,
+      name: a.name,
+      contentType: a.contentType,
+      size: a.size,
+      blobId: a.blobId,
+    }));
+}
 
-  const subscribers = flags.copy_subscribers
-    ? selected.flatMap(({ id }) =>
-        (source.subscribers.get(id) ?? [])
-          .filter((p) => allowed(p, 'subscriber', id))
-          .map((personId) => ({ sourceTaskId: id, personId })),
-      )
-    : [];
-
+function planDependencies(c: PlanContext): CopyPlan['dependencies'] {
+  const { source, inC } = c;
   const dependencies: CopyPlan['dependencies'] = [];
-  if (flags.copy_task_dependencies) {
-    for (const row of [...source.dependencies].sort((a, b) => a.id - b.id)) {
-      if (!inC.has(row.taskId) || row.dependentTaskId === row.taskId) continue;
-      const other = row.dependentTaskId;
-      if (source.deadTasks?.has(other)) {
-        skipped.push({
-          kind: 'task_dependency',
-          source_id: String(row.id),
-          reason: 'target_deleted',
-          task_id: String(row.taskId),
-        });
-      } else if (inC.has(other)) {
-        // Both ends are copied: each source pair yields one new pair, from its lower-id row.
-        if (row.reverseId !== null && row.reverseId < row.id) continue;
-        dependencies.push({ fromSourceId: row.taskId, to: { copyOf: other }, typeId: row.typeId });
-      } else if (source.tasks.has(other)) {
-        // Inside the template but left out: the copy never links back into the template.
-        skipped.push({
-          kind: 'task_dependency',
-          source_id: String(Math.min(row.id, row.reverseId ?? row.id)),
-          reason: 'target_not_copied',
-          task_id: String(row.taskId),
-        });
-      } else {
-        dependencies.push({ fromSourceId: row.taskId, to: { existing: other }, typeId: row.typeId });
-      }
+  const skip = (row: SourceDependency, sourceId: number, reason: SkippedItem['reason']) =>
+    c.skipped.push({
+      kind: 'task_dependency',
+      source_id: String(sourceId),
+      reason,
+      task_id: String(row.taskId),
+    });
+  for (const row of [...source.dependencies].sort((a, b) => a.id - b.id)) {
+    if (!inC.has(row.taskId) || row.dependentTaskId === row.taskId) continue;
+    const other = row.dependentTaskId;
+    if (source.deadTasks?.has(other)) {
+      skip(row, row.id, 'target_deleted');
+    } else if (inC.has(other)) {
+      // Both ends are copied: each source pair yields one new pair, from its lower-id row.
+      if (row.reverseId !== null && row.reverseId < row.id) continue;
+      dependencies.push({ fromSourceId: row.taskId, to: { copyOf: other }, typeId: row.typeId });
+    } else if (source.tasks.has(other)) {
+      // Inside the template but left out: the copy never links back into the template.
+      skip(row, Math.min(row.id, row.reverseId ?? row.id), 'target_not_copied');
+    } else {
+      dependencies.push({ fromSourceId: row.taskId, to: { existing: other }, typeId: row.typeId });
     }
   }
-
-  return { tasks, todos, comments, attachments, subscribers, dependencies, skipped };
+  return dependencies;
 }

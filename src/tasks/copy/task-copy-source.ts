@@ -5,7 +5,7 @@ import { sourceDependencies } from '../details/dependencies.table';
 import { liveTaskCustomFields, memberIds, taskListOf } from '../details/project-setup.table';
 import { sourceComments, sourceTodos, subscribersOf } from '../details/task-items.table';
 import type { TaskDetailsService } from '../details/task-details.service';
-import { taskRecords } from '../read/task-read-model';
+import { taskRecords } from '../read/task-read-model.service';
 import { activePeople } from '../store/people.table';
 import { projectRows } from '../store/projects.table';
 import { assignedOf } from '../store/task-assignees.table';

@@ -17,6 +17,9 @@ import { TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
 export type { CopyInput } from './task-copy-source';
 export type { CopyResult } from './task-copy-writer';
+export type { CopyFlags } from './task-copy-plan';
+export { COPY_FLAG_NAMES } from './task-copy-plan';
+export { TASK_COPY } from './task-copy.operation';
 
 type StoredOutcome = { result: CopyResult } | { operation_id: string };
 

@@ -20,6 +20,9 @@ import {
 } from './record-kinds';
 import { Attachment, Membership, TaskDependency } from './task-details.entities';
 
+export type { RecordKindName, RecordOf } from './record-kinds';
+export type { RecordCondition, RecordFilter, RecordQuery } from '../read/record-query';
+
 /**
  * The records around tasks that the v2 face manages and its copy flags select. Every read and
  * write is scoped by account; an id of another account is reported exactly like a missing one.

@@ -4,7 +4,7 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
 import { toSqlDateTime } from '../../database/sql-time';
-import { taskRecords } from '../read/task-read-model';
+import { taskRecords } from '../read/task-read-model.service';
 import { CloneEngine } from '../store/clone-engine';
 import { existingPeople } from '../store/people.table';
 import { projectRows } from '../store/projects.table';

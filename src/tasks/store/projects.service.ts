@@ -17,6 +17,8 @@ import { idNotGivenOut, REQUESTABLE_ID_LIMIT } from './task-ids';
 import { writePlacements } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
+export type { ProjectValues } from './projects.table';
+
 export interface ProjectInput extends ProjectValues {
   name: string;
   /** A caller-chosen id, honoured if free. */

@@ -58,6 +58,9 @@ export const NO_DETAILS: TaskDetailsColumns = {
   creatorId: null,
 };
 
+/** The largest priority a task may have: the column is an INT. */
+export const MAX_PRIORITY = 2_147_483_647;
+
 export function emptyFields(): TaskFields {
   return {
     title: '',

@@ -19,6 +19,9 @@ import {
 import { TaskWriteGateway } from './write-gateway';
 
 export type { IndentStep, MoveRequest, UnindentStep } from './task-moves';
+export type { CloneNode, ClonePlacement } from './clone-engine';
+export type { StoredFields, StoredTask, TaskFields } from './task-fields';
+export { emptyFields, MAX_PRIORITY } from './task-fields';
 
 /** What a sort orders sibling lists by: one of a task's own fields. */
 export type SortField = 'title' | 'dueAt' | 'createdAt' | 'editedAt' | 'closedAt' | 'priority';

@@ -12,7 +12,7 @@ import {
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
-} from './task-change-feed';
+} from './task-changes.service';
 
 type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions'>;
 import { keyOf, Placement } from './task-fields';

@@ -179,7 +179,7 @@ describeEachDialect('ids up to the BIGINT range on every face', (t) => {
       const cases: Array<[string, Promise<{ statusCode: number; body: string }>, number]> = [
         ['POST project', todo('POST', '/todo/tasks', { project: id, task: { text: 'x' } }), 404],
         ['POST parent', todo('POST', '/todo/tasks', { project, parent: id, task: { text: 'x' } }), 404],
-        // A string id is a temporary one (the spec): only a number asks for an id.
+        // A string id is a temporary one (docs/todo.md#creating-a-task): only a number asks for an id.
         ['POST id', todo('POST', '/todo/tasks', { id: Number(id), project, task: { text: 'x' } }), 409],
         ['PUT assigned', todo('PUT', `/todo/tasks/${task}`, { text: 'x', assigned: [id] }), 404],
         ['PUT task', todo('PUT', `/todo/tasks/${id}`, { text: 'x' }), 404],

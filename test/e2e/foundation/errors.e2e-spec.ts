@@ -262,7 +262,7 @@ describeEachDialect('errors in each face’s format', (t) => {
     expect(widget.headers['access-control-allow-origin']).toBeDefined();
   });
 
-  it('refuses a To Do body that is not JSON with 400 VALIDATION (§6), writing nothing', async () => {
+  it('refuses a To Do body that is not JSON with 400 VALIDATION, writing nothing', async () => {
     const own = await t().newAccount();
     const res = await t().inject({
       method: 'POST',

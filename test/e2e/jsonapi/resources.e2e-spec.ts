@@ -107,6 +107,29 @@ describeEachDialect('v2 resources around tasks', (t) => {
     expect(page3.json().data).toHaveLength(1);
   });
 
+  it('refuses a page number past the last one a list could have with 400 on page[number]', async () => {
+    for (const url of ['/api/v2/workflows', '/api/v2/tasks', '/api/v2/projects', '/api/v2/people']) {
+      for (const number of ['99999999999999999999', '9007199254740993', '2147483648']) {
+        const res = await request('GET', `${url}?page[number]=${number}`);
+        expect({ url, number, status: res.statusCode, error: res.json().errors?.[0] }).toEqual({
+          url,
+          number,
+          status: 400,
+          error: expect.objectContaining({
+            code: 'invalid_query_parameter',
+            source: { parameter: 'page[number]' },
+          }),
+        });
+      }
+      const last = await request('GET', `${url}?page[number]=2147483647&page[size]=200`);
+      expect({ url, status: last.statusCode, data: last.json().data }).toEqual({
+        url,
+        status: 200,
+        data: [],
+      });
+    }
+  });
+
   it('refuses unsupported filters and sorts with 400 and the parameter', async () => {
     const filter = await request('GET', '/api/v2/todos?filter[secret]=1');
     expect(filter.statusCode).toBe(400);
@@ -142,6 +165,22 @@ describeEachDialect('v2 resources around tasks', (t) => {
       ]),
     );
     expect((await request('GET', '/api/v2/todos')).json().meta.total_count).toBe(before);
+  });
+
+  it('refuses null options of a custom field (they may be left out, not cleared) with 422', async () => {
+    const before = (await request('GET', '/api/v2/custom_fields')).json().meta.total_count;
+    const res = await request('POST', '/api/v2/custom_fields', {
+      data: {
+        type: 'custom_fields',
+        attributes: { name: 'Tier', customizable_type: 'tasks', data_type_id: 3, options: null },
+      },
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.json().errors).toEqual([
+      // null is "required" on every attribute that cannot be cleared.
+      expect.objectContaining({ code: 'required', source: { pointer: '/data/attributes/options' } }),
+    ]);
+    expect((await request('GET', '/api/v2/custom_fields')).json().meta.total_count).toBe(before);
   });
 
   it('answers 422 invalid_reference for an id of another account, exactly as for a missing one', async () => {

@@ -86,6 +86,41 @@ describeEachDialect('v2 task writes: attribute names and references', (t) => {
     expect(ok.json().data.attributes.custom_fields).toEqual({ [f.customFieldId]: 'Gold' });
   });
 
+  it('keeps Object member names inside attribute values as data, and refuses them where they are unknown', async () => {
+    const value = { constructor: { a: 1 }, toString: 'x', nested: [{ hasOwnProperty: null }] };
+    const created = await send(
+      'POST',
+      '/api/v2/tasks',
+      taskAttributes({ custom_fields: { [f.customFieldId]: value } }),
+    );
+    expect(created.statusCode).toBe(201);
+    expect(created.json().data.attributes.custom_fields).toEqual({ [f.customFieldId]: value });
+    const id = created.json().data.id as string;
+    const read = await t().inject({
+      method: 'GET',
+      url: `/api/v2/tasks/${id}`,
+      headers: faceHeaders('jsonapi', a),
+    });
+    expect(read.json().data.attributes.custom_fields).toEqual({ [f.customFieldId]: value });
+
+    const unknown = await send('PATCH', `/api/v2/tasks/${id}`, { notes: { constructor: {} } }, id);
+    expect(unknown.statusCode).toBe(422);
+    expect(errorsOf(unknown)).toEqual(['/data/attributes/notes unknown_attribute']);
+    const list = await t().inject({
+      method: 'POST',
+      url: '/api/v2/task_lists',
+      headers: faceHeaders('jsonapi', a, true),
+      payload: JSON.stringify({
+        data: {
+          type: 'task_lists',
+          attributes: { name: 'L', project_id: f.projectId, x: { constructor: 1 } },
+        },
+      }),
+    });
+    expect(list.statusCode).toBe(422);
+    expect(errorsOf(list)).toEqual(['/data/attributes/x unknown_attribute']);
+  });
+
   it('refuses a parent task of another project, or of another organization, at parent_task_id (422)', async () => {
     const before = await taskCount();
     const other = await send('POST', '/api/v2/tasks', taskAttributes({ title: 'Elsewhere' }));

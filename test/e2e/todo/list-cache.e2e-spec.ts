@@ -2,7 +2,7 @@ import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory
 import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { CloneEngine } from '../../../src/tasks/store/clone-engine';
-import { FeedWrite } from '../../../src/tasks/store/task-change-feed';
+import { FeedWrite } from '../../../src/tasks/store/task-changes.service';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';

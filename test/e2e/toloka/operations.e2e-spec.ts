@@ -80,6 +80,27 @@ describeEachDialect(
       }
       expect((await req(t(), a, '/api/v1/operations?limit=500')).statusCode).toBe(200);
     });
+
+    it('refuses an id range bound that is not printable ASCII, as operation ids are, with VALIDATION_ERROR', async () => {
+      for (const [param, value] of [
+        ['id_gt', 'é🙂'],
+        ['id_gte', 'é'],
+        ['id_lt', '🙂'],
+        ['id_lte', '\u0000'],
+      ]) {
+        const res = await req(t(), a, `/api/v1/operations?${param}=${encodeURIComponent(value)}`);
+        expect({ param, status: res.statusCode, body: res.json() }).toEqual({
+          param,
+          status: 400,
+          body: expect.objectContaining({
+            code: 'VALIDATION_ERROR',
+            payload: { [param]: expect.objectContaining({ code: 'INVALID_VALUE' }) },
+          }),
+        });
+      }
+      // ASCII bounds that are no UUID still compare as strings.
+      expect((await list('?id_gte=0&id_lt=~')).items).toHaveLength(4);
+    });
   },
   { JOBS_CONCURRENCY: '0', JOBS_POLL_MS: '0' },
 );

@@ -283,7 +283,7 @@ describeEachDialect(
       });
     });
 
-    describe('actions (§8)', () => {
+    describe('actions', () => {
       async function act(id: string, action: string) {
         return req(t(), a, 'POST', `/api/v1/pools/${id}/${action}`);
       }
@@ -365,7 +365,7 @@ describeEachDialect(
       });
     });
 
-    describe('GET search (§7.4, §5)', () => {
+    describe('GET search', () => {
       let s: TestAccount;
       let p1: string;
       let p2: string;
@@ -447,7 +447,7 @@ describeEachDialect(
       });
     });
 
-    describe('X-Act-Under-Account-ID (§2.2)', () => {
+    describe('X-Act-Under-Account-ID', () => {
       it('ignores the caller’s own id and refuses any other with 403 ACCESS_DENIED', async () => {
         const own = await t().inject({
           method: 'GET',

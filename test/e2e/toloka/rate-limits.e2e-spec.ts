@@ -20,7 +20,7 @@ function post(
 const MINUTE = 60_000;
 
 describeEachDialect(
-  'v1 rate limits (§10)',
+  'v1 rate limits',
   (t) => {
     it('refuses the 21st clone in a minute with a client-safe 429; other accounts are unaffected', async () => {
       const a = await t().newAccount();

@@ -8,7 +8,7 @@ const TOKEN = 'task-copy-crash-test-token-0123456789';
 const TASKS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-// tasks-copy.md §4.10 and §5.3.1: a TASK.COPY runs in one transaction, so a worker killed in the
+// A TASK.COPY runs in one transaction (docs/v2.md#sync-and-async), so a worker killed in the
 // middle of a copy leaves no part of a tree, and the instance that takes the operation over makes
 // exactly one. Two `node dist/main.js` processes on one MariaDB database; the first is SIGKILLed
 // while its copy has written every task (uncommitted) and waits on a row lock the test holds.

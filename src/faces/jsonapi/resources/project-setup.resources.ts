@@ -1,6 +1,6 @@
 import { IsIn } from 'class-validator';
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsOptional, IsString } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, ValidateIf } from 'class-validator';
 import { DEMO } from '../../../demo/demo-ids';
 import { MaxChars } from '../../../common/max-chars';
 import { toOne } from '../jsonapi-document';
@@ -115,7 +115,8 @@ export class CustomFieldAttributes {
     example: ['Gold', 'Silver'],
     description: 'Options of a select field',
   })
-  @IsOptional()
+  // Optional, not nullable: null is refused like any other non-array.
+  @ValidateIf((_o, v) => v !== undefined)
   @IsArray()
   @ArrayMaxSize(500)
   @IsString({ each: true })

@@ -6,6 +6,7 @@ import { outline, OutlineRow, storedTasks } from '../store/task-reads.table';
 
 export type { ReadRevisions } from '../store/revisions.table';
 export type { OutlineRow } from '../store/task-reads.table';
+export type { StoredTask } from '../store/task-fields';
 
 /** One consistent read of a task tree. */
 export interface TaskTreeSnapshot {

@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { projectKeysOf, ReadRevisions } from './revisions.table';
+
+export { projectKeysOf } from './revisions.table';
+export type { ReadRevisions } from './revisions.table';
 import type { Placement, StoredFields, StoredTask } from './task-fields';
 
 // The change event: every committed write of tasks, projects and people, in the store's own

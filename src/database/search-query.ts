@@ -1,24 +1,6 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { toSqlDateTime } from '../database/sql-time';
-
-// Search building blocks shared by the v1 list endpoints' services (pools-and-operations.md §5).
-
-export interface RangeFilter<T> {
-  gt?: T;
-  gte?: T;
-  lt?: T;
-  lte?: T;
-}
-
-export interface SortKey<F extends string> {
-  field: F;
-  descending: boolean;
-}
-
-export interface SearchPage<T> {
-  items: T[];
-  hasMore: boolean;
-}
+import type { RangeFilter, SearchPage, SortKey } from '../common/search';
+import { toSqlDateTime } from './sql-time';
 
 const OPERATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 
@@ -42,8 +24,8 @@ export function whereRange<E extends ObjectLiteral, T extends string | number | 
 }
 
 /**
- * Applies the requested order, ties broken by id ascending (§5), and fetches one row more than
- * the limit so that `hasMore` is never true with an empty page.
+ * Applies the requested order, ties broken by id ascending, and fetches one row more than the
+ * limit so that `hasMore` is never true with an empty page.
  */
 export async function fetchPage<E extends ObjectLiteral, F extends string>(
   qb: SelectQueryBuilder<E>,

@@ -11,6 +11,8 @@ import { firstAssignees } from '../store/task-assignees.table';
 import { childRows, pageOfTaskIds, taskRows, TaskRow } from '../store/task-reads.table';
 import type { RecordQuery } from './record-query';
 
+export type { RecordCondition, RecordFilter, RecordPage, RecordQuery } from './record-query';
+
 export type { PersonRow as PersonRecord } from '../store/people.table';
 export type { ProjectRow as ProjectRecord } from '../store/projects.table';
 

@@ -1,0 +1,97 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { isIdText } from '../common/ids';
+import type { Database } from '../database/database';
+import { CrowdProject } from './crowd-project.entity';
+import { Pool } from './pool.entity';
+
+// Lookups shared by the services of v1 projects and pools. An id that is not a decimal id names
+// nothing: it answers as a missing object, without a query.
+
+// One namespace for every Idempotency-Key of the v1 face: a key names one request of the account,
+// so the same key on another route is "a different request" (409 CONFLICT_STATE,
+// docs/v1.md#idempotency-key).
+export const V1_IDEMPOTENCY_SCOPE = 'V1';
+
+async function findOwned<E extends Pool | CrowdProject>(
+  db: Database,
+  m: EntityManager,
+  entity: new () => E,
+  accountId: number,
+  id: string,
+  lock: boolean,
+): Promise<E | null> {
+  if (!isIdText(id)) return null;
+  const qb = m
+    .createQueryBuilder(entity, 'r')
+    .where('r.id = :id AND r.account_id = :accountId', { id: Number(id), accountId });
+  return (lock ? db.forUpdate(qb) : qb).getOne();
+}
+
+/** The caller's pool, locked for update when asked (MySQL/MariaDB); POOL_NOT_FOUND otherwise. */
+export async function findPool(
+  db: Database,
+  m: EntityManager,
+  accountId: number,
+  id: string,
+  lock = false,
+): Promise<Pool> {
+  const row = await findOwned(db, m, Pool, accountId, id, lock);
+  if (!row) throw new DomainError('POOL_NOT_FOUND', `Pool ${id} does not exist`);
+  return row;
+}
+
+/** The caller's project, locked for update when asked; CROWD_PROJECT_NOT_FOUND otherwise. */
+export async function findProject(
+  db: Database,
+  m: EntityManager,
+  accountId: number,
+  id: string,
+  lock = false,
+): Promise<CrowdProject> {
+  const row = await findOwned(db, m, CrowdProject, accountId, id, lock);
+  if (!row) throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${id} does not exist`);
+  return row;
+}
+
+/**
+ * The project a pool is created in, cloned into or edited under: it must be the caller's and
+ * ACTIVE. A project named in a pool body (`existing` false) that is missing or another account's
+ * is a 400 on project_id; the project of an existing pool that is gone is CROWD_PROJECT_NOT_FOUND.
+ */
+export async function requireActiveProject(
+  db: Database,
+  m: EntityManager,
+  accountId: number,
+  projectId: string,
+  existing = false,
+): Promise<void> {
+  // A shared lock on MySQL/MariaDB: an archive running at the same time (which locks the row for
+  // update) either waits for this pool to commit or is seen as done — never a new pool in an
+  // archived project. The pool's foreign key takes the same lock anyway. Read by id alone, so
+  // that a missing project is told from another account's.
+  const [row]: Array<{ status: string; account_id: number }> = isIdText(projectId)
+    ? await m.query(`SELECT status, account_id FROM crowd_projects WHERE id = ?${db.shareLock}`, [
+        Number(projectId),
+      ])
+    : [];
+  const project = row && Number(row.account_id) === accountId ? row : undefined;
+  if (!project) {
+    if (existing) throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${projectId} does not exist`);
+    if (row) {
+      throw new DomainError('POOL_PROJECT_FOREIGN', `Project ${projectId} is not yours`, {
+        field: 'project_id',
+      });
+    }
+    throw new DomainError('POOL_PROJECT_INVALID', `Project ${projectId} does not exist`, {
+      field: 'project_id',
+    });
+  }
+  if (project.status !== 'ACTIVE') throw projectArchived(projectId);
+}
+
+export function projectArchived(projectId: string): DomainError {
+  return new DomainError('PROJECT_INAPPROPRIATE_STATUS', `Project ${projectId} is archived`, {
+    meta: { appropriate_statuses: ['ACTIVE'] },
+  });
+}
