@@ -11,7 +11,7 @@ import { RequestError } from '../../common/request.errors';
 export interface JsonApiBodyOptions {
   /** The resource type the route accepts in `data.type`. */
   type: string;
-  /** `relationships.<name>.data.id` accepted in place of the `<attribute>` foreign key (§3.10). */
+  /** `relationships.<name>.data.id` accepted in place of the `<attribute>` foreign key (docs/clients.md#foreign-keys). */
   relationshipAttributes?: Record<string, string>;
   /** Accept `data` as an array of up to this many resources (bulk create). */
   maxBulk?: number;
@@ -137,7 +137,7 @@ function screenNames(
 }
 
 /**
- * Reads a JSON:API create/update document in the order of tasks-copy.md §4.8: the document shape
+ * Reads a JSON:API create/update document in the refusal order (docs/v2.md#refusal-order): the document shape
  * (400 invalid_document), `data.type` (409) and `data.id` (403), then every attribute problem at
  * once (422, one error object per attribute, unknown attributes included).
  */

@@ -42,7 +42,7 @@ export function errorDocument(status: number, errors: JsonApiErrorObject[]): Fac
   return { status, contentType: JSONAPI_MEDIA_TYPE, body: { errors } };
 }
 
-/** `data.attributes.title` → `/data/attributes/title` (tasks-copy.md §1.4). */
+/** `data.attributes.title` → `/data/attributes/title` (docs/v2.md#errors). */
 export function pointerOf(path: string): string {
   return path ? `/${path.split('.').join('/')}` : '';
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { fingerprintRequest, IdempotencyRequest } from '../../idempotency/idempotency.service';
 import { RequestError } from '../../common/request.errors';
 
-/** The optional `Idempotency-Key` (tasks-copy.md §5.4) with the fingerprint of this request. */
+/** The optional `Idempotency-Key` (docs/v2.md#idempotency) with the fingerprint of this request. */
 export function idempotencyOf(
   headers: IncomingHttpHeaders,
   ...request: unknown[]

@@ -4,7 +4,7 @@ import { JSONAPI_PREFIX } from '../faces';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { RequestError } from '../../common/request.errors';
 
-// JSON:API allows only the ext and profile media-type parameters (tasks-copy.md §1.1).
+// JSON:API allows only the ext and profile media-type parameters (docs/v2.md#headers-and-media-types).
 const ALLOWED_PARAMS = new Set(['ext', 'profile']);
 
 interface MediaType {
@@ -30,7 +30,7 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 /**
- * Media-type negotiation for the v2 face, before authentication (§4.8 stage 1): a body must be
+ * Media-type negotiation for the v2 face, before authentication (the first refusal, docs/v2.md#refusal-order): a body must be
  * `application/vnd.api+json` (415 otherwise), and an Accept that names that type only with
  * disallowed parameters is refused (406). Raw-content routes (attachment bytes) are exempt.
  */

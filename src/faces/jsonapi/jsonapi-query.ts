@@ -1,7 +1,7 @@
 import { DomainError } from '../../common/domain-error';
 import { RequestError } from '../../common/request.errors';
 
-// Query conventions of the v2 face (tasks-copy.md §1.2): page[number]/page[size], filter[...] with
+// Query conventions of the v2 face (docs/v2.md#queries): page[number]/page[size], filter[...] with
 // operators and and/or groups, sort, include and sparse fieldsets. Query keys arrive flat from
 // Fastify (`filter[0][title][contains]`); they are parsed here, once, for every v2 list route.
 

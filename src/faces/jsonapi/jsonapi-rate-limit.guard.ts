@@ -6,7 +6,7 @@ import { RequestCounter } from '../../rate-limits/request-windows';
 import { RequestError } from '../../common/request.errors';
 
 /**
- * The v2 face's request limits per token (tasks-copy.md §1.1, Productive's values): by default 100
+ * The v2 face's request limits per token (docs/v2.md#rate-limits): by default 100
  * requests in 10 s and 4,000 in 30 min, counted where every instance agrees (the database, or
  * Redis with REDIS_URL). Over a limit: 429 with Retry-After, the seconds until the window has room.
  */

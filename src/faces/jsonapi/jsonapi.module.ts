@@ -39,7 +39,7 @@ const RESOURCE_CONTROLLERS = [
   templatesResource,
 ].map((resource) => jsonApiResourceController(resource as never));
 
-/** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
+/** The JSON:API project-management API under /api/v2 (docs/v2.md). */
 @Module({
   imports: [TasksModule, OperationsModule, RequestLimitsModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.

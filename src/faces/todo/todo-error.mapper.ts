@@ -4,7 +4,7 @@ import { RequestValidationError } from '../../common/request-validation.error';
 import type { RequestErrorCode } from '../../common/request.errors';
 import type { TasksErrorCode } from '../../tasks/tasks.errors';
 
-// The To Do face's codes (todolist-rest.md §6); bodies are text/plain so the widget's provider,
+// The To Do face's codes (docs/todo.md#errors); bodies are text/plain so the widget's provider,
 // which only fails a call whose body is not JSON, sees the failure.
 type TodoCode =
   | 'VALIDATION'
@@ -32,7 +32,7 @@ type ServedCode = RequestErrorCode | TasksErrorCode;
 
 function fromCode(code: ServedCode): [number, TodoCode] | null {
   switch (code) {
-    // §6 gives VALIDATION one status, 400, whatever part of the request is wrong: its media
+    // VALIDATION has one status, 400, whatever part of the request is wrong: its media
     // type included.
     case 'REQUEST_MALFORMED_BODY':
     case 'REQUEST_INVALID_PREFLIGHT':

@@ -6,7 +6,7 @@ import { emptyFields, MAX_PRIORITY, TaskFields } from '../../tasks/store/tasks.s
 import { isIdText, parseIdValue } from '../../common/ids';
 import { TasksError } from '../../tasks/tasks.errors';
 
-// Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
+// Strict parsing of the widget's bodies (docs/todo.md#conventions). Task objects carry custom
 // keys, so they are read here rather than through whitelisting DTOs; anything malformed is a 400.
 
 export type Json = Record<string, unknown>;
@@ -27,7 +27,7 @@ const KNOWN_TASK_KEYS = new Set([
   'priority',
 ]);
 
-// Never stored as custom keys (§2.1).
+// Never stored as custom keys (docs/todo.md#task).
 const RESERVED_KEYS = new Set([
   'id',
   'parent',

@@ -7,7 +7,7 @@ const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
 import type { TaskRecord } from '../read/task-read-model.service';
 import { addDays, dateShiftDays, DAY_MS } from './copy-dates';
 
-// POST /api/v2/tasks/copy, decided in memory (tasks-copy.md §4): which tasks are copied, what each
+// POST /api/v2/tasks/copy, decided in memory (docs/v2.md#task-copy): which tasks are copied, what each
 // copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
 // the source under one snapshot, calls planCopy, then writes the plan in bulk.
 
@@ -77,7 +77,7 @@ export interface CopyTarget {
   projectId: number;
   taskListId: number;
   workflowStatusId: number;
-  /** The target project's workflow and its statuses (for subtask statuses, §4.5 item 3). */
+  /** The target project's workflow and its statuses (a copied subtask takes a status of its category there). */
   workflowId: number | null;
   workflowStatuses: Array<{ id: number; categoryId: number; position: number }>;
   parentTaskId: number | null;
@@ -172,7 +172,7 @@ export interface CopyPlan {
   skipped: SkippedItem[];
 }
 
-/** §4.5: the copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
+/** The copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
 export function selectCopiedSet(
   source: CopySource,
   flags: CopyFlags,

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn, PrimaryGeneratedColumn } from 'typeorm';
 
-// The rows around a task that the v2 face's copy flags select (tasks-copy.md §3): workflows and
+// The rows around a task that the v2 face's copy flags select (docs/v2.md#flags): workflows and
 // statuses, task lists, project memberships, custom fields, todos, comments, attachments,
 // subscribers, dependencies and templates. Every row carries its account.
 

@@ -1,6 +1,6 @@
 /**
  * Several inserts into one sibling list, applied in one pass as if one after the other in
- * arrival order (todolist-rest.md §3 placement primitives). Every slot is in the list's original
+ * arrival order (docs/todo.md#ordering). Every slot is in the list's original
  * positions: an `after` insert goes right after the task at `slot - 1` (or at the top when the
  * slot is 0), a `before` insert right before the task at `slot` (or at the end when the slot is
  * the list's length).

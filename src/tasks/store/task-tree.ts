@@ -189,7 +189,7 @@ export interface ForestPlan {
 }
 
 /**
- * Validates a forest given as a flat list in any order (todolist-rest.md §5.7 rules 2–3): keys are
+ * Validates a forest given as a flat list in any order (docs/todo.md#clone): keys are
  * unique, no item is its own parent, and every item reaches a root (no cycles). O(n).
  */
 export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {

@@ -1,8 +1,8 @@
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';
 
-// The request body of shared/seeds/001_c30db29eea167aa7.txt, byte for byte.
-const SEED_001_BODY = `{
+// A paste request body the shipped widget sends, byte for byte.
+const WIDGET_PASTE_BODY = `{
 "parent": null,
 "targetId": 18,
 "batch": [
@@ -36,8 +36,8 @@ const SEED_001_BODY = `{
 ]
 }`;
 
-// A fresh database per file: the seed's literal ids (project 1, user 4, target 18) are made here.
-describeEachDialect('POST /todo/clone with the seed 001 body verbatim', (t) => {
+// A fresh database per file: the body's literal ids (project 1, user 4, target 18) are made here.
+describeEachDialect('POST /todo/clone with the widget’s paste body verbatim', (t) => {
   let account: TestAccount;
   const api = todoClient(t, () => account);
 
@@ -57,7 +57,7 @@ describeEachDialect('POST /todo/clone with the seed 001 body verbatim', (t) => {
     });
     const after = (await api.post('/tasks', { targetId: 18, project: 1, task: { text: 'after' } })).json().id;
 
-    const res = await api.post('/clone', SEED_001_BODY);
+    const res = await api.post('/clone', WIDGET_PASTE_BODY);
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
     const map = res.json() as Record<string, number>;
