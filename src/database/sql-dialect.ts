@@ -17,6 +17,11 @@ export interface SqlDialect {
    * snapshot), else nothing.
    */
   readonly forUpdate: string;
+  /**
+   * ` FOR UPDATE SKIP LOCKED` where rows lock (MySQL 8, MariaDB ≥ 10.6): a locking read that passes
+   * over rows another transaction holds. Nothing on SQLite, whose one writer serializes claims.
+   */
+  readonly forUpdateSkipLocked: string;
   /** ` LOCK IN SHARE MODE` where rows lock (rather than FOR SHARE, which MariaDB does not parse), else nothing. */
   readonly forShare: string;
   /**
@@ -26,6 +31,8 @@ export interface SqlDialect {
   readonly orderedUpdate: boolean;
   /** An index hint that keeps a plan on the named index, or nothing. */
   forceIndex(index: string): string;
+  /** In an upsert's update, the value a column would have taken in the row that met the key. */
+  incoming(column: string): string;
   /** The larger of two expressions. */
   greatest(a: string, b: string): string;
   /** A DATETIME column as `YYYY-MM-DD HH:MM:SS.SSS…` text (SQLite stores that text already). */
@@ -58,9 +65,11 @@ const MYSQL: SqlDialect = {
   name: 'mysql',
   rowLocks: true,
   forUpdate: ' FOR UPDATE',
+  forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
   forShare: ' LOCK IN SHARE MODE',
   orderedUpdate: true,
   forceIndex: (index) => ` FORCE INDEX (${index})`,
+  incoming: (column) => `VALUES(${column})`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   timeText: (column, as) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${as}`,
   upsert: (table, columns, rows, _keys, update) =>
@@ -83,9 +92,11 @@ const SQLITE: SqlDialect = {
   name: 'sqlite',
   rowLocks: false,
   forUpdate: '',
+  forUpdateSkipLocked: '',
   forShare: '',
   orderedUpdate: false,
   forceIndex: () => '',
+  incoming: (column) => `excluded.${column}`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   timeText: (column, as) => (column === as || column.endsWith(`.${as}`) ? column : `${column} AS ${as}`),
   upsert: (table, columns, rows, keys, update) =>
