@@ -1,21 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import { Body, Controller, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
-import { RawBody } from '../../common/http-transport';
 import { AttachmentContentService } from '../../tasks/details/attachment-content.service';
 import { compoundDocument } from './jsonapi-document';
-import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';
-import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
-import { ATTACHMENT_ID_EXAMPLE } from './jsonapi.examples';
+import { JsonApiController } from './jsonapi.openapi';
+import { JsonApiRoutes } from './jsonapi-routes.openapi';
 import { isMediaType, MEDIA_TYPE_MAX } from './jsonapi.validators';
 import { attachmentsResource } from './resources/task-item.resources';
 import { RequestError } from '../../common/request.errors';
 import { TasksError } from '../../tasks/tasks.errors';
-
-export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
 
 // RFC 8187 attr-char: what `filename*` may carry unencoded.
 const ATTR_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/;
@@ -44,23 +39,7 @@ export function contentDisposition(name: string): string {
 export class JsonApiAttachmentContentController {
   constructor(private readonly contents: AttachmentContentService) {}
 
-  @Put()
-  @HttpCode(200)
-  @RawBody(ATTACHMENT_MAX_BYTES)
-  @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({
-    summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)',
-    description:
-      'Content-Type, without its parameters, becomes the attachment’s content_type; one that is not a media type of at most 255 characters is refused (415).',
-  })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
-  @ApiConsumes('application/octet-stream')
-  @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiOkResponse({
-    description: 'The attachment with its new size',
-    content: JSONAPI_DOCUMENT_CONTENT,
-  })
-  @JsonApiErrors(404, 413, 415)
+  @JsonApiRoutes.uploadContent()
   async put(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
@@ -90,24 +69,7 @@ export class JsonApiAttachmentContentController {
     });
   }
 
-  @Get()
-  @ApiOperation({ summary: 'Download the file of an attachment' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({
-    description: 'The bytes, with the attachment’s content type',
-    headers: {
-      'Content-Disposition': {
-        description:
-          'attachment; filename="<ASCII fallback>"; filename*=UTF-8\'\'<the exact name, percent-encoded> (RFC 6266, RFC 8187)',
-        schema: {
-          type: 'string',
-          example: 'attachment; filename="__.txt"; filename*=UTF-8\'\'%E6%97%A5%E6%9C%AC.txt',
-        },
-      },
-    },
-  })
-  @JsonApiErrors(404)
+  @JsonApiRoutes.downloadContent()
   async get(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,

@@ -1,5 +1,4 @@
-import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { Controller, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
@@ -7,11 +6,9 @@ import { OPERATION_STATUSES, OperationStatus } from '../../operations/operation.
 import { OperationsService } from '../../operations/operations.service';
 import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { compoundDocument } from './jsonapi-document';
-import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
-import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
-import { QUEUED_COPY_EXAMPLE } from './jsonapi.examples';
+import { JsonApiController } from './jsonapi.openapi';
+import { JsonApiRoutes } from './jsonapi-routes.openapi';
 import { operationResource } from './jsonapi-operation.presenter';
-import { DEMO } from '../../demo/demo-ids';
 import { RequestError } from '../../common/request.errors';
 
 @JsonApiController()
@@ -20,18 +17,7 @@ import { RequestError } from '../../common/request.errors';
 export class JsonApiOperationsController {
   constructor(private readonly operations: OperationsService) {}
 
-  @Get()
-  @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({
-    summary: 'List the organization’s operations, newest first',
-    description: 'Filter: status.',
-  })
-  @ApiQuery({ name: 'filter[status]', required: false, enum: OPERATION_STATUSES })
-  @ApiQuery({ name: 'page[size]', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } })
-  @ApiOkResponse({
-    description: 'Operations',
-    content: JSONAPI_DOCUMENT_CONTENT,
-  })
+  @JsonApiRoutes.listOperations()
   async list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
     const status = query['filter[status]'];
     if (status !== undefined && !OPERATION_STATUSES.includes(status as OperationStatus)) {
@@ -61,28 +47,7 @@ export class JsonApiOperationsController {
     );
   }
 
-  @Get(':id')
-  @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({
-    summary: 'Poll an operation: 200 while it runs, 303 See Other to the new task once a TASK.COPY succeeded',
-  })
-  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', example: DEMO.v1.operation } })
-  @ApiOkResponse({
-    description:
-      'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation); its kind is `operation_type`',
-    content: {
-      [JSONAPI_MEDIA_TYPE]: {
-        ...JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE],
-        examples: { queued: { value: QUEUED_COPY_EXAMPLE } },
-      },
-    },
-  })
-  @ApiResponse({
-    status: 303,
-    description: 'The copy succeeded; Location names the new task',
-    headers: { Location: { schema: { type: 'string' } } },
-  })
-  @JsonApiErrors(404)
+  @JsonApiRoutes.getOperation()
   async get(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
