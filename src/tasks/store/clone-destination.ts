@@ -146,7 +146,7 @@ async function slot(
   };
 }
 
-export function notFound(id: number, field: string): TasksError {
+function notFound(id: number, field: string): TasksError {
   return new TasksError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
 }
 

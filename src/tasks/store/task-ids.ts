@@ -4,6 +4,7 @@ import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
+import { taskIdUsed } from './tasks.table';
 
 export const MAX_TASK_ID = 2_147_483_647;
 
@@ -61,8 +62,7 @@ export class TaskIdAllocator {
       `UPDATE id_allocators SET next_id = ${this.db.sql.greatest('next_id', '?')} WHERE name = 'tasks'`,
       [id + 1],
     );
-    const rows = await m.query('SELECT id FROM tasks WHERE id = ?', [id]);
-    if (rows.length > 0) throw idTaken(id);
+    if (await taskIdUsed(m, id)) throw idTaken(id);
   }
 }
 
