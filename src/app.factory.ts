@@ -10,6 +10,7 @@ import {
   registerPreflightCheck,
   registerRawParser,
   registerRequestIdHeader,
+  registerShutdownRefusal,
 } from './common/http-transport';
 import { createRootLogger, NestPinoLogger } from './common/logger';
 import { createValidationPipe } from './common/validation.pipe';
@@ -45,7 +46,8 @@ export async function createApp(
     bodyLimit: config.BODY_LIMIT_BYTES,
     // Large copies answer within seconds; keep idle sockets from holding shutdown.
     forceCloseConnections: 'idle',
-    return503OnClosing: true,
+    // Refused in each face's own format instead (registerShutdownRefusal).
+    return503OnClosing: false,
     frameworkErrors: answerUnroutable,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
@@ -82,6 +84,8 @@ export async function createApp(
     exposedHeaders: ['X-Request-Id', 'X-Todo-Error', 'Location', 'Content-Location'],
     maxAge: 600,
   });
+  // After the CORS plugin's hook, so that a browser (the To Do widget) can read the refusal.
+  registerShutdownRefusal(fastify);
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
   // A browser pointed at the service lands in Swagger UI.

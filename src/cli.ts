@@ -7,6 +7,7 @@ import { AccountsService } from './accounts/accounts.service';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { databaseOptions, TOOL_POOL } from './config/database.options';
+import { assertUtf8mb4Database } from './database/charset';
 import { DatabaseModule } from './database/database.module';
 import { DemoModule } from './demo/demo.module';
 import { DemoSeeder } from './demo/demo-seed';
@@ -58,6 +59,7 @@ async function migrations(config: AppConfig, direction: 'run' | 'revert', quiet 
   const dataSource = await new DataSource(databaseOptions(config.DATABASE_URL, TOOL_POOL)).initialize();
   try {
     if (direction === 'run') {
+      await assertUtf8mb4Database(dataSource);
       const applied = await dataSource.runMigrations({ transaction: 'each' });
       if (!quiet)
         console.log(

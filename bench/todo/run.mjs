@@ -176,6 +176,16 @@ async function waitReady(call) {
   throw new Error('the service did not start');
 }
 
+/**
+ * The new ids of a clone of `size` items, each once: the answer keys every new id twice, by client
+ * id and by batch position ("0", "1", …), so its values hold each id twice.
+ */
+function newIds(answer, size) {
+  const ids = Array.from({ length: size }, (_, i) => answer[String(i)]);
+  if (ids.some((id) => typeof id !== 'number')) throw new Error('a clone answer lacks a batch position');
+  return ids;
+}
+
 async function must(call, method, path, body) {
   const res = await call(method, path, body);
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${res.text}`);
@@ -196,12 +206,13 @@ async function run(port, token, dbName, admin) {
   const projectC = (await must(call, 'POST', '/projects', { label: 'C' })).id;
   const started = performance.now();
   await must(call, 'POST', '/clone', { project: projectA, batch: tree2000('a') });
-  const mapB = await must(call, 'POST', '/clone', { project: projectB, batch: tree2000('b') });
+  const bIds = newIds(await must(call, 'POST', '/clone', { project: projectB, batch: tree2000('b') }), 2000);
   log(`setup: two 2,000-task projects over HTTP in ${fmt(performance.now() - started)}`);
   // Clone targets: random tasks of a third 2,000-task tree, so each paste shifts one real sibling
   // list (as the widget's paste after a task does), not one ever-growing list.
-  const anchors = Object.values(
+  const anchors = newIds(
     await must(call, 'POST', '/clone', { project: projectC, batch: tree2000('c') }),
+    2000,
   );
   const pick = (i) => anchors[(i * 7919) % anchors.length];
 
@@ -212,7 +223,7 @@ async function run(port, token, dbName, admin) {
   }
 
   if (!process.argv.includes('--mixed-only')) await sequentialMeasures(call, pick, projectA);
-  await mixedLoad(call, admin, dbName, projectB, mapB);
+  await mixedLoad(call, admin, dbName, projectB, bIds);
 }
 
 async function sequentialMeasures(call, pick, projectA) {
@@ -255,11 +266,10 @@ async function sequentialMeasures(call, pick, projectA) {
   }
 }
 
-async function mixedLoad(call, admin, dbName, projectB, mapB) {
+async function mixedLoad(call, admin, dbName, projectB, bIds) {
   log(
     `\nMixed load on project B: ${CLIENTS} clients, ${SECONDS} s (${MIX[0]}% GET project, ${MIX[1]}% clone of 3, ${MIX[2]}% PUT):`,
   );
-  const bIds = Object.values(mapB);
   const before = await must(call, 'GET', `/tasks/projects/${projectB}`);
   // The hot sibling list is B's root list (its first 100 tasks): half of the clones land after a
   // random root there, the other half after any task of B.
@@ -328,7 +338,7 @@ async function mixedLoad(call, admin, dbName, projectB, mapB) {
   // Integrity: nothing lost, nothing unexpected, clones where they belong, original order intact.
   const after = await must(call, 'GET', `/tasks/projects/${projectB}`);
   const problems = [];
-  const expected = new Set([...bIds, ...clones.flatMap((c) => Object.values(c.map))]);
+  const expected = new Set([...bIds, ...clones.flatMap((c) => newIds(c.map, 3))]);
   const seen = new Set(after.map((x) => x.id));
   if (after.length !== expected.size) problems.push(`expected ${expected.size} tasks, found ${after.length}`);
   for (const id of expected) if (!seen.has(id)) problems.push(`task ${id} lost`);

@@ -196,3 +196,30 @@ export function registerRequestIdHeader(fastify: FastifyInstance): void {
     done();
   });
 }
+
+/**
+ * Once the server begins closing (Fastify's preClose, after Nest's shutdown hooks ran), a request
+ * that still arrives on an open keep-alive connection is refused 503 in its face's format and its
+ * connection closed. Fastify's own answer (`return503OnClosing`) is a bare JSON body without a
+ * `code`: toloka-kit crashes on it and the To Do widget takes it for a success.
+ */
+export function registerShutdownRefusal(fastify: FastifyInstance): void {
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
+    reply.header('connection', 'close');
+    done(
+      new DomainError(
+        'REQUEST_SERVICE_UNAVAILABLE',
+        'This instance is shutting down; retry the request on a new connection',
+      ),
+    );
+  });
+}

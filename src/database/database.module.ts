@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { databaseOptions } from '../config/database.options';
 import { boundsOfDriver } from './bounded-mysql';
+import { assertUtf8mb4Database, assertUtf8mb4Tables } from './charset';
 import { Database } from './database';
 
 @Global()
@@ -19,7 +20,8 @@ import { Database } from './database';
           // may take minutes. onModuleInit sets it.
           bounds: { acquireTimeoutMs: config.DATABASE_ACQUIRE_TIMEOUT_MS, queryTimeoutMs: 0 },
         }),
-        migrationsRun: config.MIGRATIONS_RUN,
+        // Run in onModuleInit, once the database's character set is known to be right.
+        migrationsRun: false,
         // Fail at start rather than retry for a minute: a wrong DATABASE_URL should be loud.
         retryAttempts: 0,
       }),
@@ -34,7 +36,10 @@ export class DatabaseModule implements OnModuleInit {
     private readonly config: AppConfig,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    await assertUtf8mb4Database(this.dataSource);
+    if (this.config.MIGRATIONS_RUN) await this.dataSource.runMigrations({ transaction: 'all' });
+    await assertUtf8mb4Tables(this.dataSource);
     const bounds = boundsOfDriver((this.dataSource.options as { driver?: unknown }).driver);
     if (bounds) bounds.queryTimeoutMs = this.config.DATABASE_QUERY_TIMEOUT_MS;
   }

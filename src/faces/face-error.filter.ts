@@ -30,7 +30,12 @@ export class FaceErrorFilter implements ExceptionFilter {
     } else if (answer.status >= 500) {
       const cause = error instanceof DomainError && error.cause instanceof Error ? error.cause : undefined;
       request.log.error(
-        { code: (exception as Error).message, cause: cause?.message, face: face.name },
+        {
+          code: error instanceof DomainError ? error.code : undefined,
+          error: error.message,
+          cause: cause?.message,
+          face: face.name,
+        },
         'request failed',
       );
     }

@@ -34,6 +34,8 @@ export interface TestAppOptions {
   connectThrough?: (databaseUrl: string) => string;
   /** Replaces the silent logger, for a test that reads what the service logs. */
   logger?: Logger;
+  /** Boots on this database instead of a fresh, empty one; close() calls its drop(). */
+  database?: TestDatabase;
 }
 
 /** Boots the same app as production (createApp) on a fresh, migrated database. */
@@ -42,7 +44,7 @@ export async function createTestApp(
   env: Record<string, string> = {},
   options: TestAppOptions = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = await createTestDatabase(dialect);
+  const database: TestDatabase = options.database ?? (await createTestDatabase(dialect));
   const config = loadConfig({
     DATABASE_URL: options.connectThrough ? options.connectThrough(database.url) : database.url,
     LOG_LEVEL: 'silent',

@@ -1,6 +1,7 @@
 import { DEMO } from '../../../src/demo/demo-ids';
 import { DemoSeeder, DemoSummary } from '../../../src/demo/demo-seed';
 import { Dialect } from '../../../src/config/database.options';
+import { databaseCopies } from '../../support/database-copies';
 import { createTestApp, TestAccount, TestApp } from '../../support/test-app';
 import { testDialects } from '../../support/test-database';
 import {
@@ -14,8 +15,8 @@ import {
 
 // "Try it out" → "Execute" of every example in /docs, unedited, as a newcomer does after the first
 // start and `npm run seed:demo`: the account made at first start (1) on a fresh database, with
-// the demo in it. Reads share one such database; every other example gets its own, so that no
-// example depends on another having run (or not) before it.
+// the demo in it. Reads share one such database; every other example gets its own app, on its own
+// copy of one such database, so that no example depends on another having run (or not) before it.
 
 interface Seeded {
   t: TestApp;
@@ -23,12 +24,17 @@ interface Seeded {
   summary: DemoSummary;
 }
 
+/** The first account, with the demo in it: what a first start and `npm run seed:demo` leave. */
+async function seed(t: TestApp): Promise<Omit<Seeded, 't'>> {
+  const account = await t.newAccount('default');
+  const summary = await t.get(DemoSeeder).seed(account.id);
+  return { account, summary };
+}
+
 async function seededApp(dialect: Dialect): Promise<Seeded> {
   const t = await createTestApp(dialect);
   try {
-    const account = await t.newAccount('default');
-    const summary = await t.get(DemoSeeder).seed(account.id);
-    return { t, account, summary };
+    return { t, ...(await seed(t)) };
   } catch (error) {
     await t.close();
     throw error;
@@ -127,7 +133,7 @@ describe.each(testDialects())('Swagger UI examples on a freshly seeded database 
     expect(failures).toEqual([]);
   });
 
-  it('runs every other example on its own freshly seeded database, with its documented 2xx', async () => {
+  it('runs every other example on its own copy of a freshly seeded database, with its documented 2xx', async () => {
     // One job per body example of every operation that is not a read.
     const jobs = operationsOf(document)
       .filter((o) => o.method !== 'get')
@@ -135,21 +141,29 @@ describe.each(testDialects())('Swagger UI examples on a freshly seeded database 
         swaggerRequests(document, documented, authorized).map((_request, index) => ({ documented, index })),
       );
     expect(jobs.length).toBeGreaterThan(50);
+    let account: TestAccount | undefined;
+    const copies = await databaseCopies(dialect, async (t) => {
+      ({ account } = await seed(t));
+    });
+    const own = { XAuthToken: account!.token, OrganizationId: String(account!.id) };
     const failures: string[] = [];
-    // A few databases at a time keep the walk short without crowding the machine.
+    // A few apps at a time keep the walk short without crowding the machine.
     const worker = async () => {
       for (let job = jobs.shift(); job; job = jobs.shift()) {
-        const fresh = await seededApp(dialect);
+        const fresh = await createTestApp(dialect, {}, { database: await copies.copy() });
         try {
-          const own = { XAuthToken: fresh.account.token, OrganizationId: String(fresh.account.id) };
-          const failure = await execute(fresh.t, swaggerRequests(document, job.documented, own)[job.index]);
+          const failure = await execute(fresh, swaggerRequests(document, job.documented, own)[job.index]);
           if (failure) failures.push(failure);
         } finally {
-          await fresh.t.close();
+          await fresh.close();
         }
       }
     };
-    await Promise.all([worker(), worker(), worker()]);
+    try {
+      await Promise.all([worker(), worker(), worker()]);
+    } finally {
+      await copies.close();
+    }
     expect(failures.sort()).toEqual([]);
   }, 600_000);
 });
