@@ -27,62 +27,6 @@ const PUBLIC_SURFACE = [
   '^src/faces/[^/]+\\.ts$',
 ];
 
-const imports = (rule, pairs) =>
-  pairs.map(([from, to]) => ({ type: 'dependency', from, to, rule: { name: rule, severity: 'error' } }));
-const cycles = (list) =>
-  list.map((files) => ({
-    type: 'cycle',
-    from: files[files.length - 1],
-    to: files[0],
-    rule: { name: 'no-circular', severity: 'error' },
-    cycle: files.map((name) => ({ name, dependencyTypes: [] })),
-  }));
-
-// TEMPORARY: removed when the task store restructure lands (issue 12, items 1-3). The violations
-// that exist today in src/tasks, src/task-details, src/faces/todo and src/faces/jsonapi, and the
-// imports of task store files whose public surface that restructure defines (the demo seed's).
-// Each entry is one exact import or one cycle, so any new violation still fails; nothing else
-// belongs here.
-const TASK_STORE_RESTRUCTURE_PENDING = [
-  ...imports('faces-never-import-database', [
-    ['src/faces/jsonapi/jsonapi-tasks.controller.ts', 'src/database/sql-like.ts'],
-  ]),
-  ...imports('faces-never-import-typeorm', [
-    ['src/faces/jsonapi/jsonapi-graph.ts', 'node_modules/typeorm/index.js'],
-  ]),
-  ...cycles([
-    ['src/task-details/task-read-model.ts', 'src/task-details/task-copy-plan.ts'],
-    ['src/task-details/task-copy.service.ts', 'src/task-details/task-copy.operation.ts'],
-    ['src/tasks/task-tree-reader.ts', 'src/tasks/task-sql.ts'],
-  ]),
-  ...imports('no-internal-imports', [
-    ['src/demo/demo-seed.ts', 'src/task-details/task-copy-plan.ts'],
-    ['src/demo/demo-seed.ts', 'src/tasks/task-content.ts'],
-    ['src/faces/jsonapi/jsonapi-graph.ts', 'src/task-details/task-read-model.ts'],
-    ['src/faces/jsonapi/jsonapi-operation.presenter.ts', 'src/task-details/task-copy.operation.ts'],
-    ['src/faces/jsonapi/jsonapi-operations.controller.ts', 'src/task-details/task-copy.operation.ts'],
-    ['src/faces/jsonapi/jsonapi-people-projects.controller.ts', 'src/task-details/task-read-model.ts'],
-    ['src/faces/jsonapi/jsonapi-resource.controller.ts', 'src/task-details/record-query.ts'],
-    ['src/faces/jsonapi/jsonapi-tasks.controller.ts', 'src/task-details/task-copy-plan.ts'],
-    ['src/faces/jsonapi/jsonapi-tasks.controller.ts', 'src/task-details/task-read-model.ts'],
-    ['src/faces/jsonapi/jsonapi.examples.ts', 'src/task-details/task-copy.operation.ts'],
-    ['src/faces/todo/todo-input.ts', 'src/tasks/task-content.ts'],
-    ['src/faces/todo/todo-input.ts', 'src/tasks/task-ids.ts'],
-    ['src/faces/todo/todo-output.ts', 'src/tasks/task-content.ts'],
-    ['src/faces/todo/todo-structure.controller.ts', 'src/tasks/clone-engine.ts'],
-    ['src/faces/todo/todo-task-list.cache.ts', 'src/tasks/task-change-feed.ts'],
-    ['src/faces/todo/todo-task-list.cache.ts', 'src/tasks/task-content.ts'],
-    ['src/faces/todo/todo-task-list.cache.ts', 'src/tasks/task-tree-reader.ts'],
-    ['src/faces/todo/todo-tasks.controller.ts', 'src/tasks/clone-engine.ts'],
-    ['src/task-details/task-copy.service.ts', 'src/tasks/clone-engine.ts'],
-    ['src/task-details/task-copy.service.ts', 'src/tasks/task-content.ts'],
-    ['src/task-details/task-read-model.ts', 'src/tasks/task-content.ts'],
-    ['src/task-details/task-write.service.ts', 'src/tasks/clone-engine.ts'],
-    ['src/task-details/task-write.service.ts', 'src/tasks/task-content.ts'],
-    ['src/task-details/task-write.service.ts', 'src/tasks/task-sql.ts'],
-  ]),
-];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -127,6 +71,5 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     // `import type` counts: a type import is still a dependency on the other module's shape.
     tsPreCompilationDeps: true,
-    knownViolations: TASK_STORE_RESTRUCTURE_PENDING,
   },
 };

@@ -38,8 +38,8 @@ export class AccountsService {
     private readonly config: AppConfig,
   ) {}
 
-  async authenticate(token: string): Promise<AuthenticatedAccount | null> {
-    const hash = hashToken(token);
+  /** The account of an active token, by the token's hash (hashToken). */
+  async authenticate(hash: string): Promise<AuthenticatedAccount | null> {
     const now = Date.now();
     const cached = this.cache.get(hash);
     if (cached && cached.expires > now) return cached.account;

@@ -13,6 +13,8 @@ export const RequiresOrganizationHeader = () => SetMetadata(REQUIRES_ORGANIZATIO
 
 export interface AuthenticatedRequest extends FastifyRequest {
   account?: AuthenticatedAccount;
+  /** The SHA-256 of the request's token, computed once by the authentication guard. */
+  tokenHash?: string;
 }
 
 /** The account the request's token resolved to; every domain call is scoped by its id. */
@@ -20,4 +22,11 @@ export const CurrentAccount = createParamDecorator((_data: unknown, ctx: Executi
   const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
   if (!request.account) throw new Error('CurrentAccount used on a route without authentication');
   return request.account;
+});
+
+/** The hash of the request's token (what keys per-token state, such as request limits). */
+export const CurrentTokenHash = createParamDecorator((_data: unknown, ctx: ExecutionContext) => {
+  const request = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+  if (!request.tokenHash) throw new Error('CurrentTokenHash used on a route without authentication');
+  return request.tokenHash;
 });

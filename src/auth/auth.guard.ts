@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AccountsService } from '../accounts/accounts.service';
+import { AccountsService, hashToken } from '../accounts/accounts.service';
 import { DomainError } from '../common/domain-error';
 import { AuthenticatedRequest, PUBLIC_ROUTE, REQUIRES_ORGANIZATION_HEADER } from './auth.decorators';
 import { extractToken, organizationHeader } from './token-extractor';
@@ -19,7 +19,9 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const token = extractToken(request.headers);
-    const account = token ? await this.accounts.authenticate(token) : null;
+    // Hashed once per request: the faces key per-token state by this hash.
+    const tokenHash = token ? hashToken(token) : undefined;
+    const account = tokenHash ? await this.accounts.authenticate(tokenHash) : null;
     if (!account) throw new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required');
 
     if (this.reflector.getAllAndOverride<boolean>(REQUIRES_ORGANIZATION_HEADER, targets)) {
@@ -40,6 +42,7 @@ export class AuthGuard implements CanActivate {
       }
     }
     request.account = account;
+    request.tokenHash = tokenHash;
     return true;
   }
 }

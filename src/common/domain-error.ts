@@ -1,25 +1,3 @@
-import type { AccountsErrorCode } from '../accounts/accounts.errors';
-import type { IdempotencyErrorCode } from '../idempotency/idempotency.errors';
-import type { OperationsErrorCode } from '../operations/operations.errors';
-import type { PoolsErrorCode } from '../pools/pools.errors';
-import type { TaskDetailsErrorCode } from '../task-details/task-details.errors';
-import type { TasksErrorCode } from '../tasks/tasks.errors';
-import type { RequestErrorCode } from './request.errors';
-
-/**
- * Every stable error code the domain and the transport can raise. Each face maps every one of them
- * with an exhaustive switch, so adding a code here fails the build until every face has decided
- * its status and body. Modules add their own union (TasksErrorCode, PoolsErrorCode, …) here.
- */
-export type DomainErrorCode =
-  | RequestErrorCode
-  | AccountsErrorCode
-  | TasksErrorCode
-  | TaskDetailsErrorCode
-  | PoolsErrorCode
-  | OperationsErrorCode
-  | IdempotencyErrorCode;
-
 export interface DomainErrorOptions {
   /** The input field the error is about, as a dotted path (`batch.3.parent`). */
   field?: string;
@@ -28,13 +6,17 @@ export interface DomainErrorOptions {
   cause?: unknown;
 }
 
-/** Thrown by services for a condition the caller caused or must know about; never an HttpException. */
-export class DomainError extends Error {
+/**
+ * Thrown by services for a condition the caller caused or must know about; never an HttpException.
+ * Each module declares its stable codes as its own union (TasksErrorCode, PoolsErrorCode, …), and
+ * each face maps the codes of the modules it serves with an exhaustive switch.
+ */
+export class DomainError<C extends string = string> extends Error {
   readonly field?: string;
   readonly meta?: Record<string, unknown>;
 
   constructor(
-    readonly code: DomainErrorCode,
+    readonly code: C,
     message: string,
     options: DomainErrorOptions = {},
   ) {
@@ -47,4 +29,13 @@ export class DomainError extends Error {
 
 export function assertNever(value: never): never {
   throw new Error(`Unhandled case: ${JSON.stringify(value)}`);
+}
+
+/**
+ * The default branch of a face's switch over the codes of the modules it serves: the compiler
+ * proves that every served code has its case (the code is `never` here), and at run time a code of
+ * a module the face does not serve lands here, which the face answers as a fault of its own.
+ */
+export function unservedCode(_code: never): null {
+  return null;
 }

@@ -1,3 +1,5 @@
+import { DomainError } from './domain-error';
+
 /** Errors of the transport itself, raised before or around any domain service. */
 export type RequestErrorCode =
   | 'REQUEST_UNAUTHENTICATED'
@@ -19,3 +21,6 @@ export type RequestErrorCode =
   // JSON:API documents: a `data.type` other than the route's, or a client-chosen `data.id`.
   | 'REQUEST_TYPE_MISMATCH'
   | 'REQUEST_CLIENT_ID_NOT_ALLOWED';
+
+/** A request error, its code checked. */
+export class RequestError extends DomainError<RequestErrorCode> {}

@@ -3,6 +3,7 @@ import { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuil
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import type { Dialect } from '../config/database.options';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { SqlDialect, sqlDialect } from './sql-dialect';
 
 const MYSQL_RETRYABLE = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_ATTEMPTS = 4;
@@ -59,18 +60,19 @@ export class Database {
     return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';
   }
 
-  /**
-   * Appended to a raw SELECT to make it a shared locking read on MySQL/MariaDB; nothing on SQLite,
-   * whose single writer serializes transactions anyway. LOCK IN SHARE MODE rather than FOR SHARE,
-   * which MariaDB does not parse.
-   */
-  get shareLock(): string {
-    return this.dialect === 'mysql' ? ' LOCK IN SHARE MODE' : '';
+  /** What differs between the dialects in raw SQL. */
+  get sql(): SqlDialect {
+    return sqlDialect(this.dialect);
   }
 
-  /** Makes a query a locking read (FOR UPDATE) on MySQL/MariaDB; SQLite has no row locks. */
+  /** Appended to a raw SELECT to make it a shared locking read where rows lock (SqlDialect.forShare). */
+  get shareLock(): string {
+    return this.sql.forShare;
+  }
+
+  /** Makes a query a locking read (FOR UPDATE) where rows lock; SQLite has no row locks. */
   forUpdate<E extends ObjectLiteral>(qb: SelectQueryBuilder<E>): SelectQueryBuilder<E> {
-    return this.dialect === 'mysql' ? qb.setLock('pessimistic_write') : qb;
+    return this.sql.rowLocks ? qb.setLock('pessimistic_write') : qb;
   }
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>, options: TransactionOptions = {}): Promise<T> {

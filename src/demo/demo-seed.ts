@@ -4,16 +4,14 @@ import { Database } from '../database/database';
 import { OperationsService } from '../operations/operations.service';
 import { CrowdProjectsService } from '../pools/crowd-projects.service';
 import { POOL_CLONE, PoolFields, PoolsService } from '../pools/pools.service';
-import { COPY_FLAG_NAMES, CopyFlags } from '../task-details/task-copy-plan';
-import { TaskCopyService } from '../task-details/task-copy.service';
-import { CUSTOM_FIELD_TYPE, DEPENDENCY_TYPE, STATUS_CATEGORY } from '../task-details/task-details.entities';
-import { TaskDetailsService } from '../task-details/task-details.service';
-import { StoreWriteService } from '../task-details/store-write.service';
-import { TaskWriteInput, TaskWriteService } from '../task-details/task-write.service';
-import { PeopleService } from '../tasks/people.service';
-import { ProjectsService } from '../tasks/projects.service';
-import { emptyContent, TaskContent } from '../tasks/task-content';
-import { TasksService } from '../tasks/tasks.service';
+import { COPY_FLAG_NAMES, CopyFlags, TaskCopyService } from '../tasks/copy/task-copy.service';
+import { CUSTOM_FIELD_TYPE, DEPENDENCY_TYPE, STATUS_CATEGORY } from '../tasks/details/task-details.entities';
+import { AttachmentContentService } from '../tasks/details/attachment-content.service';
+import { TaskDetailsService } from '../tasks/details/task-details.service';
+import { TaskRecordInput, TaskRecordsService } from '../tasks/details/task-records.service';
+import { PeopleService } from '../tasks/store/people.service';
+import { ProjectsService } from '../tasks/store/projects.service';
+import { emptyFields, TaskFields, TasksService } from '../tasks/store/tasks.service';
 import { demoOperationId, DemoIds } from './demo-ids';
 
 interface DemoTask {
@@ -53,8 +51,8 @@ export class DemoSeeder {
     private readonly projects: ProjectsService,
     private readonly people: PeopleService,
     private readonly details: TaskDetailsService,
-    private readonly storeWrites: StoreWriteService,
-    private readonly taskWrites: TaskWriteService,
+    private readonly contents: AttachmentContentService,
+    private readonly taskWrites: TaskRecordsService,
     private readonly copies: TaskCopyService,
     private readonly crowdProjects: CrowdProjectsService,
     private readonly pools: PoolsService,
@@ -81,8 +79,10 @@ export class DemoSeeder {
   }
 
   private async seedTodo(accountId: number): Promise<DemoIds['todo']> {
-    const person = (label: string, color: string) =>
-      this.people.createPerson(accountId, { label, avatar: null, color });
+    const person = (label: string, color: string) => {
+      const [firstName, lastName] = label.split(' ');
+      return this.people.create(accountId, { firstName, lastName, color });
+    };
     const users = {
       ann: await person('Ann Lee', '#e05b5b'),
       bo: await person('Bo Chen', '#0ab169'),
@@ -91,8 +91,8 @@ export class DemoSeeder {
     };
     await this.people.replaceTags(accountId, ['urgent', 'later', 'home']);
     const projects = {
-      home: await this.projects.createProject(accountId, 'Home 🏠'),
-      trip: await this.projects.createProject(accountId, 'Trip to Lisbon ✈️'),
+      home: await this.projects.create(accountId, { name: 'Home 🏠' }),
+      trip: await this.projects.create(accountId, { name: 'Trip to Lisbon ✈️' }),
     };
 
     const tasks: Partial<DemoIds['todo']['tasks']> = {};
@@ -146,7 +146,7 @@ export class DemoSeeder {
     ids: Partial<DemoIds['todo']['tasks']>,
     specs: DemoTask[],
   ): Promise<void> {
-    const nodes: Array<{ key: string; parentKey: string | null; content: TaskContent }> = [];
+    const nodes: Array<{ key: string; parentKey: string | null; fields: TaskFields }> = [];
     const roles = new Map<string, keyof DemoIds['todo']['tasks']>();
     const now = this.clock.now().getTime();
     const walk = (list: DemoTask[], parentKey: string | null) => {
@@ -156,12 +156,12 @@ export class DemoSeeder {
         nodes.push({
           key,
           parentKey,
-          content: {
-            ...emptyContent(),
-            text: spec.text,
-            checked: spec.checked ?? false,
+          fields: {
+            ...emptyFields(),
+            title: spec.text,
+            closed: spec.checked ?? false,
             assigned: spec.assigned ?? [],
-            dueDate: spec.dueInDays === undefined ? null : new Date(now + spec.dueInDays * DAY_MS),
+            dueAt: spec.dueInDays === undefined ? null : new Date(now + spec.dueInDays * DAY_MS),
             priority: spec.priority ?? null,
           },
         });
@@ -194,7 +194,7 @@ export class DemoSeeder {
       dataTypeId: CUSTOM_FIELD_TYPE.select,
       options: JSON.stringify(['Gold', 'Silver', 'Bronze'].map((value, i) => ({ id: i + 1, value }))),
     });
-    const project = await this.storeWrites.createProject(accountId, {
+    const project = await this.projects.create(accountId, {
       name: 'Client onboarding',
       workflowId: delivery.id,
     });
@@ -209,7 +209,7 @@ export class DemoSeeder {
     const today = this.clock.now().getTime();
     const date = (days: number) => new Date(today + days * DAY_MS).toISOString().slice(0, 10);
     const base = { projectId: project, taskListId: templates.id, workflowStatusId: toDo.id };
-    const task = async (input: TaskWriteInput) => (await this.taskWrites.create(accountId, [input]))[0];
+    const task = async (input: TaskRecordInput) => (await this.taskWrites.create(accountId, [input]))[0];
     const checklist = await task({
       ...base,
       title: 'Onboarding checklist',
@@ -270,7 +270,7 @@ export class DemoSeeder {
       name: 'welcome-letter.txt',
       contentType: 'text/plain',
     });
-    await this.details.putAttachmentContent(
+    await this.contents.put(
       accountId,
       attachment.id,
       Buffer.from('Welcome aboard! Here is how your first week with us will go.\n'),

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
 import { OperationsModule } from '../operations/operations.module';
 import { PoolsModule } from '../pools/pools.module';
-import { TaskDetailsModule } from '../task-details/task-details.module';
 import { TasksModule } from '../tasks/tasks.module';
 import { DemoSeeder } from './demo-seed';
 
 /** `npm run seed:demo`: demo data for every face, written through the domain services. */
 @Module({
-  imports: [TasksModule, TaskDetailsModule, PoolsModule, OperationsModule],
+  imports: [TasksModule, PoolsModule, OperationsModule],
   providers: [DemoSeeder],
   exports: [DemoSeeder],
 })

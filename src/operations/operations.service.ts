@@ -173,12 +173,12 @@ export class OperationsService {
     includeExpired = true,
   ) {
     if (types.length === 0 || limit <= 0) return [];
-    const mysql = this.db.dialect === 'mysql';
+    const sql = this.db.sql;
     return this.db.transaction(
       async (m) => {
         const now = this.clock.now();
         const nowSql = toSqlDateTime(now);
-        const lock = mysql ? ' FOR UPDATE SKIP LOCKED' : '';
+        const lock = sql.forUpdateSkipLocked;
         const typeList = types.map(() => '?').join(', ');
         const pending: Array<{ id: string }> = await m.query(
           `SELECT id FROM operations WHERE status = 'PENDING' AND available_at <= ? AND type IN (${typeList}) ` +
@@ -210,7 +210,7 @@ export class OperationsService {
         );
         return m.find(Operation, { where: { id: In(ids), leaseOwner: owner, status: 'RUNNING' } });
       },
-      mysql ? { isolation: 'READ COMMITTED' } : {},
+      sql.rowLocks ? { isolation: 'READ COMMITTED' } : {},
     );
   }
 

@@ -279,17 +279,18 @@ export class DatabaseRequestCounter extends RequestCounter implements BeforeAppl
     const now = this.now();
     const cleanup = !only && now - this.lastCleanup >= CLEANUP_EVERY_MS;
     if (rows.length === 0 && !cleanup) return;
-    const upsert =
-      this.db.dialect === 'mysql'
-        ? 'ON DUPLICATE KEY UPDATE hits = VALUES(hits), expires_at = VALUES(expires_at)'
-        : 'ON CONFLICT (holder, window_ms, bucket, instance) DO UPDATE SET hits = excluded.hits, expires_at = excluded.expires_at';
+    const { sql } = this.db;
     const statements: Array<[string, unknown[]]> = [];
     for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
       const part = rows.slice(start, start + ROWS_PER_STATEMENT);
       statements.push([
-        `INSERT INTO request_counts (holder, window_ms, bucket, instance, hits, expires_at) VALUES ${part
-          .map(() => '(?, ?, ?, ?, ?, ?)')
-          .join(', ')} ${upsert}`,
+        sql.upsert(
+          'request_counts',
+          ['holder', 'window_ms', 'bucket', 'instance', 'hits', 'expires_at'],
+          part.length,
+          ['holder', 'window_ms', 'bucket', 'instance'],
+          `hits = ${sql.incoming('hits')}, expires_at = ${sql.incoming('expires_at')}`,
+        ),
         part.flat(),
       ]);
     }

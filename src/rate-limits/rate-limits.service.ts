@@ -51,7 +51,7 @@ export class RateLimitsService {
   async consume(m: EntityManager, accountId: number, scope: RateLimitScope): Promise<void> {
     const windows = this.limits(scope);
     if (windows.length === 0) return;
-    if (this.db.dialect === 'mysql') {
+    if (this.db.sql.rowLocks) {
       // Two concurrent requests must not both see "19 of 20": the account row serializes the
       // limited requests of one account (SQLite's writer lock does the same there).
       await m

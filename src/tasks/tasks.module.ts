@@ -1,22 +1,56 @@
-import { Module } from '@nestjs/common';
-import { CloneEngine } from './clone-engine';
-import { PeopleService } from './people.service';
-import { ProjectsService } from './projects.service';
-import { TaskChangeFeed } from './task-change-feed';
-import { TaskIdAllocator } from './task-ids';
-import { TaskTreeReader } from './task-tree-reader';
-import { TasksService } from './tasks.service';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { OperationHandlers } from '../operations/operation-handlers';
+import { OperationsModule } from '../operations/operations.module';
+import { TaskCopyHandler } from './copy/task-copy.handler';
+import { TaskCopyService } from './copy/task-copy.service';
+import { TaskCopyWriter } from './copy/task-copy-writer';
+import { AttachmentContentService } from './details/attachment-content.service';
+import { TaskDetailsService } from './details/task-details.service';
+import { TaskRecordsService } from './details/task-records.service';
+import { TaskReadModel } from './read/task-read-model.service';
+import { TaskTreeReader } from './read/task-tree-reader.service';
+import { CloneEngine } from './store/clone-engine';
+import { PeopleService } from './store/people.service';
+import { ProjectsService } from './store/projects.service';
+import { TaskChangeFeed } from './store/task-changes.service';
+import { TaskIdAllocator } from './store/task-ids';
+import { TasksService } from './store/tasks.service';
+import { TaskWriteGateway } from './store/write-gateway';
 
 const TASK_STORE = [
   TaskChangeFeed,
+  TaskWriteGateway,
   TaskIdAllocator,
   CloneEngine,
   TasksService,
   TaskTreeReader,
   ProjectsService,
   PeopleService,
+  TaskDetailsService,
+  AttachmentContentService,
+  TaskReadModel,
+  TaskCopyService,
+  TaskRecordsService,
 ];
 
-/** The task store and its clone engine, shared by the /todo and /api/v2 faces. */
-@Module({ providers: TASK_STORE, exports: TASK_STORE })
-export class TasksModule {}
+/**
+ * The one task store, shared by the /todo and /api/v2 faces: tasks, projects and people, the
+ * records around tasks (workflows, task lists, todos, comments, attachments, …), the clone engine
+ * and task copies (TASK.COPY runs on the job service).
+ */
+@Module({
+  imports: [OperationsModule, IdempotencyModule],
+  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler],
+  exports: TASK_STORE,
+})
+export class TasksModule implements OnModuleInit {
+  constructor(
+    private readonly handlers: OperationHandlers,
+    private readonly copyHandler: TaskCopyHandler,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.register(this.copyHandler);
+  }
+}

@@ -85,7 +85,7 @@ export interface CopyFixture extends WorkflowFixture {
 }
 
 /**
- * A three-level source tree with data for every copy flag (tasks-copy.md §4.2): description,
+ * A three-level source tree with data for every copy flag: description,
  * assignee, subscribers, tags, dates, repeat, estimate, custom fields, open and closed todos,
  * comments (one hidden, one draft), an attachment with bytes, dependencies inside and outside the
  * tree, and a target project whose members include only one of the two people.

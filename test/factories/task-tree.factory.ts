@@ -1,8 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Dialect } from '../../src/config/database.options';
 import type { Database } from '../../src/database/database';
-import { TaskIdAllocator } from '../../src/tasks/task-ids';
-import { chunks, insertTasks, NewTaskRow } from '../../src/tasks/task-sql';
+import { chunks } from '../../src/database/sql';
+import { sqlDialect } from '../../src/database/sql-dialect';
+import { TaskIdAllocator } from '../../src/tasks/store/task-ids';
+import { insertTasks, NewTaskRow } from '../../src/tasks/store/tasks.table';
 
 // A large v2 task tree written straight into the store with multi-row INSERTs: the ids come from
 // the `tasks` id allocator and the rows go through the engine's own `insertTasks`, so they are the
@@ -75,7 +77,7 @@ export async function makeLargeTree(
   const now = new Date();
   const nowText = sqlNow(now);
   const manager = m as EntityManager;
-  const allocator = new TaskIdAllocator({ dialect } as Database);
+  const allocator = new TaskIdAllocator({ sql: sqlDialect(dialect) } as Database);
   const allIds = await allocator.allocate(manager, n + 1);
   const ids = allIds.slice(0, n);
   const externalId = allIds[n];
@@ -103,15 +105,15 @@ export async function makeLargeTree(
       projectId: target.projectId,
       parentId: parent === null ? null : ids[parent],
       position,
-      content: {
-        text: external ? 'Outside the tree' : i === 0 ? 'Large template' : `Task ${i}`,
-        checked: isClosed,
+      fields: {
+        title: external ? 'Outside the tree' : i === 0 ? 'Large template' : `Task ${i}`,
+        closed: isClosed,
         collapsed: false,
         assigned: [],
-        dueDate: null,
-        creationDate: now,
-        completionDate: isClosed ? now : null,
-        editedDate: null,
+        dueAt: null,
+        createdAt: now,
+        closedAt: isClosed ? now : null,
+        editedAt: null,
         priority: null,
         extra: null,
         details: {

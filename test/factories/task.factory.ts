@@ -1,20 +1,42 @@
 import type { TestAccount, TestApp } from '../support/test-app';
-import { PeopleService } from '../../src/tasks/people.service';
-import { ProjectsService } from '../../src/tasks/projects.service';
-import { emptyContent, TaskContent } from '../../src/tasks/task-content';
-import { TasksService } from '../../src/tasks/tasks.service';
+import { PeopleService } from '../../src/tasks/store/people.service';
+import { ProjectsService } from '../../src/tasks/store/projects.service';
+import { emptyFields, TaskFields } from '../../src/tasks/store/task-fields';
+import { TasksService } from '../../src/tasks/store/tasks.service';
 
-/** A task to make: content overrides and children, nested. */
-export interface TaskSpec extends Partial<TaskContent> {
+/** A task to make, in the To Do face's words: field overrides and children, nested. */
+export interface TaskSpec {
+  text?: string;
+  checked?: boolean;
+  collapsed?: boolean;
+  assigned?: number[];
+  dueDate?: Date | null;
+  priority?: number | null;
+  extra?: Record<string, unknown> | null;
   children?: TaskSpec[];
 }
 
+function fieldsOf(spec: Omit<TaskSpec, 'children'>, text: string): TaskFields {
+  const fields = { ...emptyFields(), title: spec.text ?? text };
+  if (spec.checked !== undefined) fields.closed = spec.checked;
+  if (spec.collapsed !== undefined) fields.collapsed = spec.collapsed;
+  if (spec.assigned !== undefined) fields.assigned = spec.assigned;
+  if (spec.dueDate !== undefined) fields.dueAt = spec.dueDate;
+  if (spec.priority !== undefined) fields.priority = spec.priority;
+  if (spec.extra !== undefined) fields.extra = spec.extra;
+  return fields;
+}
+
 export async function makeProject(t: TestApp, account: TestAccount, label = 'Project'): Promise<number> {
-  return t.get(ProjectsService).createProject(account.id, label);
+  return t.get(ProjectsService).create(account.id, { name: label });
 }
 
 export async function makeUser(t: TestApp, account: TestAccount, label = 'Ann Lee'): Promise<number> {
-  return t.get(PeopleService).createPerson(account.id, { label, avatar: null, color: null });
+  const space = label.indexOf(' ');
+  return t.get(PeopleService).create(account.id, {
+    firstName: space < 0 ? label : label.slice(0, space),
+    lastName: space < 0 ? '' : label.slice(space + 1),
+  });
 }
 
 /**
@@ -27,12 +49,12 @@ export async function makeTasks(
   specs: TaskSpec[],
   where: { project?: number | null; parent?: number | null } = {},
 ): Promise<number[]> {
-  const nodes: Array<{ key: string; parentKey: string | null; content: TaskContent }> = [];
+  const nodes: Array<{ key: string; parentKey: string | null; fields: TaskFields }> = [];
   const walk = (list: TaskSpec[], parentKey: string | null) => {
     for (const spec of list) {
       const key = `k${nodes.length}`;
-      const { children, ...content } = spec;
-      nodes.push({ key, parentKey, content: { ...emptyContent(), text: key, ...content } });
+      const { children, ...fields } = spec;
+      nodes.push({ key, parentKey, fields: fieldsOf(fields, key) });
       walk(children ?? [], key);
     }
   };
@@ -104,7 +126,7 @@ export async function snapshotAccount(t: TestApp, accountId: number): Promise<un
 }
 
 /**
- * Spec §9 guarantees 2 and 3: every sibling list is 0..n-1, every parent exists in the same
+ * The tree's guarantees: every sibling list is 0..n-1, every parent exists in the same
  * project, and there are no cycles. Returns the problems found (empty when sound).
  */
 export async function treeProblems(t: TestApp, accountId: number): Promise<string[]> {

@@ -1,4 +1,4 @@
-import type { DomainErrorCode } from '../../src/common/domain-error';
+import type { DomainErrorCode } from '../../src/faces/error-codes';
 
 // Every domain error code, at run time: the `satisfies` fails to compile when a code is added to
 // DomainErrorCode and not here (or listed here and not there).

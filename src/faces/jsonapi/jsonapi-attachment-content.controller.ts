@@ -1,20 +1,16 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Put, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces } from '@nestjs/swagger';
+import { Body, Controller, Param, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
-import { DomainError } from '../../common/domain-error';
-import { RawBody } from '../../common/http-transport';
-import { TaskDetailsService } from '../../task-details/task-details.service';
+import { AttachmentContentService } from '../../tasks/details/attachment-content.service';
 import { compoundDocument } from './jsonapi-document';
-import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
 import { parseResourceId } from './jsonapi-resource.controller';
-import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
-import { ATTACHMENT_ID_EXAMPLE } from './jsonapi.examples';
+import { JsonApiController } from './jsonapi.openapi';
+import { JsonApiRoutes } from './jsonapi-routes.openapi';
 import { isMediaType, MEDIA_TYPE_MAX } from './jsonapi.validators';
 import { attachmentsResource } from './resources/task-item.resources';
-
-export const ATTACHMENT_MAX_BYTES = 16 * 1024 * 1024;
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 // RFC 8187 attr-char: what `filename*` may carry unencoded.
 const ATTR_CHAR = /[A-Za-z0-9!#$&+\-.^_`|~]/;
@@ -41,25 +37,9 @@ export function contentDisposition(name: string): string {
 @RequiresOrganizationHeader()
 @Controller('api/v2/attachments/:id/content')
 export class JsonApiAttachmentContentController {
-  constructor(private readonly details: TaskDetailsService) {}
+  constructor(private readonly contents: AttachmentContentService) {}
 
-  @Put()
-  @HttpCode(200)
-  @RawBody(ATTACHMENT_MAX_BYTES)
-  @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({
-    summary: 'Upload the file of an attachment (raw bytes, any media type, up to 16 MiB)',
-    description:
-      'Content-Type, without its parameters, becomes the attachment’s content_type; one that is not a media type of at most 255 characters is refused (415).',
-  })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
-  @ApiConsumes('application/octet-stream')
-  @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiOkResponse({
-    description: 'The attachment with its new size',
-    content: JSONAPI_DOCUMENT_CONTENT,
-  })
-  @JsonApiErrors(404, 413, 415)
+  @JsonApiRoutes.uploadContent()
   async put(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
@@ -69,13 +49,13 @@ export class JsonApiAttachmentContentController {
     const content = Buffer.isBuffer(body) ? body : Buffer.alloc(0);
     const contentType = request.headers['content-type']?.split(';')[0].trim();
     if (contentType !== undefined && !isMediaType(contentType)) {
-      throw new DomainError(
+      throw new RequestError(
         'REQUEST_UNSUPPORTED_MEDIA_TYPE',
         `Content-Type must be a media type (type/subtype) of at most ${MEDIA_TYPE_MAX} characters`,
         { meta: { header: 'Content-Type' } },
       );
     }
-    const attachment = await this.details.putAttachmentContent(
+    const attachment = await this.contents.put(
       account.id,
       parseResourceId(id, 'attachment'),
       content,
@@ -89,34 +69,14 @@ export class JsonApiAttachmentContentController {
     });
   }
 
-  @Get()
-  @ApiOperation({ summary: 'Download the file of an attachment' })
-  @ApiParam({ name: 'id', schema: { type: 'string', example: ATTACHMENT_ID_EXAMPLE } })
-  @ApiProduces('application/octet-stream')
-  @ApiOkResponse({
-    description: 'The bytes, with the attachment’s content type',
-    headers: {
-      'Content-Disposition': {
-        description:
-          'attachment; filename="<ASCII fallback>"; filename*=UTF-8\'\'<the exact name, percent-encoded> (RFC 6266, RFC 8187)',
-        schema: {
-          type: 'string',
-          example: 'attachment; filename="__.txt"; filename*=UTF-8\'\'%E6%97%A5%E6%9C%AC.txt',
-        },
-      },
-    },
-  })
-  @JsonApiErrors(404)
+  @JsonApiRoutes.downloadContent()
   async get(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { attachment, content } = await this.details.getAttachmentContent(
-      account.id,
-      parseResourceId(id, 'attachment'),
-    );
-    if (!content) throw new DomainError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
+    const { attachment, content } = await this.contents.get(account.id, parseResourceId(id, 'attachment'));
+    if (!content) throw new TasksError('TASK_DETAIL_NOT_FOUND', `Attachment ${id} has no file yet`);
     await reply
       .status(200)
       // Rows written before content types were checked may hold one that is no header value.

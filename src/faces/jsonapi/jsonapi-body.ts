@@ -1,5 +1,4 @@
 import { validateSync } from 'class-validator';
-import { DomainError } from '../../common/domain-error';
 import { isIdText } from '../../common/ids';
 import { plainToDto } from '../../common/plain-to-dto';
 import {
@@ -7,11 +6,12 @@ import {
   RequestValidationError,
   ValidationIssue,
 } from '../../common/request-validation.error';
+import { RequestError } from '../../common/request.errors';
 
 export interface JsonApiBodyOptions {
   /** The resource type the route accepts in `data.type`. */
   type: string;
-  /** `relationships.<name>.data.id` accepted in place of the `<attribute>` foreign key (§3.10). */
+  /** `relationships.<name>.data.id` accepted in place of the `<attribute>` foreign key (docs/clients.md#foreign-keys). */
   relationshipAttributes?: Record<string, string>;
   /** Accept `data` as an array of up to this many resources (bulk create). */
   maxBulk?: number;
@@ -29,30 +29,30 @@ function attributesOf(
   options: JsonApiBodyOptions,
 ): Record<string, unknown> {
   if (resource.type !== options.type) {
-    throw new DomainError('REQUEST_TYPE_MISMATCH', `data.type must be "${options.type}"`, {
+    throw new RequestError('REQUEST_TYPE_MISMATCH', `data.type must be "${options.type}"`, {
       field: `${at}.type`,
     });
   }
   if (resource.id !== undefined && options.id === undefined) {
-    throw new DomainError('REQUEST_CLIENT_ID_NOT_ALLOWED', 'Client-generated ids are not supported', {
+    throw new RequestError('REQUEST_CLIENT_ID_NOT_ALLOWED', 'Client-generated ids are not supported', {
       field: `${at}.id`,
     });
   }
   if (resource.id !== undefined && String(resource.id) !== options.id) {
-    throw new DomainError('REQUEST_TYPE_MISMATCH', `data.id must be "${options.id}", the id in the URL`, {
+    throw new RequestError('REQUEST_TYPE_MISMATCH', `data.id must be "${options.id}", the id in the URL`, {
       field: `${at}.id`,
     });
   }
   const attributes = resource.attributes === undefined ? {} : resource.attributes;
   if (!isObject(attributes)) {
-    throw new DomainError('REQUEST_MALFORMED_BODY', 'attributes must be an object', {
+    throw new RequestError('REQUEST_MALFORMED_BODY', 'attributes must be an object', {
       field: `${at}.attributes`,
     });
   }
   const merged = { ...attributes };
   if (resource.relationships !== undefined) {
     if (!isObject(resource.relationships)) {
-      throw new DomainError('REQUEST_MALFORMED_BODY', 'relationships must be an object', {
+      throw new RequestError('REQUEST_MALFORMED_BODY', 'relationships must be an object', {
         field: `${at}.relationships`,
       });
     }
@@ -137,7 +137,7 @@ function screenNames(
 }
 
 /**
- * Reads a JSON:API create/update document in the order of tasks-copy.md §4.8: the document shape
+ * Reads a JSON:API create/update document in the refusal order (docs/v2.md#refusal-order): the document shape
  * (400 invalid_document), `data.type` (409) and `data.id` (403), then every attribute problem at
  * once (422, one error object per attribute, unknown attributes included).
  */
@@ -147,15 +147,15 @@ export function parseJsonApiBody<T extends object>(
   options: JsonApiBodyOptions,
 ): T[] {
   if (!isObject(body))
-    throw new DomainError('REQUEST_MALFORMED_BODY', 'The body must be a JSON:API document');
+    throw new RequestError('REQUEST_MALFORMED_BODY', 'The body must be a JSON:API document');
   const data = body.data;
   const bulk = Array.isArray(data);
   if (bulk ? !options.maxBulk : !isObject(data)) {
-    throw new DomainError('REQUEST_MALFORMED_BODY', 'data must be a resource object', { field: 'data' });
+    throw new RequestError('REQUEST_MALFORMED_BODY', 'data must be a resource object', { field: 'data' });
   }
   const resources = (bulk ? data : [data]) as unknown[];
   if (bulk && (resources.length === 0 || resources.length > options.maxBulk!)) {
-    throw new DomainError('REQUEST_MALFORMED_BODY', `data must hold 1 to ${options.maxBulk} resources`, {
+    throw new RequestError('REQUEST_MALFORMED_BODY', `data must hold 1 to ${options.maxBulk} resources`, {
       field: 'data',
     });
   }
@@ -164,7 +164,7 @@ export function parseJsonApiBody<T extends object>(
   resources.forEach((resource, i) => {
     const at = bulk ? `data.${i}` : 'data';
     if (!isObject(resource))
-      throw new DomainError('REQUEST_MALFORMED_BODY', 'each resource must be an object', { field: at });
+      throw new RequestError('REQUEST_MALFORMED_BODY', 'each resource must be an object', { field: at });
     const checked = validateAttributes(cls, attributesOf(resource, at, options), at);
     values.push(checked.value);
     issues.push(...checked.issues);

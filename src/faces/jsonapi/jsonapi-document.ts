@@ -1,4 +1,4 @@
-// Building JSON:API documents (tasks-copy.md §1.3): string ids, relationships with linkage,
+// Building JSON:API documents (docs/v2.md#documents): string ids, relationships with linkage,
 // compound documents whose `included` holds each type+id once and never repeats primary data.
 
 export interface ResourceIdentifier {

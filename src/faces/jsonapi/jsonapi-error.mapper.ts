@@ -1,7 +1,10 @@
-import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
+import { DomainError, unservedCode } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
-import type { CopyViolation } from '../../task-details/task-details.errors';
+import type { RequestErrorCode } from '../../common/request.errors';
+import type { IdempotencyErrorCode } from '../../idempotency/idempotency.errors';
+import type { OperationsErrorCode } from '../../operations/operations.errors';
+import type { CopyViolation, TasksErrorCode } from '../../tasks/tasks.errors';
 
 export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 
@@ -39,7 +42,7 @@ export function errorDocument(status: number, errors: JsonApiErrorObject[]): Fac
   return { status, contentType: JSONAPI_MEDIA_TYPE, body: { errors } };
 }
 
-/** `data.attributes.title` → `/data/attributes/title` (tasks-copy.md §1.4). */
+/** `data.attributes.title` → `/data/attributes/title` (docs/v2.md#errors). */
 export function pointerOf(path: string): string {
   return path ? `/${path.split('.').join('/')}` : '';
 }
@@ -74,8 +77,14 @@ function queryError(code: string, title: string, error: DomainError): FaceError 
   ]);
 }
 
-function fromDomain(error: DomainError): FaceError {
-  const code: DomainErrorCode = error.code;
+// The modules this face serves, one switch each: the transport, the task store, and the job
+// service (operations and idempotency keys). A code of any other module answers 500.
+function fromDomain(error: DomainError): FaceError | null {
+  return fromRequest(error) ?? fromTasks(error) ?? fromJobs(error);
+}
+
+function fromRequest(error: DomainError): FaceError | null {
+  const code = error.code as RequestErrorCode;
   switch (code) {
     case 'REQUEST_MALFORMED_BODY':
       return errorDocument(400, [
@@ -103,9 +112,6 @@ function fromDomain(error: DomainError): FaceError {
       return single(403, 'access_denied', 'Access Denied', error);
     case 'REQUEST_ROUTE_NOT_FOUND':
       return single(404, 'route_not_found', 'Not Found', error);
-    case 'ACCOUNT_NOT_FOUND':
-    case 'ACCOUNT_TOKEN_NOT_FOUND':
-      return single(404, 'record_not_found', 'Record Not Found', error);
     case 'REQUEST_NOT_ACCEPTABLE':
       return single(406, 'not_acceptable', 'Not Acceptable', error);
     case 'REQUEST_BODY_TOO_LARGE':
@@ -120,6 +126,14 @@ function fromDomain(error: DomainError): FaceError {
         ...single(503, 'service_unavailable', 'Service Unavailable', error),
         headers: { 'retry-after': String(SERVICE_UNAVAILABLE_RETRY_AFTER_S) },
       };
+    default:
+      return unservedCode(code);
+  }
+}
+
+function fromTasks(error: DomainError): FaceError | null {
+  const code = error.code as TasksErrorCode;
+  switch (code) {
     case 'TASK_NOT_FOUND':
     case 'PROJECT_NOT_FOUND':
     case 'USER_NOT_FOUND':
@@ -143,28 +157,10 @@ function fromDomain(error: DomainError): FaceError {
       return single(422, 'invalid_attribute', 'Invalid Attribute', error);
     case 'TASK_DETAIL_CONFLICT':
       return single(409, 'conflict', 'Conflict', error);
-    case 'POOL_NOT_FOUND':
-    case 'CROWD_PROJECT_NOT_FOUND':
-    case 'OPERATION_NOT_FOUND':
-      return single(404, 'record_not_found', 'Record Not Found', error);
-    case 'POOL_PROJECT_INVALID':
-    case 'POOL_PROJECT_FOREIGN':
-      return single(422, 'invalid_reference', 'Invalid Attribute', error);
-    case 'POOL_PROJECT_IMMUTABLE':
-      return single(422, 'invalid_attribute', 'Invalid Attribute', error);
-    case 'POOL_INAPPROPRIATE_STATUS':
-    case 'PROJECT_INAPPROPRIATE_STATUS':
-    case 'PROJECT_UNARCHIVED_POOLS':
-      return single(409, 'conflict', 'Conflict', error);
-    // tasks-copy.md §5.4 (after the IETF Idempotency-Key draft): another request → 422, running → 409.
-    case 'IDEMPOTENCY_KEY_REUSED':
-      return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);
-    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
-      return single(409, 'request_in_progress', 'Conflict', error);
     case 'TASK_COPY_SOURCE_NOT_FOUND':
       return single(404, 'record_not_found', 'Record Not Found', error);
     case 'TASK_COPY_INVALID':
-      // One error object per offending attribute (tasks-copy.md §4.4, §4.8 stages 6 and 8).
+      // One error object per offending attribute (docs/v2.md#refusal-order).
       return errorDocument(
         422,
         ((error.meta?.violations ?? []) as CopyViolation[]).map((v) =>
@@ -185,7 +181,22 @@ function fromDomain(error: DomainError): FaceError {
         ),
       ]);
     default:
-      return assertNever(code);
+      return unservedCode(code);
+  }
+}
+
+function fromJobs(error: DomainError): FaceError | null {
+  const code = error.code as OperationsErrorCode | IdempotencyErrorCode;
+  switch (code) {
+    case 'OPERATION_NOT_FOUND':
+      return single(404, 'record_not_found', 'Record Not Found', error);
+    // After the IETF Idempotency-Key draft: another request → 422, one still running → 409.
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);
+    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
+      return single(409, 'request_in_progress', 'Conflict', error);
+    default:
+      return unservedCode(code);
   }
 }
 
@@ -204,6 +215,7 @@ export function toJsonApiError(error: KnownError): FaceError {
       ),
     );
   }
-  if (error instanceof DomainError) return fromDomain(error);
+  const answer = error instanceof DomainError ? fromDomain(error) : null;
+  if (answer) return answer;
   return errorDocument(500, [errorObject(500, 'server_error', 'Server Error', 'Internal server error')]);
 }

@@ -1,15 +1,13 @@
 import { pushTo } from '../../common/group-by';
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details/task-details.service';
+import { RecordKindName, RecordOf, TaskDetailsService } from '../../tasks/details/task-details.service';
 import {
   PersonRecord,
   ProjectRecord,
-  StoreReadModel,
   TaskCounters,
   TaskReadModel,
   TaskRecord,
-} from '../../task-details/task-read-model';
+} from '../../tasks/read/task-read-model.service';
 import { Relationship, ResourceObject, toMany, toOne } from './jsonapi-document';
 import type { RelationshipGraph } from './jsonapi-query';
 import { isoOrNull, JsonApiResource } from './jsonapi-resource';
@@ -220,31 +218,24 @@ function linkedId(resource: ResourceObject, relationship: string): number | null
 export class JsonApiGraph {
   constructor(
     private readonly tasks: TaskReadModel,
-    private readonly store: StoreReadModel,
     private readonly details: TaskDetailsService,
   ) {}
 
-  async taskResources(m: EntityManager, accountId: number, taskIds: number[]): Promise<ResourceObject[]> {
-    const records = await this.tasks.getTasks(m, accountId, taskIds);
+  async taskResources(accountId: number, taskIds: number[]): Promise<ResourceObject[]> {
+    const records = await this.tasks.tasks(accountId, taskIds);
     const counters = await this.tasks.counters(
-      m,
       accountId,
       records.map((t) => t.id),
     );
     return records.map((t) => taskResource(t, counters.get(t.id)));
   }
 
-  async byIds(
-    m: EntityManager,
-    accountId: number,
-    type: string,
-    idList: number[],
-  ): Promise<ResourceObject[]> {
+  async byIds(accountId: number, type: string, idList: number[]): Promise<ResourceObject[]> {
     if (idList.length === 0) return [];
-    if (type === 'tasks') return this.taskResources(m, accountId, idList);
-    if (type === 'people') return (await this.store.getPeople(m, accountId, idList)).map(personResource);
-    if (type === 'projects') return (await this.store.getProjects(m, accountId, idList)).map(projectResource);
-    const records = await this.details.findBy(m, type as RecordKindName, accountId, 'id' as never, idList);
+    if (type === 'tasks') return this.taskResources(accountId, idList);
+    if (type === 'people') return (await this.tasks.people(accountId, idList)).map(personResource);
+    if (type === 'projects') return (await this.tasks.projects(accountId, idList)).map(projectResource);
+    const records = await this.details.related(type as RecordKindName, accountId, 'id' as never, idList);
     return records.map((r) => detailResource(type, r));
   }
 
@@ -253,7 +244,6 @@ export class JsonApiGraph {
    * sources, and returns every resource reached (duplicates are removed by the document builder).
    */
   async include(
-    m: EntityManager,
     accountId: number,
     sources: ResourceObject[],
     tree: IncludeTree,
@@ -270,8 +260,8 @@ export class JsonApiGraph {
         if (!target) continue;
         const loaded =
           TO_MANY.has(relationship) && type === 'tasks'
-            ? await this.toManyOfTasks(m, accountId, group, relationship, target)
-            : await this.byIds(m, accountId, target, ids(group.map((s) => linkedId(s, relationship))));
+            ? await this.toManyOfTasks(accountId, group, relationship, target)
+            : await this.byIds(accountId, target, ids(group.map((s) => linkedId(s, relationship))));
         const reached = loaded.map((r) => {
           const key = `${r.type}:${r.id}`;
           const known = seen.get(key);
@@ -281,14 +271,13 @@ export class JsonApiGraph {
         });
         included.push(...reached);
         if (Object.keys(subtree).length)
-          included.push(...(await this.include(m, accountId, reached, subtree, seen)));
+          included.push(...(await this.include(accountId, reached, subtree, seen)));
       }
     }
     return included;
   }
 
   private async toManyOfTasks(
-    m: EntityManager,
     accountId: number,
     tasks: ResourceObject[],
     relationship: string,
@@ -297,12 +286,12 @@ export class JsonApiGraph {
     const taskIds = tasks.map((t) => Number(t.id));
     let byTask: Map<number, number[]>;
     if (relationship === 'subtasks') {
-      byTask = await this.tasks.childrenOf(m, accountId, taskIds);
+      byTask = await this.tasks.childrenOf(accountId, taskIds);
     } else if (relationship === 'subscribers') {
-      byTask = await this.tasks.subscribersOf(m, accountId, taskIds);
+      byTask = await this.tasks.subscribersOf(accountId, taskIds);
     } else {
       const kind = relationship as 'todos' | 'comments' | 'attachments' | 'task_dependencies';
-      const records = await this.details.findBy(m, kind, accountId, 'taskId', taskIds);
+      const records = await this.details.related(kind, accountId, 'taskId', taskIds);
       const sorted =
         kind === 'todos'
           ? [...records].sort(
@@ -316,7 +305,7 @@ export class JsonApiGraph {
       task.relationships![relationship] = toMany(target, byTask.get(Number(task.id)) ?? []);
     }
     const targetIds = [...new Set([...byTask.values()].flat())];
-    const resources = await this.byIds(m, accountId, target, targetIds);
+    const resources = await this.byIds(accountId, target, targetIds);
     const order = new Map(targetIds.map((id, i) => [String(id), i]));
     return resources.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   }

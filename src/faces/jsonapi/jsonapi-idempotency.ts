@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { DomainError } from '../../common/domain-error';
 import { fingerprintRequest, IdempotencyRequest } from '../../idempotency/idempotency.service';
+import { RequestError } from '../../common/request.errors';
 
-/** The optional `Idempotency-Key` (tasks-copy.md §5.4) with the fingerprint of this request. */
+/** The optional `Idempotency-Key` (docs/v2.md#idempotency) with the fingerprint of this request. */
 export function idempotencyOf(
   headers: IncomingHttpHeaders,
   ...request: unknown[]
@@ -11,7 +11,7 @@ export function idempotencyOf(
   if (raw === undefined) return undefined;
   const key = (Array.isArray(raw) ? raw[0] : raw).trim();
   if (!key || key.length > 255) {
-    throw new DomainError('REQUEST_INVALID_QUERY', 'Idempotency-Key must be 1 to 255 characters', {
+    throw new RequestError('REQUEST_INVALID_QUERY', 'Idempotency-Key must be 1 to 255 characters', {
       meta: { header: 'Idempotency-Key', parameter: 'Idempotency-Key' },
     });
   }

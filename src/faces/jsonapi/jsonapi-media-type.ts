@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { DomainError } from '../../common/domain-error';
 import { routedPath } from '../../common/http-transport';
 import { JSONAPI_PREFIX } from '../faces';
 import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
+import { RequestError } from '../../common/request.errors';
 
-// JSON:API allows only the ext and profile media-type parameters (tasks-copy.md §1.1).
+// JSON:API allows only the ext and profile media-type parameters (docs/v2.md#headers-and-media-types).
 const ALLOWED_PARAMS = new Set(['ext', 'profile']);
 
 interface MediaType {
@@ -30,7 +30,7 @@ function hasBody(request: FastifyRequest): boolean {
 }
 
 /**
- * Media-type negotiation for the v2 face, before authentication (§4.8 stage 1): a body must be
+ * Media-type negotiation for the v2 face, before authentication (the first refusal, docs/v2.md#refusal-order): a body must be
  * `application/vnd.api+json` (415 otherwise), and an Accept that names that type only with
  * disallowed parameters is refused (406). Raw-content routes (attachment bytes) are exempt.
  */
@@ -48,7 +48,7 @@ export function registerJsonApiMediaTypeChecks(
       const jsonApi = parseMediaTypes(accept).filter((m) => m.type === JSONAPI_MEDIA_TYPE);
       if (jsonApi.length > 0 && !jsonApi.some(onlyAllowedParams)) {
         return done(
-          new DomainError(
+          new RequestError(
             'REQUEST_NOT_ACCEPTABLE',
             `Accept names ${JSONAPI_MEDIA_TYPE} only with unsupported parameters`,
             {
@@ -63,7 +63,7 @@ export function registerJsonApiMediaTypeChecks(
       const [media] = contentType ? parseMediaTypes(contentType) : [];
       if (!media || media.type !== JSONAPI_MEDIA_TYPE || !onlyAllowedParams(media)) {
         return done(
-          new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', `Request bodies must be ${JSONAPI_MEDIA_TYPE}`, {
+          new RequestError('REQUEST_UNSUPPORTED_MEDIA_TYPE', `Request bodies must be ${JSONAPI_MEDIA_TYPE}`, {
             meta: { header: 'Content-Type' },
           }),
         );

@@ -1,11 +1,11 @@
 import type { OperationLogEntry } from '../../operations/operation.entity';
 import type { OperationView } from '../../operations/operations.service';
-import { TASK_COPY } from '../../task-details/task-copy.operation';
+import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { ResourceObject, toOne } from './jsonapi-document';
 import { isoOrNull } from './jsonapi-resource';
 
 /**
- * An operation as a JSON:API resource (tasks-copy.md §5.3.1): the same record the v1 face serves
+ * An operation as a JSON:API resource (docs/v2.md#operations): the same record the v1 face serves
  * at /api/v1/operations/{id}; a TASK.COPY links its new task and carries meta.copy once done.
  */
 export function operationResource(operation: OperationView, log: OperationLogEntry[] = []): ResourceObject {

@@ -1,18 +1,15 @@
-import { Controller, Get, Header, Param, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
+import { Controller, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { OPERATION_STATUSES, OperationStatus } from '../../operations/operation.entity';
 import { OperationsService } from '../../operations/operations.service';
-import { TASK_COPY } from '../../task-details/task-copy.operation';
+import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { compoundDocument } from './jsonapi-document';
-import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
-import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
-import { QUEUED_COPY_EXAMPLE } from './jsonapi.examples';
+import { JsonApiController } from './jsonapi.openapi';
+import { JsonApiRoutes } from './jsonapi-routes.openapi';
 import { operationResource } from './jsonapi-operation.presenter';
-import { DomainError } from '../../common/domain-error';
-import { DEMO } from '../../demo/demo-ids';
+import { RequestError } from '../../common/request.errors';
 
 @JsonApiController()
 @RequiresOrganizationHeader()
@@ -20,22 +17,11 @@ import { DEMO } from '../../demo/demo-ids';
 export class JsonApiOperationsController {
   constructor(private readonly operations: OperationsService) {}
 
-  @Get()
-  @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({
-    summary: 'List the organization’s operations, newest first',
-    description: 'Filter: status.',
-  })
-  @ApiQuery({ name: 'filter[status]', required: false, enum: OPERATION_STATUSES })
-  @ApiQuery({ name: 'page[size]', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } })
-  @ApiOkResponse({
-    description: 'Operations',
-    content: JSONAPI_DOCUMENT_CONTENT,
-  })
+  @JsonApiRoutes.listOperations()
   async list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
     const status = query['filter[status]'];
     if (status !== undefined && !OPERATION_STATUSES.includes(status as OperationStatus)) {
-      throw new DomainError(
+      throw new RequestError(
         'REQUEST_UNSUPPORTED_FILTER',
         `filter[status] is one of ${OPERATION_STATUSES.join(', ')}`,
         {
@@ -45,7 +31,7 @@ export class JsonApiOperationsController {
     }
     const size = query['page[size]'] === undefined ? 30 : Number(query['page[size]']);
     if (!Number.isInteger(size) || size < 1 || size > 200) {
-      throw new DomainError('REQUEST_INVALID_QUERY', 'page[size] must be 1 to 200', {
+      throw new RequestError('REQUEST_INVALID_QUERY', 'page[size] must be 1 to 200', {
         meta: { parameter: 'page[size]' },
       });
     }
@@ -61,28 +47,7 @@ export class JsonApiOperationsController {
     );
   }
 
-  @Get(':id')
-  @Header('content-type', JSONAPI_MEDIA_TYPE)
-  @ApiOperation({
-    summary: 'Poll an operation: 200 while it runs, 303 See Other to the new task once a TASK.COPY succeeded',
-  })
-  @ApiParam({ name: 'id', schema: { type: 'string', format: 'uuid', example: DEMO.v1.operation } })
-  @ApiOkResponse({
-    description:
-      'The operation (PENDING, RUNNING, FAIL with errors, or a finished non-copy operation); its kind is `operation_type`',
-    content: {
-      [JSONAPI_MEDIA_TYPE]: {
-        ...JSONAPI_DOCUMENT_CONTENT[JSONAPI_MEDIA_TYPE],
-        examples: { queued: { value: QUEUED_COPY_EXAMPLE } },
-      },
-    },
-  })
-  @ApiResponse({
-    status: 303,
-    description: 'The copy succeeded; Location names the new task',
-    headers: { Location: { schema: { type: 'string' } } },
-  })
-  @JsonApiErrors(404)
+  @JsonApiRoutes.getOperation()
   async get(
     @CurrentAccount() account: AuthenticatedAccount,
     @Param('id') id: string,

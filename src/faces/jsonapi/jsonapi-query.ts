@@ -1,6 +1,7 @@
 import { DomainError } from '../../common/domain-error';
+import { RequestError } from '../../common/request.errors';
 
-// Query conventions of the v2 face (tasks-copy.md §1.2): page[number]/page[size], filter[...] with
+// Query conventions of the v2 face (docs/v2.md#queries): page[number]/page[size], filter[...] with
 // operators and and/or groups, sort, include and sparse fieldsets. Query keys arrive flat from
 // Fastify (`filter[0][title][contains]`); they are parsed here, once, for every v2 list route.
 
@@ -55,7 +56,7 @@ export const MAX_PAGE_NUMBER = 2147483647;
 type Query = Record<string, string | string[] | undefined>;
 
 function invalid(parameter: string, message: string): DomainError {
-  return new DomainError('REQUEST_INVALID_QUERY', message, { meta: { parameter } });
+  return new RequestError('REQUEST_INVALID_QUERY', message, { meta: { parameter } });
 }
 
 function single(query: Query, key: string): string | undefined {
@@ -87,7 +88,7 @@ interface FilterNode {
 function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: string): FilterGroup {
   const opValue = node.$op;
   if (opValue !== undefined && opValue !== 'and' && opValue !== 'or') {
-    throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${where}[$op] must be "and" or "or"`, {
+    throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${where}[$op] must be "and" or "or"`, {
       meta: { parameter: `${where}[$op]` },
     });
   }
@@ -97,7 +98,7 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
     const path = `${where}[${key}]`;
     if (/^\d+$/.test(key)) {
       if (typeof child === 'string')
-        throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${path} must be a group`, {
+        throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${path} must be a group`, {
           meta: { parameter: path },
         });
       group.operands.push(parseFilterGroup(child, spec, path));
@@ -105,7 +106,7 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
     }
     const allowed = spec.filters && Object.hasOwn(spec.filters, key) ? spec.filters[key] : undefined;
     if (!allowed) {
-      throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `Filtering by "${key}" is not supported`, {
+      throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `Filtering by "${key}" is not supported`, {
         meta: { parameter: path },
       });
     }
@@ -113,15 +114,19 @@ function parseFilterGroup(node: FilterNode, spec: JsonApiQuerySpec, where: strin
       typeof child === 'string' ? [['eq', child]] : Object.entries(child);
     for (const [op, value] of conditions) {
       if (!allowed.includes(op as FilterOp) || typeof value !== 'string') {
-        throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `Operator "${op}" is not supported on "${key}"`, {
-          meta: { parameter: `${path}[${op}]` },
-        });
+        throw new RequestError(
+          'REQUEST_UNSUPPORTED_FILTER',
+          `Operator "${op}" is not supported on "${key}"`,
+          {
+            meta: { parameter: `${path}[${op}]` },
+          },
+        );
       }
       group.operands.push({ attribute: key, op: op as FilterOp, value });
     }
   }
   if (where !== 'filter' && group.operands.length === 0) {
-    throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${where} is an empty group`, {
+    throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${where} is an empty group`, {
       meta: { parameter: where },
     });
   }
@@ -137,13 +142,17 @@ function parseFilter(query: Query, spec: JsonApiQuerySpec): FilterGroup {
     const path = bracketPath(key, 'filter');
     if (!path) {
       if (key === 'filter')
-        throw new DomainError('REQUEST_UNSUPPORTED_FILTER', 'filter needs an attribute: filter[name]=value', {
-          meta: { parameter: key },
-        });
+        throw new RequestError(
+          'REQUEST_UNSUPPORTED_FILTER',
+          'filter needs an attribute: filter[name]=value',
+          {
+            meta: { parameter: key },
+          },
+        );
       continue;
     }
     if (path.some((part) => FORBIDDEN_KEYS.has(part))) {
-      throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `${key} is not a filter`, {
+      throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `${key} is not a filter`, {
         meta: { parameter: key },
       });
     }
@@ -166,7 +175,7 @@ function parseSort(raw: string | undefined, spec: JsonApiQuerySpec): SortField[]
     const descending = part.startsWith('-');
     const field = descending ? part.slice(1) : part;
     if (!spec.sorts?.includes(field)) {
-      throw new DomainError('REQUEST_UNSUPPORTED_SORT', `Sorting by "${field}" is not supported`, {
+      throw new RequestError('REQUEST_UNSUPPORTED_SORT', `Sorting by "${field}" is not supported`, {
         meta: { parameter: 'sort' },
       });
     }

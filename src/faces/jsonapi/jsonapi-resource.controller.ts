@@ -1,61 +1,43 @@
-import {
-  applyDecorators,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Query,
-  Res,
-  Type,
-} from '@nestjs/common';
-import {
-  ApiBody,
-  ApiConsumes,
-  ApiCreatedResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiQuery,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { Body, Controller, Param, Query, Res, Type } from '@nestjs/common';
+import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { Clock } from '../../common/clock';
-import { DomainError } from '../../common/domain-error';
 import { isIdOrZeroText } from '../../common/ids';
-import type { RecordCondition, RecordFilter } from '../../task-details/record-query';
-import { RecordKindName, RecordOf, TaskDetailsService } from '../../task-details/task-details.service';
+import {
+  RecordCondition,
+  RecordFilter,
+  RecordKindName,
+  RecordOf,
+  TaskDetailsService,
+} from '../../tasks/details/task-details.service';
 import { parseJsonApiBody } from './jsonapi-body';
 import { compoundDocument, pageMeta, ResourceObject } from './jsonapi-document';
-import { JSONAPI_MEDIA_TYPE } from './jsonapi-error.mapper';
-import {
-  FilterCondition,
-  FilterGroup,
-  MAX_PAGE_NUMBER,
-  MAX_PAGE_SIZE,
-  parseJsonApiQuery,
-} from './jsonapi-query';
+import { FilterCondition, FilterGroup, MAX_PAGE_SIZE, parseJsonApiQuery } from './jsonapi-query';
 import { JsonApiResource } from './jsonapi-resource';
-import { JSONAPI_DOCUMENT_CONTENT, JsonApiController, JsonApiErrors } from './jsonapi.openapi';
+import {
+  JsonApiController,
+  JsonApiCreateRoute,
+  JsonApiDeleteRoute,
+  JsonApiGetRoute,
+  JsonApiListRoute,
+  JsonApiUpdateRoute,
+  PageQueries,
+} from './jsonapi.openapi';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 type AnyResource = JsonApiResource<RecordKindName, object, object>;
 
-/** Applies route decorators only when the resource supports the route (read-only ones have none). */
-const when = (supported: boolean, ...decorators: Array<MethodDecorator>): MethodDecorator =>
-  supported ? applyDecorators(...decorators) : () => undefined;
+/** Applies a route's decorators only when the resource supports the route (read-only ones have none). */
+const when = (supported: boolean, decorators: () => MethodDecorator): MethodDecorator =>
+  supported ? decorators() : () => undefined;
 
 /** A path id that is not a positive integer names nothing: the same 404 as a missing object. */
 export function parseResourceId(raw: string, noun: string): number {
   if (!/^\d{1,10}$/.test(raw) || Number(raw) < 1 || Number(raw) > 2147483647) {
-    throw new DomainError('TASK_DETAIL_NOT_FOUND', `No ${noun} ${raw}`);
+    throw new TasksError('TASK_DETAIL_NOT_FOUND', `No ${noun} ${raw}`);
   }
   return Number(raw);
 }
@@ -70,7 +52,7 @@ function toRecordFilter(group: FilterGroup, resource: AnyResource): RecordFilter
       let value: string | number = condition.value;
       if (definition.value === 'int') {
         if (!isIdOrZeroText(condition.value)) {
-          throw new DomainError('REQUEST_UNSUPPORTED_FILTER', `filter[${condition.attribute}] takes an id`, {
+          throw new RequestError('REQUEST_UNSUPPORTED_FILTER', `filter[${condition.attribute}] takes an id`, {
             meta: { parameter: `filter[${condition.attribute}]` },
           });
         }
@@ -91,29 +73,12 @@ function resourceObject(resource: AnyResource, record: RecordOf<RecordKindName>)
   };
 }
 
-function documentSchema(type: string, attributes: Type<unknown>, update = false) {
-  return {
-    type: 'object',
-    required: ['data'],
-    properties: {
-      data: {
-        type: 'object',
-        required: ['type', 'attributes'],
-        properties: {
-          type: { type: 'string', enum: [type] },
-          ...(update ? { id: { type: 'string', description: 'Optional; the id in the URL when sent' } } : {}),
-          attributes: { $ref: getSchemaPath(attributes) },
-        },
-      },
-    },
-  };
-}
-
 /**
  * Builds the controller of one v2 resource: list (paging, filters, sort, sparse fieldsets), get,
  * create (201 + Location), update (PATCH) and delete (204), documented in Swagger under the
  * JSON:API media type. Each resource is its own class, so Swagger shows its own paths and ids.
  */
+// eslint-disable-next-line max-lines-per-function -- a class per resource: its routes are declared inside
 export function jsonApiResourceController(resource: AnyResource): Type<unknown> {
   const { type, noun, examples } = resource;
   const Create = resource.createAttributes;
@@ -136,28 +101,12 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       readonly clock: Clock,
     ) {}
 
-    @Get()
-    @Header('content-type', JSONAPI_MEDIA_TYPE)
-    @ApiOperation({
-      summary: `List ${type}`,
-      description: `Filters: ${Object.keys(resource.filters ?? {}).join(', ') || 'none'}. Sort: ${Object.keys(resource.sorts ?? {}).join(', ') || 'id'}.`,
-    })
-    @ApiQuery({
-      name: 'page[number]',
-      required: false,
-      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_NUMBER, default: 1 },
-    })
-    @ApiQuery({
-      name: 'page[size]',
-      required: false,
-      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 30 },
-    })
-    @ApiQuery({ name: 'sort', required: false, schema: { type: 'string' } })
-    @ApiQuery({ name: `fields[${type}]`, required: false, schema: { type: 'string' } })
-    @ApiOkResponse({
-      description: `A page of ${type}`,
-      content: JSONAPI_DOCUMENT_CONTENT,
-    })
+    @JsonApiListRoute(
+      `List ${type}`,
+      `Filters: ${Object.keys(resource.filters ?? {}).join(', ') || 'none'}. Sort: ${Object.keys(resource.sorts ?? {}).join(', ') || 'id'}.`,
+      `A page of ${type}`,
+    )
+    @PageQueries(type)
     async list(@CurrentAccount() account: AuthenticatedAccount, @Query() query: Record<string, string>) {
       const parsed = parseJsonApiQuery(query, querySpec);
       const page = await this.details.list(resource.kind, account.id, {
@@ -173,15 +122,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       );
     }
 
-    @Get(':id')
-    @Header('content-type', JSONAPI_MEDIA_TYPE)
-    @ApiOperation({ summary: `Get one ${noun}` })
-    @ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.id) } })
-    @ApiOkResponse({
-      description: `The ${noun}`,
-      content: JSONAPI_DOCUMENT_CONTENT,
-    })
-    @JsonApiErrors(404)
+    @JsonApiGetRoute(`Get one ${noun}`, examples.id, `The ${noun}`)
     async get(
       @CurrentAccount() account: AuthenticatedAccount,
       @Param('id') id: string,
@@ -192,21 +133,13 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       return compoundDocument(resourceObject(resource, record), [], { fields: parsed.fields });
     }
 
-    @when(
-      Boolean(Create),
-      Post(),
-      Header('content-type', JSONAPI_MEDIA_TYPE),
-      ApiOperation({ summary: `Create a ${noun}` }),
-      ApiConsumes(JSONAPI_MEDIA_TYPE),
-      ApiBody({
-        schema: Create ? documentSchema(type, Create) : {},
-        examples: { example: { value: examples.create } },
-      }),
-      ApiCreatedResponse({
-        description: `The new ${noun}; Location names it`,
-        content: JSONAPI_DOCUMENT_CONTENT,
-      }),
-      JsonApiErrors(404, 409, 413, 422),
+    @when(Boolean(Create), () =>
+      JsonApiCreateRoute(
+        `Create a ${noun}`,
+        { type, attributes: Create!, example: examples.create },
+        [404, 409, 413, 422],
+        `The new ${noun}; Location names it`,
+      ),
     )
     async create(
       @CurrentAccount() account: AuthenticatedAccount,
@@ -226,27 +159,18 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       return compoundDocument(resourceObject(resource, record));
     }
 
-    @when(
-      Boolean(Update),
-      Patch(':id'),
-      Header('content-type', JSONAPI_MEDIA_TYPE),
-      ApiOperation({
-        summary: `Change a ${noun}`,
-        description: 'Absent attributes stay as they are; a document without any changes nothing (200).',
-      }),
-      ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.id) } }),
-      ApiConsumes(JSONAPI_MEDIA_TYPE),
-      ApiBody({
-        schema: Update ? documentSchema(type, Update, true) : {},
-        examples: {
-          example: { value: { data: { type, id: String(examples.id), attributes: examples.update } } },
+    @when(Boolean(Update), () =>
+      JsonApiUpdateRoute(
+        `Change a ${noun}`,
+        examples.id,
+        {
+          type,
+          attributes: Update!,
+          example: { data: { type, id: String(examples.id), attributes: examples.update } },
         },
-      }),
-      ApiOkResponse({
-        description: `The changed ${noun}`,
-        content: JSONAPI_DOCUMENT_CONTENT,
-      }),
-      JsonApiErrors(404, 409, 422),
+        `The changed ${noun}`,
+        'Absent attributes stay as they are; a document without any changes nothing (200).',
+      ),
     )
     async update(
       @CurrentAccount() account: AuthenticatedAccount,
@@ -264,15 +188,7 @@ export function jsonApiResourceController(resource: AnyResource): Type<unknown> 
       return compoundDocument(resourceObject(resource, record));
     }
 
-    @when(
-      Boolean(Create),
-      Delete(':id'),
-      HttpCode(204),
-      ApiOperation({ summary: `Delete a ${noun}` }),
-      ApiParam({ name: 'id', schema: { type: 'string', example: String(examples.deleteId ?? examples.id) } }),
-      ApiNoContentResponse({ description: 'Deleted' }),
-      JsonApiErrors(404),
-    )
+    @when(Boolean(Create), () => JsonApiDeleteRoute(`Delete a ${noun}`, examples.deleteId ?? examples.id))
     async remove(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<void> {
       const recordId = parseResourceId(id, noun);
       await this.details.remove(resource.kind, account.id, recordId);

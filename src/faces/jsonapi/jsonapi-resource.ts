@@ -1,4 +1,4 @@
-import type { RecordKindName, RecordOf } from '../../task-details/task-details.service';
+import type { RecordKindName, RecordOf } from '../../tasks/details/task-details.service';
 import type { FilterOp } from './jsonapi-query';
 import type { Relationship } from './jsonapi-document';
 

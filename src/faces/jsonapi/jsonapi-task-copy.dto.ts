@@ -5,7 +5,7 @@ import { BooleanAttribute, DateAttribute, IdAttribute, TextAttribute } from './j
 
 const flag = (description: string) => BooleanAttribute({ description: `${description} Default false.` });
 
-/** The attributes of POST /api/v2/tasks/copy (tasks-copy.md §4.1–§4.2, §5.3 item 2). */
+/** The attributes of POST /api/v2/tasks/copy (docs/v2.md#request, docs/v2.md#flags, docs/v2.md#dates-of-a-copy). */
 export class TaskCopyAttributes {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @TextAttribute(255, {

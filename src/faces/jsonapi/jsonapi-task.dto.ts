@@ -28,7 +28,7 @@ const CUSTOM_FIELDS_MAX_BYTES = 65_535;
 
 const trim = Transform(({ value }) => (typeof value === 'string' ? value.trim() : value));
 
-/** Attributes of POST /api/v2/tasks (tasks-copy.md §3.10). */
+/** Attributes of POST /api/v2/tasks (docs/v2.md#tasks). */
 export class TaskCreateAttributes {
   @trim
   @TextAttribute(255, { required: true, example: 'Book the venue' })

@@ -1,6 +1,6 @@
 import { DEMO } from '../../demo/demo-ids';
 import type { OperationView } from '../../operations/operations.service';
-import { TASK_COPY } from '../../task-details/task-copy.operation';
+import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { operationResource } from './jsonapi-operation.presenter';
 
 // Examples of the v2 face's Swagger document. Request examples name the objects of the demo data

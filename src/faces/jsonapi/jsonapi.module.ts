@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TaskDetailsModule } from '../../task-details/task-details.module';
 import { TasksModule } from '../../tasks/tasks.module';
 import { OperationsModule } from '../../operations/operations.module';
 import { JsonApiAttachmentContentController } from './jsonapi-attachment-content.controller';
@@ -8,7 +7,9 @@ import { RequestLimitsModule } from '../../rate-limits/request-limits.module';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
 import { JsonApiOperationsController } from './jsonapi-operations.controller';
 import { JsonApiOrganizationsController } from './jsonapi-organizations.controller';
-import { JsonApiPeopleController, JsonApiProjectsController } from './jsonapi-people-projects.controller';
+import { JsonApiDocuments } from './jsonapi-documents';
+import { JsonApiPeopleController } from './jsonapi-people.controller';
+import { JsonApiProjectsController } from './jsonapi-projects.controller';
 import { jsonApiResourceController } from './jsonapi-resource.controller';
 import { JsonApiTasksController } from './jsonapi-tasks.controller';
 import {
@@ -38,9 +39,9 @@ const RESOURCE_CONTROLLERS = [
   templatesResource,
 ].map((resource) => jsonApiResourceController(resource as never));
 
-/** The JSON:API project-management API under /api/v2 (shared/specs/tasks-copy.md). */
+/** The JSON:API project-management API under /api/v2 (docs/v2.md). */
 @Module({
-  imports: [TaskDetailsModule, TasksModule, OperationsModule, RequestLimitsModule],
+  imports: [TasksModule, OperationsModule, RequestLimitsModule],
   // The content routes come first: /attachments/:id/content must not be read as /attachments/:id.
   controllers: [
     JsonApiOrganizationsController,
@@ -51,6 +52,6 @@ const RESOURCE_CONTROLLERS = [
     JsonApiAttachmentContentController,
     ...RESOURCE_CONTROLLERS,
   ],
-  providers: [JsonApiGraph, JsonApiRateLimitGuard],
+  providers: [JsonApiGraph, JsonApiDocuments, JsonApiRateLimitGuard],
 })
 export class JsonApiModule {}

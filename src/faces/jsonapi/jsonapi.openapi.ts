@@ -1,19 +1,29 @@
-import { applyDecorators, UseGuards } from '@nestjs/common';
+import { applyDecorators, Delete, Get, Header, HttpCode, Patch, Post, Type, UseGuards } from '@nestjs/common';
 import {
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
   ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
   ApiProperty,
   ApiPropertyOptional,
+  ApiQuery,
   ApiResponse,
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
 import { OrganizationTokenSecurity } from '../../auth/auth.openapi';
-import { DomainError } from '../../common/domain-error';
 import { KnownError, UnexpectedError } from '../../common/face-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { errorExample } from '../error-examples';
 import { JSONAPI_MEDIA_TYPE, toJsonApiError } from './jsonapi-error.mapper';
+import { MAX_PAGE_NUMBER, MAX_PAGE_SIZE } from './jsonapi-query';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 export const JSONAPI_TAG = 'v2 · JSON:API';
 
@@ -114,21 +124,21 @@ const DESCRIPTIONS: Record<number, string> = {
 
 // One error of each documented status, as this face renders it: the status's example document.
 const EXAMPLE_ERRORS: Record<number, KnownError> = {
-  400: new DomainError('REQUEST_ORGANIZATION_REQUIRED', 'The X-Organization-Id header is required', {
+  400: new RequestError('REQUEST_ORGANIZATION_REQUIRED', 'The X-Organization-Id header is required', {
     meta: { header: 'X-Organization-Id' },
   }),
-  401: new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
-  403: new DomainError('REQUEST_ORGANIZATION_MISMATCH', 'The token has no access to this organization', {
+  401: new RequestError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
+  403: new RequestError('REQUEST_ORGANIZATION_MISMATCH', 'The token has no access to this organization', {
     meta: { header: 'X-Organization-Id' },
   }),
-  404: new DomainError('TASK_NOT_FOUND', 'No task 99'),
-  406: new DomainError(
+  404: new TasksError('TASK_NOT_FOUND', 'No task 99'),
+  406: new RequestError(
     'REQUEST_NOT_ACCEPTABLE',
     'Accept allows application/vnd.api+json only with parameters',
   ),
-  409: new DomainError('REQUEST_TYPE_MISMATCH', 'data.type must be "tasks"', { field: 'data.type' }),
-  413: new DomainError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts'),
-  415: new DomainError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'Send application/vnd.api+json'),
+  409: new RequestError('REQUEST_TYPE_MISMATCH', 'data.type must be "tasks"', { field: 'data.type' }),
+  413: new RequestError('REQUEST_BODY_TOO_LARGE', 'The request body is larger than this route accepts'),
+  415: new RequestError('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'Send application/vnd.api+json'),
   422: new RequestValidationError([
     {
       path: 'data.attributes.title',
@@ -142,9 +152,9 @@ const EXAMPLE_ERRORS: Record<number, KnownError> = {
       message: 'project_id must be an id (a positive integer)',
     },
   ]),
-  429: new DomainError('REQUEST_RATE_LIMITED', 'Over 100 requests in 10 seconds'),
+  429: new RequestError('REQUEST_RATE_LIMITED', 'Over 100 requests in 10 seconds'),
   500: new UnexpectedError(new Error('example')),
-  503: new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
+  503: new RequestError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
 };
 
 /** Tags a v2 controller with its auth headers, its request limits and the errors every v2 route can answer. */
@@ -172,5 +182,124 @@ export function JsonApiErrors(...statuses: number[]) {
         },
       }),
     ),
+  );
+}
+
+/** The body of a create (or, with `update`, a PATCH) of one resource of `type`. */
+export function documentBody(type: string, attributes: Type<unknown>, update = false) {
+  return {
+    type: 'object',
+    required: ['data'],
+    properties: {
+      data: {
+        type: 'object',
+        required: ['type', 'attributes'],
+        properties: {
+          type: { type: 'string', enum: [type] },
+          ...(update ? { id: { type: 'string', description: 'Optional; the id in the URL when sent' } } : {}),
+          attributes: { $ref: getSchemaPath(attributes) },
+        },
+      },
+    },
+  };
+}
+
+const document = (description: string) => ({ description, content: JSONAPI_DOCUMENT_CONTENT });
+const pathId = (example: unknown) =>
+  ApiParam({ name: 'id', schema: { type: 'string', example: String(example) } });
+
+/** GET of a list: a page of documents. */
+export function JsonApiListRoute(summary: string, description: string, answer: string) {
+  return applyDecorators(
+    Get(),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary, description }),
+    ApiOkResponse(document(answer)),
+  );
+}
+
+/** GET of one resource by id. */
+export function JsonApiGetRoute(summary: string, example: unknown, answer: string, description?: string) {
+  return applyDecorators(
+    Get(':id'),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary, description }),
+    pathId(example),
+    ApiOkResponse(document(answer)),
+    JsonApiErrors(404),
+  );
+}
+
+/** POST of one resource (201, Location). */
+export function JsonApiCreateRoute(
+  summary: string,
+  body: { type: string; attributes: Type<unknown>; example: unknown },
+  errors: number[],
+  answer = 'The new resource; Location names it',
+) {
+  return applyDecorators(
+    Post(),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary }),
+    ApiConsumes(JSONAPI_MEDIA_TYPE),
+    ApiBody({
+      schema: documentBody(body.type, body.attributes),
+      examples: { [body.type]: { value: body.example } },
+    }),
+    ApiCreatedResponse(document(answer)),
+    JsonApiErrors(...errors),
+  );
+}
+
+/** PATCH of one resource by id. */
+export function JsonApiUpdateRoute(
+  summary: string,
+  example: unknown,
+  body: { type: string; attributes: Type<unknown>; example: unknown },
+  answer = 'The changed resource',
+  description?: string,
+) {
+  return applyDecorators(
+    Patch(':id'),
+    Header('content-type', JSONAPI_MEDIA_TYPE),
+    ApiOperation({ summary, description }),
+    pathId(example),
+    ApiConsumes(JSONAPI_MEDIA_TYPE),
+    ApiBody({
+      schema: documentBody(body.type, body.attributes, true),
+      examples: { [body.type]: { value: body.example } },
+    }),
+    ApiOkResponse(document(answer)),
+    JsonApiErrors(404, 409, 422),
+  );
+}
+
+/** DELETE of one resource by id (204). */
+export function JsonApiDeleteRoute(summary: string, example: unknown) {
+  return applyDecorators(
+    Delete(':id'),
+    HttpCode(204),
+    ApiOperation({ summary }),
+    pathId(example),
+    ApiNoContentResponse({ description: 'Deleted' }),
+    JsonApiErrors(404),
+  );
+}
+
+/** The paging, sort and sparse fieldset parameters of a list of `type`. */
+export function PageQueries(type: string) {
+  return applyDecorators(
+    ApiQuery({
+      name: 'page[number]',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_NUMBER, default: 1 },
+    }),
+    ApiQuery({
+      name: 'page[size]',
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: 30 },
+    }),
+    ApiQuery({ name: 'sort', required: false, schema: { type: 'string' } }),
+    ApiQuery({ name: `fields[${type}]`, required: false, schema: { type: 'string' } }),
   );
 }

@@ -48,7 +48,7 @@ function doc(type: object, options: Options) {
 }
 
 // Ids are positive integers up to BIGINT's maximum; a numeric string is accepted and normalised
-// (tasks-copy.md §4.1). One beyond what a column stores names nothing: a reference check answers it.
+// (docs/v2.md#request). One beyond what a column stores names nothing: a reference check answers it.
 const toId = ({ value }: { value: unknown }) =>
   typeof value === 'string' && isIdText(value) ? Number(value) : value;
 

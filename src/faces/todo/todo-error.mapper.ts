@@ -1,8 +1,10 @@
-import { assertNever, DomainError, DomainErrorCode } from '../../common/domain-error';
+import { DomainError, unservedCode } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError } from '../../common/request-validation.error';
+import type { RequestErrorCode } from '../../common/request.errors';
+import type { TasksErrorCode } from '../../tasks/tasks.errors';
 
-// The To Do face's codes (todolist-rest.md §6); bodies are text/plain so the widget's provider,
+// The To Do face's codes (docs/todo.md#errors); bodies are text/plain so the widget's provider,
 // which only fails a call whose body is not JSON, sees the failure.
 type TodoCode =
   | 'VALIDATION'
@@ -25,9 +27,12 @@ function todoError(status: number, code: TodoCode, message: string): FaceError {
   };
 }
 
-function fromCode(code: DomainErrorCode): [number, TodoCode] {
+// The modules this face serves: the task store, and the transport.
+type ServedCode = RequestErrorCode | TasksErrorCode;
+
+function fromCode(code: ServedCode): [number, TodoCode] | null {
   switch (code) {
-    // §6 gives VALIDATION one status, 400, whatever part of the request is wrong: its media
+    // VALIDATION has one status, 400, whatever part of the request is wrong: its media
     // type included.
     case 'REQUEST_MALFORMED_BODY':
     case 'REQUEST_INVALID_PREFLIGHT':
@@ -46,8 +51,6 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     case 'REQUEST_ORGANIZATION_MISMATCH':
       return [401, 'UNAUTHENTICATED'];
     case 'REQUEST_ROUTE_NOT_FOUND':
-    case 'ACCOUNT_NOT_FOUND':
-    case 'ACCOUNT_TOKEN_NOT_FOUND':
       return [404, 'NOT_FOUND'];
     case 'REQUEST_RATE_LIMITED':
       return [429, 'TOO_MANY_REQUESTS'];
@@ -75,20 +78,6 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
       return [400, 'VALIDATION'];
     case 'TASK_DETAIL_CONFLICT':
       return [409, 'CONFLICT'];
-    case 'POOL_NOT_FOUND':
-    case 'CROWD_PROJECT_NOT_FOUND':
-    case 'OPERATION_NOT_FOUND':
-      return [404, 'NOT_FOUND'];
-    case 'POOL_PROJECT_INVALID':
-    case 'POOL_PROJECT_FOREIGN':
-    case 'POOL_PROJECT_IMMUTABLE':
-      return [400, 'VALIDATION'];
-    case 'POOL_INAPPROPRIATE_STATUS':
-    case 'PROJECT_INAPPROPRIATE_STATUS':
-    case 'PROJECT_UNARCHIVED_POOLS':
-    case 'IDEMPOTENCY_KEY_REUSED':
-    case 'IDEMPOTENCY_KEY_IN_PROGRESS':
-      return [409, 'CONFLICT'];
     case 'TASK_COPY_SOURCE_NOT_FOUND':
       return [404, 'NOT_FOUND'];
     case 'TASK_COPY_INVALID':
@@ -96,15 +85,15 @@ function fromCode(code: DomainErrorCode): [number, TodoCode] {
     case 'TASK_COPY_TOO_LARGE':
       return [413, 'TOO_LARGE'];
     default:
-      return assertNever(code);
+      return unservedCode(code);
   }
 }
 
 export function toTodoError(error: KnownError): FaceError {
   if (error instanceof RequestValidationError) return todoError(400, 'VALIDATION', error.message);
   if (error instanceof DomainError) {
-    const [status, code] = fromCode(error.code);
-    return todoError(status, code, error.message);
+    const answer = fromCode(error.code as ServedCode);
+    if (answer) return todoError(answer[0], answer[1], error.message);
   }
   return todoError(500, 'INTERNAL', 'Internal server error');
 }

@@ -2,11 +2,11 @@ import { DomainError } from '../../common/domain-error';
 import { RequestValidationError } from '../../common/request-validation.error';
 import { parseIsoDateTime } from '../../common/iso-date-time';
 import type { AppConfig } from '../../config/app-config';
-import { emptyContent, TaskContent } from '../../tasks/task-content';
+import { emptyFields, MAX_PRIORITY, TaskFields } from '../../tasks/store/tasks.service';
 import { isIdText, parseIdValue } from '../../common/ids';
-import { MAX_TASK_ID } from '../../tasks/task-ids';
+import { TasksError } from '../../tasks/tasks.errors';
 
-// Strict parsing of the widget's bodies (todolist-rest.md §1, §2.1, §7). Task objects carry custom
+// Strict parsing of the widget's bodies (docs/todo.md#conventions). Task objects carry custom
 // keys, so they are read here rather than through whitelisting DTOs; anything malformed is a 400.
 
 export type Json = Record<string, unknown>;
@@ -27,7 +27,7 @@ const KNOWN_TASK_KEYS = new Set([
   'priority',
 ]);
 
-// Never stored as custom keys (§2.1).
+// Never stored as custom keys (docs/todo.md#task).
 const RESERVED_KEYS = new Set([
   'id',
   'parent',
@@ -51,7 +51,7 @@ export function invalid(path: string, message: string): RequestValidationError {
 }
 
 export function tooLarge(path: string, limit: number): DomainError {
-  return new DomainError('TASK_BATCH_TOO_LARGE', `${path} has more than ${limit} entries`, {
+  return new TasksError('TASK_BATCH_TOO_LARGE', `${path} has more than ${limit} entries`, {
     field: path,
     meta: { limit },
   });
@@ -138,19 +138,19 @@ export function parseLabel(value: unknown, path: string): string {
   return label;
 }
 
-/** The §2.1 content of a task object; absent fields take their defaults (full replacement). */
-export function parseContent(task: Json, path: string, config: AppConfig): TaskContent {
+/** A task object's own fields, in the store's words; absent fields take their defaults (full replacement). */
+export function parseContent(task: Json, path: string, config: AppConfig): TaskFields {
   const at = (key: string) => (path ? `${path}.${key}` : key);
-  const content = emptyContent();
+  const content = emptyFields();
   const text = task.text;
   if (text !== undefined && text !== null) {
     if (typeof text !== 'string') throw invalid(at('text'), 'must be a string');
     if (Buffer.byteLength(text, 'utf8') > TEXT_MAX_BYTES) {
       throw invalid(at('text'), `must be at most ${TEXT_MAX_BYTES} UTF-8 bytes`);
     }
-    content.text = text;
+    content.title = text;
   }
-  content.checked = parseBool(task.checked, at('checked'));
+  content.closed = parseBool(task.checked, at('checked'));
   content.collapsed = parseBool(task.collapsed, at('collapsed'));
   const assigned = task.assigned;
   if (assigned !== undefined && assigned !== null) {
@@ -160,17 +160,17 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskC
     const ids = assigned.map((v, i) => parseId(v, `${at('assigned')}.${i}`));
     content.assigned = [...new Set(ids)];
   }
-  content.dueDate = parseDate(task.due_date, at('due_date'));
-  content.creationDate = parseDate(task.creation_date, at('creation_date'));
-  content.completionDate = parseDate(task.completion_date, at('completion_date'));
-  content.editedDate = parseDate(task.edited_date, at('edited_date'));
+  content.dueAt = parseDate(task.due_date, at('due_date'));
+  content.createdAt = parseDate(task.creation_date, at('creation_date'));
+  content.closedAt = parseDate(task.completion_date, at('completion_date'));
+  content.editedAt = parseDate(task.edited_date, at('edited_date'));
   const priority = task.priority;
   if (priority !== undefined && priority !== null) {
     if (
       typeof priority !== 'number' ||
       !Number.isInteger(priority) ||
       priority < 0 ||
-      priority > MAX_TASK_ID
+      priority > MAX_PRIORITY
     ) {
       throw invalid(at('priority'), 'must be an integer ≥ 0 or null');
     }

@@ -1,65 +1,52 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { pushTo } from '../../common/group-by';
-import { storedView, TaskView } from '../../tasks/task-content';
+import { ReadRevisions, TaskTreeReader } from '../../tasks/read/task-tree-reader.service';
 import {
   FieldsUpdated,
   projectKeysOf,
   TaskChange,
   TaskChangeFeed,
+  TaskChangeKind,
   TasksInserted,
-} from '../../tasks/task-change-feed';
-import { OutlineRow, ReadRevisions, TaskTreeReader } from '../../tasks/task-tree-reader';
-import { toTodoTask } from './todo-output';
+} from '../../tasks/store/task-changes.service';
+import {
+  ALL,
+  costOf,
+  covers,
+  depthOf,
+  Edit,
+  Entry,
+  entryKey,
+  Fragment,
+  fragmentOf,
+  inScope,
+  indexer,
+  listKey,
+  newEntry,
+  placed,
+  preOrder,
+  projectStart,
+  render,
+  sameContent,
+  sizeOf,
+  splice,
+  subtreeEnd,
+  withInserts,
+} from './todo-list-entry';
 
-// Counted for every list, so that many small ones (an empty or unknown project reads as `[]`)
-// also fill the budget.
-const ENTRY_OVERHEAD = 512;
+/** The writes the cache applies; after any other its lists are read again. */
+type Applied = TasksInserted | FieldsUpdated;
+
+function isApplied(change: TaskChange): change is Applied {
+  return APPLIED.has(change.kind);
+}
+
+const APPLIED: ReadonlySet<TaskChangeKind> = new Set(['inserted', 'updated']);
+
 // Writes told before one they follow on from, kept per list until it comes (commits on separate
 // connections are heard in any order).
 const MAX_HELD = 16;
-
-/** A task's JSON: its own fields, and the whole object as last placed in the outline. */
-interface Fragment {
-  stamp: number;
-  /** `"text":…,"checked":…,"collapsed":…` */
-  head: string;
-  /** `"assigned":…` through the custom keys. */
-  tail: string;
-  /** Kept to rebuild the JSON after a field update, which leaves it as it is. */
-  creationDate: string | null;
-  parentId: number | null;
-  projectId: number | null;
-  /** The task object's UTF-8 JSON for that parent and project. */
-  json: Buffer;
-}
-
-const COMMA = Buffer.from(',');
-const OPEN = Buffer.from('[');
-const CLOSE = Buffer.from(']');
-const EMPTY = Buffer.from('[]');
-
-interface Entry {
-  accountId: number;
-  /** The project key the list is of (0 = No project), or ALL for all the account's tasks. */
-  scope: number;
-  /** Revisions the body was built at (at least); null until the first build. */
-  label: ReadRevisions | null;
-  body: Buffer | null;
-  /** The body's task ids in its order, and where each one's JSON starts in it. */
-  order: number[];
-  offsets: number[];
-  fragments: Map<number, Fragment>;
-  /** Task ids per sibling list, `project:parent` (0 = none), in order. */
-  lists: Map<string, number[]>;
-  /** What the fragments take (counted with the body against the budget, see sizeOf). */
-  fragmentBytes: number;
-  /** Changes told ahead of one they follow on from. */
-  held: TaskChange[];
-  /** The build in flight, and the tick it started at. */
-  building: Promise<void> | null;
-  builtFrom: number;
-}
 
 /**
  * The bodies of GET /todo/tasks and GET /todo/tasks/projects/:id. A list read costs one indexed
@@ -85,8 +72,10 @@ export class TodoTaskListCache {
     this.budget = config.TODO_LIST_CACHE_MB * 1024 * 1024;
     if (this.budget > 0) {
       changes.subscribe({
-        interested: (accountId, keys) => this.listsOf(accountId, keys).length > 0,
-        changed: (change) => this.applySafely(change.accountId, () => this.receive(change)),
+        interested: (accountId, keys, kind) => APPLIED.has(kind) && this.listsOf(accountId, keys).length > 0,
+        changed: (change) => {
+          if (isApplied(change)) this.applySafely(change.accountId, () => this.receive(change));
+        },
       });
     }
   }
@@ -162,8 +151,8 @@ export class TodoTaskListCache {
     // The outline comes list by list, each in position order; render puts them in read order.
     const lists = new Map<string, number[]>();
     for (const row of snapshot.outline) {
-      const read = snapshot.views.get(row.id);
-      let fragment = read ? fragmentOf(read.view, read.stamp, row) : known.get(row.id)!;
+      const read = snapshot.tasks.get(row.id);
+      let fragment = read ? fragmentOf(read.task, read.stamp, row) : known.get(row.id)!;
       if (fragment.parentId !== row.parentId || fragment.projectId !== row.projectId) {
         fragment = placed(fragment, row);
       }
@@ -220,7 +209,7 @@ export class TodoTaskListCache {
   }
 
   /** A committed write of this process, for every list it follows on from (or later on). */
-  private receive(change: TaskChange): void {
+  private receive(change: Applied): void {
     for (const entry of this.listsOf(change.accountId, projectKeysOf(change.revisions))) {
       if (this.offer(entry, change)) this.applyHeld(entry);
       else if (this.mayApplyLater(entry, change) && entry.held.length < MAX_HELD) entry.held.push(change);
@@ -234,7 +223,7 @@ export class TodoTaskListCache {
    * on from the entry's, and an update's tasks are all in the entry (an update can be heard before
    * the clone that made its task, whose revisions are of another kind).
    */
-  private offer(entry: Entry, change: TaskChange): boolean {
+  private offer(entry: Entry, change: Applied): boolean {
     const label = this.follows(entry, change.revisions);
     if (!label) return false;
     if (change.kind === 'inserted') this.applyInserted(entry, change);
@@ -261,7 +250,7 @@ export class TodoTaskListCache {
    * revision, and writes of this process to its projects are still to be told (one of them may be
    * what it follows on from; a write of another instance never will be).
    */
-  private mayApplyLater(entry: Entry, change: TaskChange): boolean {
+  private mayApplyLater(entry: Entry, change: Applied): boolean {
     for (const [key, revision] of change.revisions) {
       if (inScope(entry, Number(key.slice(1))) && (entry.label!.get(key) ?? 0) >= revision) return false;
     }
@@ -309,12 +298,12 @@ export class TodoTaskListCache {
     }
     for (const [key, next] of after) entry.lists.set(key, next);
     const roots = new Set(runs.flatMap((run) => run.roots));
-    for (const { view, stamp } of change.tasks) {
-      if (!inScope(entry, view.projectId ?? 0)) continue;
-      const fragment = fragmentOf(view, stamp, view);
-      entry.fragments.set(view.id, fragment);
+    for (const { task, stamp } of change.tasks) {
+      if (!inScope(entry, task.projectId ?? 0)) continue;
+      const fragment = fragmentOf(task, stamp, task);
+      entry.fragments.set(task.id, fragment);
       entry.fragmentBytes += costOf(fragment);
-      if (!roots.has(view.id)) pushTo(entry.lists, listKey(view.projectId, view.parentId), view.id);
+      if (!roots.has(task.id)) pushTo(entry.lists, listKey(task.projectId, task.parentId), task.id);
     }
     // Runs that meet at one place: the earlier project's first, then the deeper one, which closes
     // the subtree that the shallower one follows.
@@ -329,12 +318,18 @@ export class TodoTaskListCache {
   private applyUpdated(entry: Entry, change: FieldsUpdated): void {
     const position = indexer(entry.order);
     const edits = new Map<number, Edit>();
-    for (const { id, content, stamp } of change.tasks) {
+    for (const { id, fields, stamp } of change.tasks) {
       const old = entry.fragments.get(id);
       if (!old) continue;
-      const view = storedView(id, old.projectId, old.parentId, content, null);
-      view.creationDate = old.creationDate;
-      const fragment = fragmentOf(view, stamp, view);
+      // An update keeps the task's place and creation time.
+      const task = {
+        id,
+        projectId: old.projectId,
+        parentId: old.parentId,
+        createdAt: old.creationDate,
+        ...fields,
+      };
+      const fragment = fragmentOf(task, stamp, task);
       entry.fragments.set(id, fragment);
       entry.fragmentBytes += costOf(fragment) - costOf(old);
       const at = position(id);
@@ -361,260 +356,4 @@ export class TodoTaskListCache {
       total -= size;
     }
   }
-}
-
-// The scope of the list of all an account's tasks (GET /todo/tasks).
-const ALL = -1;
-
-function entryKey(accountId: number, scope: number): string {
-  return `${accountId}:${scope}`;
-}
-
-function newEntry(accountId: number, scope: number): Entry {
-  return {
-    accountId,
-    scope,
-    label: null,
-    body: null,
-    order: [],
-    offsets: [],
-    fragments: new Map(),
-    lists: new Map(),
-    fragmentBytes: 0,
-    held: [],
-    building: null,
-    builtFrom: 0,
-  };
-}
-
-function inScope(entry: Entry, projectKey: number): boolean {
-  return entry.scope === ALL || entry.scope === projectKey;
-}
-
-/** The same content revisions, project for project: no task's own fields changed in between. */
-function sameContent(a: ReadRevisions, b: ReadRevisions): boolean {
-  let count = 0;
-  for (const [key, revision] of a) {
-    if (!key.startsWith('c')) continue;
-    if (b.get(key) !== revision) return false;
-    count++;
-  }
-  for (const key of b.keys()) if (key.startsWith('c')) count--;
-  return count === 0;
-}
-
-/** Every revision the reader saw is at least where it saw it. */
-function covers(label: ReadRevisions, now: ReadRevisions): boolean {
-  for (const [key, revision] of now) if ((label.get(key) ?? -1) < revision) return false;
-  return true;
-}
-
-function fragmentOf(view: TaskView, stamp: number, row: Placement): Fragment {
-  const { id: _id, text, checked, collapsed, parent: _parent, project: _project, ...rest } = toTodoTask(view);
-  return placed(
-    {
-      stamp,
-      head: JSON.stringify({ text, checked, collapsed }).slice(1, -1),
-      tail: JSON.stringify(rest).slice(1, -1),
-      creationDate: view.creationDate,
-    },
-    row,
-  );
-}
-
-/** The fragment's task at the outline row's place (parent and project). */
-function placed(fragment: Omit<Fragment, 'parentId' | 'projectId' | 'json'>, row: Placement): Fragment {
-  return {
-    stamp: fragment.stamp,
-    head: fragment.head,
-    tail: fragment.tail,
-    creationDate: fragment.creationDate,
-    parentId: row.parentId,
-    projectId: row.projectId,
-    json: ownBuffer(
-      `{"id":${row.id},${fragment.head},"parent":${row.parentId},"project":${row.projectId},${fragment.tail}}`,
-    ),
-  };
-}
-
-/**
- * A buffer of its own: Buffer.from places small strings in a shared 8 KiB slab, which one kept
- * fragment would hold in memory whole after the others in it are gone.
- */
-function ownBuffer(text: string): Buffer {
-  const buffer = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  buffer.write(text);
-  return buffer;
-}
-
-type Placement = Pick<OutlineRow, 'id' | 'projectId' | 'parentId'>;
-
-function listKey(projectId: number | null, parentId: number | null): string {
-  return `${projectId ?? 0}:${parentId ?? 0}`;
-}
-
-/**
- * The entry's body from its lists and fragments: depth-first pre-order (No project first, then by
- * project id; each task followed by its subtree). Buffers, not one string: most tasks' JSON is
- * reused as it is, so the body is a copy of them.
- */
-function render(entry: Entry): void {
-  const projects = [...entry.lists.keys()]
-    .filter((key) => key.endsWith(':0'))
-    .map((key) => Number(key.split(':')[0]))
-    .sort((a, b) => a - b);
-  const order: number[] = [];
-  for (const project of projects) order.push(...preOrder(entry, project, entry.lists.get(`${project}:0`)!));
-  entry.fragmentBytes = 0;
-  for (const id of order) entry.fragmentBytes += costOf(entry.fragments.get(id)!);
-  // The whole body is one insert into an empty one.
-  entry.body = EMPTY;
-  entry.order = [];
-  entry.offsets = [];
-  splice(entry, [{ at: 0, remove: 0, ids: order }]);
-}
-
-/** Tasks `roots` of a project's lists, each followed by its subtree. */
-function preOrder(entry: Entry, project: number, roots: number[]): number[] {
-  const out: number[] = [];
-  const stack = roots.slice().reverse();
-  while (stack.length > 0) {
-    const id = stack.pop()!;
-    out.push(id);
-    const children = entry.lists.get(`${project}:${id}`);
-    if (children) for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-  }
-  return out;
-}
-
-/** A change to the body: from its task at `at` on, `remove` tasks give way to the tasks `ids`. */
-interface Edit {
-  at: number;
-  remove: 0 | 1;
-  ids: number[];
-}
-
-/**
- * The entry's body with `edits` (ascending `at`) made, from slices of the old body and the new
- * tasks' JSON: a few large copies, where rendering again copies every task's JSON by itself.
- */
-function splice(entry: Entry, edits: Edit[]): void {
-  const { body, order, offsets } = entry;
-  const parts: Buffer[] = [OPEN];
-  const nextOrder: number[] = [];
-  const nextOffsets: number[] = [];
-  let written = OPEN.length;
-  let cursor = 0;
-  const separate = () => {
-    if (nextOrder.length === 0) return;
-    parts.push(COMMA);
-    written += COMMA.length;
-  };
-  const keep = (to: number) => {
-    if (to <= cursor) return;
-    separate();
-    const start = offsets[cursor];
-    const end = to < order.length ? offsets[to] - COMMA.length : body!.length - CLOSE.length;
-    parts.push(body!.subarray(start, end));
-    for (let i = cursor; i < to; i++) {
-      nextOrder.push(order[i]);
-      nextOffsets.push(offsets[i] - start + written);
-    }
-    written += end - start;
-    cursor = to;
-  };
-  for (const edit of edits) {
-    keep(edit.at);
-    for (const id of edit.ids) {
-      separate();
-      const { json } = entry.fragments.get(id)!;
-      nextOrder.push(id);
-      nextOffsets.push(written);
-      parts.push(json);
-      written += json.length;
-    }
-    cursor += edit.remove;
-  }
-  keep(order.length);
-  parts.push(CLOSE);
-  install(entry, Buffer.concat(parts, written + CLOSE.length), nextOrder, nextOffsets);
-}
-
-function install(entry: Entry, body: Buffer, order: number[], offsets: number[]): void {
-  entry.body = body;
-  entry.order = order;
-  entry.offsets = offsets;
-}
-
-/** What an entry takes against the budget: its body, its order and offsets, its fragments. */
-function sizeOf(entry: Entry): number {
-  return ENTRY_OVERHEAD + (entry.body?.length ?? 0) + 16 * entry.order.length + entry.fragmentBytes;
-}
-
-/** What a kept fragment costs: its strings (UTF-16), its JSON and the objects around them. */
-function costOf(fragment: Fragment): number {
-  return 2 * (fragment.head.length + fragment.tail.length) + fragment.json.length + 256;
-}
-
-/** Index of a task in the body's order; an error if it is not there (the entry is then dropped). */
-function indexer(order: number[]): (id: number) => number {
-  let index: Map<number, number> | null = null;
-  let lookups = 0;
-  return (id) => {
-    // A few lookups scan the array; many build a map once.
-    if (!index && ++lookups > 16) index = new Map(order.map((x, i) => [x, i]));
-    const at = index ? (index.get(id) ?? -1) : order.indexOf(id);
-    if (at < 0) throw new Error(`task ${id} is not in the cached list`);
-    return at;
-  };
-}
-
-/** `before` with each insert's ids placed from its index in the result on. */
-function withInserts(before: number[], inserts: Array<{ at: number; ids: number[] }>): number[] {
-  const after = new Array<number>(before.length + inserts.reduce((n, x) => n + x.ids.length, 0));
-  for (const insert of inserts) insert.ids.forEach((id, k) => (after[insert.at + k] = id));
-  let next = 0;
-  for (let i = 0; i < after.length; i++) if (after[i] === undefined) after[i] = before[next++];
-  return after;
-}
-
-/** How many ancestors the tasks of a list have (0 for a root list). */
-function depthOf(entry: Entry, parentId: number | null): number {
-  let depth = 0;
-  for (let id = parentId; id !== null; id = fragmentIn(entry, id).parentId) depth++;
-  return depth;
-}
-
-/** Index in the body of the first task after the subtree of `id` (in the lists as they stand). */
-function subtreeEnd(entry: Entry, id: number, position: (id: number) => number): number {
-  for (let node = id; ; ) {
-    const { projectId, parentId } = fragmentIn(entry, node);
-    const siblings = entry.lists.get(listKey(projectId, parentId)) ?? [];
-    const k = siblings.indexOf(node);
-    if (k < 0) throw new Error(`task ${node} is not in its cached sibling list`);
-    if (k + 1 < siblings.length) return position(siblings[k + 1]);
-    if (parentId === null) return projectStart(entry, (projectId ?? 0) + 1, position);
-    node = parentId;
-  }
-}
-
-/** Index in the body of the first task of the first project from key `key` on, or its end. */
-function projectStart(entry: Entry, key: number, position: (id: number) => number): number {
-  let first: number | null = null;
-  let firstKey = Infinity;
-  for (const [list, ids] of entry.lists) {
-    if (!list.endsWith(':0') || ids.length === 0) continue;
-    const project = Number(list.slice(0, list.indexOf(':')));
-    if (project >= key && project < firstKey) {
-      firstKey = project;
-      first = ids[0];
-    }
-  }
-  return first === null ? entry.order.length : position(first);
-}
-
-function fragmentIn(entry: Entry, id: number): Fragment {
-  const fragment = entry.fragments.get(id);
-  if (!fragment) throw new Error(`task ${id} is not in the cached list`);
-  return fragment;
 }

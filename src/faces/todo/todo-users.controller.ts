@@ -1,136 +1,80 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
-import { ApiBody, ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
+import { Body, Controller, Param } from '@nestjs/common';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
-import { PeopleService, PersonInput } from '../../tasks/people.service';
-import { asObject, invalid, Json, parseLabel, parsePathId, tooLarge } from './todo-input';
-import { USER_ID_EXAMPLE } from './todo.examples';
-import { TodoController, TodoErrors } from './todo.openapi';
+import { PeopleService, PersonValues } from '../../tasks/store/people.service';
+import { invalid, parseLabel, parsePathId, tooLarge } from './todo-input';
+import { TodoUserBody } from './todo.dto';
+import { TodoController } from './todo.openapi';
+import { TodoUser, toTodoUser } from './todo.presenter';
+import { TodoRoutes } from './todo.routes';
 
-const EMPTY = { description: 'Empty object', schema: { type: 'object', example: {} } };
 const TAGS_LIMIT = 1000;
-
-interface TodoUser {
-  id: number;
-  label: string;
-  avatar?: string;
-  color?: string;
-}
 
 @TodoController()
 @Controller('todo')
 export class TodoUsersController {
   constructor(private readonly people: PeopleService) {}
 
-  @Get('users')
-  @ApiOperation({ summary: 'Users', description: '`avatar` and `color` are left out when unset.' })
-  @ApiOkResponse({
-    description: 'User[]',
-    schema: {
-      type: 'array',
-      items: { type: 'object' },
-      example: [
-        { id: 1, label: 'Ann Lee', avatar: 'https://example.com/a1.png' },
-        { id: 2, label: 'Bo Chen', color: '#0ab169' },
-      ],
-    },
-  })
+  @TodoRoutes.listUsers()
   async listUsers(@CurrentAccount() account: AuthenticatedAccount): Promise<TodoUser[]> {
-    return (await this.people.listPeople(account.id)).map((p) => ({
-      id: p.id,
-      label: p.label,
-      ...(p.avatar ? { avatar: p.avatar } : {}),
-      ...(p.color ? { color: p.color } : {}),
-    }));
+    return (await this.people.list(account.id)).map(toTodoUser);
   }
 
-  @Post('users')
-  @HttpCode(200)
-  @ApiOperation({
-    summary: 'Create a user (extension)',
-    description: 'Not used by the widget, which only reads users.',
-  })
-  @ApiBody({
-    schema: { type: 'object', example: { label: 'Ann Lee', avatar: 'https://example.com/a1.png' } },
-  })
-  @ApiOkResponse({ description: 'The new id', schema: { type: 'object', example: { id: 1 } } })
+  @TodoRoutes.createUser()
   async createUser(
     @CurrentAccount() account: AuthenticatedAccount,
-    @Body() raw: unknown,
+    @Body() body: TodoUserBody,
   ): Promise<{ id: number }> {
-    return { id: await this.people.createPerson(account.id, parsePerson(raw)) };
+    return { id: await this.people.create(account.id, personOf(body)) };
   }
 
-  @Put('users/:id')
-  @ApiOperation({ summary: 'Update a user (extension)' })
-  @ApiParam({ name: 'id', example: USER_ID_EXAMPLE })
-  @ApiBody({ schema: { type: 'object', example: { label: 'Cy Park', color: '#0ab169' } } })
-  @ApiOkResponse(EMPTY)
-  @TodoErrors(404)
+  @TodoRoutes.updateUser()
   async updateUser(
     @CurrentAccount() account: AuthenticatedAccount,
-    @Param('id') rawId: string,
-    @Body() raw: unknown,
+    @Param('id') id: string,
+    @Body() body: TodoUserBody,
   ): Promise<Record<string, never>> {
-    await this.people.updatePerson(account.id, parsePathId(rawId), parsePerson(raw));
+    await this.people.update(account.id, parsePathId(id), personOf(body));
     return {};
   }
 
-  @Delete('users/:id')
-  @ApiOperation({
-    summary: 'Delete a user (extension)',
-    description: 'Also removes them from every task’s `assigned`.',
-  })
-  @ApiParam({ name: 'id', example: USER_ID_EXAMPLE })
-  @ApiOkResponse(EMPTY)
-  @TodoErrors(404)
+  @TodoRoutes.deleteUser()
   async deleteUser(
     @CurrentAccount() account: AuthenticatedAccount,
-    @Param('id') rawId: string,
+    @Param('id') id: string,
   ): Promise<Record<string, never>> {
-    await this.people.deletePerson(account.id, parsePathId(rawId));
+    await this.people.delete(account.id, parsePathId(id));
     return {};
   }
 
-  @Get('tags')
-  @ApiOperation({ summary: 'Tags', description: 'Plain strings; the widget adds the leading `#`.' })
-  @ApiOkResponse({
-    description: 'string[]',
-    schema: { type: 'array', items: { type: 'string' }, example: ['urgent', 'later'] },
-  })
+  @TodoRoutes.listTags()
   listTags(@CurrentAccount() account: AuthenticatedAccount): Promise<string[]> {
     return this.people.listTags(account.id);
   }
 
-  @Put('tags')
-  @ApiOperation({ summary: 'Replace the tag list (extension)' })
-  @ApiBody({ schema: { type: 'array', items: { type: 'string' }, example: ['urgent', 'later'] } })
-  @ApiOkResponse(EMPTY)
+  @TodoRoutes.replaceTags()
   async replaceTags(
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() raw: unknown,
   ): Promise<Record<string, never>> {
+    // Read by hand: the body is a bare array, which the DTO pipe does not take.
     if (!Array.isArray(raw)) throw invalid('body', 'must be an array of strings');
     if (raw.length > TAGS_LIMIT) throw tooLarge('body', TAGS_LIMIT);
-    const tags = raw.map((tag: unknown, i: number) => parseLabel(tag, String(i)));
-    await this.people.replaceTags(account.id, tags);
+    await this.people.replaceTags(
+      account.id,
+      raw.map((tag: unknown, i: number) => parseLabel(tag, String(i))),
+    );
     return {};
   }
 }
 
-function optionalString(body: Json, key: string, max: number): string | null {
-  const value = body[key];
-  if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || value.length > max)
-    throw invalid(key, `must be a string of at most ${max} characters`);
-  return value;
-}
-
-function parsePerson(raw: unknown): PersonInput {
-  const body = asObject(raw, 'body');
+/** The widget's `label` is stored as first and last name, split at the first space. */
+function personOf(body: TodoUserBody): PersonValues & { firstName: string } {
+  const space = body.label.indexOf(' ');
   return {
-    label: parseLabel(body.label, 'label'),
-    avatar: optionalString(body, 'avatar', 2048),
-    color: optionalString(body, 'color', 64),
+    firstName: space < 0 ? body.label : body.label.slice(0, space),
+    lastName: space < 0 ? '' : body.label.slice(space + 1),
+    avatarUrl: body.avatar ?? null,
+    color: body.color ?? null,
   };
 }

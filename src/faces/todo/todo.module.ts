@@ -6,7 +6,7 @@ import { TodoTaskListCache } from './todo-task-list.cache';
 import { TodoTasksController } from './todo-tasks.controller';
 import { TodoUsersController } from './todo-users.controller';
 
-/** The DHTMLX To Do List widget's REST backend under /todo (shared/specs/todolist-rest.md). */
+/** The DHTMLX To Do List widget's REST backend under /todo (docs/todo.md). */
 @Module({
   imports: [TasksModule],
   controllers: [TodoTasksController, TodoStructureController, TodoProjectsController, TodoUsersController],

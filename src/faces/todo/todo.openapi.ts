@@ -1,11 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AnyTokenSecurity } from '../../auth/auth.openapi';
-import { DomainError } from '../../common/domain-error';
 import { KnownError, UnexpectedError } from '../../common/face-error';
 import { errorExample } from '../error-examples';
 import { invalid, tooLarge } from './todo-input';
 import { toTodoError } from './todo-error.mapper';
+import { RequestError } from '../../common/request.errors';
+import { TasksError } from '../../tasks/tasks.errors';
 
 export const TODO_TAG = 'To Do widget';
 
@@ -22,12 +23,12 @@ const DESCRIPTIONS: Record<number, string> = {
 // One error of each documented status, as this face renders it: the status's example body.
 const EXAMPLE_ERRORS: Record<number, KnownError> = {
   400: invalid('batch', 'must be an array of tasks'),
-  401: new DomainError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
-  404: new DomainError('TASK_NOT_FOUND', 'Task 99 does not exist'),
-  409: new DomainError('TASK_PLACEMENT_MISMATCH', 'Target 14 is in another project'),
+  401: new RequestError('REQUEST_UNAUTHENTICATED', 'A valid API token is required'),
+  404: new TasksError('TASK_NOT_FOUND', 'Task 99 does not exist'),
+  409: new TasksError('TASK_PLACEMENT_MISMATCH', 'Target 14 is in another project'),
   413: tooLarge('batch', 1000),
   500: new UnexpectedError(new Error('example')),
-  503: new DomainError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
+  503: new RequestError('REQUEST_SERVICE_UNAVAILABLE', 'The database is unavailable; retry later'),
 };
 
 /**

@@ -1,6 +1,7 @@
-import { DomainError, DomainErrorCode } from '../../common/domain-error';
+import { DomainError } from '../../common/domain-error';
 import { FaceError, KnownError } from '../../common/face-error';
 import { RequestValidationError, ValidationIssue } from '../../common/request-validation.error';
+import type { DomainErrorCode } from '../error-codes';
 
 // The v1 error body (docs/v1.md#errors): toloka-kit reads `code` from every non-2xx JSON body and
 // crashes without it (docs/clients.md#errors-need-a-code), so every error — Fastify's own
@@ -178,6 +179,6 @@ export function toTolokaError(error: KnownError, requestId: string): FaceError {
       validationPayload(error.issues),
     );
   }
-  if (error instanceof DomainError) return BY_CODE[error.code](error, requestId);
+  if (error instanceof DomainError) return BY_CODE[error.code as DomainErrorCode](error, requestId);
   return tolokaError(500, 'INTERNAL_ERROR', 'Internal server error', requestId);
 }

@@ -16,7 +16,7 @@ type Resource = {
   relationships: Record<string, { data: unknown }>;
 };
 
-describeEachDialect('POST /api/v2/tasks/copy: every flag, and the validation order of §4.8', (t) => {
+describeEachDialect('POST /api/v2/tasks/copy: every flag, and the refusal order', (t) => {
   let a: TestAccount;
   let f: CopyFixture;
 
@@ -109,7 +109,7 @@ describeEachDialect('POST /api/v2/tasks/copy: every flag, and the validation ord
     });
   });
 
-  describe('validation, in the order of §4.8', () => {
+  describe('validation, in the refusal order', () => {
     it('1: a body that is not JSON:API is 415', async () => {
       const res = await post(
         { data: { type: 'tasks', attributes: target() } },

@@ -2,7 +2,7 @@ import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
-// tasks-copy.md Speed: the statements of a copy grow with the tables touched and the chunks,
+// The statements of a copy grow with the tables touched and the chunks,
 // not with the number of tasks.
 describeEachDialect(
   'POST /api/v2/tasks/copy statement count',

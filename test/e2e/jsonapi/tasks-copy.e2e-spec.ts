@@ -144,7 +144,7 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
     expect(external.map((d) => d.relationships.dependent_task.data.id)).toContain(map[f.tasks.root]);
   });
 
-  it('refuses the documented combinations with one error per offending flag (§4.11)', async () => {
+  it('refuses the documented combinations with one error per offending flag', async () => {
     const res = await copy({
       ...target(),
       title: 'T',

@@ -3,7 +3,7 @@ import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // POST and PATCH /api/v2/tasks and POST /api/v2/tasks/copy: names and references that must be
-// refused with 422 before anything is written (tasks-copy.md §4.1, §4.8, §1.1).
+// refused with 422 before anything is written (docs/v2.md#refusal-order).
 describeEachDialect('v2 task writes: attribute names and references', (t) => {
   let a: TestAccount;
   let f: CopyFixture;

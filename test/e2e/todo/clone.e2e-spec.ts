@@ -17,8 +17,8 @@ describeEachDialect('POST /todo/clone', (t) => {
     account = await t().newAccount();
   });
 
-  it('accepts the seed 001 body with this account’s project and user ids', async () => {
-    // Seed 001 names project 1, target 18 and user 4: make exactly those ids in a fresh account.
+  it('accepts the widget’s paste body with this account’s project and user ids', async () => {
+    // The widget’s paste names project 1, target 18 and user 4: make exactly those ids in a fresh account.
     const project = await makeProject(t(), account, 'Seed');
     const users = [];
     for (let i = 0; i < 4; i++) users.push(await makeUser(t(), account, `User ${i}`));
@@ -95,7 +95,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(await treeProblems(t(), account.id)).toEqual([]);
   });
 
-  it('runs the spec §5.7 example: items in any order, foreign parents become roots (§9.4)', async () => {
+  it('runs the documented example: items in any order, foreign parents become roots', async () => {
     const project = await makeProject(t(), account);
     const user = await makeUser(t(), account);
     const [p12] = await makeTasks(
@@ -256,7 +256,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     });
   });
 
-  it('refuses duplicates, self-parents, cycles and missing or foreign references, writing nothing (§9.3, §9.9)', async () => {
+  it('refuses duplicates, self-parents, cycles and missing or foreign references, writing nothing', async () => {
     const project = await makeProject(t(), account);
     const [root] = await makeTasks(t(), account, [{ children: [{}] }], { project });
     const other = await t().newAccount();
@@ -297,7 +297,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(await snapshotAccount(t(), account.id)).toEqual(before);
   });
 
-  it('leaves the database unchanged when one item in the middle of 500 is bad (§9.1)', async () => {
+  it('leaves the database unchanged when one item in the middle of 500 is bad', async () => {
     const user = await makeUser(t(), account);
     const [target] = await makeTasks(t(), account, [{}, {}]);
     const before = await snapshotAccount(t(), account.id);
@@ -312,7 +312,7 @@ describeEachDialect('POST /todo/clone', (t) => {
     expect(await snapshotAccount(t(), account.id)).toEqual(before);
   });
 
-  it('copies a 10,000-deep chain in any order, and refuses over the batch limit (§9.4, §9.7)', async () => {
+  it('copies a 10,000-deep chain in any order, and refuses over the batch limit', async () => {
     const depth = 10_000;
     const batch = Array.from({ length: depth }, (_, i) => ({
       id: `n${i}`,

@@ -10,7 +10,7 @@ import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { expectTodoError, listOf, todoClient, WireTask } from './todo-client';
 
-// Spec §9 guarantees not covered route by route elsewhere: concurrency (2), statement counts (7),
+// The guarantees not covered route by route elsewhere (docs/todo.md#concurrency): concurrency, statement counts,
 // and cross-account isolation of the routes without a path id.
 describeEachDialect('/todo guarantees', (t) => {
   let account: TestAccount;
@@ -20,7 +20,7 @@ describeEachDialect('/todo guarantees', (t) => {
     account = await t().newAccount();
   });
 
-  it('keeps every list dense and every returned id present under 20 concurrent clones, moves and inserts (§9.2)', async () => {
+  it('keeps every list dense and every returned id present under 20 concurrent clones, moves and inserts', async () => {
     const p = await makeProject(t(), account);
     const targets = await makeTasks(
       t(),
@@ -142,7 +142,7 @@ describeEachDialect('/todo guarantees', (t) => {
     ).toEqual(doomed.slice(1).sort());
   });
 
-  it('uses a constant number of SQL statements per clone, beyond 1,000-row chunks (§9.7)', async () => {
+  it('uses a constant number of SQL statements per clone, beyond 1,000-row chunks', async () => {
     const [target] = await makeTasks(t(), account, [{}]);
     const user = await makeUser(t(), account);
     const statements = spyStatements(t());

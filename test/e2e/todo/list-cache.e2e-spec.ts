@@ -1,8 +1,8 @@
 import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
-import { CloneEngine } from '../../../src/tasks/clone-engine';
-import { FeedWrite } from '../../../src/tasks/task-change-feed';
+import { CloneEngine } from '../../../src/tasks/store/clone-engine';
+import { FeedWrite } from '../../../src/tasks/store/task-changes.service';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';
@@ -531,6 +531,29 @@ function listsAfterWrites(t: () => TestApp): void {
 
     expect((await v2('DELETE', `/api/v2/tasks/${root}`)).statusCode).toBe(204);
     expect((await tasks(project)).map((x) => x.id)).not.toContain(root);
+  });
+
+  it('applies a v2 bulk create to the lists it holds, as one write, exactly as a rebuild reads it', async () => {
+    const f = await makeCopyFixture(t(), account);
+    const project = Number(f.targetProjectId);
+    const attributes = (title: string) => ({
+      title,
+      project_id: f.targetProjectId,
+      task_list_id: f.targetTaskListId,
+      workflow_status_id: f.openStatusId,
+    });
+    await tasks(project);
+    const created = await v2('POST', '/api/v2/tasks', {
+      data: ['first', 'second', 'third'].map((title) => ({ type: 'tasks', attributes: attributes(title) })),
+    });
+    expect(created.statusCode).toBe(201);
+    const applied = await servedFromCache(`/tasks/projects/${project}`);
+    expect((JSON.parse(applied) as WireTask[]).map((x) => x.text).slice(-3)).toEqual([
+      'first',
+      'second',
+      'third',
+    ]);
+    await expectRebuiltAs(`/tasks/projects/${project}`, applied);
   });
 }
 

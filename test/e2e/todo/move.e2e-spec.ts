@@ -86,7 +86,7 @@ describeEachDialect('PUT /todo/move', (t) => {
     expect(listOf(tasks, null, q)).toEqual([z, x, y]);
   });
 
-  it('moves tasks to another project as roots at the end, whole subtrees included (§9.5)', async () => {
+  it('moves tasks to another project as roots at the end, whole subtrees included', async () => {
     const p = await makeProject(t(), account);
     const [d] = await makeTasks(t(), account, [{}], { project: p });
     const [a, a1, a11, b] = await makeTasks(t(), account, [{ children: [{ children: [{}] }] }, {}]);
@@ -98,7 +98,7 @@ describeEachDialect('PUT /todo/move', (t) => {
     expect(listOf(await all(), null, null)).toEqual([a1]);
   });
 
-  it('refuses cycles, overlaps, mismatches and missing tasks, and changes nothing (§9.1, §9.3)', async () => {
+  it('refuses cycles, overlaps, mismatches and missing tasks, and changes nothing', async () => {
     const p = await makeProject(t(), account);
     const [other] = await makeTasks(t(), account, [{}], { project: p });
     const [a, a1, a11, b] = await makeTasks(t(), account, [{ children: [{ children: [{}] }] }, {}]);
@@ -151,7 +151,7 @@ describeEachDialect('PUT /todo/move', (t) => {
     expect(await snapshotAccount(t(), account.id)).toEqual(before);
   });
 
-  it('keeps positions dense after many moves (§9.2)', async () => {
+  it('keeps positions dense after many moves', async () => {
     const ids = await makeTasks(
       t(),
       account,

@@ -23,7 +23,7 @@ describeEachDialect('/todo/tasks', (t) => {
   });
 
   describe('GET', () => {
-    it('returns every task in pre-order: No project first, then by project id (§9.8)', async () => {
+    it('returns every task in pre-order: No project first, then by project id', async () => {
       const p1 = await makeProject(t(), account);
       const p2 = await makeProject(t(), account);
       const inP2 = await makeTasks(t(), account, [{ text: 'p2' }], { project: p2 });
@@ -59,7 +59,7 @@ describeEachDialect('/todo/tasks', (t) => {
   });
 
   describe('POST', () => {
-    it('places per §5.2: top of root list, first child, last child, after/before a target', async () => {
+    it('places as documented: top of root list, first child, last child, after/before a target', async () => {
       const [a, a1, a2, b] = await makeTasks(t(), account, [{ children: [{}, {}] }, {}]);
       const top = await newId({ task: { text: 'top' } });
       const firstChild = await newId({ parent: a, text: 'first child' });
@@ -137,7 +137,7 @@ describeEachDialect('/todo/tasks', (t) => {
       expect(project.json().id).toBeLessThan(100_000_000);
     });
 
-    it('refuses bad placements and references without writing (§9.9: nothing resolves to zero)', async () => {
+    it('refuses bad placements and references without writing (nothing resolves to zero)', async () => {
       const p = await makeProject(t(), account);
       const [root] = await makeTasks(t(), account, [{ children: [{}] }], { project: p });
       const [, child] = (await storedTasks(t(), account.id)).map((x) => x.id);
@@ -247,7 +247,7 @@ describeEachDialect('/todo/tasks', (t) => {
       expect(tasks[1]).toMatchObject({ text: 'Pack charger', assigned: [user], flag: true });
     });
 
-    it('changes nothing when one task is missing or one item is invalid (§9.1)', async () => {
+    it('changes nothing when one task is missing or one item is invalid', async () => {
       const [a, b] = await makeTasks(t(), account, [{ text: 'a' }, { text: 'b' }]);
       const before = await snapshotAccount(t(), account.id);
       expectTodoError(
@@ -273,7 +273,7 @@ describeEachDialect('/todo/tasks', (t) => {
   });
 
   describe('DELETE', () => {
-    it('removes whole subtrees with their assignments and compacts the list (§9.5)', async () => {
+    it('removes whole subtrees with their assignments and compacts the list', async () => {
       const user = await makeUser(t(), account);
       const [a, , , b, c] = await makeTasks(t(), account, [
         { assigned: [user], children: [{ assigned: [user], children: [{}] }] },

@@ -2,7 +2,7 @@ import { parseDatabaseUrl } from '../../../src/config/database.options';
 import { Operation } from '../../../src/operations/operation.entity';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { Pool } from '../../../src/pools/pool.entity';
-import { Task } from '../../../src/tasks/task.entity';
+import { Task } from '../../../src/tasks/store/task.entity';
 import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { countPools, makeCrowdProject, makePool, poolBody } from '../../factories/pool.factory';
 import { DatabaseProxy } from '../../support/db-proxy';

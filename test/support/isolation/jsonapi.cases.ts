@@ -1,5 +1,5 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { TaskDetailsService } from '../../../src/task-details/task-details.service';
+import { TaskDetailsService } from '../../../src/tasks/details/task-details.service';
 import {
   makeCopyFixture,
   makeResource,

@@ -26,14 +26,14 @@ export const TODO_ISOLATION_CASES: IsolationCase[] = [
     arrange: arrangeTodo,
     snapshot,
     bodies: { put: { text: 'hijacked', batch: [] } },
-    // DELETE skips unknown ids (todolist-rest.md §5.4): B's request succeeds and changes nothing.
+    // DELETE skips unknown ids (docs/todo.md#deleting-tasks): B's request succeeds and changes nothing.
     statuses: { put: [404], delete: [200] },
   },
   {
     path: '/todo/tasks/projects/{id}',
     arrange: async (t, owner) => ({ id: (await arrangeTodo(t, owner)).project }),
     snapshot,
-    // An unknown project reads as [] (§5.1); B sees none of A's tasks (checked in the face's own suite).
+    // An unknown project reads as []; B sees none of A's tasks (checked in the face's own suite).
     statuses: { get: [200] },
   },
   {

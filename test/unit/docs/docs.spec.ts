@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { DomainError, DomainErrorCode } from '../../../src/common/domain-error';
+import { DomainError } from '../../../src/common/domain-error';
+import type { DomainErrorCode } from '../../../src/faces/error-codes';
 import { FaceError, KnownError, UnexpectedError } from '../../../src/common/face-error';
 import { RequestValidationError } from '../../../src/common/request-validation.error';
 import { loadConfig } from '../../../src/config/app-config';
@@ -63,7 +64,7 @@ function documentedErrors(page: string): Set<string> {
 /** Every code of the DomainErrorCode union, found through the unions it is made of. */
 function domainErrorCodes(): DomainErrorCode[] {
   const union = /export type DomainErrorCode =([^;]+);/.exec(
-    withoutComments(read('src/common/domain-error.ts')),
+    withoutComments(read('src/faces/error-codes.ts')),
   )![1];
   const parts = union
     .split('|')

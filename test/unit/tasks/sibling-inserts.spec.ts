@@ -1,4 +1,4 @@
-import { combineInserts, SiblingInsert } from '../../../src/tasks/sibling-inserts';
+import { combineInserts, SiblingInsert } from '../../../src/tasks/store/sibling-inserts';
 
 /** The inserts one at a time, in arrival order, on a list of `n` original tasks `o0…`. */
 function oneByOne(n: number, inserts: SiblingInsert[]): string[] {

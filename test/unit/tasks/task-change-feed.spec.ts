@@ -1,4 +1,4 @@
-import { TaskChange, TaskChangeFeed } from '../../../src/tasks/task-change-feed';
+import { TaskChange, TaskChangeFeed } from '../../../src/tasks/store/task-changes.service';
 
 const update = (projectKey: number, revision: number): TaskChange => ({
   kind: 'updated',

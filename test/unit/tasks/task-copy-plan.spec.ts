@@ -4,8 +4,8 @@ import {
   CopyTarget,
   planCopy,
   SourceTask,
-} from '../../../src/task-details/task-copy-plan';
-import { TaskDependency, Todo } from '../../../src/task-details/task-details.entities';
+} from '../../../src/tasks/copy/task-copy-plan';
+import { TaskDependency, Todo } from '../../../src/tasks/details/task-details.entities';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 
@@ -227,7 +227,7 @@ describe('planCopy', () => {
     ]);
   });
 
-  it('follows the spec §4.11 dependency example', () => {
+  it('follows the documented dependency example', () => {
     // A(1) has open B(2), C(3) and closed D(4); B blocks C; A waits on X(99, elsewhere); D blocks B.
     const tree = [task(1, null), task(2, 1), task(3, 1), task(4, 1, { closed: true, workflowStatusId: 12 })];
     const dependencies = [

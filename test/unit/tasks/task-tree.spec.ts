@@ -1,5 +1,5 @@
 import { DomainError } from '../../../src/common/domain-error';
-import { planForest, TaskForest } from '../../../src/tasks/task-tree';
+import { planForest, TaskForest } from '../../../src/tasks/store/task-tree';
 
 const code = (fn: () => unknown) => {
   try {

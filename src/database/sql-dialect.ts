@@ -1,0 +1,118 @@
+import type { Dialect } from '../config/database.options';
+import type { Queryable } from './sql';
+
+/**
+ * What differs between MySQL/MariaDB and SQLite in the SQL the service writes: the one place that
+ * knows. Callers ask for a construct (a locking read, an upsert), never for the dialect's name.
+ */
+export interface SqlDialect {
+  readonly name: Dialect;
+  /**
+   * Whether reads can lock rows. MySQL/MariaDB can; SQLite runs one writer at a time (Database
+   * serializes every unit of work), so there is nothing to lock and nothing to wait for.
+   */
+  readonly rowLocks: boolean;
+  /**
+   * ` FOR UPDATE` where rows lock (such a read also sees what committed after the transaction's
+   * snapshot), else nothing.
+   */
+  readonly forUpdate: string;
+  /**
+   * ` FOR UPDATE SKIP LOCKED` where rows lock (MySQL 8, MariaDB ≥ 10.6): a locking read that passes
+   * over rows another transaction holds. Nothing on SQLite, whose one writer serializes claims.
+   */
+  readonly forUpdateSkipLocked: string;
+  /** ` LOCK IN SHARE MODE` where rows lock (rather than FOR SHARE, which MariaDB does not parse), else nothing. */
+  readonly forShare: string;
+  /**
+   * Whether UPDATE takes ORDER BY, so that rows can be moved in an order that keeps a unique index
+   * valid at every row (a unique index is checked row by row on both dialects).
+   */
+  readonly orderedUpdate: boolean;
+  /** An index hint that keeps a plan on the named index, or nothing. */
+  forceIndex(index: string): string;
+  /** In an upsert's update, the value a column would have taken in the row that met the key. */
+  incoming(column: string): string;
+  /** The larger of two expressions. */
+  greatest(a: string, b: string): string;
+  /** A DATETIME column as `YYYY-MM-DD HH:MM:SS.SSS…` text (SQLite stores that text already). */
+  timeText(column: string, as: string): string;
+  /**
+   * A multi-row INSERT of `rows` rows of `columns` that, where a row's key `keys` exists, applies
+   * `update` (a SET list over the existing row) instead.
+   */
+  upsert(table: string, columns: string[], rows: number, keys: string[], update: string): string;
+  /**
+   * Sets `column` of the rows of `table` that `where` selects (columns of the row set are
+   * `t.<column>`) to `value` of another row `r` of the same table that `match` finds.
+   */
+  setFromSameTable(
+    table: string,
+    set: { column: string; value: string },
+    match: string,
+    where: string,
+  ): string;
+  /** Adds `by` to a counter column of the one row `where` selects and answers its new value. */
+  increment(m: Queryable, table: string, column: string, where: string, by: number): Promise<number>;
+  /** Whether an error is the database refusing a duplicate primary or unique key. */
+  isDuplicateKey(error: unknown): boolean;
+}
+
+const tuples = (rows: number, columns: number) =>
+  new Array<string>(rows).fill(`(${new Array<string>(columns).fill('?').join(', ')})`).join(', ');
+
+const MYSQL: SqlDialect = {
+  name: 'mysql',
+  rowLocks: true,
+  forUpdate: ' FOR UPDATE',
+  forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
+  forShare: ' LOCK IN SHARE MODE',
+  orderedUpdate: true,
+  forceIndex: (index) => ` FORCE INDEX (${index})`,
+  incoming: (column) => `VALUES(${column})`,
+  greatest: (a, b) => `GREATEST(${a}, ${b})`,
+  timeText: (column, as) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${as}`,
+  upsert: (table, columns, rows, _keys, update) =>
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples(rows, columns.length)} ON DUPLICATE KEY UPDATE ${update}`,
+  // MySQL refuses a subquery on the table an UPDATE changes; a self-join does the same.
+  setFromSameTable: (table, set, match, where) =>
+    `UPDATE ${table} t JOIN ${table} r ON ${match} SET t.${set.column} = ${set.value} WHERE ${where}`,
+  async increment(m, table, column, where, by) {
+    // LAST_INSERT_ID(expr) hands the new value back on this connection, without a second read.
+    const result = (await m.query(
+      `UPDATE ${table} SET ${column} = LAST_INSERT_ID(${column} + ?) WHERE ${where}`,
+      [by],
+    )) as { insertId: number | string };
+    return Number(result.insertId);
+  },
+  isDuplicateKey: (error) => (error as { code?: string })?.code === 'ER_DUP_ENTRY',
+};
+
+const SQLITE: SqlDialect = {
+  name: 'sqlite',
+  rowLocks: false,
+  forUpdate: '',
+  forUpdateSkipLocked: '',
+  forShare: '',
+  orderedUpdate: false,
+  forceIndex: () => '',
+  incoming: (column) => `excluded.${column}`,
+  greatest: (a, b) => `MAX(${a}, ${b})`,
+  timeText: (column, as) => (column === as || column.endsWith(`.${as}`) ? column : `${column} AS ${as}`),
+  upsert: (table, columns, rows, keys, update) =>
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples(rows, columns.length)} ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${update}`,
+  setFromSameTable: (table, set, match, where) =>
+    `UPDATE ${table} AS t SET ${set.column} = (SELECT ${set.value} FROM ${table} r WHERE ${match}) WHERE ${where}`,
+  async increment(m, table, column, where, by) {
+    const [row] = (await m.query(
+      `UPDATE ${table} SET ${column} = ${column} + ? WHERE ${where} RETURNING ${column} AS value`,
+      [by],
+    )) as Array<{ value: number | string }>;
+    return Number(row.value);
+  },
+  isDuplicateKey: (error) => /UNIQUE constraint failed/i.test((error as Error)?.message ?? ''),
+};
+
+export function sqlDialect(name: Dialect): SqlDialect {
+  return name === 'mysql' ? MYSQL : SQLITE;
+}

@@ -1,0 +1,80 @@
+import type { EntityManager } from 'typeorm';
+
+// The one helper for raw SQL: placeholders, chunks, and what drivers answer. Values are always
+// bound, never spliced into the text; booleans and times are bound as numbers and
+// `YYYY-MM-DD HH:MM:SS.SSS` (see sql-time.ts), which both drivers accept. What differs between
+// the dialects is behind SqlDialect (sql-dialect.ts).
+
+/** Anything that runs a statement: a TypeORM manager, in a transaction or not. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * Ids (or rows) per statement: an IN list or a multi-row INSERT of up to this many stays well
+ * under SQLite's 32,766 bound variables and MySQL's packet size.
+ */
+export const CHUNK = 1000;
+
+/** `?, ?, ?`: `n` placeholders. */
+export function marks(n: number): string {
+  return new Array<string>(n).fill('?').join(', ');
+}
+
+/** `(?, ?), (?, ?)`: `rows` tuples of `columns` placeholders, for a multi-row INSERT. */
+export function tuples(rows: number, columns: number): string {
+  const one = `(${marks(columns)})`;
+  return new Array<string>(rows).fill(one).join(', ');
+}
+
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Runs `read` over `ids` a chunk at a time and concatenates the rows. */
+export async function inChunks<T>(ids: number[], read: (part: number[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (const part of chunks(ids)) out.push(...(await read(part)));
+  return out;
+}
+
+/** The id of the row an INSERT made: mysql2 answers a result header, better-sqlite3 the new rowid. */
+export function insertedId(result: unknown): number {
+  return Number(
+    typeof result === 'object' && result !== null ? (result as { insertId: number }).insertId : result,
+  );
+}
+
+/** A nullable integer column as read back (drivers may answer BIGINT as a string). */
+export function intOrNull(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value);
+}
+
+/** A boolean column as read back (0/1, or true/false). */
+export function bool(value: unknown): boolean {
+  return value === true || Number(value) === 1;
+}
+
+/**
+ * A page of the ids of an account's rows of `table` (ids ascending), optionally where one column
+ * has one value, and how many there are in all. `table` and `column` come from the caller's code.
+ */
+export async function idsPage(
+  m: Queryable,
+  table: string,
+  accountId: number,
+  equal: [column: string, value: string] | null,
+  page: { offset: number; limit: number },
+): Promise<{ ids: number[]; total: number }> {
+  const where = `account_id = ?${equal ? ` AND ${equal[0]} = ?` : ''}`;
+  const params = equal ? [accountId, equal[1]] : [accountId];
+  const [{ n }] = (await m.query(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, params)) as Array<{
+    n: number;
+  }>;
+  const rows = (await m.query(`SELECT id FROM ${table} WHERE ${where} ORDER BY id LIMIT ? OFFSET ?`, [
+    ...params,
+    page.limit,
+    page.offset,
+  ])) as Array<{ id: number }>;
+  return { ids: rows.map((r) => Number(r.id)), total: Number(n) };
+}

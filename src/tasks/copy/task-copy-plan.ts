@@ -1,0 +1,418 @@
+import type { SourceAttachment } from '../details/attachments.table';
+import type { SourceDependency } from '../details/dependencies.table';
+import type { SourceComment, SourceTodo } from '../details/task-items.table';
+import { CUSTOM_FIELD_TYPE, STATUS_CATEGORY } from '../details/task-details.entities';
+
+const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
+import type { TaskRecord } from '../read/task-read-model.service';
+import { addDays, dateShiftDays, DAY_MS } from './copy-dates';
+
+// POST /api/v2/tasks/copy, decided in memory (docs/v2.md#task-copy): which tasks are copied, what each
+// copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
+// the source under one snapshot, calls planCopy, then writes the plan in bulk.
+
+export interface CopyFlags {
+  copy_open_subtasks: boolean;
+  copy_closed_subtasks: boolean;
+  copy_open_todos: boolean;
+  copy_closed_todos: boolean;
+  copy_comments: boolean;
+  copy_description: boolean;
+  copy_attachments: boolean;
+  copy_subscribers: boolean;
+  copy_assignee: boolean;
+  copy_tags: boolean;
+  copy_date: boolean;
+  copy_repeat: boolean;
+  copy_estimate: boolean;
+  copy_task_dependencies: boolean;
+  copy_custom_fields: boolean;
+  copy_as_task_template: boolean;
+}
+
+export const COPY_FLAG_NAMES: Array<keyof CopyFlags> = [
+  'copy_open_subtasks',
+  'copy_closed_subtasks',
+  'copy_open_todos',
+  'copy_closed_todos',
+  'copy_comments',
+  'copy_description',
+  'copy_attachments',
+  'copy_subscribers',
+  'copy_assignee',
+  'copy_tags',
+  'copy_date',
+  'copy_repeat',
+  'copy_estimate',
+  'copy_task_dependencies',
+  'copy_custom_fields',
+  'copy_as_task_template',
+];
+
+export interface SourceTask extends TaskRecord {
+  /** All assigned people in order (v2's assignee is the first). */
+  assigned: number[];
+}
+
+/** Everything read from the store about the source subtree S, under one snapshot. */
+export interface CopySource {
+  rootId: number;
+  /** S: the source and all its live descendants. */
+  tasks: Map<number, SourceTask>;
+  /** Direct subtasks of every task of S, in sibling order. */
+  children: Map<number, number[]>;
+  /** Status id → its workflow and category, for every status a task of S uses. */
+  statuses: Map<number, { workflowId: number; categoryId: number }>;
+  todos: SourceTodo[];
+  comments: SourceComment[];
+  attachments: SourceAttachment[];
+  subscribers: Map<number, number[]>;
+  /** Dependency rows whose `task_id` is in S. */
+  dependencies: SourceDependency[];
+  /** Other ends of those rows that no longer exist (deleted): their pairs are reported, not copied. */
+  deadTasks?: Set<number>;
+}
+
+export interface CopyTarget {
+  projectId: number;
+  taskListId: number;
+  workflowStatusId: number;
+  /** The target project's workflow and its statuses (a copied subtask takes a status of its category there). */
+  workflowId: number | null;
+  workflowStatuses: Array<{ id: number; categoryId: number; position: number }>;
+  parentTaskId: number | null;
+  /** People who may be assignees/subscribers in the target project; 'anyone' when it has no members. */
+  members: Set<number> | 'anyone';
+  /** Active (not deactivated) people of the account. */
+  activePeople: Set<number>;
+  /** Custom fields enabled for tasks in the target project and not archived, by id. */
+  customFields: Map<string, { dataTypeId: number }>;
+}
+
+export interface CopyRequest {
+  title: string;
+  private: boolean;
+  templateDescription: string | null;
+  flags: CopyFlags;
+  now: Date;
+  /** With copy_date: move every copied date so the earliest start (or latest due) lands here. */
+  shift?: { to: string; mode: 'start' | 'end' };
+}
+
+export interface SkippedItem {
+  kind: 'assignee' | 'subscriber' | 'todo_assignee' | 'custom_field' | 'task_dependency';
+  source_id: string;
+  reason: 'not_project_member' | 'deactivated' | 'field_not_enabled' | 'target_not_copied' | 'target_deleted';
+  task_id?: string;
+}
+
+/** The columns one copy gets (undefined = the store's default). */
+export interface PlannedTask {
+  sourceId: number;
+  /** The source parent inside C; null for the root (which goes under the target parent). */
+  parentSourceId: number | null;
+  title: string;
+  description: string | null;
+  private: boolean;
+  closed: boolean;
+  closedAt: Date | null;
+  workflowStatusId: number;
+  assigned: number[];
+  startDate: string | null;
+  dueAt: Date | null;
+  dueTime: string | null;
+  repeat: {
+    scheduleId: number | null;
+    interval: number | null;
+    monthday: number | null;
+    weekday: number[] | null;
+    date: string | null;
+  };
+  initialEstimate: number | null;
+  remainingTime: number | null;
+  tagList: string[];
+  customFields: Record<string, unknown> | null;
+}
+
+export interface CopyPlan {
+  /** C in pre-order: every parent before its children, siblings in source order. */
+  tasks: PlannedTask[];
+  todos: Array<{
+    sourceTaskId: number;
+    description: string;
+    position: number;
+    closedAt: Date | null;
+    dueDate: string | null;
+    dueTime: string | null;
+    assigneeId: number | null;
+  }>;
+  comments: Array<{
+    sourceId: number;
+    sourceTaskId: number;
+    body: string;
+    creatorId: number | null;
+    pinnedAt: Date | null;
+  }>;
+  /** `sourceCommentId` set: the file of a copied comment (needs the comment's copy). */
+  attachments: Array<{
+    sourceTaskId: number | null;
+    sourceCommentId: number | null;
+    name: string;
+    contentType: string;
+    size: number;
+    blobId: number | null;
+  }>;
+  subscribers: Array<{ sourceTaskId: number; personId: number }>;
+  /** `to` is a copy (its source id) or an existing task outside S. */
+  dependencies: Array<{
+    fromSourceId: number;
+    to: { copyOf: number } | { existing: number };
+    typeId: number;
+  }>;
+  skipped: SkippedItem[];
+}
+
+/** The copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
+export function selectCopiedSet(
+  source: CopySource,
+  flags: CopyFlags,
+): Array<{ id: number; parent: number | null }> {
+  const out: Array<{ id: number; parent: number | null }> = [];
+  const seen = new Set<number>();
+  const stack: Array<{ id: number; parent: number | null }> = [{ id: source.rootId, parent: null }];
+  while (stack.length) {
+    const node = stack.pop()!;
+    if (seen.has(node.id)) continue; // cycles in stored data: ignored after the first visit
+    seen.add(node.id);
+    out.push(node);
+    const kids = (source.children.get(node.id) ?? []).filter((id) => {
+      const task = source.tasks.get(id);
+      if (!task || seen.has(id)) return false;
+      return task.closed ? flags.copy_closed_subtasks : flags.copy_open_subtasks;
+    });
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ id: kids[i], parent: node.id });
+  }
+  return out;
+}
+
+/** What every part of a plan reads: the source, the target, the request, and the skips so far. */
+interface PlanContext {
+  source: CopySource;
+  target: CopyTarget;
+  request: CopyRequest;
+  /** The ids of the copied set C. */
+  inC: Set<number>;
+  skipped: SkippedItem[];
+  shiftDate: (d: string | null) => string | null;
+  shiftTime: (d: Date | null) => Date | null;
+}
+
+export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
+  const { flags } = request;
+  const selected = selectCopiedSet(source, flags);
+  const copiedTasks = selected.map((n) => source.tasks.get(n.id)!);
+  const shiftDays = flags.copy_date && request.shift ? dateShiftDays(copiedTasks, request.shift) : 0;
+  const c: PlanContext = {
+    source,
+    target,
+    request,
+    inC: new Set(selected.map((n) => n.id)),
+    skipped: [],
+    shiftDate: (d) => (d && shiftDays ? addDays(d, shiftDays) : d),
+    shiftTime: (d) => (d && shiftDays ? new Date(d.getTime() + shiftDays * DAY_MS) : d),
+  };
+  // In this order: the skips are reported in the order they are found.
+  const tasks = selected.map(({ id, parent }) => planTask(c, id, parent));
+  const todos = planTodos(c);
+  const comments = planComments(c);
+  const attachments = planAttachments(c, new Set(comments.map((comment) => comment.sourceId)));
+  const subscribers = flags.copy_subscribers
+    ? selected.flatMap(({ id }) =>
+        (source.subscribers.get(id) ?? [])
+          .filter((p) => allowed(c, p, 'subscriber', id))
+          .map((personId) => ({ sourceTaskId: id, personId })),
+      )
+    : [];
+  const dependencies = flags.copy_task_dependencies ? planDependencies(c) : [];
+  return { tasks, todos, comments, attachments, subscribers, dependencies, skipped: c.skipped };
+}
+
+/** Whether a person may be on a copy (active, and a member where the project has members); a skip if not. */
+function allowed(c: PlanContext, personId: number, kind: SkippedItem['kind'], taskId: number): boolean {
+  const reason = !c.target.activePeople.has(personId)
+    ? 'deactivated'
+    : c.target.members !== 'anyone' && !c.target.members.has(personId)
+      ? 'not_project_member'
+      : null;
+  if (reason) c.skipped.push({ kind, source_id: String(personId), reason, task_id: String(taskId) });
+  return reason === null;
+}
+
+/** The root's status is the request's; a subtask keeps its own in the same workflow, else one of its category. */
+function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number {
+  const { target } = c;
+  if (isRoot) return target.workflowStatusId;
+  const own = task.workflowStatusId === null ? undefined : c.source.statuses.get(task.workflowStatusId);
+  if (own && own.workflowId === target.workflowId) return task.workflowStatusId!;
+  // Same category in the target workflow, lowest position first; closed stays closed.
+  const category = own?.categoryId ?? (task.closed ? STATUS_CATEGORY.closed : STATUS_CATEGORY.notStarted);
+  const match = target.workflowStatuses
+    .filter((s) => s.categoryId === category)
+    .sort((a, b) => a.position - b.position || a.id - b.id)[0];
+  return match?.id ?? target.workflowStatusId;
+}
+
+function planTask(c: PlanContext, id: number, parent: number | null): PlannedTask {
+  const { flags, now } = c.request;
+  const task = c.source.tasks.get(id)!;
+  const isRoot = parent === null;
+  const workflowStatusId = statusFor(c, task, isRoot);
+  const category =
+    c.target.workflowStatuses.find((s) => s.id === workflowStatusId)?.categoryId ??
+    STATUS_CATEGORY.notStarted;
+  // A subtask without a status keeps its own open/closed state; otherwise the status decides.
+  const closed = isRoot || task.workflowStatusId !== null ? category === STATUS_CATEGORY.closed : task.closed;
+  const customFields = flags.copy_custom_fields && task.customFields ? planCustomFields(c, task) : null;
+  const estimate = flags.copy_estimate ? task.initialEstimate : null;
+  return {
+    sourceId: id,
+    parentSourceId: parent,
+    title: isRoot ? c.request.title : task.title,
+    description: flags.copy_description ? task.description : null,
+    private: c.request.private,
+    closed,
+    closedAt: closed ? now : null,
+    workflowStatusId,
+    assigned: flags.copy_assignee ? task.assigned.filter((p) => allowed(c, p, 'assignee', id)) : [],
+    startDate: flags.copy_date ? c.shiftDate(task.startDate) : null,
+    dueAt: flags.copy_date ? c.shiftTime(task.dueAt) : null,
+    dueTime: flags.copy_date ? task.dueTime : null,
+    repeat: flags.copy_repeat
+      ? {
+          scheduleId: task.repeatScheduleId,
+          interval: task.repeatOnInterval,
+          monthday: task.repeatOnMonthday,
+          weekday: task.repeatOnWeekday,
+          date: task.repeatOnDate,
+        }
+      : { scheduleId: null, interval: null, monthday: null, weekday: null, date: null },
+    initialEstimate: estimate,
+    remainingTime: estimate,
+    tagList: flags.copy_tags ? task.tagList : [],
+    customFields,
+  };
+}
+
+/** Values of the fields enabled in the target; a person field keeps only people allowed there. */
+function planCustomFields(c: PlanContext, task: SourceTask): Record<string, unknown> | null {
+  const customFields: Record<string, unknown> = {};
+  for (const [fieldId, value] of Object.entries(task.customFields!)) {
+    const field = c.target.customFields.get(fieldId);
+    if (!field) {
+      c.skipped.push({
+        kind: 'custom_field',
+        source_id: fieldId,
+        reason: 'field_not_enabled',
+        task_id: String(task.id),
+      });
+      continue;
+    }
+    if (field.dataTypeId === CUSTOM_FIELD_PERSON) {
+      const people = (Array.isArray(value) ? value : [value]).filter(
+        (p): p is number => typeof p === 'number' && allowed(c, p, 'custom_field', task.id),
+      );
+      if (people.length === 0) continue;
+      customFields[fieldId] = Array.isArray(value) ? people : people[0];
+    } else {
+      customFields[fieldId] = value;
+    }
+  }
+  return Object.keys(customFields).length === 0 ? null : customFields;
+}
+
+function planTodos(c: PlanContext): CopyPlan['todos'] {
+  const { flags, now } = c.request;
+  return c.source.todos
+    .filter(
+      (todo) => c.inC.has(todo.taskId) && (todo.closedAt ? flags.copy_closed_todos : flags.copy_open_todos),
+    )
+    .sort((a, b) => a.taskId - b.taskId || a.position - b.position || a.id - b.id)
+    .map((todo) => ({
+      sourceTaskId: todo.taskId,
+      description: todo.description,
+      position: todo.position,
+      closedAt: todo.closedAt ? now : null,
+      dueDate: flags.copy_date ? c.shiftDate(todo.dueDate) : null,
+      dueTime: flags.copy_date ? todo.dueTime : null,
+      assigneeId:
+        flags.copy_assignee &&
+        todo.assigneeId !== null &&
+        allowed(c, todo.assigneeId, 'todo_assignee', todo.taskId)
+          ? todo.assigneeId
+          : null,
+    }));
+}
+
+/** Comments that are not deleted, drafts or hidden, in order. */
+function planComments(c: PlanContext): CopyPlan['comments'] {
+  if (!c.request.flags.copy_comments) return [];
+  return c.source.comments
+    .filter((comment) => c.inC.has(comment.taskId) && !comment.deletedAt && !comment.draft && !comment.hidden)
+    .sort((a, b) => a.taskId - b.taskId || a.id - b.id)
+    .map((comment) => ({
+      sourceId: comment.id,
+      sourceTaskId: comment.taskId,
+      body: comment.body,
+      creatorId: comment.creatorId,
+      pinnedAt: comment.pinnedAt,
+    }));
+}
+
+/** The copied tasks' files, and the files of the copied comments. */
+function planAttachments(c: PlanContext, copiedComments: Set<number>): CopyPlan['attachments'] {
+  if (!c.request.flags.copy_attachments) return [];
+  return c.source.attachments
+    .filter((a) =>
+      a.taskId !== null && a.commentId === null
+        ? c.inC.has(a.taskId)
+        : a.commentId !== null && copiedComments.has(a.commentId),
+    )
+    .sort((a, b) => a.id - b.id)
+    .map((a) => ({
+      sourceTaskId: a.commentId === null ? a.taskId : null,
+      sourceCommentId: a.commentId,
+      name: a.name,
+      contentType: a.contentType,
+      size: a.size,
+      blobId: a.blobId,
+    }));
+}
+
+function planDependencies(c: PlanContext): CopyPlan['dependencies'] {
+  const { source, inC } = c;
+  const dependencies: CopyPlan['dependencies'] = [];
+  const skip = (row: SourceDependency, sourceId: number, reason: SkippedItem['reason']) =>
+    c.skipped.push({
+      kind: 'task_dependency',
+      source_id: String(sourceId),
+      reason,
+      task_id: String(row.taskId),
+    });
+  for (const row of [...source.dependencies].sort((a, b) => a.id - b.id)) {
+    if (!inC.has(row.taskId) || row.dependentTaskId === row.taskId) continue;
+    const other = row.dependentTaskId;
+    if (source.deadTasks?.has(other)) {
+      skip(row, row.id, 'target_deleted');
+    } else if (inC.has(other)) {
+      // Both ends are copied: each source pair yields one new pair, from its lower-id row.
+      if (row.reverseId !== null && row.reverseId < row.id) continue;
+      dependencies.push({ fromSourceId: row.taskId, to: { copyOf: other }, typeId: row.typeId });
+    } else if (source.tasks.has(other)) {
+      // Inside the template but left out: the copy never links back into the template.
+      skip(row, Math.min(row.id, row.reverseId ?? row.id), 'target_not_copied');
+    } else {
+      dependencies.push({ fromSourceId: row.taskId, to: { existing: other }, typeId: row.typeId });
+    }
+  }
+  return dependencies;
+}

@@ -1,0 +1,252 @@
+import type { EntityManager } from 'typeorm';
+import { pushTo } from '../../common/group-by';
+import { attachmentsOf } from '../details/attachments.table';
+import { sourceDependencies } from '../details/dependencies.table';
+import { liveTaskCustomFields, memberIds, taskListOf } from '../details/project-setup.table';
+import { sourceComments, sourceTodos, subscribersOf } from '../details/task-items.table';
+import type { TaskDetailsService } from '../details/task-details.service';
+import { taskRecords } from '../read/task-read-model.service';
+import { activePeople } from '../store/people.table';
+import { projectRows } from '../store/projects.table';
+import { assignedOf } from '../store/task-assignees.table';
+import { liveTaskIds, subtreeIds } from '../store/task-reads.table';
+import { CopyViolation, TasksError } from '../tasks.errors';
+import { CopyFlags, CopySource, CopyTarget, selectCopiedSet, SourceTask } from './task-copy-plan';
+
+// What a copy reads and checks before it writes, in its refusal order (docs/v2.md#refusal-order):
+// the flags, then the source, then every problem with the target at once, then the size.
+
+export interface CopyInput {
+  title: string;
+  templateId: number;
+  projectId: number;
+  taskListId: number;
+  workflowStatusId: number;
+  private: boolean;
+  parentTaskId: number | null;
+  templateDescription: string | null;
+  flags: CopyFlags;
+  shift?: { to: string; mode: 'start' | 'end' };
+}
+
+/** The documented flag combinations that are refused, one violation per offending flag. */
+export function flagViolations(input: Pick<CopyInput, 'private' | 'flags'>): CopyViolation[] {
+  const out: CopyViolation[] = [];
+  const { flags } = input;
+  const notPrivate = (field: keyof CopyFlags, detail: string): CopyViolation => ({
+    field,
+    code: 'task_private_not_allowed',
+    detail,
+  });
+  if (input.private) {
+    if (flags.copy_open_subtasks)
+      out.push(notPrivate('copy_open_subtasks', 'A private copy cannot carry open subtasks'));
+    if (flags.copy_closed_subtasks)
+      out.push(notPrivate('copy_closed_subtasks', 'A private copy cannot carry closed subtasks'));
+    if (flags.copy_as_task_template)
+      out.push(notPrivate('copy_as_task_template', 'A private copy cannot become a template'));
+  }
+  if (flags.copy_as_task_template && flags.copy_task_dependencies) {
+    out.push({
+      field: 'copy_task_dependencies',
+      code: 'task_dependencies_not_allowed_on_template',
+      detail: 'A task template cannot carry dependencies',
+    });
+  }
+  return out;
+}
+
+function refused(violations: CopyViolation[]): TasksError {
+  return new TasksError('TASK_COPY_INVALID', violations.map((v) => v.detail).join('; '), {
+    meta: { violations },
+  });
+}
+
+/**
+ * The source subtree S as the copy reads it, without the related rows (see loadRelated): the
+ * flags first, then the source task itself.
+ */
+export async function loadSource(
+  m: EntityManager,
+  details: TaskDetailsService,
+  accountId: number,
+  input: CopyInput,
+): Promise<CopySource> {
+  const flags = flagViolations(input);
+  if (flags.length) throw refused(flags);
+  const [root] = await taskRecords(m, accountId, [input.templateId]);
+  if (!root) {
+    throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
+      field: 'template_id',
+    });
+  }
+  const ids = await subtreeIds(m, accountId, root.id);
+  const records = await taskRecords(m, accountId, ids);
+  const assigned = await assignedOf(m, accountId, ids);
+  const tasks = new Map<number, SourceTask>(
+    records.map((t) => [t.id, { ...t, assigned: assigned.get(t.id) ?? [] }]),
+  );
+  const children = new Map<number, number[]>();
+  for (const t of [...tasks.values()].sort((a, b) => a.position - b.position || a.id - b.id)) {
+    if (t.parentId !== null && t.id !== root.id) pushTo(children, t.parentId, t.id);
+  }
+  const statusIds = [
+    ...new Set(records.map((t) => t.workflowStatusId).filter((s): s is number => s !== null)),
+  ];
+  const statuses = await details.findBy(m, 'workflow_statuses', accountId, 'id', statusIds);
+  return {
+    rootId: root.id,
+    tasks,
+    children,
+    statuses: new Map(statuses.map((s) => [s.id, { workflowId: s.workflowId, categoryId: s.categoryId }])),
+    todos: [],
+    comments: [],
+    attachments: [],
+    subscribers: new Map(),
+    dependencies: [],
+    deadTasks: new Set(),
+  };
+}
+
+/** The rows around the source tasks that the flags select, added to `source`. */
+export async function loadRelated(
+  m: EntityManager,
+  accountId: number,
+  source: CopySource,
+  f: CopyFlags,
+): Promise<CopySource> {
+  const ids = [...source.tasks.keys()];
+  const todos = f.copy_open_todos || f.copy_closed_todos ? await sourceTodos(m, accountId, ids) : [];
+  const comments = f.copy_comments ? await sourceComments(m, accountId, ids) : [];
+  // A comment's files come along only with copy_comments too (comments is empty without it).
+  const attachments = f.copy_attachments
+    ? [
+        ...(await attachmentsOf(m, accountId, 'task_id', ids)).filter((a) => a.commentId === null),
+        ...(await attachmentsOf(
+          m,
+          accountId,
+          'comment_id',
+          comments.map((c) => c.id),
+        )),
+      ]
+    : [];
+  const dependencies = f.copy_task_dependencies ? await sourceDependencies(m, accountId, ids) : [];
+  const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))];
+  const live = await liveTaskIds(m, accountId, otherEnds);
+  const subscribers = f.copy_subscribers
+    ? await subscribersOf(m, accountId, ids)
+    : new Map<number, number[]>();
+  return {
+    ...source,
+    todos,
+    comments,
+    attachments,
+    dependencies,
+    deadTasks: new Set(otherEnds.filter((id) => !live.has(id))),
+    subscribers,
+  };
+}
+
+/** Every problem with the destination at once; then what the plan needs to know of it. */
+export async function loadTarget(
+  m: EntityManager,
+  details: TaskDetailsService,
+  accountId: number,
+  input: CopyInput,
+  source: CopySource,
+): Promise<CopyTarget> {
+  const violations: CopyViolation[] = [];
+  const [project] = await projectRows(m, accountId, [input.projectId]);
+  if (!project) {
+    violations.push({
+      field: 'project_id',
+      code: 'project_not_found',
+      detail: `No project ${input.projectId}`,
+    });
+  }
+  const list = await taskListOf(m, accountId, input.taskListId);
+  if (!list || (project && list.projectId !== input.projectId)) {
+    violations.push({
+      field: 'task_list_id',
+      code: 'task_list_not_in_project',
+      detail: `Task list ${input.taskListId} is not in project ${input.projectId}`,
+    });
+  } else if (list.archived) {
+    violations.push({
+      field: 'task_list_id',
+      code: 'task_list_archived',
+      detail: `Task list ${input.taskListId} is archived`,
+    });
+  }
+  const workflowId = project?.workflowId ?? null;
+  const [status] = await details.findBy(m, 'workflow_statuses', accountId, 'id', [input.workflowStatusId]);
+  if (!status || (workflowId !== null && status.workflowId !== workflowId)) {
+    violations.push({
+      field: 'workflow_status_id',
+      code: 'workflow_status_not_in_workflow',
+      detail: `Status ${input.workflowStatusId} is not in the project's workflow`,
+    });
+  }
+  if (input.parentTaskId !== null) {
+    const parent = await parentViolation(m, accountId, input, source);
+    if (parent) violations.push(parent);
+  }
+  if (violations.length) throw refused(violations);
+  const statuses =
+    workflowId === null
+      ? [status]
+      : await details.findBy(m, 'workflow_statuses', accountId, 'workflowId', [workflowId]);
+  const members = await memberIds(m, accountId, input.projectId);
+  const people = await activePeople(m, accountId);
+  const enabled = project!.taskCustomFieldsIds;
+  const fields = await liveTaskCustomFields(m, accountId);
+  return {
+    projectId: input.projectId,
+    taskListId: input.taskListId,
+    workflowStatusId: input.workflowStatusId,
+    workflowId,
+    workflowStatuses: statuses.map((s) => ({ id: s.id, categoryId: s.categoryId, position: s.position })),
+    parentTaskId: input.parentTaskId,
+    // A project without memberships is open to every person of the organization.
+    members: members.length ? new Set(members) : 'anyone',
+    activePeople: people,
+    // A project that never chose its task fields (null) has them all; an explicit list limits them.
+    customFields: new Map(
+      fields
+        .filter((f) => enabled === null || enabled.includes(f.id))
+        .map((f) => [String(f.id), { dataTypeId: f.dataTypeId }]),
+    ),
+  };
+}
+
+async function parentViolation(
+  m: EntityManager,
+  accountId: number,
+  input: CopyInput,
+  source: CopySource,
+): Promise<CopyViolation | null> {
+  const [parent] = await taskRecords(m, accountId, [input.parentTaskId!]);
+  const copied = new Set(selectCopiedSet(source, input.flags).map((n) => n.id));
+  if (parent && parent.projectId === input.projectId && !copied.has(parent.id)) return null;
+  return {
+    field: 'parent_task_id',
+    code: 'parent_task_invalid',
+    detail: !parent
+      ? `No task ${input.parentTaskId}`
+      : copied.has(parent.id)
+        ? 'The parent is inside the copied tree'
+        : `Task ${input.parentTaskId} is not in project ${input.projectId}`,
+  };
+}
+
+/** The size of the copied set, refused over the limit. */
+export function checkSize(source: CopySource, flags: CopyFlags, limit: number): number {
+  const count = selectCopiedSet(source, flags).length;
+  if (count > limit) {
+    throw new TasksError('TASK_COPY_TOO_LARGE', `The copy would make ${count} tasks; the limit is ${limit}`, {
+      field: 'template_id',
+      meta: { count },
+    });
+  }
+  return count;
+}

@@ -1,0 +1,292 @@
+import { Injectable } from '@nestjs/common';
+import {
+  attachmentIdsOfTasks,
+  attachmentsOf,
+  holdBlobs,
+  insertAttachments,
+  SourceAttachment,
+} from '../details/attachments.table';
+import { insertDependencyPairs } from '../details/dependencies.table';
+import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
+import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
+import { CloneEngine, CloneNode } from '../store/clone-engine';
+import type { TaskFields } from '../store/task-fields';
+import { placeLast, setColumnOf, setCustomFields } from '../store/tasks.table';
+import type { StoreWrite } from '../store/write-gateway';
+import type { CopyInput } from './task-copy-source';
+import type { CopyPlan, CopySource, CopyTarget, PlannedTask } from './task-copy-plan';
+
+export interface CopyResult {
+  taskId: number;
+  sourceTaskId: number;
+  /** Source id → new id, every copied task. */
+  taskIdMap: Record<string, string>;
+  counts: {
+    tasks: number;
+    todos: number;
+    comments: number;
+    attachments: number;
+    task_dependencies: number;
+    subscribers: number;
+  };
+  skipped: CopyPlan['skipped'];
+  templateId: number | null;
+}
+
+/**
+ * Writes a copy plan in the write's transaction: the tree through the clone engine, the related
+ * rows in multi-row chunks. The number of statements depends on the tables touched, not on the
+ * number of tasks.
+ */
+@Injectable()
+export class TaskCopyWriter {
+  constructor(private readonly engine: CloneEngine) {}
+
+  async write(
+    w: StoreWrite,
+    input: CopyInput,
+    source: CopySource,
+    target: CopyTarget,
+    plan: CopyPlan,
+    now: Date,
+  ): Promise<CopyResult> {
+    const ids = await this.engine.clone(w, {
+      nodes: plan.tasks.map((t, i) => cloneNode(t, source, input, now, i === 0)),
+      placement: { kind: 'list', parentId: input.parentTaskId, projectId: input.projectId, at: 'end' },
+    });
+    const copyOf = (sourceId: number) => ids.get(String(sourceId))!;
+    const rootId = copyOf(source.rootId);
+    await placeLast(w.m, w.sql, w.accountId, rootId, {
+      parentId: input.parentTaskId,
+      taskListId: input.taskListId,
+    });
+    await insertTodos(
+      w.m,
+      w.accountId,
+      plan.todos.map((t) => ({ ...t, taskId: copyOf(t.sourceTaskId), closed: t.closedAt !== null })),
+      now,
+    );
+    const commentCopies = await this.writeComments(w, plan, copyOf, now);
+    // The bytes the copied attachments share stay until this commits: a delete of their source
+    // waits for this shared lock, then sees the copies (see dropUnusedBlob).
+    await holdBlobs(
+      w.m,
+      w.sql,
+      w.accountId,
+      plan.attachments.map((a) => a.blobId),
+    );
+    // Before the task attachments: the files named by attachment-type custom field values.
+    await this.copyFieldAttachments(w, plan, target, copyOf, now);
+    // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
+    await insertAttachments(
+      w.m,
+      w.accountId,
+      plan.attachments.map((a) => ({
+        ...a,
+        taskId: a.sourceTaskId === null ? null : copyOf(a.sourceTaskId),
+        commentId: a.sourceCommentId === null ? null : commentCopies.get(a.sourceCommentId)!,
+      })),
+      now,
+    );
+    await insertSubscribers(
+      w.m,
+      w.accountId,
+      plan.subscribers.map((s) => ({ taskId: copyOf(s.sourceTaskId), personId: s.personId })),
+    );
+    await insertDependencyPairs(
+      w.m,
+      w.sql,
+      w.accountId,
+      plan.dependencies.map((d) => ({
+        taskId: copyOf(d.fromSourceId),
+        dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
+        typeId: d.typeId,
+      })),
+      now,
+    );
+    const templateId = input.flags.copy_as_task_template
+      ? await this.makeTemplate(
+          w,
+          input,
+          rootId,
+          plan.tasks.map((t) => copyOf(t.sourceId)),
+          now,
+        )
+      : null;
+    return result(source, plan, rootId, copyOf, templateId);
+  }
+
+  /** New comments, mapped from the source comments they copy. */
+  private async writeComments(
+    w: StoreWrite,
+    plan: CopyPlan,
+    copyOf: (sourceId: number) => number,
+    now: Date,
+  ): Promise<Map<number, number>> {
+    const created = await insertComments(
+      w.m,
+      w.accountId,
+      plan.comments.map((c) => ({ ...c, taskId: copyOf(c.sourceTaskId) })),
+      now,
+    );
+    const planned = [...plan.comments].sort(
+      (a, b) => copyOf(a.sourceTaskId) - copyOf(b.sourceTaskId) || a.sourceId - b.sourceId,
+    );
+    return new Map(planned.map((c, i) => [c.sourceId, created[i]]));
+  }
+
+  /** A template made of the copy; every task of the copied tree backs it, so listings leave them out. */
+  private async makeTemplate(
+    w: StoreWrite,
+    input: CopyInput,
+    rootId: number,
+    copies: number[],
+    now: Date,
+  ): Promise<number> {
+    const template = await w.m.save(
+      w.m.create(Template, {
+        accountId: w.accountId,
+        name: input.title,
+        description: input.templateDescription,
+        targetType: 'task',
+        targetId: rootId,
+        createdAt: now,
+      }),
+    );
+    await setColumnOf(w.m, w.accountId, copies, 'template_id', template.id);
+    return template.id;
+  }
+
+  /**
+   * With copy_custom_fields, an attachment-type value names files; each copy gets duplicates of
+   * them (sharing the stored bytes) and its value names the duplicates. They are inserted before
+   * any other attachment of the new tasks, so each new task's first ids are theirs.
+   */
+  private async copyFieldAttachments(
+    w: StoreWrite,
+    plan: CopyPlan,
+    target: CopyTarget,
+    copyOf: (sourceId: number) => number,
+    now: Date,
+  ): Promise<void> {
+    const values = fieldAttachmentValues(plan, target, copyOf);
+    const wanted = [...new Set(values.flatMap((v) => v.ids))];
+    if (wanted.length === 0) return;
+    const found = new Map<number, SourceAttachment>(
+      (await attachmentsOf(w.m, w.accountId, 'id', wanted)).map((a) => [a.id, a]),
+    );
+    await holdBlobs(
+      w.m,
+      w.sql,
+      w.accountId,
+      [...found.values()].map((a) => a.blobId),
+    );
+    const rows = values.flatMap((v) =>
+      v.ids
+        .filter((id) => found.has(id))
+        .map((id) => ({ ...found.get(id)!, taskId: v.taskId, commentId: null })),
+    );
+    await insertAttachments(w.m, w.accountId, rows, now);
+    const newIds = await attachmentIdsOfTasks(w.m, w.accountId, [...new Set(values.map((v) => v.taskId))]);
+    // Hand out each task's new ids in the order its values were inserted, and rewrite the values.
+    const plannedByCopy = new Map(plan.tasks.map((t) => [copyOf(t.sourceId), t]));
+    const fieldsOf = new Map<number, Record<string, unknown>>();
+    for (const v of values) {
+      const queue = newIds.get(v.taskId) ?? [];
+      const copies = v.ids.filter((id) => found.has(id)).map(() => queue.shift()!);
+      const custom = fieldsOf.get(v.taskId) ?? { ...plannedByCopy.get(v.taskId)!.customFields };
+      if (copies.length === 0) delete custom[v.fieldId];
+      else custom[v.fieldId] = v.many ? copies : copies[0];
+      fieldsOf.set(v.taskId, custom);
+    }
+    await setCustomFields(w.m, w.accountId, [...fieldsOf]);
+  }
+}
+
+/** The values of attachment-type custom fields enabled in the target, per copied task. */
+function fieldAttachmentValues(plan: CopyPlan, target: CopyTarget, copyOf: (sourceId: number) => number) {
+  const fields = [...target.customFields]
+    .filter(([, f]) => f.dataTypeId === CUSTOM_FIELD_TYPE.attachment)
+    .map(([id]) => id);
+  const values: Array<{ taskId: number; fieldId: string; ids: number[]; many: boolean }> = [];
+  for (const task of fields.length ? plan.tasks : []) {
+    for (const fieldId of fields) {
+      const value = task.customFields?.[fieldId];
+      if (value === undefined || value === null) continue;
+      const ids = (Array.isArray(value) ? value : [value]).filter((v): v is number => Number.isInteger(v));
+      values.push({ taskId: copyOf(task.sourceId), fieldId, ids, many: Array.isArray(value) });
+    }
+  }
+  return values;
+}
+
+/** The clone engine's node for one planned task. */
+function cloneNode(
+  t: PlannedTask,
+  source: CopySource,
+  input: CopyInput,
+  now: Date,
+  root: boolean,
+): CloneNode {
+  const fields: TaskFields = {
+    title: t.title,
+    closed: t.closed,
+    collapsed: false,
+    assigned: t.assigned,
+    dueAt: t.dueAt,
+    createdAt: now,
+    closedAt: t.closedAt,
+    editedAt: null,
+    priority: null,
+    extra: null,
+    details: {
+      description: t.description,
+      private: t.private,
+      startDate: t.startDate,
+      dueTime: t.dueTime,
+      taskListId: input.taskListId,
+      workflowStatusId: t.workflowStatusId,
+      // The root's place is set once the engine holds the project lock (placeLast).
+      placement: root ? null : source.tasks.get(t.sourceId)!.position,
+      initialEstimate: t.initialEstimate,
+      remainingTime: t.remainingTime,
+      repeatScheduleId: t.repeat.scheduleId,
+      repeatOnInterval: t.repeat.interval,
+      repeatOnMonthday: t.repeat.monthday,
+      repeatOnWeekday: t.repeat.weekday,
+      repeatOnDate: t.repeat.date,
+      tagList: t.tagList,
+      customFields: t.customFields,
+      creatorId: null,
+    },
+  };
+  return {
+    key: String(t.sourceId),
+    parentKey: t.parentSourceId === null ? null : String(t.parentSourceId),
+    fields,
+  };
+}
+
+function result(
+  source: CopySource,
+  plan: CopyPlan,
+  rootId: number,
+  copyOf: (sourceId: number) => number,
+  templateId: number | null,
+): CopyResult {
+  return {
+    taskId: rootId,
+    sourceTaskId: source.rootId,
+    taskIdMap: Object.fromEntries(plan.tasks.map((t) => [String(t.sourceId), String(copyOf(t.sourceId))])),
+    counts: {
+      tasks: plan.tasks.length,
+      todos: plan.todos.length,
+      comments: plan.comments.length,
+      attachments: plan.attachments.length,
+      task_dependencies: plan.dependencies.length,
+      subscribers: plan.subscribers.length,
+    },
+    skipped: plan.skipped,
+    templateId,
+  };
+}

@@ -1,0 +1,120 @@
+import type { EntityManager } from 'typeorm';
+import { chunks, inChunks, intOrNull, marks, tuples } from '../../database/sql';
+import type { SqlDialect } from '../../database/sql-dialect';
+import { toSqlDateTime } from '../../database/sql-time';
+import { DEPENDENCY_TYPE, TaskDependency } from './task-details.entities';
+
+// `task_dependencies`: row (task A, dependent B, blocking) reads "A blocks B"; its reverse row
+// (B, A, waiting on) "B waits on A". Each row names the other as its `reverse_id`.
+
+export type SourceDependency = Pick<
+  TaskDependency,
+  'id' | 'taskId' | 'dependentTaskId' | 'typeId' | 'reverseId'
+>;
+
+/** The reverse of a dependency type: blocking ↔ waiting on, linked ↔ linked. */
+export function reverseDependencyType(typeId: number): number {
+  if (typeId === DEPENDENCY_TYPE.blocking) return DEPENDENCY_TYPE.waitingOn;
+  if (typeId === DEPENDENCY_TYPE.waitingOn) return DEPENDENCY_TYPE.blocking;
+  return DEPENDENCY_TYPE.linked;
+}
+
+/** The dependency rows of the given tasks (as task A), in id order. */
+export async function sourceDependencies(
+  m: EntityManager,
+  accountId: number,
+  taskIds: number[],
+): Promise<SourceDependency[]> {
+  const rows = await inChunks(
+    taskIds,
+    (part) =>
+      m.query(
+        `SELECT id, task_id, dependent_task_id, type_id, reverse_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY id`,
+        [accountId, ...part],
+      ) as Promise<Array<Record<string, unknown>>>,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    taskId: Number(r.task_id),
+    dependentTaskId: Number(r.dependent_task_id),
+    typeId: Number(r.type_id),
+    reverseId: intOrNull(r.reverse_id),
+  }));
+}
+
+/** The type of each dependency row of the given tasks (as task A). */
+export async function dependencyTypesOf(
+  m: EntityManager,
+  accountId: number,
+  taskIds: number[],
+): Promise<Array<{ taskId: number; typeId: number }>> {
+  const rows = await inChunks(
+    taskIds,
+    (part) =>
+      m.query(
+        `SELECT task_id, type_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(part.length)})`,
+        [accountId, ...part],
+      ) as Promise<Array<{ task_id: number; type_id: number }>>,
+  );
+  return rows.map((r) => ({ taskId: Number(r.task_id), typeId: Number(r.type_id) }));
+}
+
+/**
+ * Dependency pairs in bulk, from tasks that were just created (no row of theirs has a reverse
+ * yet): the forward rows, then their reverse rows, then the links from each forward row back.
+ * A fixed number of statements per 500 pairs.
+ */
+export async function insertDependencyPairs(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  pairs: Array<{ taskId: number; dependentTaskId: number; typeId: number }>,
+  now: Date,
+): Promise<void> {
+  if (pairs.length === 0) return;
+  const nowText = toSqlDateTime(now);
+  for (const part of chunks(pairs, 500)) {
+    await m.query(
+      `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, NULL, ?)').join(', ')}`,
+      part.flatMap((p) => [accountId, p.taskId, p.dependentTaskId, p.typeId, nowText]),
+    );
+  }
+  // The forward rows are the ones still without a reverse, on tasks that were just created.
+  const fromTasks = [...new Set(pairs.map((p) => p.taskId))];
+  const forward: Array<{ id: number; task_id: number; dependent_task_id: number; type_id: number }> = [];
+  for (const part of chunks(fromTasks, 500)) {
+    forward.push(
+      ...((await m.query(
+        `SELECT id, task_id, dependent_task_id, type_id FROM task_dependencies WHERE account_id = ? AND reverse_id IS NULL AND task_id IN (${marks(part.length)})`,
+        [accountId, ...part],
+      )) as typeof forward),
+    );
+  }
+  for (const part of chunks(forward, 500)) {
+    await m.query(
+      `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${tuples(part.length, 6)}`,
+      part.flatMap((f) => [
+        accountId,
+        f.dependent_task_id,
+        f.task_id,
+        reverseDependencyType(Number(f.type_id)),
+        f.id,
+        nowText,
+      ]),
+    );
+  }
+  for (const part of chunks(
+    forward.map((f) => Number(f.id)),
+    500,
+  )) {
+    await m.query(
+      sql.setFromSameTable(
+        'task_dependencies',
+        { column: 'reverse_id', value: 'r.id' },
+        'r.reverse_id = t.id',
+        `t.id IN (${marks(part.length)})`,
+      ),
+      part,
+    );
+  }
+}

@@ -1,0 +1,226 @@
+import type { EntityManager } from 'typeorm';
+import { chunks, inChunks, intOrNull, marks, tuples } from '../../database/sql';
+import { fromSqlDateTime, toSqlDateTime } from '../../database/sql-time';
+import type { Comment, Todo } from './task-details.entities';
+
+// `todos`, `comments` and `task_subscribers`: the items a task carries.
+
+// The columns a copy reads (plain rows: a 5,000-task copy reads tens of thousands of them, so
+// they are not hydrated into entities).
+export type SourceTodo = Pick<
+  Todo,
+  'id' | 'taskId' | 'description' | 'position' | 'closedAt' | 'dueDate' | 'dueTime' | 'assigneeId'
+>;
+export type SourceComment = Pick<
+  Comment,
+  'id' | 'taskId' | 'body' | 'creatorId' | 'pinnedAt' | 'deletedAt' | 'draft' | 'hidden'
+>;
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const time = (v: unknown) => fromSqlDateTime(v as Date | string | null);
+
+/** Rows of `table` whose task is one of `taskIds`, in id order. */
+function ofTasks(m: EntityManager, table: string, columns: string, accountId: number, taskIds: number[]) {
+  return inChunks(
+    taskIds,
+    (part) =>
+      m.query(
+        `SELECT ${columns} FROM ${table} WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY id`,
+        [accountId, ...part],
+      ) as Promise<Array<Record<string, unknown>>>,
+  );
+}
+
+export async function sourceTodos(
+  m: EntityManager,
+  accountId: number,
+  taskIds: number[],
+): Promise<SourceTodo[]> {
+  const rows = await ofTasks(
+    m,
+    'todos',
+    'id, task_id, description, position, closed_at, due_date, due_time, assignee_id',
+    accountId,
+    taskIds,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    taskId: Number(r.task_id),
+    description: String(r.description),
+    position: Number(r.position),
+    closedAt: time(r.closed_at),
+    dueDate: str(r.due_date),
+    dueTime: str(r.due_time),
+    assigneeId: intOrNull(r.assignee_id),
+  }));
+}
+
+export async function sourceComments(
+  m: EntityManager,
+  accountId: number,
+  taskIds: number[],
+): Promise<SourceComment[]> {
+  const rows = await ofTasks(
+    m,
+    'comments',
+    'id, task_id, body, creator_id, pinned_at, deleted_at, draft, hidden',
+    accountId,
+    taskIds,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    taskId: Number(r.task_id),
+    body: String(r.body),
+    creatorId: intOrNull(r.creator_id),
+    pinnedAt: time(r.pinned_at),
+    deletedAt: time(r.deleted_at),
+    draft: Boolean(Number(r.draft)),
+    hidden: Boolean(Number(r.hidden)),
+  }));
+}
+
+/** Each todo of the given tasks: whether it is closed, and its assignee. */
+export async function taskItemCounts(
+  m: EntityManager,
+  accountId: number,
+  taskIds: number[],
+): Promise<Array<{ taskId: number; closed: boolean; assigneeId: number | null }>> {
+  const rows = await inChunks(
+    taskIds,
+    (part) =>
+      m.query(
+        `SELECT task_id, closed_at, assignee_id FROM todos WHERE account_id = ? AND task_id IN (${marks(part.length)})`,
+        [accountId, ...part],
+      ) as Promise<Array<{ task_id: number; closed_at: unknown; assignee_id: number | null }>>,
+  );
+  return rows.map((r) => ({
+    taskId: Number(r.task_id),
+    closed: r.closed_at !== null,
+    assigneeId: intOrNull(r.assignee_id),
+  }));
+}
+
+export interface NewTodo {
+  taskId: number;
+  description: string;
+  position: number;
+  closed: boolean;
+  dueDate: string | null;
+  dueTime: string | null;
+  assigneeId: number | null;
+}
+
+export async function insertTodos(
+  m: EntityManager,
+  accountId: number,
+  todos: NewTodo[],
+  now: Date,
+): Promise<void> {
+  const nowText = toSqlDateTime(now);
+  for (const part of chunks(todos, 500)) {
+    await m.query(
+      `INSERT INTO todos (account_id, task_id, description, position, closed_at, due_date, due_time, assignee_id, created_at) VALUES ${tuples(part.length, 9)}`,
+      part.flatMap((t) => [
+        accountId,
+        t.taskId,
+        t.description,
+        t.position,
+        t.closed ? nowText : null,
+        t.dueDate,
+        t.dueTime,
+        t.assigneeId,
+        nowText,
+      ]),
+    );
+  }
+}
+
+/**
+ * Inserts comments on brand-new tasks and answers each one's id, in the order given. Ids rise in
+ * insertion order, so, ordered by task and id, the comments read back pair up with those written
+ * ordered by task and source.
+ */
+export async function insertComments(
+  m: EntityManager,
+  accountId: number,
+  comments: Array<{ taskId: number; body: string; creatorId: number | null; pinnedAt: Date | null }>,
+  now: Date,
+): Promise<number[]> {
+  const nowText = toSqlDateTime(now);
+  for (const part of chunks(comments, 500)) {
+    await m.query(
+      `INSERT INTO comments (account_id, task_id, body, creator_id, pinned_at, draft, hidden, created_at, updated_at) VALUES ${tuples(part.length, 9)}`,
+      part.flatMap((c) => [
+        accountId,
+        c.taskId,
+        c.body,
+        c.creatorId,
+        c.pinnedAt ? toSqlDateTime(c.pinnedAt) : null,
+        0,
+        0,
+        nowText,
+        nowText,
+      ]),
+    );
+  }
+  if (comments.length === 0) return [];
+  const taskIds = [...new Set(comments.map((c) => c.taskId))];
+  const created: Array<{ id: number; task_id: number }> = [];
+  for (const part of chunks(taskIds, 500)) {
+    created.push(
+      ...((await m.query(
+        `SELECT id, task_id FROM comments WHERE account_id = ? AND task_id IN (${marks(part.length)})`,
+        [accountId, ...part],
+      )) as Array<{ id: number; task_id: number }>),
+    );
+  }
+  created.sort((a, b) => Number(a.task_id) - Number(b.task_id) || Number(a.id) - Number(b.id));
+  return created.map((c) => Number(c.id));
+}
+
+/** Person ids subscribed to each task. */
+export async function subscribersOf(
+  m: EntityManager,
+  accountId: number,
+  taskIds: number[],
+): Promise<Map<number, number[]>> {
+  const rows = await inChunks(
+    taskIds,
+    (part) =>
+      m.query(
+        `SELECT task_id, person_id FROM task_subscribers WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY task_id, person_id`,
+        [accountId, ...part],
+      ) as Promise<Array<{ task_id: number; person_id: number }>>,
+  );
+  const map = new Map<number, number[]>(taskIds.map((id) => [id, []]));
+  for (const row of rows) map.get(Number(row.task_id))?.push(Number(row.person_id));
+  return map;
+}
+
+export async function insertSubscribers(
+  m: EntityManager,
+  accountId: number,
+  rows: Array<{ taskId: number; personId: number }>,
+): Promise<void> {
+  for (const part of chunks(rows, 500)) {
+    await m.query(
+      `INSERT INTO task_subscribers (task_id, person_id, account_id) VALUES ${tuples(part.length, 3)}`,
+      part.flatMap((s) => [s.taskId, s.personId, accountId]),
+    );
+  }
+}
+
+/** Makes `people` (duplicates dropped) the task's subscribers. */
+export async function replaceSubscribers(
+  m: EntityManager,
+  accountId: number,
+  taskId: number,
+  people: number[],
+): Promise<void> {
+  await m.query('DELETE FROM task_subscribers WHERE account_id = ? AND task_id = ?', [accountId, taskId]);
+  await insertSubscribers(
+    m,
+    accountId,
+    [...new Set(people)].map((personId) => ({ taskId, personId })),
+  );
+}

@@ -1,0 +1,159 @@
+import { TasksError } from '../tasks.errors';
+import type { SiblingInsert } from './sibling-inserts';
+import { keyOf, Placement } from './task-fields';
+import { listLength, readStructure } from './tasks.table';
+import type { StoreWrite } from './write-gateway';
+
+/**
+ * Where the roots go: next to a target (`adjacent`), or at the start or end of a sibling list.
+ * `parentId`/`projectId` left `undefined` are "not given": derived from the target or parent;
+ * given values (null = none) must agree with them.
+ */
+export type ClonePlacement =
+  | {
+      kind: 'adjacent';
+      targetId: number;
+      reverse: boolean;
+      parentId?: number | null;
+      projectId?: number | null;
+    }
+  | { kind: 'list'; parentId: number | null; projectId?: number | null; at: 'start' | 'end' };
+
+export interface Destination {
+  projectId: number | null;
+  parentId: number | null;
+  /** Where the roots go in the list (their count is the forest's). */
+  place: Omit<SiblingInsert, 'count'>;
+}
+
+// A target or parent may keep moving to another project between its read and the lock.
+const MAX_LOCK_ATTEMPTS = 5;
+
+/** The task a placement is relative to: the target, or the parent of the list (null: a root list). */
+export function anchorOf(placement: ClonePlacement): number | null {
+  return placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
+}
+
+/**
+ * For a group of clones (where rows lock): the ordering locks of every project the members
+ * guessed, in one statement and ascending order, then every member's anchor, locked, in one more,
+ * instead of a lock and a read per member while the locks are held. Returns anchor id → row
+ * (undefined: not found).
+ */
+export async function lockGroup(
+  w: StoreWrite,
+  members: Array<{ placement: ClonePlacement; guess?: number | null } | null>,
+): Promise<Map<number, Placement | undefined>> {
+  const anchors = new Map<number, Placement | undefined>();
+  if (!w.sql.rowLocks || members.length < 2) return anchors;
+  const keys = new Set<number>();
+  const ids: number[] = [];
+  for (const member of members) {
+    if (!member) continue;
+    const { placement } = member;
+    const guess = placement.projectId !== undefined ? placement.projectId : member.guess;
+    const anchorId = anchorOf(placement);
+    if (guess === undefined) continue;
+    keys.add(keyOf(guess));
+    if (anchorId !== null) ids.push(anchorId);
+  }
+  await w.lockLists(keys);
+  for (const id of ids) anchors.set(id, undefined);
+  for (const row of await readStructure(w.m, w.sql, w.accountId, ids, true)) anchors.set(row.id, row);
+  return anchors;
+}
+
+/**
+ * Resolves the destination list under its project's ordering lock. The project of a target or
+ * parent is only known after reading it, so it is read (or `known` from before the transaction),
+ * its project locked, and read again; if it moved meanwhile, the lock is taken again for the new
+ * project. Where rows do not lock, one writer runs at a time: no locks, one read.
+ */
+export async function lockDestination(
+  w: StoreWrite,
+  placement: ClonePlacement,
+  known?: number | null,
+  anchors?: Map<number, Placement | undefined>,
+): Promise<Destination> {
+  const anchorId = anchorOf(placement);
+  const anchorField = placement.kind === 'adjacent' ? 'targetId' : 'parent';
+  let guess: number | null | undefined = placement.projectId !== undefined ? placement.projectId : known;
+  const locking = w.sql.rowLocks;
+  for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
+    let anchor: Placement | undefined;
+    if (locking && anchorId !== null && guess === undefined) {
+      [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], false);
+      if (!anchor) throw notFound(anchorId, anchorField);
+      guess = anchor.projectId;
+    }
+    // A project named by the caller is locked at once; a wrong one fails below as a mismatch. A
+    // second lock (the anchor moved between read and lock) may break ascending order; that is
+    // rare, and Database retries the transaction on deadlock.
+    const key = guess ?? 0;
+    if (locking) await w.lockLists([key]);
+    if (placement.projectId !== undefined && attempt === 0) {
+      await w.assertProject(placement.projectId);
+    }
+    if (anchorId !== null) {
+      // Read already, locked, with the group's other anchors (lockGroup) on the first round.
+      if (attempt === 0 && anchors?.has(anchorId)) anchor = anchors.get(anchorId);
+      else [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], locking);
+      if (!anchor) throw notFound(anchorId, anchorField);
+      if (placement.projectId !== undefined && anchor.projectId !== placement.projectId) {
+        throw mismatch(placement.projectId, anchor, anchorField);
+      }
+      if (locking && (anchor.projectId ?? 0) !== key) {
+        guess = anchor.projectId;
+        continue;
+      }
+    }
+    return slot(w, placement, anchor);
+  }
+  throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The destination kept moving; try again');
+}
+
+async function slot(
+  w: StoreWrite,
+  placement: ClonePlacement,
+  anchor: Placement | undefined,
+): Promise<Destination> {
+  if (placement.kind === 'adjacent') {
+    const target = anchor!;
+    if (placement.parentId !== undefined && placement.parentId !== target.parentId) {
+      throw new TasksError(
+        'TASK_PLACEMENT_MISMATCH',
+        `Target ${target.id} is not a child of ${placement.parentId === null ? 'the root list' : `task ${placement.parentId}`}`,
+        { field: 'parent' },
+      );
+    }
+    return {
+      projectId: target.projectId,
+      parentId: target.parentId,
+      place: placement.reverse
+        ? { slot: target.position, side: 'before' }
+        : { slot: target.position + 1, side: 'after' },
+    };
+  }
+  const projectId = anchor ? anchor.projectId : (placement.projectId ?? null);
+  const parentId = placement.parentId;
+  return {
+    projectId,
+    parentId,
+    place:
+      placement.at === 'start'
+        ? { slot: 0, side: 'after' }
+        : { slot: await listLength(w.m, w.sql, w.accountId, projectId, parentId), side: 'before' },
+  };
+}
+
+function notFound(id: number, field: string): TasksError {
+  return new TasksError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
+}
+
+function mismatch(projectId: number | null, anchor: Placement, field: string): TasksError {
+  return new TasksError(
+    'TASK_PLACEMENT_MISMATCH',
+    `Task ${anchor.id} (${field}) is not in ${projectId === null ? 'No project' : `project ${projectId}`}`,
+    { field: 'project' },
+  );
+}

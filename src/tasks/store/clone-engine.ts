@@ -1,0 +1,330 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/clock';
+import { DomainError } from '../../common/domain-error';
+import { pushTo } from '../../common/group-by';
+import { Database } from '../../database/database';
+import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
+import { combineInserts } from './sibling-inserts';
+import { keyOf, storedTask, TaskFields } from './task-fields';
+import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
+import { ForestPlan, planForest } from './task-tree';
+import { insertTasks, NewTaskRow, readStructure, shiftList } from './tasks.table';
+import { StoreWrite, TaskWriteGateway } from './write-gateway';
+
+export type { ClonePlacement } from './clone-destination';
+
+/** One node of a forest to create: `parentKey` names another node's `key`, anything else makes a root. */
+export interface CloneNode {
+  key: string;
+  parentKey: string | null;
+  fields: TaskFields;
+  /** A caller-chosen server id (POST /todo/tasks `id`); fails with TASK_ID_TAKEN when in use. */
+  requestedId?: number;
+}
+
+export interface CloneRequest {
+  nodes: CloneNode[];
+  placement: ClonePlacement;
+}
+
+/** One clone of a group: its request, and ids reserved for it outside the transaction (row locks). */
+interface Member {
+  request: CloneRequest;
+  plan: ForestPlan;
+  reserved?: number[];
+  /** The destination's project as read before the transaction; undefined = not known. */
+  guess?: number | null;
+}
+
+interface Waiting extends Member {
+  resolve: (ids: Map<string, number>) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = Map<string, number> | DomainError;
+
+// A group of concurrent clones into one project shares one transaction, so at most this many.
+const MAX_GROUP_MEMBERS = 32;
+const MAX_GROUP_NODES = 10_000;
+
+/**
+ * Writes forests of new tasks into sibling lists: validates and orders each forest in memory,
+ * takes the destination project's ordering lock, checks target, parent, project and people,
+ * opens the gaps, reserves all ids in one statement and inserts rows in multi-row chunks. The
+ * statement count is constant plus ⌈n/1000⌉ per table. Shared by POST /todo/clone, POST
+ * /todo/tasks and the v2 face's create and copy, which passes nodes read from the store.
+ *
+ * Where rows lock, clones into one project that arrive while an earlier one holds its lock in
+ * this process wait here rather than in the database, and then run together in one transaction:
+ * one lock, one shift per sibling list however many of them paste into it (the shift is the
+ * costly part: O(length of the list)), one INSERT, one commit. Each keeps its own outcome: one
+ * that fails its checks writes nothing and the others go ahead, as if they had run one after the
+ * other in arrival order.
+ */
+@Injectable()
+export class CloneEngine {
+  private readonly queues = new Map<string, Waiting[]>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly gateway: TaskWriteGateway,
+    private readonly ids: TaskIdAllocator,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Clones in a transaction of its own. Returns client key → new id, for every node. */
+  async cloneForest(accountId: number, request: CloneRequest): Promise<Map<string, number>> {
+    const plan = planForest(request.nodes);
+    if (!this.db.sql.rowLocks) {
+      const [outcome] = await this.inTransaction(accountId, [{ request, plan }]);
+      return settled(outcome);
+    }
+    // Both before any transaction (and a group's turn): the project's group, and ids for every node
+    // that does not ask for its own.
+    const [guess, reserved] = await Promise.all([
+      this.guessProject(accountId, request.placement),
+      this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
+    ]);
+    const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
+    if (requested !== undefined) {
+      return this.cloneWithRequestedId(accountId, { request, plan, reserved, guess }, requested);
+    }
+    const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
+    return new Promise((resolve, reject) => {
+      const waiting = this.queues.get(key);
+      const member: Waiting = { request, plan, guess, reserved, resolve, reject };
+      if (waiting) waiting.push(member);
+      else {
+        this.queues.set(key, [member]);
+        void this.drain(key, accountId);
+      }
+    });
+  }
+
+  /**
+   * Joins a write of the store (which must not have taken ordering locks of other projects); ids
+   * are allocated inside its transaction.
+   */
+  async clone(w: StoreWrite, request: CloneRequest): Promise<Map<string, number>> {
+    const plan = planForest(request.nodes);
+    return settled((await this.cloneMany(w, [{ request, plan }]))[0]);
+  }
+
+  /** The clones of `members` in a transaction of their own, told once committed. */
+  private inTransaction(accountId: number, members: Member[]): Promise<Outcome[]> {
+    return this.gateway.write(accountId, (w) => this.cloneMany(w, members));
+  }
+
+  /** A caller-chosen id: alone, as it claims the id in the transaction. */
+  private async cloneWithRequestedId(
+    accountId: number,
+    member: Member,
+    requested: number,
+  ): Promise<Map<string, number>> {
+    try {
+      return settled((await this.inTransaction(accountId, [member]))[0]);
+    } catch (error) {
+      // A concurrent range held the requested id first.
+      if (isDuplicatePrimaryKey(this.db.sql, error)) throw idTaken(requested);
+      throw error;
+    }
+  }
+
+  /** The destination's project by a plain read, to find the clone's group; undefined if unknown. */
+  private async guessProject(
+    accountId: number,
+    placement: ClonePlacement,
+  ): Promise<number | null | undefined> {
+    if (placement.projectId !== undefined) return placement.projectId;
+    const anchorId = anchorOf(placement);
+    if (anchorId === null) return null;
+    const [anchor] = await this.db.read((m) => readStructure(m, this.db.sql, accountId, [anchorId], false));
+    return anchor ? anchor.projectId : undefined;
+  }
+
+  /** Runs the groups of one project, one after the other, until no clone waits. */
+  private async drain(key: string, accountId: number): Promise<void> {
+    const waiting = this.queues.get(key)!;
+    while (waiting.length > 0) {
+      const group: Waiting[] = [];
+      let nodes = 0;
+      while (
+        waiting.length > 0 &&
+        group.length < MAX_GROUP_MEMBERS &&
+        (group.length === 0 || nodes + waiting[0].request.nodes.length <= MAX_GROUP_NODES)
+      ) {
+        const next = waiting.shift()!;
+        nodes += next.request.nodes.length;
+        group.push(next);
+      }
+      await this.runGroup(accountId, group);
+    }
+    this.queues.delete(key);
+  }
+
+  /** One transaction for the group; settles every member, never throws. */
+  private async runGroup(accountId: number, group: Waiting[]): Promise<void> {
+    // First with the ranges each member reserved outside any transaction (no transaction holds
+    // the counter row); if a requested id that POST /todo/tasks claimed meanwhile lies in one,
+    // again with ids taken inside the transaction, after every claim that committed and before
+    // any that follows.
+    for (const inside of [false, true]) {
+      try {
+        if (inside) for (const w of group) w.reserved = undefined;
+        const outcomes = await this.inTransaction(accountId, group);
+        // Committed: from here on nothing may send the group back through the catch below.
+        group.forEach((w, i) => {
+          const outcome = outcomes[i];
+          if (outcome instanceof DomainError) w.reject(outcome);
+          else w.resolve(outcome);
+        });
+        return;
+      } catch (error) {
+        if (isDuplicatePrimaryKey(this.db.sql, error) && !inside) continue;
+        if (group.length === 1) {
+          group[0].reject(error);
+          return;
+        }
+        // The database refused the group's writes: one member's alone, most likely. Each on its
+        // own, so that only that one fails.
+        for (const w of group) await this.runGroup(accountId, [w]);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The clones of `members`, in arrival order, in the write's transaction. A member that fails a
+   * check gets its DomainError as its outcome and writes nothing; any other error aborts all.
+   */
+  private async cloneMany(w: StoreWrite, members: Member[]): Promise<Outcome[]> {
+    const failed = new Array<DomainError | undefined>(members.length);
+    const attempt = async (i: number, work: () => Promise<void>) => {
+      if (failed[i]) return;
+      try {
+        await work();
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        failed[i] = error;
+      }
+    };
+    // People are not covered by the ordering locks: check them before taking any.
+    for (let i = 0; i < members.length; i++) {
+      await attempt(i, () => w.assertPeople(members[i].request.nodes.flatMap((n) => n.fields.assigned)));
+    }
+    const anchors = await lockGroup(
+      w,
+      members.map((member, i) =>
+        failed[i] ? null : { placement: member.request.placement, guess: member.guess },
+      ),
+    );
+    const dests = new Array<Destination>(members.length);
+    for (let i = 0; i < members.length; i++) {
+      await attempt(i, async () => {
+        dests[i] = await lockDestination(w, members[i].request.placement, members[i].guess, anchors);
+      });
+    }
+    const live = members.map((_, i) => i).filter((i) => !failed[i]);
+    // Without row locks nothing was locked (one writer at a time), but the revisions must advance.
+    if (!w.sql.rowLocks) await w.lockLists(live.map((i) => keyOf(dests[i].projectId)));
+    const placed = await this.openGaps(w, members, dests, live);
+    const newIds = await this.newIds(w, members, dests, live);
+    const rows = newRows(members, dests, live, newIds, placed.rootStart);
+    const now = this.clock.now();
+    const stamp = await insertTasks(w.m, w.accountId, rows, now);
+    w.record('inserted', () => ({
+      kind: 'inserted',
+      lists: [...placed.lists.values()].map((indexes) => ({
+        projectId: dests[indexes[0]].projectId,
+        parentId: dests[indexes[0]].parentId,
+        inserts: indexes.map((i) => {
+          const { plan } = members[i];
+          const roots = plan.order.filter((j) => plan.parent[j] < 0);
+          return { at: placed.rootStart[i], ids: roots.map((j) => newIds[i][j]) };
+        }),
+      })),
+      tasks: rows.map((r) => ({
+        task: storedTask(r.id, r.projectId, r.parentId, r.fields, r.fields.createdAt ?? now),
+        stamp,
+      })),
+    }));
+    return members.map(
+      (member, i) => failed[i] ?? new Map(member.request.nodes.map((n, j) => [n.key, newIds[i][j]])),
+    );
+  }
+
+  /** One shift per sibling list for all the roots pasted into it; where each member's roots start. */
+  private async openGaps(w: StoreWrite, members: Member[], dests: Destination[], live: number[]) {
+    const rootStart = new Array<number>(members.length);
+    const lists = new Map<string, number[]>();
+    for (const i of live) pushTo(lists, `${keyOf(dests[i].projectId)}:${keyOf(dests[i].parentId)}`, i);
+    for (const indexes of lists.values()) {
+      const { starts, steps } = combineInserts(
+        indexes.map((i) => ({ ...dests[i].place, count: members[i].plan.rootCount })),
+      );
+      indexes.forEach((i, k) => (rootStart[i] = starts[k]));
+      await shiftList(w.m, w.sql, w.accountId, dests[indexes[0]], steps);
+    }
+    return { rootStart, lists };
+  }
+
+  /** Ids per member and node: claimed ones first, then the reserved or freshly allocated ranges. */
+  private async newIds(w: StoreWrite, members: Member[], dests: Destination[], live: number[]) {
+    const newIds = members.map((member) => new Array<number>(member.request.nodes.length));
+    let unreserved = 0;
+    for (const i of live) {
+      const { nodes } = members[i].request;
+      for (let j = 0; j < nodes.length; j++) {
+        const requested = nodes[j].requestedId;
+        if (requested === undefined) continue;
+        await this.ids.claim(w.m, requested);
+        newIds[i][j] = requested;
+        // A chosen id may have been a deleted task's: list readers must compare stamps there.
+        w.touchContent([keyOf(dests[i].projectId)]);
+      }
+      if (!members[i].reserved) unreserved += nodes.filter((n) => n.requestedId === undefined).length;
+    }
+    const allocated = await this.ids.allocate(w.m, unreserved);
+    let nextAllocated = 0;
+    for (const i of live) {
+      const source = members[i].reserved ?? allocated;
+      let next = members[i].reserved ? 0 : nextAllocated;
+      const ids = newIds[i];
+      for (let j = 0; j < ids.length; j++) if (ids[j] === undefined) ids[j] = source[next++];
+      if (!members[i].reserved) nextAllocated = next;
+    }
+    return newIds;
+  }
+}
+
+function settled(outcome: Outcome): Map<string, number> {
+  if (outcome instanceof DomainError) throw outcome;
+  return outcome;
+}
+
+/** The rows of the live members, each forest parents first. */
+function newRows(
+  members: Member[],
+  dests: Destination[],
+  live: number[],
+  newIds: number[][],
+  rootStart: number[],
+): NewTaskRow[] {
+  const rows: NewTaskRow[] = [];
+  for (const i of live) {
+    const { request, plan } = members[i];
+    const ids = newIds[i];
+    const dest = dests[i];
+    for (const j of plan.order) {
+      const p = plan.parent[j];
+      rows.push({
+        id: ids[j],
+        projectId: dest.projectId,
+        parentId: p < 0 ? dest.parentId : ids[p],
+        position: p < 0 ? rootStart[i] + plan.position[j] : plan.position[j],
+        fields: request.nodes[j].fields,
+      });
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,95 @@
+import type { EntityManager } from 'typeorm';
+import { marks } from '../../database/sql';
+import type { SqlDialect } from '../../database/sql-dialect';
+import { MAX_TASK_ID } from './task-ids';
+
+// The read revisions of a project's task lists, one row per (account, project key; 0 = No
+// project) in each of two tables: `task_list_locks`, whose row is also the project's ordering
+// lock and whose revision moves with every structural change, and `task_content_revisions`, which
+// moves when tasks' own fields change or tasks come into the project from elsewhere.
+
+/**
+ * `s<project key>` → structure revision and `c<project key>` → content revision; a project never
+ * written to is absent (at revision 0).
+ */
+export type ReadRevisions = Map<string, number>;
+
+export type RevisionKind = 's' | 'c';
+
+const TABLES: Record<RevisionKind, string> = { s: 'task_list_locks', c: 'task_content_revisions' };
+
+/**
+ * Advances the revisions of one kind of the given projects, in ascending order; for `s` this
+ * takes their ordering locks. One upsert both creates a missing row and locks an existing one.
+ */
+export async function advanceRevisions(
+  m: EntityManager,
+  sql: SqlDialect,
+  kind: RevisionKind,
+  accountId: number,
+  projectKeys: Iterable<number>,
+): Promise<void> {
+  // A key above the INT range of project ids names no project (the caller's existence check says
+  // so): there is nothing to lock, and the row would not fit the column.
+  const keys = [...new Set(projectKeys)].filter((k) => k <= MAX_TASK_ID).sort((a, b) => a - b);
+  if (keys.length === 0) return;
+  await m.query(
+    sql.upsert(
+      TABLES[kind],
+      ['account_id', 'project_key', 'revision'],
+      keys.length,
+      ['account_id', 'project_key'],
+      'revision = revision + 1',
+    ),
+    keys.flatMap((k) => [accountId, k, 1]),
+  );
+}
+
+/**
+ * The revisions of the given projects, per kind, in one statement: inside a writer's transaction
+ * that has advanced and still holds them, exactly what its commit leaves.
+ */
+export async function revisionsOf(
+  m: EntityManager,
+  accountId: number,
+  projectKeys: Record<RevisionKind, number[]>,
+): Promise<ReadRevisions> {
+  const parts: string[] = [];
+  const params: number[] = [];
+  for (const kind of ['s', 'c'] as const) {
+    const keys = projectKeys[kind];
+    if (keys.length === 0) continue;
+    parts.push(
+      `SELECT '${kind}' AS kind, project_key, revision FROM ${TABLES[kind]} WHERE account_id = ? AND project_key IN (${marks(keys.length)})`,
+    );
+    params.push(accountId, ...keys);
+  }
+  if (parts.length === 0) return new Map();
+  return toRevisions(await m.query(parts.join(' UNION ALL '), params));
+}
+
+/** Both kinds of revisions of one project (a key) or, undefined, of every project of the account. */
+export async function currentRevisions(
+  m: EntityManager,
+  accountId: number,
+  projectKey: number | undefined,
+): Promise<ReadRevisions> {
+  const scope = projectKey === undefined ? '' : ' AND project_key = ?';
+  const args = projectKey === undefined ? [accountId] : [accountId, projectKey];
+  return toRevisions(
+    await m.query(
+      `SELECT 's' AS kind, project_key, revision FROM ${TABLES.s} WHERE account_id = ?${scope} ` +
+        `UNION ALL SELECT 'c' AS kind, project_key, revision FROM ${TABLES.c} WHERE account_id = ?${scope}`,
+      [...args, ...args],
+    ),
+  );
+}
+
+function toRevisions(rows: Array<{ kind: string; project_key: number; revision: number | string }>) {
+  return new Map(rows.map((r) => [`${r.kind}${Number(r.project_key)}`, Number(r.revision)]));
+}
+
+/** The project keys (0 = No project) that revisions name. */
+export function projectKeysOf(revisions: ReadRevisions): number[] {
+  return [...new Set([...revisions.keys()].map((key) => Number(key.slice(1))))];
+}

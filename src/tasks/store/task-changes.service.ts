@@ -1,0 +1,319 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { projectKeysOf, ReadRevisions } from './revisions.table';
+
+export { projectKeysOf } from './revisions.table';
+export type { ReadRevisions } from './revisions.table';
+import type { Placement, StoredFields, StoredTask } from './task-fields';
+
+// The change event: every committed write of tasks, projects and people, in the store's own
+// words (no face's), told after its commit by the write gateway to whoever subscribed: the To Do
+// face's list cache, and anything else that keeps up with the store (live updates).
+
+interface ChangeOf<K extends string> {
+  kind: K;
+  accountId: number;
+  /**
+   * The revisions the write left on every project whose ordering locks it took (`s<key>`) or
+   * whose tasks' fields it changed (`c<key>`), read under its locks: the writes of one project
+   * follow one another by them, one revision apart, so a subscriber can put what it hears in
+   * commit order and knows a write it missed by a gap. Empty when no subscriber asked for them.
+   */
+  revisions: ReadRevisions;
+}
+
+/** New tasks (a create, a clone, a v2 create or copy). */
+export interface TasksInserted extends ChangeOf<'inserted'> {
+  /** Per sibling list that got new roots: each clone's roots, in order, from their final position. */
+  lists: Array<{
+    projectId: number | null;
+    parentId: number | null;
+    inserts: Array<{ at: number; ids: number[] }>;
+  }>;
+  /** Every new task as it now reads, parents before children and siblings in order. */
+  tasks: Array<{ task: StoredTask; stamp: number }>;
+}
+
+/** Own fields of existing tasks replaced in full (creation time and place kept). */
+export interface FieldsUpdated extends ChangeOf<'updated'> {
+  tasks: Array<{ id: number; projectId: number | null; fields: StoredFields; stamp: number }>;
+}
+
+/** Some own fields of tasks changed (not all of them: read the tasks for what they are now). */
+export interface TasksEdited extends ChangeOf<'edited'> {
+  tasks: Array<{ id: number; projectId: number | null }>;
+}
+
+/** Tasks deleted with their subtrees; the lists they left were closed up. */
+export interface TasksDeleted extends ChangeOf<'deleted'> {
+  /** The tasks asked for (that existed), then every task that went with them. */
+  ids: number[];
+  removed: number[];
+  /** Every remaining task whose place changed, at its new place. */
+  placements: Placement[];
+}
+
+/** Tasks moved (a move, indent, unindent, a batch of them, or to another project). */
+export interface TasksMoved extends ChangeOf<'moved'> {
+  operation: 'move' | 'indent' | 'unindent' | 'project' | 'opbatch';
+  /** The tasks the request moved (their subtrees came along). */
+  ids: number[];
+  /** Every task whose place changed, at its new place. */
+  placements: Placement[];
+}
+
+/** Every sibling list of one project (`projectId`; null = No project) or of all (undefined) reordered. */
+export interface TasksSorted extends ChangeOf<'sorted'> {
+  by: string;
+  dir: 'asc' | 'desc';
+  projectId: number | null | undefined;
+  placements: Placement[];
+}
+
+/** A project made, renamed or changed, or deleted (its tasks then moved to No project). */
+export interface ProjectChanged extends ChangeOf<'project-created' | 'project-updated' | 'project-deleted'> {
+  projectId: number;
+  /** The name it has now (absent: unchanged, or deleted). */
+  name?: string;
+  /** project-deleted: every task whose place changed, at its new place. */
+  placements: Placement[];
+}
+
+/** A person made, changed or deleted (then taken off every task: `tasks`). */
+export interface PersonChanged extends ChangeOf<'person-created' | 'person-updated' | 'person-deleted'> {
+  personId: number;
+  tasks: Array<{ id: number; projectId: number | null }>;
+}
+
+export type TaskChange =
+  | TasksInserted
+  | FieldsUpdated
+  | TasksEdited
+  | TasksDeleted
+  | TasksMoved
+  | TasksSorted
+  | ProjectChanged
+  | PersonChanged;
+
+export type TaskChangeKind = TaskChange['kind'];
+
+/** What a write records of itself; the gateway adds the account and the revisions. */
+export type RecordedChange = TaskChange extends infer C
+  ? C extends TaskChange
+    ? Omit<C, 'accountId' | 'revisions'>
+    : never
+  : never;
+
+type InsertedBody = Omit<TasksInserted, 'accountId' | 'revisions'>;
+
+/**
+ * Two inserts of one write as one change, the later made after the earlier: the earlier's final
+ * positions move past the roots the later put before them, and runs of new roots that meet join.
+ */
+export function mergeInserted(earlier: InsertedBody, later: InsertedBody): InsertedBody {
+  const key = (l: { projectId: number | null; parentId: number | null }) => `${l.projectId}:${l.parentId}`;
+  const lists = new Map<
+    string,
+    { projectId: number | null; parentId: number | null; at: Map<number, number> }
+  >();
+  for (const list of earlier.lists) {
+    const at = new Map<number, number>();
+    for (const insert of list.inserts) insert.ids.forEach((id, k) => at.set(insert.at + k, id));
+    lists.set(key(list), { projectId: list.projectId, parentId: list.parentId, at });
+  }
+  for (const list of later.lists) {
+    const added = list.inserts.flatMap((insert) => insert.ids.map((id, k) => [insert.at + k, id] as const));
+    const slots = added.map(([at]) => at).sort((a, b) => a - b);
+    const entry = lists.get(key(list)) ?? {
+      projectId: list.projectId,
+      parentId: list.parentId,
+      at: new Map(),
+    };
+    const moved = new Map<number, number>();
+    for (const [q, id] of entry.at) {
+      let p = q;
+      for (const slot of slots) if (slot <= p) p++;
+      moved.set(p, id);
+    }
+    for (const [at, id] of added) moved.set(at, id);
+    lists.set(key(list), { ...entry, at: moved });
+  }
+  return {
+    kind: 'inserted',
+    lists: [...lists.values()].map(({ projectId, parentId, at }) => ({
+      projectId,
+      parentId,
+      inserts: runsOf(at),
+    })),
+    tasks: [...earlier.tasks, ...later.tasks],
+  };
+}
+
+/** Position → id as runs of consecutive positions. */
+function runsOf(at: Map<number, number>): Array<{ at: number; ids: number[] }> {
+  const runs: Array<{ at: number; ids: number[] }> = [];
+  for (const position of [...at.keys()].sort((a, b) => a - b)) {
+    const last = runs[runs.length - 1];
+    if (last && last.at + last.ids.length === position) last.ids.push(at.get(position)!);
+    else runs.push({ at: position, ids: [at.get(position)!] });
+  }
+  return runs;
+}
+
+/** Keeps up with committed writes (the To Do face's list cache, live updates). */
+export interface TaskChangeListener {
+  /** Whether it wants this kind of write to these projects (0 = No project) of the account. */
+  interested(accountId: number, projectKeys: number[], kind: TaskChangeKind): boolean;
+  changed(change: TaskChange): void;
+}
+
+// A reader waits at most this long for writes of this process to be told (a safety net: every
+// writer ends its announcement when its transaction ends).
+const MAX_WAIT_MS = 200;
+
+interface Announcement {
+  accountId: number;
+  projectKeys: number[];
+  ended: Promise<void>;
+  end: () => void;
+}
+
+/**
+ * Committed writes of this process, told to the subscribers that asked for them, so that a read
+ * model can apply them instead of reading the tree again. It checks each against the revisions
+ * it holds and ignores what does not follow on from them; the database revisions stay the judge.
+ * Writers only read their revisions back when someone is interested.
+ *
+ * A write is announced from the moment it has read its revisions back, inside its transaction,
+ * until it is told (or fails): its commit is visible to other connections before this process
+ * hears of it, and a reader that finds the database ahead of its list can wait for these writes
+ * (`settled`) instead of reading the tree again.
+ */
+@Injectable()
+export class TaskChangeFeed {
+  private readonly logger = new Logger(TaskChangeFeed.name);
+  private readonly listeners: TaskChangeListener[] = [];
+  private readonly announced = new Map<number, Set<Announcement>>();
+
+  subscribe(listener: TaskChangeListener): void {
+    this.listeners.push(listener);
+  }
+
+  interested(accountId: number, projectKeys: Iterable<number>, kind: TaskChangeKind): boolean {
+    const keys = [...new Set(projectKeys)];
+    return this.listeners.some((listener) => listener.interested(accountId, keys, kind));
+  }
+
+  /** One write, told at most once whatever the number of attempts its transaction takes. */
+  write(): FeedWrite {
+    return new FeedWrite(this);
+  }
+
+  /** Whether writes of this process to any of these projects of the account are yet to be told. */
+  announcing(accountId: number, projectKeys: number[]): boolean {
+    return this.announcedTo(accountId, projectKeys).length > 0;
+  }
+
+  /**
+   * Resolves once every write of this process announced so far for these projects of the account
+   * (null: any of its projects) has been told or has failed, or after MAX_WAIT_MS; null if none.
+   */
+  settled(accountId: number, projectKeys: number[] | null): Promise<void> | null {
+    const waits = this.announcedTo(accountId, projectKeys).map((a) => a.ended);
+    if (waits.length === 0) return null;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, MAX_WAIT_MS)));
+    return Promise.race([Promise.all(waits), timeout]).then(() => clearTimeout(timer));
+  }
+
+  /** The writes announced and not yet ended for these projects of the account (null: any). */
+  private announcedTo(accountId: number, projectKeys: number[] | null): Announcement[] {
+    return [...(this.announced.get(accountId) ?? [])].filter(
+      (a) => projectKeys === null || a.projectKeys.some((key) => projectKeys.includes(key)),
+    );
+  }
+
+  /** @internal FeedWrite's */
+  announce(change: TaskChange): Announcement {
+    let resolve!: () => void;
+    const announcement: Announcement = {
+      accountId: change.accountId,
+      projectKeys: projectKeysOf(change.revisions),
+      ended: new Promise<void>((r) => (resolve = r)),
+      end: () => {
+        const set = this.announced.get(change.accountId);
+        set?.delete(announcement);
+        if (set?.size === 0) this.announced.delete(change.accountId);
+        resolve();
+      },
+    };
+    let set = this.announced.get(change.accountId);
+    if (!set) this.announced.set(change.accountId, (set = new Set()));
+    set.add(announcement);
+    return announcement;
+  }
+
+  /** @internal FeedWrite's. Called after the writer's commit: a listener's failure must never reach it. */
+  tell(change: TaskChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener.changed(change);
+      } catch (error) {
+        this.logger.error(`a subscriber failed to take a committed write: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+/**
+ * A writer's side of the feed: `begin` each attempt of the transaction, `announce` the change
+ * inside it once its revisions are read back, `tell` it after the commit, and `end` in every case
+ * (a `finally`).
+ */
+export class FeedWrite {
+  private change: TaskChange | null = null;
+  private announcement: Announcement | null = null;
+
+  constructor(private readonly feed: TaskChangeFeed) {}
+
+  /** A new attempt: what an earlier one announced was rolled back with it. */
+  begin(): void {
+    this.end();
+  }
+
+  announce(change: TaskChange): void {
+    this.end();
+    this.change = change;
+    this.announcement = this.feed.announce(change);
+  }
+
+  /**
+   * One attempt of the transaction: `work` runs after `begin`, and a failed attempt's
+   * announcement ends at once (a retried transaction may pause before its next attempt).
+   */
+  async attempt<T>(work: () => Promise<T>): Promise<T> {
+    this.begin();
+    try {
+      return await work();
+    } catch (error) {
+      this.end();
+      throw error;
+    }
+  }
+
+  /**
+   * After the commit: the last change announced goes to the subscribers. Its announcement ends
+   * first, so that they see only the writes still to come as announced; readers waiting for it
+   * resume after this call returns.
+   */
+  tell(): void {
+    const change = this.change;
+    this.end();
+    if (change) this.feed.tell(change);
+  }
+
+  end(): void {
+    this.announcement?.end();
+    this.announcement = null;
+    this.change = null;
+  }
+}

@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../../common/domain-error';
+import { Database } from '../../database/database';
+import type { SqlDialect } from '../../database/sql-dialect';
+import { TasksError } from '../tasks.errors';
+import { taskIdUsed } from './tasks.table';
+
+export const MAX_TASK_ID = 2_147_483_647;
+
+/**
+ * Task ids. Under MySQL 8's default innodb_autoinc_lock_mode=2 a multi-row INSERT's auto-increment
+ * ids need not be consecutive, so ids come from one counter row instead: one UPDATE reserves a
+ * whole range.
+ *
+ * On MySQL the clone engine reserves its range with `reserve`, an autocommitted statement before
+ * its transaction, so no transaction holds the counter row (it would serialize every clone of
+ * every account). The range is then private to that request; ids of a rolled-back request are
+ * simply never used. A requested id (POST /todo/tasks with an `id`) goes through `claim` inside the
+ * transaction: it moves the counter past itself, so no later range can contain it, and checks
+ * that no task has it. A range reserved earlier could still contain it; whichever INSERT comes
+ * second then fails on the primary key, which the engine turns into TASK_ID_TAKEN for the claim
+ * or, for the clone, into a retry that allocates inside its transaction (after every committed
+ * claim, and before any later one, which then sees the clone's rows). `allocate` is the same
+ * reservation inside the caller's transaction (SQLite, where one writer runs at a time, and
+ * callers joining a transaction).
+ */
+@Injectable()
+export class TaskIdAllocator {
+  constructor(private readonly db: Database) {}
+
+  /** `count` fresh ids reserved by one autocommitted statement, outside any transaction. */
+  reserve(count: number): Promise<number[]> {
+    // Database.read is the non-transactional path; this single UPDATE is atomic on its own.
+    return this.db.read((m) => this.allocate(m, count));
+  }
+
+  /** `count` fresh ids, ascending. One statement. */
+  async allocate(m: EntityManager, count: number): Promise<number[]> {
+    if (count === 0) return [];
+    const end = await this.db.sql.increment(m, 'id_allocators', 'next_id', "name = 'tasks'", count);
+    if (end - 1 > MAX_TASK_ID) throw new Error('The task id space is exhausted');
+    const start = end - count;
+    return Array.from({ length: count }, (_, i) => start + i);
+  }
+
+  /**
+   * Takes a caller-chosen id: fails with TASK_ID_TAKEN when any task (of any account) has it, or
+   * when it lies beyond both the counter and REQUESTABLE_ID_LIMIT. It moves the counter past
+   * itself, so no later range can contain it; one reserved earlier may, and whichever INSERT comes
+   * second fails. The limit keeps one request from moving the shared counter to the end of the id
+   * space: past it, only ids given out before can be asked for (the widget asks for an id to undo
+   * a delete; demo data and examples ask for small ones).
+   */
+  async claim(m: EntityManager, id: number): Promise<void> {
+    const [counter] = (await m.query("SELECT next_id FROM id_allocators WHERE name = 'tasks'")) as Array<{
+      next_id: number | string;
+    }>;
+    if (id >= Math.max(Number(counter.next_id), REQUESTABLE_ID_LIMIT))
+      throw idNotGivenOut('TASK_ID_TAKEN', id);
+    await m.query(
+      `UPDATE id_allocators SET next_id = ${this.db.sql.greatest('next_id', '?')} WHERE name = 'tasks'`,
+      [id + 1],
+    );
+    if (await taskIdUsed(m, id)) throw idTaken(id);
+  }
+}
+
+/**
+ * Below this, a caller may ask for any free task or project id; above it, only for ids the
+ * counters have passed (see TaskIdAllocator.claim).
+ */
+export const REQUESTABLE_ID_LIMIT = 100_000_000;
+
+export function idNotGivenOut(code: 'TASK_ID_TAKEN' | 'PROJECT_ID_TAKEN', id: number): DomainError {
+  return new TasksError(
+    code,
+    `The id ${id} is above ${REQUESTABLE_ID_LIMIT - 1} and has not been given out yet; create it without an id`,
+    { field: 'id', meta: { id } },
+  );
+}
+
+export function idTaken(id: number): DomainError {
+  return new TasksError('TASK_ID_TAKEN', `The id ${id} is already taken`, { field: 'id', meta: { id } });
+}
+
+/** A duplicate key on the primary key of `tasks` (a range met a claimed id; see TaskIdAllocator). */
+export function isDuplicatePrimaryKey(sql: SqlDialect, error: unknown): boolean {
+  return sql.isDuplicateKey(error) && /PRIMARY/i.test((error as Error)?.message ?? '');
+}

@@ -1,0 +1,237 @@
+import type { Placement } from './task-fields';
+import { TasksError } from '../tasks.errors';
+
+// Pure, in-memory tree work: no I/O, O(n) walks, no recursion (a batch may be 10,000 levels deep).
+
+function listKey(projectId: number | null, parentId: number | null): string {
+  return `${projectId ?? 0}:${parentId ?? 0}`;
+}
+
+interface ForestNode {
+  id: number;
+  projectId: number | null;
+  parentId: number | null;
+}
+
+/**
+ * The structure of whole projects, loaded under their locks, edited in memory (detach, insert,
+ * remove, reorder) and then written back as the set of rows whose placement changed.
+ */
+export class TaskForest {
+  private readonly nodes = new Map<number, ForestNode>();
+  private readonly lists = new Map<string, number[]>();
+  private readonly original = new Map<number, Placement>();
+
+  constructor(rows: Placement[]) {
+    const sorted = [...rows].sort((a, b) => a.position - b.position);
+    for (const r of sorted) {
+      this.nodes.set(r.id, { id: r.id, projectId: r.projectId, parentId: r.parentId });
+      this.original.set(r.id, { ...r });
+      this.list(r.projectId, r.parentId).push(r.id);
+    }
+  }
+
+  has(id: number): boolean {
+    return this.nodes.has(id);
+  }
+
+  get(id: number): ForestNode {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`task ${id} is not loaded`);
+    return node;
+  }
+
+  /** The ordered ids of a sibling list (a live array; empty when the list is empty). */
+  list(projectId: number | null, parentId: number | null): number[] {
+    const key = listKey(projectId, parentId);
+    let list = this.lists.get(key);
+    if (!list) {
+      list = [];
+      this.lists.set(key, list);
+    }
+    return list;
+  }
+
+  siblingsOf(id: number): number[] {
+    const node = this.get(id);
+    return this.list(node.projectId, node.parentId);
+  }
+
+  children(id: number): number[] {
+    return this.list(this.get(id).projectId, id);
+  }
+
+  /** The position the task had when loaded (Infinity for a task created since). */
+  originalPosition(id: number): number {
+    return this.original.get(id)?.position ?? Infinity;
+  }
+
+  indexOf(id: number): number {
+    return this.siblingsOf(id).indexOf(id);
+  }
+
+  /** True when `id` is `ancestor` or lies inside its subtree. O(depth). */
+  isWithin(id: number, ancestor: number): boolean {
+    for (let cur: number | null = id; cur !== null; cur = this.nodes.get(cur)?.parentId ?? null) {
+      if (cur === ancestor) return true;
+    }
+    return false;
+  }
+
+  /** The subtree of `id` in pre-order, `id` first. */
+  subtree(id: number): number[] {
+    const out: number[] = [];
+    const stack = [id];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      out.push(cur);
+      const kids = this.lists.get(listKey(this.get(cur).projectId, cur));
+      if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]);
+    }
+    return out;
+  }
+
+  /** Takes a task (with its subtree) out of its list, closing the gap. */
+  detach(id: number): void {
+    const siblings = this.siblingsOf(id);
+    const index = siblings.indexOf(id);
+    if (index >= 0) siblings.splice(index, 1);
+  }
+
+  /** Puts detached tasks into a list at `index`, consecutively; their subtrees follow them. */
+  insert(ids: number[], projectId: number | null, parentId: number | null, index: number): void {
+    for (const id of ids) this.moveSubtreeToProject(id, projectId);
+    for (const id of ids) this.get(id).parentId = parentId;
+    this.list(projectId, parentId).splice(index, 0, ...ids);
+  }
+
+  /** Removes tasks and all their descendants; returns every removed id. */
+  remove(roots: number[]): number[] {
+    const removed: number[] = [];
+    for (const root of roots) {
+      if (!this.nodes.has(root)) continue;
+      this.detach(root);
+      for (const id of this.subtree(root)) {
+        const node = this.get(id);
+        this.lists.delete(listKey(node.projectId, id));
+        this.nodes.delete(id);
+        removed.push(id);
+      }
+    }
+    return removed;
+  }
+
+  /** Reorders every list whose key passes `scope` with a stable comparator. */
+  sortLists(scope: (projectId: number | null) => boolean, compare: (a: number, b: number) => number): void {
+    for (const list of this.lists.values()) {
+      if (list.length < 2) continue;
+      if (!scope(this.get(list[0]).projectId)) continue;
+      const sorted = list
+        .map((id, i) => ({ id, i }))
+        .sort((a, b) => compare(a.id, b.id) || a.i - b.i)
+        .map((e) => e.id);
+      list.splice(0, list.length, ...sorted);
+    }
+  }
+
+  /** Rows whose (project, parent, position) differ from what was loaded. */
+  changes(): Placement[] {
+    const out: Placement[] = [];
+    for (const list of this.lists.values()) {
+      list.forEach((id, position) => {
+        const node = this.get(id);
+        const before = this.original.get(id);
+        if (
+          !before ||
+          before.position !== position ||
+          before.parentId !== node.parentId ||
+          before.projectId !== node.projectId
+        ) {
+          out.push({ id, projectId: node.projectId, parentId: node.parentId, position });
+        }
+      });
+    }
+    return out;
+  }
+
+  private moveSubtreeToProject(rootId: number, projectId: number | null): void {
+    const root = this.get(rootId);
+    if (root.projectId === projectId) return;
+    const from = root.projectId;
+    const stack = [rootId];
+    while (stack.length) {
+      const cur = stack.pop()!;
+      const kids = this.lists.get(listKey(from, cur));
+      if (kids) {
+        this.lists.delete(listKey(from, cur));
+        this.lists.set(listKey(projectId, cur), kids);
+        stack.push(...kids);
+      }
+      this.get(cur).projectId = projectId;
+    }
+  }
+}
+
+/** One item of a forest to copy: `parentKey` names another item's `key`, or anything else for a root. */
+export interface ForestItem {
+  key: string;
+  parentKey: string | null;
+}
+
+export interface ForestPlan {
+  /** Item indexes, parents before children (breadth-first from the roots). */
+  order: number[];
+  /** Per item: the index of its parent item, or -1 for a root. */
+  parent: number[];
+  /** Per item: its position among its siblings (roots: among the roots), in batch order. */
+  position: number[];
+  rootCount: number;
+}
+
+/**
+ * Validates a forest given as a flat list in any order (docs/todo.md#clone): keys are
+ * unique, no item is its own parent, and every item reaches a root (no cycles). O(n).
+ */
+export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {
+  const indexByKey = new Map<string, number>();
+  items.forEach((item, i) => {
+    if (indexByKey.has(item.key)) {
+      throw new TasksError('TASK_DUPLICATE_ID', `The id ${JSON.stringify(item.key)} appears twice`, {
+        field: `${field}.${i}.id`,
+      });
+    }
+    indexByKey.set(item.key, i);
+  });
+  const parent = new Array<number>(items.length);
+  const position = new Array<number>(items.length);
+  const childCount = new Array<number>(items.length).fill(0);
+  const children: number[][] = items.map(() => []);
+  const roots: number[] = [];
+  items.forEach((item, i) => {
+    if (item.parentKey !== null && item.parentKey === item.key) {
+      throw new TasksError('TASK_CYCLE', `Item ${JSON.stringify(item.key)} is its own parent`, {
+        field: `${field}.${i}.parent`,
+      });
+    }
+    const p = item.parentKey === null ? undefined : indexByKey.get(item.parentKey);
+    if (p === undefined) {
+      parent[i] = -1;
+      position[i] = roots.length;
+      roots.push(i);
+    } else {
+      parent[i] = p;
+      position[i] = childCount[p]++;
+      children[p].push(i);
+    }
+  });
+  const order: number[] = [...roots];
+  for (let head = 0; head < order.length; head++) order.push(...children[order[head]]);
+  if (order.length !== items.length) {
+    const seen = new Set(order);
+    const i = items.findIndex((_, n) => !seen.has(n));
+    throw new TasksError('TASK_CYCLE', `Item ${JSON.stringify(items[i].key)} is part of a parent cycle`, {
+      field: `${field}.${i}.parent`,
+    });
+  }
+  return { order, parent, position, rootCount: roots.length };
+}

@@ -1,0 +1,380 @@
+import type { EntityManager } from 'typeorm';
+import { chunks, marks, tuples } from '../../database/sql';
+import type { SqlDialect } from '../../database/sql-dialect';
+import { toSqlDateTime } from '../../database/sql-time';
+import { insertAssignees } from './task-assignees.table';
+import { keyOf, NO_DETAILS, Placement, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
+
+// The writes of `tasks` rows and the structure reads that writers make under their locks. The
+// generated `project_key`/`parent_key` columns (COALESCE(…, 0)) carry the unique ordering index
+// (account, project, parent, position); every statement bounds its size by chunks.
+
+const UPDATE_CHUNK = 500;
+
+/** A fresh revision stamp of task rows whose own fields change (see stampTasks). */
+export function newStamp(): number {
+  // Random rather than counted: a task id can be used again after a delete (POST /todo/tasks
+  // with an `id`), and a stamp must never repeat for one id. 52 bits keep it exact in JavaScript.
+  return Math.floor(Math.random() * 2 ** 52) + 1;
+}
+
+function sqlTime(date: Date | null): string | null {
+  return date ? toSqlDateTime(date) : null;
+}
+
+function extraText(extra: Record<string, unknown> | null): string | null {
+  return extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
+}
+
+function toPlacement(r: {
+  id: number;
+  project_id: number | null;
+  parent_id: number | null;
+  position: number;
+}) {
+  return {
+    id: Number(r.id),
+    projectId: r.project_id === null ? null : Number(r.project_id),
+    parentId: r.parent_id === null ? null : Number(r.parent_id),
+    position: Number(r.position),
+  };
+}
+
+/** The places of the named tasks of the account (missing ones are simply absent). */
+export async function readStructure(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  ids: number[],
+  lock: boolean,
+): Promise<Placement[]> {
+  const out: Placement[] = [];
+  for (const part of chunks([...new Set(ids)])) {
+    const rows = await m.query(
+      `SELECT id, project_id, parent_id, position FROM tasks WHERE account_id = ? AND id IN (${marks(part.length)})${lock ? sql.forUpdate : ''}`,
+      [accountId, ...part],
+    );
+    for (const r of rows) out.push(toPlacement(r));
+  }
+  return out;
+}
+
+/** Every task of the given projects (0 = No project), locked where rows lock. O(size of the projects). */
+export async function loadProjects(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  projectKeys: number[],
+): Promise<Placement[]> {
+  const keys = [...new Set(projectKeys)];
+  if (keys.length === 0) return [];
+  const rows = await m.query(
+    `SELECT id, project_id, parent_id, position FROM tasks WHERE account_id = ? AND project_key IN (${marks(keys.length)})${sql.forUpdate}`,
+    [accountId, ...keys],
+  );
+  return (rows as Parameters<typeof toPlacement>[0][]).map(toPlacement);
+}
+
+/** The length of a sibling list; a locking read (the latest committed, not the snapshot). */
+export async function listLength(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  projectId: number | null,
+  parentId: number | null,
+): Promise<number> {
+  const rows = await m.query(
+    `SELECT position FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = ? ORDER BY position DESC LIMIT 1${sql.forUpdate}`,
+    [accountId, keyOf(projectId), keyOf(parentId)],
+  );
+  return rows.length === 0 ? 0 : Number(rows[0].position) + 1;
+}
+
+/** Whether any task, of any account, has this id. */
+export async function taskIdUsed(m: EntityManager, id: number): Promise<boolean> {
+  return (await m.query('SELECT id FROM tasks WHERE id = ?', [id])).length > 0;
+}
+
+/**
+ * Moves the tasks of one sibling list up to make room for inserts: a task at position q moves by
+ * the `by` of the last step with `from` ≤ q (steps ascending, `by` increasing; see
+ * combineInserts). The unique ordering index is checked row by row, so where UPDATE takes an
+ * order the list shifts from its end (every task lands above the ones not yet moved), and
+ * elsewhere it goes through distinct negative values first.
+ */
+export async function shiftList(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  list: { projectId: number | null; parentId: number | null },
+  steps: Array<{ from: number; by: number }>,
+): Promise<void> {
+  if (steps.length === 0) return;
+  const where = 'account_id = ? AND project_key = ? AND parent_key = ?';
+  const args = [accountId, keyOf(list.projectId), keyOf(list.parentId)];
+  const descending = [...steps].reverse();
+  const by =
+    steps.length === 1 ? '?' : `CASE ${descending.map(() => 'WHEN position >= ? THEN ?').join(' ')} END`;
+  const byArgs = steps.length === 1 ? [steps[0].by] : descending.flatMap((s) => [s.from, s.by]);
+  if (sql.orderedUpdate) {
+    await m.query(
+      // The hint keeps the plan a range of this one list whatever the statistics say.
+      `UPDATE tasks${sql.forceIndex('uq_tasks_sibling_position')} SET position = position + ${by} WHERE ${where} AND position >= ? ORDER BY position DESC`,
+      [...byArgs, ...args, steps[0].from],
+    );
+    return;
+  }
+  await m.query(`UPDATE tasks SET position = -1 - (position + ${by}) WHERE ${where} AND position >= ?`, [
+    ...byArgs,
+    ...args,
+    steps[0].from,
+  ]);
+  await m.query(`UPDATE tasks SET position = -1 - position WHERE ${where} AND position < 0`, args);
+}
+
+/**
+ * Writes new (project, parent, position) triples. Each row first takes a distinct negative
+ * position, then its final one, so no intermediate state breaks the unique ordering index
+ * whatever the order in which the database visits the rows.
+ */
+export async function writePlacements(
+  m: EntityManager,
+  accountId: number,
+  changes: Placement[],
+): Promise<void> {
+  for (const part of chunks(changes, UPDATE_CHUNK)) {
+    const cases = `CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END`;
+    const params: unknown[] = [];
+    for (const p of part) params.push(p.id, p.projectId);
+    for (const p of part) params.push(p.id, p.parentId);
+    for (const p of part) params.push(p.id, -1 - p.position);
+    params.push(accountId, ...part.map((p) => p.id));
+    await m.query(
+      `UPDATE tasks SET project_id = ${cases}, parent_id = ${cases}, position = ${cases} WHERE account_id = ? AND id IN (${marks(part.length)})`,
+      params,
+    );
+  }
+  for (const part of chunks(changes)) {
+    await m.query(
+      `UPDATE tasks SET position = -1 - position WHERE account_id = ? AND id IN (${marks(part.length)}) AND position < 0`,
+      [accountId, ...part.map((p) => p.id)],
+    );
+  }
+}
+
+export interface NewTaskRow extends Placement {
+  fields: TaskFields;
+}
+
+const TASK_COLUMNS =
+  'id, account_id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at, revision';
+// A v2 copy also writes the v2 columns; 33 values a row keep a chunk under SQLite's 32,766 variables.
+const DETAIL_COLUMNS =
+  'description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, tag_list, custom_fields, creator_id';
+const DETAIL_INSERT_CHUNK = 800;
+
+function detailValues(d: TaskDetailsColumns): unknown[] {
+  return [
+    d.description,
+    d.private ? 1 : 0,
+    d.startDate,
+    d.dueTime,
+    d.taskListId,
+    d.workflowStatusId,
+    d.placement,
+    d.initialEstimate,
+    d.remainingTime,
+    d.repeatScheduleId,
+    d.repeatOnInterval,
+    d.repeatOnMonthday,
+    d.repeatOnWeekday === null ? null : JSON.stringify(d.repeatOnWeekday),
+    d.repeatOnDate,
+    d.tagList.length ? JSON.stringify(d.tagList) : null,
+    d.customFields === null ? null : JSON.stringify(d.customFields),
+    d.creatorId,
+  ];
+}
+
+function rowValues(accountId: number, r: NewTaskRow, now: Date, nowText: string, stamp: number): unknown[] {
+  const f = r.fields;
+  return [
+    r.id,
+    accountId,
+    r.projectId,
+    r.parentId,
+    r.position,
+    wellFormed(f.title),
+    f.closed ? 1 : 0,
+    f.collapsed ? 1 : 0,
+    sqlTime(f.dueAt),
+    sqlTime(f.createdAt ?? now),
+    sqlTime(f.closedAt),
+    sqlTime(f.editedAt),
+    f.priority,
+    extraText(f.extra),
+    nowText,
+    stamp,
+  ];
+}
+
+/** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp. */
+export async function insertTasks(
+  m: EntityManager,
+  accountId: number,
+  rows: NewTaskRow[],
+  now: Date,
+): Promise<number> {
+  const nowText = toSqlDateTime(now);
+  const stamp = newStamp();
+  const withDetails = rows.some((r) => r.fields.details !== undefined);
+  for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
+    const params: unknown[] = [];
+    for (const r of part) {
+      params.push(...rowValues(accountId, r, now, nowText, stamp));
+      if (withDetails) params.push(...detailValues(r.fields.details ?? NO_DETAILS));
+    }
+    await m.query(
+      withDetails
+        ? `INSERT INTO tasks (${TASK_COLUMNS}, ${DETAIL_COLUMNS}) VALUES ${tuples(part.length, 33)}`
+        : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${tuples(part.length, 16)}`,
+      params,
+    );
+  }
+  await insertAssignees(
+    m,
+    accountId,
+    rows.map((r) => ({ taskId: r.id, assigned: r.fields.assigned })),
+  );
+  return stamp;
+}
+
+/** Replaces a task's own fields (its place and creation time stay), with a new stamp. */
+export async function replaceFields(
+  m: EntityManager,
+  accountId: number,
+  id: number,
+  fields: TaskFields,
+  now: Date,
+  stamp: number,
+): Promise<void> {
+  await m.query(
+    'UPDATE tasks SET title = ?, closed = ?, collapsed = ?, due_at = ?, closed_at = ?, edited_at = ?, priority = ?, extra = ?, updated_at = ?, revision = ? WHERE account_id = ? AND id = ?',
+    [
+      wellFormed(fields.title),
+      fields.closed ? 1 : 0,
+      fields.collapsed ? 1 : 0,
+      sqlTime(fields.dueAt),
+      sqlTime(fields.closedAt),
+      sqlTime(fields.editedAt),
+      fields.priority,
+      extraText(fields.extra),
+      toSqlDateTime(now),
+      stamp,
+      accountId,
+      id,
+    ],
+  );
+}
+
+/** Sets the given columns of one task (names from the caller's whitelist, values bound). */
+export async function setColumns(
+  m: EntityManager,
+  accountId: number,
+  id: number,
+  columns: Array<[column: string, value: unknown]>,
+): Promise<void> {
+  await m.query(
+    `UPDATE tasks SET ${columns.map(([c]) => `${c} = ?`).join(', ')} WHERE id = ? AND account_id = ?`,
+    [...columns.map(([, v]) => v), id, accountId],
+  );
+}
+
+/** Sets one column to one value for many tasks. */
+export async function setColumnOf(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
+  column: 'template_id' | 'revision',
+  value: unknown,
+): Promise<void> {
+  for (const part of chunks(ids)) {
+    await m.query(`UPDATE tasks SET ${column} = ? WHERE account_id = ? AND id IN (${marks(part.length)})`, [
+      value,
+      accountId,
+      ...part,
+    ]);
+  }
+}
+
+/** Sets each task's custom field values (null for none). */
+export async function setCustomFields(
+  m: EntityManager,
+  accountId: number,
+  values: Array<[id: number, fields: Record<string, unknown>]>,
+): Promise<void> {
+  for (const part of chunks(values, UPDATE_CHUNK)) {
+    await m.query(
+      `UPDATE tasks SET custom_fields = CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END WHERE account_id = ? AND id IN (${marks(part.length)})`,
+      [
+        ...part.flatMap(([id, custom]) => [id, Object.keys(custom).length ? JSON.stringify(custom) : null]),
+        accountId,
+        ...part.map(([id]) => id),
+      ],
+    );
+  }
+}
+
+/** Deletes tasks by id (their related rows go with them: the foreign keys cascade). */
+export async function deleteTasks(m: EntityManager, accountId: number, ids: number[]): Promise<void> {
+  for (const part of chunks(ids)) {
+    const list = marks(part.length);
+    await m.query(`DELETE FROM task_assignees WHERE account_id = ? AND task_id IN (${list})`, [
+      accountId,
+      ...part,
+    ]);
+    await m.query(`DELETE FROM tasks WHERE account_id = ? AND id IN (${list})`, [accountId, ...part]);
+  }
+}
+
+/** The sort columns of the To Do face's sort, per task of the given projects. */
+export async function columnOfProjects(
+  m: EntityManager,
+  accountId: number,
+  projectKeys: number[],
+  column: 'title' | 'due_at' | 'created_at' | 'edited_at' | 'closed_at' | 'priority',
+): Promise<Array<{ id: number; v: unknown }>> {
+  const out: Array<{ id: number; v: unknown }> = [];
+  for (const part of chunks(projectKeys)) {
+    const rows = (await m.query(
+      `SELECT id, ${column} AS v FROM tasks WHERE account_id = ? AND project_key IN (${marks(part.length)})`,
+      [accountId, ...part],
+    )) as Array<{ id: number; v: unknown }>;
+    out.push(...rows);
+  }
+  return out;
+}
+
+/**
+ * Puts a new task last in its v2 order: its task list's top level, or its siblings under a parent.
+ * Called once the clone engine wrote the task: the engine holds the project's ordering lock until
+ * commit, so concurrent copies into the same list cannot take the same place.
+ */
+export async function placeLast(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  taskId: number,
+  scope: { parentId: number | null; taskListId: number },
+): Promise<void> {
+  // A locking read: a plain one would see the transaction's older snapshot, not the copies
+  // committed while this one waited for the project lock.
+  const rows = (await m.query(
+    (scope.parentId === null
+      ? 'SELECT placement FROM tasks WHERE account_id = ? AND task_list_id = ? AND parent_id IS NULL AND id <> ?'
+      : 'SELECT placement FROM tasks WHERE account_id = ? AND parent_id = ? AND id <> ?') +
+      ` ORDER BY placement DESC LIMIT 1${sql.forUpdate}`,
+    [accountId, scope.parentId ?? scope.taskListId, taskId],
+  )) as Array<{ placement: number | null }>;
+  const last = rows[0]?.placement ?? null;
+  await setColumns(m, accountId, taskId, [['placement', last === null ? 0 : Number(last) + 1]]);
+}

@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { Database, TransactionOptions } from '../../database/database';
+import type { SqlDialect } from '../../database/sql-dialect';
+import { TasksError } from '../tasks.errors';
+import { advanceRevisions, revisionsOf } from './revisions.table';
+import {
+  FeedWrite,
+  mergeInserted,
+  RecordedChange,
+  TaskChange,
+  TaskChangeFeed,
+  TaskChangeKind,
+  TasksInserted,
+} from './task-changes.service';
+
+type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions'>;
+import { keyOf, Placement } from './task-fields';
+import { TaskForest } from './task-tree';
+import { existingPeople } from './people.table';
+import { projectExists } from './projects.table';
+import { loadProjects, readStructure } from './tasks.table';
+
+// A task may keep moving to another project between the read of its project and the lock.
+const MAX_LOCK_ATTEMPTS = 5;
+
+/**
+ * One write of the task store (tasks, projects, people) in one transaction: it takes the
+ * ordering locks of the projects it changes structurally (each once, advancing its structure
+ * revision), names the projects whose tasks' fields it changes (their content revisions advance
+ * as its last lock, when its work is done), and records what it changed, which the gateway tells
+ * its subscribers once the transaction has committed.
+ */
+export class StoreWrite {
+  private readonly locked = new Set<number>();
+  private readonly touched = new Set<number>();
+  private recorded: { kind: TaskChangeKind; build: () => RecordedChange } | null = null;
+
+  constructor(
+    readonly m: EntityManager,
+    readonly sql: SqlDialect,
+    readonly accountId: number,
+  ) {}
+
+  /**
+   * Takes the ordering locks of the given projects (0 = No project), in ascending order, and
+   * advances their structure revisions (which list readers compare): every structural change to a
+   * project's tasks comes through here, and a rolled-back change takes its advance back with it.
+   * A project already locked by this write is not locked again.
+   */
+  async lockLists(projectKeys: Iterable<number>): Promise<void> {
+    const keys = [...new Set(projectKeys)].filter((key) => !this.locked.has(key));
+    if (keys.length === 0) return;
+    await advanceRevisions(this.m, this.sql, 's', this.accountId, keys);
+    for (const key of keys) this.locked.add(key);
+  }
+
+  hasLocked(projectKey: number): boolean {
+    return this.locked.has(projectKey);
+  }
+
+  /**
+   * The fields of some tasks of these projects changed, or tasks came in that a reader may have
+   * known elsewhere (moved from another project, or a new task under a used id): their content
+   * revisions advance, so that readers compare stamps. That is the write's last lock, taken when
+   * its work is done: the row is then held only for the commit, and field updates of one project,
+   * which all take it, queue only that long.
+   */
+  touchContent(projectKeys: Iterable<number>): void {
+    for (const key of projectKeys) this.touched.add(key);
+  }
+
+  /**
+   * What the write changed; built only if a subscriber wants this kind. Inserts add up (a bulk
+   * create inserts once per task); otherwise the last one recorded counts.
+   */
+  record(kind: TaskChangeKind, build: () => RecordedChange): void {
+    const earlier = this.recorded;
+    if (kind === 'inserted' && earlier?.kind === 'inserted') {
+      const later = build;
+      build = () => mergeInserted(earlier.build() as InsertedChange, later() as InsertedChange);
+    }
+    this.recorded = { kind, build };
+  }
+
+  /**
+   * Locks and loads every project that holds one of `taskIds`, plus `projectKeys`. A task's project
+   * is only known after reading it, so the read is repeated under the locks and, if a task moved
+   * to an unlocked project meanwhile, that project is locked too.
+   */
+  async lockAndLoad(taskIds: number[], projectKeys: number[]): Promise<TaskForest> {
+    const keys = new Set(projectKeys);
+    for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
+      const before = await readStructure(this.m, this.sql, this.accountId, taskIds, false);
+      for (const r of before) keys.add(keyOf(r.projectId));
+      await this.lockLists(keys);
+      const forest = new TaskForest(await loadProjects(this.m, this.sql, this.accountId, [...keys]));
+      if (!this.sql.rowLocks) return forest;
+      // The forest was read with a locking read (latest committed state); a plain re-read would
+      // only see this transaction's snapshot. A task seen before but missing now was deleted
+      // (fine) or moved to another project (lock that one too and load again).
+      const gone = before.filter((r) => !forest.has(r.id)).map((r) => r.id);
+      if (gone.length === 0) return forest;
+      const moved = await readStructure(this.m, this.sql, this.accountId, gone, true);
+      if (moved.length === 0) return forest;
+      for (const r of moved) keys.add(keyOf(r.projectId));
+    }
+    throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
+  }
+
+  /**
+   * Fails with PROJECT_NOT_FOUND unless the project is the account's; null (No project) always
+   * exists. A locking read: under an ordering lock it sees (and holds) the latest committed row.
+   */
+  async assertProject(projectId: number | null): Promise<void> {
+    if (projectId === null || (await projectExists(this.m, this.sql, this.accountId, projectId, true)))
+      return;
+    throw new TasksError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
+      field: 'project',
+      meta: { id: projectId },
+    });
+  }
+
+  /** Fails with USER_NOT_FOUND unless every id is a person of the account. */
+  async assertPeople(ids: Iterable<number>): Promise<void> {
+    const wanted = [...new Set(ids)];
+    if (wanted.length === 0) return;
+    const found = await existingPeople(this.m, this.accountId, wanted);
+    const missing = wanted.find((id) => !found.has(id));
+    if (missing === undefined) return;
+    throw new TasksError('USER_NOT_FOUND', `User ${missing} does not exist`, {
+      field: 'assigned',
+      meta: { id: missing },
+    });
+  }
+
+  /** The rows of these tasks, locked: their projects cannot change under the lock until the commit. */
+  lockRows(ids: number[]): Promise<Placement[]> {
+    return readStructure(this.m, this.sql, this.accountId, ids, true);
+  }
+
+  /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
+  async finish(feed: TaskChangeFeed, told: FeedWrite): Promise<void> {
+    await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
+    if (!this.recorded) return;
+    const { kind, build } = this.recorded;
+    if (!feed.interested(this.accountId, [...this.locked, ...this.touched], kind)) return;
+    const revisions = await revisionsOf(this.m, this.accountId, {
+      s: [...this.locked],
+      c: [...this.touched],
+    });
+    told.announce({ ...build(), accountId: this.accountId, revisions } as TaskChange);
+  }
+}
+
+/**
+ * The one way to write tasks, projects and people: it owns the ordering locks, the read
+ * revisions and the change event, which it tells its subscribers after the commit (TaskChangeFeed).
+ */
+@Injectable()
+export class TaskWriteGateway {
+  /** Changes of writes that joined a caller's transaction, told when that one commits. */
+  private readonly joined = new WeakMap<QueryRunner, FeedWrite[]>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly feed: TaskChangeFeed,
+  ) {
+    db.dataSource.subscribers.push({
+      afterTransactionCommit: ({ queryRunner }) => this.settleJoined(queryRunner, true),
+      afterTransactionRollback: ({ queryRunner }) => this.settleJoined(queryRunner, false),
+    });
+  }
+
+  /** A write in a transaction of its own (retried whole on deadlock), told once it has committed. */
+  async write<T>(
+    accountId: number,
+    work: (w: StoreWrite) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T> {
+    const told = this.feed.write();
+    try {
+      const result = await this.db.transaction(
+        (m) =>
+          told.attempt(async () => {
+            const w = new StoreWrite(m, this.db.sql, accountId);
+            const result = await work(w);
+            await w.finish(this.feed, told);
+            return result;
+          }),
+        options,
+      );
+      told.tell();
+      return result;
+    } finally {
+      told.end();
+    }
+  }
+
+  /**
+   * A write inside the caller's transaction (a job that commits its effect with its outcome);
+   * told when that transaction commits, dropped if it rolls back.
+   */
+  async join<T>(m: EntityManager, accountId: number, work: (w: StoreWrite) => Promise<T>): Promise<T> {
+    const w = new StoreWrite(m, this.db.sql, accountId);
+    const result = await work(w);
+    const told = this.feed.write();
+    await w.finish(this.feed, told);
+    const runner = m.queryRunner;
+    if (runner) this.joined.set(runner, [...(this.joined.get(runner) ?? []), told]);
+    else told.end();
+    return result;
+  }
+
+  private settleJoined(runner: QueryRunner | undefined, committed: boolean): void {
+    const writes = runner && this.joined.get(runner);
+    if (!writes) return;
+    this.joined.delete(runner);
+    for (const told of writes) {
+      if (committed) told.tell();
+      told.end();
+    }
+  }
+}
