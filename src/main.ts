@@ -108,6 +108,8 @@ function startSummary(base: string, bootstrap: Bootstrap, locked: number[]): str
       `  API token of the default account (id ${accountId}), shown only now:`,
       `    ${token}`,
       `  Try it:       curl -H 'Authorization: OAuth ${token}' ${base}/api/v1/requester`,
+      `  In Swagger UI: Authorize, paste the token into XAuthToken and ${accountId} into OrganizationId.`,
+      `  Demo data that every Swagger example names: npm run seed:demo`,
     );
   } else {
     if (bootstrap) {

@@ -65,6 +65,8 @@ describe('the service process', () => {
         expect.stringMatching(
           /^ {2}Try it: +curl -H 'Authorization: OAuth cw_\S+' http:\S+\/api\/v1\/requester$/,
         ),
+        '  In Swagger UI: Authorize, paste the token into XAuthToken and 1 into OrganizationId.',
+        '  Demo data that every Swagger example names: npm run seed:demo',
       ]);
       // Nest's per-module and per-route lines are debug, not info.
       expect(output).not.toMatch(/Mapped \{|RoutesResolver|InstanceLoader|NestFactory/);
