@@ -264,6 +264,23 @@ async function sequentialMeasures(call, pick, projectA) {
     const s = stats(samples);
     log(`  p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
   }
+
+  log('\nPUT /todo/tasks/:id with a batch of 1,000 full replacements (project A), sequential:');
+  {
+    const ids = (await must(call, 'GET', `/tasks/projects/${projectA}`)).slice(0, 1000).map((x) => x.id);
+    const samples = [];
+    for (let i = 0; i < 30; i++) {
+      const body = {
+        text: `put ${i}`,
+        batch: ids.slice(1).map((id) => ({ id, text: `put ${i} ${id}`, checked: i % 2 === 0 })),
+      };
+      const res = await call('PUT', `/tasks/${ids[0]}`, body);
+      if (!res.ok) throw new Error(`PUT batch: ${res.status} ${res.text}`);
+      samples.push(res.ms);
+    }
+    const s = stats(samples);
+    log(`  p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+  }
 }
 
 async function mixedLoad(call, admin, dbName, projectB, bIds) {

@@ -13,7 +13,7 @@ import {
   deleteTasks,
   loadProjects,
   newStamp,
-  replaceFields,
+  replaceFieldsOf,
   writePlacements,
 } from './tasks.table';
 import { TaskWriteGateway } from './write-gateway';
@@ -82,7 +82,7 @@ export class TasksService {
       await w.assertPeople([...last.values()].flatMap((f) => f.assigned));
       const now = this.clock.now();
       const stamp = newStamp();
-      for (const [id, fields] of last) await replaceFields(w.m, accountId, id, fields, now, stamp);
+      await replaceFieldsOf(w.m, accountId, [...last], now, stamp);
       await clearAssignees(w.m, accountId, ids);
       await insertAssignees(
         w.m,

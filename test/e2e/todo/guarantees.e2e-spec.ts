@@ -173,6 +173,49 @@ describeEachDialect(
       }
     });
 
+    it('uses a constant number of SQL statements per batch update, beyond 250-task chunks', async () => {
+      const user = await makeUser(t(), account);
+      const ids = await makeTasks(
+        t(),
+        account,
+        Array.from({ length: 1000 }, (_, i) => ({ text: `t${i}` })),
+      );
+      const statements = spyStatements(t());
+      const put = (n: number, round: string) =>
+        statements.count(async () => {
+          const res = await api.put(`/tasks/${ids[0]}`, {
+            text: `${round} 0`,
+            batch: ids.slice(1, n).map((id, i) => ({
+              id,
+              text: `${round} ${i + 1}`,
+              checked: i % 2 === 0,
+              priority: i % 3,
+              due_date: '2031-01-02T03:04:05.000Z',
+              assigned: [user],
+            })),
+          });
+          expect(res.statusCode).toBe(200);
+        }, ['tasks', 'task_list_locks', 'task_assignees']);
+      try {
+        const small = await put(10, 'a');
+        expect(await put(250, 'b')).toBe(small);
+        // 1,000 tasks: three more UPDATE chunks of 250.
+        expect(await put(1000, 'c')).toBe(small + 3);
+        expect(small).toBeLessThanOrEqual(12);
+      } finally {
+        statements.restore();
+      }
+      const tasks = await api.json<WireTask[]>('/tasks');
+      expect(tasks).toHaveLength(1000);
+      tasks.forEach((task, i) => {
+        expect(task).toMatchObject({ id: ids[i], text: `c ${i}`, assigned: i === 0 ? [] : [user] });
+        if (i > 0) {
+          expect(task).toMatchObject({ checked: (i - 1) % 2 === 0, priority: (i - 1) % 3 });
+          expect(task.due_date).toBe('2031-01-02T03:04:05.000Z');
+        }
+      });
+    });
+
     it('never shows or touches another account’s tasks through the routes without a path id', async () => {
       const owner = await t().newAccount('owner');
       const p = await makeProject(t(), owner);
