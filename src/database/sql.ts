@@ -78,3 +78,15 @@ export async function idsPage(
   ])) as Array<{ id: number }>;
   return { ids: rows.map((r) => Number(r.id)), total: Number(n) };
 }
+
+/** The SQL operator of each comparison a record query may name (LIKE ones take an ESCAPE clause). */
+export const SQL_COMPARISONS = {
+  eq: '=',
+  not_eq: '<>',
+  contains: 'LIKE',
+  not_contain: 'NOT LIKE',
+  gt: '>',
+  gt_eq: '>=',
+  lt: '<',
+  lt_eq: '<=',
+} as const;

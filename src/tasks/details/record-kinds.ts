@@ -2,7 +2,6 @@ import type { ObjectLiteral } from 'typeorm';
 import { Person } from '../store/person.entity';
 import { Project } from '../store/project.entity';
 import { Task } from '../store/task.entity';
-import type { RecordCondition } from '../read/record-query';
 import {
   Attachment,
   Comment,
@@ -98,16 +97,5 @@ export const RECORD_KINDS = {
 
 export type RecordKindName = keyof typeof RECORD_KINDS;
 export type RecordOf<K extends RecordKindName> = InstanceType<(typeof RECORD_KINDS)[K]['entity']>;
-
-export const SQL_OPS: Record<RecordCondition['op'], string> = {
-  eq: '=',
-  not_eq: '<>',
-  contains: 'LIKE',
-  not_contain: 'NOT LIKE',
-  gt: '>',
-  gt_eq: '>=',
-  lt: '<',
-  lt_eq: '<=',
-};
 
 export const snakeCase = (property: string) => property.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

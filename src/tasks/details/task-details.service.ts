@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Brackets, EntityManager, In, WhereExpressionBuilder } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { Database } from '../../database/database';
+import { SQL_COMPARISONS } from '../../database/sql';
 import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import type { RecordFilter, RecordPage, RecordQuery } from '../read/record-query';
 import { workflowInUse } from '../store/projects.table';
@@ -9,15 +10,7 @@ import { tasksUse } from '../store/task-reads.table';
 import { TasksError } from '../tasks.errors';
 import { dropUnusedBlob } from './attachments.table';
 import { reverseDependencyType } from './dependencies.table';
-import {
-  Owned,
-  RECORD_KINDS,
-  RecordKind,
-  RecordKindName,
-  RecordOf,
-  snakeCase,
-  SQL_OPS,
-} from './record-kinds';
+import { Owned, RECORD_KINDS, RecordKind, RecordKindName, RecordOf, snakeCase } from './record-kinds';
 import { Attachment, Membership, TaskDependency } from './task-details.entities';
 
 export type { RecordKindName, RecordOf } from './record-kinds';
@@ -282,9 +275,12 @@ export class TaskDetailsService {
       if (operand.value === null) {
         join(`r.${operand.property} IS ${operand.op === 'not_eq' ? 'NOT ' : ''}NULL`);
       } else {
-        join(`r.${operand.property} ${SQL_OPS[operand.op]} :${param}${like ? ` ${LIKE_ESCAPE}` : ''}`, {
-          [param]: value,
-        });
+        join(
+          `r.${operand.property} ${SQL_COMPARISONS[operand.op]} :${param}${like ? ` ${LIKE_ESCAPE}` : ''}`,
+          {
+            [param]: value,
+          },
+        );
       }
     });
   }

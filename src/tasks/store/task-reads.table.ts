@@ -1,9 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { bool, inChunks, intOrNull, marks } from '../../database/sql';
+import { bool, inChunks, intOrNull, marks, SQL_COMPARISONS } from '../../database/sql';
 import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime } from '../../database/sql-time';
-import type { RecordCondition, RecordFilter, RecordQuery } from '../read/record-query';
+import type { RecordFilter, RecordQuery } from '../read/record-query';
 import type { StoredTask, TaskDetailsColumns } from './task-fields';
 
 // The reads of `tasks` rows that the read models make: list outlines and stored tasks (the To Do
@@ -210,17 +210,6 @@ const QUERY_COLUMNS: Record<string, string> = {
   taskNumber: 'COALESCE(task_number, id)',
 };
 
-const OPS: Record<RecordCondition['op'], string> = {
-  eq: '=',
-  not_eq: '<>',
-  contains: 'LIKE',
-  not_contain: 'NOT LIKE',
-  gt: '>',
-  gt_eq: '>=',
-  lt: '<',
-  lt_eq: '<=',
-};
-
 function column(property: string): string {
   const found = Object.hasOwn(QUERY_COLUMNS, property) ? QUERY_COLUMNS[property] : undefined;
   if (!found) throw new Error(`tasks cannot be queried by ${property}`);
@@ -235,7 +224,7 @@ function filterSql(filter: RecordFilter, params: Array<string | number>): string
     const like = operand.op === 'contains' || operand.op === 'not_contain';
     const value = operand.value;
     params.push(like ? containsPattern(String(value)) : typeof value === 'boolean' ? Number(value) : value);
-    return `${target} ${OPS[operand.op]} ?${like ? ` ${LIKE_ESCAPE}` : ''}`;
+    return `${target} ${SQL_COMPARISONS[operand.op]} ?${like ? ` ${LIKE_ESCAPE}` : ''}`;
   });
   return `(${parts.join(filter.op === 'or' ? ' OR ' : ' AND ')})`;
 }
