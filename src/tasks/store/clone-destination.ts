@@ -1,7 +1,9 @@
 import { TasksError } from '../tasks.errors';
-import type { SiblingInsert } from './sibling-inserts';
-import { keyOf, Placement } from './task-fields';
-import { listLength, readStructure } from './tasks.table';
+import { BEFORE_FIRST } from './order-keys';
+import { neighbourKey } from './order-keys.table';
+import { keyOf } from './task-fields';
+import type { KeyedPlace } from './task-tree';
+import { readStructure } from './tasks.table';
 import type { StoreWrite } from './write-gateway';
 
 /**
@@ -22,8 +24,13 @@ export type ClonePlacement =
 export interface Destination {
   projectId: number | null;
   parentId: number | null;
-  /** Where the roots go in the list (their count is the forest's). */
-  place: Omit<SiblingInsert, 'count'>;
+  /**
+   * Where the roots go in the list: the gap after the task keyed `lo` (BEFORE_FIRST: the top) and
+   * before `hi` (null: the end), on the side of the task they were placed against (`after` the
+   * one at `lo`, `before` the one at `hi`), which orders several inserts into one gap
+   * (sibling-inserts.ts).
+   */
+  place: { lo: number; hi: number | null; side: 'after' | 'before' };
 }
 
 // A target or parent may keep moving to another project between its read and the lock.
@@ -43,8 +50,8 @@ export function anchorOf(placement: ClonePlacement): number | null {
 export async function lockGroup(
   w: StoreWrite,
   members: Array<{ placement: ClonePlacement; guess?: number | null } | null>,
-): Promise<Map<number, Placement | undefined>> {
-  const anchors = new Map<number, Placement | undefined>();
+): Promise<Map<number, KeyedPlace | undefined>> {
+  const anchors = new Map<number, KeyedPlace | undefined>();
   if (!w.sql.rowLocks || members.length < 2) return anchors;
   const keys = new Set<number>();
   const ids: number[] = [];
@@ -73,14 +80,14 @@ export async function lockDestination(
   w: StoreWrite,
   placement: ClonePlacement,
   known?: number | null,
-  anchors?: Map<number, Placement | undefined>,
+  anchors?: Map<number, KeyedPlace | undefined>,
 ): Promise<Destination> {
   const anchorId = anchorOf(placement);
   const anchorField = placement.kind === 'adjacent' ? 'targetId' : 'parent';
   let guess: number | null | undefined = placement.projectId !== undefined ? placement.projectId : known;
   const locking = w.sql.rowLocks;
   for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
-    let anchor: Placement | undefined;
+    let anchor: KeyedPlace | undefined;
     if (locking && anchorId !== null && guess === undefined) {
       [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], false);
       if (!anchor) throw notFound(anchorId, anchorField);
@@ -115,8 +122,13 @@ export async function lockDestination(
 async function slot(
   w: StoreWrite,
   placement: ClonePlacement,
-  anchor: Placement | undefined,
+  anchor: KeyedPlace | undefined,
 ): Promise<Destination> {
+  const near = (
+    list: { projectId: number | null; parentId: number | null },
+    key: number | null,
+    side: 'next' | 'previous',
+  ) => neighbourKey(w.m, w.sql, w.accountId, list, key, side);
   if (placement.kind === 'adjacent') {
     const target = anchor!;
     if (placement.parentId !== undefined && placement.parentId !== target.parentId) {
@@ -126,23 +138,25 @@ async function slot(
         { field: 'parent' },
       );
     }
-    return {
-      projectId: target.projectId,
-      parentId: target.parentId,
-      place: placement.reverse
-        ? { slot: target.position, side: 'before' }
-        : { slot: target.position + 1, side: 'after' },
-    };
+    const place = placement.reverse
+      ? {
+          lo: (await near(target, target.key, 'previous')) ?? BEFORE_FIRST,
+          hi: target.key,
+          side: 'before' as const,
+        }
+      : { lo: target.key, hi: await near(target, target.key, 'next'), side: 'after' as const };
+    return { projectId: target.projectId, parentId: target.parentId, place };
   }
-  const projectId = anchor ? anchor.projectId : (placement.projectId ?? null);
-  const parentId = placement.parentId;
+  const list = {
+    projectId: anchor ? anchor.projectId : (placement.projectId ?? null),
+    parentId: placement.parentId,
+  };
   return {
-    projectId,
-    parentId,
+    ...list,
     place:
       placement.at === 'start'
-        ? { slot: 0, side: 'after' }
-        : { slot: await listLength(w.m, w.sql, w.accountId, projectId, parentId), side: 'before' },
+        ? { lo: BEFORE_FIRST, hi: await near(list, null, 'next'), side: 'after' }
+        : { lo: (await near(list, null, 'previous')) ?? BEFORE_FIRST, hi: null, side: 'before' },
   };
 }
 
@@ -150,7 +164,7 @@ function notFound(id: number, field: string): TasksError {
   return new TasksError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
 }
 
-function mismatch(projectId: number | null, anchor: Placement, field: string): TasksError {
+function mismatch(projectId: number | null, anchor: KeyedPlace, field: string): TasksError {
   return new TasksError(
     'TASK_PLACEMENT_MISMATCH',
     `Task ${anchor.id} (${field}) is not in ${projectId === null ? 'No project' : `project ${projectId}`}`,

@@ -15,8 +15,8 @@ import {
 } from './task-changes.service';
 
 type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions'>;
-import { keyOf, Placement } from './task-fields';
-import { TaskForest } from './task-tree';
+import { keyOf } from './task-fields';
+import { KeyedPlace, TaskForest } from './task-tree';
 import { existingPeople } from './people.table';
 import { projectExists } from './projects.table';
 import { loadProjects, readStructure } from './tasks.table';
@@ -34,7 +34,8 @@ const MAX_LOCK_ATTEMPTS = 5;
 export class StoreWrite {
   private readonly locked = new Set<number>();
   private readonly touched = new Set<number>();
-  private recorded: { kind: TaskChangeKind; build: () => RecordedChange } | null = null;
+  private recorded: { kind: TaskChangeKind; build: () => RecordedChange | Promise<RecordedChange> } | null =
+    null;
 
   constructor(
     readonly m: EntityManager,
@@ -71,14 +72,16 @@ export class StoreWrite {
   }
 
   /**
-   * What the write changed; built only if a subscriber wants this kind. Inserts add up (a bulk
-   * create inserts once per task); otherwise the last one recorded counts.
+   * What the write changed; built (it may read, under the write's locks) only if a subscriber
+   * wants this kind, when the write's work is done. Inserts add up (a bulk create inserts once per
+   * task); otherwise the last one recorded counts.
    */
-  record(kind: TaskChangeKind, build: () => RecordedChange): void {
+  record(kind: TaskChangeKind, build: () => RecordedChange | Promise<RecordedChange>): void {
     const earlier = this.recorded;
     if (kind === 'inserted' && earlier?.kind === 'inserted') {
       const later = build;
-      build = () => mergeInserted(earlier.build() as InsertedChange, later() as InsertedChange);
+      build = async () =>
+        mergeInserted((await earlier.build()) as InsertedChange, (await later()) as InsertedChange);
     }
     this.recorded = { kind, build };
   }
@@ -135,7 +138,7 @@ export class StoreWrite {
   }
 
   /** The rows of these tasks, locked: their projects cannot change under the lock until the commit. */
-  lockRows(ids: number[]): Promise<Placement[]> {
+  lockRows(ids: number[]): Promise<KeyedPlace[]> {
     return readStructure(this.m, this.sql, this.accountId, ids, true);
   }
 
@@ -149,7 +152,7 @@ export class StoreWrite {
       s: [...this.locked],
       c: [...this.touched],
     });
-    told.announce({ ...build(), accountId: this.accountId, revisions } as TaskChange);
+    told.announce({ ...(await build()), accountId: this.accountId, revisions } as TaskChange);
   }
 }
 
