@@ -136,12 +136,20 @@ export interface TaskRow extends Omit<TaskDetailsColumns, 'creatorId'> {
   deletedAt: Date | null;
 }
 
-// `position` is the dense one (0..n-1) that the v2 face shows, counted from the sparse keys of the
-// siblings before the task: an index range of its list up to it.
-const POSITION =
-  '(SELECT COUNT(*) FROM tasks s WHERE s.account_id = tasks.account_id AND s.project_key = tasks.project_key ' +
-  'AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position';
-const ROW_COLUMNS = `id, project_id, parent_id, ${POSITION}, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
+/**
+ * `position` is the dense one (0..n-1) that the v2 face shows, counted from the sparse keys of the
+ * siblings before the task in the ordering index (MySQL/MariaDB must be told to use it: left to
+ * itself it may count through an account-wide index).
+ */
+function rowColumns(m: EntityManager): string {
+  const hint = m.connection.options.type === 'mysql' ? ' FORCE INDEX (uq_tasks_sibling_key)' : '';
+  const position =
+    `(SELECT COUNT(*) FROM tasks s${hint} WHERE s.account_id = tasks.account_id AND s.project_key = tasks.project_key ` +
+    'AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position';
+  return ROW_COLUMNS.replace('POSITION', position);
+}
+
+const ROW_COLUMNS = `id, project_id, parent_id, POSITION, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown): T | null =>
@@ -191,7 +199,7 @@ export async function taskRows(m: EntityManager, accountId: number, ids: number[
     [...new Set(ids)],
     (part) =>
       m.query(
-        `SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
+        `SELECT ${rowColumns(m)} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
