@@ -113,7 +113,13 @@ export class CloneEngine {
 
   /** The clones of `members` in a transaction of their own, told once committed. */
   private inTransaction(accountId: number, members: Member[]): Promise<Outcome[]> {
-    return this.gateway.write(accountId, (w) => this.cloneMany(w, members));
+    // READ COMMITTED: every read that matters locks anyway, and the change event's positions are
+    // then counted by a plain read of the latest committed list, taking no row locks.
+    return this.gateway.write(
+      accountId,
+      (w) => this.cloneMany(w, members),
+      this.db.sql.rowLocks ? { isolation: 'READ COMMITTED' } : undefined,
+    );
   }
 
   /** A caller-chosen id: alone, as it claims the id in the transaction. */
@@ -239,7 +245,7 @@ export class CloneEngine {
       lists: await Promise.all(
         [...placed.lists.values()].map(async (indexes) => {
           const firsts = indexes.map((i) => placed.rootKeys[i][0]);
-          const at = await positionsOf(w.m, w.sql, w.accountId, dests[indexes[0]], firsts);
+          const at = await positionsOf(w, dests[indexes[0]], firsts);
           return {
             projectId: dests[indexes[0]].projectId,
             parentId: dests[indexes[0]].parentId,

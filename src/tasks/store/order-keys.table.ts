@@ -3,6 +3,7 @@ import type { SqlDialect } from '../../database/sql-dialect';
 import { BEFORE_FIRST, minSpacing, spread, windowRows } from './order-keys';
 import { keyOf } from './task-fields';
 import { writePlaces } from './tasks.table';
+import type { StoreWrite } from './write-gateway';
 
 // The SQL side of sparse order keys (order-keys.ts): the reads an insert makes of its gap's
 // neighbours and the neighbourhoods it renumbers when a gap is full. Every read is a locking one
@@ -133,20 +134,18 @@ async function rowsFrom(
 
 /**
  * The dense positions of the given keys in the list as it stands: how many tasks come before
- * each. One statement over the range up to the last key (so O(that position), not O(list)).
+ * each. One statement over the index range up to the last key (O(that position), not O(list));
+ * a locking read unless the write's plain reads see the latest committed rows.
  */
-export async function positionsOf(
-  m: EntityManager,
-  sql: SqlDialect,
-  accountId: number,
-  list: SiblingList,
-  keys: number[],
-): Promise<number[]> {
+export async function positionsOf(w: StoreWrite, list: SiblingList, keys: number[]): Promise<number[]> {
   if (keys.length === 0) return [];
+  const { m, accountId } = w;
   const counts = keys.map((_, i) => `SUM(CASE WHEN sort_key < ? THEN 1 ELSE 0 END) AS c${i}`).join(', ');
-  const [row] = (await m.query(
-    `SELECT ${counts} FROM tasks WHERE ${IN_LIST} AND sort_key < ?${sql.forUpdate}`,
-    [...keys, ...listArgs(accountId, list), Math.max(...keys)],
-  )) as Array<Record<string, number | string | null>>;
+  const lock = w.readsCommitted ? '' : w.sql.forUpdate;
+  const [row] = (await m.query(`SELECT ${counts} FROM tasks WHERE ${IN_LIST} AND sort_key < ?${lock}`, [
+    ...keys,
+    ...listArgs(accountId, list),
+    Math.max(...keys),
+  ])) as Array<Record<string, number | string | null>>;
   return keys.map((_, i) => Number(row[`c${i}`] ?? 0));
 }

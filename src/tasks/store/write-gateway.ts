@@ -41,6 +41,11 @@ export class StoreWrite {
     readonly m: EntityManager,
     readonly sql: SqlDialect,
     readonly accountId: number,
+    /**
+     * Plain reads see the latest committed rows (READ COMMITTED where rows lock, or one writer at a
+     * time), so under an ordering lock they need not lock what they read.
+     */
+    readonly readsCommitted = !sql.rowLocks,
   ) {}
 
   /**
@@ -186,7 +191,8 @@ export class TaskWriteGateway {
       const result = await this.db.transaction(
         (m) =>
           told.attempt(async () => {
-            const w = new StoreWrite(m, this.db.sql, accountId);
+            const committed = !this.db.sql.rowLocks || options?.isolation === 'READ COMMITTED';
+            const w = new StoreWrite(m, this.db.sql, accountId, committed);
             const result = await work(w);
             await w.finish(this.feed, told);
             return result;
