@@ -40,6 +40,36 @@ export async function neighbourKey(
   return rows.length === 0 ? null : Number(rows[0].sort_key);
 }
 
+/**
+ * For each anchor, the key next to it on its side (null: none), keyed `id:key:side`: one
+ * statement for all of them, a UNION of one-row index ranges (MySQL/MariaDB only, plain reads).
+ */
+export async function neighbourKeys(
+  m: EntityManager,
+  accountId: number,
+  wanted: Array<{
+    anchor: { id: number; projectId: number | null; parentId: number | null; key: number };
+    side: 'next' | 'previous';
+  }>,
+): Promise<Map<string, number | null>> {
+  const out = new Map<string, number | null>();
+  if (wanted.length === 0) return out;
+  const parts = wanted.map(
+    ({ side }, i) =>
+      `(SELECT ${i} AS w, sort_key FROM tasks WHERE ${IN_LIST} AND sort_key ${side === 'next' ? '>' : '<'} ? ` +
+      `ORDER BY sort_key${side === 'next' ? '' : ' DESC'} LIMIT 1)`,
+  );
+  const rows = (await m.query(
+    parts.join(' UNION ALL '),
+    wanted.flatMap(({ anchor }) => [...listArgs(accountId, anchor), anchor.key]),
+  )) as Array<{ w: number | string; sort_key: number | string }>;
+  const found = new Map(rows.map((r) => [Number(r.w), Number(r.sort_key)]));
+  wanted.forEach(({ anchor, side }, i) =>
+    out.set(`${anchor.id}:${anchor.key}:${side}`, found.get(i) ?? null),
+  );
+  return out;
+}
+
 /** One gap of a list, after the task keyed `lo` (BEFORE_FIRST: at the top), before `hi` (null: the end). */
 export interface Gap {
   lo: number;
