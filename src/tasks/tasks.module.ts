@@ -5,6 +5,8 @@ import { OperationsModule } from '../operations/operations.module';
 import { TaskCopyHandler } from './copy/task-copy.handler';
 import { TaskCopyService } from './copy/task-copy.service';
 import { TaskCopyWriter } from './copy/task-copy-writer';
+import { TaskListCopyHandler } from './copy/task-list-copy.handler';
+import { TaskListCopyService } from './copy/task-list-copy.service';
 import { AttachmentContentService } from './details/attachment-content.service';
 import { TaskDetailsService } from './details/task-details.service';
 import { TaskRecordsService } from './details/task-records.service';
@@ -31,6 +33,7 @@ const TASK_STORE = [
   AttachmentContentService,
   TaskReadModel,
   TaskCopyService,
+  TaskListCopyService,
   TaskRecordsService,
 ];
 
@@ -41,16 +44,18 @@ const TASK_STORE = [
  */
 @Module({
   imports: [OperationsModule, IdempotencyModule],
-  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler],
+  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler, TaskListCopyHandler],
   exports: TASK_STORE,
 })
 export class TasksModule implements OnModuleInit {
   constructor(
     private readonly handlers: OperationHandlers,
     private readonly copyHandler: TaskCopyHandler,
+    private readonly listCopyHandler: TaskListCopyHandler,
   ) {}
 
   onModuleInit(): void {
     this.handlers.register(this.copyHandler);
+    this.handlers.register(this.listCopyHandler);
   }
 }
