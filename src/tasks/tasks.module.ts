@@ -5,6 +5,8 @@ import { OperationsModule } from '../operations/operations.module';
 import { TaskCopyHandler } from './copy/task-copy.handler';
 import { TaskCopyService } from './copy/task-copy.service';
 import { TaskCopyWriter } from './copy/task-copy-writer';
+import { ProjectCopyHandler } from './copy/project-copy.handler';
+import { ProjectCopyService } from './copy/project-copy.service';
 import { TaskListCopyHandler } from './copy/task-list-copy.handler';
 import { TaskListCopyService } from './copy/task-list-copy.service';
 import { AttachmentContentService } from './details/attachment-content.service';
@@ -34,6 +36,7 @@ const TASK_STORE = [
   TaskReadModel,
   TaskCopyService,
   TaskListCopyService,
+  ProjectCopyService,
   TaskRecordsService,
 ];
 
@@ -44,7 +47,7 @@ const TASK_STORE = [
  */
 @Module({
   imports: [OperationsModule, IdempotencyModule],
-  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler, TaskListCopyHandler],
+  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler, TaskListCopyHandler, ProjectCopyHandler],
   exports: TASK_STORE,
 })
 export class TasksModule implements OnModuleInit {
@@ -52,10 +55,12 @@ export class TasksModule implements OnModuleInit {
     private readonly handlers: OperationHandlers,
     private readonly copyHandler: TaskCopyHandler,
     private readonly listCopyHandler: TaskListCopyHandler,
+    private readonly projectCopyHandler: ProjectCopyHandler,
   ) {}
 
   onModuleInit(): void {
     this.handlers.register(this.copyHandler);
     this.handlers.register(this.listCopyHandler);
+    this.handlers.register(this.projectCopyHandler);
   }
 }
