@@ -1,7 +1,6 @@
 import { RequestValidationError } from '../../common/request-validation.error';
-import { LIST_TASK_FLAGS } from '../../tasks/copy/list-copy-source';
 import type { CopyFlags } from '../../tasks/copy/task-copy.service';
-import type { ListCopyInput, ListCopyResult } from '../../tasks/copy/task-list-copy.service';
+import { LIST_TASK_FLAGS, ListCopyInput, ListCopyResult } from '../../tasks/copy/task-list-copy.service';
 import { ASSIGNEE_MAP_MAX, CopyOptionAttributes } from './jsonapi-copy-options.dto';
 import type { TaskFlagAttributes } from './jsonapi-task-list-copy.dto';
 import type { TaskListCopyAttributes } from './jsonapi-task-list-copy.dto';

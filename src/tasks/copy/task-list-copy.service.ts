@@ -11,6 +11,8 @@ import { projectRows } from '../store/projects.table';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import { listTarget, loadListsSource, TaskSelection, tasksRequired } from './list-copy-source';
+
+export { LIST_TASK_FLAGS } from './list-copy-source';
 import { CopyFlags, CopyShift, CopySource, planCopy } from './task-copy-plan';
 import { assigneeMapViolation, checkSize, loadRelated, refused } from './task-copy-source';
 import { CopyResult, TaskCopyWriter } from './task-copy-writer';
