@@ -86,8 +86,10 @@ export class OperationsService {
     limit: { types: string[]; max: number },
   ): Promise<OperationView> {
     await m.query(`SELECT id FROM accounts WHERE id = ?${this.db.sql.forUpdate}`, [input.accountId]);
+    // A locking read: a plain one would count from the transaction's snapshot, taken before the
+    // account's lock, and miss the operations committed while this one waited for it.
     const [{ n }] = (await m.query(
-      `SELECT COUNT(*) AS n FROM operations WHERE account_id = ? AND status IN ('PENDING', 'RUNNING') AND type IN (${limit.types.map(() => '?').join(', ')})`,
+      `SELECT COUNT(*) AS n FROM operations WHERE account_id = ? AND status IN ('PENDING', 'RUNNING') AND type IN (${limit.types.map(() => '?').join(', ')})${this.db.sql.forUpdate}`,
       [input.accountId, ...limit.types],
     )) as Array<{ n: number | string }>;
     if (Number(n) >= limit.max) {

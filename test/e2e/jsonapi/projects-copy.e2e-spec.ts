@@ -263,6 +263,38 @@ describeEachDialect(
       expect((await projectCopy()).statusCode).toBe(202);
       await t().get(OperationRunner).tick();
     });
+
+    it('lets exactly the limit through when many copies arrive at once', async () => {
+      const a = await t().newAccount();
+      const f = await makeCopyFixture(t(), a);
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          t().inject({
+            method: 'POST',
+            url: '/api/v2/task_lists/copy?async=true',
+            headers: faceHeaders('jsonapi', a, true),
+            payload: JSON.stringify({
+              data: {
+                type: 'task_lists',
+                attributes: {
+                  name: `L${i}`,
+                  template_id: Number(f.taskListId),
+                  project_id: Number(f.projectId),
+                },
+              },
+            }),
+          }),
+        ),
+      );
+      expect(answers.map((r) => r.statusCode).sort()).toEqual([202, 202, 429, 429, 429, 429]);
+      const operations = await t().inject({
+        method: 'GET',
+        url: '/api/v2/operations',
+        headers: faceHeaders('jsonapi', a),
+      });
+      expect(operations.json().data).toHaveLength(2);
+      await t().get(OperationRunner).tick();
+    });
   },
   { JOBS_CONCURRENCY: '0', COPY_MAX_CONCURRENT_PER_ACCOUNT: '2' },
 );
