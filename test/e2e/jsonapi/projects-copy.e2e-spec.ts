@@ -298,3 +298,64 @@ describeEachDialect(
   },
   { JOBS_CONCURRENCY: '0', COPY_MAX_CONCURRENT_PER_ACCOUNT: '2' },
 );
+
+// Where rows lock, progress is stored outside the copy's transaction: a copy held up mid-way (here
+// on the stored bytes of an attachment it copies, which the test locks) shows how far it got.
+describeEachDialect(
+  'POST /api/v2/projects/copy: progress advances while the copy runs',
+  (t) => {
+    it('reads 0 when queued, 40 once the project and its lists are written, 100 on SUCCESS', async () => {
+      const a = await t().newAccount();
+      const f = await makeCopyFixture(t(), a);
+      const res = await t().inject({
+        method: 'POST',
+        url: '/api/v2/projects/copy',
+        headers: faceHeaders('jsonapi', a, true),
+        payload: JSON.stringify({
+          data: {
+            type: 'projects',
+            attributes: {
+              name: 'Held up',
+              template_id: Number(f.projectId),
+              copy_open_tasks: true,
+              copy_attachments: true,
+            },
+          },
+        }),
+      });
+      const id = res.json().data.id;
+      const progress = async () =>
+        (
+          await t().inject({
+            method: 'GET',
+            url: `/api/v2/operations/${id}`,
+            headers: faceHeaders('jsonapi', a),
+          })
+        ).json().data.attributes as { status: string; progress: number };
+      expect(await progress()).toMatchObject({ status: 'PENDING', progress: 0 });
+      if (t().dialect === 'mysql') {
+        const [{ blob_id: blobId }] = await t().dataSource.query(
+          'SELECT blob_id FROM attachments WHERE account_id = ? AND blob_id IS NOT NULL LIMIT 1',
+          [a.id],
+        );
+        const holder = t().dataSource.createQueryRunner();
+        await holder.startTransaction();
+        await holder.query('SELECT id FROM blobs WHERE id = ? FOR UPDATE', [blobId]);
+        const running = t().get(OperationRunner).tick();
+        let seen = await progress();
+        for (let i = 0; i < 200 && seen.progress < 40; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+          seen = await progress();
+        }
+        expect(seen).toEqual(expect.objectContaining({ status: 'RUNNING', progress: 40 }));
+        await holder.rollbackTransaction();
+        await holder.release();
+        await running;
+      } else {
+        await t().get(OperationRunner).tick();
+      }
+      expect(await progress()).toMatchObject({ status: 'SUCCESS', progress: 100 });
+    });
+  },
+  { JOBS_CONCURRENCY: '0' },
+);
