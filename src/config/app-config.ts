@@ -138,6 +138,12 @@ export class AppConfig {
   @IntSetting(1)
   COPY_MAX_TASKS = 100000;
 
+  @Setting(
+    'unfinished v2 copy operations (TASK.COPY, TASK_LIST.COPY, PROJECT.COPY) an account may have (429 above)',
+  )
+  @IntSetting(1)
+  COPY_MAX_CONCURRENT_PER_ACCOUNT = 5;
+
   // v2 face requests per token, counted where every instance agrees (the database, or Redis with
   // REDIS_URL); 0 turns a window off.
   @Setting('v2 requests per token in 10 s, for all instances together (0: no limit)')
