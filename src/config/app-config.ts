@@ -203,7 +203,9 @@ export class AppConfig {
   @IntSetting(1)
   LIVE_PING_S = 30;
 
-  @Setting('how long live updates wait for an earlier write of a project before telling clients to reload, in ms')
+  @Setting(
+    'how long live updates wait for an earlier write of a project before telling clients to reload, in ms',
+  )
   @IntSetting(0)
   LIVE_REORDER_MS = 200;
 

@@ -11,7 +11,13 @@ import { LiveHub } from './live/live-hub';
 /** The DHTMLX To Do List widget's REST backend under /todo (docs/todo.md). */
 @Module({
   imports: [TasksModule],
-  controllers: [TodoTasksController, TodoStructureController, TodoProjectsController, TodoUsersController, LiveController],
+  controllers: [
+    TodoTasksController,
+    TodoStructureController,
+    TodoProjectsController,
+    TodoUsersController,
+    LiveController,
+  ],
   providers: [TodoTaskListCache, LiveHub],
 })
 export class TodoModule {}

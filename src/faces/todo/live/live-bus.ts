@@ -28,7 +28,10 @@ export interface LiveBus {
 const CHANNEL = 'cloneworks:todo-live';
 
 function encode(message: LiveMessage): string {
-  return JSON.stringify({ ...message, change: { ...message.change, revisions: [...message.change.revisions] } });
+  return JSON.stringify({
+    ...message,
+    change: { ...message.change, revisions: [...message.change.revisions] },
+  });
 }
 
 function decode(text: string): LiveMessage {
@@ -129,7 +132,9 @@ export class RedisLiveBus implements LiveBus {
 
   async firstUse(ticketId: string, ttlMs: number): Promise<boolean> {
     try {
-      return (await this.pub.set(`cloneworks:live-ticket:${ticketId}`, this.origin, 'PX', ttlMs, 'NX')) === 'OK';
+      return (
+        (await this.pub.set(`cloneworks:live-ticket:${ticketId}`, this.origin, 'PX', ttlMs, 'NX')) === 'OK'
+      );
     } catch {
       return false;
     }
@@ -137,8 +142,6 @@ export class RedisLiveBus implements LiveBus {
 
   async stop(): Promise<void> {
     this.handlers = null;
-    await Promise.all(
-      [this.pub, this.sub].map((client) => client.quit().catch(() => client.disconnect())),
-    );
+    await Promise.all([this.pub, this.sub].map((client) => client.quit().catch(() => client.disconnect())));
   }
 }

@@ -138,7 +138,8 @@ function moved(ids: number[], outline: LiveOutline): LiveEvent[] {
   }
   const together = spots.every(
     (s, k) =>
-      k === 0 || (s.parent === spots[0].parent && s.project === spots[0].project && s.targetId === spots[k - 1].id),
+      k === 0 ||
+      (s.parent === spots[0].parent && s.project === spots[0].project && s.targetId === spots[k - 1].id),
   );
   if (together) {
     return [

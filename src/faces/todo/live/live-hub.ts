@@ -225,4 +225,3 @@ function resyncEvents(): LiveEvent[] {
     { name: 'projects', value: RESYNC },
   ];
 }
-

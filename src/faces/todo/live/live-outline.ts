@@ -89,7 +89,9 @@ export class LiveOutline {
     }
   }
 
-  private place(placements: Array<{ id: number; projectId: number | null; parentId: number | null; position: number }>): void {
+  private place(
+    placements: Array<{ id: number; projectId: number | null; parentId: number | null; position: number }>,
+  ): void {
     for (const p of placements) this.detach(p.id);
     const ordered = [...placements].sort((a, b) => a.position - b.position);
     for (const p of ordered) {

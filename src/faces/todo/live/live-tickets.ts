@@ -42,7 +42,8 @@ export class LiveTickets {
     } catch {
       return 'invalid';
     }
-    if (typeof body.a !== 'number' || typeof body.e !== 'number' || typeof body.n !== 'string') return 'invalid';
+    if (typeof body.a !== 'number' || typeof body.e !== 'number' || typeof body.n !== 'string')
+      return 'invalid';
     if (body.e <= now) return 'expired';
     return { accountId: body.a, expiresAt: body.e, id: body.n };
   }
