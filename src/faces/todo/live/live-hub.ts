@@ -177,7 +177,8 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   /** A socket that cannot keep up is dropped rather than queue without bound. */
   private sendText(socket: LiveSocket, text: string): void {
     if (socket.ws.readyState !== socket.ws.OPEN) return;
-    if (socket.ws.bufferedAmount + text.length > this.bufferBytes) {
+    // What is already queued counts: one event larger than the bound still goes to a socket that keeps up.
+    if (socket.ws.bufferedAmount > this.bufferBytes) {
       this.logger.warn(`a live socket of account ${socket.accountId} fell behind and was dropped`);
       socket.ws.close(LIVE_CLOSE.slow.code, LIVE_CLOSE.slow.reason);
       // The close frame queues behind the rest; a socket that reads nothing goes at once.
