@@ -45,7 +45,13 @@ describeRuns('live updates across two instances through Redis', () => {
     await database?.drop();
   });
 
-  const call = async (service: ServiceProcess, account: Account, method: string, path: string, body?: unknown) => {
+  const call = async (
+    service: ServiceProcess,
+    account: Account,
+    method: string,
+    path: string,
+    body?: unknown,
+  ) => {
     const res = await fetch(`${service.url}${path}`, {
       method,
       headers: {
@@ -78,9 +84,14 @@ describeRuns('live updates across two instances through Redis', () => {
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) {
       const service = services[i % 2];
-      ids.push((await call(service, a, 'POST', '/todo/tasks', { text: `t${i}`, targetId: ids[i - 1] })).id as number);
+      ids.push(
+        (await call(service, a, 'POST', '/todo/tasks', { text: `t${i}`, targetId: ids[i - 1] })).id as number,
+      );
     }
-    await call(s2, a, 'PUT', `/todo/tasks/${ids[0]}`, { text: 'first', batch: [{ id: ids[1], text: 'second' }] });
+    await call(s2, a, 'PUT', `/todo/tasks/${ids[0]}`, {
+      text: 'first',
+      batch: [{ id: ids[1], text: 'second' }],
+    });
     await call(s1, a, 'PUT', `/todo/move/${ids[5]}`, { targetId: ids[0], reverse: true });
     await call(s2, a, 'PATCH', `/api/v2/tasks/${ids[2]}`, {
       data: { type: 'tasks', id: String(ids[2]), attributes: { title: 'via v2 on the other instance' } },
