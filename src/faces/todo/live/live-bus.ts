@@ -88,7 +88,8 @@ export class RedisLiveBus implements LiveBus {
       maxRetriesPerRequest: 0,
       commandTimeout: bounds.commandTimeoutMs || undefined,
     });
-    this.sub = new Redis(url, options);
+    // Named, so that an operator (or a test) can tell this process's subscriber in CLIENT LIST.
+    this.sub = new Redis(url, { ...options, connectionName: `cloneworks-live-${process.pid}` });
     for (const client of [this.pub, this.sub]) {
       client.on('error', (error: Error) => this.logger.warn(`Redis (live updates): ${error.message}`));
     }

@@ -161,7 +161,8 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     const set = this.sockets.get(accountId);
     if (!set) return;
     for (const event of events) {
-      const text = JSON.stringify({ action: 'event', body: event });
+      // Encoded once for every socket.
+      const text = Buffer.from(JSON.stringify({ action: 'event', body: event }));
       for (const socket of set) {
         if (!socket.channels.has(event.name)) continue;
         if (message?.clientId !== undefined && message.clientId === socket.clientId) continue;
@@ -171,11 +172,11 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   }
 
   private send(socket: LiveSocket, body: unknown): void {
-    this.sendText(socket, JSON.stringify(body));
+    this.sendText(socket, Buffer.from(JSON.stringify(body)));
   }
 
   /** A socket that cannot keep up is dropped rather than queue without bound. */
-  private sendText(socket: LiveSocket, text: string): void {
+  private sendText(socket: LiveSocket, text: Buffer): void {
     if (socket.ws.readyState !== socket.ws.OPEN) return;
     // What is already queued counts: one event larger than the bound still goes to a socket that keeps up.
     if (socket.ws.bufferedAmount > this.bufferBytes) {
@@ -186,7 +187,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       this.drop(socket);
       return;
     }
-    socket.ws.send(text);
+    socket.ws.send(text, { binary: false });
   }
 
   private ping(): void {

@@ -8,7 +8,7 @@ import { LiveHub } from './live-hub';
 export const LIVE_PATH = '/todo/api/v1';
 
 const PROTOCOL = [
-  'The To Do widget’s live channel (`new RemoteEvents(url + "/api/v1", token)`, docs/live-updates.md).',
+  'The To Do widget’s live channel (`new RemoteEvents(url + "/api/v1", token)`).',
   'Answers a short-lived socket `key` bound to the account. Then open a WebSocket on this same path with',
   '`?token=<key>&ws=1`; the server sends `{"action":"start","body":<client id>}`; send',
   '`{"action":"subscribe","name":"tasks"}` and `{"action":"subscribe","name":"projects"}`; every committed',
