@@ -1,9 +1,9 @@
 // Live updates benchmark. Builds the service, starts `node dist/main.js` on a fresh MariaDB/MySQL
-// database and a free loopback port, runs a mixed To Do load (reads of a project, creates,
-// updates) for BENCH_SECONDS without live sockets, then again with BENCH_SOCKETS sockets of the
-// same account open, and reports the throughput of both and the latency from sending a write to
-// its event arriving on a socket (p50/p99, measured on BENCH_PROBES of the sockets). Every loop is
-// bounded.
+// database and a free loopback port, and runs a mixed To Do load (reads of a project, creates,
+// updates) for BENCH_SECONDS without live sockets, then on a like project with BENCH_SOCKETS
+// sockets of the same account open; it reports both throughputs and the latency from sending a
+// write to its event arriving on a socket (p50/p99 on BENCH_PROBES of the sockets), under that
+// load and for paced writes (one every 50 ms, nothing else running). Every loop is bounded.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
 //   BENCH_SECONDS (each phase, default 15), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200),

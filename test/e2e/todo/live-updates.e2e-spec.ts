@@ -191,6 +191,34 @@ describeEachDialect('live updates: GET /todo/api/v1 and its WebSocket', (t) => {
     );
   });
 
+  it('puts concurrent writes of one project in commit order: the replica still ends equal', async () => {
+    const replica = new TaskReplica(await apiA.json<ReplicaTask[]>('/tasks'), []);
+    const c = await live(a);
+    const roots: number[] = [];
+    for (let i = 0; i < 5; i++)
+      roots.push((await apiA.post('/tasks', { text: `root ${i}` })).json().id as number);
+    let writes = 5;
+    for (let round = 0; round < 4; round++) {
+      const answers = await Promise.all([
+        ...roots.map((r, k) => apiA.post('/tasks', { text: `c${round}.${k}`, targetId: r })),
+        apiA.put(`/tasks/${roots[round]}`, { text: `renamed ${round}` }),
+        apiA.put(`/move/${roots[(round + 2) % 5]}`, { targetId: roots[round], reverse: round % 2 === 0 }),
+      ]);
+      expect(answers.map((x) => x.statusCode)).toEqual(answers.map(() => 200));
+      writes += answers.length;
+    }
+    const after = await apiA.json<ReplicaTask[]>('/tasks');
+    // Concurrent creates may commit as one write: wait until the events stop coming.
+    await c.eventCount(Math.ceil(writes / 4), 10_000);
+    for (let seen = -1; seen !== c.events.length; ) {
+      seen = c.events.length;
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    for (const e of c.events) replica.apply(e);
+    expect(replica.resyncs).toBe(0);
+    expect(replica.ordered()).toEqual(after);
+  });
+
   it('tells a socket that opens again with a used key to reload (resync)', async () => {
     const res = await t().inject({
       method: 'GET',

@@ -88,31 +88,42 @@ function placeOf(spot: Spot): Record<string, unknown> {
   return out;
 }
 
-/** One new task: add-task; more (a clone, a copy, a bulk create): one clone-task per list. */
+/**
+ * New tasks, one event per place they went to (concurrent creates may commit as one write): a
+ * lone task is an add-task, a run of roots or a root with subtasks a clone-task. Places in
+ * ascending order, so each one's target is already there.
+ */
 function inserted(change: Extract<TaskChange, { kind: 'inserted' }>, outline: LiveOutline): LiveEvent[] {
   const byId = new Map(change.tasks.map(({ task: t }) => [t.id, t]));
-  if (change.tasks.length === 1) {
-    const t = change.tasks[0].task;
-    const spot = outline.spotOf(t.id);
-    if (!spot) return [];
-    return [task({ type: 'add-task', id: t.id, data: { ...placeOf(spot), task: toTodoTask(t) } })];
-  }
-  // Every new task goes with the list its new root went to.
   const rootOf = (t: StoredTask): number => {
     let cur = t;
     while (cur.parentId !== null && byId.has(cur.parentId)) cur = byId.get(cur.parentId)!;
     return cur.id;
   };
+  const runOf = new Map<number, number[]>();
+  for (const list of change.lists)
+    for (const insert of list.inserts) for (const id of insert.ids) runOf.set(id, insert.ids);
+  const members = new Map<number[], StoredTask[]>();
+  for (const { task: t } of change.tasks) {
+    const run = runOf.get(rootOf(t));
+    if (!run) continue;
+    members.set(run, [...(members.get(run) ?? []), t]);
+  }
   const events: LiveEvent[] = [];
   for (const list of change.lists) {
-    const roots = new Set(list.inserts.flatMap((i) => i.ids));
-    const first = [...list.inserts].sort((a, b) => a.at - b.at)[0]?.ids[0];
-    const spot = first === undefined ? null : outline.spotOf(first);
-    if (!spot) continue;
-    const batch: TodoTask[] = change.tasks
-      .filter(({ task: t }) => roots.has(rootOf(t)))
-      .map(({ task: t }) => toTodoTask(t));
-    events.push(task({ type: 'clone-task', id: first!, data: { ...placeOf(spot), batch } }));
+    for (const insert of [...list.inserts].sort((a, b) => a.at - b.at)) {
+      const spot = outline.spotOf(insert.ids[0]);
+      const tasks = members.get(insert.ids) ?? [];
+      if (!spot || tasks.length === 0) continue;
+      if (tasks.length === 1) {
+        events.push(
+          task({ type: 'add-task', id: tasks[0].id, data: { ...placeOf(spot), task: toTodoTask(tasks[0]) } }),
+        );
+      } else {
+        const batch = tasks.map(toTodoTask);
+        events.push(task({ type: 'clone-task', id: insert.ids[0], data: { ...placeOf(spot), batch } }));
+      }
+    }
   }
   return events;
 }
