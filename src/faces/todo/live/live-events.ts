@@ -4,8 +4,8 @@ import { TodoTask, toTodoTask } from '../todo.presenter';
 import { LiveOutline, Spot } from './live-outline';
 
 // The widget's live event vocabulary (docs/live-updates.md): what `todoUpdates` applies, one
-// event per committed write (a project deleted with tasks: its delete-project, then the move of
-// its tasks to No project), ids the server's.
+// event per committed write (new tasks in several places: one per place; a project deleted with
+// tasks: its delete-project, then the move of its tasks to No project), ids the server's.
 
 export type LiveChannel = 'tasks' | 'projects';
 
