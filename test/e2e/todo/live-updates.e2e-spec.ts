@@ -126,6 +126,39 @@ describeEachDialect('live updates: GET /todo/api/v1 and its WebSocket', (t) => {
     expect(a1.events.map((e) => (e.value.data!.task as { text: string }).text)).toEqual(['theirs']);
   });
 
+  it('skips only the sender even when concurrent creates of several clients commit as one write', async () => {
+    const [a1, a2] = [await live(a), await live(a)];
+    const create = (text: string, client?: LiveClient) =>
+      t().inject({
+        method: 'POST',
+        url: '/todo/tasks',
+        headers: {
+          ...faceHeaders('todo', a, true),
+          ...(client ? { 'remote-client': String(client.clientId) } : {}),
+        },
+        payload: JSON.stringify({ text }),
+      });
+    const senders = [a1, a2, undefined];
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => create(`${['one', 'two', 'none'][i % 3]} ${i}`, senders[i % 3])),
+    );
+    expect(answers.map((r) => r.statusCode)).toEqual(answers.map(() => 200));
+    const texts = (c: LiveClient) =>
+      c.events
+        .flatMap((e) =>
+          e.value.type === 'add-task'
+            ? [e.value.data!.task as { text: string }]
+            : ((e.value.data?.batch as Array<{ text: string }>) ?? []),
+        )
+        .map((x) => x.text.split(' ')[0])
+        .sort();
+    await a1.until(() => texts(a1).length >= 8, 5000);
+    await a2.until(() => texts(a2).length >= 8, 5000);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(texts(a1)).toEqual([...Array(4).fill('none'), ...Array(4).fill('two')]);
+    expect(texts(a2)).toEqual([...Array(4).fill('none'), ...Array(4).fill('one')]);
+  });
+
   it('tells writes of the v2 face on the same tasks and projects', async () => {
     const c = await live(a);
     const id = (await apiA.post('/tasks', { text: 'shared' })).json().id as number;

@@ -3,11 +3,9 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { TaskChange } from '../../../tasks/store/task-changes.service';
 
-/** A committed change on its way to every instance, with the live client that made it. */
+/** A committed change on its way to every instance (its `origin` names the live client that made it). */
 export interface LiveMessage {
   change: TaskChange;
-  /** The `Remote-Client` of the request that wrote it (its own sockets are skipped). */
-  clientId?: number;
 }
 
 export interface LiveBusHandlers {

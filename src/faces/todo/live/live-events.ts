@@ -18,6 +18,8 @@ export interface LiveEventValue {
 export interface LiveEvent {
   name: LiveChannel;
   value: LiveEventValue;
+  /** Who asked for this part of the write, when one write served several callers (not sent). */
+  origin?: string;
 }
 
 /** Tells every subscriber to read its tasks and projects again (it missed events). */
@@ -115,14 +117,20 @@ function inserted(change: Extract<TaskChange, { kind: 'inserted' }>, outline: Li
       const spot = outline.spotOf(insert.ids[0]);
       const tasks = members.get(insert.ids) ?? [];
       if (!spot || tasks.length === 0) continue;
-      if (tasks.length === 1) {
-        events.push(
-          task({ type: 'add-task', id: tasks[0].id, data: { ...placeOf(spot), task: toTodoTask(tasks[0]) } }),
-        );
-      } else {
-        const batch = tasks.map(toTodoTask);
-        events.push(task({ type: 'clone-task', id: insert.ids[0], data: { ...placeOf(spot), batch } }));
-      }
+      const event =
+        tasks.length === 1
+          ? task({
+              type: 'add-task',
+              id: tasks[0].id,
+              data: { ...placeOf(spot), task: toTodoTask(tasks[0]) },
+            })
+          : task({
+              type: 'clone-task',
+              id: insert.ids[0],
+              data: { ...placeOf(spot), batch: tasks.map(toTodoTask) },
+            });
+      if (insert.origin !== undefined) event.origin = insert.origin;
+      events.push(event);
     }
   }
   return events;

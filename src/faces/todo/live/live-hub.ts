@@ -1,5 +1,4 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomInt } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
@@ -10,9 +9,6 @@ import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
 import { LiveChannel, LiveEvent, RESYNC } from './live-events';
 import { LiveTickets } from './live-tickets';
 import { AccountStream } from './live-stream';
-
-/** The live client a request comes from (`Remote-Client`), for the write it makes. */
-export const liveClient = new AsyncLocalStorage<{ clientId: number }>();
 
 /** Close codes of a live socket (docs/live-updates.md). */
 export const LIVE_CLOSE = {
@@ -64,7 +60,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     feed.subscribe({
       // Through Redis another instance may hold the account's sockets: every write is told.
       interested: (accountId) => everyAccount || this.sockets.has(accountId),
-      changed: (change) => this.bus.publish({ change, clientId: liveClient.getStore()?.clientId }),
+      changed: (change) => this.bus.publish({ change }),
     });
   }
 
@@ -161,11 +157,15 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     const set = this.sockets.get(accountId);
     if (!set) return;
     for (const event of events) {
+      // The client whose request made it already shows it (`Remote-Client`).
+      const origin = event.origin ?? message?.change.origin;
       // Encoded once for every socket.
-      const text = Buffer.from(JSON.stringify({ action: 'event', body: event }));
+      const text = Buffer.from(
+        JSON.stringify({ action: 'event', body: { name: event.name, value: event.value } }),
+      );
       for (const socket of set) {
         if (!socket.channels.has(event.name)) continue;
-        if (message?.clientId !== undefined && message.clientId === socket.clientId) continue;
+        if (origin !== undefined && origin === `live:${socket.clientId}`) continue;
         this.sendText(socket, text);
       }
     }

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
 import { firstHeader } from '../../../common/headers';
 import { LIVE_PATH } from './live.controller';
-import { liveClient } from './live-hub';
+import { writeOrigin } from '../../../tasks/store/task-changes.service';
 
 const MAX_MESSAGE_BYTES = 4096;
 
@@ -22,9 +22,8 @@ export async function registerLiveSockets(
   });
   fastify.addHook('onRequest', (request, _reply, done) => {
     const raw = firstHeader(request.headers, 'remote-client')?.trim();
-    const clientId = raw && /^\d{1,15}$/.test(raw) ? Number(raw) : undefined;
-    if (clientId === undefined) return done();
-    liveClient.run({ clientId }, done);
+    if (!raw || !/^\d{1,15}$/.test(raw)) return done();
+    writeOrigin.run(`live:${Number(raw)}`, done);
   });
   await fastify.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
 }
