@@ -76,6 +76,33 @@ export class OperationsService {
   }
 
   /**
+   * Enqueues unless the account already has `limit.max` operations of `limit.types` that are
+   * PENDING or RUNNING (OPERATION_LIMIT_REACHED). Counted in the database under a lock on the
+   * account's row, so every instance agrees and two submissions cannot both take the last slot.
+   */
+  async enqueueWithin(
+    m: EntityManager,
+    input: NewOperation,
+    limit: { types: string[]; max: number },
+  ): Promise<OperationView> {
+    await m.query(`SELECT id FROM accounts WHERE id = ?${this.db.sql.forUpdate}`, [input.accountId]);
+    // A locking read: a plain one would count from the transaction's snapshot, taken before the
+    // account's lock, and miss the operations committed while this one waited for it.
+    const [{ n }] = (await m.query(
+      `SELECT COUNT(*) AS n FROM operations WHERE account_id = ? AND status IN ('PENDING', 'RUNNING') AND type IN (${limit.types.map(() => '?').join(', ')})${this.db.sql.forUpdate}`,
+      [input.accountId, ...limit.types],
+    )) as Array<{ n: number | string }>;
+    if (Number(n) >= limit.max) {
+      throw new DomainError(
+        'OPERATION_LIMIT_REACHED',
+        `The organization already runs ${limit.max} copies; try again when one has finished`,
+        { meta: { limit: limit.max } },
+      );
+    }
+    return this.enqueue(m, input);
+  }
+
+  /**
    * Records work done synchronously in the caller's transaction (pool open/close/archive, project
    * archive): submitted = started = finished, progress 100, SUCCESS.
    */

@@ -5,6 +5,10 @@ import { OperationsModule } from '../operations/operations.module';
 import { TaskCopyHandler } from './copy/task-copy.handler';
 import { TaskCopyService } from './copy/task-copy.service';
 import { TaskCopyWriter } from './copy/task-copy-writer';
+import { ProjectCopyHandler } from './copy/project-copy.handler';
+import { ProjectCopyService } from './copy/project-copy.service';
+import { TaskListCopyHandler } from './copy/task-list-copy.handler';
+import { TaskListCopyService } from './copy/task-list-copy.service';
 import { AttachmentContentService } from './details/attachment-content.service';
 import { TaskDetailsService } from './details/task-details.service';
 import { TaskRecordsService } from './details/task-records.service';
@@ -31,6 +35,8 @@ const TASK_STORE = [
   AttachmentContentService,
   TaskReadModel,
   TaskCopyService,
+  TaskListCopyService,
+  ProjectCopyService,
   TaskRecordsService,
 ];
 
@@ -41,16 +47,20 @@ const TASK_STORE = [
  */
 @Module({
   imports: [OperationsModule, IdempotencyModule],
-  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler],
+  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler, TaskListCopyHandler, ProjectCopyHandler],
   exports: TASK_STORE,
 })
 export class TasksModule implements OnModuleInit {
   constructor(
     private readonly handlers: OperationHandlers,
     private readonly copyHandler: TaskCopyHandler,
+    private readonly listCopyHandler: TaskListCopyHandler,
+    private readonly projectCopyHandler: ProjectCopyHandler,
   ) {}
 
   onModuleInit(): void {
     this.handlers.register(this.copyHandler);
+    this.handlers.register(this.listCopyHandler);
+    this.handlers.register(this.projectCopyHandler);
   }
 }

@@ -11,6 +11,9 @@ export const JSONAPI_MEDIA_TYPE = 'application/vnd.api+json';
 /** Retry-After of a v2 503: the database is down or the instance is shutting down. */
 export const SERVICE_UNAVAILABLE_RETRY_AFTER_S = 2;
 
+/** Retry-After of a v2 429 copy_limit_reached: the account's copy operations are all busy. */
+export const COPY_LIMIT_RETRY_AFTER_S = 5;
+
 export interface JsonApiErrorObject {
   status: string;
   code: string;
@@ -190,6 +193,15 @@ function fromJobs(error: DomainError): FaceError | null {
   switch (code) {
     case 'OPERATION_NOT_FOUND':
       return single(404, 'record_not_found', 'Record Not Found', error);
+    case 'OPERATION_LIMIT_REACHED':
+      return {
+        ...errorDocument(429, [
+          errorObject(429, 'copy_limit_reached', 'Too Many Requests', error.message, undefined, {
+            limit: error.meta?.limit,
+          }),
+        ]),
+        headers: { 'retry-after': String(COPY_LIMIT_RETRY_AFTER_S) },
+      };
     // After the IETF Idempotency-Key draft: another request → 422, one still running → 409.
     case 'IDEMPOTENCY_KEY_REUSED':
       return single(422, 'idempotency_key_reused', 'Invalid Attribute', error);

@@ -4,11 +4,10 @@ import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { OPERATION_STATUSES, OperationStatus } from '../../operations/operation.entity';
 import { OperationsService } from '../../operations/operations.service';
-import { TASK_COPY } from '../../tasks/copy/task-copy.service';
 import { compoundDocument } from './jsonapi-document';
 import { JsonApiController } from './jsonapi.openapi';
 import { JsonApiRoutes } from './jsonapi-routes.openapi';
-import { operationResource } from './jsonapi-operation.presenter';
+import { copyLocation, operationResource } from './jsonapi-operation.presenter';
 import { RequestError } from '../../common/request.errors';
 
 @JsonApiController()
@@ -56,10 +55,8 @@ export class JsonApiOperationsController {
     const operation = await this.operations.get(account.id, id);
     const log = operation.status === 'FAIL' ? await this.operations.log(account.id, id) : [];
     const resource = operationResource(operation, log);
-    const taskId = operation.details?.task_id;
-    if (operation.type === TASK_COPY && operation.status === 'SUCCESS' && typeof taskId === 'string') {
-      reply.status(303).header('location', `/api/v2/tasks/${taskId}`);
-    }
+    const location = copyLocation(operation);
+    if (location) reply.status(303).header('location', location);
     return compoundDocument(resource);
   }
 }

@@ -3,7 +3,13 @@ import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
+import { ProjectCopyService } from '../../tasks/copy/project-copy.service';
 import { ProjectsService } from '../../tasks/store/projects.service';
+import { ApiCopyProject } from './jsonapi-copies.openapi';
+import { listFlagsOf } from './jsonapi-copy.mapper';
+import { compoundDocument } from './jsonapi-document';
+import { operationResource } from './jsonapi-operation.presenter';
+import { ProjectCopyAttributes } from './jsonapi-project-copy.dto';
 import { parseJsonApiBody } from './jsonapi-body';
 import { JsonApiDocuments } from './jsonapi-documents';
 import { ProjectAttributes, ProjectUpdateAttributes, projectValuesOf } from './jsonapi-people-projects.dto';
@@ -22,12 +28,13 @@ import {
 /** v2 `projects`: the To Do face's projects too. */
 @JsonApiController()
 @RequiresOrganizationHeader()
-@ApiExtraModels(ProjectAttributes, ProjectUpdateAttributes)
+@ApiExtraModels(ProjectAttributes, ProjectUpdateAttributes, ProjectCopyAttributes)
 @Controller('api/v2/projects')
 export class JsonApiProjectsController {
   constructor(
     private readonly projects: ProjectsService,
     private readonly documents: JsonApiDocuments,
+    private readonly copies: ProjectCopyService,
   ) {}
 
   @JsonApiListRoute(
@@ -63,6 +70,23 @@ export class JsonApiProjectsController {
     const id = await this.projects.create(account.id, { ...projectValuesOf(a), name: a.name.trim() });
     reply.status(201).header('location', `/api/v2/projects/${id}`);
     return this.documents.one('projects', account.id, id);
+  }
+
+  @ApiCopyProject()
+  async copy(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Body() payload: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const [a] = parseJsonApiBody(payload, ProjectCopyAttributes, { type: 'projects' });
+    const operation = await this.copies.submit(account.id, {
+      name: a.name,
+      templateId: a.template_id,
+      copyMemberships: a.copy_memberships === true,
+      ...listFlagsOf(a),
+    });
+    reply.status(202).header('content-location', `/api/v2/operations/${operation.id}`);
+    return compoundDocument(operationResource(operation));
   }
 
   @JsonApiUpdateRoute(

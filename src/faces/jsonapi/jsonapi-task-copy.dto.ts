@@ -1,12 +1,11 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, ValidateIf } from 'class-validator';
-import { BooleanAttribute, DateAttribute, IdAttribute, TextAttribute } from './jsonapi.validators';
+import { CopyOptionAttributes } from './jsonapi-copy-options.dto';
+import { BooleanAttribute, IdAttribute, TextAttribute } from './jsonapi.validators';
 
 const flag = (description: string) => BooleanAttribute({ description: `${description} Default false.` });
 
 /** The attributes of POST /api/v2/tasks/copy (docs/v2.md#request, docs/v2.md#flags, docs/v2.md#dates-of-a-copy). */
-export class TaskCopyAttributes {
+export class TaskCopyAttributes extends CopyOptionAttributes {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
   @TextAttribute(255, {
     required: true,
@@ -82,15 +81,4 @@ export class TaskCopyAttributes {
   copy_custom_fields?: boolean;
   @flag('Register the result as a task template (not with private or copy_task_dependencies).')
   copy_as_task_template?: boolean;
-
-  @DateAttribute({
-    description:
-      'With copy_date: move every copied date by one delta so the earliest start (shift_mode start) or the latest due date (end) lands on this date',
-  })
-  shift_dates_to?: string;
-
-  @ApiPropertyOptional({ enum: ['start', 'end'], default: 'start' })
-  @ValidateIf((_o, v) => v !== undefined)
-  @IsIn(['start', 'end'])
-  shift_mode?: 'start' | 'end';
 }

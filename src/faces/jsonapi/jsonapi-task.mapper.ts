@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIdOrZeroText } from '../../common/ids';
 import { RequestError } from '../../common/request.errors';
-import { RequestValidationError } from '../../common/request-validation.error';
 import { COPY_FLAG_NAMES, CopyFlags, CopyInput, CopyResult } from '../../tasks/copy/task-copy.service';
 import type { TaskRecordInput } from '../../tasks/details/task-records.service';
 import type { RecordCondition, RecordFilter, RecordQuery } from '../../tasks/read/task-read-model.service';
 import { TasksError } from '../../tasks/tasks.errors';
+import { copyOptionsInput } from './jsonapi-copy.mapper';
 import { idempotencyOf } from './jsonapi-idempotency';
 import type { FilterCondition, FilterGroup, JsonApiQuery } from './jsonapi-query';
 import type { TaskCopyAttributes } from './jsonapi-task-copy.dto';
@@ -113,13 +113,7 @@ export function taskQueryOf(query: JsonApiQuery): RecordQuery & { templates: boo
 
 /** A copy's input from its validated attributes. */
 export function copyInputOf(a: TaskCopyAttributes): CopyInput {
-  if (a.shift_dates_to !== undefined && a.copy_date !== true) {
-    throw RequestValidationError.single(
-      'data.attributes.shift_dates_to',
-      'requiresCopyDate',
-      'shift_dates_to moves copied dates: it needs copy_date: true',
-    );
-  }
+  const options = copyOptionsInput(a, a.copy_date === true);
   const flags = Object.fromEntries(
     COPY_FLAG_NAMES.map((name) => [name, a[name] === true]),
   ) as unknown as CopyFlags;
@@ -133,7 +127,7 @@ export function copyInputOf(a: TaskCopyAttributes): CopyInput {
     parentTaskId: a.parent_task_id ?? null,
     templateDescription: a.template_description ?? null,
     flags,
-    shift: a.shift_dates_to ? { to: a.shift_dates_to, mode: a.shift_mode ?? 'start' } : undefined,
+    ...options,
   };
 }
 

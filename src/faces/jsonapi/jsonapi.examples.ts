@@ -1,6 +1,6 @@
 import { DEMO } from '../../demo/demo-ids';
 import type { OperationView } from '../../operations/operations.service';
-import { TASK_COPY } from '../../tasks/copy/task-copy.service';
+import { PROJECT_COPY, TASK_COPY, TASK_LIST_COPY } from '../../tasks/copy/task-copy.service';
 import { operationResource } from './jsonapi-operation.presenter';
 
 // Examples of the v2 face's Swagger document. Request examples name the objects of the demo data
@@ -91,14 +91,77 @@ export const PERSON_UPDATE_EXAMPLE = {
   data: { type: 'people', id: PERSON_ID_EXAMPLE, attributes: { email: 'ann@example.com' } },
 };
 
-/** The 202 answer of a queued copy: an `operations` document. */
-export const QUEUED_COPY_EXAMPLE = {
+const queuedExample = (id: string, type: string) => ({
   data: operationResource({
-    id: '3f1c9a52-8d0e-4f6b-9a27-5c4e1b7d2e90',
-    type: TASK_COPY,
+    id,
+    type,
     status: 'PENDING',
     submitted: new Date('2031-03-01T09:00:00.000Z'),
     progress: 0,
     parameters: {},
   } satisfies OperationView),
+});
+
+/** The 202 answer of a queued copy: an `operations` document. */
+export const QUEUED_COPY_EXAMPLE = queuedExample('3f1c9a52-8d0e-4f6b-9a27-5c4e1b7d2e90', TASK_COPY);
+export const QUEUED_LIST_COPY_EXAMPLE = queuedExample('8b2d4e61-0c3a-4d7f-8e15-2a9b6c4d1f03', TASK_LIST_COPY);
+export const QUEUED_PROJECT_COPY_EXAMPLE = queuedExample(
+  'c5e7a093-1f2b-4c8d-9a64-7b3e0d2f5a18',
+  PROJECT_COPY,
+);
+
+/** The demo's "Templates" list, with its open tasks, into the demo project. */
+export const TASK_LIST_COPY_EXAMPLE = {
+  data: {
+    type: 'task_lists',
+    attributes: {
+      name: 'Templates (copy)',
+      template_id: v2.taskLists.templates,
+      project_id: v2.project,
+      copy_open_tasks: true,
+      copy_open_subtasks: true,
+      copy_open_todos: true,
+      copy_description: true,
+      copy_assignee: true,
+      copy_tags: true,
+      copy_date: true,
+      copy_task_dependencies: true,
+    },
+  },
+};
+
+export const TASK_LIST_COPY_SHIFTED_EXAMPLE = {
+  data: {
+    type: 'task_lists',
+    attributes: {
+      name: 'Templates for Acme',
+      template_id: v2.taskLists.templates,
+      project_id: v2.project,
+      copy_open_tasks: true,
+      copy_open_subtasks: true,
+      copy_assignee: true,
+      copy_date: true,
+      shift_dates_to: '2031-06-02',
+      skip_weekends: true,
+      title_prefix: '[Acme] ',
+      assignee_map: { [String(todo.users.ann)]: todo.users.bo },
+    },
+  },
+};
+
+/** The demo project, with its members, lists and open tasks. */
+export const PROJECT_COPY_EXAMPLE = {
+  data: {
+    type: 'projects',
+    attributes: {
+      name: 'Onboarding (copy)',
+      template_id: v2.project,
+      copy_memberships: true,
+      copy_open_tasks: true,
+      copy_open_subtasks: true,
+      copy_open_todos: true,
+      copy_description: true,
+      copy_assignee: true,
+    },
+  },
 };

@@ -11,6 +11,7 @@ import { JsonApiDocuments } from './jsonapi-documents';
 import { JsonApiPeopleController } from './jsonapi-people.controller';
 import { JsonApiProjectsController } from './jsonapi-projects.controller';
 import { jsonApiResourceController } from './jsonapi-resource.controller';
+import { JsonApiTaskListsController } from './jsonapi-task-lists.controller';
 import { JsonApiTasksController } from './jsonapi-tasks.controller';
 import {
   customFieldsResource,
@@ -46,6 +47,7 @@ const RESOURCE_CONTROLLERS = [
   controllers: [
     JsonApiOrganizationsController,
     JsonApiTasksController,
+    JsonApiTaskListsController,
     JsonApiProjectsController,
     JsonApiPeopleController,
     JsonApiOperationsController,

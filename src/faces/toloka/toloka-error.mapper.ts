@@ -154,6 +154,8 @@ const BY_CODE: Record<DomainErrorCode, Render> = {
   POOL_NOT_FOUND: NOT_FOUND,
   CROWD_PROJECT_NOT_FOUND: NOT_FOUND,
   OPERATION_NOT_FOUND: NOT_FOUND,
+  OPERATION_LIMIT_REACHED: (error, requestId) =>
+    tolokaError(429, 'TOO_MANY_REQUESTS', error.message, requestId, error.meta),
   POOL_PROJECT_INVALID: fieldProblem({ code: 'ENTITY_DOES_NOT_EXIST' }),
   POOL_PROJECT_FOREIGN: fieldProblem({ code: 'ENTITY_ACCESS_DENIED' }),
   POOL_PROJECT_IMMUTABLE: fieldProblem({ code: 'VALUE_NOT_ALLOWED' }),

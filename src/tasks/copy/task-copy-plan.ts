@@ -5,7 +5,7 @@ import { CUSTOM_FIELD_TYPE, STATUS_CATEGORY } from '../details/task-details.enti
 
 const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
 import type { TaskRecord } from '../read/task-read-model.service';
-import { addDays, dateShiftDays, DAY_MS } from './copy-dates';
+import { dateShiftDays, shiftDate, shiftTaskDates, ShiftRule } from './copy-dates';
 
 // POST /api/v2/tasks/copy, decided in memory (docs/v2.md#task-copy): which tasks are copied, what each
 // copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
@@ -57,6 +57,8 @@ export interface SourceTask extends TaskRecord {
 /** Everything read from the store about the source subtree S, under one snapshot. */
 export interface CopySource {
   rootId: number;
+  /** A task list's copy: its top-level tasks that are copied (each a root, none takes the request's title). */
+  roots?: number[];
   /** S: the source and all its live descendants. */
   tasks: Map<number, SourceTask>;
   /** Direct subtasks of every task of S, in sibling order. */
@@ -76,7 +78,8 @@ export interface CopySource {
 export interface CopyTarget {
   projectId: number;
   taskListId: number;
-  workflowStatusId: number;
+  /** The root's status; a list's copy has none (a copy keeps its own status when no category matches). */
+  workflowStatusId: number | null;
   /** The target project's workflow and its statuses (a copied subtask takes a status of its category there). */
   workflowId: number | null;
   workflowStatuses: Array<{ id: number; categoryId: number; position: number }>;
@@ -96,8 +99,23 @@ export interface CopyRequest {
   flags: CopyFlags;
   now: Date;
   /** With copy_date: move every copied date so the earliest start (or latest due) lands here. */
-  shift?: { to: string; mode: 'start' | 'end' };
+  shift?: CopyShift;
+  /** Prepended to the title of every copied task (the result cut to TITLE_MAX characters). */
+  titlePrefix?: string;
+  /** Old person id → new person id, for assignees, subscribers, todo assignees and person fields. */
+  assigneeMap?: Record<string, number>;
+  /** A task list's or project's copy: every root keeps its own title, status and privacy. */
+  list?: boolean;
 }
+
+export interface CopyShift {
+  to: string;
+  mode: 'start' | 'end';
+  /** A shifted date on a Saturday or Sunday moves to Monday; a task keeps its working-day length. */
+  skipWeekends?: boolean;
+}
+
+export const TITLE_MAX = 255;
 
 export interface SkippedItem {
   kind: 'assignee' | 'subscriber' | 'todo_assignee' | 'custom_field' | 'task_dependency';
@@ -116,7 +134,7 @@ export interface PlannedTask {
   private: boolean;
   closed: boolean;
   closedAt: Date | null;
-  workflowStatusId: number;
+  workflowStatusId: number | null;
   assigned: number[];
   startDate: string | null;
   dueAt: Date | null;
@@ -179,7 +197,9 @@ export function selectCopiedSet(
 ): Array<{ id: number; parent: number | null }> {
   const out: Array<{ id: number; parent: number | null }> = [];
   const seen = new Set<number>();
-  const stack: Array<{ id: number; parent: number | null }> = [{ id: source.rootId, parent: null }];
+  const stack = [...(source.roots ?? [source.rootId])]
+    .reverse()
+    .map((id): { id: number; parent: number | null } => ({ id, parent: null }));
   while (stack.length) {
     const node = stack.pop()!;
     if (seen.has(node.id)) continue; // cycles in stored data: ignored after the first visit
@@ -203,23 +223,27 @@ interface PlanContext {
   /** The ids of the copied set C. */
   inC: Set<number>;
   skipped: SkippedItem[];
-  shiftDate: (d: string | null) => string | null;
-  shiftTime: (d: Date | null) => Date | null;
+  shift: ShiftRule | null;
+  /** The person a copy gets in place of `personId` (assignee_map). */
+  person: (personId: number) => number;
 }
 
 export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
   const { flags } = request;
   const selected = selectCopiedSet(source, flags);
   const copiedTasks = selected.map((n) => source.tasks.get(n.id)!);
-  const shiftDays = flags.copy_date && request.shift ? dateShiftDays(copiedTasks, request.shift) : 0;
+  const map = request.assigneeMap ?? {};
   const c: PlanContext = {
     source,
     target,
     request,
     inC: new Set(selected.map((n) => n.id)),
     skipped: [],
-    shiftDate: (d) => (d && shiftDays ? addDays(d, shiftDays) : d),
-    shiftTime: (d) => (d && shiftDays ? new Date(d.getTime() + shiftDays * DAY_MS) : d),
+    shift:
+      flags.copy_date && request.shift
+        ? { days: dateShiftDays(copiedTasks, request.shift), skipWeekends: !!request.shift.skipWeekends }
+        : null,
+    person: (p) => map[String(p)] ?? p,
   };
   // In this order: the skips are reported in the order they are found.
   const tasks = selected.map(({ id, parent }) => planTask(c, id, parent));
@@ -228,7 +252,7 @@ export function planCopy(source: CopySource, target: CopyTarget, request: CopyRe
   const attachments = planAttachments(c, new Set(comments.map((comment) => comment.sourceId)));
   const subscribers = flags.copy_subscribers
     ? selected.flatMap(({ id }) =>
-        (source.subscribers.get(id) ?? [])
+        unique((source.subscribers.get(id) ?? []).map(c.person))
           .filter((p) => allowed(c, p, 'subscriber', id))
           .map((personId) => ({ sourceTaskId: id, personId })),
       )
@@ -236,6 +260,8 @@ export function planCopy(source: CopySource, target: CopyTarget, request: CopyRe
   const dependencies = flags.copy_task_dependencies ? planDependencies(c) : [];
   return { tasks, todos, comments, attachments, subscribers, dependencies, skipped: c.skipped };
 }
+
+const unique = (ids: number[]) => [...new Set(ids)];
 
 /** Whether a person may be on a copy (active, and a member where the project has members); a skip if not. */
 function allowed(c: PlanContext, personId: number, kind: SkippedItem['kind'], taskId: number): boolean {
@@ -249,7 +275,7 @@ function allowed(c: PlanContext, personId: number, kind: SkippedItem['kind'], ta
 }
 
 /** The root's status is the request's; a subtask keeps its own in the same workflow, else one of its category. */
-function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number {
+function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number | null {
   const { target } = c;
   if (isRoot) return target.workflowStatusId;
   const own = task.workflowStatusId === null ? undefined : c.source.statuses.get(task.workflowStatusId);
@@ -259,13 +285,13 @@ function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number {
   const match = target.workflowStatuses
     .filter((s) => s.categoryId === category)
     .sort((a, b) => a.position - b.position || a.id - b.id)[0];
-  return match?.id ?? target.workflowStatusId;
+  return match?.id ?? target.workflowStatusId ?? task.workflowStatusId;
 }
 
 function planTask(c: PlanContext, id: number, parent: number | null): PlannedTask {
   const { flags, now } = c.request;
   const task = c.source.tasks.get(id)!;
-  const isRoot = parent === null;
+  const isRoot = parent === null && !c.request.list;
   const workflowStatusId = statusFor(c, task, isRoot);
   const category =
     c.target.workflowStatuses.find((s) => s.id === workflowStatusId)?.categoryId ??
@@ -274,18 +300,22 @@ function planTask(c: PlanContext, id: number, parent: number | null): PlannedTas
   const closed = isRoot || task.workflowStatusId !== null ? category === STATUS_CATEGORY.closed : task.closed;
   const customFields = flags.copy_custom_fields && task.customFields ? planCustomFields(c, task) : null;
   const estimate = flags.copy_estimate ? task.initialEstimate : null;
+  const dates = flags.copy_date ? shiftTaskDates(task, c.shift) : { startDate: null, dueAt: null };
+  const title = (c.request.titlePrefix ?? '') + (isRoot ? c.request.title : task.title);
   return {
     sourceId: id,
     parentSourceId: parent,
-    title: isRoot ? c.request.title : task.title,
+    title: [...title].slice(0, TITLE_MAX).join(''),
     description: flags.copy_description ? task.description : null,
-    private: c.request.private,
+    private: c.request.list ? task.private : c.request.private,
     closed,
     closedAt: closed ? now : null,
     workflowStatusId,
-    assigned: flags.copy_assignee ? task.assigned.filter((p) => allowed(c, p, 'assignee', id)) : [],
-    startDate: flags.copy_date ? c.shiftDate(task.startDate) : null,
-    dueAt: flags.copy_date ? c.shiftTime(task.dueAt) : null,
+    assigned: flags.copy_assignee
+      ? unique(task.assigned.map(c.person)).filter((p) => allowed(c, p, 'assignee', id))
+      : [],
+    startDate: dates.startDate,
+    dueAt: dates.dueAt,
     dueTime: flags.copy_date ? task.dueTime : null,
     repeat: flags.copy_repeat
       ? {
@@ -318,9 +348,9 @@ function planCustomFields(c: PlanContext, task: SourceTask): Record<string, unkn
       continue;
     }
     if (field.dataTypeId === CUSTOM_FIELD_PERSON) {
-      const people = (Array.isArray(value) ? value : [value]).filter(
-        (p): p is number => typeof p === 'number' && allowed(c, p, 'custom_field', task.id),
-      );
+      const people = (Array.isArray(value) ? value : [value])
+        .map((p: unknown) => (typeof p === 'number' ? c.person(p) : p))
+        .filter((p): p is number => typeof p === 'number' && allowed(c, p, 'custom_field', task.id));
       if (people.length === 0) continue;
       customFields[fieldId] = Array.isArray(value) ? people : people[0];
     } else {
@@ -342,13 +372,13 @@ function planTodos(c: PlanContext): CopyPlan['todos'] {
       description: todo.description,
       position: todo.position,
       closedAt: todo.closedAt ? now : null,
-      dueDate: flags.copy_date ? c.shiftDate(todo.dueDate) : null,
+      dueDate: flags.copy_date ? shiftDate(todo.dueDate, c.shift) : null,
       dueTime: flags.copy_date ? todo.dueTime : null,
       assigneeId:
         flags.copy_assignee &&
         todo.assigneeId !== null &&
-        allowed(c, todo.assigneeId, 'todo_assignee', todo.taskId)
-          ? todo.assigneeId
+        allowed(c, c.person(todo.assigneeId), 'todo_assignee', todo.taskId)
+          ? c.person(todo.assigneeId)
           : null,
     }));
 }

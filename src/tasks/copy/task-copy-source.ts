@@ -6,12 +6,12 @@ import { liveTaskCustomFields, memberIds, taskListOf } from '../details/project-
 import { sourceComments, sourceTodos, subscribersOf } from '../details/task-items.table';
 import type { TaskDetailsService } from '../details/task-details.service';
 import { taskRecords } from '../read/task-read-model.service';
-import { activePeople } from '../store/people.table';
-import { projectRows } from '../store/projects.table';
+import { activePeople, existingPeople } from '../store/people.table';
+import { ProjectRow, projectRows } from '../store/projects.table';
 import { assignedOf } from '../store/task-assignees.table';
 import { liveTaskIds, subtreeIds } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
-import { CopyFlags, CopySource, CopyTarget, selectCopiedSet, SourceTask } from './task-copy-plan';
+import { CopyFlags, CopyShift, CopySource, CopyTarget, selectCopiedSet, SourceTask } from './task-copy-plan';
 
 // What a copy reads and checks before it writes, in its refusal order (docs/v2.md#refusal-order):
 // the flags, then the source, then every problem with the target at once, then the size.
@@ -26,7 +26,23 @@ export interface CopyInput {
   parentTaskId: number | null;
   templateDescription: string | null;
   flags: CopyFlags;
-  shift?: { to: string; mode: 'start' | 'end' };
+  shift?: CopyShift;
+  titlePrefix?: string;
+  assigneeMap?: Record<string, number>;
+}
+
+/** The people an assignee_map names on either side must be the account's: a violation if not. */
+export async function assigneeMapViolation(
+  m: EntityManager,
+  accountId: number,
+  map: Record<string, number> | undefined,
+): Promise<CopyViolation | null> {
+  if (!map) return null;
+  const named = [...Object.keys(map).map(Number), ...Object.values(map)];
+  const known = await existingPeople(m, accountId, named);
+  const unknown = named.find((id) => !known.has(id));
+  if (unknown === undefined) return null;
+  return { field: 'assignee_map', code: 'person_not_found', detail: `No person ${unknown}` };
 }
 
 /** The documented flag combinations that are refused, one violation per offending flag. */
@@ -56,7 +72,7 @@ export function flagViolations(input: Pick<CopyInput, 'private' | 'flags'>): Cop
   return out;
 }
 
-function refused(violations: CopyViolation[]): TasksError {
+export function refused(violations: CopyViolation[]): TasksError {
   return new TasksError('TASK_COPY_INVALID', violations.map((v) => v.detail).join('; '), {
     meta: { violations },
   });
@@ -191,22 +207,35 @@ export async function loadTarget(
     const parent = await parentViolation(m, accountId, input, source);
     if (parent) violations.push(parent);
   }
+  const people = await assigneeMapViolation(m, accountId, input.assigneeMap);
+  if (people) violations.push(people);
   if (violations.length) throw refused(violations);
   const statuses =
     workflowId === null
       ? [status]
       : await details.findBy(m, 'workflow_statuses', accountId, 'workflowId', [workflowId]);
-  const members = await memberIds(m, accountId, input.projectId);
-  const people = await activePeople(m, accountId);
-  const enabled = project!.taskCustomFieldsIds;
-  const fields = await liveTaskCustomFields(m, accountId);
   return {
-    projectId: input.projectId,
+    ...(await targetSetup(m, accountId, project!)),
     taskListId: input.taskListId,
     workflowStatusId: input.workflowStatusId,
-    workflowId,
     workflowStatuses: statuses.map((s) => ({ id: s.id, categoryId: s.categoryId, position: s.position })),
     parentTaskId: input.parentTaskId,
+  };
+}
+
+/** What a copy needs to know of its target project: members, active people, enabled task fields. */
+export async function targetSetup(
+  m: EntityManager,
+  accountId: number,
+  project: ProjectRow,
+): Promise<Pick<CopyTarget, 'projectId' | 'workflowId' | 'members' | 'activePeople' | 'customFields'>> {
+  const members = await memberIds(m, accountId, project.id);
+  const people = await activePeople(m, accountId);
+  const enabled = project.taskCustomFieldsIds;
+  const fields = await liveTaskCustomFields(m, accountId);
+  return {
+    projectId: project.id,
+    workflowId: project.workflowId,
     // A project without memberships is open to every person of the organization.
     members: members.length ? new Set(members) : 'anyone',
     activePeople: people,

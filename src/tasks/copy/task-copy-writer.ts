@@ -13,10 +13,23 @@ import { CloneEngine, CloneNode } from '../store/clone-engine';
 import type { TaskFields } from '../store/task-fields';
 import { placeLast, setColumnOf, setCustomFields } from '../store/tasks.table';
 import type { StoreWrite } from '../store/write-gateway';
-import type { CopyInput } from './task-copy-source';
 import type { CopyPlan, CopySource, CopyTarget, PlannedTask } from './task-copy-plan';
 
+/** Where a plan's copies go. */
+export interface CopyDestination {
+  projectId: number;
+  /** A task's copy: the parent of its root (null: the top of the list). */
+  parentTaskId: number | null;
+  /** A task's copy: the list of every copy. */
+  taskListId: number;
+  /** A list's or project's copy: source list → new list; each root's subtree goes into its root's list. */
+  lists?: Map<number, number>;
+  /** copy_as_task_template: the template made of the copy. */
+  template: { name: string; description: string | null } | null;
+}
+
 export interface CopyResult {
+  /** The new root task (0 for a list's or project's copy, which has no single root). */
   taskId: number;
   sourceTaskId: number;
   /** Source id → new id, every copied task. */
@@ -44,22 +57,29 @@ export class TaskCopyWriter {
 
   async write(
     w: StoreWrite,
-    input: CopyInput,
+    dest: CopyDestination,
     source: CopySource,
     target: CopyTarget,
     plan: CopyPlan,
     now: Date,
   ): Promise<CopyResult> {
-    const ids = await this.engine.clone(w, {
-      nodes: plan.tasks.map((t, i) => cloneNode(t, source, input, now, i === 0)),
-      placement: { kind: 'list', parentId: input.parentTaskId, projectId: input.projectId, at: 'end' },
-    });
+    const listOf = listsOfCopies(plan, source, dest);
+    const ids = plan.tasks.length
+      ? await this.engine.clone(w, {
+          nodes: plan.tasks.map((t, i) =>
+            cloneNode(t, source, listOf.get(t.sourceId)!, now, i === 0 && !dest.lists),
+          ),
+          placement: { kind: 'list', parentId: dest.parentTaskId, projectId: dest.projectId, at: 'end' },
+        })
+      : new Map<string, number>();
     const copyOf = (sourceId: number) => ids.get(String(sourceId))!;
-    const rootId = copyOf(source.rootId);
-    await placeLast(w.m, w.sql, w.accountId, rootId, {
-      parentId: input.parentTaskId,
-      taskListId: input.taskListId,
-    });
+    const rootId = dest.lists ? 0 : copyOf(source.rootId);
+    if (!dest.lists) {
+      await placeLast(w.m, w.sql, w.accountId, rootId, {
+        parentId: dest.parentTaskId,
+        taskListId: dest.taskListId,
+      });
+    }
     await insertTodos(
       w.m,
       w.accountId,
@@ -104,10 +124,10 @@ export class TaskCopyWriter {
       })),
       now,
     );
-    const templateId = input.flags.copy_as_task_template
+    const templateId = dest.template
       ? await this.makeTemplate(
           w,
-          input,
+          dest.template,
           rootId,
           plan.tasks.map((t) => copyOf(t.sourceId)),
           now,
@@ -138,23 +158,23 @@ export class TaskCopyWriter {
   /** A template made of the copy; every task of the copied tree backs it, so listings leave them out. */
   private async makeTemplate(
     w: StoreWrite,
-    input: CopyInput,
+    template: { name: string; description: string | null },
     rootId: number,
     copies: number[],
     now: Date,
   ): Promise<number> {
-    const template = await w.m.save(
+    const made = await w.m.save(
       w.m.create(Template, {
         accountId: w.accountId,
-        name: input.title,
-        description: input.templateDescription,
+        name: template.name,
+        description: template.description,
         targetType: 'task',
         targetId: rootId,
         createdAt: now,
       }),
     );
-    await setColumnOf(w.m, w.accountId, copies, 'template_id', template.id);
-    return template.id;
+    await setColumnOf(w.m, w.accountId, copies, 'template_id', made.id);
+    return made.id;
   }
 
   /**
@@ -220,14 +240,30 @@ function fieldAttachmentValues(plan: CopyPlan, target: CopyTarget, copyOf: (sour
   return values;
 }
 
+/** The list of each copy: the destination's, or (a list's or project's copy) its root's new list. */
+function listsOfCopies(plan: CopyPlan, source: CopySource, dest: CopyDestination): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const t of plan.tasks) {
+    const own = source.tasks.get(t.sourceId)!.taskListId;
+    const list = !dest.lists
+      ? dest.taskListId
+      : t.parentSourceId === null
+        ? dest.lists.get(own ?? -1)!
+        : out.get(t.parentSourceId)!;
+    out.set(t.sourceId, list);
+  }
+  return out;
+}
+
 /** The clone engine's node for one planned task. */
 function cloneNode(
   t: PlannedTask,
   source: CopySource,
-  input: CopyInput,
+  taskListId: number,
   now: Date,
   root: boolean,
 ): CloneNode {
+  const own = source.tasks.get(t.sourceId)!;
   const fields: TaskFields = {
     title: t.title,
     closed: t.closed,
@@ -244,10 +280,11 @@ function cloneNode(
       private: t.private,
       startDate: t.startDate,
       dueTime: t.dueTime,
-      taskListId: input.taskListId,
+      taskListId,
       workflowStatusId: t.workflowStatusId,
       // The root's place is set once the engine holds the project lock (placeLast).
-      placement: root ? null : source.tasks.get(t.sourceId)!.position,
+      // A list's top-level copies keep their order in the list; subtasks their sibling order.
+      placement: root ? null : t.parentSourceId === null ? (own.placement ?? own.position) : own.position,
       initialEstimate: t.initialEstimate,
       remainingTime: t.remainingTime,
       repeatScheduleId: t.repeat.scheduleId,

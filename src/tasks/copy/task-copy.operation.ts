@@ -1,6 +1,11 @@
 import type { CopyInput } from './task-copy-source';
 
 export const TASK_COPY = 'TASK.COPY';
+export const TASK_LIST_COPY = 'TASK_LIST.COPY';
+export const PROJECT_COPY = 'PROJECT.COPY';
+
+/** The copy operations an account may run at most COPY_MAX_CONCURRENT_PER_ACCOUNT of at a time. */
+export const COPY_OPERATION_TYPES = [TASK_COPY, TASK_LIST_COPY, PROJECT_COPY];
 
 /** What a TASK.COPY operation stores as its parameters: the validated request, ready to rerun. */
 export type TaskCopyParameters = CopyInput & { template_id: string };

@@ -13,13 +13,13 @@ import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { planCopy } from './task-copy-plan';
 import { checkSize, CopyInput, loadRelated, loadSource, loadTarget } from './task-copy-source';
 import { CopyResult, TaskCopyWriter } from './task-copy-writer';
-import { TASK_COPY, taskCopyParameters } from './task-copy.operation';
+import { COPY_OPERATION_TYPES, TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
 export type { CopyInput } from './task-copy-source';
 export type { CopyResult } from './task-copy-writer';
 export type { CopyFlags } from './task-copy-plan';
 export { COPY_FLAG_NAMES } from './task-copy-plan';
-export { TASK_COPY } from './task-copy.operation';
+export { PROJECT_COPY, TASK_COPY, TASK_LIST_COPY } from './task-copy.operation';
 
 type StoredOutcome = { result: CopyResult } | { operation_id: string };
 
@@ -130,11 +130,11 @@ export class TaskCopyService {
     const target = await loadTarget(w.m, this.details, w.accountId, input, source);
     const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
     if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
-      const operation = await this.operations.enqueue(w.m, {
-        accountId: w.accountId,
-        type: TASK_COPY,
-        parameters: taskCopyParameters(input),
-      });
+      const operation = await this.operations.enqueueWithin(
+        w.m,
+        { accountId: w.accountId, type: TASK_COPY, parameters: taskCopyParameters(input) },
+        { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
+      );
       return { kind: 'queued', operation };
     }
     return { kind: 'copied', result: await this.write(w, input, source, target) };
@@ -162,7 +162,17 @@ export class TaskCopyService {
       flags: input.flags,
       now,
       shift: input.shift,
+      titlePrefix: input.titlePrefix,
+      assigneeMap: input.assigneeMap,
     });
-    return this.writer.write(w, input, source, target, plan, now);
+    const dest = {
+      projectId: input.projectId,
+      parentTaskId: input.parentTaskId,
+      taskListId: input.taskListId,
+      template: input.flags.copy_as_task_template
+        ? { name: input.title, description: input.templateDescription }
+        : null,
+    };
+    return this.writer.write(w, dest, source, target, plan, now);
   }
 }

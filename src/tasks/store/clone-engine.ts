@@ -7,6 +7,7 @@ import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } fro
 import { ORDER_GAP } from './order-keys';
 import { fillGaps, positionsOf } from './order-keys.table';
 import { combineInserts } from './sibling-inserts';
+import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
@@ -36,6 +37,8 @@ interface Member {
   reserved?: number[];
   /** The destination's project as read before the transaction; undefined = not known. */
   guess?: number | null;
+  /** writeOrigin of the caller, for its run of the change event. */
+  origin?: string;
 }
 
 interface Waiting extends Member {
@@ -93,7 +96,15 @@ export class CloneEngine {
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
     return new Promise((resolve, reject) => {
       const waiting = this.queues.get(key);
-      const member: Waiting = { request, plan, guess, reserved, resolve, reject };
+      const member: Waiting = {
+        request,
+        plan,
+        guess,
+        reserved,
+        resolve,
+        reject,
+        origin: writeOrigin.getStore(),
+      };
       if (waiting) waiting.push(member);
       else {
         this.queues.set(key, [member]);
@@ -178,7 +189,11 @@ export class CloneEngine {
     for (const inside of [false, true]) {
       try {
         if (inside) for (const w of group) w.reserved = undefined;
-        const outcomes = await this.inTransaction(accountId, group);
+        // A group runs in its first caller's context: the write is its callers' together, and
+        // each run of the change event names its own.
+        const outcomes = await writeOrigin.run(commonOrigin(group), () =>
+          this.inTransaction(accountId, group),
+        );
         // Committed: from here on nothing may send the group back through the catch below.
         group.forEach((w, i) => {
           const outcome = outcomes[i];
@@ -252,7 +267,12 @@ export class CloneEngine {
             inserts: indexes.map((i, k) => {
               const { plan } = members[i];
               const roots = plan.order.filter((j) => plan.parent[j] < 0);
-              return { at: at[k], ids: roots.map((j) => newIds[i][j]) };
+              const origin = members[i].origin;
+              return {
+                at: at[k],
+                ids: roots.map((j) => newIds[i][j]),
+                ...(origin === undefined ? {} : { origin }),
+              };
             }),
           };
         }),
@@ -367,4 +387,10 @@ function newRows(
     }
   }
   return rows;
+}
+
+/** The callers' origin if they share one; undefined otherwise. */
+function commonOrigin(members: Member[]): string | undefined {
+  const first = members[0]?.origin;
+  return members.every((m) => m.origin === first) ? first : undefined;
 }

@@ -320,6 +320,28 @@ export async function subtreeIds(m: EntityManager, accountId: number, rootId: nu
   return rows.map((r) => Number(r.id));
 }
 
+/**
+ * The live top-level tasks of task lists (not those that back a template) and all their live
+ * descendants, in one statement.
+ */
+export async function listSubtreeIds(
+  m: EntityManager,
+  accountId: number,
+  listIds: number[],
+): Promise<number[]> {
+  if (listIds.length === 0) return [];
+  const rows = (await m.query(
+    `WITH RECURSIVE subtree(id) AS (
+       SELECT id FROM tasks WHERE account_id = ? AND task_list_id IN (${marks(listIds.length)})
+         AND parent_id IS NULL AND template_id IS NULL AND deleted_at IS NULL
+       UNION
+       SELECT t.id FROM tasks t JOIN subtree s ON t.parent_id = s.id WHERE t.account_id = ? AND t.deleted_at IS NULL
+     ) SELECT id FROM subtree`,
+    [accountId, ...listIds, accountId],
+  )) as Array<{ id: number }>;
+  return rows.map((r) => Number(r.id));
+}
+
 /** Whether any task of the account is in this task list (or has this status). */
 export async function tasksUse(
   m: EntityManager,

@@ -12,9 +12,10 @@ import {
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
+  writeOrigin,
 } from './task-changes.service';
 
-type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions'>;
+type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
 import { keyOf } from './task-fields';
 import { KeyedPlace, TaskForest } from './task-tree';
 import { existingPeople } from './people.table';
@@ -148,7 +149,7 @@ export class StoreWrite {
   }
 
   /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
-  async finish(feed: TaskChangeFeed, told: FeedWrite): Promise<void> {
+  async finish(feed: TaskChangeFeed, told: FeedWrite, origin?: string): Promise<void> {
     await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
     if (!this.recorded) return;
     const { kind, build } = this.recorded;
@@ -157,7 +158,12 @@ export class StoreWrite {
       s: [...this.locked],
       c: [...this.touched],
     });
-    told.announce({ ...(await build()), accountId: this.accountId, revisions } as TaskChange);
+    told.announce({
+      ...(await build()),
+      accountId: this.accountId,
+      revisions,
+      ...(origin === undefined ? {} : { origin }),
+    } as TaskChange);
   }
 }
 
@@ -187,6 +193,7 @@ export class TaskWriteGateway {
     options?: TransactionOptions,
   ): Promise<T> {
     const told = this.feed.write();
+    const origin = writeOrigin.getStore();
     try {
       const result = await this.db.transaction(
         (m) =>
@@ -194,7 +201,7 @@ export class TaskWriteGateway {
             const committed = !this.db.sql.rowLocks || options?.isolation === 'READ COMMITTED';
             const w = new StoreWrite(m, this.db.sql, accountId, committed);
             const result = await work(w);
-            await w.finish(this.feed, told);
+            await w.finish(this.feed, told, origin);
             return result;
           }),
         options,
