@@ -202,6 +202,18 @@ export class AppConfig {
   @IntSetting(1)
   JOBS_MAX_ATTEMPTS = 5;
 
+  // Operations of a type whose handler can run several at once (POOL.CLONE) are claimed and run
+  // up to this many per transaction (docs/operations.md#batches); 1 runs each on its own.
+  @Setting('operations of one type run in one transaction at most (1: no batches)')
+  @IntSetting(1, 1000)
+  JOBS_BATCH_SIZE = 32;
+
+  // Of DATABASE_POOL_SIZE, this many connections form a pool of the job service's own
+  // (docs/operations.md#connections): requests cannot take them, nor the job service the rest.
+  @Setting('connections of DATABASE_POOL_SIZE kept for the job service on MySQL/MariaDB (0: shared)')
+  @IntSetting(0, 499)
+  JOBS_DATABASE_CONNECTIONS = 5;
+
   @Setting('how long shutdown lets running operations finish, in ms')
   @IntSetting(0)
   JOBS_SHUTDOWN_GRACE_MS = 5000;
