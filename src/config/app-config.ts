@@ -180,7 +180,7 @@ export class AppConfig {
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
   // attempts before an operation FAILs, and how long shutdown waits for running handlers.
-  @Setting('operations run at once per process (0: this instance runs none)')
+  @Setting('job transactions (one operation or a batch) run at once per process (0: none)')
   @IntSetting(0, 256)
   JOBS_CONCURRENCY = 4;
 
