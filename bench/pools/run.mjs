@@ -11,7 +11,7 @@
 //   BENCH_SECONDS (sustained phase, default 10), BENCH_CLIENTS (latency phase, default 16),
 //   BENCH_BACKLOG (clones queued for the backlog phase, default 6000), BENCH_DIR (the build to run,
 //   default the current directory: another worktree's build compares two versions),
-//   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through.
+//   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog), BENCH_PROCESSES (default 1,2); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through.
 // The backlog phase measures the job service alone: an API-only process (JOBS_CONCURRENCY=0)
 // queues BENCH_BACKLOG clones, then one or two worker processes start and work them off; the rate
 // is taken from the first to the last SUCCESS.
@@ -272,7 +272,7 @@ async function main() {
   );
   const phases = (process.env.BENCH_PHASES ?? 'latency,backlog').split(',');
   for (const mode of phases) {
-    for (const processes of [1, 2]) {
+    for (const processes of (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number)) {
       log(`${processes} process${processes > 1 ? 'es' : ''} (${mode}):`);
       await run(processes, mode);
     }

@@ -189,17 +189,20 @@ export class OperationsService {
         const now = this.clock.now();
         const nowSql = toSqlDateTime(now);
         const lock = sql.forUpdateSkipLocked;
-        const pending: Array<{ id: string }> = [];
+        const pending: Operation[] = [];
         // One read per group (operations run one by one, and those run in batches): a statement
         // per claim, however many operations it takes.
         for (const group of groups) {
-          const rows: Array<{ id: string }> = await m.query(
-            `SELECT id FROM operations WHERE status = 'PENDING' AND available_at <= ? ` +
-              `AND type IN (${group.types.map(() => '?').join(', ')}) ` +
-              `ORDER BY available_at LIMIT ${Number(group.limit)}${lock}`,
-            [nowSql, ...group.types],
-          );
-          pending.push(...rows);
+          const qb = m
+            .createQueryBuilder(Operation, 'o')
+            .where(`o.status = 'PENDING' AND o.available_at <= :now AND o.type IN (:...types)`, {
+              now: nowSql,
+              types: group.types,
+            })
+            .orderBy('o.available_at')
+            .limit(group.limit);
+          if (sql.rowLocks) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+          pending.push(...(await qb.getMany()));
         }
         const typeList = allTypes.map(() => '?').join(', ');
         const expired: Array<{ id: string; attempts: number | string }> =
@@ -217,14 +220,25 @@ export class OperationsService {
           ...expired.filter((r) => !exhausted.includes(r.id)).map((r) => r.id),
         ];
         if (ids.length === 0) return [];
-        const leaseUntil = toSqlDateTime(new Date(now.getTime() + leaseMs));
+        const leaseUntil = new Date(now.getTime() + leaseMs);
         const marks = ids.map(() => '?').join(', ');
-        await m.query(
+        // Structured, for the count of rows changed on both dialects.
+        const updated = await m.queryRunner!.query(
           `UPDATE operations SET status = 'RUNNING', started = COALESCE(started, ?), attempts = attempts + 1, ` +
             `lease_owner = ?, lease_expires_at = ? WHERE id IN (${marks}) AND ` +
             `((status = 'PENDING' AND available_at <= ?) OR (status = 'RUNNING' AND lease_expires_at < ?))`,
-          [nowSql, owner, leaseUntil, ...ids, nowSql, nowSql],
+          [nowSql, owner, toSqlDateTime(leaseUntil), ...ids, nowSql, nowSql],
+          true,
         );
+        if (ids.length === pending.length && updated.affected === ids.length) {
+          // Every row read is now ours, as the UPDATE made it: no need to read them again.
+          for (const row of pending) {
+            Object.assign(row, { status: 'RUNNING', leaseOwner: owner, leaseExpiresAt: leaseUntil });
+            row.started ??= now;
+            row.attempts += 1;
+          }
+          return pending;
+        }
         return m.find(Operation, { where: { id: In(ids), leaseOwner: owner, status: 'RUNNING' } });
       },
       sql.rowLocks ? { isolation: 'READ COMMITTED' } : {},
