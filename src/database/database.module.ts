@@ -55,6 +55,8 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
         extra: { ...options.extra, connectionLimit: share },
       } as typeof options);
       await this.jobsDataSource.initialize();
+      // The same listeners (the task store's after-commit change event), present and to come.
+      Object.assign(this.jobsDataSource, { subscribers: this.dataSource.subscribers });
       this.db.useForJobs(this.jobsDataSource);
     }
   }
