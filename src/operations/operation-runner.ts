@@ -13,8 +13,9 @@ class LeaseLostError extends Error {}
 
 /**
  * The job service (docs/operations.md#the-job-service). Runs up to JOBS_CONCURRENCY
- * operations at once; each is claimed with a lease (renewed by a heartbeat) and finished in the
- * same transaction as its handler's effect. Woken right after an enqueuing commit in this process;
+ * transactions at once, each one operation or a batch of one type whose handler has runBatch
+ * (docs/operations.md#batches); each operation is claimed with a lease (renewed by a heartbeat)
+ * and finished in the same transaction as its handler's effect. Woken right after an enqueuing commit in this process;
  * a poll timer picks up work of other instances and operations whose instance died.
  */
 @Injectable()
