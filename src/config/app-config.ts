@@ -212,7 +212,7 @@ export class AppConfig {
   // (docs/operations.md#connections): requests cannot take them, nor the job service the rest.
   @Setting('connections of DATABASE_POOL_SIZE kept for the job service on MySQL/MariaDB (0: shared)')
   @IntSetting(0, 499)
-  JOBS_DATABASE_CONNECTIONS = 5;
+  JOBS_DATABASE_CONNECTIONS = 6;
 
   @Setting('how long shutdown lets running operations finish, in ms')
   @IntSetting(0)
@@ -245,6 +245,26 @@ export class AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Connections of DATABASE_POOL_SIZE that form the job service's own pool (MySQL/MariaDB, an
+ * instance that runs jobs): JOBS_DATABASE_CONNECTIONS, leaving requests at least one.
+ */
+export function jobsConnections(config: AppConfig): number {
+  if (config.JOBS_CONCURRENCY === 0 || config.DATABASE_URL.startsWith('sqlite:')) return 0;
+  return Math.min(config.JOBS_DATABASE_CONNECTIONS, config.DATABASE_POOL_SIZE - 1);
+}
+
+/**
+ * Transactions the job service runs at once: JOBS_CONCURRENCY, but with a pool of its own no more
+ * than leave a connection each to the claim and the heartbeat, so that a lease is never renewed
+ * late for want of a connection (a worker without one would only wait for it anyway).
+ */
+export function jobsLanes(config: AppConfig): number {
+  const share = jobsConnections(config);
+  if (share === 0) return config.JOBS_CONCURRENCY;
+  return Math.max(1, Math.min(config.JOBS_CONCURRENCY, share - 2));
+}
 
 /** Validates the environment; the first problem becomes one line that names the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {

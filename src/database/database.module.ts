@@ -1,8 +1,8 @@
 import { Global, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
-import { databaseOptions, parseDatabaseUrl } from '../config/database.options';
+import { AppConfig, jobsConnections } from '../config/app-config';
+import { databaseOptions } from '../config/database.options';
 import { boundsOfDriver } from './bounded-mysql';
 import { assertUtf8mb4Database, assertUtf8mb4Tables } from './charset';
 import { Database } from './database';
@@ -65,13 +65,4 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
     // After the job service stopped (beforeApplicationShutdown).
     if (this.jobsDataSource?.isInitialized) await this.jobsDataSource.destroy();
   }
-}
-
-/**
- * Connections of DATABASE_POOL_SIZE that form the job service's own pool (MySQL/MariaDB, an
- * instance that runs jobs): JOBS_DATABASE_CONNECTIONS, leaving requests at least one.
- */
-export function jobsConnections(config: AppConfig): number {
-  if (config.JOBS_CONCURRENCY === 0 || parseDatabaseUrl(config.DATABASE_URL).dialect !== 'mysql') return 0;
-  return Math.min(config.JOBS_DATABASE_CONNECTIONS, config.DATABASE_POOL_SIZE - 1);
 }

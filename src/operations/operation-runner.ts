@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DomainError } from '../common/domain-error';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, jobsLanes } from '../config/app-config';
 import { Database } from '../database/database';
 import { Operation } from './operation.entity';
 import { OperationHandlers, PermanentOperationError, RunningOperation } from './operation-handlers';
@@ -98,7 +98,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
    * operations PENDING until the test says so).
    */
   async tick(): Promise<void> {
-    const capacity = Math.max(1, this.config.JOBS_CONCURRENCY);
+    const capacity = Math.max(1, jobsLanes(this.config));
     for (;;) {
       const claimed = await this.fill(capacity, true);
       await Promise.allSettled([...new Set(this.running.values())]);
@@ -120,7 +120,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       do {
         this.pumpAgain = false;
         try {
-          await this.fill(this.config.JOBS_CONCURRENCY);
+          await this.fill(jobsLanes(this.config));
         } catch (error) {
           this.logger.error(`claiming operations failed: ${(error as Error).message}`);
           return;
