@@ -72,9 +72,33 @@ export async function cloneMany(
     }),
   );
   // One statement: TypeORM numbers the rows from the first id the INSERT reports, which holds
-  // for one multi-row INSERT (consecutive AUTO_INCREMENT values).
+  // for one multi-row INSERT when AUTO_INCREMENT hands out consecutive values (MariaDB's default
+  // lock mode, SQLite). A server that interleaves them (MySQL 8's default mode under concurrent
+  // inserts, or auto_increment_increment > 1) is caught by reading the rows back: the batch then
+  // fails as a whole and the runner makes each clone on its own.
   const inserted = await m.insert(Pool, pools);
-  return inserted.identifiers.map((identifier) => String(identifier.id));
+  const ids = inserted.identifiers.map((identifier) => String(identifier.id));
+  if (ids.length > 1) await assertInsertedAs(m, ids, rows);
+  return ids;
+}
+
+async function assertInsertedAs(
+  m: EntityManager,
+  ids: string[],
+  rows: Array<{ account_id: number; project_id: string | number }>,
+): Promise<void> {
+  const found: Array<{ id: string | number; account_id: number; project_id: string | number }> =
+    await m.query(`SELECT id, account_id, project_id FROM pools WHERE id IN (${marks(ids)})`, ids);
+  const byId = new Map(found.map((row) => [String(row.id), row]));
+  const same = ids.every((id, i) => {
+    const row = byId.get(id);
+    return (
+      row !== undefined &&
+      Number(row.account_id) === Number(rows[i].account_id) &&
+      String(row.project_id) === String(rows[i].project_id)
+    );
+  });
+  if (!same) throw new Error('the ids of a multi-row pool INSERT were not consecutive');
 }
 
 function marks(values: unknown[]): string {
