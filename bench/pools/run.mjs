@@ -8,7 +8,13 @@
 // Every loop is bounded; data is checked afterwards (one new pool per operation).
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/pools/run.mjs [--no-build]
-//   BENCH_SECONDS (sustained phase, default 10), BENCH_CLIENTS (latency phase, default 16)
+//   BENCH_SECONDS (sustained phase, default 10), BENCH_CLIENTS (latency phase, default 16),
+//   BENCH_BACKLOG (clones queued for the backlog phase, default 6000), BENCH_DIR (the build to run,
+//   default the current directory: another worktree's build compares two versions),
+//   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog), BENCH_PROCESSES (default 1,2); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through.
+// The backlog phase measures the job service alone: an API-only process (JOBS_CONCURRENCY=0)
+// queues BENCH_BACKLOG clones, then one or two worker processes start and work them off; the rate
+// is taken from the first to the last SUCCESS.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
@@ -19,6 +25,9 @@ const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SUBMITTERS = 32;
+const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 6000);
+const DIR = process.env.BENCH_DIR ?? process.cwd();
+const PASSED_THROUGH = ['JOBS_BATCH_SIZE', 'JOBS_DATABASE_CONNECTIONS', 'JOBS_POLL_MS'];
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -53,6 +62,7 @@ async function admin(server) {
 async function startProcess(env) {
   const port = await freePort();
   const child = spawn(process.execPath, ['dist/main.js'], {
+    cwd: DIR,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -66,7 +76,7 @@ async function startProcess(env) {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-async function run(processes) {
+async function run(processes, mode = 'latency') {
   const server = new URL(SERVER);
   const dbName = `cw_bench_pools_${randomBytes(4).toString('hex')}`;
   const root = await admin(server);
@@ -86,9 +96,10 @@ async function run(processes) {
     RATE_LIMIT_POOL_CLONE_PER_DAY: '0',
     RATE_LIMIT_POOL_CREATE_PER_MINUTE: '0',
     RATE_LIMIT_POOL_CREATE_PER_DAY: '0',
+    ...Object.fromEntries(PASSED_THROUGH.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
   };
-  const services = [await startProcess(env)];
-  for (let i = 1; i < processes; i++) services.push(await startProcess(env));
+  const services = [await startProcess(mode === 'backlog' ? { ...env, JOBS_CONCURRENCY: '0' } : env)];
+  if (mode === 'latency') for (let i = 1; i < processes; i++) services.push(await startProcess(env));
   const headers = { authorization: `OAuth ${token}`, 'content-type': 'application/json' };
   const call = async (i, method, path, body) => {
     const res = await fetch(`${services[i % services.length].url}${path}`, {
@@ -119,6 +130,10 @@ async function run(processes) {
     });
     if (pool.status !== 201) throw new Error(`pool create failed: ${JSON.stringify(pool.body)}`);
     const sourceId = pool.body.id;
+    if (mode === 'backlog') {
+      await workOffBacklog(processes, env, services, call, sql, sourceId);
+      return;
+    }
 
     // One clone, timed from the POST until a GET shows SUCCESS (GETs back to back).
     const cloneOnce = async (client) => {
@@ -137,6 +152,12 @@ async function run(processes) {
     const rest = [];
     for (let i = 0; i < 200; i++) rest.push(await cloneOnce(i));
     log(`  at rest (1 client, 200 clones): ${fmt(stats(rest))}`);
+    // The same clones inside the service: from the enqueuing commit's clock to SUCCESS.
+    const [inside] = await sql.query(
+      `SELECT TIMESTAMPDIFF(MICROSECOND, submitted, finished) / 1000 AS ms FROM operations ` +
+        `ORDER BY submitted DESC LIMIT 200`,
+    );
+    log(`    submitted→finished as stored: ${fmt(stats(inside.map((r) => Number(r.ms))))}`);
 
     const loaded = [];
     await Promise.all(
@@ -199,6 +220,42 @@ async function run(processes) {
   }
 }
 
+// Queues BACKLOG clones through the API-only process, then starts the worker processes and times
+// the middle 80 % of the completions (process start-up left out).
+async function workOffBacklog(processes, env, services, call, sql, sourceId) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: SUBMITTERS }, async () => {
+      while (next++ < BACKLOG) {
+        const res = await call(0, 'POST', `/api/v1/pools/${sourceId}/clone`);
+        if (res.status !== 202) throw new Error(`clone: ${res.status}`);
+      }
+    }),
+  );
+  const workers = await Promise.all(Array.from({ length: processes }, () => startProcess(env)));
+  services.push(...workers);
+  const marks = new Map();
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const [[{ done }]] = await sql.query(`SELECT COUNT(*) AS done FROM operations WHERE status = 'SUCCESS'`);
+    const n = Number(done);
+    const now = performance.now();
+    for (const share of [0.1, 0.9, 1]) if (n >= share * BACKLOG && !marks.has(share)) marks.set(share, now);
+    if (n >= BACKLOG || Date.now() > deadline) break;
+    await sleep(20);
+  }
+  const rate = (0.8 * BACKLOG) / ((marks.get(0.9) - marks.get(0.1)) / 1000);
+  const [[check]] = await sql.query(
+    `SELECT (SELECT COUNT(*) FROM operations WHERE type = 'POOL.CLONE' AND status = 'SUCCESS') AS ok,
+            (SELECT COUNT(*) FROM pools) - 1 AS pools`,
+  );
+  log(
+    `  backlog of ${BACKLOG} clones worked off by ${processes} worker process${processes > 1 ? 'es' : ''}: ` +
+      `${rate.toFixed(0)} clones/s (10 %→90 % of completions); check: ${check.ok} SUCCESS, ${check.pools} new pools`,
+  );
+  if (Number(check.ok) !== BACKLOG || Number(check.pools) !== BACKLOG) throw new Error('data check failed');
+}
+
 async function main() {
   if (!process.argv.includes('--no-build')) {
     const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
@@ -213,9 +270,12 @@ async function main() {
   log(
     `cloneworks v1 clone benchmark — ${os.cpus().length} cores, Node ${process.version}, database ${version}`,
   );
-  for (const processes of [1, 2]) {
-    log(`${processes} process${processes > 1 ? 'es' : ''}:`);
-    await run(processes);
+  const phases = (process.env.BENCH_PHASES ?? 'latency,backlog').split(',');
+  for (const mode of phases) {
+    for (const processes of (process.env.BENCH_PROCESSES ?? '1,2').split(',').map(Number)) {
+      log(`${processes} process${processes > 1 ? 'es' : ''} (${mode}):`);
+      await run(processes, mode);
+    }
   }
 }
 

@@ -73,7 +73,7 @@ export class AppConfig {
 
   @Setting('connections per process in the MySQL/MariaDB pool')
   @IntSetting(1, 500)
-  DATABASE_POOL_SIZE = 10;
+  DATABASE_POOL_SIZE = 16;
 
   // Bounds on every wait for MySQL/MariaDB (docs/deployment.md#outages): opening a connection,
   // getting one from the pool, and one statement's answer (not applied to migrations). Past a bound
@@ -218,7 +218,7 @@ export class AppConfig {
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
   // attempts before an operation FAILs, and how long shutdown waits for running handlers.
-  @Setting('operations run at once per process (0: this instance runs none)')
+  @Setting('job transactions (one operation or a batch) run at once per process (0: none)')
   @IntSetting(0, 256)
   JOBS_CONCURRENCY = 4;
 
@@ -239,6 +239,18 @@ export class AppConfig {
   @Setting('claims before an operation that keeps failing ends as FAIL')
   @IntSetting(1)
   JOBS_MAX_ATTEMPTS = 5;
+
+  // Operations of a type whose handler can run several at once (POOL.CLONE) are claimed and run
+  // up to this many per transaction (docs/operations.md#batches); 1 runs each on its own.
+  @Setting('operations of one type run in one transaction at most (1: no batches)')
+  @IntSetting(1, 1000)
+  JOBS_BATCH_SIZE = 32;
+
+  // Of DATABASE_POOL_SIZE, this many connections form a pool of the job service's own
+  // (docs/operations.md#connections): requests cannot take them, nor the job service the rest.
+  @Setting('connections of DATABASE_POOL_SIZE kept for the job service on MySQL/MariaDB (0: shared)')
+  @IntSetting(0, 499)
+  JOBS_DATABASE_CONNECTIONS = 6;
 
   @Setting('how long shutdown lets running operations finish, in ms')
   @IntSetting(0)
@@ -271,6 +283,26 @@ export class AppConfig {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Connections of DATABASE_POOL_SIZE that form the job service's own pool (MySQL/MariaDB, an
+ * instance that runs jobs): JOBS_DATABASE_CONNECTIONS, leaving requests at least one.
+ */
+export function jobsConnections(config: AppConfig): number {
+  if (config.JOBS_CONCURRENCY === 0 || config.DATABASE_URL.startsWith('sqlite:')) return 0;
+  return Math.min(config.JOBS_DATABASE_CONNECTIONS, config.DATABASE_POOL_SIZE - 1);
+}
+
+/**
+ * Transactions the job service runs at once: JOBS_CONCURRENCY, but with a pool of its own no more
+ * than leave a connection each to the claim and the heartbeat, so that a lease is never renewed
+ * late for want of a connection (a worker without one would only wait for it anyway).
+ */
+export function jobsLanes(config: AppConfig): number {
+  const share = jobsConnections(config);
+  if (share === 0) return config.JOBS_CONCURRENCY;
+  return Math.max(1, Math.min(config.JOBS_CONCURRENCY, share - 2));
+}
 
 /** Validates the environment; the first problem becomes one line that names the variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {

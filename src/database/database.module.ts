@@ -1,7 +1,7 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Global, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, jobsConnections } from '../config/app-config';
 import { databaseOptions } from '../config/database.options';
 import { boundsOfDriver } from './bounded-mysql';
 import { assertUtf8mb4Database, assertUtf8mb4Tables } from './charset';
@@ -14,7 +14,7 @@ import { Database } from './database';
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
         ...databaseOptions(config.DATABASE_URL, {
-          poolSize: config.DATABASE_POOL_SIZE,
+          poolSize: config.DATABASE_POOL_SIZE - jobsConnections(config),
           connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
           // No bound on statements yet: the migrations run while the DataSource opens, and one
           // may take minutes. onModuleInit sets it.
@@ -30,10 +30,13 @@ import { Database } from './database';
   providers: [Database],
   exports: [Database],
 })
-export class DatabaseModule implements OnModuleInit {
+export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
+  private jobsDataSource?: DataSource;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
+    private readonly db: Database,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -42,5 +45,24 @@ export class DatabaseModule implements OnModuleInit {
     await assertUtf8mb4Tables(this.dataSource);
     const bounds = boundsOfDriver((this.dataSource.options as { driver?: unknown }).driver);
     if (bounds) bounds.queryTimeoutMs = this.config.DATABASE_QUERY_TIMEOUT_MS;
+    const share = jobsConnections(this.config);
+    if (share > 0) {
+      // The same driver (and so the same bounds), a pool of its own.
+      const options = this.dataSource.options as typeof this.dataSource.options & { extra: object };
+      this.jobsDataSource = new DataSource({
+        ...options,
+        poolSize: share,
+        extra: { ...options.extra, connectionLimit: share },
+      } as typeof options);
+      await this.jobsDataSource.initialize();
+      // The same listeners (the task store's after-commit change event), present and to come.
+      Object.assign(this.jobsDataSource, { subscribers: this.dataSource.subscribers });
+      this.db.useForJobs(this.jobsDataSource);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    // After the job service stopped (beforeApplicationShutdown).
+    if (this.jobsDataSource?.isInitialized) await this.jobsDataSource.destroy();
   }
 }

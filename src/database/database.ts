@@ -54,7 +54,22 @@ export class Database {
   private readonly logger = new Logger(Database.name);
   private sqliteQueue: Promise<unknown> = Promise.resolve();
 
+  private jobsDatabase?: Database;
+
   constructor(readonly dataSource: DataSource) {}
+
+  /**
+   * Where the job service works: on MySQL/MariaDB, a pool of its own that requests cannot use up
+   * (JOBS_DATABASE_CONNECTIONS, docs/operations.md#connections); otherwise this one.
+   */
+  get jobs(): Database {
+    return this.jobsDatabase ?? this;
+  }
+
+  /** DatabaseModule hands over the job service's own DataSource once it is open. */
+  useForJobs(dataSource: DataSource): void {
+    this.jobsDatabase = new Database(dataSource);
+  }
 
   get dialect(): Dialect {
     return this.dataSource.options.type === 'mysql' ? 'mysql' : 'sqlite';

@@ -30,6 +30,16 @@ export interface OperationContext {
 export interface OperationHandler {
   readonly type: string;
   run(context: OperationContext): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Optional: runs several claimed operations of this type in one transaction (the one that also
+   * writes their SUCCESS), returning each one's `details` in the order given. Any error rolls the
+   * whole batch back, and the runner then runs each operation on its own through `run`, so a bad
+   * operation fails alone. The statements it sends must not grow with the number of operations.
+   */
+  runBatch?(
+    operations: RunningOperation[],
+    manager: EntityManager,
+  ): Promise<Array<Record<string, unknown> | undefined>>;
 }
 
 /** A failure that retrying cannot fix; the message goes into the operation log. */

@@ -2,10 +2,10 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DomainError } from '../common/domain-error';
-import { AppConfig } from '../config/app-config';
+import { AppConfig, jobsLanes } from '../config/app-config';
 import { Database } from '../database/database';
 import { Operation } from './operation.entity';
-import { OperationHandlers, PermanentOperationError } from './operation-handlers';
+import { OperationHandlers, PermanentOperationError, RunningOperation } from './operation-handlers';
 import { OperationsService } from './operations.service';
 
 /** The lease moved to another instance while the handler ran; its transaction is rolled back. */
@@ -13,8 +13,9 @@ class LeaseLostError extends Error {}
 
 /**
  * The job service (docs/operations.md#the-job-service). Runs up to JOBS_CONCURRENCY
- * operations at once; each is claimed with a lease (renewed by a heartbeat) and finished in the
- * same transaction as its handler's effect. Woken right after an enqueuing commit in this process;
+ * transactions at once, each one operation or a batch of one type whose handler has runBatch
+ * (docs/operations.md#batches); each operation is claimed with a lease (renewed by a heartbeat)
+ * and finished in the same transaction as its handler's effect. Woken right after an enqueuing commit in this process;
  * a poll timer picks up work of other instances and operations whose instance died.
  */
 @Injectable()
@@ -32,6 +33,8 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   private backlog = false;
   private lastExpiredCheck = 0;
   private renewing = false;
+  // Lanes running now: each is one transaction at a time, at most JOBS_CONCURRENCY of them.
+  private lanes = 0;
 
   constructor(
     private readonly operations: OperationsService,
@@ -68,7 +71,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       const deadline = new Promise(
         (resolve) => (timer = setTimeout(resolve, this.config.JOBS_SHUTDOWN_GRACE_MS)),
       );
-      await Promise.race([Promise.allSettled([...this.running.values()]), deadline]);
+      await Promise.race([Promise.allSettled([...new Set(this.running.values())]), deadline]);
       clearTimeout(timer);
     }
     clearInterval(this.heartbeatTimer);
@@ -95,10 +98,10 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
    * operations PENDING until the test says so).
    */
   async tick(): Promise<void> {
-    const capacity = Math.max(1, this.config.JOBS_CONCURRENCY);
+    const capacity = Math.max(1, jobsLanes(this.config));
     for (;;) {
       const claimed = await this.fill(capacity, true);
-      await Promise.allSettled([...this.running.values()]);
+      await Promise.allSettled([...new Set(this.running.values())]);
       if (claimed === 0 && this.running.size === 0) return;
     }
   }
@@ -117,7 +120,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       do {
         this.pumpAgain = false;
         try {
-          await this.fill(this.config.JOBS_CONCURRENCY);
+          await this.fill(jobsLanes(this.config));
         } catch (error) {
           this.logger.error(`claiming operations failed: ${(error as Error).message}`);
           return;
@@ -128,7 +131,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async fill(capacity: number, forceExpired = false): Promise<number> {
-    const free = capacity - this.running.size;
+    const free = capacity - this.lanes;
     if (free <= 0 || this.stopping) {
       if (free <= 0) this.backlog = true;
       return 0;
@@ -139,38 +142,71 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     const includeExpired =
       forceExpired || now - this.lastExpiredCheck >= Math.min(this.config.JOBS_LEASE_MS / 4, 1000);
     if (includeExpired) this.lastExpiredCheck = now;
+    const batchSize = this.config.JOBS_BATCH_SIZE;
+    const types = this.handlers.types();
+    const batched = batchSize > 1 ? types.filter((type) => this.handlers.get(type)!.runBatch) : [];
     const claimed = await this.operations.claim(
       this.owner,
-      this.handlers.types(),
+      types.filter((type) => !batched.includes(type)),
       free,
       this.config.JOBS_LEASE_MS,
       this.config.JOBS_MAX_ATTEMPTS,
       includeExpired,
+      { types: batched, limit: free * batchSize },
     );
-    this.backlog = claimed.length === free;
-    for (const row of claimed) {
-      const run = this.execute(row).finally(() => {
-        this.running.delete(row.id);
+    const lanes = planLanes(claimed, free, batched, batchSize);
+    this.backlog = claimed.length >= free;
+    for (const lane of lanes) {
+      this.lanes++;
+      const run = this.runLane(lane).finally(() => {
+        this.lanes--;
+        for (const unit of lane) for (const row of unit) this.running.delete(row.id);
         if (this.backlog) this.wake();
       });
-      this.running.set(row.id, run);
+      for (const unit of lane) for (const row of unit) this.running.set(row.id, run);
     }
     return claimed.length;
+  }
+
+  /** One lane: its units one after another, each a single operation or a batch of one type. */
+  private async runLane(lane: Operation[][]): Promise<void> {
+    for (const unit of lane) {
+      if (unit.length === 1) await this.execute(unit[0]);
+      else await this.executeBatch(unit);
+    }
+  }
+
+  /**
+   * Operations of one type in one transaction with their SUCCESS. If anything fails (one bad
+   * operation, a lost lease), the batch is rolled back whole and each runs on its own.
+   */
+  private async executeBatch(rows: Operation[]): Promise<void> {
+    const handler = this.handlers.get(rows[0].type)!;
+    const started = Date.now();
+    try {
+      await this.db.jobs.transaction(async (manager) => {
+        const details = await handler.runBatch!(rows.map(runningOperation), manager);
+        const ids = rows.map((row) => row.id);
+        if (!(await this.operations.markAllSucceeded(manager, ids, this.owner, details))) {
+          throw new LeaseLostError(`a lease of the batch was lost`);
+        }
+      });
+      this.logger.debug(`${rows.length} × ${rows[0].type} succeeded in ${Date.now() - started} ms`);
+    } catch (error) {
+      this.logger.debug(
+        `a batch of ${rows.length} × ${rows[0].type} failed (${(error as Error).message}); one by one`,
+      );
+      for (const row of rows) await this.execute(row);
+    }
   }
 
   private async execute(row: Operation): Promise<void> {
     const handler = this.handlers.get(row.type)!;
     const started = Date.now();
-    const operation = {
-      id: row.id,
-      accountId: row.accountId,
-      type: row.type,
-      parameters: JSON.parse(row.parameters) as Record<string, unknown>,
-      attempt: row.attempts,
-    };
+    const operation = runningOperation(row);
     this.logger.debug(`${row.type} ${row.id} started (attempt ${row.attempts})`);
     try {
-      await this.db.transaction(async (manager) => {
+      await this.db.jobs.transaction(async (manager) => {
         const details = await handler.run({
           manager,
           operation,
@@ -236,4 +272,43 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       this.renewing = false;
     }
   }
+}
+
+function runningOperation(row: Operation): RunningOperation {
+  return {
+    id: row.id,
+    accountId: row.accountId,
+    type: row.type,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    attempt: row.attempts,
+  };
+}
+
+/**
+ * Spreads claimed operations over at most `lanes` lanes. Operations of a batched type go in
+ * batches of at most `batchSize`, as even as the lanes allow (a few waiting operations make a few
+ * small batches that run side by side; a backlog makes full ones); the others one by one.
+ */
+export function planLanes(
+  rows: Operation[],
+  lanes: number,
+  batched: string[],
+  batchSize: number,
+): Operation[][][] {
+  const units: Operation[][] = [];
+  const byType = new Map<string, Operation[]>();
+  for (const row of rows) {
+    if (!batched.includes(row.type)) units.push([row]);
+    else byType.set(row.type, [...(byType.get(row.type) ?? []), row]);
+  }
+  for (const group of byType.values()) {
+    const size = Math.min(batchSize, Math.ceil(group.length / Math.max(1, lanes)));
+    for (let i = 0; i < group.length; i += size) units.push(group.slice(i, i + size));
+  }
+  const plan: Operation[][][] = [];
+  units.forEach((unit, i) => {
+    if (i < lanes) plan.push([unit]);
+    else plan[i % lanes].push(unit);
+  });
+  return plan;
 }

@@ -34,6 +34,12 @@ export interface OperationSearch {
   limit: number;
 }
 
+/** Operation types claimed together, and how many of them at most. */
+export interface ClaimGroup {
+  types: string[];
+  limit: number;
+}
+
 export interface NewOperation {
   /** Chosen by the caller instead of a random UUID: the demo seed's operation has one the docs can name. */
   id?: string;
@@ -198,26 +204,40 @@ export class OperationsService {
     leaseMs: number,
     maxAttempts: number,
     includeExpired = true,
+    batched: ClaimGroup = { types: [], limit: 0 },
   ) {
-    if (types.length === 0 || limit <= 0) return [];
+    const groups = [{ types, limit }, batched].filter((g) => g.types.length > 0 && g.limit > 0);
+    if (groups.length === 0) return [];
+    const allTypes = groups.flatMap((g) => g.types);
+    const total = groups.reduce((n, g) => n + g.limit, 0);
     const sql = this.db.sql;
-    return this.db.transaction(
+    return this.db.jobs.transaction(
       async (m) => {
         const now = this.clock.now();
         const nowSql = toSqlDateTime(now);
         const lock = sql.forUpdateSkipLocked;
-        const typeList = types.map(() => '?').join(', ');
-        const pending: Array<{ id: string }> = await m.query(
-          `SELECT id FROM operations WHERE status = 'PENDING' AND available_at <= ? AND type IN (${typeList}) ` +
-            `ORDER BY available_at LIMIT ${Number(limit)}${lock}`,
-          [nowSql, ...types],
-        );
+        const pending: Operation[] = [];
+        // One read per group (operations run one by one, and those run in batches): a statement
+        // per claim, however many operations it takes.
+        for (const group of groups) {
+          const qb = m
+            .createQueryBuilder(Operation, 'o')
+            .where(`o.status = 'PENDING' AND o.available_at <= :now AND o.type IN (:...types)`, {
+              now: nowSql,
+              types: group.types,
+            })
+            .orderBy('o.available_at')
+            .limit(group.limit);
+          if (sql.rowLocks) qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+          pending.push(...(await qb.getMany()));
+        }
+        const typeList = allTypes.map(() => '?').join(', ');
         const expired: Array<{ id: string; attempts: number | string }> =
-          includeExpired && pending.length < limit
+          includeExpired && pending.length < total
             ? await m.query(
                 `SELECT id, attempts FROM operations WHERE status = 'RUNNING' AND lease_expires_at < ? ` +
-                  `AND type IN (${typeList}) LIMIT ${Number(limit - pending.length)}${lock}`,
-                [nowSql, ...types],
+                  `AND type IN (${typeList}) LIMIT ${Number(total - pending.length)}${lock}`,
+                [nowSql, ...allTypes],
               )
             : [];
         const exhausted = expired.filter((r) => Number(r.attempts) >= maxAttempts).map((r) => r.id);
@@ -227,14 +247,25 @@ export class OperationsService {
           ...expired.filter((r) => !exhausted.includes(r.id)).map((r) => r.id),
         ];
         if (ids.length === 0) return [];
-        const leaseUntil = toSqlDateTime(new Date(now.getTime() + leaseMs));
+        const leaseUntil = new Date(now.getTime() + leaseMs);
         const marks = ids.map(() => '?').join(', ');
-        await m.query(
+        // Structured, for the count of rows changed on both dialects.
+        const updated = await m.queryRunner!.query(
           `UPDATE operations SET status = 'RUNNING', started = COALESCE(started, ?), attempts = attempts + 1, ` +
             `lease_owner = ?, lease_expires_at = ? WHERE id IN (${marks}) AND ` +
             `((status = 'PENDING' AND available_at <= ?) OR (status = 'RUNNING' AND lease_expires_at < ?))`,
-          [nowSql, owner, leaseUntil, ...ids, nowSql, nowSql],
+          [nowSql, owner, toSqlDateTime(leaseUntil), ...ids, nowSql, nowSql],
+          true,
         );
+        if (ids.length === pending.length && updated.affected === ids.length) {
+          // Every row read is now ours, as the UPDATE made it: no need to read them again.
+          for (const row of pending) {
+            Object.assign(row, { status: 'RUNNING', leaseOwner: owner, leaseExpiresAt: leaseUntil });
+            row.started ??= now;
+            row.attempts += 1;
+          }
+          return pending;
+        }
         return m.find(Operation, { where: { id: In(ids), leaseOwner: owner, status: 'RUNNING' } });
       },
       sql.rowLocks ? { isolation: 'READ COMMITTED' } : {},
@@ -257,7 +288,7 @@ export class OperationsService {
   async renewLeases(owner: string, ids: string[], leaseMs: number): Promise<void> {
     if (ids.length === 0) return;
     const until = new Date(this.clock.now().getTime() + leaseMs);
-    await this.db.transaction((m) =>
+    await this.db.jobs.transaction((m) =>
       m.update(Operation, { id: In(ids), leaseOwner: owner, status: 'RUNNING' }, { leaseExpiresAt: until }),
     );
   }
@@ -287,8 +318,43 @@ export class OperationsService {
     return result.affected === 1;
   }
 
+  /**
+   * markSucceeded for a batch, in one statement: true only if this owner still held every lease
+   * (otherwise the caller rolls the whole batch back).
+   */
+  async markAllSucceeded(
+    m: EntityManager,
+    ids: string[],
+    owner: string,
+    details: Array<Record<string, unknown> | undefined>,
+  ): Promise<boolean> {
+    const params: Record<string, unknown> = { ids, owner, running: 'RUNNING' };
+    const cases = ids
+      .map((id, i) => {
+        params[`i${i}`] = id;
+        params[`d${i}`] = details[i] === undefined ? null : JSON.stringify(details[i]);
+        return `WHEN :i${i} THEN :d${i}`;
+      })
+      .join(' ');
+    const result = await m
+      .createQueryBuilder()
+      .update(Operation)
+      .set({
+        status: 'SUCCESS',
+        finished: this.clock.now(),
+        progress: 100,
+        details: () => `CASE id ${cases} END`,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+      })
+      .where('id IN (:...ids) AND lease_owner = :owner AND status = :running')
+      .setParameters(params)
+      .execute();
+    return result.affected === ids.length;
+  }
+
   async markFailed(id: string, owner: string, code: string, message: string): Promise<boolean> {
-    return this.db.transaction(async (m) => {
+    return this.db.jobs.transaction(async (m) => {
       const row = await m.findOneBy(Operation, { id, leaseOwner: owner, status: 'RUNNING' });
       if (!row) return false;
       const result = await m.update(
@@ -303,7 +369,7 @@ export class OperationsService {
   /** Gives an operation back to the queue (after a transient failure, or on shutdown). */
   async release(ids: string[], owner: string, delayMs = 0): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.transaction((m) =>
+    await this.db.jobs.transaction((m) =>
       m.update(
         Operation,
         { id: In(ids), leaseOwner: owner, status: 'RUNNING' },
@@ -328,7 +394,7 @@ export class OperationsService {
         .where('id = :id AND lease_owner = :owner AND progress < :value', { id, owner, value })
         .execute();
     if (m) await write(m);
-    else await this.db.transaction(write);
+    else await this.db.jobs.transaction(write);
   }
 }
 

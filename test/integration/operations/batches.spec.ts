@@ -1,0 +1,153 @@
+import { Operation } from '../../../src/operations/operation.entity';
+import { OperationRunner } from '../../../src/operations/operation-runner';
+import { CrowdProject } from '../../../src/pools/crowd-project.entity';
+import { Pool } from '../../../src/pools/pool.entity';
+import { countPools, makeCrowdProject, makePool } from '../../factories/pool.factory';
+import { spyStatements } from '../../support/statement-spy';
+import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
+
+const NO_RATE_LIMITS = { RATE_LIMIT_POOL_CLONE_PER_MINUTE: '0', RATE_LIMIT_POOL_CLONE_PER_DAY: '0' };
+
+async function submitClone(t: TestApp, a: TestAccount, poolId: string): Promise<string> {
+  const res = await t.inject({
+    method: 'POST',
+    url: `/api/v1/pools/${poolId}/clone`,
+    headers: { authorization: `OAuth ${a.token}` },
+  });
+  expect(res.statusCode).toBe(202);
+  return String(res.json().id);
+}
+
+async function operations(t: TestApp, ids: string[]): Promise<Operation[]> {
+  const rows = await t.db.read((m) =>
+    m.findBy(
+      Operation,
+      ids.map((id) => ({ id })),
+    ),
+  );
+  return ids.map((id) => rows.find((row) => row.id === id)!);
+}
+
+async function poolBodies(t: TestApp, ids: string[]): Promise<Array<Record<string, unknown>>> {
+  const rows = await t.db.read((m) =>
+    m.findBy(
+      Pool,
+      ids.map((id) => ({ id })),
+    ),
+  );
+  return ids.map((id) => {
+    const row = rows.find((r) => String(r.id) === id);
+    return row ? (JSON.parse(row.body) as Record<string, unknown>) : {};
+  });
+}
+
+// JOBS_CONCURRENCY=0: operations stay PENDING until tick(), which claims them all in one claim
+// and, POOL.CLONE having a batch handler, runs them in one transaction.
+describeEachDialect(
+  'POOL.CLONE in batches',
+  (t) => {
+    let a: TestAccount;
+    beforeAll(async () => {
+      a = await t().newAccount();
+    });
+
+    it('runs a batch in one transaction: every clone SUCCESS with a pool of its own source', async () => {
+      const sources = await Promise.all(
+        [1, 2, 3].map((n) => makePool(t(), a, { fields: { private_name: `source ${n}` } })),
+      );
+      const ids = [];
+      for (const source of [...sources, sources[0]]) ids.push(await submitClone(t(), a, source.id));
+      const before = await countPools(t(), a);
+      await t().get(OperationRunner).tick();
+      const rows = await operations(t(), ids);
+      expect(rows.map((row) => row.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS', 'SUCCESS']);
+      // One transaction: one finish time for all.
+      expect(new Set(rows.map((row) => row.finished!.getTime())).size).toBe(1);
+      const created = rows.map((row) => String(JSON.parse(row.details!).pool_id));
+      expect(new Set(created).size).toBe(4);
+      expect((await poolBodies(t(), created)).map((body) => body.private_name)).toEqual([
+        'source 1',
+        'source 2',
+        'source 3',
+        'source 1',
+      ]);
+      expect(await countPools(t(), a)).toBe(before + 4);
+    });
+
+    it('a clone whose source was deleted after submit FAILs alone; the others SUCCEED', async () => {
+      const keep = await makePool(t(), a, { fields: { private_name: 'kept' } });
+      const doomed = await makePool(t(), a, { fields: { private_name: 'doomed' } });
+      const ids = [
+        await submitClone(t(), a, keep.id),
+        await submitClone(t(), a, doomed.id),
+        await submitClone(t(), a, keep.id),
+      ];
+      await t().db.transaction((m) => m.delete(Pool, { id: doomed.id }));
+      const before = await countPools(t(), a);
+      await t().get(OperationRunner).tick();
+      const rows = await operations(t(), ids);
+      expect(rows.map((row) => row.status)).toEqual(['SUCCESS', 'FAIL', 'SUCCESS']);
+      expect(rows[1]).toMatchObject({ details: null, progress: 100, leaseOwner: null, attempts: 1 });
+      expect(JSON.parse(rows[1].log!)).toEqual([
+        {
+          type: 'POOL.CLONE',
+          success: false,
+          input: { pool_id: doomed.id },
+          output: { code: 'POOL_NOT_FOUND', message: `Pool ${doomed.id} does not exist` },
+        },
+      ]);
+      // Nothing half-written: exactly the two good clones' pools, each a copy of its source.
+      expect(await countPools(t(), a)).toBe(before + 2);
+      const created = [rows[0], rows[2]].map((row) => String(JSON.parse(row.details!).pool_id));
+      expect((await poolBodies(t(), created)).map((body) => body.private_name)).toEqual(['kept', 'kept']);
+    });
+
+    it('a clone whose project was archived after submit FAILs alone', async () => {
+      const good = await makePool(t(), a);
+      const project = await makeCrowdProject(t(), a);
+      const archived = await makePool(t(), a, { projectId: project });
+      const ids = [await submitClone(t(), a, archived.id), await submitClone(t(), a, good.id)];
+      await t().db.transaction((m) => m.update(CrowdProject, { id: project }, { status: 'ARCHIVED' }));
+      await t().get(OperationRunner).tick();
+      const rows = await operations(t(), ids);
+      expect(rows.map((row) => row.status)).toEqual(['FAIL', 'SUCCESS']);
+      expect(JSON.parse(rows[0].log!)[0].output.code).toBe('PROJECT_INAPPROPRIATE_STATUS');
+    });
+
+    it('sends as many statements for a batch of 12 as for a batch of 2', async () => {
+      const source = await makePool(t(), a);
+      const spy = spyStatements(t());
+      try {
+        const counts: number[] = [];
+        for (const size of [2, 12]) {
+          const ids = [];
+          for (let i = 0; i < size; i++) ids.push(await submitClone(t(), a, source.id));
+          counts.push(await spy.count(() => t().get(OperationRunner).tick(), ['operations', 'pools']));
+          const rows = await operations(t(), ids);
+          expect(rows.every((row) => row.status === 'SUCCESS')).toBe(true);
+        }
+        expect(counts[0]).toBeGreaterThan(0);
+        expect(counts[1]).toBe(counts[0]);
+      } finally {
+        spy.restore();
+      }
+    });
+  },
+  { JOBS_CONCURRENCY: '0', JOBS_POLL_MS: '0', ...NO_RATE_LIMITS },
+);
+
+describeEachDialect(
+  'POOL.CLONE with JOBS_BATCH_SIZE=1',
+  (t) => {
+    it('runs each clone in a transaction of its own', async () => {
+      const a = await t().newAccount();
+      const source = await makePool(t(), a);
+      const ids = [];
+      for (let i = 0; i < 3; i++) ids.push(await submitClone(t(), a, source.id));
+      await t().get(OperationRunner).tick();
+      const rows = await operations(t(), ids);
+      expect(rows.map((row) => row.status)).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+    });
+  },
+  { JOBS_CONCURRENCY: '0', JOBS_POLL_MS: '0', JOBS_BATCH_SIZE: '1', ...NO_RATE_LIMITS },
+);
