@@ -197,7 +197,7 @@ async function makeTree(sql, s, n, label) {
   const ids = Array.from({ length: n }, (_, i) => start + i);
   const external = start + n;
   const [[top]] = await sql.query(
-    'SELECT COALESCE(MAX(position) + 1, 0) AS next FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0',
+    'SELECT COALESCE(MAX(sort_key) + 1, 0) AS next FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0',
     [s.accountId, s.sourceProjectId],
   );
   const rootPosition = Number(top.next);
@@ -238,7 +238,8 @@ async function makeTree(sql, s, n, label) {
       'account_id',
       'project_id',
       'parent_id',
-      'position',
+      // Dense positions are valid sparse order keys (distinct, non-negative).
+      'sort_key',
       'title',
       'closed',
       'created_at',

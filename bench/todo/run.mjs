@@ -1,9 +1,9 @@
 // To Do face benchmark (issue 3, "Speed"). Builds the service, starts `node dist/main.js` on a
 // fresh MariaDB/MySQL database and a free loopback port, then measures POST /todo/clone at
-// several batch sizes, GET of a 2,000-task project and a mixed concurrent load, and checks the
-// data afterwards. Every loop is bounded.
+// several batch sizes, GET of a 2,000-task project, pastes into sibling lists of 100 to 100,000
+// tasks and a mixed concurrent load, and checks the data afterwards. Every loop is bounded.
 //
-//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only]
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only]
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10)
 import { spawn, spawnSync } from 'node:child_process';
@@ -222,8 +222,48 @@ async function run(port, token, dbName, admin) {
     await must(call, 'POST', '/clone', { batch: subtree(3, `w${i}`), targetId: pick(i + 1) });
   }
 
-  if (!process.argv.includes('--mixed-only')) await sequentialMeasures(call, pick, projectA);
-  await mixedLoad(call, admin, dbName, projectB, bIds);
+  if (!process.argv.includes('--mixed-only')) {
+    await sequentialMeasures(call, pick, projectA);
+    await longListPastes(call);
+  }
+  if (!process.argv.includes('--paste-only')) await mixedLoad(call, admin, dbName, projectB, bIds);
+}
+
+/**
+ * A paste of 3 tasks right after the first task of one sibling list of 100, 10,000 and 100,000
+ * tasks (each list the root list of its own project, built with clones of up to 10,000 roots):
+ * bounded to 20 pastes or 30 s per size, whichever comes first.
+ */
+async function longListPastes(call) {
+  log('\nPOST /todo/clone of 3 tasks after the first task of a long sibling list, sequential:');
+  for (const length of [100, 10_000, 100_000]) {
+    const project = (await must(call, 'POST', '/projects', { label: `L${length}` })).id;
+    let first;
+    for (let made = 0; made < length; made += 10_000) {
+      const n = Math.min(10_000, length - made);
+      const batch = Array.from({ length: n }, (_, i) => ({
+        id: `temp://l${length}-${made + i}`,
+        parent: null,
+        text: `long ${made + i}`,
+      }));
+      const ids = newIds(await must(call, 'POST', '/clone', { project, batch }), n);
+      first ??= ids[0];
+    }
+    const samples = [];
+    const stop = performance.now() + 30_000;
+    for (let i = 0; i < 20 && performance.now() < stop; i++) {
+      const batch = [0, 1, 2].map((k) => ({
+        id: `temp://p${length}-${i}-${k}`,
+        parent: null,
+        text: `paste ${i} ${k}`,
+      }));
+      const res = await call('POST', '/clone', { targetId: first, batch });
+      if (!res.ok) throw new Error(`paste into ${length}: ${res.status} ${res.text}`);
+      samples.push(res.ms);
+    }
+    const s = stats(samples);
+    log(`  ${String(length).padStart(7)} siblings: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+  }
 }
 
 async function sequentialMeasures(call, pick, projectA) {
@@ -380,12 +420,24 @@ async function mixedLoad(call, admin, dbName, projectB, bIds) {
   const origOrder = before.map((x) => x.id);
   const nowOrder = after.map((x) => x.id).filter((id) => original.has(id));
   if (origOrder.join(',') !== nowOrder.join(',')) problems.push('the original tasks changed order');
-  const [dense] = await admin.query(
-    `SELECT COUNT(*) AS lists FROM (SELECT project_key, parent_key FROM \`${dbName}\`.tasks
-       GROUP BY account_id, project_key, parent_key
-       HAVING MIN(position) <> 0 OR MAX(position) <> COUNT(*) - 1 OR COUNT(DISTINCT position) <> COUNT(*)) bad`,
+  // The stored order: sparse keys (`sort_key`: distinct and non-negative in each list, which then
+  // reads 0..n-1), or, in builds before them, dense positions (`position`: exactly 0..n-1).
+  const [[sparse]] = await admin.query(
+    `SELECT COUNT(*) AS n FROM information_schema.columns WHERE table_schema = ? AND table_name = 'tasks' AND column_name = 'sort_key'`,
+    [dbName],
   );
-  if (Number(dense[0].lists) !== 0) problems.push(`${dense[0].lists} sibling lists are not 0..n-1`);
+  const [bad] = await admin.query(
+    `SELECT COUNT(*) AS lists FROM (SELECT project_key, parent_key FROM \`${dbName}\`.tasks
+       GROUP BY account_id, project_key, parent_key HAVING ${
+         Number(sparse.n)
+           ? 'MIN(sort_key) < 0 OR COUNT(DISTINCT sort_key) <> COUNT(*)'
+           : 'MIN(position) <> 0 OR MAX(position) <> COUNT(*) - 1 OR COUNT(DISTINCT position) <> COUNT(*)'
+       }) bad`,
+  );
+  if (Number(bad[0].lists) !== 0)
+    problems.push(
+      `${bad[0].lists} sibling lists have ${Number(sparse.n) ? 'negative or repeated order keys' : 'positions other than 0..n-1'}`,
+    );
   log(
     `\nIntegrity after the mixed load: ${problems.length === 0 ? 'OK' : `${problems.length} problems`}` +
       ` (${clones.length} clones checked, ${after.length} tasks)`,

@@ -9,6 +9,7 @@ import { WidenCrowdBodies1763800700000 } from './migrations/1763800700000-widen-
 import { WidenTextColumns1763800800000 } from './migrations/1763800800000-widen-text-columns';
 import { AddTokenShownAt1763800850000 } from './migrations/1763800850000-add-token-shown-at';
 import { AddRequestCounts1763801300000 } from './migrations/1763801300000-add-request-counts';
+import { SparseTaskOrder1763801400000 } from './migrations/1763801400000-sparse-task-order';
 import { IndexOperationsByStatus1763801450000 } from './migrations/1763801450000-index-operations-by-status';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
@@ -24,5 +25,6 @@ export const ALL_MIGRATIONS = [
   WidenTextColumns1763800800000,
   AddTokenShownAt1763800850000,
   AddRequestCounts1763801300000,
+  SparseTaskOrder1763801400000,
   IndexOperationsByStatus1763801450000,
 ];

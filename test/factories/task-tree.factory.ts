@@ -83,7 +83,7 @@ export async function makeLargeTree(
   const externalId = allIds[n];
 
   const [top] = (await m.query(
-    'SELECT COALESCE(MAX(position) + 1, 0) AS next FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0',
+    'SELECT COALESCE(MAX(sort_key) + 1, 0) AS next FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0',
     [target.accountId, target.projectId],
   )) as Array<{ next: number | string }>;
   const rootPosition = Number(top.next);
@@ -104,7 +104,7 @@ export async function makeLargeTree(
       id: external ? externalId : ids[i],
       projectId: target.projectId,
       parentId: parent === null ? null : ids[parent],
-      position,
+      key: position,
       fields: {
         title: external ? 'Outside the tree' : i === 0 ? 'Large template' : `Task ${i}`,
         closed: isClosed,

@@ -84,29 +84,42 @@ export interface StoredTask {
   id: number;
   project: number | null;
   parent: number | null;
+  /** Dense, 0..n-1 in its sibling list: counted from the stored sparse keys. */
   position: number;
+  /** The stored sparse order key. */
+  key: number;
   text: string;
 }
 
-/** Every stored task of the account, straight from the table. */
+/** Every stored task of the account, straight from the table (positions ranked from the keys). */
 export async function storedTasks(t: TestApp, accountId: number): Promise<StoredTask[]> {
   const rows = (await t.dataSource.query(
-    'SELECT id, project_id, parent_id, position, title FROM tasks WHERE account_id = ? ORDER BY id',
+    'SELECT id, project_id, parent_id, sort_key, title FROM tasks WHERE account_id = ? ORDER BY id',
     [accountId],
   )) as Array<{
     id: number;
     project_id: number | null;
     parent_id: number | null;
-    position: number;
+    sort_key: number | string;
     title: string;
   }>;
-  return rows.map((r) => ({
+  const tasks = rows.map((r) => ({
     id: Number(r.id),
     project: r.project_id === null ? null : Number(r.project_id),
     parent: r.parent_id === null ? null : Number(r.parent_id),
-    position: Number(r.position),
+    position: -1,
+    key: Number(r.sort_key),
     text: r.title,
   }));
+  const lists = new Map<string, StoredTask[]>();
+  for (const task of tasks) {
+    const list = `${task.project ?? 0}:${task.parent ?? 0}`;
+    lists.set(list, [...(lists.get(list) ?? []), task]);
+  }
+  for (const list of lists.values()) {
+    list.sort((a, b) => a.key - b.key).forEach((task, i) => (task.position = i));
+  }
+  return tasks;
 }
 
 /** A full dump (tasks + assignments + projects + people + tags) to compare before and after. */
@@ -114,7 +127,7 @@ export async function snapshotAccount(t: TestApp, accountId: number): Promise<un
   const q = (sql: string) => t.dataSource.query(sql, [accountId]);
   return {
     tasks: await q(
-      'SELECT id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra FROM tasks WHERE account_id = ? ORDER BY id',
+      'SELECT id, project_id, parent_id, sort_key, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra FROM tasks WHERE account_id = ? ORDER BY id',
     ),
     assignees: await q(
       'SELECT task_id, person_id, position FROM task_assignees WHERE account_id = ? ORDER BY task_id, position',
@@ -126,8 +139,8 @@ export async function snapshotAccount(t: TestApp, accountId: number): Promise<un
 }
 
 /**
- * The tree's guarantees: every sibling list is 0..n-1, every parent exists in the same
- * project, and there are no cycles. Returns the problems found (empty when sound).
+ * The tree's guarantees: every sibling list has distinct, non-negative, exact order keys (so it
+ * reads 0..n-1), every parent exists in the same project, and there are no cycles. Returns the problems found (empty when sound).
  */
 export async function treeProblems(t: TestApp, accountId: number): Promise<string[]> {
   const tasks = await storedTasks(t, accountId);
@@ -136,16 +149,17 @@ export async function treeProblems(t: TestApp, accountId: number): Promise<strin
   const lists = new Map<string, number[]>();
   for (const task of tasks) {
     const key = `${task.project ?? 0}:${task.parent ?? 0}`;
-    lists.set(key, [...(lists.get(key) ?? []), task.position]);
+    lists.set(key, [...(lists.get(key) ?? []), task.key]);
     if (task.parent !== null) {
       const parent = byId.get(task.parent);
       if (!parent) problems.push(`task ${task.id}: parent ${task.parent} missing`);
       else if (parent.project !== task.project) problems.push(`task ${task.id}: parent in another project`);
     }
   }
-  for (const [key, positions] of lists) {
-    const sorted = [...positions].sort((a, b) => a - b);
-    if (!sorted.every((p, i) => p === i)) problems.push(`list ${key}: positions ${sorted.join(',')}`);
+  for (const [key, keys] of lists) {
+    const sorted = [...keys].sort((a, b) => a - b);
+    const sound = sorted.every((k, i) => Number.isSafeInteger(k) && k >= 0 && (i === 0 || k > sorted[i - 1]));
+    if (!sound) problems.push(`list ${key}: keys ${sorted.join(',')}`);
   }
   for (const task of tasks) {
     let steps = 0;

@@ -12,7 +12,7 @@ export type { StoredTask } from '../store/task-fields';
 export interface TaskTreeSnapshot {
   revisions: ReadRevisions;
   /**
-   * Every task, in the ordering index's order: by project, then parent, then position, so each
+   * Every task, in the ordering index's order: by project, then parent, then order key, so each
    * sibling list comes in order (the caller puts them in its read order).
    */
   outline: OutlineRow[];

@@ -1,7 +1,9 @@
 import { TasksError } from '../tasks.errors';
-import type { SiblingInsert } from './sibling-inserts';
-import { keyOf, Placement } from './task-fields';
-import { listLength, readStructure } from './tasks.table';
+import { BEFORE_FIRST } from './order-keys';
+import { neighbourKey, neighbourKeys } from './order-keys.table';
+import { keyOf } from './task-fields';
+import type { KeyedPlace } from './task-tree';
+import { readStructure } from './tasks.table';
 import type { StoreWrite } from './write-gateway';
 
 /**
@@ -22,8 +24,13 @@ export type ClonePlacement =
 export interface Destination {
   projectId: number | null;
   parentId: number | null;
-  /** Where the roots go in the list (their count is the forest's). */
-  place: Omit<SiblingInsert, 'count'>;
+  /**
+   * Where the roots go in the list: the gap after the task keyed `lo` (BEFORE_FIRST: the top) and
+   * before `hi` (null: the end), on the side of the task they were placed against (`after` the
+   * one at `lo`, `before` the one at `hi`), which orders several inserts into one gap
+   * (sibling-inserts.ts).
+   */
+  place: { lo: number; hi: number | null; side: 'after' | 'before' };
 }
 
 // A target or parent may keep moving to another project between its read and the lock.
@@ -34,18 +41,28 @@ export function anchorOf(placement: ClonePlacement): number | null {
   return placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
 }
 
+/** What a group read at once for its members: anchors by id, and their neighbours' keys. */
+export interface GroupReads {
+  /** Anchor id → row (undefined: not found). */
+  anchors: Map<number, KeyedPlace | undefined>;
+  /** `id:key:side` of an adjacent target → the key next to it on that side (null: none). */
+  neighbours: Map<string, number | null>;
+}
+
+const neighbourOf = (anchor: KeyedPlace, side: 'next' | 'previous') => `${anchor.id}:${anchor.key}:${side}`;
+
 /**
  * For a group of clones (where rows lock): the ordering locks of every project the members
  * guessed, in one statement and ascending order, then every member's anchor, locked, in one more,
- * instead of a lock and a read per member while the locks are held. Returns anchor id → row
- * (undefined: not found).
+ * and the keys next to every adjacent target in a third, instead of a lock and reads per member
+ * while the locks are held.
  */
 export async function lockGroup(
   w: StoreWrite,
   members: Array<{ placement: ClonePlacement; guess?: number | null } | null>,
-): Promise<Map<number, Placement | undefined>> {
-  const anchors = new Map<number, Placement | undefined>();
-  if (!w.sql.rowLocks || members.length < 2) return anchors;
+): Promise<GroupReads> {
+  const reads: GroupReads = { anchors: new Map(), neighbours: new Map() };
+  if (!w.sql.rowLocks || members.length < 2) return reads;
   const keys = new Set<number>();
   const ids: number[] = [];
   for (const member of members) {
@@ -58,9 +75,21 @@ export async function lockGroup(
     if (anchorId !== null) ids.push(anchorId);
   }
   await w.lockLists(keys);
-  for (const id of ids) anchors.set(id, undefined);
-  for (const row of await readStructure(w.m, w.sql, w.accountId, ids, true)) anchors.set(row.id, row);
-  return anchors;
+  for (const id of ids) reads.anchors.set(id, undefined);
+  for (const row of await readStructure(w.m, w.sql, w.accountId, ids, true)) reads.anchors.set(row.id, row);
+  // Plain reads of the latest committed rows under the locks just taken (a READ COMMITTED write).
+  if (!w.readsCommitted) return reads;
+  const wanted = new Map<string, { anchor: KeyedPlace; side: 'next' | 'previous' }>();
+  for (const member of members) {
+    if (member?.placement.kind !== 'adjacent') continue;
+    const anchor = reads.anchors.get(member.placement.targetId);
+    const side = member.placement.reverse ? 'previous' : 'next';
+    if (anchor) wanted.set(neighbourOf(anchor, side), { anchor, side });
+  }
+  for (const [key, value] of await neighbourKeys(w.m, w.accountId, [...wanted.values()])) {
+    reads.neighbours.set(key, value);
+  }
+  return reads;
 }
 
 /**
@@ -73,14 +102,14 @@ export async function lockDestination(
   w: StoreWrite,
   placement: ClonePlacement,
   known?: number | null,
-  anchors?: Map<number, Placement | undefined>,
+  group?: GroupReads,
 ): Promise<Destination> {
   const anchorId = anchorOf(placement);
   const anchorField = placement.kind === 'adjacent' ? 'targetId' : 'parent';
   let guess: number | null | undefined = placement.projectId !== undefined ? placement.projectId : known;
   const locking = w.sql.rowLocks;
   for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
-    let anchor: Placement | undefined;
+    let anchor: KeyedPlace | undefined;
     if (locking && anchorId !== null && guess === undefined) {
       [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], false);
       if (!anchor) throw notFound(anchorId, anchorField);
@@ -96,7 +125,7 @@ export async function lockDestination(
     }
     if (anchorId !== null) {
       // Read already, locked, with the group's other anchors (lockGroup) on the first round.
-      if (attempt === 0 && anchors?.has(anchorId)) anchor = anchors.get(anchorId);
+      if (attempt === 0 && group?.anchors.has(anchorId)) anchor = group.anchors.get(anchorId);
       else [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], locking);
       if (!anchor) throw notFound(anchorId, anchorField);
       if (placement.projectId !== undefined && anchor.projectId !== placement.projectId) {
@@ -107,7 +136,7 @@ export async function lockDestination(
         continue;
       }
     }
-    return slot(w, placement, anchor);
+    return slot(w, placement, anchor, group?.neighbours);
   }
   throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The destination kept moving; try again');
 }
@@ -115,8 +144,14 @@ export async function lockDestination(
 async function slot(
   w: StoreWrite,
   placement: ClonePlacement,
-  anchor: Placement | undefined,
+  anchor: KeyedPlace | undefined,
+  known = new Map<string, number | null>(),
 ): Promise<Destination> {
+  const near = (
+    list: { projectId: number | null; parentId: number | null },
+    key: number | null,
+    side: 'next' | 'previous',
+  ) => neighbourKey(w.m, w.sql, w.accountId, list, key, side);
   if (placement.kind === 'adjacent') {
     const target = anchor!;
     if (placement.parentId !== undefined && placement.parentId !== target.parentId) {
@@ -126,23 +161,25 @@ async function slot(
         { field: 'parent' },
       );
     }
-    return {
-      projectId: target.projectId,
-      parentId: target.parentId,
-      place: placement.reverse
-        ? { slot: target.position, side: 'before' }
-        : { slot: target.position + 1, side: 'after' },
-    };
+    const side = placement.reverse ? 'previous' : 'next';
+    // Read with the group's other targets (lockGroup) where it could be.
+    const read = known.get(neighbourOf(target, side));
+    const other = read !== undefined ? read : await near(target, target.key, side);
+    const place = placement.reverse
+      ? { lo: other ?? BEFORE_FIRST, hi: target.key, side: 'before' as const }
+      : { lo: target.key, hi: other, side: 'after' as const };
+    return { projectId: target.projectId, parentId: target.parentId, place };
   }
-  const projectId = anchor ? anchor.projectId : (placement.projectId ?? null);
-  const parentId = placement.parentId;
+  const list = {
+    projectId: anchor ? anchor.projectId : (placement.projectId ?? null),
+    parentId: placement.parentId,
+  };
   return {
-    projectId,
-    parentId,
+    ...list,
     place:
       placement.at === 'start'
-        ? { slot: 0, side: 'after' }
-        : { slot: await listLength(w.m, w.sql, w.accountId, projectId, parentId), side: 'before' },
+        ? { lo: BEFORE_FIRST, hi: await near(list, null, 'next'), side: 'after' }
+        : { lo: (await near(list, null, 'previous')) ?? BEFORE_FIRST, hi: null, side: 'before' },
   };
 }
 
@@ -150,7 +187,7 @@ function notFound(id: number, field: string): TasksError {
   return new TasksError('TASK_NOT_FOUND', `Task ${id} does not exist`, { field, meta: { id } });
 }
 
-function mismatch(projectId: number | null, anchor: Placement, field: string): TasksError {
+function mismatch(projectId: number | null, anchor: KeyedPlace, field: string): TasksError {
   return new TasksError(
     'TASK_PLACEMENT_MISMATCH',
     `Task ${anchor.id} (${field}) is not in ${projectId === null ? 'No project' : `project ${projectId}`}`,

@@ -4,12 +4,14 @@ import { DomainError } from '../../common/domain-error';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
 import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
+import { ORDER_GAP } from './order-keys';
+import { fillGaps, positionsOf } from './order-keys.table';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
-import { insertTasks, NewTaskRow, readStructure, shiftList } from './tasks.table';
+import { insertTasks, NewTaskRow, readStructure } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { ClonePlacement } from './clone-destination';
@@ -53,14 +55,13 @@ const MAX_GROUP_NODES = 10_000;
 /**
  * Writes forests of new tasks into sibling lists: validates and orders each forest in memory,
  * takes the destination project's ordering lock, checks target, parent, project and people,
- * opens the gaps, reserves all ids in one statement and inserts rows in multi-row chunks. The
+ * takes order keys in the gaps, reserves all ids in one statement and inserts rows in multi-row chunks. The
  * statement count is constant plus ⌈n/1000⌉ per table. Shared by POST /todo/clone, POST
  * /todo/tasks and the v2 face's create and copy, which passes nodes read from the store.
  *
  * Where rows lock, clones into one project that arrive while an earlier one holds its lock in
  * this process wait here rather than in the database, and then run together in one transaction:
- * one lock, one shift per sibling list however many of them paste into it (the shift is the
- * costly part: O(length of the list)), one INSERT, one commit. Each keeps its own outcome: one
+ * one lock, one INSERT, one commit; inserts into one list take their keys in one pass. Each keeps its own outcome: one
  * that fails its checks writes nothing and the others go ahead, as if they had run one after the
  * other in arrival order.
  */
@@ -123,7 +124,13 @@ export class CloneEngine {
 
   /** The clones of `members` in a transaction of their own, told once committed. */
   private inTransaction(accountId: number, members: Member[]): Promise<Outcome[]> {
-    return this.gateway.write(accountId, (w) => this.cloneMany(w, members));
+    // READ COMMITTED: every read that matters locks anyway, and the change event's positions are
+    // then counted by a plain read of the latest committed list, taking no row locks.
+    return this.gateway.write(
+      accountId,
+      (w) => this.cloneMany(w, members),
+      this.db.sql.rowLocks ? { isolation: 'READ COMMITTED' } : undefined,
+    );
   }
 
   /** A caller-chosen id: alone, as it claims the id in the transaction. */
@@ -244,25 +251,32 @@ export class CloneEngine {
     if (!w.sql.rowLocks) await w.lockLists(live.map((i) => keyOf(dests[i].projectId)));
     const placed = await this.openGaps(w, members, dests, live);
     const newIds = await this.newIds(w, members, dests, live);
-    const rows = newRows(members, dests, live, newIds, placed.rootStart);
+    const rows = newRows(members, dests, live, newIds, placed.rootKeys);
     const now = this.clock.now();
     const stamp = await insertTasks(w.m, w.accountId, rows, now);
-    w.record('inserted', () => ({
+    // Where each clone's roots now stand, counted only if a subscriber wants the change.
+    w.record('inserted', async () => ({
       kind: 'inserted',
-      lists: [...placed.lists.values()].map((indexes) => ({
-        projectId: dests[indexes[0]].projectId,
-        parentId: dests[indexes[0]].parentId,
-        inserts: indexes.map((i) => {
-          const { plan } = members[i];
-          const roots = plan.order.filter((j) => plan.parent[j] < 0);
-          const origin = members[i].origin;
+      lists: await Promise.all(
+        [...placed.lists.values()].map(async (indexes) => {
+          const firsts = indexes.map((i) => placed.rootKeys[i][0]);
+          const at = await positionsOf(w, dests[indexes[0]], firsts);
           return {
-            at: placed.rootStart[i],
-            ids: roots.map((j) => newIds[i][j]),
-            ...(origin === undefined ? {} : { origin }),
+            projectId: dests[indexes[0]].projectId,
+            parentId: dests[indexes[0]].parentId,
+            inserts: indexes.map((i, k) => {
+              const { plan } = members[i];
+              const roots = plan.order.filter((j) => plan.parent[j] < 0);
+              const origin = members[i].origin;
+              return {
+                at: at[k],
+                ids: roots.map((j) => newIds[i][j]),
+                ...(origin === undefined ? {} : { origin }),
+              };
+            }),
           };
         }),
-      })),
+      ),
       tasks: rows.map((r) => ({
         task: storedTask(r.id, r.projectId, r.parentId, r.fields, r.fields.createdAt ?? now),
         stamp,
@@ -273,19 +287,44 @@ export class CloneEngine {
     );
   }
 
-  /** One shift per sibling list for all the roots pasted into it; where each member's roots start. */
+  /**
+   * Keys for every member's roots, taken in the gaps they go into (no other task moves unless a
+   * gap is full: fillGaps). Inserts into one gap are ordered as if made one after the other in
+   * arrival order (combineInserts, over the gaps of the list in key order).
+   */
   private async openGaps(w: StoreWrite, members: Member[], dests: Destination[], live: number[]) {
-    const rootStart = new Array<number>(members.length);
+    const rootKeys = new Array<number[]>(members.length);
     const lists = new Map<string, number[]>();
     for (const i of live) pushTo(lists, `${keyOf(dests[i].projectId)}:${keyOf(dests[i].parentId)}`, i);
     for (const indexes of lists.values()) {
-      const { starts, steps } = combineInserts(
-        indexes.map((i) => ({ ...dests[i].place, count: members[i].plan.rootCount })),
+      const los = [...new Set(indexes.map((i) => dests[i].place.lo))].sort((a, b) => a - b);
+      const { starts } = combineInserts(
+        indexes.map((i) => ({
+          slot: los.indexOf(dests[i].place.lo),
+          side: dests[i].place.side,
+          count: members[i].plan.rootCount,
+        })),
       );
-      indexes.forEach((i, k) => (rootStart[i] = starts[k]));
-      await shiftList(w.m, w.sql, w.accountId, dests[indexes[0]], steps);
+      // Members in list order; `starts` are their places among the new roots alone.
+      const order = indexes.map((_, k) => k).sort((a, b) => starts[a] - starts[b]);
+      const gaps = los.map((lo) => ({
+        lo,
+        hi: dests[indexes.find((i) => dests[i].place.lo === lo)!].place.hi,
+        count: 0,
+      }));
+      const offsets = new Array<number>(indexes.length);
+      for (const k of order) {
+        const gap = gaps[los.indexOf(dests[indexes[k]].place.lo)];
+        offsets[k] = gap.count;
+        gap.count += members[indexes[k]].plan.rootCount;
+      }
+      const keys = await fillGaps(w.m, w.sql, w.accountId, dests[indexes[0]], gaps);
+      indexes.forEach((i, k) => {
+        const gapKeys = keys[los.indexOf(dests[i].place.lo)];
+        rootKeys[i] = gapKeys.slice(offsets[k], offsets[k] + members[i].plan.rootCount);
+      });
     }
-    return { rootStart, lists };
+    return { rootKeys, lists };
   }
 
   /** Ids per member and node: claimed ones first, then the reserved or freshly allocated ranges. */
@@ -328,7 +367,7 @@ function newRows(
   dests: Destination[],
   live: number[],
   newIds: number[][],
-  rootStart: number[],
+  rootKeys: number[][],
 ): NewTaskRow[] {
   const rows: NewTaskRow[] = [];
   for (const i of live) {
@@ -341,7 +380,8 @@ function newRows(
         id: ids[j],
         projectId: dest.projectId,
         parentId: p < 0 ? dest.parentId : ids[p],
-        position: p < 0 ? rootStart[i] + plan.position[j] : plan.position[j],
+        // A new task's own children make a new list: keys at ORDER_GAP intervals.
+        key: p < 0 ? rootKeys[i][plan.position[j]] : ORDER_GAP * (plan.position[j] + 1),
         fields: request.nodes[j].fields,
       });
     }

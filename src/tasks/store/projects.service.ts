@@ -14,7 +14,7 @@ import {
   updateProject,
 } from './projects.table';
 import { idNotGivenOut, REQUESTABLE_ID_LIMIT } from './task-ids';
-import { writePlacements } from './tasks.table';
+import { writePlaces } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { ProjectValues } from './projects.table';
@@ -101,7 +101,7 @@ export class ProjectsService {
         forest.insert([id], null, null, forest.list(null, null).length);
       }
       const placements = forest.changes();
-      await writePlacements(w.m, accountId, placements);
+      await writePlaces(w.m, accountId, forest.keyChanges());
       // The lock row stays: a project made later with the same id continues its read revisions
       // instead of starting them again (a read cache could take an old revision for a new one).
       await deleteProject(w.m, accountId, projectId);

@@ -117,8 +117,8 @@ export type RecordedChange = TaskChange extends infer C
 type InsertedBody = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
 
 /**
- * Two inserts of one write as one change, the later made after the earlier: the earlier's final
- * positions move past the roots the later put before them, and runs of new roots that meet join.
+ * Two inserts of one write as one change. Both are read when the write is done (the clone engine
+ * counts positions then), so every position is already final: runs of new roots that meet join.
  */
 export function mergeInserted(earlier: InsertedBody, later: InsertedBody): InsertedBody {
   const key = (l: { projectId: number | null; parentId: number | null }) => `${l.projectId}:${l.parentId}`;
@@ -126,27 +126,14 @@ export function mergeInserted(earlier: InsertedBody, later: InsertedBody): Inser
     string,
     { projectId: number | null; parentId: number | null; at: Map<number, number> }
   >();
-  for (const list of earlier.lists) {
-    const at = new Map<number, number>();
-    for (const insert of list.inserts) insert.ids.forEach((id, k) => at.set(insert.at + k, id));
-    lists.set(key(list), { projectId: list.projectId, parentId: list.parentId, at });
-  }
-  for (const list of later.lists) {
-    const added = list.inserts.flatMap((insert) => insert.ids.map((id, k) => [insert.at + k, id] as const));
-    const slots = added.map(([at]) => at).sort((a, b) => a - b);
+  for (const list of [...earlier.lists, ...later.lists]) {
     const entry = lists.get(key(list)) ?? {
       projectId: list.projectId,
       parentId: list.parentId,
       at: new Map(),
     };
-    const moved = new Map<number, number>();
-    for (const [q, id] of entry.at) {
-      let p = q;
-      for (const slot of slots) if (slot <= p) p++;
-      moved.set(p, id);
-    }
-    for (const [at, id] of added) moved.set(at, id);
-    lists.set(key(list), { ...entry, at: moved });
+    for (const insert of list.inserts) insert.ids.forEach((id, k) => entry.at.set(insert.at + k, id));
+    lists.set(key(list), entry);
   }
   return {
     kind: 'inserted',

@@ -19,7 +19,7 @@ export interface OutlineRow {
 
 /**
  * Every task of one project (a key) or of the account, in the ordering index's order: by project,
- * then parent, then position, so each sibling list comes in order. Without stamps the ordering
+ * then parent, then order key, so each sibling list comes in order. Without stamps the ordering
  * index covers the query and no task row is read; no sort in the database either way.
  */
 export async function outline(
@@ -29,7 +29,7 @@ export async function outline(
   stamps: boolean,
 ): Promise<OutlineRow[]> {
   const rows = (await m.query(
-    `SELECT id, project_key, parent_key${stamps ? ', revision' : ''} FROM tasks WHERE account_id = ?${projectKey === undefined ? '' : ' AND project_key = ?'} ORDER BY project_key, parent_key, position`,
+    `SELECT id, project_key, parent_key${stamps ? ', revision' : ''} FROM tasks WHERE account_id = ?${projectKey === undefined ? '' : ' AND project_key = ?'} ORDER BY project_key, parent_key, sort_key`,
     projectKey === undefined ? [accountId] : [accountId, projectKey],
   )) as Array<{ id: number; project_key: number; parent_key: number; revision?: number | string }>;
   return rows.map((r) => {
@@ -136,8 +136,20 @@ export interface TaskRow extends Omit<TaskDetailsColumns, 'creatorId'> {
   deletedAt: Date | null;
 }
 
-const ROW_COLUMNS =
-  'id, project_id, parent_id, position, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at';
+/**
+ * `position` is the dense one (0..n-1) that the v2 face shows, counted from the sparse keys of the
+ * siblings before the task in the ordering index (MySQL/MariaDB must be told to use it: left to
+ * itself it may count through an account-wide index).
+ */
+function rowColumns(m: EntityManager): string {
+  const hint = m.connection.options.type === 'mysql' ? ' FORCE INDEX (uq_tasks_sibling_key)' : '';
+  const position =
+    `(SELECT COUNT(*) FROM tasks s${hint} WHERE s.account_id = tasks.account_id AND s.project_key = tasks.project_key ` +
+    'AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position';
+  return ROW_COLUMNS.replace('POSITION', position);
+}
+
+const ROW_COLUMNS = `id, project_id, parent_id, POSITION, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown): T | null =>
@@ -187,7 +199,7 @@ export async function taskRows(m: EntityManager, accountId: number, ids: number[
     [...new Set(ids)],
     (part) =>
       m.query(
-        `SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
+        `SELECT ${rowColumns(m)} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
@@ -284,7 +296,7 @@ export async function childRows(
     parentIds,
     (part) =>
       m.query(
-        `SELECT id, parent_id, closed FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND parent_id IN (${marks(part.length)}) ORDER BY parent_id, position`,
+        `SELECT id, parent_id, closed FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND parent_id IN (${marks(part.length)}) ORDER BY parent_id, sort_key`,
         [accountId, ...part],
       ) as Promise<Array<{ id: number; parent_id: number; closed: unknown }>>,
   );

@@ -1,5 +1,6 @@
 import type { Placement } from './task-fields';
 import { TasksError } from '../tasks.errors';
+import { rekeyList } from './order-keys';
 
 // Pure, in-memory tree work: no I/O, O(n) walks, no recursion (a batch may be 10,000 levels deep).
 
@@ -13,21 +14,31 @@ interface ForestNode {
   parentId: number | null;
 }
 
+/** A task's stored place: its sibling list and its sparse order key (order-keys.ts). */
+export interface KeyedPlace {
+  id: number;
+  projectId: number | null;
+  parentId: number | null;
+  key: number;
+}
+
 /**
  * The structure of whole projects, loaded under their locks, edited in memory (detach, insert,
- * remove, reorder) and then written back as the set of rows whose placement changed.
+ * remove, reorder) and then written back as the set of rows whose stored place changed
+ * (keyChanges), and told as the set whose dense place changed (changes).
  */
 export class TaskForest {
   private readonly nodes = new Map<number, ForestNode>();
   private readonly lists = new Map<string, number[]>();
-  private readonly original = new Map<number, Placement>();
+  private readonly original = new Map<number, Placement & { key: number }>();
 
-  constructor(rows: Placement[]) {
-    const sorted = [...rows].sort((a, b) => a.position - b.position);
+  constructor(rows: KeyedPlace[]) {
+    const sorted = [...rows].sort((a, b) => a.key - b.key);
     for (const r of sorted) {
       this.nodes.set(r.id, { id: r.id, projectId: r.projectId, parentId: r.parentId });
-      this.original.set(r.id, { ...r });
-      this.list(r.projectId, r.parentId).push(r.id);
+      const list = this.list(r.projectId, r.parentId);
+      this.original.set(r.id, { ...r, position: list.length });
+      list.push(r.id);
     }
   }
 
@@ -134,7 +145,36 @@ export class TaskForest {
     }
   }
 
-  /** Rows whose (project, parent, position) differ from what was loaded. */
+  /**
+   * Rows whose stored (project, parent, key) must change for the lists to read in their new order:
+   * a task keeps its key where it can (order-keys.ts#rekeyList), so a delete changes none, and a
+   * move only the moved tasks (and their subtrees, when they change project), unless a gap is full.
+   */
+  keyChanges(): KeyedPlace[] {
+    const out: KeyedPlace[] = [];
+    for (const list of this.lists.values()) {
+      if (list.length === 0) continue;
+      const entries = list.map((id) => {
+        const node = this.get(id);
+        const before = this.original.get(id);
+        const same = before && before.parentId === node.parentId && before.projectId === node.projectId;
+        return { id, key: same ? before.key : undefined };
+      });
+      const keys = rekeyList(entries);
+      for (const { id, key } of entries) {
+        const node = this.get(id);
+        const before = this.original.get(id);
+        const next = keys.get(id) ?? key;
+        if (next === undefined) throw new Error(`task ${id} has no key`);
+        if (keys.has(id) || before?.projectId !== node.projectId) {
+          out.push({ id, projectId: node.projectId, parentId: node.parentId, key: next });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Rows whose (project, parent, dense position) differ from what was loaded: what a change tells. */
   changes(): Placement[] {
     const out: Placement[] = [];
     for (const list of this.lists.values()) {

@@ -19,9 +19,12 @@ export class Task {
   @Column({ name: 'parent_id', type: 'int', nullable: true })
   parentId: number | null;
 
-  /** 0..n-1 within (account, project, parent). */
-  @Column({ type: 'int' })
-  position: number;
+  /**
+   * Sparse order key within (account, project, parent): siblings read in ascending keys, with gaps
+   * between them (src/tasks/store/order-keys.ts). Dense positions are counted on read.
+   */
+  @Column({ name: 'sort_key', type: 'bigint' })
+  sortKey: string;
 
   @Column({ type: 'text' })
   title: string;

@@ -14,7 +14,7 @@ import {
   loadProjects,
   newStamp,
   replaceFieldsOf,
-  writePlacements,
+  writePlaces,
 } from './tasks.table';
 import { TaskWriteGateway } from './write-gateway';
 
@@ -110,7 +110,7 @@ export class TasksService {
       const removed = forest.remove(existing);
       await deleteTasks(w.m, accountId, removed);
       const placements = forest.changes();
-      await writePlacements(w.m, accountId, placements);
+      await writePlaces(w.m, accountId, forest.keyChanges());
       w.record('deleted', () => ({ kind: 'deleted', ids: existing, removed, placements }));
     });
   }
@@ -124,7 +124,7 @@ export class TasksService {
       if (request.operation === 'project') await w.assertProject(request.projectId);
       applyMove(forest, request);
       const placements = forest.changes();
-      await writePlacements(w.m, accountId, placements);
+      await writePlaces(w.m, accountId, forest.keyChanges());
       // Tasks entered the destination from elsewhere: readers there must compare stamps.
       w.touchContent(destination);
       w.record('moved', () => ({
@@ -159,7 +159,7 @@ export class TasksService {
         },
       );
       const placements = forest.changes();
-      await writePlacements(w.m, accountId, placements);
+      await writePlaces(w.m, accountId, forest.keyChanges());
       w.record('sorted', () => ({ kind: 'sorted', by, dir, projectId, placements }));
     });
   }

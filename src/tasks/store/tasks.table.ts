@@ -3,11 +3,13 @@ import { chunks, marks, tuples } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { toSqlDateTime } from '../../database/sql-time';
 import { insertAssignees } from './task-assignees.table';
-import { keyOf, NO_DETAILS, Placement, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
+import { NO_DETAILS, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
+import type { KeyedPlace } from './task-tree';
 
 // The writes of `tasks` rows and the structure reads that writers make under their locks. The
 // generated `project_key`/`parent_key` columns (COALESCE(…, 0)) carry the unique ordering index
-// (account, project, parent, position); every statement bounds its size by chunks.
+// (account, project, parent, sort_key; sparse keys, order-keys.ts); every statement bounds its
+// size by chunks.
 
 const UPDATE_CHUNK = 500;
 
@@ -26,17 +28,17 @@ function extraText(extra: Record<string, unknown> | null): string | null {
   return extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }
 
-function toPlacement(r: {
+function toPlace(r: {
   id: number;
   project_id: number | null;
   parent_id: number | null;
-  position: number;
+  sort_key: number | string;
 }) {
   return {
     id: Number(r.id),
     projectId: r.project_id === null ? null : Number(r.project_id),
     parentId: r.parent_id === null ? null : Number(r.parent_id),
-    position: Number(r.position),
+    key: Number(r.sort_key),
   };
 }
 
@@ -47,14 +49,14 @@ export async function readStructure(
   accountId: number,
   ids: number[],
   lock: boolean,
-): Promise<Placement[]> {
-  const out: Placement[] = [];
+): Promise<KeyedPlace[]> {
+  const out: KeyedPlace[] = [];
   for (const part of chunks([...new Set(ids)])) {
     const rows = await m.query(
-      `SELECT id, project_id, parent_id, position FROM tasks WHERE account_id = ? AND id IN (${marks(part.length)})${lock ? sql.forUpdate : ''}`,
+      `SELECT id, project_id, parent_id, sort_key FROM tasks WHERE account_id = ? AND id IN (${marks(part.length)})${lock ? sql.forUpdate : ''}`,
       [accountId, ...part],
     );
-    for (const r of rows) out.push(toPlacement(r));
+    for (const r of rows) out.push(toPlace(r));
   }
   return out;
 }
@@ -65,29 +67,14 @@ export async function loadProjects(
   sql: SqlDialect,
   accountId: number,
   projectKeys: number[],
-): Promise<Placement[]> {
+): Promise<KeyedPlace[]> {
   const keys = [...new Set(projectKeys)];
   if (keys.length === 0) return [];
   const rows = await m.query(
-    `SELECT id, project_id, parent_id, position FROM tasks WHERE account_id = ? AND project_key IN (${marks(keys.length)})${sql.forUpdate}`,
+    `SELECT id, project_id, parent_id, sort_key FROM tasks WHERE account_id = ? AND project_key IN (${marks(keys.length)})${sql.forUpdate}`,
     [accountId, ...keys],
   );
-  return (rows as Parameters<typeof toPlacement>[0][]).map(toPlacement);
-}
-
-/** The length of a sibling list; a locking read (the latest committed, not the snapshot). */
-export async function listLength(
-  m: EntityManager,
-  sql: SqlDialect,
-  accountId: number,
-  projectId: number | null,
-  parentId: number | null,
-): Promise<number> {
-  const rows = await m.query(
-    `SELECT position FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = ? ORDER BY position DESC LIMIT 1${sql.forUpdate}`,
-    [accountId, keyOf(projectId), keyOf(parentId)],
-  );
-  return rows.length === 0 ? 0 : Number(rows[0].position) + 1;
+  return (rows as Parameters<typeof toPlace>[0][]).map(toPlace);
 }
 
 /** Whether any task, of any account, has this id. */
@@ -96,78 +83,37 @@ export async function taskIdUsed(m: EntityManager, id: number): Promise<boolean>
 }
 
 /**
- * Moves the tasks of one sibling list up to make room for inserts: a task at position q moves by
- * the `by` of the last step with `from` ≤ q (steps ascending, `by` increasing; see
- * combineInserts). The unique ordering index is checked row by row, so where UPDATE takes an
- * order the list shifts from its end (every task lands above the ones not yet moved), and
- * elsewhere it goes through distinct negative values first.
+ * Writes new (project, parent, key) triples. Each row first takes a distinct negative key, then
+ * its final one, so no intermediate state breaks the unique ordering index whatever the order in
+ * which the database visits the rows.
  */
-export async function shiftList(
-  m: EntityManager,
-  sql: SqlDialect,
-  accountId: number,
-  list: { projectId: number | null; parentId: number | null },
-  steps: Array<{ from: number; by: number }>,
-): Promise<void> {
-  if (steps.length === 0) return;
-  const where = 'account_id = ? AND project_key = ? AND parent_key = ?';
-  const args = [accountId, keyOf(list.projectId), keyOf(list.parentId)];
-  const descending = [...steps].reverse();
-  const by =
-    steps.length === 1 ? '?' : `CASE ${descending.map(() => 'WHEN position >= ? THEN ?').join(' ')} END`;
-  const byArgs = steps.length === 1 ? [steps[0].by] : descending.flatMap((s) => [s.from, s.by]);
-  if (sql.orderedUpdate) {
-    await m.query(
-      // The hint keeps the plan a range of this one list whatever the statistics say.
-      `UPDATE tasks${sql.forceIndex('uq_tasks_sibling_position')} SET position = position + ${by} WHERE ${where} AND position >= ? ORDER BY position DESC`,
-      [...byArgs, ...args, steps[0].from],
-    );
-    return;
-  }
-  await m.query(`UPDATE tasks SET position = -1 - (position + ${by}) WHERE ${where} AND position >= ?`, [
-    ...byArgs,
-    ...args,
-    steps[0].from,
-  ]);
-  await m.query(`UPDATE tasks SET position = -1 - position WHERE ${where} AND position < 0`, args);
-}
-
-/**
- * Writes new (project, parent, position) triples. Each row first takes a distinct negative
- * position, then its final one, so no intermediate state breaks the unique ordering index
- * whatever the order in which the database visits the rows.
- */
-export async function writePlacements(
-  m: EntityManager,
-  accountId: number,
-  changes: Placement[],
-): Promise<void> {
+export async function writePlaces(m: EntityManager, accountId: number, changes: KeyedPlace[]): Promise<void> {
   for (const part of chunks(changes, UPDATE_CHUNK)) {
     const cases = `CASE id ${part.map(() => 'WHEN ? THEN ?').join(' ')} END`;
     const params: unknown[] = [];
     for (const p of part) params.push(p.id, p.projectId);
     for (const p of part) params.push(p.id, p.parentId);
-    for (const p of part) params.push(p.id, -1 - p.position);
+    for (const p of part) params.push(p.id, -1 - p.key);
     params.push(accountId, ...part.map((p) => p.id));
     await m.query(
-      `UPDATE tasks SET project_id = ${cases}, parent_id = ${cases}, position = ${cases} WHERE account_id = ? AND id IN (${marks(part.length)})`,
+      `UPDATE tasks SET project_id = ${cases}, parent_id = ${cases}, sort_key = ${cases} WHERE account_id = ? AND id IN (${marks(part.length)})`,
       params,
     );
   }
   for (const part of chunks(changes)) {
     await m.query(
-      `UPDATE tasks SET position = -1 - position WHERE account_id = ? AND id IN (${marks(part.length)}) AND position < 0`,
+      `UPDATE tasks SET sort_key = -1 - sort_key WHERE account_id = ? AND id IN (${marks(part.length)}) AND sort_key < 0`,
       [accountId, ...part.map((p) => p.id)],
     );
   }
 }
 
-export interface NewTaskRow extends Placement {
+export interface NewTaskRow extends KeyedPlace {
   fields: TaskFields;
 }
 
 const TASK_COLUMNS =
-  'id, account_id, project_id, parent_id, position, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at, revision';
+  'id, account_id, project_id, parent_id, sort_key, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at, revision';
 // A v2 copy also writes the v2 columns; 33 values a row keep a chunk under SQLite's 32,766 variables.
 const DETAIL_COLUMNS =
   'description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, tag_list, custom_fields, creator_id';
@@ -202,7 +148,7 @@ function rowValues(accountId: number, r: NewTaskRow, now: Date, nowText: string,
     accountId,
     r.projectId,
     r.parentId,
-    r.position,
+    r.key,
     wellFormed(f.title),
     f.closed ? 1 : 0,
     f.collapsed ? 1 : 0,

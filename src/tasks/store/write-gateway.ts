@@ -16,8 +16,8 @@ import {
 } from './task-changes.service';
 
 type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
-import { keyOf, Placement } from './task-fields';
-import { TaskForest } from './task-tree';
+import { keyOf } from './task-fields';
+import { KeyedPlace, TaskForest } from './task-tree';
 import { existingPeople } from './people.table';
 import { projectExists } from './projects.table';
 import { loadProjects, readStructure } from './tasks.table';
@@ -35,12 +35,18 @@ const MAX_LOCK_ATTEMPTS = 5;
 export class StoreWrite {
   private readonly locked = new Set<number>();
   private readonly touched = new Set<number>();
-  private recorded: { kind: TaskChangeKind; build: () => RecordedChange } | null = null;
+  private recorded: { kind: TaskChangeKind; build: () => RecordedChange | Promise<RecordedChange> } | null =
+    null;
 
   constructor(
     readonly m: EntityManager,
     readonly sql: SqlDialect,
     readonly accountId: number,
+    /**
+     * Plain reads see the latest committed rows (READ COMMITTED where rows lock, or one writer at a
+     * time), so under an ordering lock they need not lock what they read.
+     */
+    readonly readsCommitted = !sql.rowLocks,
   ) {}
 
   /**
@@ -72,14 +78,16 @@ export class StoreWrite {
   }
 
   /**
-   * What the write changed; built only if a subscriber wants this kind. Inserts add up (a bulk
-   * create inserts once per task); otherwise the last one recorded counts.
+   * What the write changed; built (it may read, under the write's locks) only if a subscriber
+   * wants this kind, when the write's work is done. Inserts add up (a bulk create inserts once per
+   * task); otherwise the last one recorded counts.
    */
-  record(kind: TaskChangeKind, build: () => RecordedChange): void {
+  record(kind: TaskChangeKind, build: () => RecordedChange | Promise<RecordedChange>): void {
     const earlier = this.recorded;
     if (kind === 'inserted' && earlier?.kind === 'inserted') {
       const later = build;
-      build = () => mergeInserted(earlier.build() as InsertedChange, later() as InsertedChange);
+      build = async () =>
+        mergeInserted((await earlier.build()) as InsertedChange, (await later()) as InsertedChange);
     }
     this.recorded = { kind, build };
   }
@@ -136,7 +144,7 @@ export class StoreWrite {
   }
 
   /** The rows of these tasks, locked: their projects cannot change under the lock until the commit. */
-  lockRows(ids: number[]): Promise<Placement[]> {
+  lockRows(ids: number[]): Promise<KeyedPlace[]> {
     return readStructure(this.m, this.sql, this.accountId, ids, true);
   }
 
@@ -151,7 +159,7 @@ export class StoreWrite {
       c: [...this.touched],
     });
     told.announce({
-      ...build(),
+      ...(await build()),
       accountId: this.accountId,
       revisions,
       ...(origin === undefined ? {} : { origin }),
@@ -190,7 +198,8 @@ export class TaskWriteGateway {
       const result = await this.db.transaction(
         (m) =>
           told.attempt(async () => {
-            const w = new StoreWrite(m, this.db.sql, accountId);
+            const committed = !this.db.sql.rowLocks || options?.isolation === 'READ COMMITTED';
+            const w = new StoreWrite(m, this.db.sql, accountId, committed);
             const result = await work(w);
             await w.finish(this.feed, told, origin);
             return result;

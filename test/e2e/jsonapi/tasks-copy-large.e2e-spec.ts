@@ -119,7 +119,10 @@ describeEachDialect(
 
       const db = t().dataSource;
       const copied = (await db.query(
-        'SELECT id, parent_id, title, position, closed FROM tasks WHERE account_id = ? AND project_id = ?',
+        // The dense sibling position, counted from the sparse order keys.
+        `SELECT id, parent_id, title, closed, (SELECT COUNT(*) FROM tasks s${t().dialect === 'mysql' ? ' FORCE INDEX (uq_tasks_sibling_key)' : ''} WHERE s.account_id = tasks.account_id ` +
+          'AND s.project_key = tasks.project_key AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position ' +
+          'FROM tasks WHERE account_id = ? AND project_id = ?',
         [a.id, Number(target.projectId)],
       )) as Row[];
       expect(copied).toHaveLength(TASKS);

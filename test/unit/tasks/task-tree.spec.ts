@@ -61,10 +61,10 @@ describe('planForest', () => {
 
 describe('TaskForest', () => {
   const rows = [
-    { id: 1, projectId: null, parentId: null, position: 0 },
-    { id: 2, projectId: null, parentId: null, position: 1 },
-    { id: 3, projectId: null, parentId: 1, position: 0 },
-    { id: 4, projectId: 7, parentId: null, position: 0 },
+    { id: 1, projectId: null, parentId: null, key: 0 },
+    { id: 2, projectId: null, parentId: null, key: 65536 },
+    { id: 3, projectId: null, parentId: 1, key: 5 },
+    { id: 4, projectId: 7, parentId: null, key: 100 },
   ];
 
   it('moves a subtree across projects and reports only changed placements', () => {

@@ -1,0 +1,105 @@
+// Sparse sibling order keys (docs/architecture.md#sibling-order), the pure part: a sibling list
+// reads in ascending `sort_key`; keys are integers from 0 to MAX_ORDER_KEY, unique per list, with
+// gaps between neighbours so that an insert takes keys in the gap it goes into and no other task
+// changes. Negative keys never last: writers use them for a moment to step around the unique index.
+
+/** The distance between neighbours that appends and renumbered lists leave. */
+export const ORDER_GAP = 65_536;
+/** Exclusive lower bound: the "key" before the first task of every list. */
+export const BEFORE_FIRST = -1;
+/** Keys stay exact in JavaScript numbers. */
+export const MAX_ORDER_KEY = Number.MAX_SAFE_INTEGER;
+
+/**
+ * `count` keys strictly between `lo` and `hi` (null: the end of the list), evenly spaced, or null
+ * when the gap is too small for them. After the last task they follow at ORDER_GAP.
+ */
+export function spread(lo: number, hi: number | null, count: number): number[] | null {
+  if (count === 0) return [];
+  if (hi === null) {
+    if (lo + ORDER_GAP * count <= MAX_ORDER_KEY) {
+      return Array.from({ length: count }, (_, i) => lo + ORDER_GAP * (i + 1));
+    }
+    hi = MAX_ORDER_KEY + 1;
+  }
+  const step = Math.floor((hi - lo) / (count + 1));
+  if (step < 1) return null;
+  return Array.from({ length: count }, (_, i) => lo + step * (i + 1));
+}
+
+/**
+ * Renumbering a neighbourhood when a gap runs out: level j reads up to windowRows(j) tasks on
+ * each side of the gap, and renumbers them if, with the new tasks, they can stand at least
+ * minSpacing(j) apart. Wider windows must come out sparser (4× the spacing for 4× the rows), so a
+ * renumbered window absorbs many inserts before it has to be renumbered again: the amortised rows
+ * rewritten per insert grow with the number of levels (the logarithm of the list), not its length.
+ */
+export function windowRows(level: number): number {
+  return 4 ** (level + 1);
+}
+
+export function minSpacing(level: number): number {
+  return Math.min(ORDER_GAP, 4 ** (level + 1));
+}
+
+/**
+ * New keys for a list after an in-memory edit (a move, a sort): `list` in its new order, each
+ * entry with the key it has in this list now (undefined: it came from another list). The longest
+ * run of kept keys that still ascends stays; every other task gets a key between its kept
+ * neighbours, or, when one such gap is too small, the whole list is numbered again. Returns the
+ * keys that change.
+ */
+export function rekeyList(list: Array<{ id: number; key: number | undefined }>): Map<number, number> {
+  const keep = ascendingKeys(list.map((e) => e.key));
+  const out = new Map<number, number>();
+  let lo = BEFORE_FIRST;
+  let run: number[] = [];
+  const flush = (hi: number | null): boolean => {
+    const keys = spread(lo, hi, run.length);
+    if (!keys) return false;
+    run.forEach((id, i) => out.set(id, keys[i]));
+    run = [];
+    return true;
+  };
+  for (let i = 0; i < list.length; i++) {
+    if (!keep.has(i)) {
+      run.push(list[i].id);
+      continue;
+    }
+    if (!flush(list[i].key!)) return renumbered(list);
+    lo = list[i].key!;
+  }
+  if (!flush(null)) return renumbered(list);
+  return out;
+}
+
+function renumbered(list: Array<{ id: number; key: number | undefined }>): Map<number, number> {
+  const out = new Map<number, number>();
+  list.forEach((e, i) => {
+    const key = ORDER_GAP * (i + 1);
+    if (e.key !== key) out.set(e.id, key);
+  });
+  return out;
+}
+
+/** Indexes of a longest strictly ascending subsequence of the defined keys (O(n log n)). */
+function ascendingKeys(keys: Array<number | undefined>): Set<number> {
+  const tails: number[] = [];
+  const previous = new Array<number>(keys.length).fill(-1);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (key === undefined) continue;
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (keys[tails[mid]]! < key) low = mid + 1;
+      else high = mid;
+    }
+    if (low > 0) previous[i] = tails[low - 1];
+    tails[low] = i;
+  }
+  const out = new Set<number>();
+  for (let i = tails.length ? tails[tails.length - 1] : -1; i >= 0; i = previous[i]) out.add(i);
+  return out;
+}

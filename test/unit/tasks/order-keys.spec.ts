@@ -1,0 +1,59 @@
+import { BEFORE_FIRST, ORDER_GAP, rekeyList, spread } from '../../../src/tasks/store/order-keys';
+
+describe('spread', () => {
+  it('spaces keys evenly inside a gap and at ORDER_GAP after the last task', () => {
+    expect(spread(0, 100, 3)).toEqual([25, 50, 75]);
+    expect(spread(10, null, 2)).toEqual([10 + ORDER_GAP, 10 + 2 * ORDER_GAP]);
+    expect(spread(BEFORE_FIRST, 3, 3)).toEqual([0, 1, 2]);
+  });
+
+  it('refuses a gap too small for the keys', () => {
+    expect(spread(5, 6, 1)).toBeNull();
+    expect(spread(5, 8, 3)).toBeNull();
+    expect(spread(Number.MAX_SAFE_INTEGER - 1, null, 1)).toEqual([Number.MAX_SAFE_INTEGER]);
+  });
+});
+
+describe('rekeyList', () => {
+  const apply = (list: Array<{ id: number; key: number | undefined }>) => {
+    const changed = rekeyList(list);
+    return { changed, keys: list.map((e) => changed.get(e.id) ?? e.key!) };
+  };
+  const ascending = (keys: number[]) => keys.every((k, i) => i === 0 || k > keys[i - 1]);
+
+  it('keeps every key of a list that only lost tasks', () => {
+    expect(
+      rekeyList([
+        { id: 1, key: 10 },
+        { id: 3, key: 30 },
+      ]).size,
+    ).toBe(0);
+  });
+
+  it('gives a moved task a key between its neighbours and keeps the others', () => {
+    const { changed, keys } = apply([
+      { id: 2, key: 20 },
+      { id: 1, key: 10 },
+      { id: 3, key: 30 },
+    ]);
+    expect(ascending(keys)).toBe(true);
+    expect(changed.size).toBe(1);
+  });
+
+  it('numbers the whole list again when a gap is full', () => {
+    const { changed, keys } = apply([
+      { id: 1, key: 0 },
+      { id: 9, key: undefined },
+      { id: 2, key: 1 },
+    ]);
+    expect(keys).toEqual([ORDER_GAP, 2 * ORDER_GAP, 3 * ORDER_GAP]);
+    expect(changed.size).toBe(3);
+  });
+
+  it('keeps the longest ascending run of a shuffled list', () => {
+    const list = [5, 1, 2, 8, 3, 4, 9, 6].map((k) => ({ id: k, key: k * 100 }));
+    const { changed, keys } = apply(list);
+    expect(ascending(keys)).toBe(true);
+    expect(changed.size).toBe(3);
+  });
+});
