@@ -11,7 +11,15 @@ import { ProjectRow, projectRows } from '../store/projects.table';
 import { assignedOf } from '../store/task-assignees.table';
 import { liveTaskIds, subtreeIds } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
-import { CopyFlags, CopyShift, CopySource, CopyTarget, selectCopiedSet, SourceTask } from './task-copy-plan';
+import {
+  CopyFlags,
+  CopyShift,
+  CopySource,
+  CopyTarget,
+  RelatedRows,
+  selectCopiedSet,
+  SourceTask,
+} from './task-copy-plan';
 
 // What a copy reads and checks before it writes, in its refusal order (docs/v2.md#refusal-order):
 // the flags, then the source, then every problem with the target at once, then the size.
@@ -79,7 +87,7 @@ export function refused(violations: CopyViolation[]): TasksError {
 }
 
 /**
- * The source subtree S as the copy reads it, without the related rows (see loadRelated): the
+ * The source subtree S as the copy reads it, without the related rows (see loadRelatedRows): the
  * flags first, then the source task itself.
  */
 export async function loadSource(
@@ -124,14 +132,16 @@ export async function loadSource(
   };
 }
 
-/** The rows around the source tasks that the flags select, added to `source`. */
-export async function loadRelated(
+/**
+ * The rows around the source tasks `ids` that the flags select: one chunk of a copy's tasks at a
+ * time, so that a large copy never holds the related rows of all its tasks.
+ */
+export async function loadRelatedRows(
   m: EntityManager,
   accountId: number,
-  source: CopySource,
+  ids: number[],
   f: CopyFlags,
-): Promise<CopySource> {
-  const ids = [...source.tasks.keys()];
+): Promise<RelatedRows> {
   const todos = f.copy_open_todos || f.copy_closed_todos ? await sourceTodos(m, accountId, ids) : [];
   const comments = f.copy_comments ? await sourceComments(m, accountId, ids) : [];
   // A comment's files come along only with copy_comments too (comments is empty without it).
@@ -153,7 +163,6 @@ export async function loadRelated(
     ? await subscribersOf(m, accountId, ids)
     : new Map<number, number[]>();
   return {
-    ...source,
     todos,
     comments,
     attachments,
