@@ -9,7 +9,7 @@ import { taskRecords } from '../read/task-read-model.service';
 import { activePeople, existingPeople } from '../store/people.table';
 import { ProjectRow, projectRows } from '../store/projects.table';
 import { assignedOf } from '../store/task-assignees.table';
-import { liveTaskIds, subtreeIds } from '../store/task-reads.table';
+import { liveTaskIds, subtreeIds, taskRows } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import {
   CopyFlags,
@@ -98,18 +98,16 @@ export async function loadSource(
 ): Promise<CopySource> {
   const flags = flagViolations(input);
   if (flags.length) throw refused(flags);
-  const [root] = await taskRecords(m, accountId, [input.templateId]);
-  if (!root) {
+  // The subtree's first id is its root: none when the task does not exist (or is deleted).
+  const ids = await subtreeIds(m, accountId, input.templateId);
+  if (ids.length === 0) {
     throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
       field: 'template_id',
     });
   }
-  const ids = await subtreeIds(m, accountId, root.id);
-  const records = await taskRecords(m, accountId, ids);
-  const assigned = await assignedOf(m, accountId, ids);
-  const tasks = new Map<number, SourceTask>(
-    records.map((t) => [t.id, { ...t, assigned: assigned.get(t.id) ?? [] }]),
-  );
+  const records = await recordsWithAssigned(m, accountId, ids);
+  const tasks = new Map<number, SourceTask>(records.map((t) => [t.id, t]));
+  const root = tasks.get(input.templateId)!;
   const children = new Map<number, number[]>();
   for (const t of [...tasks.values()].sort((a, b) => a.position - b.position || a.id - b.id)) {
     if (t.parentId !== null && t.id !== root.id) pushTo(children, t.parentId, t.id);
@@ -133,6 +131,23 @@ export async function loadSource(
 }
 
 /**
+ * Tasks with all their assignees, in two statements for any number (the record's `assigneeId`
+ * is the first of them, as taskRecords reads it).
+ */
+export async function recordsWithAssigned(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
+): Promise<SourceTask[]> {
+  const rows = await taskRows(m, accountId, ids);
+  const assigned = await assignedOf(m, accountId, ids);
+  return rows.map((r) => {
+    const people = assigned.get(r.id) ?? [];
+    return { ...r, assigneeId: people[0] ?? null, assigned: people };
+  });
+}
+
+/**
  * The rows around the source tasks `ids` that the flags select: one chunk of a copy's tasks at a
  * time, so that a large copy never holds the related rows of all its tasks.
  */
@@ -141,6 +156,8 @@ export async function loadRelatedRows(
   accountId: number,
   ids: number[],
   f: CopyFlags,
+  /** Tasks known to be live (the source's own): their liveness is not read again. */
+  live: (id: number) => boolean = () => false,
 ): Promise<RelatedRows> {
   const todos = f.copy_open_todos || f.copy_closed_todos ? await sourceTodos(m, accountId, ids) : [];
   const comments = f.copy_comments ? await sourceComments(m, accountId, ids) : [];
@@ -157,8 +174,8 @@ export async function loadRelatedRows(
       ]
     : [];
   const dependencies = f.copy_task_dependencies ? await sourceDependencies(m, accountId, ids) : [];
-  const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))];
-  const live = await liveTaskIds(m, accountId, otherEnds);
+  const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))].filter((id) => !live(id));
+  const found = await liveTaskIds(m, accountId, otherEnds);
   const subscribers = f.copy_subscribers
     ? await subscribersOf(m, accountId, ids)
     : new Map<number, number[]>();
@@ -167,7 +184,7 @@ export async function loadRelatedRows(
     comments,
     attachments,
     dependencies,
-    deadTasks: new Set(otherEnds.filter((id) => !live.has(id))),
+    deadTasks: new Set(otherEnds.filter((id) => !found.has(id))),
     subscribers,
   };
 }
