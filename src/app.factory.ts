@@ -17,6 +17,8 @@ import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { answerUnroutable } from './faces/face-error.filter';
 import { registerJsonApiMediaTypeChecks } from './faces/jsonapi/jsonapi-media-type';
+import { LiveHub } from './faces/todo/live/live-hub';
+import { registerLiveSockets } from './faces/todo/live/live-sockets';
 import { setupSwagger } from './swagger';
 
 export interface CreateAppOptions {
@@ -27,6 +29,7 @@ const CORS_HEADERS = [
   'Content-Type',
   'Authorization',
   'Remote-Token',
+  'Remote-Client',
   'X-Auth-Token',
   'X-Organization-Id',
   'Idempotency-Key',
@@ -60,6 +63,10 @@ export async function createApp(
   registerRawParser(fastify, config.BODY_LIMIT_BYTES, config.BODY_LIMIT_MAX_BYTES);
   registerRequestIdHeader(fastify);
   registerJsonApiMediaTypeChecks(fastify, [/\/attachments\/[^/]+\/content$/]);
+  // The To Do widget's live channel: GET /todo/api/v1 also opens a WebSocket (docs/live-updates.md).
+  await registerLiveSockets(fastify, (socket, request) =>
+    app.get(LiveHub, { strict: false }).open(socket, request),
+  );
 
   await app.register(helmet, {
     // Swagger UI loads its own scripts and inline styles from this origin.

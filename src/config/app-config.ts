@@ -183,6 +183,38 @@ export class AppConfig {
   @IntSetting(0)
   TODO_LIST_CACHE_MB = 64;
 
+  // Live updates of the To Do face (docs/live-updates.md): GET /todo/api/v1 and its WebSocket.
+  @Setting('serve live updates to the To Do widget (GET /todo/api/v1 and its WebSocket)')
+  @Transform(toBool)
+  @IsBoolean({ message: '$property is not a boolean (true or false)' })
+  LIVE_UPDATES = true;
+
+  @Setting('how long a live-updates socket key may open (and reopen) a socket, in seconds')
+  @IntSetting(10)
+  LIVE_TICKET_TTL_S = 3600;
+
+  @Setting(
+    'secret that signs live-updates socket keys (16+ chars; unset: a random one per process, so a key opens sockets only on the instance that gave it)',
+  )
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{16,}$/, { message: 'LIVE_TICKET_SECRET must be at least 16 characters without spaces' })
+  LIVE_TICKET_SECRET?: string;
+
+  @Setting('events a live socket may have queued unsent before it is dropped, in KiB')
+  @IntSetting(16)
+  LIVE_SOCKET_BUFFER_KB = 1024;
+
+  @Setting('ping interval of live sockets, in seconds (a socket that missed a pong is dropped)')
+  @IntSetting(1)
+  LIVE_PING_S = 30;
+
+  @Setting(
+    'how long live updates wait for an earlier write of a project before telling clients to reload, in ms',
+  )
+  @IntSetting(0)
+  LIVE_REORDER_MS = 200;
+
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
   // attempts before an operation FAILs, and how long shutdown waits for running handlers.

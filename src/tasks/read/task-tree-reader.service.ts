@@ -47,6 +47,13 @@ export class TaskTreeReader {
     return this.db.read((m) => currentRevisions(m, accountId, scopeOf(projectId)));
   }
 
+  /** These tasks as they read now, in the order asked (ids that are gone are left out). */
+  async readTasks(accountId: number, ids: number[]): Promise<StoredTask[]> {
+    if (ids.length === 0) return [];
+    const found = await this.db.read((m) => storedTasks(m, this.db.sql, accountId, ids));
+    return ids.flatMap((id) => found.get(id)?.task ?? []);
+  }
+
   /**
    * The tree of one project or (undefined) of the whole account, with its revisions, all from one
    * snapshot: the revisions are read first, so the tree is at least as new as they say.

@@ -5,6 +5,7 @@ import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
 import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
 import { combineInserts } from './sibling-inserts';
+import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
@@ -36,6 +37,8 @@ interface Member {
   reserved?: number[];
   /** The destination's project as read before the transaction; undefined = not known. */
   guess?: number | null;
+  /** writeOrigin of the caller, for its run of the change event. */
+  origin?: string;
 }
 
 interface Waiting extends Member {
@@ -94,7 +97,15 @@ export class CloneEngine {
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
     return new Promise((resolve, reject) => {
       const waiting = this.queues.get(key);
-      const member: Waiting = { request, plan, guess, reserved, resolve, reject };
+      const member: Waiting = {
+        request,
+        plan,
+        guess,
+        reserved,
+        resolve,
+        reject,
+        origin: writeOrigin.getStore(),
+      };
       if (waiting) waiting.push(member);
       else {
         this.queues.set(key, [member]);
@@ -173,7 +184,11 @@ export class CloneEngine {
     for (const inside of [false, true]) {
       try {
         if (inside) for (const w of group) w.reserved = undefined;
-        const outcomes = await this.inTransaction(accountId, group);
+        // A group runs in its first caller's context: the write is its callers' together, and
+        // each run of the change event names its own.
+        const outcomes = await writeOrigin.run(commonOrigin(group), () =>
+          this.inTransaction(accountId, group),
+        );
         // Committed: from here on nothing may send the group back through the catch below.
         group.forEach((w, i) => {
           const outcome = outcomes[i];
@@ -243,7 +258,12 @@ export class CloneEngine {
         inserts: indexes.map((i) => {
           const { plan } = members[i];
           const roots = plan.order.filter((j) => plan.parent[j] < 0);
-          return { at: placed.rootStart[i], ids: roots.map((j) => newIds[i][j]) };
+          const origin = members[i].origin;
+          return {
+            at: placed.rootStart[i],
+            ids: roots.map((j) => newIds[i][j]),
+            ...(origin === undefined ? {} : { origin }),
+          };
         }),
       })),
       tasks: rows.map((r) => ({
@@ -330,4 +350,10 @@ function newRows(
     }
   }
   return rows;
+}
+
+/** The callers' origin if they share one; undefined otherwise. */
+function commonOrigin(members: Member[]): string | undefined {
+  const first = members[0]?.origin;
+  return members.every((m) => m.origin === first) ? first : undefined;
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { projectKeysOf, ReadRevisions } from './revisions.table';
 
 export { projectKeysOf } from './revisions.table';
@@ -9,9 +10,18 @@ import type { Placement, StoredFields, StoredTask } from './task-fields';
 // words (no face's), told after its commit by the write gateway to whoever subscribed: the To Do
 // face's list cache, and anything else that keeps up with the store (live updates).
 
+/**
+ * Who asked for the writes made in this async context: an opaque tag a face sets per request (the
+ * To Do face's live client), carried on the change so that a subscriber can tell a client about
+ * the writes of others only. Unset: unknown (jobs, or a write made for several callers).
+ */
+export const writeOrigin = new AsyncLocalStorage<string | undefined>();
+
 interface ChangeOf<K extends string> {
   kind: K;
   accountId: number;
+  /** writeOrigin of the request that made the write; absent when unknown or several made it. */
+  origin?: string;
   /**
    * The revisions the write left on every project whose ordering locks it took (`s<key>`) or
    * whose tasks' fields it changed (`c<key>`), read under its locks: the writes of one project
@@ -27,7 +37,8 @@ export interface TasksInserted extends ChangeOf<'inserted'> {
   lists: Array<{
     projectId: number | null;
     parentId: number | null;
-    inserts: Array<{ at: number; ids: number[] }>;
+    /** `origin`: who asked for this run when one write made the clones of several callers. */
+    inserts: Array<{ at: number; ids: number[]; origin?: string }>;
   }>;
   /** Every new task as it now reads, parents before children and siblings in order. */
   tasks: Array<{ task: StoredTask; stamp: number }>;
@@ -99,11 +110,11 @@ export type TaskChangeKind = TaskChange['kind'];
 /** What a write records of itself; the gateway adds the account and the revisions. */
 export type RecordedChange = TaskChange extends infer C
   ? C extends TaskChange
-    ? Omit<C, 'accountId' | 'revisions'>
+    ? Omit<C, 'accountId' | 'revisions' | 'origin'>
     : never
   : never;
 
-type InsertedBody = Omit<TasksInserted, 'accountId' | 'revisions'>;
+type InsertedBody = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
 
 /**
  * Two inserts of one write as one change, the later made after the earlier: the earlier's final

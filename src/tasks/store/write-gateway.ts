@@ -12,9 +12,10 @@ import {
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
+  writeOrigin,
 } from './task-changes.service';
 
-type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions'>;
+type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
 import { keyOf, Placement } from './task-fields';
 import { TaskForest } from './task-tree';
 import { existingPeople } from './people.table';
@@ -140,7 +141,7 @@ export class StoreWrite {
   }
 
   /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
-  async finish(feed: TaskChangeFeed, told: FeedWrite): Promise<void> {
+  async finish(feed: TaskChangeFeed, told: FeedWrite, origin?: string): Promise<void> {
     await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
     if (!this.recorded) return;
     const { kind, build } = this.recorded;
@@ -149,7 +150,12 @@ export class StoreWrite {
       s: [...this.locked],
       c: [...this.touched],
     });
-    told.announce({ ...build(), accountId: this.accountId, revisions } as TaskChange);
+    told.announce({
+      ...build(),
+      accountId: this.accountId,
+      revisions,
+      ...(origin === undefined ? {} : { origin }),
+    } as TaskChange);
   }
 }
 
@@ -179,13 +185,14 @@ export class TaskWriteGateway {
     options?: TransactionOptions,
   ): Promise<T> {
     const told = this.feed.write();
+    const origin = writeOrigin.getStore();
     try {
       const result = await this.db.transaction(
         (m) =>
           told.attempt(async () => {
             const w = new StoreWrite(m, this.db.sql, accountId);
             const result = await work(w);
-            await w.finish(this.feed, told);
+            await w.finish(this.feed, told, origin);
             return result;
           }),
         options,

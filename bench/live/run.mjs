@@ -1,0 +1,246 @@
+// Live updates benchmark. Builds the service, starts `node dist/main.js` on a fresh MariaDB/MySQL
+// database and a free loopback port, and runs a mixed To Do load (reads of a project, creates,
+// updates) for BENCH_SECONDS without live sockets, then on a like project with BENCH_SOCKETS
+// sockets of the same account open; it reports both throughputs and the latency from sending a
+// write to its event arriving on a socket (p50/p99 on BENCH_PROBES of the sockets), under that
+// load and for paced writes (one every 50 ms, nothing else running). Every loop is bounded.
+//
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
+//   BENCH_SECONDS (each phase, default 15), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200),
+//   BENCH_PROBES (default 10)
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import { createConnection } from 'mysql2/promise';
+import WebSocket from 'ws';
+
+const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
+const PROBES = Math.min(SOCKETS, Number(process.env.BENCH_PROBES ?? 10));
+
+const log = (line) => process.stdout.write(`${line}\n`);
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function percentile(sorted, p) {
+  return sorted.length === 0
+    ? NaN
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function client(port, token) {
+  return (method, path, body) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method,
+          path,
+          agent,
+          headers: {
+            'remote-token': token,
+            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+          },
+        },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode !== 200) reject(new Error(`${method} ${path}: ${res.statusCode} ${text}`));
+            else resolve(text);
+          });
+        },
+      );
+      req.on('error', reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+}
+
+async function openSockets(port, call, n, latencies) {
+  const sockets = [];
+  for (let i = 0; i < n; i++) {
+    const { key } = JSON.parse(await call('GET', '/todo/api/v1'));
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/todo/api/v1?token=${encodeURIComponent(key)}&ws=1`);
+    const probe = i < PROBES;
+    let events = 0;
+    await new Promise((resolve, reject) => {
+      ws.once('message', () => {
+        ws.send(JSON.stringify({ action: 'subscribe', name: 'tasks' }));
+        resolve();
+      });
+      ws.once('error', reject);
+    });
+    ws.on('message', (data) => {
+      events++;
+      if (!probe) return;
+      const text = data.toString();
+      const at = text.indexOf('"text":"live ');
+      if (at < 0) return;
+      const sent = Number(text.slice(at + 13, text.indexOf('"', at + 13)));
+      latencies.push(performance.now() + performance.timeOrigin - sent);
+    });
+    sockets.push({ ws, count: () => events });
+  }
+  return sockets;
+}
+
+async function mixed(call, projectId, ids) {
+  const deadline = Date.now() + SECONDS * 1000;
+  let done = 0;
+  let failed = 0;
+  const writes = [];
+  const worker = async (w) => {
+    for (let i = 0; Date.now() < deadline; i++) {
+      const r = (i * 7 + w * 13) % 10;
+      const stamp = () => (performance.now() + performance.timeOrigin).toFixed(3);
+      try {
+        if (r < 7) await call('GET', `/todo/tasks/projects/${projectId}`);
+        else if (r < 9) {
+          const t0 = performance.now();
+          const { id } = JSON.parse(
+            await call('POST', '/todo/tasks', { text: `live ${stamp()}`, project: projectId }),
+          );
+          ids.push(id);
+          writes.push(performance.now() - t0);
+        } else {
+          const id = ids[(i * 31 + w) % ids.length];
+          const t0 = performance.now();
+          await call('PUT', `/todo/tasks/${id}`, { text: `live ${stamp()}` });
+          writes.push(performance.now() - t0);
+        }
+        done++;
+      } catch {
+        failed++;
+      }
+    }
+  };
+  const started = Date.now();
+  await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
+  const sorted = writes.sort((a, b) => a - b);
+  return { rps: done / ((Date.now() - started) / 1000), done, failed, writeP50: percentile(sorted, 50) };
+}
+
+async function main() {
+  if (!process.argv.includes('--no-build')) {
+    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+    if (build.status !== 0) throw new Error('build failed');
+  }
+  const server = new URL(SERVER);
+  const dbName = `cw_live_bench_${randomBytes(4).toString('hex')}`;
+  const admin = await createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username || 'root'),
+    password: decodeURIComponent(server.password || ''),
+  });
+  await admin.query(`CREATE DATABASE ${dbName} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  const token = `bench-live-${randomBytes(12).toString('hex')}`;
+  const port = await freePort();
+  const url = new URL(SERVER);
+  url.pathname = `/${dbName}`;
+  const child = spawn(process.execPath, ['dist/main.js'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: url.toString(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      BOOTSTRAP_API_TOKEN: token,
+      LOG_LEVEL: 'warn',
+      JOBS_CONCURRENCY: '0',
+      DATABASE_POOL_SIZE: '20',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  try {
+    const call = client(port, token);
+    for (let i = 0; ; i++) {
+      try {
+        await call('GET', '/todo/projects');
+        break;
+      } catch (error) {
+        if (i > 200) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    // Each phase on a project of its own, seeded alike, so that both read lists of the same size.
+    const seeded = async (label) => {
+      const { id } = JSON.parse(await call('POST', '/todo/projects', { label }));
+      const ids = [];
+      for (let i = 0; i < 200; i++)
+        ids.push(JSON.parse(await call('POST', '/todo/tasks', { text: `seed ${i}`, project: id })).id);
+      return { id, ids };
+    };
+    const first = await seeded('without sockets');
+    const second = await seeded('with sockets');
+    const third = await seeded('paced');
+    log(
+      `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s per phase, mix 70/20/10 reads/creates/updates`,
+    );
+    const without = await mixed(call, first.id, first.ids);
+    log(
+      `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms`,
+    );
+    const latencies = [];
+    const sockets = await openSockets(port, call, SOCKETS, latencies);
+    const withSockets = await mixed(call, second.id, second.ids);
+    await new Promise((r) => setTimeout(r, 1000));
+    const loaded = [...latencies].sort((a, b) => a - b);
+    log(
+      `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms`,
+    );
+    log(`throughput cost: ${(100 * (1 - withSockets.rps / without.rps)).toFixed(1)} %`);
+    log(
+      `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events)`,
+    );
+    // Paced: one write every 50 ms, nothing else: the pipeline's own latency with 200 sockets.
+    latencies.length = 0;
+    const pacedUntil = Date.now() + Math.min(SECONDS, 10) * 1000;
+    for (let i = 0; Date.now() < pacedUntil; i++) {
+      const id = third.ids[i % third.ids.length];
+      await call('PUT', `/todo/tasks/${id}`, {
+        text: `live ${(performance.now() + performance.timeOrigin).toFixed(3)}`,
+      });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    const paced = [...latencies].sort((a, b) => a - b);
+    log(
+      `paced (a write every 50 ms), write sent → event on a socket: p50 ${percentile(paced, 50).toFixed(1)} ms, p99 ${percentile(paced, 99).toFixed(1)} ms (${paced.length} events)`,
+    );
+    const received = sockets.reduce((n, s) => n + s.count(), 0);
+    log(
+      `frames received on all sockets: ${received}; sockets still open: ${sockets.filter((s) => s.ws.readyState === WebSocket.OPEN).length}`,
+    );
+    for (const s of sockets) s.ws.terminate();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await admin.query(`DROP DATABASE ${dbName}`);
+    await admin.end();
+    agent.destroy();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,146 @@
+import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import type { TaskChange } from '../../../tasks/store/task-changes.service';
+
+/** A committed change on its way to every instance (its `origin` names the live client that made it). */
+export interface LiveMessage {
+  change: TaskChange;
+}
+
+export interface LiveBusHandlers {
+  message(message: LiveMessage): void;
+  /** Messages may have been lost (Redis reconnected): every subscriber must reload. */
+  lost(): void;
+}
+
+/** Carries changes to every instance's sockets: in process, or through Redis pub/sub. */
+export interface LiveBus {
+  start(handlers: LiveBusHandlers): Promise<void>;
+  publish(message: LiveMessage): void;
+  /** Marks a socket key as used; false if it was already (a reconnect: it may have missed events). */
+  firstUse(ticketId: string, ttlMs: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+const CHANNEL = 'cloneworks:todo-live';
+
+function encode(message: LiveMessage): string {
+  return JSON.stringify({
+    ...message,
+    change: { ...message.change, revisions: [...message.change.revisions] },
+  });
+}
+
+function decode(text: string): LiveMessage {
+  const raw = JSON.parse(text) as LiveMessage & { change: { revisions: Array<[string, number]> } };
+  return { ...raw, change: { ...raw.change, revisions: new Map(raw.change.revisions) } as TaskChange };
+}
+
+/** One process: the change goes straight to this process's sockets. */
+export class LocalLiveBus implements LiveBus {
+  private handlers: LiveBusHandlers | null = null;
+  private readonly used = new Map<string, number>();
+
+  start(handlers: LiveBusHandlers): Promise<void> {
+    this.handlers = handlers;
+    return Promise.resolve();
+  }
+
+  publish(message: LiveMessage): void {
+    this.handlers?.message(message);
+  }
+
+  firstUse(ticketId: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    if (this.used.size > 10_000) for (const [id, until] of this.used) if (until <= now) this.used.delete(id);
+    const first = !this.used.has(ticketId);
+    this.used.set(ticketId, now + ttlMs);
+    return Promise.resolve(first);
+  }
+
+  stop(): Promise<void> {
+    this.handlers = null;
+    return Promise.resolve();
+  }
+}
+
+/** Several instances: every change is published on one Redis channel that each instance reads. */
+export class RedisLiveBus implements LiveBus {
+  private readonly logger = new Logger(RedisLiveBus.name);
+  private readonly origin = randomUUID();
+  private readonly pub: Redis;
+  private readonly sub: Redis;
+  private handlers: LiveBusHandlers | null = null;
+  private connectedOnce = false;
+
+  constructor(url: string, bounds: { connectTimeoutMs: number; commandTimeoutMs: number }) {
+    const options = {
+      lazyConnect: true,
+      connectTimeout: bounds.connectTimeoutMs || undefined,
+      retryStrategy: (attempt: number) => Math.min(attempt * 100, 1000),
+    };
+    this.pub = new Redis(url, {
+      ...options,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: bounds.commandTimeoutMs || undefined,
+    });
+    // Named, so that an operator (or a test) can tell this process's subscriber in CLIENT LIST.
+    this.sub = new Redis(url, { ...options, connectionName: `cloneworks-live-${process.pid}` });
+    for (const client of [this.pub, this.sub]) {
+      client.on('error', (error: Error) => this.logger.warn(`Redis (live updates): ${error.message}`));
+    }
+    // A subscriber that was cut off may have missed messages: every socket reloads.
+    this.sub.on('ready', () => {
+      if (this.connectedOnce) this.handlers?.lost();
+      this.connectedOnce = true;
+    });
+    this.sub.on('close', () => {
+      if (this.connectedOnce) this.handlers?.lost();
+    });
+    this.sub.on('message', (_channel: string, text: string) => {
+      try {
+        this.handlers?.message(decode(text));
+      } catch (error) {
+        this.logger.error(`a live message could not be read: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  async start(handlers: LiveBusHandlers): Promise<void> {
+    this.handlers = handlers;
+    try {
+      await this.pub.connect();
+      await this.sub.connect();
+      await this.sub.subscribe(CHANNEL);
+    } catch (error) {
+      this.pub.disconnect();
+      this.sub.disconnect();
+      throw new Error(`REDIS_URL is set but Redis does not answer: ${(error as Error).message}`);
+    }
+  }
+
+  publish(message: LiveMessage): void {
+    this.pub.publish(CHANNEL, encode(message)).catch((error: Error) => {
+      // The write committed but its event is lost: every socket reloads.
+      this.logger.warn(`a live event could not be published: ${error.message}`);
+      this.handlers?.lost();
+    });
+  }
+
+  async firstUse(ticketId: string, ttlMs: number): Promise<boolean> {
+    try {
+      return (
+        (await this.pub.set(`cloneworks:live-ticket:${ticketId}`, this.origin, 'PX', ttlMs, 'NX')) === 'OK'
+      );
+    } catch {
+      return false;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.handlers = null;
+    await Promise.all([this.pub, this.sub].map((client) => client.quit().catch(() => client.disconnect())));
+  }
+}

@@ -1,0 +1,229 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { WebSocket } from 'ws';
+import { AppConfig } from '../../../config/app-config';
+import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
+import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
+import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
+import { LiveChannel, LiveEvent, RESYNC } from './live-events';
+import { LiveTickets } from './live-tickets';
+import { AccountStream } from './live-stream';
+
+/** Close codes of a live socket (docs/live-updates.md). */
+export const LIVE_CLOSE = {
+  invalidKey: { code: 4401, reason: 'key invalid' },
+  expiredKey: { code: 4403, reason: 'key expired' },
+  slow: { code: 4408, reason: 'too slow: events queued over the bound' },
+  malformed: { code: 1007, reason: 'malformed message' },
+  shutdown: { code: 1001, reason: 'server going away' },
+  off: { code: 4404, reason: 'live updates are off' },
+} as const;
+
+interface LiveSocket {
+  ws: WebSocket;
+  accountId: number;
+  clientId: number;
+  channels: Set<LiveChannel>;
+  alive: boolean;
+}
+
+/**
+ * Live updates of the To Do face: committed writes of the task store (whatever face made them)
+ * go to every instance (LiveBus), where each account's stream puts them in commit order, brings
+ * its outline along and turns them into the widget's events for that account's sockets.
+ */
+@Injectable()
+export class LiveHub implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(LiveHub.name);
+  readonly tickets: LiveTickets;
+  private readonly bus: LiveBus;
+  private readonly sockets = new Map<number, Set<LiveSocket>>();
+  private readonly streams = new Map<number, AccountStream>();
+  private readonly bufferBytes: number;
+  private pinger: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly reader: TaskTreeReader,
+    feed: TaskChangeFeed,
+  ) {
+    this.tickets = new LiveTickets(config.LIVE_TICKET_SECRET, config.LIVE_TICKET_TTL_S * 1000);
+    this.bufferBytes = config.LIVE_SOCKET_BUFFER_KB * 1024;
+    const bounds = {
+      connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      commandTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
+    };
+    this.bus = config.REDIS_URL ? new RedisLiveBus(config.REDIS_URL, bounds) : new LocalLiveBus();
+    if (!config.LIVE_UPDATES) return;
+    const everyAccount = Boolean(config.REDIS_URL);
+    feed.subscribe({
+      // Through Redis another instance may hold the account's sockets: every write is told.
+      interested: (accountId) => everyAccount || this.sockets.has(accountId),
+      changed: (change) => this.bus.publish({ change }),
+    });
+  }
+
+  get enabled(): boolean {
+    return this.config.LIVE_UPDATES;
+  }
+
+  async onModuleInit(): Promise<void> {
+    if (!this.enabled) return;
+    await this.bus.start({
+      message: (message) => this.streams.get(message.change.accountId)?.receive(message),
+      lost: () => {
+        for (const stream of this.streams.values()) stream.resync();
+      },
+    });
+    this.pinger = setInterval(() => this.ping(), this.config.LIVE_PING_S * 1000);
+    this.pinger.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pinger) clearInterval(this.pinger);
+    for (const set of this.sockets.values()) {
+      for (const s of set) s.ws.close(LIVE_CLOSE.shutdown.code, LIVE_CLOSE.shutdown.reason);
+    }
+    for (const stream of this.streams.values()) stream.stop();
+    await this.bus.stop();
+  }
+
+  /** A WebSocket opened on GET /todo/api/v1?token=<key>&ws=1. */
+  async open(ws: WebSocket, request: FastifyRequest): Promise<void> {
+    if (!this.enabled) {
+      ws.close(LIVE_CLOSE.off.code, LIVE_CLOSE.off.reason);
+      return;
+    }
+    const query = request.query as Record<string, unknown> | undefined;
+    const ticket = this.tickets.check(query?.token);
+    if (ticket === 'invalid' || ticket === 'expired') {
+      const close = ticket === 'invalid' ? LIVE_CLOSE.invalidKey : LIVE_CLOSE.expiredKey;
+      ws.close(close.code, close.reason);
+      return;
+    }
+    const socket: LiveSocket = {
+      ws,
+      accountId: ticket.accountId,
+      clientId: randomInt(1, 2 ** 47),
+      channels: new Set(),
+      alive: true,
+    };
+    ws.on('message', (data, binary) => this.command(socket, binary ? null : data.toString()));
+    ws.on('pong', () => (socket.alive = true));
+    ws.on('close', () => this.drop(socket));
+    let set = this.sockets.get(socket.accountId);
+    if (!set) this.sockets.set(socket.accountId, (set = new Set()));
+    set.add(socket);
+    let stream = this.streams.get(socket.accountId);
+    if (!stream) {
+      stream = new AccountStream(socket.accountId, this.reader, this.config.LIVE_REORDER_MS, {
+        events: (message, events) => this.fanOut(socket.accountId, message, events),
+        resync: () => this.fanOut(socket.accountId, null, resyncEvents()),
+        failed: (error) => this.logger.error(`live updates of an account stopped: ${error.message}`),
+      });
+      this.streams.set(socket.accountId, stream);
+    }
+    const [first] = await Promise.all([
+      this.bus.firstUse(ticket.id, Math.max(0, ticket.expiresAt - Date.now())),
+      stream.ready(),
+    ]);
+    if (ws.readyState !== ws.OPEN) return;
+    this.send(socket, { action: 'start', body: socket.clientId });
+    // A key used before: the socket reconnected and may have missed events.
+    if (!first) for (const event of resyncEvents()) this.send(socket, { action: 'event', body: event });
+  }
+
+  private command(socket: LiveSocket, text: string | null): void {
+    let message: { action?: unknown; name?: unknown };
+    try {
+      message = JSON.parse(text ?? '') as typeof message;
+    } catch {
+      message = {};
+    }
+    const name = message.name;
+    if (
+      (message.action !== 'subscribe' && message.action !== 'unsubscribe') ||
+      (name !== 'tasks' && name !== 'projects')
+    ) {
+      socket.ws.close(LIVE_CLOSE.malformed.code, LIVE_CLOSE.malformed.reason);
+      return;
+    }
+    if (message.action === 'subscribe') socket.channels.add(name);
+    else socket.channels.delete(name);
+  }
+
+  private fanOut(accountId: number, message: LiveMessage | null, events: LiveEvent[]): void {
+    const set = this.sockets.get(accountId);
+    if (!set) return;
+    for (const event of events) {
+      // The client whose request made it already shows it (`Remote-Client`).
+      const origin = event.origin ?? message?.change.origin;
+      // Encoded once for every socket.
+      const text = Buffer.from(
+        JSON.stringify({ action: 'event', body: { name: event.name, value: event.value } }),
+      );
+      for (const socket of set) {
+        if (!socket.channels.has(event.name)) continue;
+        if (origin !== undefined && origin === `live:${socket.clientId}`) continue;
+        this.sendText(socket, text);
+      }
+    }
+  }
+
+  private send(socket: LiveSocket, body: unknown): void {
+    this.sendText(socket, Buffer.from(JSON.stringify(body)));
+  }
+
+  /** A socket that cannot keep up is dropped rather than queue without bound. */
+  private sendText(socket: LiveSocket, text: Buffer): void {
+    if (socket.ws.readyState !== socket.ws.OPEN) return;
+    // What is already queued counts: one event larger than the bound still goes to a socket that keeps up.
+    if (socket.ws.bufferedAmount > this.bufferBytes) {
+      this.logger.warn(`a live socket of account ${socket.accountId} fell behind and was dropped`);
+      socket.ws.close(LIVE_CLOSE.slow.code, LIVE_CLOSE.slow.reason);
+      // The close frame queues behind the rest; a socket that reads nothing goes at once.
+      setTimeout(() => socket.ws.terminate(), 1000).unref();
+      this.drop(socket);
+      return;
+    }
+    socket.ws.send(text, { binary: false });
+  }
+
+  private ping(): void {
+    for (const set of this.sockets.values()) {
+      for (const socket of set) {
+        if (!socket.alive) {
+          socket.ws.terminate();
+          this.drop(socket);
+          continue;
+        }
+        socket.alive = false;
+        socket.ws.ping();
+      }
+    }
+  }
+
+  private drop(socket: LiveSocket): void {
+    const set = this.sockets.get(socket.accountId);
+    if (!set?.delete(socket)) return;
+    if (set.size > 0) return;
+    this.sockets.delete(socket.accountId);
+    this.streams.get(socket.accountId)?.stop();
+    this.streams.delete(socket.accountId);
+  }
+
+  /** The number of open sockets (tests, benchmarks). */
+  get socketCount(): number {
+    let n = 0;
+    for (const set of this.sockets.values()) n += set.size;
+    return n;
+  }
+}
+
+function resyncEvents(): LiveEvent[] {
+  return [
+    { name: 'tasks', value: RESYNC },
+    { name: 'projects', value: RESYNC },
+  ];
+}

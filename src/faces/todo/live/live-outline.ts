@@ -1,0 +1,135 @@
+import type { OutlineRow } from '../../../tasks/read/task-tree-reader.service';
+import type { TaskChange } from '../../../tasks/store/task-changes.service';
+
+/** A task's place as the widget names it: its parent, its project and the sibling it follows. */
+export interface Spot {
+  id: number;
+  parent: number | null;
+  project: number | null;
+  /** The sibling just before it; absent: it is first in its list (then `reverse` is true). */
+  targetId?: number;
+  reverse?: boolean;
+}
+
+interface Node {
+  projectId: number | null;
+  parentId: number | null;
+}
+
+/**
+ * The shape of one account's task tree (which task is where, no fields), kept in step with the
+ * change events in commit order, so that a change's new places can be told the way the widget
+ * places tasks: after a sibling, or first in a list. Roots are listed by project, subtasks by
+ * parent (a subtask's project is its root's).
+ */
+export class LiveOutline {
+  private readonly nodes = new Map<number, Node>();
+  private readonly lists = new Map<string, number[]>();
+
+  constructor(rows: OutlineRow[]) {
+    for (const row of rows) this.append(row.id, row.projectId, row.parentId);
+  }
+
+  has(id: number): boolean {
+    return this.nodes.has(id);
+  }
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  /** Where the task is now, with the sibling before it. */
+  spotOf(id: number): Spot | null {
+    const node = this.nodes.get(id);
+    if (!node) return null;
+    const list = this.listOf(node.projectId, node.parentId);
+    const at = list.indexOf(id);
+    const spot: Spot = { id, parent: node.parentId, project: node.projectId };
+    if (at > 0) spot.targetId = list[at - 1];
+    else spot.reverse = true;
+    return spot;
+  }
+
+  /** The ids of one list in order (parent null: the project's roots). */
+  children(projectId: number | null, parentId: number | null): number[] {
+    return [...this.listOf(projectId, parentId)];
+  }
+
+  /** Brings the outline to the state the change committed. */
+  apply(change: TaskChange): void {
+    switch (change.kind) {
+      case 'inserted': {
+        const roots = new Set<number>();
+        for (const list of change.lists) {
+          const ids = this.listOf(list.projectId, list.parentId);
+          for (const insert of [...list.inserts].sort((a, b) => a.at - b.at)) {
+            ids.splice(insert.at, 0, ...insert.ids);
+            for (const id of insert.ids) {
+              roots.add(id);
+              this.nodes.set(id, { projectId: list.projectId, parentId: list.parentId });
+            }
+          }
+        }
+        for (const { task } of change.tasks) {
+          if (!roots.has(task.id)) this.append(task.id, task.projectId, task.parentId);
+        }
+        return;
+      }
+      case 'deleted':
+        for (const id of change.removed) this.remove(id);
+        this.place(change.placements);
+        return;
+      case 'moved':
+      case 'sorted':
+      case 'project-deleted':
+        this.place(change.placements);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private place(
+    placements: Array<{ id: number; projectId: number | null; parentId: number | null; position: number }>,
+  ): void {
+    for (const p of placements) this.detach(p.id);
+    const ordered = [...placements].sort((a, b) => a.position - b.position);
+    for (const p of ordered) {
+      this.nodes.set(p.id, { projectId: p.projectId, parentId: p.parentId });
+      const list = this.listOf(p.projectId, p.parentId);
+      list.splice(Math.min(p.position, list.length), 0, p.id);
+    }
+  }
+
+  private append(id: number, projectId: number | null, parentId: number | null): void {
+    this.nodes.set(id, { projectId, parentId });
+    this.listOf(projectId, parentId).push(id);
+  }
+
+  private detach(id: number): void {
+    const node = this.nodes.get(id);
+    if (!node) return;
+    const key = keyOf(node.projectId, node.parentId);
+    const list = this.lists.get(key);
+    const at = list?.indexOf(id) ?? -1;
+    if (list && at >= 0) list.splice(at, 1);
+    if (list?.length === 0) this.lists.delete(key);
+  }
+
+  private remove(id: number): void {
+    this.detach(id);
+    this.nodes.delete(id);
+    this.lists.delete(`t${id}`);
+  }
+
+  private listOf(projectId: number | null, parentId: number | null): number[] {
+    const key = keyOf(projectId, parentId);
+    let list = this.lists.get(key);
+    if (!list) this.lists.set(key, (list = []));
+    return list;
+  }
+}
+
+function keyOf(projectId: number | null, parentId: number | null): string {
+  return parentId === null ? `p${projectId ?? 0}` : `t${parentId}`;
+}

@@ -1,0 +1,117 @@
+import Redis from 'ioredis';
+import { LiveHub } from '../../../src/faces/todo/live/live-hub';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { LiveClient } from './live-client';
+import { todoClient } from './todo-client';
+
+// Delivery guarantees of live updates: a gap in a project's revisions (an event that never came)
+// ends in `resync`, never in a silently stale client; a socket that does not read is dropped once
+// its queue passes LIVE_SOCKET_BUFFER_KB; with Redis, a subscriber cut off tells every socket to reload.
+describeEachDialect(
+  'live updates: resync and backpressure',
+  (t) => {
+    let a: TestAccount;
+    let baseUrl: string;
+    const open: LiveClient[] = [];
+    const api = todoClient(t, () => a);
+
+    beforeAll(async () => {
+      await t().app.listen(0, '127.0.0.1');
+      baseUrl = (await t().app.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+
+    beforeEach(async () => {
+      a = await t().newAccount();
+    });
+
+    afterEach(() => {
+      for (const c of open.splice(0)) c.close();
+    });
+
+    const live = async () => {
+      const res = await t().inject({
+        method: 'GET',
+        url: '/todo/api/v1',
+        headers: { 'remote-token': a.token },
+      });
+      const c = await LiveClient.open(baseUrl, (res.json() as { key: string }).key);
+      open.push(c);
+      return c;
+    };
+
+    it('tells the sockets to reload when a write of a project was never told (a gap in its revisions)', async () => {
+      const c = await live();
+      await api.post('/tasks', { text: 'told' });
+      await c.eventCount(1);
+      // A write that reached the database but whose event is lost: the project's revision moves on.
+      await t().dataSource.query(
+        'UPDATE task_list_locks SET revision = revision + 1 WHERE account_id = ? AND project_key = 0',
+        [a.id],
+      );
+      await api.post('/tasks', { text: 'after the gap' });
+      const events = await c.eventCount(3, 5000);
+      expect(events.slice(1).map((e) => e.value)).toEqual([
+        { type: 'resync', id: null },
+        { type: 'resync', id: null },
+      ]);
+      // In step again: the next write is an event as usual.
+      await api.post('/tasks', { text: 'next' });
+      const after = await c.eventCount(4);
+      expect(after[3].value).toEqual(
+        expect.objectContaining({
+          type: 'add-task',
+          data: expect.objectContaining({ task: expect.objectContaining({ text: 'next' }) }),
+        }),
+      );
+    });
+
+    it('drops a socket that does not read once its queue passes the bound (close 4408)', async () => {
+      const reader = await live();
+      const stalled = await live();
+      const hub = t().get(LiveHub);
+      const before = hub.socketCount;
+      // The client stops reading: the kernel buffers fill, then the service's queue grows.
+      (stalled.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const text = 'x'.repeat(4000);
+      for (let round = 0; round < 200 && hub.socketCount === before; round++) {
+        const batch = Array.from({ length: 100 }, (_, k) => ({
+          id: `temp://${round}-${k}`,
+          text,
+          parent: null,
+        }));
+        const res = await api.post('/clone', { batch });
+        expect(res.statusCode).toBe(200);
+      }
+      expect(hub.socketCount).toBe(before - 1);
+      expect(reader.closed).toBeNull();
+      expect(reader.events.length).toBeGreaterThan(0);
+    });
+
+    const redisUrl = process.env.TEST_REDIS_URL;
+    (redisUrl ? it : it.skip)('with Redis: a subscriber cut off tells every socket to reload', async () => {
+      const c = await live();
+      const admin = new Redis(redisUrl!);
+      try {
+        const list = (await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string;
+        const ours = list
+          .split('\n')
+          .filter((line) => line.includes(` name=cloneworks-live-${process.pid} `))
+          .map((line) => /(?:^| )id=(\d+)/.exec(line)![1]);
+        expect(ours.length).toBeGreaterThan(0);
+        for (const id of ours) await admin.call('CLIENT', 'KILL', 'ID', id);
+      } finally {
+        admin.disconnect();
+      }
+      const events = await c.eventCount(2, 5000);
+      expect(events.map((e) => e.value.type)).toEqual(['resync', 'resync']);
+      // Subscribed again: writes are events again.
+      for (let i = 0; i < 50; i++) {
+        await api.post('/tasks', { text: `again ${i}` });
+        if (c.events.some((e) => e.value.type === 'add-task')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(c.events.some((e) => e.value.type === 'add-task')).toBe(true);
+    });
+  },
+  { LIVE_SOCKET_BUFFER_KB: '64' },
+);
