@@ -179,7 +179,8 @@ function planTask(c: PlanContext, id: number, parent: number | null): PlannedTas
   return {
     sourceId: id,
     parentSourceId: parent,
-    title: [...title].slice(0, TITLE_MAX).join(''),
+    // Code points, not UTF-16 units; a title this short keeps its string (no copy per task).
+    title: title.length <= TITLE_MAX ? title : [...title].slice(0, TITLE_MAX).join(''),
     description: flags.copy_description ? task.description : null,
     private: c.request.list ? task.private : c.request.private,
     closed,
