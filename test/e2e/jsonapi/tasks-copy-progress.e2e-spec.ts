@@ -86,8 +86,6 @@ describeEachDialect(
               copy_open_subtasks: true,
               copy_closed_subtasks: true,
               copy_open_todos: true,
-              copy_closed_todos: true,
-              copy_task_dependencies: true,
             },
           },
         }),
