@@ -11,7 +11,10 @@
 //     (information_schema.USER_STATISTICS, with userstat switched on for the run and restored).
 // Every copy is checked afterwards (task count, id map). Every loop is bounded.
 //
-//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build]
+//   - with --large (or --only-large, which skips the rows above): one asynchronous copy of 100,000
+//     tasks, submit→SUCCESS, peak RSS, and the operation's progress as a poller sees it (every 50 ms).
+//
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build] [--large]
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,12 +25,19 @@ import os from 'node:os';
 import { createConnection } from 'mysql2/promise';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+const LARGE = 100_000;
 const SIZES = [
   // [tasks, runs, mode]
-  [10, 30, 'sync'],
-  [100, 20, 'sync'],
-  [1000, 10, 'sync'],
-  [5000, 3, 'async'],
+  ...(process.argv.includes('--only-large')
+    ? []
+    : [
+        [10, 30, 'sync'],
+        [100, 20, 'sync'],
+        [1000, 10, 'sync'],
+        [5000, 3, 'async'],
+      ]),
+  // --large / --only-large: one copy of COPY_MAX_TASKS tasks (bounded to 15 minutes).
+  ...(process.argv.includes('--large') || process.argv.includes('--only-large') ? [[LARGE, 1, 'async']] : []),
 ];
 const WARMUP = 5;
 const BRANCHING = 8;
@@ -451,7 +461,8 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
   };
 
   // Warm-up (JIT, pools): small copies.
-  for (let i = 0; i < WARMUP; i++) {
+  const warmups = roots[10] ? WARMUP : 0;
+  for (let i = 0; i < warmups; i++) {
     const res = await call('POST', '/tasks/copy', body(10, `w${i}`));
     if (res.status !== 201) throw new Error(`warm-up: ${res.status} ${JSON.stringify(res.json)}`);
   }
@@ -472,8 +483,9 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
         check(n, res.json, `copy ${n} #${i}`);
       } else {
         let sampling = true;
+        const bound = n >= LARGE ? 90_000 : 6000;
         const sampler = (async () => {
-          for (let k = 0; sampling && k < 6000; k++) {
+          for (let k = 0; sampling && k < bound; k++) {
             peak = Math.max(peak, memory(pid).rss);
             await sleep(10);
           }
@@ -484,12 +496,21 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
           throw new Error(`copy ${n}: ${res.status} ${JSON.stringify(res.json).slice(0, 500)}`);
         const id = res.json.data.id;
         let row;
-        for (let k = 0; k < 6000; k++) {
-          [[row]] = await admin.query(`SELECT status, details FROM \`${dbName}\`.operations WHERE id = ?`, [
-            id,
-          ]);
+        const seen = [];
+        for (let k = 0; k < bound; k++) {
+          [[row]] = await admin.query(
+            `SELECT status, progress, details FROM \`${dbName}\`.operations WHERE id = ?`,
+            [id],
+          );
+          if (seen.at(-1) !== row.progress) seen.push(row.progress);
           if (row.status === 'SUCCESS' || row.status === 'FAIL') break;
-          await sleep(5);
+          await sleep(n >= LARGE ? 50 : 5);
+        }
+        if (n >= LARGE) {
+          const steps = seen.slice(1).map((p, k) => p - seen[k]);
+          log(
+            `  progress seen by a poller: ${seen.length} values, largest step ${Math.max(...steps)} % (${seen.join(' ')})`,
+          );
         }
         samples.push(performance.now() - started);
         sampling = false;
@@ -528,7 +549,7 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
   const [[total]] = await sql.query('SELECT COUNT(*) AS n FROM tasks WHERE project_id = ?', [
     targetProjectId,
   ]);
-  const expected = WARMUP * 10 + SIZES.reduce((sum, [n, runs]) => sum + n * runs, 0);
+  const expected = warmups * 10 + SIZES.reduce((sum, [n, runs]) => sum + n * runs, 0);
   if (Number(total.n) !== expected)
     problems.push(`target project has ${total.n} tasks, expected ${expected}`);
   log(`integrity: ${problems.length === 0 ? 'OK' : `${problems.length} problems`} (${total.n} copied tasks)`);

@@ -1,13 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
 import type { TaskDetailsService } from '../details/task-details.service';
-import { taskRecords } from '../read/task-read-model.service';
 import type { ProjectRow } from '../store/projects.table';
-import { assignedOf } from '../store/task-assignees.table';
 import { listSubtreeIds } from '../store/task-reads.table';
 import { CopyViolation } from '../tasks.errors';
 import { COPY_FLAG_NAMES, CopyFlags, CopySource, CopyTarget, SourceTask } from './task-copy-plan';
-import { targetSetup } from './task-copy-source';
+import { recordsWithAssigned, targetSetup } from './task-copy-source';
 
 // What a copy of task lists (POST /api/v2/task_lists/copy, and every list of a project's copy)
 // reads: the lists' top-level tasks that the selection flags take, each a root of the copied set,
@@ -44,11 +42,8 @@ export async function loadListsSource(
   selection: TaskSelection,
 ): Promise<CopySource> {
   const ids = await listSubtreeIds(m, accountId, listIds);
-  const records = await taskRecords(m, accountId, ids);
-  const assigned = await assignedOf(m, accountId, ids);
-  const tasks = new Map<number, SourceTask>(
-    records.map((t) => [t.id, { ...t, assigned: assigned.get(t.id) ?? [] }]),
-  );
+  const records = await recordsWithAssigned(m, accountId, ids);
+  const tasks = new Map<number, SourceTask>(records.map((t) => [t.id, t]));
   const children = new Map<number, number[]>();
   const order = (a: SourceTask, b: SourceTask) => a.position - b.position || a.id - b.id;
   for (const t of [...tasks.values()].sort(order)) {

@@ -13,7 +13,7 @@ import { TasksError } from '../tasks.errors';
 import { loadListsSource, tasksRequired } from './list-copy-source';
 import type { CopySource } from './task-copy-plan';
 import { assigneeMapViolation, checkSize, refused } from './task-copy-source';
-import { COPY_OPERATION_TYPES, PROJECT_COPY } from './task-copy.operation';
+import { COPY_OPERATION_TYPES, percentBetween, PROJECT_COPY } from './task-copy.operation';
 import { ListCopyInput, ListsCopyResult, TaskListCopyService } from './task-list-copy.service';
 
 /** A project's copy as the domain takes it (docs/v2.md#project-copy). */
@@ -109,8 +109,13 @@ export class ProjectCopyService {
         copies.set(list.id, made.id);
       }
       await progress(40);
-      const result = await this.lists.copyLists(w, { ...input, projectId }, copies, source);
-      await progress(90);
+      const result = await this.lists.copyLists(
+        w,
+        { ...input, projectId },
+        copies,
+        source,
+        percentBetween(progress, 40, 99),
+      );
       return {
         ...result,
         counts: { ...result.counts, memberships: members.length },

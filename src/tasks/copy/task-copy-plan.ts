@@ -1,194 +1,26 @@
-import type { SourceAttachment } from '../details/attachments.table';
 import type { SourceDependency } from '../details/dependencies.table';
-import type { SourceComment, SourceTodo } from '../details/task-items.table';
 import { CUSTOM_FIELD_TYPE, STATUS_CATEGORY } from '../details/task-details.entities';
+import { dateShiftDays, shiftDate, shiftTaskDates, ShiftRule } from './copy-dates';
+import {
+  CopyPlan,
+  CopyRequest,
+  CopySource,
+  CopyTarget,
+  PlannedTask,
+  SkippedItem,
+  SourceTask,
+  TITLE_MAX,
+  CopyFlags,
+} from './task-copy-types';
+
+export * from './task-copy-types';
 
 const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
-import type { TaskRecord } from '../read/task-read-model.service';
-import { dateShiftDays, shiftDate, shiftTaskDates, ShiftRule } from './copy-dates';
 
 // POST /api/v2/tasks/copy, decided in memory (docs/v2.md#task-copy): which tasks are copied, what each
 // copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
-// the source under one snapshot, calls planCopy, then writes the plan in bulk.
-
-export interface CopyFlags {
-  copy_open_subtasks: boolean;
-  copy_closed_subtasks: boolean;
-  copy_open_todos: boolean;
-  copy_closed_todos: boolean;
-  copy_comments: boolean;
-  copy_description: boolean;
-  copy_attachments: boolean;
-  copy_subscribers: boolean;
-  copy_assignee: boolean;
-  copy_tags: boolean;
-  copy_date: boolean;
-  copy_repeat: boolean;
-  copy_estimate: boolean;
-  copy_task_dependencies: boolean;
-  copy_custom_fields: boolean;
-  copy_as_task_template: boolean;
-}
-
-export const COPY_FLAG_NAMES: Array<keyof CopyFlags> = [
-  'copy_open_subtasks',
-  'copy_closed_subtasks',
-  'copy_open_todos',
-  'copy_closed_todos',
-  'copy_comments',
-  'copy_description',
-  'copy_attachments',
-  'copy_subscribers',
-  'copy_assignee',
-  'copy_tags',
-  'copy_date',
-  'copy_repeat',
-  'copy_estimate',
-  'copy_task_dependencies',
-  'copy_custom_fields',
-  'copy_as_task_template',
-];
-
-export interface SourceTask extends TaskRecord {
-  /** All assigned people in order (v2's assignee is the first). */
-  assigned: number[];
-}
-
-/** Everything read from the store about the source subtree S, under one snapshot. */
-export interface CopySource {
-  rootId: number;
-  /** A task list's copy: its top-level tasks that are copied (each a root, none takes the request's title). */
-  roots?: number[];
-  /** S: the source and all its live descendants. */
-  tasks: Map<number, SourceTask>;
-  /** Direct subtasks of every task of S, in sibling order. */
-  children: Map<number, number[]>;
-  /** Status id → its workflow and category, for every status a task of S uses. */
-  statuses: Map<number, { workflowId: number; categoryId: number }>;
-  todos: SourceTodo[];
-  comments: SourceComment[];
-  attachments: SourceAttachment[];
-  subscribers: Map<number, number[]>;
-  /** Dependency rows whose `task_id` is in S. */
-  dependencies: SourceDependency[];
-  /** Other ends of those rows that no longer exist (deleted): their pairs are reported, not copied. */
-  deadTasks?: Set<number>;
-}
-
-export interface CopyTarget {
-  projectId: number;
-  taskListId: number;
-  /** The root's status; a list's copy has none (a copy keeps its own status when no category matches). */
-  workflowStatusId: number | null;
-  /** The target project's workflow and its statuses (a copied subtask takes a status of its category there). */
-  workflowId: number | null;
-  workflowStatuses: Array<{ id: number; categoryId: number; position: number }>;
-  parentTaskId: number | null;
-  /** People who may be assignees/subscribers in the target project; 'anyone' when it has no members. */
-  members: Set<number> | 'anyone';
-  /** Active (not deactivated) people of the account. */
-  activePeople: Set<number>;
-  /** Custom fields enabled for tasks in the target project and not archived, by id. */
-  customFields: Map<string, { dataTypeId: number }>;
-}
-
-export interface CopyRequest {
-  title: string;
-  private: boolean;
-  templateDescription: string | null;
-  flags: CopyFlags;
-  now: Date;
-  /** With copy_date: move every copied date so the earliest start (or latest due) lands here. */
-  shift?: CopyShift;
-  /** Prepended to the title of every copied task (the result cut to TITLE_MAX characters). */
-  titlePrefix?: string;
-  /** Old person id → new person id, for assignees, subscribers, todo assignees and person fields. */
-  assigneeMap?: Record<string, number>;
-  /** A task list's or project's copy: every root keeps its own title, status and privacy. */
-  list?: boolean;
-}
-
-export interface CopyShift {
-  to: string;
-  mode: 'start' | 'end';
-  /** A shifted date on a Saturday or Sunday moves to Monday; a task keeps its working-day length. */
-  skipWeekends?: boolean;
-}
-
-export const TITLE_MAX = 255;
-
-export interface SkippedItem {
-  kind: 'assignee' | 'subscriber' | 'todo_assignee' | 'custom_field' | 'task_dependency';
-  source_id: string;
-  reason: 'not_project_member' | 'deactivated' | 'field_not_enabled' | 'target_not_copied' | 'target_deleted';
-  task_id?: string;
-}
-
-/** The columns one copy gets (undefined = the store's default). */
-export interface PlannedTask {
-  sourceId: number;
-  /** The source parent inside C; null for the root (which goes under the target parent). */
-  parentSourceId: number | null;
-  title: string;
-  description: string | null;
-  private: boolean;
-  closed: boolean;
-  closedAt: Date | null;
-  workflowStatusId: number | null;
-  assigned: number[];
-  startDate: string | null;
-  dueAt: Date | null;
-  dueTime: string | null;
-  repeat: {
-    scheduleId: number | null;
-    interval: number | null;
-    monthday: number | null;
-    weekday: number[] | null;
-    date: string | null;
-  };
-  initialEstimate: number | null;
-  remainingTime: number | null;
-  tagList: string[];
-  customFields: Record<string, unknown> | null;
-}
-
-export interface CopyPlan {
-  /** C in pre-order: every parent before its children, siblings in source order. */
-  tasks: PlannedTask[];
-  todos: Array<{
-    sourceTaskId: number;
-    description: string;
-    position: number;
-    closedAt: Date | null;
-    dueDate: string | null;
-    dueTime: string | null;
-    assigneeId: number | null;
-  }>;
-  comments: Array<{
-    sourceId: number;
-    sourceTaskId: number;
-    body: string;
-    creatorId: number | null;
-    pinnedAt: Date | null;
-  }>;
-  /** `sourceCommentId` set: the file of a copied comment (needs the comment's copy). */
-  attachments: Array<{
-    sourceTaskId: number | null;
-    sourceCommentId: number | null;
-    name: string;
-    contentType: string;
-    size: number;
-    blobId: number | null;
-  }>;
-  subscribers: Array<{ sourceTaskId: number; personId: number }>;
-  /** `to` is a copy (its source id) or an existing task outside S. */
-  dependencies: Array<{
-    fromSourceId: number;
-    to: { copyOf: number } | { existing: number };
-    typeId: number;
-  }>;
-  skipped: SkippedItem[];
-}
+// the source under one snapshot, calls planCopy, then writes the plan in bulk
+// (task-copy-writer.ts: the tasks at once, their related rows chunk by chunk).
 
 /** The copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
 export function selectCopiedSet(
@@ -216,10 +48,12 @@ export function selectCopiedSet(
 }
 
 /** What every part of a plan reads: the source, the target, the request, and the skips so far. */
-interface PlanContext {
+export interface PlanContext {
   source: CopySource;
   target: CopyTarget;
   request: CopyRequest;
+  /** The ids of the copied set C, in copy order (pre-order). */
+  selected: number[];
   /** The ids of the copied set C. */
   inC: Set<number>;
   skipped: SkippedItem[];
@@ -229,36 +63,76 @@ interface PlanContext {
 }
 
 export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
+  const planned = planTasks(source, target, request);
+  const related = planRelated(planned.context, source, planned.context.selected);
+  return { tasks: planned.tasks, ...related, skipped: planned.context.skipped };
+}
+
+/** The rows around a chunk of the copied tasks, as loadRelated reads them for that chunk. */
+export type RelatedRows = Pick<
+  CopySource,
+  'todos' | 'comments' | 'attachments' | 'subscribers' | 'dependencies' | 'deadTasks'
+>;
+
+/** What planning a copy's related rows chunk by chunk needs of the planned tasks. */
+export interface TaskPlan {
+  tasks: PlannedTask[];
+  context: PlanContext;
+}
+
+/**
+ * The copied tasks of a plan, without their related rows (planRelated plans those chunk by
+ * chunk): the skips found so far are in `context.skipped`, which planRelated extends.
+ */
+export function planTasks(source: CopySource, target: CopyTarget, request: CopyRequest): TaskPlan {
   const { flags } = request;
   const selected = selectCopiedSet(source, flags);
-  const copiedTasks = selected.map((n) => source.tasks.get(n.id)!);
   const map = request.assigneeMap ?? {};
   const c: PlanContext = {
     source,
     target,
     request,
+    selected: selected.map((n) => n.id),
     inC: new Set(selected.map((n) => n.id)),
     skipped: [],
     shift:
       flags.copy_date && request.shift
-        ? { days: dateShiftDays(copiedTasks, request.shift), skipWeekends: !!request.shift.skipWeekends }
+        ? {
+            days: dateShiftDays(
+              selected.map((n) => source.tasks.get(n.id)!),
+              request.shift,
+            ),
+            skipWeekends: !!request.shift.skipWeekends,
+          }
         : null,
     person: (p) => map[String(p)] ?? p,
   };
-  // In this order: the skips are reported in the order they are found.
-  const tasks = selected.map(({ id, parent }) => planTask(c, id, parent));
+  return { tasks: selected.map(({ id, parent }) => planTask(c, id, parent)), context: c };
+}
+
+/**
+ * The related rows of the copied tasks `ids` (in copy order) from `rows`, which hold (at least)
+ * theirs; skips are added to the context's in the order they are found.
+ */
+export function planRelated(
+  context: PlanContext,
+  rows: RelatedRows,
+  ids: number[],
+): Omit<CopyPlan, 'tasks' | 'skipped'> {
+  const c: PlanContext = { ...context, source: { ...context.source, ...rows } };
+  const { flags } = c.request;
   const todos = planTodos(c);
   const comments = planComments(c);
   const attachments = planAttachments(c, new Set(comments.map((comment) => comment.sourceId)));
   const subscribers = flags.copy_subscribers
-    ? selected.flatMap(({ id }) =>
-        unique((source.subscribers.get(id) ?? []).map(c.person))
+    ? ids.flatMap((id) =>
+        unique((c.source.subscribers.get(id) ?? []).map(c.person))
           .filter((p) => allowed(c, p, 'subscriber', id))
           .map((personId) => ({ sourceTaskId: id, personId })),
       )
     : [];
   const dependencies = flags.copy_task_dependencies ? planDependencies(c) : [];
-  return { tasks, todos, comments, attachments, subscribers, dependencies, skipped: c.skipped };
+  return { todos, comments, attachments, subscribers, dependencies };
 }
 
 const unique = (ids: number[]) => [...new Set(ids)];
@@ -305,7 +179,8 @@ function planTask(c: PlanContext, id: number, parent: number | null): PlannedTas
   return {
     sourceId: id,
     parentSourceId: parent,
-    title: [...title].slice(0, TITLE_MAX).join(''),
+    // Code points, not UTF-16 units; a title this short keeps its string (no copy per task).
+    title: title.length <= TITLE_MAX ? title : [...title].slice(0, TITLE_MAX).join(''),
     description: flags.copy_description ? task.description : null,
     private: c.request.list ? task.private : c.request.private,
     closed,

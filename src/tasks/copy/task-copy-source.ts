@@ -9,9 +9,17 @@ import { taskRecords } from '../read/task-read-model.service';
 import { activePeople, existingPeople } from '../store/people.table';
 import { ProjectRow, projectRows } from '../store/projects.table';
 import { assignedOf } from '../store/task-assignees.table';
-import { liveTaskIds, subtreeIds } from '../store/task-reads.table';
+import { liveTaskIds, subtreeIds, taskRows } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
-import { CopyFlags, CopyShift, CopySource, CopyTarget, selectCopiedSet, SourceTask } from './task-copy-plan';
+import {
+  CopyFlags,
+  CopyShift,
+  CopySource,
+  CopyTarget,
+  RelatedRows,
+  selectCopiedSet,
+  SourceTask,
+} from './task-copy-plan';
 
 // What a copy reads and checks before it writes, in its refusal order (docs/v2.md#refusal-order):
 // the flags, then the source, then every problem with the target at once, then the size.
@@ -79,7 +87,7 @@ export function refused(violations: CopyViolation[]): TasksError {
 }
 
 /**
- * The source subtree S as the copy reads it, without the related rows (see loadRelated): the
+ * The source subtree S as the copy reads it, without the related rows (see loadRelatedRows): the
  * flags first, then the source task itself.
  */
 export async function loadSource(
@@ -90,18 +98,16 @@ export async function loadSource(
 ): Promise<CopySource> {
   const flags = flagViolations(input);
   if (flags.length) throw refused(flags);
-  const [root] = await taskRecords(m, accountId, [input.templateId]);
-  if (!root) {
+  // The subtree's first id is its root: none when the task does not exist (or is deleted).
+  const ids = await subtreeIds(m, accountId, input.templateId);
+  if (ids.length === 0) {
     throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
       field: 'template_id',
     });
   }
-  const ids = await subtreeIds(m, accountId, root.id);
-  const records = await taskRecords(m, accountId, ids);
-  const assigned = await assignedOf(m, accountId, ids);
-  const tasks = new Map<number, SourceTask>(
-    records.map((t) => [t.id, { ...t, assigned: assigned.get(t.id) ?? [] }]),
-  );
+  const records = await recordsWithAssigned(m, accountId, ids);
+  const tasks = new Map<number, SourceTask>(records.map((t) => [t.id, t]));
+  const root = tasks.get(input.templateId)!;
   const children = new Map<number, number[]>();
   for (const t of [...tasks.values()].sort((a, b) => a.position - b.position || a.id - b.id)) {
     if (t.parentId !== null && t.id !== root.id) pushTo(children, t.parentId, t.id);
@@ -124,14 +130,35 @@ export async function loadSource(
   };
 }
 
-/** The rows around the source tasks that the flags select, added to `source`. */
-export async function loadRelated(
+/**
+ * Tasks with all their assignees, in two statements for any number (the record's `assigneeId`
+ * is the first of them, as taskRecords reads it).
+ */
+export async function recordsWithAssigned(
   m: EntityManager,
   accountId: number,
-  source: CopySource,
+  ids: number[],
+): Promise<SourceTask[]> {
+  const rows = await taskRows(m, accountId, ids);
+  const assigned = await assignedOf(m, accountId, ids);
+  return rows.map((r) => {
+    const people = assigned.get(r.id) ?? [];
+    return { ...r, assigneeId: people[0] ?? null, assigned: people };
+  });
+}
+
+/**
+ * The rows around the source tasks `ids` that the flags select: one chunk of a copy's tasks at a
+ * time, so that a large copy never holds the related rows of all its tasks.
+ */
+export async function loadRelatedRows(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
   f: CopyFlags,
-): Promise<CopySource> {
-  const ids = [...source.tasks.keys()];
+  /** Tasks known to be live (the source's own): their liveness is not read again. */
+  live: (id: number) => boolean = () => false,
+): Promise<RelatedRows> {
   const todos = f.copy_open_todos || f.copy_closed_todos ? await sourceTodos(m, accountId, ids) : [];
   const comments = f.copy_comments ? await sourceComments(m, accountId, ids) : [];
   // A comment's files come along only with copy_comments too (comments is empty without it).
@@ -147,18 +174,17 @@ export async function loadRelated(
       ]
     : [];
   const dependencies = f.copy_task_dependencies ? await sourceDependencies(m, accountId, ids) : [];
-  const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))];
-  const live = await liveTaskIds(m, accountId, otherEnds);
+  const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))].filter((id) => !live(id));
+  const found = await liveTaskIds(m, accountId, otherEnds);
   const subscribers = f.copy_subscribers
     ? await subscribersOf(m, accountId, ids)
     : new Map<number, number[]>();
   return {
-    ...source,
     todos,
     comments,
     attachments,
     dependencies,
-    deadTasks: new Set(otherEnds.filter((id) => !live.has(id))),
+    deadTasks: new Set(otherEnds.filter((id) => !found.has(id))),
     subscribers,
   };
 }

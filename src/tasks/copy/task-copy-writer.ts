@@ -13,7 +13,19 @@ import { CloneEngine, CloneNode } from '../store/clone-engine';
 import type { TaskFields } from '../store/task-fields';
 import { placeLast, setColumnOf, setCustomFields } from '../store/tasks.table';
 import type { StoreWrite } from '../store/write-gateway';
-import type { CopyPlan, CopySource, CopyTarget, PlannedTask } from './task-copy-plan';
+import { chunks } from '../../database/sql';
+import {
+  CopyPlan,
+  CopyRequest,
+  CopySource,
+  CopyTarget,
+  PlannedTask,
+  planRelated,
+  planTasks,
+} from './task-copy-plan';
+import { loadRelatedRows } from './task-copy-source';
+
+type RelatedPlan = Omit<CopyPlan, 'tasks' | 'skipped'>;
 
 /** Where a plan's copies go. */
 export interface CopyDestination {
@@ -51,6 +63,19 @@ export interface CopyResult {
  * rows in multi-row chunks. The number of statements depends on the tables touched, not on the
  * number of tasks.
  */
+/** How far a copy got, 0..1: tasks written count half, their related rows the other half. */
+export type CopyProgress = (fraction: number) => Promise<void>;
+
+/** Copied tasks whose related rows are read, planned and written together. */
+export const RELATED_CHUNK_TASKS = 1000;
+
+/**
+ * Plans and writes a copy in the write's transaction: the tree through the clone engine, then the
+ * related rows a chunk of RELATED_CHUNK_TASKS copied tasks at a time (read, planned, written in
+ * multi-row INSERTs, dropped), so that memory is bounded by the tasks and one chunk of their
+ * rows. The number of statements depends on the tables touched and the chunks, not on the number
+ * of tasks.
+ */
 @Injectable()
 export class TaskCopyWriter {
   constructor(private readonly engine: CloneEngine) {}
@@ -60,16 +85,20 @@ export class TaskCopyWriter {
     dest: CopyDestination,
     source: CopySource,
     target: CopyTarget,
-    plan: CopyPlan,
-    now: Date,
+    request: CopyRequest,
+    progress?: CopyProgress,
   ): Promise<CopyResult> {
-    const listOf = listsOfCopies(plan, source, dest);
-    const ids = plan.tasks.length
+    const { now } = request;
+    const { tasks, context } = planTasks(source, target, request);
+    const units = Math.max(1, tasks.length * 2);
+    const listOf = listsOfCopies(tasks, source, dest);
+    const ids = tasks.length
       ? await this.engine.clone(w, {
-          nodes: plan.tasks.map((t, i) =>
+          nodes: tasks.map((t, i) =>
             cloneNode(t, source, listOf.get(t.sourceId)!, now, i === 0 && !dest.lists),
           ),
           placement: { kind: 'list', parentId: dest.parentTaskId, projectId: dest.projectId, at: 'end' },
+          progress: progress && ((inserted) => progress(inserted / units)),
         })
       : new Map<string, number>();
     const copyOf = (sourceId: number) => ids.get(String(sourceId))!;
@@ -80,6 +109,55 @@ export class TaskCopyWriter {
         taskListId: dest.taskListId,
       });
     }
+    // Before the task attachments: the files named by attachment-type custom field values.
+    await this.copyFieldAttachments(w, tasks, target, copyOf, now);
+    const counts = {
+      tasks: tasks.length,
+      todos: 0,
+      comments: 0,
+      attachments: 0,
+      task_dependencies: 0,
+      subscribers: 0,
+    };
+    let done = tasks.length;
+    for (const part of chunks(context.selected, RELATED_CHUNK_TASKS)) {
+      const rows = await loadRelatedRows(w.m, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+      const plan = planRelated(context, rows, part);
+      await this.writeRelated(w, plan, copyOf, now);
+      counts.todos += plan.todos.length;
+      counts.comments += plan.comments.length;
+      counts.attachments += plan.attachments.length;
+      counts.task_dependencies += plan.dependencies.length;
+      counts.subscribers += plan.subscribers.length;
+      done += part.length;
+      await progress?.(done / units);
+    }
+    const templateId = dest.template
+      ? await this.makeTemplate(
+          w,
+          dest.template,
+          rootId,
+          tasks.map((t) => copyOf(t.sourceId)),
+          now,
+        )
+      : null;
+    return {
+      taskId: rootId,
+      sourceTaskId: source.rootId,
+      taskIdMap: Object.fromEntries(tasks.map((t) => [String(t.sourceId), String(copyOf(t.sourceId))])),
+      counts,
+      skipped: context.skipped,
+      templateId,
+    };
+  }
+
+  /** One chunk's related rows: todos, comments, attachments, subscribers, dependencies. */
+  private async writeRelated(
+    w: StoreWrite,
+    plan: RelatedPlan,
+    copyOf: (sourceId: number) => number,
+    now: Date,
+  ): Promise<void> {
     await insertTodos(
       w.m,
       w.accountId,
@@ -95,8 +173,6 @@ export class TaskCopyWriter {
       w.accountId,
       plan.attachments.map((a) => a.blobId),
     );
-    // Before the task attachments: the files named by attachment-type custom field values.
-    await this.copyFieldAttachments(w, plan, target, copyOf, now);
     // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
     await insertAttachments(
       w.m,
@@ -124,22 +200,12 @@ export class TaskCopyWriter {
       })),
       now,
     );
-    const templateId = dest.template
-      ? await this.makeTemplate(
-          w,
-          dest.template,
-          rootId,
-          plan.tasks.map((t) => copyOf(t.sourceId)),
-          now,
-        )
-      : null;
-    return result(source, plan, rootId, copyOf, templateId);
   }
 
   /** New comments, mapped from the source comments they copy. */
   private async writeComments(
     w: StoreWrite,
-    plan: CopyPlan,
+    plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
   ): Promise<Map<number, number>> {
@@ -184,12 +250,12 @@ export class TaskCopyWriter {
    */
   private async copyFieldAttachments(
     w: StoreWrite,
-    plan: CopyPlan,
+    tasks: PlannedTask[],
     target: CopyTarget,
     copyOf: (sourceId: number) => number,
     now: Date,
   ): Promise<void> {
-    const values = fieldAttachmentValues(plan, target, copyOf);
+    const values = fieldAttachmentValues(tasks, target, copyOf);
     const wanted = [...new Set(values.flatMap((v) => v.ids))];
     if (wanted.length === 0) return;
     const found = new Map<number, SourceAttachment>(
@@ -209,7 +275,7 @@ export class TaskCopyWriter {
     await insertAttachments(w.m, w.accountId, rows, now);
     const newIds = await attachmentIdsOfTasks(w.m, w.accountId, [...new Set(values.map((v) => v.taskId))]);
     // Hand out each task's new ids in the order its values were inserted, and rewrite the values.
-    const plannedByCopy = new Map(plan.tasks.map((t) => [copyOf(t.sourceId), t]));
+    const plannedByCopy = new Map(tasks.map((t) => [copyOf(t.sourceId), t]));
     const fieldsOf = new Map<number, Record<string, unknown>>();
     for (const v of values) {
       const queue = newIds.get(v.taskId) ?? [];
@@ -224,12 +290,16 @@ export class TaskCopyWriter {
 }
 
 /** The values of attachment-type custom fields enabled in the target, per copied task. */
-function fieldAttachmentValues(plan: CopyPlan, target: CopyTarget, copyOf: (sourceId: number) => number) {
+function fieldAttachmentValues(
+  tasks: PlannedTask[],
+  target: CopyTarget,
+  copyOf: (sourceId: number) => number,
+) {
   const fields = [...target.customFields]
     .filter(([, f]) => f.dataTypeId === CUSTOM_FIELD_TYPE.attachment)
     .map(([id]) => id);
   const values: Array<{ taskId: number; fieldId: string; ids: number[]; many: boolean }> = [];
-  for (const task of fields.length ? plan.tasks : []) {
+  for (const task of fields.length ? tasks : []) {
     for (const fieldId of fields) {
       const value = task.customFields?.[fieldId];
       if (value === undefined || value === null) continue;
@@ -241,9 +311,9 @@ function fieldAttachmentValues(plan: CopyPlan, target: CopyTarget, copyOf: (sour
 }
 
 /** The list of each copy: the destination's, or (a list's or project's copy) its root's new list. */
-function listsOfCopies(plan: CopyPlan, source: CopySource, dest: CopyDestination): Map<number, number> {
+function listsOfCopies(tasks: PlannedTask[], source: CopySource, dest: CopyDestination): Map<number, number> {
   const out = new Map<number, number>();
-  for (const t of plan.tasks) {
+  for (const t of tasks) {
     const own = source.tasks.get(t.sourceId)!.taskListId;
     const list = !dest.lists
       ? dest.taskListId
@@ -301,29 +371,5 @@ function cloneNode(
     key: String(t.sourceId),
     parentKey: t.parentSourceId === null ? null : String(t.parentSourceId),
     fields,
-  };
-}
-
-function result(
-  source: CopySource,
-  plan: CopyPlan,
-  rootId: number,
-  copyOf: (sourceId: number) => number,
-  templateId: number | null,
-): CopyResult {
-  return {
-    taskId: rootId,
-    sourceTaskId: source.rootId,
-    taskIdMap: Object.fromEntries(plan.tasks.map((t) => [String(t.sourceId), String(copyOf(t.sourceId))])),
-    counts: {
-      tasks: plan.tasks.length,
-      todos: plan.todos.length,
-      comments: plan.comments.length,
-      attachments: plan.attachments.length,
-      task_dependencies: plan.dependencies.length,
-      subscribers: plan.subscribers.length,
-    },
-    skipped: plan.skipped,
-    templateId,
   };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OperationContext, OperationHandler } from '../../operations/operation-handlers';
-import { TASK_COPY, TaskCopyParameters } from './task-copy.operation';
+import { percentBetween, TASK_COPY, TaskCopyParameters } from './task-copy.operation';
 import { TaskCopyService } from './task-copy.service';
 
 /**
@@ -17,7 +17,12 @@ export class TaskCopyHandler implements OperationHandler {
   async run({ manager, operation, reportProgress }: OperationContext): Promise<Record<string, unknown>> {
     const { template_id: _templateId, ...input } = operation.parameters as unknown as TaskCopyParameters;
     await reportProgress(5);
-    const result = await this.copies.copyInJob(manager, operation.accountId, input);
+    const result = await this.copies.copyInJob(
+      manager,
+      operation.accountId,
+      input,
+      percentBetween(reportProgress, 5, 99),
+    );
     return {
       task_id: String(result.taskId),
       source_task_id: String(result.sourceTaskId),

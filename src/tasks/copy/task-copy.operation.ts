@@ -14,3 +14,21 @@ export function taskCopyParameters(input: CopyInput): Record<string, unknown> {
   const parameters: TaskCopyParameters = { ...input, template_id: String(input.templateId) };
   return parameters as unknown as Record<string, unknown>;
 }
+
+/**
+ * A copy's progress (0..1) as the operation's percent between `from` and `to`, stored only when
+ * it has risen by a whole percent: at most one small write per percent, whatever the copy's size.
+ */
+export function percentBetween(
+  report: (percent: number) => Promise<void>,
+  from: number,
+  to: number,
+): (fraction: number) => Promise<void> {
+  let last = from;
+  return async (fraction) => {
+    const percent = Math.floor(from + (to - from) * Math.min(1, Math.max(0, fraction)));
+    if (percent <= last) return;
+    last = percent;
+    await report(percent);
+  };
+}

@@ -10,9 +10,8 @@ import { OperationsService, OperationView } from '../../operations/operations.se
 import { TaskDetailsService } from '../details/task-details.service';
 import { Task } from '../store/task.entity';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
-import { planCopy } from './task-copy-plan';
-import { checkSize, CopyInput, loadRelated, loadSource, loadTarget } from './task-copy-source';
-import { CopyResult, TaskCopyWriter } from './task-copy-writer';
+import { checkSize, CopyInput, loadSource, loadTarget } from './task-copy-source';
+import { CopyProgress, CopyResult, TaskCopyWriter } from './task-copy-writer';
 import { COPY_OPERATION_TYPES, TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
 export type { CopyInput } from './task-copy-source';
@@ -111,8 +110,13 @@ export class TaskCopyService {
   }
 
   /** The whole copy inside a job's transaction (the TASK.COPY job commits it with its SUCCESS). */
-  copyInJob(m: EntityManager, accountId: number, input: CopyInput): Promise<CopyResult> {
-    return this.gateway.join(m, accountId, (w) => this.copyIn(w, input));
+  copyInJob(
+    m: EntityManager,
+    accountId: number,
+    input: CopyInput,
+    progress?: CopyProgress,
+  ): Promise<CopyResult> {
+    return this.gateway.join(m, accountId, (w) => this.copyIn(w, input, progress));
   }
 
   private async replay(accountId: number, stored: StoredOutcome): Promise<CopyOutcome> {
@@ -140,22 +144,22 @@ export class TaskCopyService {
     return { kind: 'copied', result: await this.write(w, input, source, target) };
   }
 
-  private async copyIn(w: StoreWrite, input: CopyInput): Promise<CopyResult> {
+  private async copyIn(w: StoreWrite, input: CopyInput, progress?: CopyProgress): Promise<CopyResult> {
     const source = await loadSource(w.m, this.details, w.accountId, input);
     const target = await loadTarget(w.m, this.details, w.accountId, input, source);
     checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
-    return this.write(w, input, source, target);
+    return this.write(w, input, source, target, progress);
   }
 
-  private async write(
+  private write(
     w: StoreWrite,
     input: CopyInput,
-    structure: Awaited<ReturnType<typeof loadSource>>,
+    source: Awaited<ReturnType<typeof loadSource>>,
     target: Awaited<ReturnType<typeof loadTarget>>,
+    progress?: CopyProgress,
   ): Promise<CopyResult> {
-    const source = await loadRelated(w.m, w.accountId, structure, input.flags);
     const now = this.clock.now();
-    const plan = planCopy(source, target, {
+    const request = {
       title: input.title,
       private: input.private,
       templateDescription: input.templateDescription,
@@ -164,7 +168,7 @@ export class TaskCopyService {
       shift: input.shift,
       titlePrefix: input.titlePrefix,
       assigneeMap: input.assigneeMap,
-    });
+    };
     const dest = {
       projectId: input.projectId,
       parentTaskId: input.parentTaskId,
@@ -173,6 +177,6 @@ export class TaskCopyService {
         ? { name: input.title, description: input.templateDescription }
         : null,
     };
-    return this.writer.write(w, dest, source, target, plan, now);
+    return this.writer.write(w, dest, source, target, request, progress);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { OperationContext, OperationHandler } from '../../operations/operation-handlers';
-import { TASK_LIST_COPY } from './task-copy.operation';
+import { percentBetween, TASK_LIST_COPY } from './task-copy.operation';
 import { ListCopyInput, TaskListCopyService } from './task-list-copy.service';
 
 /**
@@ -16,7 +16,12 @@ export class TaskListCopyHandler implements OperationHandler {
   async run({ manager, operation, reportProgress }: OperationContext): Promise<Record<string, unknown>> {
     await reportProgress(5);
     const input = operation.parameters as unknown as ListCopyInput;
-    const result = await this.copies.copyInJob(manager, operation.accountId, input);
+    const result = await this.copies.copyInJob(
+      manager,
+      operation.accountId,
+      input,
+      percentBetween(reportProgress, 5, 99),
+    );
     return {
       task_list_id: String(result.taskListId),
       source_task_list_id: String(result.sourceTaskListId),

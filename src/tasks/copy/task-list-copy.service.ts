@@ -13,9 +13,9 @@ import { CopyViolation, TasksError } from '../tasks.errors';
 import { listTarget, loadListsSource, TaskSelection, tasksRequired } from './list-copy-source';
 
 export { LIST_TASK_FLAGS } from './list-copy-source';
-import { CopyFlags, CopyShift, CopySource, planCopy } from './task-copy-plan';
-import { assigneeMapViolation, checkSize, loadRelated, refused } from './task-copy-source';
-import { CopyResult, TaskCopyWriter } from './task-copy-writer';
+import { CopyFlags, CopyShift, CopySource } from './task-copy-plan';
+import { assigneeMapViolation, checkSize, refused } from './task-copy-source';
+import { CopyProgress, CopyResult, TaskCopyWriter } from './task-copy-writer';
 import { COPY_OPERATION_TYPES, TASK_LIST_COPY } from './task-copy.operation';
 
 /** A task list's copy as the domain takes it (docs/v2.md#task-list-copy). */
@@ -89,11 +89,16 @@ export class TaskListCopyService {
   }
 
   /** The whole copy inside a job's transaction (TASK_LIST.COPY commits it with its SUCCESS). */
-  copyInJob(m: EntityManager, accountId: number, input: ListCopyInput): Promise<ListCopyResult> {
+  copyInJob(
+    m: EntityManager,
+    accountId: number,
+    input: ListCopyInput,
+    progress?: CopyProgress,
+  ): Promise<ListCopyResult> {
     return this.gateway.join(m, accountId, async (w) => {
       const source = await this.check(w, input);
       checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
-      return this.write(w, input, source);
+      return this.write(w, input, source, progress);
     });
   }
 
@@ -106,12 +111,12 @@ export class TaskListCopyService {
     input: Omit<ListCopyInput, 'name' | 'templateId'>,
     lists: Map<number, number>,
     source: CopySource,
+    progress?: CopyProgress,
   ): Promise<ListsCopyResult> {
     const [project] = await projectRows(w.m, w.accountId, [input.projectId]);
     const target = await listTarget(w.m, this.details, w.accountId, project, [...lists.values()][0] ?? 0);
-    const full = await loadRelated(w.m, w.accountId, source, input.flags);
     const now = this.clock.now();
-    const plan = planCopy(full, target, {
+    const request = {
       title: '',
       private: false,
       templateDescription: null,
@@ -121,9 +126,9 @@ export class TaskListCopyService {
       titlePrefix: input.titlePrefix,
       assigneeMap: input.assigneeMap,
       list: true,
-    });
+    };
     const dest = { projectId: input.projectId, parentTaskId: null, taskListId: 0, lists, template: null };
-    const result = await this.writer.write(w, dest, full, target, plan, now);
+    const result = await this.writer.write(w, dest, source, target, request, progress);
     return {
       taskListIdMap: Object.fromEntries([...lists].map(([from, to]) => [String(from), String(to)])),
       taskIdMap: result.taskIdMap,
@@ -157,7 +162,12 @@ export class TaskListCopyService {
     return loadListsSource(w.m, this.details, w.accountId, [input.templateId], input.selection);
   }
 
-  private async write(w: StoreWrite, input: ListCopyInput, source: CopySource): Promise<ListCopyResult> {
+  private async write(
+    w: StoreWrite,
+    input: ListCopyInput,
+    source: CopySource,
+    progress?: CopyProgress,
+  ): Promise<ListCopyResult> {
     const [{ top }] = (await w.m.query(
       'SELECT MAX(position) AS top FROM task_lists WHERE account_id = ? AND project_id = ?',
       [w.accountId, input.projectId],
@@ -173,7 +183,7 @@ export class TaskListCopyService {
       }),
     );
     const lists = new Map([[input.templateId, list.id]]);
-    const result = await this.copyLists(w, input, lists, source);
+    const result = await this.copyLists(w, input, lists, source, progress);
     return { ...result, taskListId: list.id, sourceTaskListId: input.templateId };
   }
 }

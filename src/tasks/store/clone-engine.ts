@@ -28,6 +28,8 @@ export interface CloneNode {
 export interface CloneRequest {
   nodes: CloneNode[];
   placement: ClonePlacement;
+  /** Told after each multi-row INSERT of tasks how many rows are written so far (clone() only). */
+  progress?: (inserted: number) => Promise<void>;
 }
 
 /** One clone of a group: its request, and ids reserved for it outside the transaction (row locks). */
@@ -253,7 +255,8 @@ export class CloneEngine {
     const newIds = await this.newIds(w, members, dests, live);
     const rows = newRows(members, dests, live, newIds, placed.rootKeys);
     const now = this.clock.now();
-    const stamp = await insertTasks(w.m, w.accountId, rows, now);
+    const progress = members.length === 1 ? members[0].request.progress : undefined;
+    const stamp = await insertTasks(w.m, w.accountId, rows, now, progress);
     // Where each clone's roots now stand, counted only if a subscriber wants the change.
     w.record('inserted', async () => ({
       kind: 'inserted',

@@ -169,10 +169,12 @@ export async function insertTasks(
   accountId: number,
   rows: NewTaskRow[],
   now: Date,
+  progress?: (inserted: number) => Promise<void>,
 ): Promise<number> {
   const nowText = toSqlDateTime(now);
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.fields.details !== undefined);
+  let inserted = 0;
   for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
     const params: unknown[] = [];
     for (const r of part) {
@@ -185,6 +187,8 @@ export async function insertTasks(
         : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${tuples(part.length, 16)}`,
       params,
     );
+    inserted += part.length;
+    await progress?.(inserted);
   }
   await insertAssignees(
     m,

@@ -110,6 +110,8 @@ describeEachDialect(
           }),
         });
         expect(res.statusCode).toBe(201);
+        if (process.env.COPY_PRINT_STATEMENTS)
+          console.log(spy.mock.calls.map((c) => String(c[0]).slice(0, 160)).join('\n'));
         return spy.mock.calls.length;
       };
       try {

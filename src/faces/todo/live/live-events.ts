@@ -109,7 +109,10 @@ function inserted(change: Extract<TaskChange, { kind: 'inserted' }>, outline: Li
   for (const { task: t } of change.tasks) {
     const run = runOf.get(rootOf(t));
     if (!run) continue;
-    members.set(run, [...(members.get(run) ?? []), t]);
+    // Appended in place: a copy of one tree of n tasks is one run, so a copy per task is O(n²).
+    const those = members.get(run);
+    if (those) those.push(t);
+    else members.set(run, [t]);
   }
   const events: LiveEvent[] = [];
   for (const list of change.lists) {
