@@ -17,7 +17,12 @@ import {
   TASK_LIST_COPY_EXAMPLE,
   TASK_LIST_COPY_SHIFTED_EXAMPLE,
 } from './jsonapi.examples';
-import { documentBody, JSONAPI_DOCUMENT_CONTENT, JsonApiErrors } from './jsonapi.openapi';
+import {
+  documentBody,
+  JSONAPI_DOCUMENT_CONTENT,
+  JsonApiCopyLimitErrors,
+  JsonApiErrors,
+} from './jsonapi.openapi';
 
 // The Swagger description of the copies of task lists and projects (docs/v2.md#task-list-copy).
 
@@ -59,6 +64,7 @@ export function ApiCopyTaskList() {
       content: JSONAPI_DOCUMENT_CONTENT,
     }),
     JsonApiErrors(404, 409, 422),
+    JsonApiCopyLimitErrors(),
   );
 }
 
@@ -80,5 +86,6 @@ export function ApiCopyProject() {
     }),
     queued('PROJECT.COPY', QUEUED_PROJECT_COPY_EXAMPLE),
     JsonApiErrors(404, 409, 422),
+    JsonApiCopyLimitErrors(),
   );
 }

@@ -26,7 +26,12 @@ import {
   TASK_ID_EXAMPLE,
   TASK_UPDATE_EXAMPLE,
 } from './jsonapi.examples';
-import { documentBody, JSONAPI_DOCUMENT_CONTENT, JsonApiErrors } from './jsonapi.openapi';
+import {
+  documentBody,
+  JSONAPI_DOCUMENT_CONTENT,
+  JsonApiCopyLimitErrors,
+  JsonApiErrors,
+} from './jsonapi.openapi';
 
 // The Swagger description of each /api/v2/tasks route, one composite per route.
 
@@ -144,6 +149,7 @@ export function ApiCopyTask() {
       content: JSONAPI_DOCUMENT_CONTENT,
     }),
     JsonApiErrors(404, 409, 422),
+    JsonApiCopyLimitErrors(),
   );
 }
 

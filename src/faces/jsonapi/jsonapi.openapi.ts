@@ -22,6 +22,7 @@ import { errorExample } from '../error-examples';
 import { JSONAPI_MEDIA_TYPE, toJsonApiError } from './jsonapi-error.mapper';
 import { MAX_PAGE_NUMBER, MAX_PAGE_SIZE } from './jsonapi-query';
 import { JsonApiRateLimitGuard } from './jsonapi-rate-limit.guard';
+import { DomainError } from '../../common/domain-error';
 import { RequestError } from '../../common/request.errors';
 import { TasksError } from '../../tasks/tasks.errors';
 
@@ -183,6 +184,31 @@ export function JsonApiErrors(...statuses: number[]) {
       }),
     ),
   );
+}
+
+/**
+ * The 429 of a route that may queue a copy operation: the request limit as everywhere, or the
+ * organization's limit of unfinished copy operations (docs/v2.md#copy-limit), one example each.
+ */
+export function JsonApiCopyLimitErrors() {
+  const copyLimit = new DomainError(
+    'OPERATION_LIMIT_REACHED',
+    'The organization already runs 5 copies; try again when one has finished',
+    { meta: { limit: 5 } },
+  );
+  return ApiResponse({
+    status: 429,
+    description: `${DESCRIPTIONS[429]}; copy_limit_reached: the organization already has COPY_MAX_CONCURRENT_PER_ACCOUNT copy operations PENDING or RUNNING (meta.limit; Retry-After: 5)`,
+    content: {
+      [JSONAPI_MEDIA_TYPE]: {
+        schema: { $ref: getSchemaPath(JsonApiErrorDocument) },
+        examples: {
+          rate_limited: { value: errorExample(toJsonApiError, 429, EXAMPLE_ERRORS[429]) },
+          copy_limit_reached: { value: errorExample(toJsonApiError, 429, copyLimit) },
+        },
+      },
+    },
+  });
 }
 
 /** The body of a create (or, with `update`, a PATCH) of one resource of `type`. */

@@ -178,11 +178,15 @@ describeEachDialect('OpenAPI document', (t) => {
         if (Number(status) < 400) continue;
         const where = `${method.toUpperCase()} ${path} ${status}`;
         const media = Object.values(response.content ?? {})[0];
-        if (media?.example === undefined) {
+        const examples =
+          media?.example !== undefined
+            ? [media.example]
+            : Object.values(media?.examples ?? {}).map((e) => (e as { value: unknown }).value);
+        if (examples.length === 0 || examples.includes(undefined)) {
           wrong.push(`${where}: no example`);
           continue;
         }
-        for (const pair of errorPairs(face, Number(status), media.example)) {
+        for (const pair of examples.flatMap((example) => errorPairs(face, Number(status), example))) {
           checked++;
           if (!possible[face].has(pair) || !pair.startsWith(`${status} `)) wrong.push(`${where}: ${pair}`);
         }
@@ -190,6 +194,16 @@ describeEachDialect('OpenAPI document', (t) => {
     }
     expect(checked).toBeGreaterThan(300);
     expect(wrong).toEqual([]);
+  });
+
+  it('shows the copy limit beside the request limit on every route that may queue a copy', () => {
+    for (const path of ['/api/v2/tasks/copy', '/api/v2/task_lists/copy', '/api/v2/projects/copy']) {
+      const media = Object.values(document.paths[path].post.responses['429'].content ?? {})[0];
+      const codes = Object.values(media?.examples ?? {}).flatMap((e) =>
+        errorPairs('v2', 429, (e as { value: unknown }).value),
+      );
+      expect({ path, codes }).toEqual({ path, codes: ['429 rate_limited', '429 copy_limit_reached'] });
+    }
   });
 
   it('shows a queued copy (202) as an operations document', () => {
