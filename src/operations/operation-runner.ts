@@ -6,7 +6,7 @@ import { AppConfig, jobsLanes } from '../config/app-config';
 import { Database } from '../database/database';
 import { Operation } from './operation.entity';
 import { OperationHandlers, PermanentOperationError, RunningOperation } from './operation-handlers';
-import { OperationsService } from './operations.service';
+import { OperationClaim, OperationsService } from './operations.service';
 
 /** The lease moved to another instance while the handler ran; its transaction is rolled back. */
 class LeaseLostError extends Error {}
@@ -90,6 +90,52 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   wake(): void {
     if (!this.automatic) return;
     void this.pump();
+  }
+
+  /**
+   * Sets a worker aside for an operation the caller is about to enqueue in its own transaction
+   * (`OperationsService.enqueue` with this claim writes it RUNNING under this runner's lease), so
+   * that it runs right after the commit with no claim transaction in between. Null when this
+   * instance runs no jobs by itself or has no free worker: enqueue PENDING and `wake()`. After the
+   * transaction call `start()` if it committed the claimed row, `cancel()` in every case (a
+   * no-op after `start`).
+   */
+  reserve(): ReservedWorker | null {
+    if (!this.automatic || this.lanes >= jobsLanes(this.config)) return null;
+    this.lanes++;
+    let row: Operation | null = null;
+    let open = true;
+    const done = () => {
+      if (!open) return false;
+      open = false;
+      return true;
+    };
+    return {
+      owner: this.owner,
+      leaseMs: this.config.JOBS_LEASE_MS,
+      hold: (written) => (row = written),
+      start: () => {
+        if (done()) this.runReserved(row);
+      },
+      cancel: () => {
+        if (done()) this.lanes--;
+      },
+    };
+  }
+
+  private runReserved(row: Operation | null): void {
+    if (!row || this.stopping) {
+      this.lanes--;
+      // Committed RUNNING under our lease while shutting down: back to PENDING for any instance.
+      if (row) void this.operations.release([row.id], this.owner).catch(() => undefined);
+      return;
+    }
+    const run = this.execute(row).finally(() => {
+      this.lanes--;
+      this.running.delete(row.id);
+      if (this.backlog) this.wake();
+    });
+    this.running.set(row.id, run);
   }
 
   /**
@@ -272,6 +318,14 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       this.renewing = false;
     }
   }
+}
+
+/** A worker set aside by `OperationRunner.reserve()`. */
+export interface ReservedWorker extends OperationClaim {
+  /** The claimed row committed: run it now. */
+  start(): void;
+  /** Gives the worker back if it was not started. */
+  cancel(): void;
 }
 
 function runningOperation(row: Operation): RunningOperation {
