@@ -13,7 +13,7 @@ import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { RateLimitsService } from '../rate-limits/rate-limits.service';
 import { Pool, PoolCloseReason, PoolStatus } from './pool.entity';
-import { findPool, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
+import { findPool, findPoolInProject, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
 
 export const POOL_CLONE = 'POOL.CLONE';
 
@@ -267,16 +267,10 @@ export class PoolsService {
   /** The clone itself, in the job's transaction: a CLOSED copy in the same project. */
   async cloneInTransaction(m: EntityManager, accountId: number, sourceId: string): Promise<PoolView> {
     // The parameters as they are when the job runs, under a shared lock on MySQL/MariaDB so that
-    // a PUT of the source running at the same time is copied whole, before or after.
-    const rows: Array<{ project_id: string | number; body: string }> = isIdText(sourceId)
-      ? await m.query(
-          `SELECT project_id, body FROM pools WHERE id = ? AND account_id = ?${this.db.shareLock}`,
-          [Number(sourceId), accountId],
-        )
-      : [];
-    if (!rows[0]) throw new DomainError('POOL_NOT_FOUND', `Pool ${sourceId} does not exist`);
-    const projectId = String(rows[0].project_id);
-    await requireActiveProject(this.db, m, accountId, projectId, true);
-    return this.insertPool(m, accountId, projectId, JSON.parse(rows[0].body) as PoolFields);
+    // a PUT of the source running at the same time is copied whole, before or after; its project
+    // under the same lock (an archive waits for the copy or is seen done).
+    const source = await findPoolInProject(this.db, m, accountId, sourceId);
+    source.requireActiveProject();
+    return this.insertPool(m, accountId, source.projectId, JSON.parse(source.body) as PoolFields);
   }
 }
