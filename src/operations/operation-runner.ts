@@ -96,12 +96,13 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
    * Sets a worker aside for an operation the caller is about to enqueue in its own transaction
    * (`OperationsService.enqueue` with this claim writes it RUNNING under this runner's lease), so
    * that it runs right after the commit with no claim transaction in between. Null when this
-   * instance runs no jobs by itself or has no free worker: enqueue PENDING and `wake()`. After the
-   * transaction call `start()` if it committed the claimed row, `cancel()` in every case (a
-   * no-op after `start`).
+   * instance runs no jobs by itself, has no free worker, or has work waiting (its last claim took
+   * all it had room for: what waits goes first, and a backlog runs cheaper in batches): enqueue
+   * PENDING and `wake()`. After the transaction call `start()` if it committed the claimed row,
+   * `cancel()` in every case (a no-op after `start`).
    */
   reserve(): ReservedWorker | null {
-    if (!this.automatic || this.lanes >= jobsLanes(this.config)) return null;
+    if (!this.automatic || this.backlog || this.lanes >= jobsLanes(this.config)) return null;
     this.lanes++;
     let row: Operation | null = null;
     let open = true;
@@ -191,15 +192,22 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     const batchSize = this.config.JOBS_BATCH_SIZE;
     const types = this.handlers.types();
     const batched = batchSize > 1 ? types.filter((type) => this.handlers.get(type)!.runBatch) : [];
-    const claimed = await this.operations.claim(
-      this.owner,
-      types.filter((type) => !batched.includes(type)),
-      free,
-      this.config.JOBS_LEASE_MS,
-      this.config.JOBS_MAX_ATTEMPTS,
-      includeExpired,
-      { types: batched, limit: free * batchSize },
-    );
+    // The free lanes are held while the claim runs, so that reserve() cannot take them meanwhile.
+    this.lanes += free;
+    let claimed: Operation[];
+    try {
+      claimed = await this.operations.claim(
+        this.owner,
+        types.filter((type) => !batched.includes(type)),
+        free,
+        this.config.JOBS_LEASE_MS,
+        this.config.JOBS_MAX_ATTEMPTS,
+        includeExpired,
+        { types: batched, limit: free * batchSize },
+      );
+    } finally {
+      this.lanes -= free;
+    }
     const lanes = planLanes(claimed, free, batched, batchSize);
     this.backlog = claimed.length >= free;
     for (const lane of lanes) {
