@@ -112,7 +112,9 @@ function countingSocket(port, path) {
         }
         // A header: 2, 4 or 10 bytes (a server's frames are unmasked), perhaps split over chunks.
         const take = Math.min(10 - head.length, chunk.length - at);
-        const h = head.length ? Buffer.concat([head, chunk.subarray(at, at + take)]) : chunk.subarray(at, at + take);
+        const h = head.length
+          ? Buffer.concat([head, chunk.subarray(at, at + take)])
+          : chunk.subarray(at, at + take);
         const short = h.length < 2 ? 0 : h[1] & 0x7f;
         const size = short < 126 ? 2 : short === 126 ? 4 : 10;
         if (h.length < size) {

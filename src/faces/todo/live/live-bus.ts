@@ -40,10 +40,9 @@ function accountOf(text: string): number {
 
 function decode(text: string): LiveMessage {
   const raw = JSON.parse(text.slice(text.indexOf(' ') + 1)) as {
-    change: TaskChange & { revisions: unknown };
+    change: Omit<TaskChange, 'revisions'> & { revisions: Array<[string, number]> };
   };
-  raw.change.revisions = new Map(raw.change.revisions as Array<[string, number]>);
-  return raw as LiveMessage;
+  return { change: { ...raw.change, revisions: new Map(raw.change.revisions) } as TaskChange };
 }
 
 /** One process: the change goes straight to this process's sockets. */
