@@ -10,6 +10,7 @@
 //   BENCH_PROBES (default 10)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -179,7 +180,24 @@ async function openSockets(port, call, n, latencies) {
   return sockets;
 }
 
-async function mixed(call, projectId, ids) {
+// CPU time (ms) the service process has used so far (Linux /proc; NaN elsewhere): per request it
+// is what the fan-out costs whatever else runs on the machine, which the throughput is not.
+function serviceCpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+  } catch {
+    return NaN;
+  }
+}
+
+function clientCpuMs() {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+async function mixed(call, projectId, ids, pid) {
+  const cpu0 = [serviceCpuMs(pid), clientCpuMs()];
   const deadline = Date.now() + SECONDS * 1000;
   let done = 0;
   let failed = 0;
@@ -212,7 +230,8 @@ async function mixed(call, projectId, ids) {
   const started = Date.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
   const sorted = writes.sort((a, b) => a - b);
-  return { rps: done / ((Date.now() - started) / 1000), done, failed, writeP50: percentile(sorted, 50) };
+  const cpu = { service: (serviceCpuMs(pid) - cpu0[0]) / done, client: (clientCpuMs() - cpu0[1]) / done };
+  return { rps: done / ((Date.now() - started) / 1000), done, failed, writeP50: percentile(sorted, 50), cpu };
 }
 
 async function main() {
@@ -271,19 +290,24 @@ async function main() {
     log(
       `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s per phase, mix 70/20/10 reads/creates/updates`,
     );
-    const without = await mixed(call, first.id, first.ids);
+    const without = await mixed(call, first.id, first.ids, child.pid);
     log(
       `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms`,
     );
     const latencies = [];
     const sockets = await openSockets(port, call, SOCKETS, latencies);
-    const withSockets = await mixed(call, second.id, second.ids);
+    const withSockets = await mixed(call, second.id, second.ids, child.pid);
     await new Promise((r) => setTimeout(r, 1000));
     const loaded = [...latencies].sort((a, b) => a - b);
     log(
       `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms`,
     );
     log(`throughput cost: ${(100 * (1 - withSockets.rps / without.rps)).toFixed(1)} %`);
+    log(
+      `CPU per request, service / client: without sockets ${without.cpu.service.toFixed(2)} / ${without.cpu.client.toFixed(2)} ms, ` +
+        `with ${SOCKETS} sockets ${withSockets.cpu.service.toFixed(2)} / ${withSockets.cpu.client.toFixed(2)} ms ` +
+        `(service +${(100 * (withSockets.cpu.service / without.cpu.service - 1)).toFixed(1)} %)`,
+    );
     log(
       `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events)`,
     );

@@ -8,6 +8,7 @@ import { OperationRunner } from '../../../src/operations/operation-runner';
 import { OperationsService } from '../../../src/operations/operations.service';
 import { PoolsService } from '../../../src/pools/pools.service';
 import { countPools, makePool } from '../../factories/pool.factory';
+import { spyStatements } from '../../support/statement-spy';
 import { createTestApp, describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { testDialects } from '../../support/test-database';
 
@@ -212,6 +213,32 @@ describeEachDialect(
       // One attempt: the request's own transaction was its claim.
       expect(await operation(t(), res.json().id)).toMatchObject({ attempts: 1, leaseOwner: null });
       expect(await countPools(t(), a)).toBe(before + 1);
+    });
+
+    it('writes the operation twice from submit to SUCCESS: its INSERT, then its SUCCESS (no claim)', async () => {
+      const a = await t().newAccount();
+      const pool = await makePool(t(), a);
+      const spy = spyStatements(t());
+      try {
+        const statements = await spy.matching(async () => {
+          const res = await t().inject({
+            method: 'POST',
+            url: `/api/v1/pools/${pool.id}/clone`,
+            headers: { authorization: `OAuth ${a.token}` },
+          });
+          await waitFor(async () => (await operation(t(), res.json().id)).status === 'SUCCESS');
+        }, ['operations']);
+        // The test's own polling reads aside: every write, and every locking read, of the table.
+        const writes = statements.filter(
+          (sql) => !/^\s*SELECT/i.test(sql) || /FOR UPDATE|LOCK IN/i.test(sql),
+        );
+        expect(writes.map((sql) => sql.trim().split(/\s+/, 1)[0].toUpperCase())).toEqual([
+          'INSERT',
+          'UPDATE',
+        ]);
+      } finally {
+        spy.restore();
+      }
     });
 
     it('with every worker busy, answers PENDING and leaves the clone to a claim', async () => {
