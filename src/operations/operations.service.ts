@@ -48,11 +48,7 @@ export interface NewOperation {
   parameters: Record<string, unknown>;
 }
 
-/**
- * A worker of this instance set aside for an operation its request enqueues (OperationRunner.reserve):
- * the row is written RUNNING under the worker's lease, in the request's own transaction, and the
- * worker runs it right after the commit without a claim.
- */
+/** A worker set aside for the operation a request enqueues (OperationRunner.reserve). */
 export interface OperationClaim {
   readonly owner: string;
   readonly leaseMs: number;
@@ -90,9 +86,8 @@ export class OperationsService {
 
   /**
    * Writes a PENDING operation in the caller's transaction; wake the runner after the commit. With
-   * a claim, the operation is written RUNNING under the claim's lease instead (first attempt,
-   * `started` now): its worker runs it after the commit, and if that instance dies first, the
-   * lease expires and any instance claims it as it would any other.
+   * a claim: RUNNING under its lease (first attempt, `started` now), for its worker to run after
+   * the commit; if that instance dies first, the lease expires and any instance claims it.
    */
   async enqueue(m: EntityManager, input: NewOperation, claim?: OperationClaim): Promise<OperationView> {
     if (!claim) return this.insert(m, input, 'PENDING');
