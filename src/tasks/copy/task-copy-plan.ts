@@ -68,9 +68,11 @@ export interface PlanContext {
 
 /** The whole plan at once, from a source read in full (`records`). */
 export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
-  const planned = planTasks(source, target, request);
-  const related = planRelated(planned.context, source, planned.context.selected);
-  return { tasks: planned.tasks, ...related, skipped: planned.context.skipped };
+  const context = planContext(source, target, request);
+  const records = source.records!;
+  const tasks = planChunk(context, (id) => records.get(id)!, 0, context.selected.length);
+  const related = planRelated(context, source, context.selected);
+  return { tasks, ...related, skipped: context.skipped };
 }
 
 /** The rows around a chunk of the copied tasks, as loadRelated reads them for that chunk. */
@@ -78,19 +80,6 @@ export type RelatedRows = Pick<
   CopySource,
   'todos' | 'comments' | 'attachments' | 'subscribers' | 'dependencies' | 'deadTasks'
 >;
-
-/** What planning a copy's related rows chunk by chunk needs of the planned tasks. */
-export interface TaskPlan {
-  tasks: PlannedTask[];
-  context: PlanContext;
-}
-
-/** Every copied task of a source read in full (`records`), and the context planned with them. */
-export function planTasks(source: CopySource, target: CopyTarget, request: CopyRequest): TaskPlan {
-  const context = planContext(source, target, request);
-  const records = source.records!;
-  return { tasks: planChunk(context, (id) => records.get(id)!, 0, context.selected.length), context };
-}
 
 /**
  * What the plan of every chunk reads: the copied set C in copy order and the date shift, decided

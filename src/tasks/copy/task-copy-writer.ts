@@ -165,7 +165,13 @@ export class TaskCopyWriter {
         })
       : new Map<string, number>();
     const map = { ids: selected.map((id) => byKey.get(String(id))!), index: indexOf(selected) };
-    await this.copyFieldAttachments(w, tasks, context.target, (id) => map.ids[map.index.get(id)!], request.now);
+    await this.copyFieldAttachments(
+      w,
+      tasks,
+      context.target,
+      (id) => map.ids[map.index.get(id)!],
+      request.now,
+    );
     return map;
   }
 
@@ -191,7 +197,9 @@ export class TaskCopyWriter {
       const tasks = planChunk(context, (id) => recordOf(records, id), from, to);
       const listOf = listsOfCopies(context, dest, [from, to], lists);
       await tree.insert(
-        tasks.map((t, k) => cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists)),
+        tasks.map(
+          (t, k) => cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists).fields,
+        ),
       );
       await this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
     }

@@ -73,6 +73,7 @@ export class ChunkedClone {
 
   /** Fails unless every node was inserted. */
   finish(): void {
-    if (this.next !== this.ids.length) throw new Error(`${this.ids.length - this.next} nodes were not inserted`);
+    if (this.next !== this.ids.length)
+      throw new Error(`${this.ids.length - this.next} nodes were not inserted`);
   }
 }

@@ -213,11 +213,23 @@ export async function taskRows(m: EntityManager, accountId: number, ids: number[
 /** What a large copy holds of every source task (the rest is read a chunk at a time). */
 export type TaskShapeRow = Pick<
   TaskRow,
-  'id' | 'parentId' | 'position' | 'placement' | 'closed' | 'startDate' | 'dueAt' | 'taskListId' | 'workflowStatusId'
+  | 'id'
+  | 'parentId'
+  | 'position'
+  | 'placement'
+  | 'closed'
+  | 'startDate'
+  | 'dueAt'
+  | 'taskListId'
+  | 'workflowStatusId'
 >;
 
 /** The shape of the named live tasks: tree, order, state, dates, list and status, no text. */
-export async function taskShapes(m: EntityManager, accountId: number, ids: number[]): Promise<TaskShapeRow[]> {
+export async function taskShapes(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
+): Promise<TaskShapeRow[]> {
   const columns = `id, parent_id, ${positionColumn(m)}, closed, start_date, due_at, task_list_id, workflow_status_id, placement`;
   const rows = await inChunks(
     [...new Set(ids)],

@@ -108,7 +108,9 @@ describeEachDialect(
       }
       // Nothing per task beyond a chunk at a time: full task rows are read, and tasks inserted,
       // at most a chunk per statement.
-      const fullReads = seen.filter((s) => s.sql.startsWith('SELECT id, project_id, parent_id, (SELECT COUNT(*)'));
+      const fullReads = seen.filter((s) =>
+        s.sql.startsWith('SELECT id, project_id, parent_id, (SELECT COUNT(*)'),
+      );
       expect(fullReads.length).toBeGreaterThanOrEqual(Math.ceil(TASKS / COPY_CHUNK_TASKS));
       expect(Math.max(...fullReads.map((s) => s.rows))).toBeLessThanOrEqual(COPY_CHUNK_TASKS);
       const inserts = seen.filter((s) => s.sql.startsWith('INSERT INTO tasks '));
@@ -131,7 +133,9 @@ describeEachDialect(
         [a.id, Number(target.projectId)],
       )) as Array<{ id: number; parent_id: number | null }>;
       expect(rows).toHaveLength(TASKS);
-      const parentOf = new Map(rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)]));
+      const parentOf = new Map(
+        rows.map((r) => [Number(r.id), r.parent_id === null ? null : Number(r.parent_id)]),
+      );
       const wrongParents = tree.ids.filter((id, i) => {
         const parent = tree.parents[i];
         return parentOf.get(copyOf(id)) !== (parent === null ? null : copyOf(tree.ids[parent]));
