@@ -167,9 +167,10 @@ export async function recordsWithAssigned(
 ): Promise<SourceTask[]> {
   const rows = await taskRows(m, accountId, ids);
   const assigned = await assignedOf(m, accountId, ids);
+  // The rows are this call's own: completed in place rather than copied field by field.
   return rows.map((r) => {
     const people = assigned.get(r.id) ?? [];
-    return { ...r, assigneeId: people[0] ?? null, assigned: people };
+    return Object.assign(r, { assigneeId: people[0] ?? null, assigned: people });
   });
 }
 

@@ -34,6 +34,7 @@ export function preOrderShape(parents: number[]): { position: Int32Array; rootCo
  */
 export class ChunkedClone {
   private next = 0;
+  private readonly checked = new Set<number>();
 
   constructor(
     private readonly w: StoreWrite,
@@ -51,7 +52,11 @@ export class ChunkedClone {
   async insert(fields: TaskFields[]): Promise<void> {
     const { w, dest, ids, parents } = this;
     if (this.next + fields.length > ids.length) throw new Error('more nodes than the forest has');
-    await w.assertPeople(fields.flatMap((f) => f.assigned));
+    // Each person once per forest: the chunks of a copy mostly name the same few people.
+    const people = new Set<number>();
+    for (const f of fields) for (const p of f.assigned) if (!this.checked.has(p)) people.add(p);
+    await w.assertPeople(people);
+    for (const p of people) this.checked.add(p);
     const start = this.next;
     const rows: NewTaskRow[] = fields.map((f, k) => {
       const j = start + k;
