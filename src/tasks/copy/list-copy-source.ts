@@ -4,8 +4,8 @@ import type { TaskDetailsService } from '../details/task-details.service';
 import type { ProjectRow } from '../store/projects.table';
 import { listSubtreeIds } from '../store/task-reads.table';
 import { CopyViolation } from '../tasks.errors';
-import { COPY_FLAG_NAMES, CopyFlags, CopySource, CopyTarget, SourceTask } from './task-copy-plan';
-import { recordsWithAssigned, targetSetup } from './task-copy-source';
+import { COPY_FLAG_NAMES, CopyFlags, CopySource, CopyTarget, SourceShape } from './task-copy-plan';
+import { sourceTasks, statusesOf, targetSetup } from './task-copy-source';
 
 // What a copy of task lists (POST /api/v2/task_lists/copy, and every list of a project's copy)
 // reads: the lists' top-level tasks that the selection flags take, each a root of the copied set,
@@ -42,10 +42,9 @@ export async function loadListsSource(
   selection: TaskSelection,
 ): Promise<CopySource> {
   const ids = await listSubtreeIds(m, accountId, listIds);
-  const records = await recordsWithAssigned(m, accountId, ids);
-  const tasks = new Map<number, SourceTask>(records.map((t) => [t.id, t]));
+  const { tasks, records } = await sourceTasks(m, accountId, ids);
   const children = new Map<number, number[]>();
-  const order = (a: SourceTask, b: SourceTask) => a.position - b.position || a.id - b.id;
+  const order = (a: SourceShape, b: SourceShape) => a.position - b.position || a.id - b.id;
   for (const t of [...tasks.values()].sort(order)) {
     if (t.parentId !== null) pushTo(children, t.parentId, t.id);
   }
@@ -61,16 +60,13 @@ export async function loadListsSource(
         a.id - b.id,
     )
     .map((t) => t.id);
-  const statusIds = [
-    ...new Set(records.map((t) => t.workflowStatusId).filter((s): s is number => s !== null)),
-  ];
-  const statuses = await details.findBy(m, 'workflow_statuses', accountId, 'id', statusIds);
   return {
     rootId: 0,
     roots,
     tasks,
+    ...(records ? { records } : {}),
     children,
-    statuses: new Map(statuses.map((s) => [s.id, { workflowId: s.workflowId, categoryId: s.categoryId }])),
+    statuses: await statusesOf(m, details, accountId, tasks),
     todos: [],
     comments: [],
     attachments: [],

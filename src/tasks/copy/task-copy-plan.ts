@@ -8,6 +8,7 @@ import {
   CopyTarget,
   PlannedTask,
   SkippedItem,
+  SourceShape,
   SourceTask,
   TITLE_MAX,
   CopyFlags,
@@ -19,8 +20,9 @@ const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
 
 // POST /api/v2/tasks/copy, decided in memory (docs/v2.md#task-copy): which tasks are copied, what each
 // copy carries, which related rows follow, and what is skipped and why. Pure: the service loads
-// the source under one snapshot, calls planCopy, then writes the plan in bulk
-// (task-copy-writer.ts: the tasks at once, their related rows chunk by chunk).
+// the source under one snapshot, and the writer (task-copy-writer.ts) plans and writes it chunk
+// by chunk: planContext from the shape of the tree, planChunk for each chunk of tasks read in
+// full, planRelated for each chunk's related rows.
 
 /** The copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
 export function selectCopiedSet(
@@ -54,6 +56,8 @@ export interface PlanContext {
   request: CopyRequest;
   /** The ids of the copied set C, in copy order (pre-order). */
   selected: number[];
+  /** The source parent of each of `selected` inside C (null: a root of the copy). */
+  parents: Array<number | null>;
   /** The ids of the copied set C. */
   inC: Set<number>;
   skipped: SkippedItem[];
@@ -62,10 +66,13 @@ export interface PlanContext {
   person: (personId: number) => number;
 }
 
+/** The whole plan at once, from a source read in full (`records`). */
 export function planCopy(source: CopySource, target: CopyTarget, request: CopyRequest): CopyPlan {
-  const planned = planTasks(source, target, request);
-  const related = planRelated(planned.context, source, planned.context.selected);
-  return { tasks: planned.tasks, ...related, skipped: planned.context.skipped };
+  const context = planContext(source, target, request);
+  const records = source.records!;
+  const tasks = planChunk(context, (id) => records.get(id)!, 0, context.selected.length);
+  const related = planRelated(context, source, context.selected);
+  return { tasks, ...related, skipped: context.skipped };
 }
 
 /** The rows around a chunk of the copied tasks, as loadRelated reads them for that chunk. */
@@ -74,25 +81,20 @@ export type RelatedRows = Pick<
   'todos' | 'comments' | 'attachments' | 'subscribers' | 'dependencies' | 'deadTasks'
 >;
 
-/** What planning a copy's related rows chunk by chunk needs of the planned tasks. */
-export interface TaskPlan {
-  tasks: PlannedTask[];
-  context: PlanContext;
-}
-
 /**
- * The copied tasks of a plan, without their related rows (planRelated plans those chunk by
- * chunk): the skips found so far are in `context.skipped`, which planRelated extends.
+ * What the plan of every chunk reads: the copied set C in copy order and the date shift, decided
+ * from the shape of S alone. Skips are added to `skipped` as chunks are planned.
  */
-export function planTasks(source: CopySource, target: CopyTarget, request: CopyRequest): TaskPlan {
+export function planContext(source: CopySource, target: CopyTarget, request: CopyRequest): PlanContext {
   const { flags } = request;
   const selected = selectCopiedSet(source, flags);
   const map = request.assigneeMap ?? {};
-  const c: PlanContext = {
+  return {
     source,
     target,
     request,
     selected: selected.map((n) => n.id),
+    parents: selected.map((n) => n.parent),
     inC: new Set(selected.map((n) => n.id)),
     skipped: [],
     shift:
@@ -107,7 +109,21 @@ export function planTasks(source: CopySource, target: CopyTarget, request: CopyR
         : null,
     person: (p) => map[String(p)] ?? p,
   };
-  return { tasks: selected.map(({ id, parent }) => planTask(c, id, parent)), context: c };
+}
+
+/**
+ * The copies of the copied tasks `from` to `to` (exclusive) in copy order, given their full
+ * records; their skips are added to the context's in order.
+ */
+export function planChunk(
+  c: PlanContext,
+  record: (id: number) => SourceTask,
+  from: number,
+  to: number,
+): PlannedTask[] {
+  const out: PlannedTask[] = [];
+  for (let i = from; i < to; i++) out.push(planTask(c, record(c.selected[i]), c.parents[i]));
+  return out;
 }
 
 /**
@@ -149,7 +165,7 @@ function allowed(c: PlanContext, personId: number, kind: SkippedItem['kind'], ta
 }
 
 /** The root's status is the request's; a subtask keeps its own in the same workflow, else one of its category. */
-function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number | null {
+function statusFor(c: PlanContext, task: SourceShape, isRoot: boolean): number | null {
   const { target } = c;
   if (isRoot) return target.workflowStatusId;
   const own = task.workflowStatusId === null ? undefined : c.source.statuses.get(task.workflowStatusId);
@@ -162,9 +178,9 @@ function statusFor(c: PlanContext, task: SourceTask, isRoot: boolean): number | 
   return match?.id ?? target.workflowStatusId ?? task.workflowStatusId;
 }
 
-function planTask(c: PlanContext, id: number, parent: number | null): PlannedTask {
+function planTask(c: PlanContext, task: SourceTask, parent: number | null): PlannedTask {
   const { flags, now } = c.request;
-  const task = c.source.tasks.get(id)!;
+  const id = task.id;
   const isRoot = parent === null && !c.request.list;
   const workflowStatusId = statusFor(c, task, isRoot);
   const category =

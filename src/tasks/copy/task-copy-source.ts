@@ -9,9 +9,10 @@ import { taskRecords } from '../read/task-read-model.service';
 import { activePeople, existingPeople } from '../store/people.table';
 import { ProjectRow, projectRows } from '../store/projects.table';
 import { assignedOf } from '../store/task-assignees.table';
-import { liveTaskIds, subtreeIds, taskRows } from '../store/task-reads.table';
+import { liveTaskIds, subtreeIds, taskRows, taskShapes } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import {
+  COPY_CHUNK_TASKS,
   CopyFlags,
   CopyShift,
   CopySource,
@@ -105,22 +106,18 @@ export async function loadSource(
       field: 'template_id',
     });
   }
-  const records = await recordsWithAssigned(m, accountId, ids);
-  const tasks = new Map<number, SourceTask>(records.map((t) => [t.id, t]));
+  const { tasks, records } = await sourceTasks(m, accountId, ids);
   const root = tasks.get(input.templateId)!;
   const children = new Map<number, number[]>();
   for (const t of [...tasks.values()].sort((a, b) => a.position - b.position || a.id - b.id)) {
     if (t.parentId !== null && t.id !== root.id) pushTo(children, t.parentId, t.id);
   }
-  const statusIds = [
-    ...new Set(records.map((t) => t.workflowStatusId).filter((s): s is number => s !== null)),
-  ];
-  const statuses = await details.findBy(m, 'workflow_statuses', accountId, 'id', statusIds);
   return {
     rootId: root.id,
     tasks,
+    ...(records ? { records } : {}),
     children,
-    statuses: new Map(statuses.map((s) => [s.id, { workflowId: s.workflowId, categoryId: s.categoryId }])),
+    statuses: await statusesOf(m, details, accountId, tasks),
     todos: [],
     comments: [],
     attachments: [],
@@ -128,6 +125,35 @@ export async function loadSource(
     dependencies: [],
     deadTasks: new Set(),
   };
+}
+
+/**
+ * The tasks of S: in full when there are at most COPY_CHUNK_TASKS of them, else only their shape
+ * (the writer reads each chunk in full as it writes it).
+ */
+export async function sourceTasks(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
+): Promise<Pick<CopySource, 'tasks' | 'records'>> {
+  if (ids.length > COPY_CHUNK_TASKS) {
+    return { tasks: new Map((await taskShapes(m, accountId, ids)).map((t) => [t.id, t])) };
+  }
+  const records = new Map((await recordsWithAssigned(m, accountId, ids)).map((t) => [t.id, t]));
+  return { tasks: records, records };
+}
+
+/** The workflow and category of every status a task of S has. */
+export async function statusesOf(
+  m: EntityManager,
+  details: TaskDetailsService,
+  accountId: number,
+  tasks: CopySource['tasks'],
+): Promise<CopySource['statuses']> {
+  const ids = new Set<number>();
+  for (const t of tasks.values()) if (t.workflowStatusId !== null) ids.add(t.workflowStatusId);
+  const statuses = await details.findBy(m, 'workflow_statuses', accountId, 'id', [...ids]);
+  return new Map(statuses.map((s) => [s.id, { workflowId: s.workflowId, categoryId: s.categoryId }]));
 }
 
 /**
@@ -141,9 +167,10 @@ export async function recordsWithAssigned(
 ): Promise<SourceTask[]> {
   const rows = await taskRows(m, accountId, ids);
   const assigned = await assignedOf(m, accountId, ids);
+  // The rows are this call's own: completed in place rather than copied field by field.
   return rows.map((r) => {
     const people = assigned.get(r.id) ?? [];
-    return { ...r, assigneeId: people[0] ?? null, assigned: people };
+    return Object.assign(r, { assigneeId: people[0] ?? null, assigned: people });
   });
 }
 

@@ -48,13 +48,42 @@ export interface SourceTask extends TaskRecord {
   assigned: number[];
 }
 
+/**
+ * What a copy needs of every task of S before it writes any: the shape of the tree, what selects
+ * a task, and what its copy's place, status and date shift depend on. A large copy holds only this
+ * for each task and reads the rest chunk by chunk as it writes them (COPY_CHUNK_TASKS).
+ */
+export type SourceShape = Pick<
+  SourceTask,
+  | 'id'
+  | 'parentId'
+  | 'position'
+  | 'placement'
+  | 'closed'
+  | 'startDate'
+  | 'dueAt'
+  | 'taskListId'
+  | 'workflowStatusId'
+>;
+
+/**
+ * Copied tasks read, planned and written together, with their related rows: a copy of more is
+ * written chunk by chunk, holding only the shape of its tree and a compact id map between chunks.
+ */
+export const COPY_CHUNK_TASKS = 1000;
+
 /** Everything read from the store about the source subtree S, under one snapshot. */
 export interface CopySource {
   rootId: number;
   /** A task list's copy: its top-level tasks that are copied (each a root, none takes the request's title). */
   roots?: number[];
   /** S: the source and all its live descendants. */
-  tasks: Map<number, SourceTask>;
+  tasks: Map<number, SourceShape>;
+  /**
+   * The full records of S when it has at most COPY_CHUNK_TASKS tasks; absent for a larger one,
+   * whose records the writer reads a chunk at a time.
+   */
+  records?: Map<number, SourceTask>;
   /** Direct subtasks of every task of S, in sibling order. */
   children: Map<number, number[]>;
   /** Status id → its workflow and category, for every status a task of S uses. */

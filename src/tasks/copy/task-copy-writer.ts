@@ -9,36 +9,37 @@ import {
 import { insertDependencyPairs } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
 import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
-import { CloneEngine, CloneNode } from '../store/clone-engine';
-import type { TaskFields } from '../store/task-fields';
+import { CloneEngine } from '../store/clone-engine';
 import { placeLast, setColumnOf, setCustomFields } from '../store/tasks.table';
 import type { StoreWrite } from '../store/write-gateway';
 import { chunks } from '../../database/sql';
 import {
+  COPY_CHUNK_TASKS,
   CopyPlan,
   CopyRequest,
   CopySource,
   CopyTarget,
+  PlanContext,
   PlannedTask,
+  planChunk,
+  planContext,
   planRelated,
-  planTasks,
+  SourceTask,
 } from './task-copy-plan';
 import { loadRelatedRows } from './task-copy-source';
+import {
+  cloneNode,
+  CopyDestination,
+  indexOf,
+  listsOfCopies,
+  placementOf,
+  readRecords,
+  recordOf,
+} from './task-copy-nodes';
+
+export type { CopyDestination } from './task-copy-nodes';
 
 type RelatedPlan = Omit<CopyPlan, 'tasks' | 'skipped'>;
-
-/** Where a plan's copies go. */
-export interface CopyDestination {
-  projectId: number;
-  /** A task's copy: the parent of its root (null: the top of the list). */
-  parentTaskId: number | null;
-  /** A task's copy: the list of every copy. */
-  taskListId: number;
-  /** A list's or project's copy: source list → new list; each root's subtree goes into its root's list. */
-  lists?: Map<number, number>;
-  /** copy_as_task_template: the template made of the copy. */
-  template: { name: string; description: string | null } | null;
-}
 
 export interface CopyResult {
   /** The new root task (0 for a list's or project's copy, which has no single root). */
@@ -58,23 +59,26 @@ export interface CopyResult {
   templateId: number | null;
 }
 
-/**
- * Writes a copy plan in the write's transaction: the tree through the clone engine, the related
- * rows in multi-row chunks. The number of statements depends on the tables touched, not on the
- * number of tasks.
- */
 /** How far a copy got, 0..1: tasks written count half, their related rows the other half. */
 export type CopyProgress = (fraction: number) => Promise<void>;
 
 /** Copied tasks whose related rows are read, planned and written together. */
-export const RELATED_CHUNK_TASKS = 1000;
+export const RELATED_CHUNK_TASKS = COPY_CHUNK_TASKS;
+
+/** New id by the copied task's index in copy order, and the index of each copied source task. */
+interface IdMap {
+  ids: number[];
+  index: Map<number, number>;
+}
 
 /**
- * Plans and writes a copy in the write's transaction: the tree through the clone engine, then the
- * related rows a chunk of RELATED_CHUNK_TASKS copied tasks at a time (read, planned, written in
- * multi-row INSERTs, dropped), so that memory is bounded by the tasks and one chunk of their
- * rows. The number of statements depends on the tables touched and the chunks, not on the number
- * of tasks.
+ * Plans and writes a copy in the write's transaction. The tree goes through the clone engine: at
+ * once for a copy of at most COPY_CHUNK_TASKS tasks (its change event tells every task), else a
+ * chunk at a time, each chunk's source records read, planned, inserted and dropped (the event
+ * then names only the project). Then the related rows, a chunk of RELATED_CHUNK_TASKS copied
+ * tasks at a time (read, planned, written in multi-row INSERTs, dropped). What lasts from start to
+ * end is the shape of the source tree and the id map, a few numbers per task. The number of
+ * statements depends on the tables touched and the chunks, not on the number of tasks.
  */
 @Injectable()
 export class TaskCopyWriter {
@@ -89,38 +93,32 @@ export class TaskCopyWriter {
     progress?: CopyProgress,
   ): Promise<CopyResult> {
     const { now } = request;
-    const { tasks, context } = planTasks(source, target, request);
-    const units = Math.max(1, tasks.length * 2);
-    const listOf = listsOfCopies(tasks, source, dest);
-    const ids = tasks.length
-      ? await this.engine.clone(w, {
-          nodes: tasks.map((t, i) =>
-            cloneNode(t, source, listOf.get(t.sourceId)!, now, i === 0 && !dest.lists),
-          ),
-          placement: { kind: 'list', parentId: dest.parentTaskId, projectId: dest.projectId, at: 'end' },
-          progress: progress && ((inserted) => progress(inserted / units)),
-        })
-      : new Map<string, number>();
-    const copyOf = (sourceId: number) => ids.get(String(sourceId))!;
-    const rootId = dest.lists ? 0 : copyOf(source.rootId);
+    const context = planContext(source, target, request);
+    const { selected } = context;
+    const units = Math.max(1, selected.length * 2);
+    const told = progress && ((inserted: number) => progress(inserted / units));
+    const map =
+      selected.length > COPY_CHUNK_TASKS
+        ? await this.writeTreeInChunks(w, dest, context, told)
+        : await this.writeTree(w, dest, context, source.records ?? (await readRecords(w, selected)), told);
+    const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
+    const rootId = dest.lists ? 0 : map.ids[0];
     if (!dest.lists) {
       await placeLast(w.m, w.sql, w.accountId, rootId, {
         parentId: dest.parentTaskId,
         taskListId: dest.taskListId,
       });
     }
-    // Before the task attachments: the files named by attachment-type custom field values.
-    await this.copyFieldAttachments(w, tasks, target, copyOf, now);
     const counts = {
-      tasks: tasks.length,
+      tasks: selected.length,
       todos: 0,
       comments: 0,
       attachments: 0,
       task_dependencies: 0,
       subscribers: 0,
     };
-    let done = tasks.length;
-    for (const part of chunks(context.selected, RELATED_CHUNK_TASKS)) {
+    let done = selected.length;
+    for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
       const rows = await loadRelatedRows(w.m, w.accountId, part, request.flags, (id) => source.tasks.has(id));
       const plan = planRelated(context, rows, part);
       await this.writeRelated(w, plan, copyOf, now);
@@ -132,23 +130,78 @@ export class TaskCopyWriter {
       done += part.length;
       await progress?.(done / units);
     }
-    const templateId = dest.template
-      ? await this.makeTemplate(
-          w,
-          dest.template,
-          rootId,
-          tasks.map((t) => copyOf(t.sourceId)),
-          now,
-        )
-      : null;
+    const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
+    const taskIdMap: Record<string, string> = {};
+    selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
     return {
       taskId: rootId,
       sourceTaskId: source.rootId,
-      taskIdMap: Object.fromEntries(tasks.map((t) => [String(t.sourceId), String(copyOf(t.sourceId))])),
+      taskIdMap,
       counts,
       skipped: context.skipped,
       templateId,
     };
+  }
+
+  /** A small copy's tree in one clone, then the files its custom fields name. */
+  private async writeTree(
+    w: StoreWrite,
+    dest: CopyDestination,
+    context: PlanContext,
+    records: Map<number, SourceTask>,
+    progress?: (inserted: number) => Promise<void>,
+  ): Promise<IdMap> {
+    const { source, selected, request } = context;
+    const tasks = planChunk(context, (id) => recordOf(records, id), 0, selected.length);
+    const listOf = listsOfCopies(context, dest, [0, selected.length], new Map());
+    const byKey = tasks.length
+      ? await this.engine.clone(w, {
+          nodes: tasks.map((t, i) => cloneNode(t, source, listOf[i], request.now, i === 0 && !dest.lists)),
+          placement: placementOf(dest),
+          progress,
+        })
+      : new Map<string, number>();
+    const map = { ids: selected.map((id) => byKey.get(String(id))!), index: indexOf(selected) };
+    await this.copyFieldAttachments(
+      w,
+      tasks,
+      context.target,
+      (id) => map.ids[map.index.get(id)!],
+      request.now,
+    );
+    return map;
+  }
+
+  /**
+   * A large copy's tree, a chunk of COPY_CHUNK_TASKS at a time: the source records of the chunk
+   * read in full, planned, inserted with the files their custom fields name, then dropped.
+   */
+  private async writeTreeInChunks(
+    w: StoreWrite,
+    dest: CopyDestination,
+    context: PlanContext,
+    progress?: (inserted: number) => Promise<void>,
+  ): Promise<IdMap> {
+    const { source, selected, request } = context;
+    const index = indexOf(selected);
+    const parents = context.parents.map((p) => (p === null ? -1 : index.get(p)!));
+    const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress });
+    const copyOf = (id: number) => tree.ids[index.get(id)!];
+    const lists = new Map<number, number>();
+    for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) {
+      const to = Math.min(selected.length, from + COPY_CHUNK_TASKS);
+      const records = await readRecords(w, selected.slice(from, to));
+      const tasks = planChunk(context, (id) => recordOf(records, id), from, to);
+      const listOf = listsOfCopies(context, dest, [from, to], lists);
+      await tree.insert(
+        tasks.map(
+          (t, k) => cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists).fields,
+        ),
+      );
+      await this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
+    }
+    tree.finish();
+    return { ids: tree.ids, index };
   }
 
   /** One chunk's related rows: todos, comments, attachments, subscribers, dependencies. */
@@ -308,68 +361,4 @@ function fieldAttachmentValues(
     }
   }
   return values;
-}
-
-/** The list of each copy: the destination's, or (a list's or project's copy) its root's new list. */
-function listsOfCopies(tasks: PlannedTask[], source: CopySource, dest: CopyDestination): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const t of tasks) {
-    const own = source.tasks.get(t.sourceId)!.taskListId;
-    const list = !dest.lists
-      ? dest.taskListId
-      : t.parentSourceId === null
-        ? dest.lists.get(own ?? -1)!
-        : out.get(t.parentSourceId)!;
-    out.set(t.sourceId, list);
-  }
-  return out;
-}
-
-/** The clone engine's node for one planned task. */
-function cloneNode(
-  t: PlannedTask,
-  source: CopySource,
-  taskListId: number,
-  now: Date,
-  root: boolean,
-): CloneNode {
-  const own = source.tasks.get(t.sourceId)!;
-  const fields: TaskFields = {
-    title: t.title,
-    closed: t.closed,
-    collapsed: false,
-    assigned: t.assigned,
-    dueAt: t.dueAt,
-    createdAt: now,
-    closedAt: t.closedAt,
-    editedAt: null,
-    priority: null,
-    extra: null,
-    details: {
-      description: t.description,
-      private: t.private,
-      startDate: t.startDate,
-      dueTime: t.dueTime,
-      taskListId,
-      workflowStatusId: t.workflowStatusId,
-      // The root's place is set once the engine holds the project lock (placeLast).
-      // A list's top-level copies keep their order in the list; subtasks their sibling order.
-      placement: root ? null : t.parentSourceId === null ? (own.placement ?? own.position) : own.position,
-      initialEstimate: t.initialEstimate,
-      remainingTime: t.remainingTime,
-      repeatScheduleId: t.repeat.scheduleId,
-      repeatOnInterval: t.repeat.interval,
-      repeatOnMonthday: t.repeat.monthday,
-      repeatOnWeekday: t.repeat.weekday,
-      repeatOnDate: t.repeat.date,
-      tagList: t.tagList,
-      customFields: t.customFields,
-      creatorId: null,
-    },
-  };
-  return {
-    key: String(t.sourceId),
-    parentKey: t.parentSourceId === null ? null : String(t.parentSourceId),
-    fields,
-  };
 }

@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
+import { ChunkedClone, ChunkedCloneRequest, preOrderShape } from './chunked-clone';
 import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
 import { ORDER_GAP } from './order-keys';
 import { fillGaps, positionsOf } from './order-keys.table';
@@ -15,6 +16,7 @@ import { insertTasks, NewTaskRow, readStructure } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { ClonePlacement } from './clone-destination';
+export type { ChunkedClone } from './chunked-clone';
 
 /** One node of a forest to create: `parentKey` names another node's `key`, anything else makes a root. */
 export interface CloneNode {
@@ -122,6 +124,33 @@ export class CloneEngine {
   async clone(w: StoreWrite, request: CloneRequest): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
     return settled((await this.cloneMany(w, [{ request, plan }]))[0]);
+  }
+
+  /**
+   * A forest too large to hold at once (a large copy), in the write's transaction: the
+   * destination is locked, the roots' keys are taken and every id is allocated now, in one
+   * statement each; the caller then inserts the nodes in pre-order, a chunk at a time. Its change
+   * event names the project only (`bulk-inserted`), so nothing per task is held to the commit.
+   */
+  async cloneInChunks(
+    w: StoreWrite,
+    placement: ClonePlacement,
+    request: ChunkedCloneRequest,
+  ): Promise<ChunkedClone> {
+    const shape = preOrderShape(request.parents);
+    const plan: ForestPlan = { order: [], parent: [], position: [], rootCount: shape.rootCount };
+    const member: Member = { request: { nodes: [], placement }, plan };
+    const dest = await lockDestination(w, placement, undefined, await lockGroup(w, [{ placement }]));
+    if (!w.sql.rowLocks) await w.lockLists([keyOf(dest.projectId)]);
+    const placed = await this.openGaps(w, [member], [dest], [0]);
+    const ids = await this.ids.allocate(w.m, request.parents.length);
+    w.record('bulk-inserted', () => ({
+      kind: 'bulk-inserted',
+      projectId: dest.projectId,
+      count: ids.length,
+    }));
+    const now = this.clock.now();
+    return new ChunkedClone(w, request.parents, shape, dest, ids, placed.rootKeys[0], now, request.progress);
   }
 
   /** The clones of `members` in a transaction of their own, told once committed. */

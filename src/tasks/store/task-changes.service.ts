@@ -44,6 +44,15 @@ export interface TasksInserted extends ChangeOf<'inserted'> {
   tasks: Array<{ task: StoredTask; stamp: number }>;
 }
 
+/**
+ * Many new tasks in one project (a copy of more than one chunk of tasks), too many to tell one by
+ * one: a subscriber reads what it keeps of the project again.
+ */
+export interface TasksBulkInserted extends ChangeOf<'bulk-inserted'> {
+  projectId: number | null;
+  count: number;
+}
+
 /** Own fields of existing tasks replaced in full (creation time and place kept). */
 export interface FieldsUpdated extends ChangeOf<'updated'> {
   tasks: Array<{ id: number; projectId: number | null; fields: StoredFields; stamp: number }>;
@@ -97,6 +106,7 @@ export interface PersonChanged extends ChangeOf<'person-created' | 'person-updat
 
 export type TaskChange =
   | TasksInserted
+  | TasksBulkInserted
   | FieldsUpdated
   | TasksEdited
   | TasksDeleted

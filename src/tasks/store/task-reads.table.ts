@@ -142,11 +142,15 @@ export interface TaskRow extends Omit<TaskDetailsColumns, 'creatorId'> {
  * itself it may count through an account-wide index).
  */
 function rowColumns(m: EntityManager): string {
+  return ROW_COLUMNS.replace('POSITION', positionColumn(m));
+}
+
+function positionColumn(m: EntityManager): string {
   const hint = m.connection.options.type === 'mysql' ? ' FORCE INDEX (uq_tasks_sibling_key)' : '';
-  const position =
+  return (
     `(SELECT COUNT(*) FROM tasks s${hint} WHERE s.account_id = tasks.account_id AND s.project_key = tasks.project_key ` +
-    'AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position';
-  return ROW_COLUMNS.replace('POSITION', position);
+    'AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position'
+  );
 }
 
 const ROW_COLUMNS = `id, project_id, parent_id, POSITION, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
@@ -204,6 +208,48 @@ export async function taskRows(m: EntityManager, accountId: number, ids: number[
       ) as Promise<Array<Record<string, unknown>>>,
   );
   return rows.map(toRow);
+}
+
+/** What a large copy holds of every source task (the rest is read a chunk at a time). */
+export type TaskShapeRow = Pick<
+  TaskRow,
+  | 'id'
+  | 'parentId'
+  | 'position'
+  | 'placement'
+  | 'closed'
+  | 'startDate'
+  | 'dueAt'
+  | 'taskListId'
+  | 'workflowStatusId'
+>;
+
+/** The shape of the named live tasks: tree, order, state, dates, list and status, no text. */
+export async function taskShapes(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
+): Promise<TaskShapeRow[]> {
+  const columns = `id, parent_id, ${positionColumn(m)}, closed, start_date, due_at, task_list_id, workflow_status_id, placement`;
+  const rows = await inChunks(
+    [...new Set(ids)],
+    (part) =>
+      m.query(
+        `SELECT ${columns} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
+        [accountId, ...part],
+      ) as Promise<Array<Record<string, unknown>>>,
+  );
+  return rows.map((row) => ({
+    id: Number(row.id),
+    parentId: intOrNull(row.parent_id),
+    position: Number(row.position),
+    placement: intOrNull(row.placement),
+    closed: Boolean(Number(row.closed)),
+    startDate: str(row.start_date),
+    dueAt: time(row.due_at),
+    taskListId: intOrNull(row.task_list_id),
+    workflowStatusId: intOrNull(row.workflow_status_id),
+  }));
 }
 
 // The task properties a query may name, and the column (or expression) each reads.

@@ -80,10 +80,13 @@ export class StoreWrite {
   /**
    * What the write changed; built (it may read, under the write's locks) only if a subscriber
    * wants this kind, when the write's work is done. Inserts add up (a bulk create inserts once per
-   * task); otherwise the last one recorded counts.
+   * task), a `bulk-inserted` stands for anything recorded after it; otherwise the last one
+   * recorded counts.
    */
   record(kind: TaskChangeKind, build: () => RecordedChange | Promise<RecordedChange>): void {
     const earlier = this.recorded;
+    // A bulk insert has subscribers read the projects again: that covers anything else the write does.
+    if (earlier?.kind === 'bulk-inserted') return;
     if (kind === 'inserted' && earlier?.kind === 'inserted') {
       const later = build;
       build = async () =>

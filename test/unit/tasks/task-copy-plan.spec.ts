@@ -90,9 +90,11 @@ function source(tasks: SourceTask[], extra: Partial<CopySource> = {}): CopySourc
   const children = new Map<number, number[]>();
   for (const t of tasks)
     if (t.parentId !== null) children.set(t.parentId, [...(children.get(t.parentId) ?? []), t.id]);
+  const records = new Map(tasks.map((t) => [t.id, t]));
   return {
     rootId: tasks[0].id,
-    tasks: new Map(tasks.map((t) => [t.id, t])),
+    tasks: records,
+    records,
     children,
     statuses: new Map([
       [10, { workflowId: 1, categoryId: 1 }],

@@ -47,6 +47,9 @@ export function eventsOf(change: TaskChange, outline: LiveOutline, read: StoredT
   switch (change.kind) {
     case 'inserted':
       return inserted(change, outline);
+    case 'bulk-inserted':
+      // AccountStream reloads instead (resync); nothing is told task by task.
+      return [];
     case 'updated':
     case 'edited':
     case 'person-created':

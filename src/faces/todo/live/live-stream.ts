@@ -103,6 +103,12 @@ export class AccountStream {
 
   private async apply(message: LiveMessage): Promise<void> {
     const { change } = message;
+    if (change.kind === 'bulk-inserted') {
+      // Too many new tasks to tell one by one: the outline is read again, the sockets reload.
+      await this.load();
+      if (!this.stopped) this.output.resync();
+      return;
+    }
     for (const [key, revision] of change.revisions) {
       if (revision > (this.revisions.get(key) ?? 0)) this.revisions.set(key, revision);
     }

@@ -1,0 +1,119 @@
+import type { CloneNode, ClonePlacement } from '../store/clone-engine';
+import type { TaskFields } from '../store/task-fields';
+import type { StoreWrite } from '../store/write-gateway';
+import type { CopySource, PlanContext, PlannedTask, SourceTask } from './task-copy-plan';
+import { recordsWithAssigned } from './task-copy-source';
+
+// The copy writer's nodes for the clone engine: where each copy goes (its list, its place) and
+// which fields it gets, chunk by chunk (task-copy-writer.ts).
+
+/** Where a plan's copies go. */
+export interface CopyDestination {
+  projectId: number;
+  /** A task's copy: the parent of its root (null: the top of the list). */
+  parentTaskId: number | null;
+  /** A task's copy: the list of every copy. */
+  taskListId: number;
+  /** A list's or project's copy: source list → new list; each root's subtree goes into its root's list. */
+  lists?: Map<number, number>;
+  /** copy_as_task_template: the template made of the copy. */
+  template: { name: string; description: string | null } | null;
+}
+
+/**
+ * The list of each copy `from`..`to` in copy order: the destination's, or (a list's or project's
+ * copy) its root's new list. `lists` holds the list of every copy so far (source id → list), for
+ * the subtasks that come in later chunks than their parents.
+ */
+export function listsOfCopies(
+  c: PlanContext,
+  dest: CopyDestination,
+  [from, to]: [number, number],
+  lists: Map<number, number>,
+): number[] {
+  const out: number[] = [];
+  for (let i = from; i < to; i++) {
+    const parent = c.parents[i];
+    const list = !dest.lists
+      ? dest.taskListId
+      : parent === null
+        ? dest.lists.get(c.source.tasks.get(c.selected[i])!.taskListId ?? -1)!
+        : lists.get(parent)!;
+    if (dest.lists) lists.set(c.selected[i], list);
+    out.push(list);
+  }
+  return out;
+}
+
+/** Where the roots of a copy go: the end of the target parent's list (placeLast then places the root). */
+export function placementOf(dest: CopyDestination): ClonePlacement {
+  return { kind: 'list', parentId: dest.parentTaskId, projectId: dest.projectId, at: 'end' };
+}
+
+/** Each copied source task's index in copy order. */
+export function indexOf(selected: number[]): Map<number, number> {
+  const index = new Map<number, number>();
+  selected.forEach((id, i) => index.set(id, i));
+  return index;
+}
+
+/** The full records of these source tasks (a large source was read in shape only). */
+export async function readRecords(w: StoreWrite, ids: number[]): Promise<Map<number, SourceTask>> {
+  return new Map((await recordsWithAssigned(w.m, w.accountId, ids)).map((r) => [r.id, r]));
+}
+
+/** A source record read back for its chunk (gone only if S changed under the copy's snapshot). */
+export function recordOf(records: Map<number, SourceTask>, id: number): SourceTask {
+  const record = records.get(id);
+  if (!record) throw new Error(`source task ${id} disappeared during the copy`);
+  return record;
+}
+
+/** The clone engine's node for one planned task. */
+export function cloneNode(
+  t: PlannedTask,
+  source: CopySource,
+  taskListId: number,
+  now: Date,
+  root: boolean,
+): CloneNode {
+  const own = source.tasks.get(t.sourceId)!;
+  const fields: TaskFields = {
+    title: t.title,
+    closed: t.closed,
+    collapsed: false,
+    assigned: t.assigned,
+    dueAt: t.dueAt,
+    createdAt: now,
+    closedAt: t.closedAt,
+    editedAt: null,
+    priority: null,
+    extra: null,
+    details: {
+      description: t.description,
+      private: t.private,
+      startDate: t.startDate,
+      dueTime: t.dueTime,
+      taskListId,
+      workflowStatusId: t.workflowStatusId,
+      // The root's place is set once the engine holds the project lock (placeLast).
+      // A list's top-level copies keep their order in the list; subtasks their sibling order.
+      placement: root ? null : t.parentSourceId === null ? (own.placement ?? own.position) : own.position,
+      initialEstimate: t.initialEstimate,
+      remainingTime: t.remainingTime,
+      repeatScheduleId: t.repeat.scheduleId,
+      repeatOnInterval: t.repeat.interval,
+      repeatOnMonthday: t.repeat.monthday,
+      repeatOnWeekday: t.repeat.weekday,
+      repeatOnDate: t.repeat.date,
+      tagList: t.tagList,
+      customFields: t.customFields,
+      creatorId: null,
+    },
+  };
+  return {
+    key: String(t.sourceId),
+    parentKey: t.parentSourceId === null ? null : String(t.parentSourceId),
+    fields,
+  };
+}

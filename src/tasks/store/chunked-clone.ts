@@ -1,0 +1,84 @@
+import type { Destination } from './clone-destination';
+import { ORDER_GAP } from './order-keys';
+import type { TaskFields } from './task-fields';
+import { insertTasks, NewTaskRow } from './tasks.table';
+import type { StoreWrite } from './write-gateway';
+
+/** A forest given by its shape alone: each node's parent by its index in pre-order. */
+export interface ChunkedCloneRequest {
+  /** Per node, in pre-order (every parent before its children): its parent's index, -1 for a root. */
+  parents: number[];
+  /** Told after each multi-row INSERT of tasks how many rows are written so far. */
+  progress?: (inserted: number) => Promise<void>;
+}
+
+/**
+ * The shape of a pre-order forest: each node's place among its siblings (roots among the roots),
+ * and the number of roots. Typed arrays: nothing per node but two numbers.
+ */
+export function preOrderShape(parents: number[]): { position: Int32Array; rootCount: number } {
+  const position = new Int32Array(parents.length);
+  const childCount = new Int32Array(parents.length);
+  let rootCount = 0;
+  parents.forEach((p, i) => {
+    if (p >= i) throw new Error(`node ${i} comes before its parent ${p}`);
+    position[i] = p < 0 ? rootCount++ : childCount[p]++;
+  });
+  return { position, rootCount };
+}
+
+/**
+ * A forest being written a chunk at a time (CloneEngine.cloneInChunks): the destination is
+ * locked, the roots' keys are taken and the ids allocated (`ids`, by pre-order index); `insert`
+ * writes the next nodes in pre-order, which the caller may drop once it returns.
+ */
+export class ChunkedClone {
+  private next = 0;
+  private readonly checked = new Set<number>();
+
+  constructor(
+    private readonly w: StoreWrite,
+    private readonly parents: number[],
+    private readonly shape: { position: Int32Array; rootCount: number },
+    private readonly dest: Destination,
+    /** The new id of every node, by its index in pre-order. */
+    readonly ids: number[],
+    private readonly rootKeys: number[],
+    private readonly now: Date,
+    private readonly progress?: (inserted: number) => Promise<void>,
+  ) {}
+
+  /** The fields of the next nodes in pre-order. People are checked as in a clone. */
+  async insert(fields: TaskFields[]): Promise<void> {
+    const { w, dest, ids, parents } = this;
+    if (this.next + fields.length > ids.length) throw new Error('more nodes than the forest has');
+    // Each person once per forest: the chunks of a copy mostly name the same few people.
+    const people = new Set<number>();
+    for (const f of fields) for (const p of f.assigned) if (!this.checked.has(p)) people.add(p);
+    await w.assertPeople(people);
+    for (const p of people) this.checked.add(p);
+    const start = this.next;
+    const rows: NewTaskRow[] = fields.map((f, k) => {
+      const j = start + k;
+      const p = parents[j];
+      const at = this.shape.position[j];
+      return {
+        id: ids[j],
+        projectId: dest.projectId,
+        parentId: p < 0 ? dest.parentId : ids[p],
+        // A new task's own children make a new list: keys at ORDER_GAP intervals.
+        key: p < 0 ? this.rootKeys[at] : ORDER_GAP * (at + 1),
+        fields: f,
+      };
+    });
+    const told = this.progress;
+    await insertTasks(w.m, w.accountId, rows, this.now, told && ((inserted) => told(start + inserted)));
+    this.next += fields.length;
+  }
+
+  /** Fails unless every node was inserted. */
+  finish(): void {
+    if (this.next !== this.ids.length)
+      throw new Error(`${this.ids.length - this.next} nodes were not inserted`);
+  }
+}
