@@ -6,7 +6,7 @@ import { AppConfig, jobsLanes } from '../config/app-config';
 import { Database } from '../database/database';
 import { Operation } from './operation.entity';
 import { OperationHandlers, PermanentOperationError, RunningOperation } from './operation-handlers';
-import { OperationsService } from './operations.service';
+import { OperationClaim, OperationsService } from './operations.service';
 
 /** The lease moved to another instance while the handler ran; its transaction is rolled back. */
 class LeaseLostError extends Error {}
@@ -93,6 +93,53 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
+   * Sets a worker aside for an operation the caller is about to enqueue in its own transaction
+   * (`OperationsService.enqueue` with this claim writes it RUNNING under this runner's lease), so
+   * that it runs right after the commit with no claim transaction in between. Null when this
+   * instance runs no jobs by itself, has no free worker, or has work waiting (its last claim took
+   * all it had room for: what waits goes first, and a backlog runs cheaper in batches): enqueue
+   * PENDING and `wake()`. After the transaction call `start()` if it committed the claimed row,
+   * `cancel()` in every case (a no-op after `start`).
+   */
+  reserve(): ReservedWorker | null {
+    if (!this.automatic || this.backlog || this.lanes >= jobsLanes(this.config)) return null;
+    this.lanes++;
+    let row: Operation | null = null;
+    let open = true;
+    const done = () => {
+      if (!open) return false;
+      open = false;
+      return true;
+    };
+    return {
+      owner: this.owner,
+      leaseMs: this.config.JOBS_LEASE_MS,
+      hold: (written) => (row = written),
+      start: () => {
+        if (done()) this.runReserved(row);
+      },
+      cancel: () => {
+        if (done()) this.lanes--;
+      },
+    };
+  }
+
+  private runReserved(row: Operation | null): void {
+    if (!row || this.stopping) {
+      this.lanes--;
+      // Committed RUNNING under our lease while shutting down: back to PENDING for any instance.
+      if (row) void this.operations.release([row.id], this.owner).catch(() => undefined);
+      return;
+    }
+    const run = this.execute(row).finally(() => {
+      this.lanes--;
+      this.running.delete(row.id);
+      if (this.backlog) this.wake();
+    });
+    this.running.set(row.id, run);
+  }
+
+  /**
    * Runs everything due now to completion, whatever JOBS_CONCURRENCY says (at least one at a
    * time). Tests drive the service with it (JOBS_POLL_MS=0, or JOBS_CONCURRENCY=0 to keep
    * operations PENDING until the test says so).
@@ -145,15 +192,22 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     const batchSize = this.config.JOBS_BATCH_SIZE;
     const types = this.handlers.types();
     const batched = batchSize > 1 ? types.filter((type) => this.handlers.get(type)!.runBatch) : [];
-    const claimed = await this.operations.claim(
-      this.owner,
-      types.filter((type) => !batched.includes(type)),
-      free,
-      this.config.JOBS_LEASE_MS,
-      this.config.JOBS_MAX_ATTEMPTS,
-      includeExpired,
-      { types: batched, limit: free * batchSize },
-    );
+    // The free lanes are held while the claim runs, so that reserve() cannot take them meanwhile.
+    this.lanes += free;
+    let claimed: Operation[];
+    try {
+      claimed = await this.operations.claim(
+        this.owner,
+        types.filter((type) => !batched.includes(type)),
+        free,
+        this.config.JOBS_LEASE_MS,
+        this.config.JOBS_MAX_ATTEMPTS,
+        includeExpired,
+        { types: batched, limit: free * batchSize },
+      );
+    } finally {
+      this.lanes -= free;
+    }
     const lanes = planLanes(claimed, free, batched, batchSize);
     this.backlog = claimed.length >= free;
     for (const lane of lanes) {
@@ -272,6 +326,14 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       this.renewing = false;
     }
   }
+}
+
+/** A worker set aside by `OperationRunner.reserve()`. */
+export interface ReservedWorker extends OperationClaim {
+  /** The claimed row committed: run it now. */
+  start(): void;
+  /** Gives the worker back if it was not started. */
+  cancel(): void;
 }
 
 function runningOperation(row: Operation): RunningOperation {

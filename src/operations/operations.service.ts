@@ -48,6 +48,14 @@ export interface NewOperation {
   parameters: Record<string, unknown>;
 }
 
+/** A worker set aside for the operation a request enqueues (OperationRunner.reserve). */
+export interface OperationClaim {
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** The row as written (the last attempt's, if the transaction ran again). */
+  hold(row: Operation): void;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function toOperationView(row: Operation): OperationView {
@@ -76,9 +84,24 @@ export class OperationsService {
     private readonly clock: Clock,
   ) {}
 
-  /** Writes a PENDING operation in the caller's transaction; wake the runner after the commit. */
-  enqueue(m: EntityManager, input: NewOperation): Promise<OperationView> {
-    return this.insert(m, input, 'PENDING');
+  /**
+   * Writes a PENDING operation in the caller's transaction; wake the runner after the commit. With
+   * a claim: RUNNING under its lease (first attempt, `started` now), for its worker to run after
+   * the commit; if that instance dies first, the lease expires and any instance claims it.
+   */
+  async enqueue(m: EntityManager, input: NewOperation, claim?: OperationClaim): Promise<OperationView> {
+    if (!claim) return this.insert(m, input, 'PENDING');
+    const now = this.clock.now();
+    const row = this.newRow(m, input, 'RUNNING', now);
+    Object.assign(row, {
+      started: now,
+      attempts: 1,
+      leaseOwner: claim.owner,
+      leaseExpiresAt: new Date(now.getTime() + claim.leaseMs),
+    });
+    await m.insert(Operation, row);
+    claim.hold(row);
+    return toOperationView(row);
   }
 
   /**
@@ -90,6 +113,7 @@ export class OperationsService {
     m: EntityManager,
     input: NewOperation,
     limit: { types: string[]; max: number },
+    claim?: OperationClaim,
   ): Promise<OperationView> {
     await m.query(`SELECT id FROM accounts WHERE id = ?${this.db.sql.forUpdate}`, [input.accountId]);
     // A locking read: a plain one would count from the transaction's snapshot, taken before the
@@ -105,7 +129,7 @@ export class OperationsService {
         { meta: { limit: limit.max } },
       );
     }
-    return this.enqueue(m, input);
+    return this.enqueue(m, input, claim);
   }
 
   /**
@@ -124,9 +148,19 @@ export class OperationsService {
     input: NewOperation & { details?: Record<string, unknown> },
     status: 'PENDING' | 'SUCCESS',
   ): Promise<OperationView> {
-    const now = this.clock.now();
+    const row = this.newRow(m, input, status, this.clock.now());
+    await m.insert(Operation, row);
+    return toOperationView(row);
+  }
+
+  private newRow(
+    m: EntityManager,
+    input: NewOperation & { details?: Record<string, unknown> },
+    status: OperationStatus,
+    now: Date,
+  ): Operation {
     const done = status === 'SUCCESS';
-    const row = m.create(Operation, {
+    return m.create(Operation, {
       id: input.id ?? randomUUID(),
       accountId: input.accountId,
       type: input.type,
@@ -143,8 +177,6 @@ export class OperationsService {
       leaseOwner: null,
       leaseExpiresAt: null,
     });
-    await m.insert(Operation, row);
-    return toOperationView(row);
   }
 
   async get(accountId: number, id: string): Promise<OperationView> {

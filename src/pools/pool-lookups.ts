@@ -90,6 +90,52 @@ export async function requireActiveProject(
   if (project.status !== 'ACTIVE') throw projectArchived(projectId);
 }
 
+/** A pool read with its project's state (findPoolInProject). */
+export interface PoolInProject {
+  projectId: string;
+  body: string;
+  /** Throws what requireActiveProject(…, existing) throws unless the project is the account's and ACTIVE. */
+  requireActiveProject(): void;
+}
+
+/**
+ * The caller's pool and its project in one statement, both rows under a shared lock on
+ * MySQL/MariaDB, for the clone's job (the statements of findPool with a shared lock and
+ * requireActiveProject in one); POOL_NOT_FOUND otherwise. Not for the clone's request, which
+ * reads the pool without a lock (a writer holding the pool must not hold up submissions).
+ */
+export async function findPoolInProject(
+  db: Database,
+  m: EntityManager,
+  accountId: number,
+  id: string,
+): Promise<PoolInProject> {
+  const [row]: Array<{
+    project_id: string | number;
+    body: string;
+    project_status: string | null;
+    project_account: number | string | null;
+  }> = isIdText(id)
+    ? await m.query(
+        `SELECT p.project_id, p.body, c.status AS project_status, c.account_id AS project_account ` +
+          `FROM pools p LEFT JOIN crowd_projects c ON c.id = p.project_id ` +
+          `WHERE p.id = ? AND p.account_id = ?${db.shareLock}`,
+        [Number(id), accountId],
+      )
+    : [];
+  if (!row) throw new DomainError('POOL_NOT_FOUND', `Pool ${id} does not exist`);
+  const projectId = String(row.project_id);
+  return {
+    projectId,
+    body: row.body,
+    requireActiveProject: () => {
+      if (row.project_status === null || Number(row.project_account) !== accountId)
+        throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${projectId} does not exist`);
+      if (row.project_status !== 'ACTIVE') throw projectArchived(projectId);
+    },
+  };
+}
+
 export function projectArchived(projectId: string): DomainError {
   return new DomainError('PROJECT_INAPPROPRIATE_STATUS', `Project ${projectId} is archived`, {
     meta: { appropriate_statuses: ['ACTIVE'] },

@@ -13,7 +13,7 @@ import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { RateLimitsService } from '../rate-limits/rate-limits.service';
 import { Pool, PoolCloseReason, PoolStatus } from './pool.entity';
-import { findPool, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
+import { findPool, findPoolInProject, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
 
 export const POOL_CLONE = 'POOL.CLONE';
 
@@ -225,53 +225,52 @@ export class PoolsService {
   }
 
   /**
-   * Enqueues POOL.CLONE (docs/v1.md#clone): checks and the PENDING operation in one transaction, then
-   * wakes the local runner. The copy itself is PoolCloneHandler's.
+   * Enqueues POOL.CLONE (docs/v1.md#clone): checks and the operation in one transaction. With a
+   * worker free in this instance the operation is written RUNNING under its lease and runs right
+   * after the commit; otherwise PENDING, and the local runner is woken. The copy itself is
+   * PoolCloneHandler's.
    */
   async clonePool(accountId: number, id: string, idempotency?: IdempotencyRequest): Promise<OperationView> {
     let enqueued: OperationView | undefined;
-    const result = await this.idempotency.run(
-      idempotency,
-      accountId,
-      V1_IDEMPOTENCY_SCOPE,
-      async (m) => {
-        enqueued = undefined;
-        const pool = await findPool(this.db, m, accountId, id);
-        if (pool.status === 'LOCKED')
-          throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
-        await requireActiveProject(this.db, m, accountId, String(pool.projectId), true);
-        await this.rateLimits.consume(m, accountId, 'POOL_CLONE');
-        enqueued = await this.operations.enqueue(m, {
-          accountId,
-          type: POOL_CLONE,
-          parameters: { pool_id: String(pool.id) },
-        });
-        return { status: 202, body: { operation_id: enqueued.id } };
-      },
-      // The operation's id is made before its transaction: after a lost COMMIT, the row says
-      // whether it was queued, so a retried request never queues a second clone.
-      { inserted: () => enqueued && { entity: Operation, id: enqueued.id } },
-    );
-    if (enqueued && !result.replayed) {
-      this.runner.wake();
-      return enqueued;
+    const worker = this.runner.reserve();
+    try {
+      const result = await this.idempotency.run(
+        idempotency,
+        accountId,
+        V1_IDEMPOTENCY_SCOPE,
+        async (m) => {
+          enqueued = undefined;
+          const pool = await findPool(this.db, m, accountId, id);
+          if (pool.status === 'LOCKED')
+            throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
+          await requireActiveProject(this.db, m, accountId, String(pool.projectId), true);
+          await this.rateLimits.consume(m, accountId, 'POOL_CLONE');
+          const input = { accountId, type: POOL_CLONE, parameters: { pool_id: String(pool.id) } };
+          enqueued = await this.operations.enqueue(m, input, worker ?? undefined);
+          return { status: 202, body: { operation_id: enqueued.id } };
+        },
+        // The operation's id is made before its transaction: after a lost COMMIT, the row says
+        // whether it was queued, so a retried request never queues a second clone.
+        { inserted: () => enqueued && { entity: Operation, id: enqueued.id } },
+      );
+      if (enqueued && !result.replayed) {
+        if (worker) worker.start();
+        else this.runner.wake();
+        return enqueued;
+      }
+      return this.operations.get(accountId, String((result.body as { operation_id: string }).operation_id));
+    } finally {
+      worker?.cancel();
     }
-    return this.operations.get(accountId, String((result.body as { operation_id: string }).operation_id));
   }
 
   /** The clone itself, in the job's transaction: a CLOSED copy in the same project. */
   async cloneInTransaction(m: EntityManager, accountId: number, sourceId: string): Promise<PoolView> {
     // The parameters as they are when the job runs, under a shared lock on MySQL/MariaDB so that
-    // a PUT of the source running at the same time is copied whole, before or after.
-    const rows: Array<{ project_id: string | number; body: string }> = isIdText(sourceId)
-      ? await m.query(
-          `SELECT project_id, body FROM pools WHERE id = ? AND account_id = ?${this.db.shareLock}`,
-          [Number(sourceId), accountId],
-        )
-      : [];
-    if (!rows[0]) throw new DomainError('POOL_NOT_FOUND', `Pool ${sourceId} does not exist`);
-    const projectId = String(rows[0].project_id);
-    await requireActiveProject(this.db, m, accountId, projectId, true);
-    return this.insertPool(m, accountId, projectId, JSON.parse(rows[0].body) as PoolFields);
+    // a PUT of the source running at the same time is copied whole, before or after; its project
+    // under the same lock (an archive waits for the copy or is seen done).
+    const source = await findPoolInProject(this.db, m, accountId, sourceId);
+    source.requireActiveProject();
+    return this.insertPool(m, accountId, source.projectId, JSON.parse(source.body) as PoolFields);
   }
 }

@@ -234,7 +234,8 @@ export class TolokaPoolsController {
     summary:
       'Clone a pool: a new CLOSED pool with the same parameters, in the same project, made by the job service',
     description:
-      'Answers 202 with the POOL.CLONE operation (PENDING, or already finished); poll GET /api/v1/operations/{id} ' +
+      'Answers 202 with the POOL.CLONE operation (PENDING; RUNNING when a worker of the instance was free to run it ' +
+      'right after the commit; or already finished, for a repeated Idempotency-Key); poll GET /api/v1/operations/{id} ' +
       'until SUCCESS, then details.pool_id is the new pool. 20 per minute and 100 per day per account.',
     operationId: 'clonePool',
     id: POOL_ID,

@@ -65,6 +65,41 @@ describeEachDialect(
       );
     });
 
+    it('events that go out together still come one message each, the sender skipped in the same write', async () => {
+      const [sender, other] = [await live(), await live()];
+      const project = (await api.post('/projects', { label: 'goes' })).json() as { id: number };
+      await api.post('/tasks', { text: 'in it', project: project.id });
+      await other.eventCount(2);
+      // One write, two events (delete-project, then the move of its task), told in one turn;
+      // concurrent creates, one of them the sender's, in the same turns as far as they commit together.
+      const sent = await Promise.all([
+        api.del(`/projects/${project.id}`),
+        ...Array.from({ length: 8 }, (_, k) =>
+          t().inject({
+            method: 'POST',
+            url: '/todo/tasks',
+            headers: {
+              'remote-token': a.token,
+              'content-type': 'application/json',
+              ...(k === 0 ? { 'remote-client': String(sender.clientId) } : {}),
+            },
+            payload: JSON.stringify({ text: `together ${k}` }),
+          }),
+        ),
+      ]);
+      expect(sent.map((r) => r.statusCode)).toEqual(Array(9).fill(200));
+      const events = (await other.eventCount(12)).slice(2);
+      expect(events.filter((e) => e.value.type === 'add-task')).toHaveLength(8);
+      expect(events.filter((e) => e.value.type === 'delete-project')).toHaveLength(1);
+      expect(events.filter((e) => e.value.type === 'move-task')).toHaveLength(1);
+      const mine = await sender.eventCount(11);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(mine.length).toBe(11);
+      expect(mine.map((e) => (e.value.data?.task as { text?: string } | undefined)?.text)).not.toContain(
+        'together 0',
+      );
+    });
+
     it('drops a socket that does not read once its queue passes the bound (close 4408)', async () => {
       const reader = await live();
       const stalled = await live();

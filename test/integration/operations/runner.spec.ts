@@ -8,6 +8,7 @@ import { OperationRunner } from '../../../src/operations/operation-runner';
 import { OperationsService } from '../../../src/operations/operations.service';
 import { PoolsService } from '../../../src/pools/pools.service';
 import { countPools, makePool } from '../../factories/pool.factory';
+import { spyStatements } from '../../support/statement-spy';
 import { createTestApp, describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { testDialects } from '../../support/test-database';
 
@@ -137,6 +138,26 @@ describeEachDialect(
       expect(await operation(t(), op.id)).toMatchObject({ status: 'SUCCESS', details: row.details });
     });
 
+    it('claims again a clone written RUNNING for a worker whose instance died before running it', async () => {
+      const pool = await makePool(t(), a);
+      const before = await countPools(t(), a);
+      // Another instance set a worker aside and committed the operation under its lease, then died.
+      const dead = { owner: 'dead-instance', leaseMs: 1000, hold: () => undefined };
+      const op = await t().db.transaction((m) =>
+        t()
+          .get(OperationsService)
+          .enqueue(m, { accountId: a.id, type: 'POOL.CLONE', parameters: { pool_id: pool.id } }, dead),
+      );
+      expect(op).toMatchObject({ status: 'RUNNING', started: op.submitted });
+      await t().get(OperationRunner).tick();
+      expect(await operation(t(), op.id)).toMatchObject({ status: 'RUNNING', attempts: 1 });
+
+      t().clock.advance(1001);
+      await t().get(OperationRunner).tick();
+      expect(await operation(t(), op.id)).toMatchObject({ status: 'SUCCESS', attempts: 2 });
+      expect(await countPools(t(), a)).toBe(before + 1);
+    });
+
     it('FAILs an operation whose lease expired on its last attempt', async () => {
       const pool = await makePool(t(), a);
       const op = await enqueue(t(), a, 'POOL.CLONE', { pool_id: pool.id });
@@ -175,6 +196,68 @@ describeEachDialect(
       expect(res.statusCode).toBe(202);
       await waitFor(async () => (await operation(t(), res.json().id)).status === 'SUCCESS');
       expect(Date.now() - started).toBeLessThan(2000);
+    });
+
+    it('with a worker free, answers the clone RUNNING under its lease and runs it without a claim', async () => {
+      const a = await t().newAccount();
+      const pool = await makePool(t(), a);
+      const before = await countPools(t(), a);
+      const res = await t().inject({
+        method: 'POST',
+        url: `/api/v1/pools/${pool.id}/clone`,
+        headers: { authorization: `OAuth ${a.token}` },
+      });
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ status: 'RUNNING', started: res.json().submitted });
+      await waitFor(async () => (await operation(t(), res.json().id)).status === 'SUCCESS');
+      // One attempt: the request's own transaction was its claim.
+      expect(await operation(t(), res.json().id)).toMatchObject({ attempts: 1, leaseOwner: null });
+      expect(await countPools(t(), a)).toBe(before + 1);
+    });
+
+    it('writes the operation twice from submit to SUCCESS: its INSERT, then its SUCCESS (no claim)', async () => {
+      const a = await t().newAccount();
+      const pool = await makePool(t(), a);
+      const spy = spyStatements(t());
+      try {
+        const statements = await spy.matching(async () => {
+          const res = await t().inject({
+            method: 'POST',
+            url: `/api/v1/pools/${pool.id}/clone`,
+            headers: { authorization: `OAuth ${a.token}` },
+          });
+          await waitFor(async () => (await operation(t(), res.json().id)).status === 'SUCCESS');
+        }, ['operations']);
+        // The test's own polling reads aside: every write, and every locking read, of the table.
+        const writes = statements.filter(
+          (sql) => !/^\s*SELECT/i.test(sql) || /FOR UPDATE|LOCK IN/i.test(sql),
+        );
+        expect(writes.map((sql) => sql.trim().split(/\s+/, 1)[0].toUpperCase())).toEqual([
+          'INSERT',
+          'UPDATE',
+        ]);
+      } finally {
+        spy.restore();
+      }
+    });
+
+    it('with every worker busy, answers PENDING and leaves the clone to a claim', async () => {
+      const a = await t().newAccount();
+      const pool = await makePool(t(), a);
+      const runner = t().get(OperationRunner);
+      const busy = [runner.reserve(), runner.reserve()];
+      expect(busy).not.toContain(null);
+      expect(runner.reserve()).toBeNull();
+      const res = await t().inject({
+        method: 'POST',
+        url: `/api/v1/pools/${pool.id}/clone`,
+        headers: { authorization: `OAuth ${a.token}` },
+      });
+      expect(res.json()).toMatchObject({ status: 'PENDING' });
+      for (const worker of busy) worker!.cancel();
+      runner.wake();
+      await waitFor(async () => (await operation(t(), res.json().id)).status === 'SUCCESS');
+      expect(await operation(t(), res.json().id)).toMatchObject({ attempts: 1 });
     });
   },
   { JOBS_CONCURRENCY: '2', JOBS_POLL_MS: '0' },

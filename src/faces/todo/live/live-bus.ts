@@ -9,6 +9,8 @@ export interface LiveMessage {
 }
 
 export interface LiveBusHandlers {
+  /** Whether this instance has sockets of the account (a message for none is not even decoded). */
+  wants(accountId: number): boolean;
   message(message: LiveMessage): void;
   /** Messages may have been lost (Redis reconnected): every subscriber must reload. */
   lost(): void;
@@ -25,16 +27,22 @@ export interface LiveBus {
 
 const CHANNEL = 'cloneworks:todo-live';
 
+// On the channel: `<account id> <JSON>`, so that an instance with no socket of the account skips
+// the message without parsing it, and one with sockets parses it once for all of them.
 function encode(message: LiveMessage): string {
-  return JSON.stringify({
-    ...message,
-    change: { ...message.change, revisions: [...message.change.revisions] },
-  });
+  const change = { ...message.change, revisions: [...message.change.revisions] };
+  return `${message.change.accountId} ${JSON.stringify({ ...message, change })}`;
+}
+
+function accountOf(text: string): number {
+  return Number(text.slice(0, text.indexOf(' ')));
 }
 
 function decode(text: string): LiveMessage {
-  const raw = JSON.parse(text) as LiveMessage & { change: { revisions: Array<[string, number]> } };
-  return { ...raw, change: { ...raw.change, revisions: new Map(raw.change.revisions) } as TaskChange };
+  const raw = JSON.parse(text.slice(text.indexOf(' ') + 1)) as {
+    change: Omit<TaskChange, 'revisions'> & { revisions: Array<[string, number]> };
+  };
+  return { change: { ...raw.change, revisions: new Map(raw.change.revisions) } as TaskChange };
 }
 
 /** One process: the change goes straight to this process's sockets. */
@@ -48,7 +56,7 @@ export class LocalLiveBus implements LiveBus {
   }
 
   publish(message: LiveMessage): void {
-    this.handlers?.message(message);
+    if (this.handlers?.wants(message.change.accountId)) this.handlers.message(message);
   }
 
   firstUse(ticketId: string, ttlMs: number): Promise<boolean> {
@@ -101,7 +109,7 @@ export class RedisLiveBus implements LiveBus {
     });
     this.sub.on('message', (_channel: string, text: string) => {
       try {
-        this.handlers?.message(decode(text));
+        if (this.handlers?.wants(accountOf(text))) this.handlers.message(decode(text));
       } catch (error) {
         this.logger.error(`a live message could not be read: ${(error as Error).message}`);
       }

@@ -1,12 +1,14 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AppConfig } from '../../../config/app-config';
 import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
 import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
 import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
 import { LiveChannel, LiveEvent, RESYNC } from './live-events';
+import { LiveOutbox, OutgoingFrame, payloadOf, streamOf, textFrame } from './live-frames';
 import { LiveTickets } from './live-tickets';
 import { AccountStream } from './live-stream';
 
@@ -22,6 +24,8 @@ export const LIVE_CLOSE = {
 
 interface LiveSocket {
   ws: WebSocket;
+  /** Where its frames are written (null: through ws.send, one message at a time). */
+  stream: Duplex | null;
   accountId: number;
   clientId: number;
   channels: Set<LiveChannel>;
@@ -41,6 +45,10 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   private readonly sockets = new Map<number, Set<LiveSocket>>();
   private readonly streams = new Map<number, AccountStream>();
   private readonly bufferBytes: number;
+  private readonly outbox = new LiveOutbox<LiveSocket>(
+    (accountId) => this.sockets.get(accountId),
+    (socket, bytes, frames) => this.write(socket, bytes, frames),
+  );
   private pinger: NodeJS.Timeout | null = null;
 
   constructor(
@@ -71,6 +79,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
     await this.bus.start({
+      wants: (accountId) => this.streams.has(accountId),
       message: (message) => this.streams.get(message.change.accountId)?.receive(message),
       lost: () => {
         for (const stream of this.streams.values()) stream.resync();
@@ -82,6 +91,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.pinger) clearInterval(this.pinger);
+    this.outbox.flush();
     for (const set of this.sockets.values()) {
       for (const s of set) s.ws.close(LIVE_CLOSE.shutdown.code, LIVE_CLOSE.shutdown.reason);
     }
@@ -104,6 +114,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     }
     const socket: LiveSocket = {
       ws,
+      stream: streamOf(ws),
       accountId: ticket.accountId,
       clientId: randomInt(1, 2 ** 47),
       channels: new Set(),
@@ -153,30 +164,32 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     else socket.channels.delete(name);
   }
 
+  /**
+   * Each event is serialised and framed once for all the account's sockets; the outbox writes the
+   * frames of one turn of the event loop to each socket at once.
+   */
   private fanOut(accountId: number, message: LiveMessage | null, events: LiveEvent[]): void {
-    const set = this.sockets.get(accountId);
-    if (!set) return;
-    for (const event of events) {
+    if (!this.sockets.has(accountId)) return;
+    const frames = events.map((event): OutgoingFrame => {
+      const frame: OutgoingFrame = {
+        frame: textFrame(JSON.stringify({ action: 'event', body: { name: event.name, value: event.value } })),
+        channel: event.name,
+      };
       // The client whose request made it already shows it (`Remote-Client`).
       const origin = event.origin ?? message?.change.origin;
-      // Encoded once for every socket.
-      const text = Buffer.from(
-        JSON.stringify({ action: 'event', body: { name: event.name, value: event.value } }),
-      );
-      for (const socket of set) {
-        if (!socket.channels.has(event.name)) continue;
-        if (origin !== undefined && origin === `live:${socket.clientId}`) continue;
-        this.sendText(socket, text);
-      }
-    }
+      if (origin?.startsWith('live:')) frame.skipClient = Number(origin.slice(5));
+      return frame;
+    });
+    this.outbox.push(accountId, frames);
   }
 
   private send(socket: LiveSocket, body: unknown): void {
-    this.sendText(socket, Buffer.from(JSON.stringify(body)));
+    const frame = textFrame(JSON.stringify(body));
+    this.write(socket, frame, [{ frame, channel: 'tasks' }]);
   }
 
   /** A socket that cannot keep up is dropped rather than queue without bound. */
-  private sendText(socket: LiveSocket, text: Buffer): void {
+  private write(socket: LiveSocket, bytes: Buffer, frames: OutgoingFrame[]): void {
     if (socket.ws.readyState !== socket.ws.OPEN) return;
     // What is already queued counts: one event larger than the bound still goes to a socket that keeps up.
     if (socket.ws.bufferedAmount > this.bufferBytes) {
@@ -187,7 +200,8 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       this.drop(socket);
       return;
     }
-    socket.ws.send(text, { binary: false });
+    if (socket.stream) socket.stream.write(bytes);
+    else for (const f of frames) socket.ws.send(payloadOf(f.frame), { binary: false });
   }
 
   private ping(): void {

@@ -1,0 +1,119 @@
+import type { Duplex } from 'node:stream';
+import type { WebSocket } from 'ws';
+import type { LiveChannel } from './live-events';
+
+/**
+ * One server message as a complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked,
+ * as a server sends), built once and written as it is to every socket of the account.
+ */
+export function textFrame(json: string): Buffer {
+  const size = Buffer.byteLength(json);
+  const head = size < 126 ? 2 : size < 65536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(head + size);
+  frame[0] = 0x81;
+  if (size < 126) {
+    frame[1] = size;
+  } else if (size < 65536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(size, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeUInt32BE(Math.floor(size / 2 ** 32), 2);
+    frame.writeUInt32BE(size % 2 ** 32, 6);
+  }
+  frame.write(json, head, 'utf8');
+  return frame;
+}
+
+/** An event's frame on its way to the sockets of an account subscribed to its channel. */
+export interface OutgoingFrame {
+  frame: Buffer;
+  channel: LiveChannel;
+  /** The live client whose request made it: it already shows it (`Remote-Client`). */
+  skipClient?: number;
+}
+
+/** What the outbox needs of a socket. */
+export interface FrameTarget {
+  clientId: number;
+  channels: Set<LiveChannel>;
+}
+
+/**
+ * Holds the frames fanned out during one turn of the event loop and writes them at its end:
+ * each socket gets every frame of the turn meant for it in one write (one system call, one
+ * wake-up of its reader, however many writes committed in that turn), and sockets that get all
+ * of them (the usual case) share one buffer. A frame is still one message: the wire is the same
+ * as one write per event. One `setImmediate` per turn that has frames, none per event.
+ */
+export class LiveOutbox<S extends FrameTarget> {
+  private readonly queued = new Map<number, OutgoingFrame[]>();
+  private scheduled = false;
+
+  constructor(
+    private readonly socketsOf: (accountId: number) => Iterable<S> | undefined,
+    /** `bytes`: the frames one after another; `frames`: the same, one by one. */
+    private readonly write: (socket: S, bytes: Buffer, frames: OutgoingFrame[]) => void,
+  ) {}
+
+  push(accountId: number, frames: OutgoingFrame[]): void {
+    if (frames.length === 0) return;
+    const queued = this.queued.get(accountId);
+    if (queued) queued.push(...frames);
+    else this.queued.set(accountId, frames);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** Writes everything queued now (also on shutdown, before the sockets close). */
+  flush(): void {
+    this.scheduled = false;
+    const accounts = [...this.queued];
+    this.queued.clear();
+    for (const [accountId, frames] of accounts) {
+      const sockets = this.socketsOf(accountId);
+      if (sockets) this.deliver(sockets, frames);
+    }
+  }
+
+  private deliver(sockets: Iterable<S>, frames: OutgoingFrame[]): void {
+    let all: Buffer | null = null;
+    for (const socket of sockets) {
+      let every = true;
+      let any = false;
+      for (const f of frames) {
+        if (wants(socket, f)) any = true;
+        else every = false;
+      }
+      if (!any) continue;
+      if (every) {
+        all ??= frames.length === 1 ? frames[0].frame : Buffer.concat(frames.map((f) => f.frame));
+        this.write(socket, all, frames);
+      } else {
+        const mine = frames.filter((f) => wants(socket, f));
+        this.write(socket, mine.length === 1 ? mine[0].frame : Buffer.concat(mine.map((f) => f.frame)), mine);
+      }
+    }
+  }
+}
+
+/** A frame's message without its header (for `ws.send`). */
+export function payloadOf(frame: Buffer): Buffer {
+  return frame.subarray(frame[1] < 126 ? 2 : frame[1] === 126 ? 4 : 10);
+}
+
+function wants(socket: FrameTarget, frame: OutgoingFrame): boolean {
+  return socket.channels.has(frame.channel) && frame.skipClient !== socket.clientId;
+}
+
+/**
+ * The stream under a `ws` socket, to write whole frames to it (ws keeps it as `_socket`, its
+ * only handle on the connection, through every major version). Our frames and ws's own (ping,
+ * close) are each written whole and in call order, and ws queues nothing of its own while
+ * permessage-deflate is off (the default, kept here). Null if a version ever drops it.
+ */
+export function streamOf(ws: WebSocket): Duplex | null {
+  const stream = (ws as unknown as { _socket?: Duplex })._socket;
+  return stream && typeof stream.write === 'function' ? stream : null;
+}
