@@ -1,7 +1,8 @@
 // To Do face benchmark (issue 3, "Speed"). Builds the service, starts `node dist/main.js` on a
 // fresh MariaDB/MySQL database and a free loopback port, then measures POST /todo/clone at
-// several batch sizes, GET of a 2,000-task project, pastes into sibling lists of 100 to 100,000
-// tasks and a mixed concurrent load, and checks the data afterwards. Every loop is bounded.
+// several batch sizes, GET of a 2,000-task project, pastes, moves and deletes in sibling lists of
+// 100 to 100,000 tasks and a mixed concurrent load, and checks the data afterwards. Every loop is
+// bounded.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only]
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
@@ -164,7 +165,8 @@ function tree2000(tag) {
 }
 
 async function waitReady(call) {
-  for (let i = 0; i < 200; i++) {
+  // Up to 60 s: a start on a loaded machine takes far longer than on a quiet one.
+  for (let i = 0; i < 600; i++) {
     try {
       const res = await call('GET', '/projects');
       if (res.ok) return;
@@ -236,9 +238,11 @@ async function run(port, token, dbName, admin) {
  */
 async function longListPastes(call) {
   log('\nPOST /todo/clone of 3 tasks after the first task of a long sibling list, sequential:');
+  const movesAndDeletes = [];
   for (const length of [100, 10_000, 100_000]) {
     const project = (await must(call, 'POST', '/projects', { label: `L${length}` })).id;
     let first;
+    let tail = [];
     for (let made = 0; made < length; made += 10_000) {
       const n = Math.min(10_000, length - made);
       const batch = Array.from({ length: n }, (_, i) => ({
@@ -248,6 +252,7 @@ async function longListPastes(call) {
       }));
       const ids = newIds(await must(call, 'POST', '/clone', { project, batch }), n);
       first ??= ids[0];
+      tail = ids;
     }
     const samples = [];
     const stop = performance.now() + 30_000;
@@ -263,7 +268,36 @@ async function longListPastes(call) {
     }
     const s = stats(samples);
     log(`  ${String(length).padStart(7)} siblings: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+    movesAndDeletes.push([length, await moveAndDelete(call, first, tail.slice(-40))]);
   }
+  log(
+    '\nPUT /todo/move of a task from near the end of the list to after its first task, and DELETE of a task, sequential:',
+  );
+  for (const [length, { moves, deletes }] of movesAndDeletes) {
+    const m = stats(moves);
+    const d = stats(deletes);
+    log(
+      `  ${String(length).padStart(7)} siblings: move p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  (n=${m.n}); delete p50 ${fmt(d.p50)}  p99 ${fmt(d.p99)}  (n=${d.n})`,
+    );
+  }
+}
+
+/** 20 moves of tasks near the list's end to after its first task, and 20 deletes (30 s at most). */
+async function moveAndDelete(call, first, near) {
+  const moves = [];
+  const deletes = [];
+  const stop = performance.now() + 30_000;
+  for (let i = 0; i < 20 && performance.now() < stop; i++) {
+    const res = await call('PUT', `/move/${near[i]}`, { targetId: first });
+    if (!res.ok) throw new Error(`move: ${res.status} ${res.text}`);
+    moves.push(res.ms);
+  }
+  for (let i = 20; i < 40 && performance.now() < stop; i++) {
+    const res = await call('DELETE', `/tasks/${near[i]}`, {});
+    if (!res.ok) throw new Error(`delete: ${res.status} ${res.text}`);
+    deletes.push(res.ms);
+  }
+  return { moves, deletes };
 }
 
 async function sequentialMeasures(call, pick, projectA) {

@@ -44,6 +44,11 @@ function isApplied(change: TaskChange): change is Applied {
 
 const APPLIED: ReadonlySet<TaskChangeKind> = new Set(['inserted', 'updated']);
 
+interface RevisionRead {
+  running: Promise<ReadRevisions>;
+  next: Promise<ReadRevisions> | null;
+}
+
 // Writes told before one they follow on from, kept per list until it comes (commits on separate
 // connections are heard in any order).
 const MAX_HELD = 16;
@@ -61,6 +66,8 @@ const MAX_HELD = 16;
 export class TodoTaskListCache {
   private readonly logger = new Logger(TodoTaskListCache.name);
   private readonly entries = new Map<string, Entry>();
+  /** Per list: the revision read in flight, and the one readers arriving meanwhile wait for. */
+  private readonly revisionReads = new Map<string, RevisionRead>();
   private readonly budget: number;
   private tick = 0;
 
@@ -90,7 +97,7 @@ export class TodoTaskListCache {
     }
     const arrival = ++this.tick;
     const key = entryKey(accountId, scope);
-    const now = await this.reader.readRevisions(accountId, projectId);
+    const now = await this.revisionsSince(key, accountId, projectId);
     let entry = this.entries.get(key);
     if (entry) this.entries.delete(key);
     else entry = newEntry(accountId, scope);
@@ -128,6 +135,41 @@ export class TodoTaskListCache {
         entry = { ...entry, building: null };
       }
     }
+  }
+
+  /**
+   * The list's revisions, read by a statement sent after the caller arrived, so that they cover
+   * every write committed before it. Readers that arrive while such a read is in flight share the
+   * next one, sent as soon as it ends: one statement per round trip for any number of concurrent
+   * readers of a list, instead of one each.
+   */
+  private revisionsSince(
+    key: string,
+    accountId: number,
+    projectId: number | null | undefined,
+  ): Promise<ReadRevisions> {
+    const slot = this.revisionReads.get(key);
+    if (!slot) return this.sendRevisionRead(key, accountId, projectId);
+    slot.next ??= slot.running.then(
+      () => this.sendRevisionRead(key, accountId, projectId),
+      () => this.sendRevisionRead(key, accountId, projectId),
+    );
+    return slot.next;
+  }
+
+  private sendRevisionRead(
+    key: string,
+    accountId: number,
+    projectId: number | null | undefined,
+  ): Promise<ReadRevisions> {
+    const slot: RevisionRead = { running: this.reader.readRevisions(accountId, projectId), next: null };
+    this.revisionReads.set(key, slot);
+    const settle = () => {
+      // Unless readers wait for a next read (which takes the slot when it is sent).
+      if (this.revisionReads.get(key) === slot && !slot.next) this.revisionReads.delete(key);
+    };
+    slot.running.then(settle, settle);
+    return slot.running;
   }
 
   /** Builds the entry afresh; false when a write applied meanwhile left the snapshot behind. */

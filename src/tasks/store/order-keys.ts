@@ -50,9 +50,36 @@ export function minSpacing(level: number): number {
  * keys that change.
  */
 export function rekeyList(list: Array<{ id: number; key: number | undefined }>): Map<number, number> {
-  const keep = ascendingKeys(list.map((e) => e.key));
+  return rekey(list)!;
+}
+
+/** A part of a list: the keys just before it (BEFORE_FIRST: none) and just after it (null: none). */
+export interface KeyWindow {
+  lo: number;
+  hi: number | null;
+}
+
+/**
+ * rekeyList for `list`, the part of a list strictly between the keys of `window`: keys stay inside
+ * it (a key outside counts as none), and when a gap there is too small the part is spread evenly
+ * between its bounds; null when even that has no room (a wider part of the list must be loaded).
+ */
+export function rekeyWindow(
+  list: Array<{ id: number; key: number | undefined }>,
+  window: KeyWindow,
+): Map<number, number> | null {
+  return rekey(list, window);
+}
+
+function rekey(
+  list: Array<{ id: number; key: number | undefined }>,
+  window?: KeyWindow,
+): Map<number, number> | null {
+  const inside = (key: number | undefined) =>
+    key !== undefined && (!window || (key > window.lo && (window.hi === null || key < window.hi)));
+  const keep = ascendingKeys(list.map((e) => (inside(e.key) ? e.key : undefined)));
   const out = new Map<number, number>();
-  let lo = BEFORE_FIRST;
+  let lo = window?.lo ?? BEFORE_FIRST;
   let run: number[] = [];
   const flush = (hi: number | null): boolean => {
     const keys = spread(lo, hi, run.length);
@@ -66,18 +93,22 @@ export function rekeyList(list: Array<{ id: number; key: number | undefined }>):
       run.push(list[i].id);
       continue;
     }
-    if (!flush(list[i].key!)) return renumbered(list);
+    if (!flush(list[i].key!)) return renumbered(list, window);
     lo = list[i].key!;
   }
-  if (!flush(null)) return renumbered(list);
+  if (!flush(window?.hi ?? null)) return renumbered(list, window);
   return out;
 }
 
-function renumbered(list: Array<{ id: number; key: number | undefined }>): Map<number, number> {
+function renumbered(
+  list: Array<{ id: number; key: number | undefined }>,
+  window?: KeyWindow,
+): Map<number, number> | null {
+  const keys = window ? spread(window.lo, window.hi, list.length) : list.map((_, i) => ORDER_GAP * (i + 1));
+  if (!keys) return null;
   const out = new Map<number, number>();
   list.forEach((e, i) => {
-    const key = ORDER_GAP * (i + 1);
-    if (e.key !== key) out.set(e.id, key);
+    if (e.key !== keys[i]) out.set(e.id, keys[i]);
   });
   return out;
 }

@@ -100,8 +100,9 @@ export class ProjectsService {
         forest.detach(id);
         forest.insert([id], null, null, forest.list(null, null).length);
       }
-      const placements = forest.changes();
-      await writePlaces(w.m, accountId, forest.keyChanges());
+      const keyed = forest.keyChanges();
+      const placements = forest.changes(keyed);
+      await writePlaces(w.m, accountId, keyed);
       // The lock row stays: a project made later with the same id continues its read revisions
       // instead of starting them again (a read cache could take an old revision for a new one).
       await deleteProject(w.m, accountId, projectId);

@@ -31,6 +31,14 @@ interface ChangeOf<K extends string> {
   revisions: ReadRevisions;
 }
 
+/**
+ * Every task whose sibling list or order among its siblings changed, at its new dense position.
+ * Every other task keeps its list and its order (its dense position moves only as tasks leave or
+ * enter the list before it), so a subscriber that takes these tasks out of its lists and puts them
+ * back in ascending positions has every list as it now reads.
+ */
+export type Placements = Placement[];
+
 /** New tasks (a create, a clone, a v2 create or copy). */
 export interface TasksInserted extends ChangeOf<'inserted'> {
   /** Per sibling list that got new roots: each clone's roots, in order, from their final position. */
@@ -68,7 +76,10 @@ export interface TasksDeleted extends ChangeOf<'deleted'> {
   /** The tasks asked for (that existed), then every task that went with them. */
   ids: number[];
   removed: number[];
-  /** Every remaining task whose place changed, at its new place. */
+  /**
+   * Remaining tasks that changed list or order (Placements): none, since the lists close up
+   * around the removed tasks.
+   */
   placements: Placement[];
 }
 
@@ -77,8 +88,7 @@ export interface TasksMoved extends ChangeOf<'moved'> {
   operation: 'move' | 'indent' | 'unindent' | 'project' | 'opbatch';
   /** The tasks the request moved (their subtrees came along). */
   ids: number[];
-  /** Every task whose place changed, at its new place. */
-  placements: Placement[];
+  placements: Placements;
 }
 
 /** Every sibling list of one project (`projectId`; null = No project) or of all (undefined) reordered. */
@@ -86,7 +96,7 @@ export interface TasksSorted extends ChangeOf<'sorted'> {
   by: string;
   dir: 'asc' | 'desc';
   projectId: number | null | undefined;
-  placements: Placement[];
+  placements: Placements;
 }
 
 /** A project made, renamed or changed, or deleted (its tasks then moved to No project). */
@@ -94,8 +104,8 @@ export interface ProjectChanged extends ChangeOf<'project-created' | 'project-up
   projectId: number;
   /** The name it has now (absent: unchanged, or deleted). */
   name?: string;
-  /** project-deleted: every task whose place changed, at its new place. */
-  placements: Placement[];
+  /** project-deleted: its tasks, now of No project (Placements). */
+  placements: Placements;
 }
 
 /** A person made, changed or deleted (then taken off every task: `tasks`). */

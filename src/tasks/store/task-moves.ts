@@ -1,5 +1,7 @@
 import { TasksError } from '../tasks.errors';
-import type { TaskForest } from './task-tree';
+import { keyOf } from './task-fields';
+import type { LoadScope, PartWanted } from './task-structure.table';
+import type { KeyedPlace, TaskForest } from './task-tree';
 
 // The rules of PUT /todo/move, applied to the forest of the locked projects in memory: pure, so
 // that a request either applies whole or fails before anything is written.
@@ -58,6 +60,56 @@ export function applyMove(forest: TaskForest, request: MoveRequest): void {
       break;
     }
   }
+}
+
+/**
+ * What a move must load besides the tasks it names and their ancestors (`chain`): the part of
+ * each list it puts tasks into, around the spot they go to, and for a move to another project the
+ * moved subtrees (their rows change project). A named task missing from `chain` adds nothing:
+ * applyMove rejects it.
+ */
+export function moveScope(request: MoveRequest, chain: ReadonlyMap<number, KeyedPlace>): LoadScope {
+  const scope: LoadScope = { lists: [], parts: [], subtrees: [] };
+  const part = (projectId: number | null, parentId: number | null, at: PartWanted['at']) =>
+    scope.parts.push({ projectId, parentId, at });
+  const at = (id: number | undefined | null) => (id === undefined || id === null ? undefined : chain.get(id));
+  switch (request.operation) {
+    case 'move': {
+      const target = at(request.targetId);
+      const first = at(request.ids[0]);
+      if (target && request.parentId === request.targetId)
+        part(target.projectId, target.id, request.reverse ? 'head' : 'tail');
+      else if (target) part(target.projectId, target.parentId, { around: target.key });
+      else if (request.targetId === undefined && first)
+        part(first.projectId, request.parentId ?? null, 'head');
+      break;
+    }
+    case 'indent': {
+      const x = at(request.id);
+      if (x) part(x.projectId, request.parentId, 'tail');
+      break;
+    }
+    case 'unindent': {
+      const q = at(at(request.id)?.parentId);
+      if (q) part(q.projectId, q.parentId, { around: q.key });
+      break;
+    }
+    case 'opbatch':
+      // Each step goes on from the ones before: a step may put a task under any named task or
+      // any of their ancestors, or among a project's roots. Those lists are loaded whole.
+      for (const row of chain.values()) {
+        scope.lists.push(
+          { projectKey: keyOf(row.projectId), parentKey: row.id },
+          { projectKey: keyOf(row.projectId), parentKey: 0 },
+        );
+      }
+      break;
+    case 'project':
+      part(request.projectId, null, 'tail');
+      scope.subtrees = request.ids.filter((id) => chain.get(id)?.projectId !== request.projectId);
+      break;
+  }
+  return scope;
 }
 
 function taskNotFound(id: number, field: string): TasksError {

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { bool, inChunks, intOrNull, marks, SQL_COMPARISONS } from '../../database/sql';
+import { pushTo } from '../../common/group-by';
+import { bool, chunks, inChunks, intOrNull, marks, SQL_COMPARISONS } from '../../database/sql';
 import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime } from '../../database/sql-time';
@@ -136,36 +137,103 @@ export interface TaskRow extends Omit<TaskDetailsColumns, 'creatorId'> {
   deletedAt: Date | null;
 }
 
+const ROW_COLUMNS = `id, project_id, parent_id, project_key, parent_key, sort_key, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
+
+/** A task's sibling list and order key, as a row of ROW_COLUMNS gives them. */
+interface ListPlace {
+  id: number;
+  list: string;
+  projectKey: number;
+  parentKey: number;
+  key: number;
+}
+
+function placeOf(row: Record<string, unknown>): ListPlace {
+  const projectKey = Number(row.project_key);
+  const parentKey = Number(row.parent_key);
+  return {
+    id: Number(row.id),
+    list: `${projectKey}:${parentKey}`,
+    projectKey,
+    parentKey,
+    key: Number(row.sort_key),
+  };
+}
+
 /**
- * `position` is the dense one (0..n-1) that the v2 face shows, counted from the sparse keys of the
- * siblings before the task in the ordering index (MySQL/MariaDB must be told to use it: left to
- * itself it may count through an account-wide index).
+ * The dense positions (0..n-1, which the v2 face shows) of tasks, counted from the sparse keys of
+ * their sibling lists, once per list rather than once per task: per list, the siblings before its
+ * first named task are counted, and the keys between its first and last named tasks are read,
+ * all lists of a chunk in one statement. So a page of a list deep in 100,000 siblings reads that
+ * prefix once, not once per task. MySQL/MariaDB must be told to use the ordering index: left to
+ * itself it may count through an account-wide index.
  */
-function rowColumns(m: EntityManager): string {
-  return ROW_COLUMNS.replace('POSITION', positionColumn(m));
-}
-
-function positionColumn(m: EntityManager): string {
+async function densePositions(
+  m: EntityManager,
+  accountId: number,
+  places: ListPlace[],
+): Promise<Map<number, number>> {
+  const lists = new Map<string, ListPlace[]>();
+  for (const place of places) pushTo(lists, place.list, place);
   const hint = m.connection.options.type === 'mysql' ? ' FORCE INDEX (uq_tasks_sibling_key)' : '';
-  return (
-    `(SELECT COUNT(*) FROM tasks s${hint} WHERE s.account_id = tasks.account_id AND s.project_key = tasks.project_key ` +
-    'AND s.parent_key = tasks.parent_key AND s.sort_key < tasks.sort_key) AS position'
-  );
+  const out = new Map<number, number>();
+  for (const part of chunks([...lists.values()])) {
+    const named = part.map((list) => list.sort((a, b) => a.key - b.key));
+    const where = (bounds: string) =>
+      named.map(() => `(project_key = ? AND parent_key = ? AND ${bounds})`).join(' OR ');
+    const params: unknown[] = [accountId];
+    for (const [first] of named) params.push(first.projectKey, first.parentKey, first.key);
+    params.push(accountId);
+    for (const list of named) {
+      const [first, last] = [list[0], list[list.length - 1]];
+      params.push(first.projectKey, first.parentKey, first.key, last.key);
+    }
+    const rows = (await m.query(
+      `SELECT project_key, parent_key, COUNT(*) AS n, NULL AS sort_key FROM tasks${hint} WHERE account_id = ? AND (${where('sort_key < ?')}) GROUP BY project_key, parent_key ` +
+        `UNION ALL SELECT project_key, parent_key, NULL, sort_key FROM tasks${hint} WHERE account_id = ? AND (${where('sort_key > ? AND sort_key < ?')})`,
+      params,
+    )) as Array<{ project_key: unknown; parent_key: unknown; n: unknown; sort_key: unknown }>;
+    const before = new Map<string, number>();
+    const between = new Map<string, number[]>();
+    for (const r of rows) {
+      const list = `${Number(r.project_key)}:${Number(r.parent_key)}`;
+      if (r.n !== null && r.n !== undefined) before.set(list, Number(r.n));
+      else pushTo(between, list, Number(r.sort_key));
+    }
+    for (const list of named) {
+      const base = before.get(list[0].list) ?? 0;
+      const keys = (between.get(list[0].list) ?? []).sort((a, b) => a - b);
+      // The first named task stands after `base` siblings; a later one also after the first and
+      // after every key between the first and itself.
+      list.forEach((place, i) => out.set(place.id, i === 0 ? base : base + 1 + countBelow(keys, place.key)));
+    }
+  }
+  return out;
 }
 
-const ROW_COLUMNS = `id, project_id, parent_id, POSITION, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
+/** How many of the ascending `keys` are below `key`. */
+function countBelow(keys: number[], key: number): number {
+  let low = 0;
+  let high = keys.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (keys[mid] < key) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown): T | null =>
   v === null || v === undefined || v === '' ? null : (JSON.parse(String(v)) as T);
 const time = (v: unknown) => fromSqlDateTime(v as Date | string | null);
 
-function toRow(row: Record<string, unknown>): TaskRow {
+function toRow(row: Record<string, unknown>, position: number): TaskRow {
   return {
     id: Number(row.id),
     projectId: intOrNull(row.project_id),
     parentId: intOrNull(row.parent_id),
-    position: Number(row.position),
+    position,
     title: String(row.title),
     closed: Boolean(Number(row.closed)),
     closedAt: time(row.closed_at),
@@ -197,17 +265,18 @@ function toRow(row: Record<string, unknown>): TaskRow {
   };
 }
 
-/** The named tasks of the account that are not deleted (any order). */
+/** The named tasks of the account that are not deleted (any order), with their dense positions. */
 export async function taskRows(m: EntityManager, accountId: number, ids: number[]): Promise<TaskRow[]> {
   const rows = await inChunks(
     [...new Set(ids)],
     (part) =>
       m.query(
-        `SELECT ${rowColumns(m)} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
+        `SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})`,
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
-  return rows.map(toRow);
+  const positions = await densePositions(m, accountId, rows.map(placeOf));
+  return rows.map((row) => toRow(row, positions.get(Number(row.id))!));
 }
 
 /** What a large copy holds of every source task (the rest is read a chunk at a time). */
@@ -230,7 +299,7 @@ export async function taskShapes(
   accountId: number,
   ids: number[],
 ): Promise<TaskShapeRow[]> {
-  const columns = `id, parent_id, ${positionColumn(m)}, closed, start_date, due_at, task_list_id, workflow_status_id, placement`;
+  const columns = `id, parent_id, project_key, parent_key, sort_key, closed, start_date, due_at, task_list_id, workflow_status_id, placement`;
   const rows = await inChunks(
     [...new Set(ids)],
     (part) =>
@@ -239,10 +308,11 @@ export async function taskShapes(
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
+  const positions = await densePositions(m, accountId, rows.map(placeOf));
   return rows.map((row) => ({
     id: Number(row.id),
     parentId: intOrNull(row.parent_id),
-    position: Number(row.position),
+    position: positions.get(Number(row.id))!,
     placement: intOrNull(row.placement),
     closed: Boolean(Number(row.closed)),
     startDate: str(row.start_date),

@@ -1,6 +1,6 @@
 import type { Placement } from './task-fields';
 import { TasksError } from '../tasks.errors';
-import { rekeyList } from './order-keys';
+import { KeyWindow, rekeyList, rekeyWindow } from './order-keys';
 
 // Pure, in-memory tree work: no I/O, O(n) walks, no recursion (a batch may be 10,000 levels deep).
 
@@ -22,20 +22,40 @@ export interface KeyedPlace {
   key: number;
 }
 
+/** A sibling list loaded in part: its tasks strictly between two keys (order-keys.ts#KeyWindow). */
+export interface ListPart extends KeyWindow {
+  projectId: number | null;
+  parentId: number | null;
+}
+
+/** A list loaded in part has no room left between the keys around it: load it whole. */
+export class ListPartFull extends Error {}
+
 /**
- * The structure of whole projects, loaded under their locks, edited in memory (detach, insert,
- * remove, reorder) and then written back as the set of rows whose stored place changed
- * (keyChanges), and told as the set whose dense place changed (changes).
+ * The structure of projects, or of the parts of them a write changes, loaded under their locks,
+ * edited in memory (detach, insert, remove, reorder) and then written back as the set of rows
+ * whose stored place changed (keyChanges), and told with their dense positions (changes). A list
+ * a write puts tasks into or reorders is loaded whole, or as a part (`parts`: every task between
+ * two keys, where the tasks go); one it only takes tasks out of, or only walks through (a task's
+ * ancestors), may hold just those tasks.
  */
 export class TaskForest {
   private readonly nodes = new Map<number, ForestNode>();
   private readonly lists = new Map<string, number[]>();
   private readonly original = new Map<number, Placement & { key: number }>();
+  private readonly parts = new Map<string, ListPart>();
 
-  constructor(rows: KeyedPlace[]) {
+  constructor(rows: KeyedPlace[], parts: ListPart[] = []) {
+    for (const part of parts) this.parts.set(listKey(part.projectId, part.parentId), part);
     const sorted = [...rows].sort((a, b) => a.key - b.key);
     for (const r of sorted) {
       this.nodes.set(r.id, { id: r.id, projectId: r.projectId, parentId: r.parentId });
+      const part = this.parts.get(listKey(r.projectId, r.parentId));
+      // A task of a list loaded in part but outside that part (a named task) is no task of it here.
+      if (part && !(r.key > part.lo && (part.hi === null || r.key < part.hi))) {
+        this.original.set(r.id, { ...r, position: -1 });
+        continue;
+      }
       const list = this.list(r.projectId, r.parentId);
       this.original.set(r.id, { ...r, position: list.length });
       list.push(r.id);
@@ -152,7 +172,7 @@ export class TaskForest {
    */
   keyChanges(): KeyedPlace[] {
     const out: KeyedPlace[] = [];
-    for (const list of this.lists.values()) {
+    for (const [listId, list] of this.lists) {
       if (list.length === 0) continue;
       const entries = list.map((id) => {
         const node = this.get(id);
@@ -160,7 +180,9 @@ export class TaskForest {
         const same = before && before.parentId === node.parentId && before.projectId === node.projectId;
         return { id, key: same ? before.key : undefined };
       });
-      const keys = rekeyList(entries);
+      const part = this.parts.get(listId);
+      const keys = part ? rekeyWindow(entries, part) : rekeyList(entries);
+      if (!keys) throw new ListPartFull(`no room left between keys ${part!.lo} and ${part!.hi}`);
       for (const { id, key } of entries) {
         const node = this.get(id);
         const before = this.original.get(id);
@@ -174,24 +196,37 @@ export class TaskForest {
     return out;
   }
 
-  /** Rows whose (project, parent, dense position) differ from what was loaded: what a change tells. */
-  changes(): Placement[] {
-    const out: Placement[] = [];
-    for (const list of this.lists.values()) {
-      list.forEach((id, position) => {
-        const node = this.get(id);
-        const before = this.original.get(id);
-        if (
-          !before ||
-          before.position !== position ||
-          before.parentId !== node.parentId ||
-          before.projectId !== node.projectId
-        ) {
-          out.push({ id, projectId: node.projectId, parentId: node.parentId, position });
-        }
-      });
+  /** The lists of these rows that were loaded in part (their dense positions need the tasks before). */
+  partsOf(keyed: KeyedPlace[]): ListPart[] {
+    const out = new Set<ListPart>();
+    for (const p of keyed) {
+      const part = this.parts.get(listKey(p.projectId, p.parentId));
+      if (part) out.add(part);
     }
-    return out;
+    return [...out];
+  }
+
+  /**
+   * What a change tells of the rows `keyChanges` writes: each at its new dense position (a list
+   * loaded in part counts from `before`, the number of tasks before that part). Every other task
+   * keeps its list and its order among its siblings (a delete or a move closes up the lists it
+   * leaves), so a reader that detaches these and puts them back in ascending positions has every
+   * list as it now reads.
+   */
+  changes(keyed: KeyedPlace[] = this.keyChanges(), before = new Map<ListPart, number>()): Placement[] {
+    const positions = new Map<number, number>();
+    for (const p of keyed) {
+      if (positions.has(p.id)) continue;
+      const part = this.parts.get(listKey(p.projectId, p.parentId));
+      const offset = part ? (before.get(part) ?? 0) : 0;
+      this.list(p.projectId, p.parentId).forEach((id, i) => positions.set(id, offset + i));
+    }
+    return keyed.map((p) => ({
+      id: p.id,
+      projectId: p.projectId,
+      parentId: p.parentId,
+      position: positions.get(p.id)!,
+    }));
   }
 
   private moveSubtreeToProject(rootId: number, projectId: number | null): void {

@@ -1,22 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
+import { Database, TransactionOptions } from '../../database/database';
 import { fromSqlDateTime } from '../../database/sql-time';
 import { TasksError } from '../tasks.errors';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import { projectIds } from './projects.table';
 import { clearAssignees, insertAssignees } from './task-assignees.table';
 import { keyOf, storedFields, TaskFields } from './task-fields';
-import { applyMove, MoveRequest, movedIds } from './task-moves';
-import { TaskForest } from './task-tree';
-import {
-  columnOfProjects,
-  deleteTasks,
-  loadProjects,
-  newStamp,
-  replaceFieldsOf,
-  writePlaces,
-} from './tasks.table';
-import { TaskWriteGateway } from './write-gateway';
+import { applyMove, MoveRequest, movedIds, moveScope } from './task-moves';
+import { sortColumnOfProjects } from './task-structure.table';
+import { BEFORE_FIRST } from './order-keys';
+import { positionsOf } from './order-keys.table';
+import type { Placement } from './task-fields';
+import { KeyedPlace, ListPart, ListPartFull, TaskForest } from './task-tree';
+import { deleteTasks, newStamp, replaceFieldsOf, writePlaces } from './tasks.table';
+import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { IndentStep, MoveRequest, UnindentStep } from './task-moves';
 export type { CloneNode, ClonePlacement } from './clone-engine';
@@ -49,6 +47,7 @@ export class TasksService {
     private readonly gateway: TaskWriteGateway,
     private readonly clock: Clock,
     private readonly engine: CloneEngine,
+    private readonly db: Database,
   ) {}
 
   /** One new task, placed next to a target or at an end of a list. Returns its id. */
@@ -102,67 +101,123 @@ export class TasksService {
     });
   }
 
-  /** Deletes tasks with their subtrees and closes up the lists they leave. Unknown ids are skipped. */
+  /**
+   * Deletes tasks with their subtrees. Only those are read (not their projects): the lists they
+   * leave close up around them, and no other task's key changes. Unknown ids are skipped.
+   */
   deleteTasks(accountId: number, ids: number[]): Promise<void> {
-    return this.gateway.write(accountId, async (w) => {
-      const forest = await w.lockAndLoad(ids, []);
-      const existing = ids.filter((id) => forest.has(id));
-      const removed = forest.remove(existing);
-      await deleteTasks(w.m, accountId, removed);
-      const placements = forest.changes();
-      await writePlaces(w.m, accountId, forest.keyChanges());
-      w.record('deleted', () => ({ kind: 'deleted', ids: existing, removed, placements }));
-    });
+    return this.gateway.write(
+      accountId,
+      async (w) => {
+        const forest = await w.lockAndLoadParts(ids, [], (named) => ({ subtrees: [...named.keys()] }), {
+          ancestors: false,
+        });
+        const existing = ids.filter((id) => forest.has(id));
+        const removed = forest.remove(existing);
+        await deleteTasks(w.m, accountId, removed);
+        const keyed = forest.keyChanges();
+        const placements = forest.changes(keyed);
+        await writePlaces(w.m, accountId, keyed);
+        w.record('deleted', () => ({ kind: 'deleted', ids: existing, removed, placements }));
+      },
+      this.partialReads,
+    );
   }
 
-  /** A move of any kind, in one transaction. */
+  /**
+   * A move of any kind, in one transaction. It reads the tasks it names with their ancestors, the
+   * part of each list it puts tasks into around where they go (the whole list only when that part
+   * has no room left between its keys) and, into another project, the moved subtrees: not whole
+   * projects, nor whole lists.
+   */
   moveTasks(accountId: number, request: MoveRequest): Promise<void> {
-    return this.gateway.write(accountId, async (w) => {
-      const destination = request.operation === 'project' ? [keyOf(request.projectId)] : [];
-      const forest = await w.lockAndLoad(movedIds(request), destination);
-      // Under the destination's lock, so a concurrent project delete cannot slip in between.
-      if (request.operation === 'project') await w.assertProject(request.projectId);
-      applyMove(forest, request);
-      const placements = forest.changes();
-      await writePlaces(w.m, accountId, forest.keyChanges());
-      // Tasks entered the destination from elsewhere: readers there must compare stamps.
-      w.touchContent(destination);
-      w.record('moved', () => ({
-        kind: 'moved',
-        operation: request.operation,
-        ids: request.operation === 'opbatch' ? request.steps.map((s) => s.id) : movedOf(request),
-        placements,
-      }));
-    });
+    return this.gateway.write(
+      accountId,
+      async (w) => {
+        const destination = request.operation === 'project' ? [keyOf(request.projectId)] : [];
+        const load = (whole: boolean) =>
+          w.lockAndLoadParts(movedIds(request), destination, (named) => moveScope(request, named), { whole });
+        let forest = await load(false);
+        // Under the destination's lock, so a concurrent project delete cannot slip in between.
+        if (request.operation === 'project') await w.assertProject(request.projectId);
+        applyMove(forest, request);
+        let keyed: KeyedPlace[];
+        try {
+          keyed = forest.keyChanges();
+        } catch (error) {
+          if (!(error instanceof ListPartFull)) throw error;
+          forest = await load(true);
+          applyMove(forest, request);
+          keyed = forest.keyChanges();
+        }
+        await writePlaces(w.m, accountId, keyed);
+        // Tasks entered the destination from elsewhere: readers there must compare stamps.
+        w.touchContent(destination);
+        const moved = forest;
+        w.record('moved', async () => ({
+          kind: 'moved',
+          operation: request.operation,
+          ids: request.operation === 'opbatch' ? request.steps.map((s) => s.id) : movedOf(request),
+          placements: await placementsOf(w, moved, keyed),
+        }));
+      },
+      this.partialReads,
+    );
   }
 
   /** Every sibling list of the project(s), stable, nulls last. `undefined` = all projects. */
   sortTasks(accountId: number, by: SortField, dir: 'asc' | 'desc', projectId?: number | null): Promise<void> {
-    return this.gateway.write(accountId, async (w) => {
-      const keys = projectId === undefined ? [0, ...(await projectIds(w.m, accountId))] : [keyOf(projectId)];
-      await w.lockLists(keys);
-      // Under its lock, so a concurrent project delete cannot slip in between.
-      if (projectId) await w.assertProject(projectId);
-      const forest = new TaskForest(await loadProjects(w.m, w.sql, accountId, keys));
-      const values = new Map<number, string | number | null>();
-      for (const r of await columnOfProjects(w.m, accountId, keys, SORT_COLUMNS[by])) {
-        values.set(Number(r.id), sortValue(by, r.v));
-      }
-      const sign = dir === 'asc' ? 1 : -1;
-      forest.sortLists(
-        () => true,
-        (a, b) => {
-          const va = values.get(a) ?? null;
-          const vb = values.get(b) ?? null;
-          if (va === null || vb === null) return va === vb ? 0 : va === null ? 1 : -1;
-          return va < vb ? -sign : va > vb ? sign : 0;
-        },
-      );
-      const placements = forest.changes();
-      await writePlaces(w.m, accountId, forest.keyChanges());
-      w.record('sorted', () => ({ kind: 'sorted', by, dir, projectId, placements }));
-    });
+    return this.gateway.write(
+      accountId,
+      async (w) => {
+        const keys =
+          projectId === undefined ? [0, ...(await projectIds(w.m, accountId))] : [keyOf(projectId)];
+        await w.lockLists(keys);
+        // Under its lock, so a concurrent project delete cannot slip in between.
+        if (projectId) await w.assertProject(projectId);
+        // One plain read of places and sort values: under the locks it sees the latest rows.
+        const rows = await sortColumnOfProjects(w.m, accountId, keys, SORT_COLUMNS[by]);
+        const forest = new TaskForest(rows);
+        const values = new Map<number, string | number | null>();
+        for (const r of rows) values.set(r.id, sortValue(by, r.value));
+        const sign = dir === 'asc' ? 1 : -1;
+        forest.sortLists(
+          () => true,
+          (a, b) => {
+            const va = values.get(a) ?? null;
+            const vb = values.get(b) ?? null;
+            if (va === null || vb === null) return va === vb ? 0 : va === null ? 1 : -1;
+            return va < vb ? -sign : va > vb ? sign : 0;
+          },
+        );
+        const keyed = forest.keyChanges();
+        const placements = forest.changes(keyed);
+        await writePlaces(w.m, accountId, keyed);
+        w.record('sorted', () => ({ kind: 'sorted', by, dir, projectId, placements }));
+      },
+      this.partialReads,
+    );
   }
+
+  /**
+   * Moves, sorts and deletes read with plain reads under their ordering locks: at READ COMMITTED
+   * where rows lock, those see the latest committed rows and lock none of them.
+   */
+  private get partialReads(): TransactionOptions | undefined {
+    return this.db.sql.rowLocks ? { isolation: 'READ COMMITTED' } : undefined;
+  }
+}
+
+/**
+ * The change's placements, counted after the write: a list loaded in part counts the tasks before
+ * that part (one index range each), which are not in memory.
+ */
+async function placementsOf(w: StoreWrite, forest: TaskForest, keyed: KeyedPlace[]): Promise<Placement[]> {
+  const before = new Map<ListPart, number>();
+  for (const part of forest.partsOf(keyed)) {
+    before.set(part, part.lo === BEFORE_FIRST ? 0 : (await positionsOf(w, part, [part.lo + 1]))[0]);
+  }
+  return forest.changes(keyed, before);
 }
 
 function taskNotFound(id: number, field: string): TasksError {

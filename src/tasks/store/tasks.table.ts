@@ -298,24 +298,6 @@ export async function deleteTasks(m: EntityManager, accountId: number, ids: numb
   }
 }
 
-/** The sort columns of the To Do face's sort, per task of the given projects. */
-export async function columnOfProjects(
-  m: EntityManager,
-  accountId: number,
-  projectKeys: number[],
-  column: 'title' | 'due_at' | 'created_at' | 'edited_at' | 'closed_at' | 'priority',
-): Promise<Array<{ id: number; v: unknown }>> {
-  const out: Array<{ id: number; v: unknown }> = [];
-  for (const part of chunks(projectKeys)) {
-    const rows = (await m.query(
-      `SELECT id, ${column} AS v FROM tasks WHERE account_id = ? AND project_key IN (${marks(part.length)})`,
-      [accountId, ...part],
-    )) as Array<{ id: number; v: unknown }>;
-    out.push(...rows);
-  }
-  return out;
-}
-
 /**
  * Puts a new task last in its v2 order: its task list's top level, or its siblings under a parent.
  * Called once the clone engine wrote the task: the engine holds the project's ordering lock until

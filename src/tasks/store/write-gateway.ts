@@ -17,9 +17,10 @@ import {
 
 type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
 import { keyOf } from './task-fields';
-import { KeyedPlace, TaskForest } from './task-tree';
+import { KeyedPlace, ListPart, TaskForest } from './task-tree';
 import { existingPeople } from './people.table';
 import { projectExists } from './projects.table';
+import { ancestorsOf, loadLists, loadPart, LoadScope, subtreesOf } from './task-structure.table';
 import { loadProjects, readStructure } from './tasks.table';
 
 // A task may keep moving to another project between the read of its project and the lock.
@@ -118,6 +119,64 @@ export class StoreWrite {
       for (const r of moved) keys.add(keyOf(r.projectId));
     }
     throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
+  }
+
+  /**
+   * Locks the projects that hold `taskIds`, plus `projectKeys`, and loads only the parts of them a
+   * write changes: the named tasks (with their ancestors when `ancestors`), and the whole lists,
+   * the parts of lists (whole lists with `whole`) and the subtrees that `scope` picks from those.
+   * Its plain reads must see the latest committed rows (readsCommitted: the write runs at READ
+   * COMMITTED where rows lock), which, under the ordering locks, nothing else changes. A task that
+   * moved to another project before the lock was taken has that project locked too, and the read
+   * is made again.
+   */
+  async lockAndLoadParts(
+    taskIds: number[],
+    projectKeys: number[],
+    scope: (named: ReadonlyMap<number, KeyedPlace>) => Partial<LoadScope>,
+    options: { ancestors?: boolean; whole?: boolean } = {},
+  ): Promise<TaskForest> {
+    if (!this.readsCommitted) throw new Error('a partial load needs plain reads of the latest rows');
+    const keys = new Set(projectKeys);
+    for (const r of await readStructure(this.m, this.sql, this.accountId, taskIds, false))
+      keys.add(keyOf(r.projectId));
+    for (let attempt = 0; attempt < MAX_LOCK_ATTEMPTS; attempt++) {
+      await this.lockLists(keys);
+      const named =
+        options.ancestors === false
+          ? await readStructure(this.m, this.sql, this.accountId, taskIds, false)
+          : await ancestorsOf(this.m, this.accountId, taskIds);
+      const unlocked = named.filter((r) => !this.locked.has(keyOf(r.projectId)));
+      for (const r of unlocked) keys.add(keyOf(r.projectId));
+      if (unlocked.length === 0)
+        return this.loadScope(named, scope(new Map(named.map((r) => [r.id, r]))), options.whole);
+    }
+    throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The tasks kept moving between projects; try again');
+  }
+
+  private async loadScope(
+    named: KeyedPlace[],
+    scope: Partial<LoadScope>,
+    whole = false,
+  ): Promise<TaskForest> {
+    const rows = new Map(named.map((r) => [r.id, r]));
+    const take = (more: KeyedPlace[]) => more.forEach((r) => rows.set(r.id, r));
+    const wanted = scope.parts ?? [];
+    const lists = [
+      ...(scope.lists ?? []),
+      ...(whole ? wanted.map((p) => ({ projectKey: keyOf(p.projectId), parentKey: keyOf(p.parentId) })) : []),
+    ];
+    const parts: ListPart[] = [];
+    if (!whole) {
+      for (const p of wanted) {
+        const loaded = await loadPart(this.m, this.accountId, p);
+        take(loaded.rows);
+        parts.push(loaded.part);
+      }
+    }
+    if (lists.length > 0) take(await loadLists(this.m, this.accountId, lists));
+    if (scope.subtrees?.length) take(await subtreesOf(this.m, this.accountId, scope.subtrees));
+    return new TaskForest([...rows.values()], parts);
   }
 
   /**

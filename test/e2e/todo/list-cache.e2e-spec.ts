@@ -85,6 +85,31 @@ function listsAfterWrites(t: () => TestApp): void {
     }
   });
 
+  it('lets concurrent readers of a list share one revision lookup sent after they arrived', async () => {
+    const project = await makeProject(t(), account);
+    await makeTasks(t(), account, [{}, {}], { project });
+    const first = await api.get(`/tasks/projects/${project}`);
+    const statements = spyStatements(t());
+    try {
+      let bodies: string[] = [];
+      const sqls = await statements.matching(async () => {
+        bodies = (
+          await Promise.all(Array.from({ length: 16 }, () => api.get(`/tasks/projects/${project}`)))
+        ).map((res) => res.body);
+      }, ['task_list_locks']);
+      // Readers that arrive while a lookup runs share the next one: the 16 arrive in a few
+      // waves, each served by one lookup (not one each).
+      expect(sqls.length).toBeLessThanOrEqual(8);
+      expect(bodies.every((body) => body === first.body)).toBe(true);
+      // A write committed before a reader arrives is never missed by the shared lookup.
+      const [x] = await makeTasks(t(), account, [{}], { project });
+      const after = await Promise.all(Array.from({ length: 4 }, () => tasks(project)));
+      expect(after.every((list) => list.some((task) => task.id === x))).toBe(true);
+    } finally {
+      statements.restore();
+    }
+  });
+
   it('applies its own clones and updates to built lists exactly as a rebuild would read them', async () => {
     const p = await makeProject(t(), account);
     const ann = await makeUser(t(), account, 'Ann');

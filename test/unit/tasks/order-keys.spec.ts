@@ -1,4 +1,4 @@
-import { BEFORE_FIRST, ORDER_GAP, rekeyList, spread } from '../../../src/tasks/store/order-keys';
+import { BEFORE_FIRST, ORDER_GAP, rekeyList, rekeyWindow, spread } from '../../../src/tasks/store/order-keys';
 
 describe('spread', () => {
   it('spaces keys evenly inside a gap and at ORDER_GAP after the last task', () => {
@@ -55,5 +55,35 @@ describe('rekeyList', () => {
     const { changed, keys } = apply(list);
     expect(ascending(keys)).toBe(true);
     expect(changed.size).toBe(3);
+  });
+});
+
+describe('rekeyWindow', () => {
+  it('keeps keys inside the part and gives a task from outside it a key there', () => {
+    // The part of a list between keys 100 and 400; task 9 came from far down the same list.
+    const changed = rekeyWindow(
+      [
+        { id: 1, key: 200 },
+        { id: 9, key: 5000 },
+        { id: 2, key: 300 },
+      ],
+      { lo: 100, hi: 400 },
+    );
+    expect([...changed!]).toEqual([[9, 250]]);
+  });
+
+  it('spaces the part evenly between its bounds when a gap is full, and gives up when they are too close', () => {
+    const part = [
+      { id: 1, key: 11 },
+      { id: 9, key: undefined },
+      { id: 2, key: 12 },
+    ];
+    expect([...rekeyWindow(part, { lo: 10, hi: 50 })!]).toEqual([
+      [1, 20],
+      [9, 30],
+      [2, 40],
+    ]);
+    expect(rekeyWindow(part, { lo: 10, hi: 13 })).toBeNull();
+    expect(rekeyWindow(part, { lo: BEFORE_FIRST, hi: null })!.size).toBe(3);
   });
 });

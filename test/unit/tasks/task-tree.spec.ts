@@ -1,5 +1,5 @@
 import { DomainError } from '../../../src/common/domain-error';
-import { planForest, TaskForest } from '../../../src/tasks/store/task-tree';
+import { ListPartFull, planForest, TaskForest } from '../../../src/tasks/store/task-tree';
 
 const code = (fn: () => unknown) => {
   try {
@@ -67,22 +67,70 @@ describe('TaskForest', () => {
     { id: 4, projectId: 7, parentId: null, key: 100 },
   ];
 
-  it('moves a subtree across projects and reports only changed placements', () => {
+  it('moves a subtree across projects and reports only the rows it writes, at their dense positions', () => {
     const forest = new TaskForest(rows);
     forest.detach(1);
     forest.insert([1], 7, null, 1);
+    // Task 2 moves up to position 0 without changing its list or its order: not told.
     expect(forest.changes().sort((a, b) => a.id - b.id)).toEqual([
       { id: 1, projectId: 7, parentId: null, position: 1 },
-      { id: 2, projectId: null, parentId: null, position: 0 },
       { id: 3, projectId: 7, parentId: 1, position: 0 },
     ]);
     expect(forest.isWithin(3, 1)).toBe(true);
     expect(forest.subtree(1)).toEqual([1, 3]);
   });
 
-  it('removes whole subtrees and compacts', () => {
+  it('removes whole subtrees and writes no other key', () => {
     const forest = new TaskForest(rows);
     expect(forest.remove([1]).sort()).toEqual([1, 3]);
-    expect(forest.changes()).toEqual([{ id: 2, projectId: null, parentId: null, position: 0 }]);
+    expect(forest.keyChanges()).toEqual([]);
+    expect(forest.changes()).toEqual([]);
+  });
+
+  it('moves within a list loaded only in part around the moved task (its source)', () => {
+    // Only task 2 of the root list is loaded; the destination (task 4's children) whole.
+    const forest = new TaskForest([
+      { id: 2, projectId: null, parentId: null, key: 65536 },
+      { id: 4, projectId: null, parentId: null, key: 131072 },
+      { id: 5, projectId: null, parentId: 4, key: 10 },
+    ]);
+    forest.detach(2);
+    forest.insert([2], null, 4, 1);
+    expect(forest.changes()).toEqual([{ id: 2, projectId: null, parentId: 4, position: 1 }]);
+    expect(forest.keyChanges()).toEqual([{ id: 2, projectId: null, parentId: 4, key: 10 + 65536 }]);
+  });
+
+  it('moves into a part of a list: keys stay inside it, positions count from the tasks before it', () => {
+    // Keys 100..500 step 100 are the part (bounds 50 and 550); task 9 is far down the same list.
+    const part = { projectId: null, parentId: null, lo: 50, hi: 550 };
+    const rows = [100, 200, 300, 400, 500].map((key) => ({
+      id: key / 100,
+      projectId: null,
+      parentId: null,
+      key,
+    }));
+    const forest = new TaskForest([...rows, { id: 9, projectId: null, parentId: null, key: 9000 }], [part]);
+    forest.detach(9);
+    forest.insert([9], null, null, forest.indexOf(2) + 1);
+    const keyed = forest.keyChanges();
+    expect(keyed).toEqual([{ id: 9, projectId: null, parentId: null, key: 250 }]);
+    expect(forest.changes(keyed, new Map([[forest.partsOf(keyed)[0], 40]]))).toEqual([
+      { id: 9, projectId: null, parentId: null, position: 42 },
+    ]);
+  });
+
+  it('asks for the whole list when a part has no room left', () => {
+    const part = { projectId: null, parentId: null, lo: 0, hi: 3 };
+    const forest = new TaskForest(
+      [
+        { id: 1, projectId: null, parentId: null, key: 1 },
+        { id: 2, projectId: null, parentId: null, key: 2 },
+        { id: 9, projectId: null, parentId: 1, key: 0 },
+      ],
+      [part],
+    );
+    forest.detach(9);
+    forest.insert([9], null, null, 1);
+    expect(() => forest.keyChanges()).toThrow(ListPartFull);
   });
 });
