@@ -15,6 +15,7 @@
 //     tasks, submit→SUCCESS, peak RSS, and the operation's progress as a poller sees it (every 50 ms).
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build] [--large]
+//   [--sizes=10,1000] (only those rows)
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -26,6 +27,12 @@ import { createConnection } from 'mysql2/promise';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const LARGE = 100_000;
+// --sizes=10,1000 keeps only those rows (quicker alternated before/after pairs).
+const ONLY_SIZES = process.argv
+  .find((a) => a.startsWith('--sizes='))
+  ?.slice('--sizes='.length)
+  .split(',')
+  .map(Number);
 const SIZES = [
   // [tasks, runs, mode]
   ...(process.argv.includes('--only-large')
@@ -38,7 +45,7 @@ const SIZES = [
       ]),
   // --large / --only-large: one copy of COPY_MAX_TASKS tasks (bounded to 15 minutes).
   ...(process.argv.includes('--large') || process.argv.includes('--only-large') ? [[LARGE, 1, 'async']] : []),
-];
+].filter(([n]) => !ONLY_SIZES || ONLY_SIZES.includes(n));
 const WARMUP = 5;
 const BRANCHING = 8;
 const CHUNK = 1000;
@@ -535,11 +542,14 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
   // What one GET /api/v2/operations/:id costs (subtracted from the async statement count above).
   {
     const [[op]] = await admin.query(`SELECT id FROM \`${dbName}\`.operations LIMIT 1`);
-    const before = await statements();
-    await call('GET', `/operations/${op.id}`);
-    log(
-      `  (one GET /api/v2/operations/:id: ${(await statements()) - before} statements, included in the async figure)`,
-    );
+    // None without an async row (--sizes).
+    if (op) {
+      const before = await statements();
+      await call('GET', `/operations/${op.id}`);
+      log(
+        `  (one GET /api/v2/operations/:id: ${(await statements()) - before} statements, included in the async figure)`,
+      );
+    }
   }
   const mem = memory(pid);
   log(

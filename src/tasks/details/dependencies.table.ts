@@ -19,17 +19,22 @@ export function reverseDependencyType(typeId: number): number {
   return DEPENDENCY_TYPE.linked;
 }
 
-/** The dependency rows of the given tasks (as task A), in id order. */
+/**
+ * The dependency rows of the given tasks (as task A), in id order, each with whether its other
+ * end is a live task of the account (read with it, by a join on the primary key).
+ */
 export async function sourceDependencies(
   m: EntityManager,
   accountId: number,
   taskIds: number[],
-): Promise<SourceDependency[]> {
+): Promise<Array<SourceDependency & { endLive: boolean }>> {
   const rows = await inChunks(
     taskIds,
     (part) =>
       m.query(
-        `SELECT id, task_id, dependent_task_id, type_id, reverse_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY id`,
+        'SELECT d.id, d.task_id, d.dependent_task_id, d.type_id, d.reverse_id, o.id AS live_end FROM task_dependencies d ' +
+          'LEFT JOIN tasks o ON o.id = d.dependent_task_id AND o.account_id = d.account_id AND o.deleted_at IS NULL ' +
+          `WHERE d.account_id = ? AND d.task_id IN (${marks(part.length)}) ORDER BY d.id`,
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
@@ -39,24 +44,8 @@ export async function sourceDependencies(
     dependentTaskId: Number(r.dependent_task_id),
     typeId: Number(r.type_id),
     reverseId: intOrNull(r.reverse_id),
+    endLive: r.live_end !== null,
   }));
-}
-
-/** The type of each dependency row of the given tasks (as task A). */
-export async function dependencyTypesOf(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<Array<{ taskId: number; typeId: number }>> {
-  const rows = await inChunks(
-    taskIds,
-    (part) =>
-      m.query(
-        `SELECT task_id, type_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(part.length)})`,
-        [accountId, ...part],
-      ) as Promise<Array<{ task_id: number; type_id: number }>>,
-  );
-  return rows.map((r) => ({ taskId: Number(r.task_id), typeId: Number(r.type_id) }));
 }
 
 /**
