@@ -218,7 +218,8 @@ export async function insertSubscribers(
   accountId: number,
   rows: Array<{ taskId: number; personId: number }>,
 ): Promise<void> {
-  for (const part of chunks(rows, 500)) {
+  // Three integers a row: 2,000 rows make a small statement (and 6,000 parameters, well within SQLite's).
+  for (const part of chunks(rows, 2000)) {
     await m.query(
       `INSERT INTO task_subscribers (task_id, person_id, account_id) VALUES ${tuples(part.length, 3)}`,
       part.flatMap((s) => [s.taskId, s.personId, accountId]),
