@@ -15,10 +15,11 @@
 //     tasks, submit→SUCCESS, peak RSS, and the operation's progress as a poller sees it (every 50 ms).
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build] [--large]
+//   [--sizes=10,1000] (only those rows)
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -26,6 +27,12 @@ import { createConnection } from 'mysql2/promise';
 
 const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const LARGE = 100_000;
+// --sizes=10,1000 keeps only those rows (quicker alternated before/after pairs).
+const ONLY_SIZES = process.argv
+  .find((a) => a.startsWith('--sizes='))
+  ?.slice('--sizes='.length)
+  .split(',')
+  .map(Number);
 const SIZES = [
   // [tasks, runs, mode]
   ...(process.argv.includes('--only-large')
@@ -38,7 +45,7 @@ const SIZES = [
       ]),
   // --large / --only-large: one copy of COPY_MAX_TASKS tasks (bounded to 15 minutes).
   ...(process.argv.includes('--large') || process.argv.includes('--only-large') ? [[LARGE, 1, 'async']] : []),
-];
+].filter(([n]) => !ONLY_SIZES || ONLY_SIZES.includes(n));
 const WARMUP = 5;
 const BRANCHING = 8;
 const CHUNK = 1000;
@@ -68,6 +75,23 @@ function memory(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+/**
+ * The service's CPU time so far in ms, all its threads (the first field of each thread's
+ * /proc/<pid>/task/<tid>/schedstat, nanoseconds on the CPU): unlike wall time, it does not grow
+ * while other processes hold the cores. 0 where /proc has no schedstat.
+ */
+function serviceCpuMs(pid) {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    }
+  } catch {
+    return 0;
+  }
+  return ns / 1e6;
 }
 
 function connect(url, database) {
@@ -417,6 +441,16 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
     );
     return Number(row?.n ?? NaN);
   };
+  // The server's CPU time for the service's statements so far, in ms (userstat), load-independent
+  // like serviceCpuMs.
+  const databaseCpuMs = async () => {
+    if (!counting) return NaN;
+    const [[row]] = await admin.query(
+      'SELECT CPU_TIME AS cpu FROM information_schema.USER_STATISTICS WHERE USER = ?',
+      [dbUser],
+    );
+    return Number(row?.cpu ?? NaN) * 1000;
+  };
   const body = (n, i) => ({
     data: {
       type: 'tasks',
@@ -473,6 +507,7 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
     const counted = [];
     let peak = 0;
     const baseline = memory(pid).rss;
+    const cpuBefore = { service: serviceCpuMs(pid), database: await databaseCpuMs() };
     for (let i = 0; i < runs; i++) {
       const before = await statements();
       if (mode === 'sync') {
@@ -524,22 +559,31 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
       // The async run's final GET /operations is outside the copy: measured separately below.
       counted.push(after - before);
     }
+    // CPU per copy, averaged over the runs (it includes the few statements of the counting itself).
+    const cpu = {
+      service: (serviceCpuMs(pid) - cpuBefore.service) / runs,
+      database: ((await databaseCpuMs()) - cpuBefore.database) / runs,
+    };
     const s = stats(samples);
-    figures[n] = { ...s, statements: counted };
+    figures[n] = { ...s, statements: counted, cpu };
     log(
       `  ${String(n).padStart(5)} tasks ${mode.padEnd(5)}: p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  (n=${s.n})` +
         `  statements/copy ${[...new Set(counted)].join(', ')}` +
+        `  CPU/copy: service ${ms(cpu.service)}, database ${ms(cpu.database)}` +
         (mode === 'async' ? `  VmRSS before ${baseline.toFixed(0)} MB, peak ${peak.toFixed(0)} MB` : ''),
     );
   }
   // What one GET /api/v2/operations/:id costs (subtracted from the async statement count above).
   {
     const [[op]] = await admin.query(`SELECT id FROM \`${dbName}\`.operations LIMIT 1`);
-    const before = await statements();
-    await call('GET', `/operations/${op.id}`);
-    log(
-      `  (one GET /api/v2/operations/:id: ${(await statements()) - before} statements, included in the async figure)`,
-    );
+    // None without an async row (--sizes).
+    if (op) {
+      const before = await statements();
+      await call('GET', `/operations/${op.id}`);
+      log(
+        `  (one GET /api/v2/operations/:id: ${(await statements()) - before} statements, included in the async figure)`,
+      );
+    }
   }
   const mem = memory(pid);
   log(

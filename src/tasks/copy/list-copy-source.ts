@@ -82,18 +82,16 @@ export async function loadListsSource(
  */
 export async function listTarget(
   m: EntityManager,
-  details: TaskDetailsService,
   accountId: number,
   project: ProjectRow,
   taskListId: number,
 ): Promise<CopyTarget> {
-  const statuses =
-    project.workflowId === null
-      ? []
-      : await details.findBy(m, 'workflow_statuses', accountId, 'workflowId', [project.workflowId]);
+  // The workflow's statuses come with the rest of the target's setup, in one statement.
+  const { statuses: read, ...setup } = await targetSetup(m, accountId, project);
+  const statuses = project.workflowId === null ? [] : read.filter((s) => s.workflowId === project.workflowId);
   const first = [...statuses].sort((a, b) => a.position - b.position || a.id - b.id)[0];
   return {
-    ...(await targetSetup(m, accountId, project)),
+    ...setup,
     taskListId,
     workflowStatusId: first?.id ?? null,
     workflowStatuses: statuses.map((s) => ({ id: s.id, categoryId: s.categoryId, position: s.position })),

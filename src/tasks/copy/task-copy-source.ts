@@ -1,15 +1,14 @@
 import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
-import { attachmentsOf } from '../details/attachments.table';
+import { sourceAttachments } from '../details/attachments.table';
 import { sourceDependencies } from '../details/dependencies.table';
-import { liveTaskCustomFields, memberIds, taskListOf } from '../details/project-setup.table';
+import { copySetup, CopySetup, StatusRow } from '../details/project-setup.table';
 import { sourceComments, sourceTodos, subscribersOf } from '../details/task-items.table';
 import type { TaskDetailsService } from '../details/task-details.service';
 import { taskRecords } from '../read/task-read-model.service';
-import { activePeople, existingPeople } from '../store/people.table';
+import { existingPeople } from '../store/people.table';
 import { ProjectRow, projectRows } from '../store/projects.table';
-import { assignedOf } from '../store/task-assignees.table';
-import { liveTaskIds, subtreeIds, taskRows, taskShapes } from '../store/task-reads.table';
+import { subtreeIds, taskRowsWithAssigned, taskShapes } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import {
   COPY_CHUNK_TASKS,
@@ -88,15 +87,11 @@ export function refused(violations: CopyViolation[]): TasksError {
 }
 
 /**
- * The source subtree S as the copy reads it, without the related rows (see loadRelatedRows): the
- * flags first, then the source task itself.
+ * The source subtree S as the copy reads it, without the related rows (see loadRelatedRows) and
+ * the statuses of its tasks (loadTarget reads them with the target's): the flags first, then the
+ * source task itself.
  */
-export async function loadSource(
-  m: EntityManager,
-  details: TaskDetailsService,
-  accountId: number,
-  input: CopyInput,
-): Promise<CopySource> {
+export async function loadSource(m: EntityManager, accountId: number, input: CopyInput): Promise<CopySource> {
   const flags = flagViolations(input);
   if (flags.length) throw refused(flags);
   // The subtree's first id is its root: none when the task does not exist (or is deleted).
@@ -117,7 +112,7 @@ export async function loadSource(
     tasks,
     ...(records ? { records } : {}),
     children,
-    statuses: await statusesOf(m, details, accountId, tasks),
+    statuses: new Map(),
     todos: [],
     comments: [],
     attachments: [],
@@ -157,21 +152,32 @@ export async function statusesOf(
 }
 
 /**
- * Tasks with all their assignees, in two statements for any number (the record's `assigneeId`
- * is the first of them, as taskRecords reads it).
+ * Source and target of a task's copy, checked in the refusal order (flags, source, target); the
+ * statuses of the source's tasks come with the target's setup.
+ */
+export async function loadCopy(
+  m: EntityManager,
+  accountId: number,
+  input: CopyInput,
+): Promise<{ source: CopySource; target: CopyTarget }> {
+  const source = await loadSource(m, accountId, input);
+  const { target, sourceStatuses } = await loadTarget(m, accountId, input, source);
+  return { source: { ...source, statuses: sourceStatuses }, target };
+}
+
+/**
+ * Tasks with all their assignees, in one statement per 1,000 (the record's `assigneeId` is the
+ * first of them, as taskRecords reads it).
  */
 export async function recordsWithAssigned(
   m: EntityManager,
   accountId: number,
   ids: number[],
 ): Promise<SourceTask[]> {
-  const rows = await taskRows(m, accountId, ids);
-  const assigned = await assignedOf(m, accountId, ids);
   // The rows are this call's own: completed in place rather than copied field by field.
-  return rows.map((r) => {
-    const people = assigned.get(r.id) ?? [];
-    return Object.assign(r, { assigneeId: people[0] ?? null, assigned: people });
-  });
+  return (await taskRowsWithAssigned(m, accountId, ids)).map((r) =>
+    Object.assign(r, { assigneeId: r.assigned[0] ?? null }),
+  );
 }
 
 /**
@@ -183,26 +189,18 @@ export async function loadRelatedRows(
   accountId: number,
   ids: number[],
   f: CopyFlags,
-  /** Tasks known to be live (the source's own): their liveness is not read again. */
+  /** Tasks known to be live (the source's own): never reported as gone. */
   live: (id: number) => boolean = () => false,
 ): Promise<RelatedRows> {
   const todos = f.copy_open_todos || f.copy_closed_todos ? await sourceTodos(m, accountId, ids) : [];
   const comments = f.copy_comments ? await sourceComments(m, accountId, ids) : [];
-  // A comment's files come along only with copy_comments too (comments is empty without it).
-  const attachments = f.copy_attachments
-    ? [
-        ...(await attachmentsOf(m, accountId, 'task_id', ids)).filter((a) => a.commentId === null),
-        ...(await attachmentsOf(
-          m,
-          accountId,
-          'comment_id',
-          comments.map((c) => c.id),
-        )),
-      ]
-    : [];
+  // A comment's files come along only with copy_comments too.
+  const attachments = f.copy_attachments ? await sourceAttachments(m, accountId, ids, f.copy_comments) : [];
+  // Each row says whether its other end is live; the ends that are gone are reported, not copied.
   const dependencies = f.copy_task_dependencies ? await sourceDependencies(m, accountId, ids) : [];
-  const otherEnds = [...new Set(dependencies.map((d) => d.dependentTaskId))].filter((id) => !live(id));
-  const found = await liveTaskIds(m, accountId, otherEnds);
+  const dead = dependencies
+    .filter((d) => !d.endLive && !live(d.dependentTaskId))
+    .map((d) => d.dependentTaskId);
   const subscribers = f.copy_subscribers
     ? await subscribersOf(m, accountId, ids)
     : new Map<number, number[]>();
@@ -211,19 +209,21 @@ export async function loadRelatedRows(
     comments,
     attachments,
     dependencies,
-    deadTasks: new Set(otherEnds.filter((id) => !found.has(id))),
+    deadTasks: new Set(dead),
     subscribers,
   };
 }
 
-/** Every problem with the destination at once; then what the plan needs to know of it. */
-export async function loadTarget(
+/**
+ * Every problem with the destination at once; then what the plan needs to know of it, and the
+ * statuses of the source's tasks (read with the target's, in one statement).
+ */
+async function loadTarget(
   m: EntityManager,
-  details: TaskDetailsService,
   accountId: number,
   input: CopyInput,
   source: CopySource,
-): Promise<CopyTarget> {
+): Promise<{ target: CopyTarget; sourceStatuses: CopySource['statuses'] }> {
   const violations: CopyViolation[] = [];
   const [project] = await projectRows(m, accountId, [input.projectId]);
   if (!project) {
@@ -233,7 +233,15 @@ export async function loadTarget(
       detail: `No project ${input.projectId}`,
     });
   }
-  const list = await taskListOf(m, accountId, input.taskListId);
+  const sourceStatusIds = new Set<number>();
+  for (const t of source.tasks.values())
+    if (t.workflowStatusId !== null) sourceStatusIds.add(t.workflowStatusId);
+  const setup = await copySetup(m, accountId, {
+    projectId: input.projectId,
+    taskListId: input.taskListId,
+    statusIds: [input.workflowStatusId, ...sourceStatusIds],
+  });
+  const { list } = setup;
   if (!list || (project && list.projectId !== input.projectId)) {
     violations.push({
       field: 'task_list_id',
@@ -248,7 +256,7 @@ export async function loadTarget(
     });
   }
   const workflowId = project?.workflowId ?? null;
-  const [status] = await details.findBy(m, 'workflow_statuses', accountId, 'id', [input.workflowStatusId]);
+  const status = setup.statuses.find((s) => s.id === input.workflowStatusId);
   if (!status || (workflowId !== null && status.workflowId !== workflowId)) {
     violations.push({
       field: 'workflow_status_id',
@@ -264,37 +272,54 @@ export async function loadTarget(
   if (people) violations.push(people);
   if (violations.length) throw refused(violations);
   const statuses =
-    workflowId === null
-      ? [status]
-      : await details.findBy(m, 'workflow_statuses', accountId, 'workflowId', [workflowId]);
+    workflowId === null ? [status!] : setup.statuses.filter((s) => s.workflowId === workflowId);
   return {
-    ...(await targetSetup(m, accountId, project!)),
-    taskListId: input.taskListId,
-    workflowStatusId: input.workflowStatusId,
-    workflowStatuses: statuses.map((s) => ({ id: s.id, categoryId: s.categoryId, position: s.position })),
-    parentTaskId: input.parentTaskId,
+    target: {
+      ...setupOf(project!, setup),
+      taskListId: input.taskListId,
+      workflowStatusId: input.workflowStatusId,
+      workflowStatuses: statuses.map((s) => ({ id: s.id, categoryId: s.categoryId, position: s.position })),
+      parentTaskId: input.parentTaskId,
+    },
+    sourceStatuses: new Map(
+      setup.statuses
+        .filter((s) => sourceStatusIds.has(s.id))
+        .map((s) => [s.id, { workflowId: s.workflowId, categoryId: s.categoryId }]),
+    ),
   };
 }
 
-/** What a copy needs to know of its target project: members, active people, enabled task fields. */
+/**
+ * What a copy needs to know of its target project (members, active people, enabled task fields),
+ * and the statuses of its workflow, read in one statement.
+ */
 export async function targetSetup(
   m: EntityManager,
   accountId: number,
   project: ProjectRow,
-): Promise<Pick<CopyTarget, 'projectId' | 'workflowId' | 'members' | 'activePeople' | 'customFields'>> {
-  const members = await memberIds(m, accountId, project.id);
-  const people = await activePeople(m, accountId);
+): Promise<
+  Pick<CopyTarget, 'projectId' | 'workflowId' | 'members' | 'activePeople' | 'customFields'> & {
+    statuses: StatusRow[];
+  }
+> {
+  const setup = await copySetup(m, accountId, { projectId: project.id, statusIds: [] });
+  return { ...setupOf(project, setup), statuses: setup.statuses };
+}
+
+function setupOf(
+  project: ProjectRow,
+  setup: CopySetup,
+): Pick<CopyTarget, 'projectId' | 'workflowId' | 'members' | 'activePeople' | 'customFields'> {
   const enabled = project.taskCustomFieldsIds;
-  const fields = await liveTaskCustomFields(m, accountId);
   return {
     projectId: project.id,
     workflowId: project.workflowId,
     // A project without memberships is open to every person of the organization.
-    members: members.length ? new Set(members) : 'anyone',
-    activePeople: people,
+    members: setup.members.length ? new Set(setup.members) : 'anyone',
+    activePeople: setup.activePeople,
     // A project that never chose its task fields (null) has them all; an explicit list limits them.
     customFields: new Map(
-      fields
+      setup.customFields
         .filter((f) => enabled === null || enabled.includes(f.id))
         .map((f) => [String(f.id), { dataTypeId: f.dataTypeId }]),
     ),

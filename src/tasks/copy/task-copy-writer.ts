@@ -262,11 +262,13 @@ export class TaskCopyWriter {
     copyOf: (sourceId: number) => number,
     now: Date,
   ): Promise<Map<number, number>> {
+    // The new ids are read back only for the files of copied comments, which name them.
     const created = await insertComments(
       w.m,
       w.accountId,
       plan.comments.map((c) => ({ ...c, taskId: copyOf(c.sourceTaskId) })),
       now,
+      plan.attachments.some((a) => a.sourceCommentId !== null),
     );
     const planned = [...plan.comments].sort(
       (a, b) => copyOf(a.sourceTaskId) - copyOf(b.sourceTaskId) || a.sourceId - b.sourceId,

@@ -7,10 +7,10 @@ import { IdempotencyRequest, IdempotencyService } from '../../idempotency/idempo
 import { Operation } from '../../operations/operation.entity';
 import { OperationRunner } from '../../operations/operation-runner';
 import { OperationsService, OperationView } from '../../operations/operations.service';
-import { TaskDetailsService } from '../details/task-details.service';
 import { Task } from '../store/task.entity';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
-import { checkSize, CopyInput, loadSource, loadTarget } from './task-copy-source';
+import { checkSize, CopyInput, loadCopy } from './task-copy-source';
+import type { CopySource, CopyTarget } from './task-copy-plan';
 import { CopyProgress, CopyResult, TaskCopyWriter } from './task-copy-writer';
 import { COPY_OPERATION_TYPES, TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
@@ -40,7 +40,6 @@ export class TaskCopyService {
     private readonly db: Database,
     private readonly gateway: TaskWriteGateway,
     private readonly writer: TaskCopyWriter,
-    private readonly details: TaskDetailsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
@@ -130,8 +129,7 @@ export class TaskCopyService {
    * source are read; any other is copied at once from what was read.
    */
   private async copyOrQueue(w: StoreWrite, input: CopyInput, async: boolean): Promise<CopyOutcome> {
-    const source = await loadSource(w.m, this.details, w.accountId, input);
-    const target = await loadTarget(w.m, this.details, w.accountId, input, source);
+    const { source, target } = await loadCopy(w.m, w.accountId, input);
     const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
     if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
       const operation = await this.operations.enqueueWithin(
@@ -145,8 +143,7 @@ export class TaskCopyService {
   }
 
   private async copyIn(w: StoreWrite, input: CopyInput, progress?: CopyProgress): Promise<CopyResult> {
-    const source = await loadSource(w.m, this.details, w.accountId, input);
-    const target = await loadTarget(w.m, this.details, w.accountId, input, source);
+    const { source, target } = await loadCopy(w.m, w.accountId, input);
     checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
     return this.write(w, input, source, target, progress);
   }
@@ -154,8 +151,8 @@ export class TaskCopyService {
   private write(
     w: StoreWrite,
     input: CopyInput,
-    source: Awaited<ReturnType<typeof loadSource>>,
-    target: Awaited<ReturnType<typeof loadTarget>>,
+    source: CopySource,
+    target: CopyTarget,
     progress?: CopyProgress,
   ): Promise<CopyResult> {
     const now = this.clock.now();

@@ -114,7 +114,7 @@ export class TaskListCopyService {
     progress?: CopyProgress,
   ): Promise<ListsCopyResult> {
     const [project] = await projectRows(w.m, w.accountId, [input.projectId]);
-    const target = await listTarget(w.m, this.details, w.accountId, project, [...lists.values()][0] ?? 0);
+    const target = await listTarget(w.m, w.accountId, project, [...lists.values()][0] ?? 0);
     const now = this.clock.now();
     const request = {
       title: '',

@@ -19,17 +19,22 @@ export function reverseDependencyType(typeId: number): number {
   return DEPENDENCY_TYPE.linked;
 }
 
-/** The dependency rows of the given tasks (as task A), in id order. */
+/**
+ * The dependency rows of the given tasks (as task A), in id order, each with whether its other
+ * end is a live task of the account (read with it, by a join on the primary key).
+ */
 export async function sourceDependencies(
   m: EntityManager,
   accountId: number,
   taskIds: number[],
-): Promise<SourceDependency[]> {
+): Promise<Array<SourceDependency & { endLive: boolean }>> {
   const rows = await inChunks(
     taskIds,
     (part) =>
       m.query(
-        `SELECT id, task_id, dependent_task_id, type_id, reverse_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY id`,
+        'SELECT d.id, d.task_id, d.dependent_task_id, d.type_id, d.reverse_id, o.id AS live_end FROM task_dependencies d ' +
+          'LEFT JOIN tasks o ON o.id = d.dependent_task_id AND o.account_id = d.account_id AND o.deleted_at IS NULL ' +
+          `WHERE d.account_id = ? AND d.task_id IN (${marks(part.length)}) ORDER BY d.id`,
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
@@ -39,30 +44,14 @@ export async function sourceDependencies(
     dependentTaskId: Number(r.dependent_task_id),
     typeId: Number(r.type_id),
     reverseId: intOrNull(r.reverse_id),
+    endLive: r.live_end !== null,
   }));
-}
-
-/** The type of each dependency row of the given tasks (as task A). */
-export async function dependencyTypesOf(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<Array<{ taskId: number; typeId: number }>> {
-  const rows = await inChunks(
-    taskIds,
-    (part) =>
-      m.query(
-        `SELECT task_id, type_id FROM task_dependencies WHERE account_id = ? AND task_id IN (${marks(part.length)})`,
-        [accountId, ...part],
-      ) as Promise<Array<{ task_id: number; type_id: number }>>,
-  );
-  return rows.map((r) => ({ taskId: Number(r.task_id), typeId: Number(r.type_id) }));
 }
 
 /**
  * Dependency pairs in bulk, from tasks that were just created (no row of theirs has a reverse
  * yet): the forward rows, then their reverse rows, then the links from each forward row back.
- * A fixed number of statements per 500 pairs.
+ * A fixed number of statements per 1,000 pairs (rows of integers only: a statement stays small).
  */
 export async function insertDependencyPairs(
   m: EntityManager,
@@ -73,7 +62,7 @@ export async function insertDependencyPairs(
 ): Promise<void> {
   if (pairs.length === 0) return;
   const nowText = toSqlDateTime(now);
-  for (const part of chunks(pairs, 500)) {
+  for (const part of chunks(pairs)) {
     await m.query(
       `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, NULL, ?)').join(', ')}`,
       part.flatMap((p) => [accountId, p.taskId, p.dependentTaskId, p.typeId, nowText]),
@@ -82,7 +71,7 @@ export async function insertDependencyPairs(
   // The forward rows are the ones still without a reverse, on tasks that were just created.
   const fromTasks = [...new Set(pairs.map((p) => p.taskId))];
   const forward: Array<{ id: number; task_id: number; dependent_task_id: number; type_id: number }> = [];
-  for (const part of chunks(fromTasks, 500)) {
+  for (const part of chunks(fromTasks)) {
     forward.push(
       ...((await m.query(
         `SELECT id, task_id, dependent_task_id, type_id FROM task_dependencies WHERE account_id = ? AND reverse_id IS NULL AND task_id IN (${marks(part.length)})`,
@@ -90,7 +79,7 @@ export async function insertDependencyPairs(
       )) as typeof forward),
     );
   }
-  for (const part of chunks(forward, 500)) {
+  for (const part of chunks(forward)) {
     await m.query(
       `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${tuples(part.length, 6)}`,
       part.flatMap((f) => [
@@ -103,10 +92,7 @@ export async function insertDependencyPairs(
       ]),
     );
   }
-  for (const part of chunks(
-    forward.map((f) => Number(f.id)),
-    500,
-  )) {
+  for (const part of chunks(forward.map((f) => Number(f.id)))) {
     await m.query(
       sql.setFromSameTable(
         'task_dependencies',

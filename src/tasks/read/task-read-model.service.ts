@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../../database/database';
 import { idsPage } from '../../database/sql';
-import { taskItemCounts, subscribersOf } from '../details/task-items.table';
-import { dependencyTypesOf } from '../details/dependencies.table';
+import { counterRows, subscribersOf } from '../details/task-items.table';
 import { DEPENDENCY_TYPE } from '../details/task-details.entities';
 import { peopleRows, PersonRow } from '../store/people.table';
 import { ProjectRow, projectRows } from '../store/projects.table';
-import { firstAssignees } from '../store/task-assignees.table';
-import { childRows, pageOfTaskIds, taskRows, TaskRow } from '../store/task-reads.table';
+import { childRows, pageOfTaskIds, TaskRow, taskRowsWithAssigned } from '../store/task-reads.table';
 import type { RecordQuery } from './record-query';
 
 export type { RecordCondition, RecordFilter, RecordPage, RecordQuery } from './record-query';
@@ -35,9 +33,10 @@ export interface TaskCounters {
 
 /** The named live tasks of the account, in the order of `ids`, with their assignees. */
 export async function taskRecords(m: EntityManager, accountId: number, ids: number[]): Promise<TaskRecord[]> {
-  const rows = await taskRows(m, accountId, ids);
-  const assignees = await firstAssignees(m, accountId, [...new Set(ids)]);
-  const byId = new Map(rows.map((r) => [r.id, { ...r, assigneeId: assignees.get(r.id) ?? null }]));
+  const rows = await taskRowsWithAssigned(m, accountId, ids, true);
+  const byId = new Map<number, TaskRecord>(
+    rows.map(({ assigned, ...r }) => [r.id, { ...r, assigneeId: assigned[0] ?? null }]),
+  );
   return ids.map((id) => byId.get(id)).filter((t): t is TaskRecord => t !== undefined);
 }
 
@@ -127,26 +126,24 @@ async function countersOf(
 ): Promise<Map<number, TaskCounters>> {
   const counters = new Map<number, TaskCounters>(ids.map((id) => [id, emptyCounters()]));
   if (ids.length === 0) return counters;
-  for (const todo of await taskItemCounts(m, accountId, ids)) {
-    const c = counters.get(todo.taskId)!;
-    c.todoCount++;
-    if (todo.closed) continue;
-    c.openTodoCount++;
-    if (todo.assigneeId !== null && !c.todoAssigneeIds.includes(todo.assigneeId)) {
-      c.todoAssigneeIds.push(todo.assigneeId);
+  for (const row of await counterRows(m, accountId, ids)) {
+    const c = counters.get(row.taskId)!;
+    if (row.kind === 'todo') {
+      c.todoCount++;
+      if (row.closed) continue;
+      c.openTodoCount++;
+      if (row.assigneeId !== null && !c.todoAssigneeIds.includes(row.assigneeId)) {
+        c.todoAssigneeIds.push(row.assigneeId);
+      }
+    } else if (row.kind === 'subtask') {
+      c.subtaskCount++;
+      if (!row.closed) c.openSubtaskCount++;
+    } else {
+      c.dependencyCount++;
+      if (row.typeId === DEPENDENCY_TYPE.blocking) c.blockingCount++;
+      else if (row.typeId === DEPENDENCY_TYPE.waitingOn) c.waitingOnCount++;
+      else c.linkedCount++;
     }
-  }
-  for (const sub of await childRows(m, accountId, ids)) {
-    const c = counters.get(sub.parentId)!;
-    c.subtaskCount++;
-    if (!sub.closed) c.openSubtaskCount++;
-  }
-  for (const dependency of await dependencyTypesOf(m, accountId, ids)) {
-    const c = counters.get(dependency.taskId)!;
-    c.dependencyCount++;
-    if (dependency.typeId === DEPENDENCY_TYPE.blocking) c.blockingCount++;
-    else if (dependency.typeId === DEPENDENCY_TYPE.waitingOn) c.waitingOnCount++;
-    else c.linkedCount++;
   }
   return counters;
 }

@@ -106,14 +106,6 @@ export async function personExists(
   return rows.length > 0;
 }
 
-/** The account's people who are not deactivated. */
-export async function activePeople(m: EntityManager, accountId: number): Promise<Set<number>> {
-  const rows = (await m.query('SELECT id FROM people WHERE account_id = ? AND deactivated_at IS NULL', [
-    accountId,
-  ])) as Array<{ id: number }>;
-  return new Set(rows.map((r) => Number(r.id)));
-}
-
 export async function insertPerson(
   m: EntityManager,
   accountId: number,

@@ -91,20 +91,3 @@ export async function assignedOf(
   for (const r of rows) pushTo(map, Number(r.task_id), Number(r.person_id));
   return map;
 }
-
-/** Each task's first assignee (v2's assignee). */
-export async function firstAssignees(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<Map<number, number>> {
-  const rows = await inChunks(
-    taskIds,
-    (part) =>
-      m.query(
-        `SELECT task_id, person_id FROM task_assignees WHERE account_id = ? AND position = 0 AND task_id IN (${marks(part.length)})`,
-        [accountId, ...part],
-      ) as Promise<Array<{ task_id: number; person_id: number }>>,
-  );
-  return new Map(rows.map((r) => [Number(r.task_id), Number(r.person_id)]));
-}

@@ -1,10 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import { pushTo } from '../../common/group-by';
-import { bool, chunks, inChunks, intOrNull, marks, SQL_COMPARISONS } from '../../database/sql';
+import { bool, inChunks, intOrNull, marks, SQL_COMPARISONS } from '../../database/sql';
 import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime } from '../../database/sql-time';
 import type { RecordFilter, RecordQuery } from '../read/record-query';
+import { densePositions, placeOf } from './dense-positions';
 import type { StoredTask, TaskDetailsColumns } from './task-fields';
 
 // The reads of `tasks` rows that the read models make: list outlines and stored tasks (the To Do
@@ -138,90 +138,6 @@ export interface TaskRow extends Omit<TaskDetailsColumns, 'creatorId'> {
 }
 
 const ROW_COLUMNS = `id, project_id, parent_id, project_key, parent_key, sort_key, title, closed, closed_at, due_at, created_at, updated_at, description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, repeat_origin_id, tag_list, custom_fields, task_number, type_id, creator_id, template_id, deleted_at`;
-
-/** A task's sibling list and order key, as a row of ROW_COLUMNS gives them. */
-interface ListPlace {
-  id: number;
-  list: string;
-  projectKey: number;
-  parentKey: number;
-  key: number;
-}
-
-function placeOf(row: Record<string, unknown>): ListPlace {
-  const projectKey = Number(row.project_key);
-  const parentKey = Number(row.parent_key);
-  return {
-    id: Number(row.id),
-    list: `${projectKey}:${parentKey}`,
-    projectKey,
-    parentKey,
-    key: Number(row.sort_key),
-  };
-}
-
-/**
- * The dense positions (0..n-1, which the v2 face shows) of tasks, counted from the sparse keys of
- * their sibling lists, once per list rather than once per task: per list, the siblings before its
- * first named task are counted, and the keys between its first and last named tasks are read,
- * all lists of a chunk in one statement. So a page of a list deep in 100,000 siblings reads that
- * prefix once, not once per task. MySQL/MariaDB must be told to use the ordering index: left to
- * itself it may count through an account-wide index.
- */
-async function densePositions(
-  m: EntityManager,
-  accountId: number,
-  places: ListPlace[],
-): Promise<Map<number, number>> {
-  const lists = new Map<string, ListPlace[]>();
-  for (const place of places) pushTo(lists, place.list, place);
-  const hint = m.connection.options.type === 'mysql' ? ' FORCE INDEX (uq_tasks_sibling_key)' : '';
-  const out = new Map<number, number>();
-  for (const part of chunks([...lists.values()])) {
-    const named = part.map((list) => list.sort((a, b) => a.key - b.key));
-    const where = (bounds: string) =>
-      named.map(() => `(project_key = ? AND parent_key = ? AND ${bounds})`).join(' OR ');
-    const params: unknown[] = [accountId];
-    for (const [first] of named) params.push(first.projectKey, first.parentKey, first.key);
-    params.push(accountId);
-    for (const list of named) {
-      const [first, last] = [list[0], list[list.length - 1]];
-      params.push(first.projectKey, first.parentKey, first.key, last.key);
-    }
-    const rows = (await m.query(
-      `SELECT project_key, parent_key, COUNT(*) AS n, NULL AS sort_key FROM tasks${hint} WHERE account_id = ? AND (${where('sort_key < ?')}) GROUP BY project_key, parent_key ` +
-        `UNION ALL SELECT project_key, parent_key, NULL, sort_key FROM tasks${hint} WHERE account_id = ? AND (${where('sort_key > ? AND sort_key < ?')})`,
-      params,
-    )) as Array<{ project_key: unknown; parent_key: unknown; n: unknown; sort_key: unknown }>;
-    const before = new Map<string, number>();
-    const between = new Map<string, number[]>();
-    for (const r of rows) {
-      const list = `${Number(r.project_key)}:${Number(r.parent_key)}`;
-      if (r.n !== null && r.n !== undefined) before.set(list, Number(r.n));
-      else pushTo(between, list, Number(r.sort_key));
-    }
-    for (const list of named) {
-      const base = before.get(list[0].list) ?? 0;
-      const keys = (between.get(list[0].list) ?? []).sort((a, b) => a - b);
-      // The first named task stands after `base` siblings; a later one also after the first and
-      // after every key between the first and itself.
-      list.forEach((place, i) => out.set(place.id, i === 0 ? base : base + 1 + countBelow(keys, place.key)));
-    }
-  }
-  return out;
-}
-
-/** How many of the ascending `keys` are below `key`. */
-function countBelow(keys: number[], key: number): number {
-  let low = 0;
-  let high = keys.length;
-  while (low < high) {
-    const mid = (low + high) >> 1;
-    if (keys[mid] < key) low = mid + 1;
-    else high = mid;
-  }
-  return low;
-}
 
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 const json = <T>(v: unknown): T | null =>
@@ -470,4 +386,39 @@ export async function tasksUse(
     id,
   ])) as unknown[];
   return found.length > 0;
+}
+
+/** A task row with all its assigned people in order, or only the first (v2's assignee). */
+export type AssignedTaskRow = TaskRow & { assigned: number[] };
+
+/**
+ * The named tasks of the account that are not deleted (any order), each with its assigned people
+ * in order (`first`: only the first, v2's assignee), in one statement per 1,000 tasks: the rows
+ * joined to their assignees, one row per assignee, folded here.
+ */
+export async function taskRowsWithAssigned(
+  m: EntityManager,
+  accountId: number,
+  ids: number[],
+  first = false,
+): Promise<AssignedTaskRow[]> {
+  const rows = await inChunks(
+    [...new Set(ids)],
+    (part) =>
+      m.query(
+        `SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})) r ` +
+          `LEFT JOIN task_assignees a ON a.account_id = ? AND a.task_id = r.id${first ? ' AND a.position = 0' : ''} ORDER BY r.id, a.position`,
+        [accountId, ...part, accountId],
+      ) as Promise<Array<Record<string, unknown>>>,
+  );
+  const firstRows = rows.filter((row, i) => i === 0 || Number(rows[i - 1].id) !== Number(row.id));
+  const positions = await densePositions(m, accountId, firstRows.map(placeOf));
+  const out: AssignedTaskRow[] = [];
+  for (const row of rows) {
+    const id = Number(row.id);
+    let last = out.at(-1);
+    if (last?.id !== id) out.push((last = { ...toRow(row, positions.get(id)!), assigned: [] }));
+    if (row.assigned_person !== null) last.assigned.push(Number(row.assigned_person));
+  }
+  return out;
 }

@@ -119,6 +119,13 @@ describeEachDialect(
         const forLarge = await count(large);
         if (process.env.COPY_PRINT_STATEMENTS) console.log(`${t().dialect}: ${forSmall} statements per copy`);
         expect(forLarge).toBe(forSmall);
+        // 40 before issue #14 item 3 (both dialects count the same here). Gone since: the task
+        // rows' assignees (read with the rows), the target's task list, statuses, members, people
+        // and task fields and the source's statuses (one UNION ALL), the files of comments (with
+        // the tasks' own), the liveness of dependency ends (joined to the dependencies), the read
+        // back of comment ids when no copied file names a comment, and in the answer the first
+        // assignee (joined) and the counters of todos, subtasks and dependencies (one UNION ALL).
+        expect(forSmall).toBeLessThanOrEqual(29);
       } finally {
         spy.mockRestore();
       }
