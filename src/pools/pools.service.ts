@@ -13,7 +13,7 @@ import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { RateLimitsService } from '../rate-limits/rate-limits.service';
 import { Pool, PoolCloseReason, PoolStatus } from './pool.entity';
-import { findPool, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
+import { createOnce, findPool, requireActiveProject } from './pool-lookups';
 
 export const POOL_CLONE = 'POOL.CLONE';
 
@@ -90,22 +90,19 @@ export class PoolsService {
     fields: PoolFields,
     idempotency?: IdempotencyRequest,
   ): Promise<PoolView> {
-    let created: PoolView | undefined;
-    const result = await this.idempotency.run(
+    const { view } = await createOnce(
+      this.idempotency,
       idempotency,
       accountId,
-      V1_IDEMPOTENCY_SCOPE,
+      { entity: Pool, status: 201, field: 'pool_id' },
       async (m) => {
-        created = undefined;
         await requireActiveProject(this.db, m, accountId, projectId);
         await this.rateLimits.consume(m, accountId, 'POOL_CREATE');
-        created = await this.insertPool(m, accountId, projectId, fields);
-        return { status: 201, body: { pool_id: created.id } };
+        return this.insertPool(m, accountId, projectId, fields);
       },
-      { inserted: () => created && { entity: Pool, id: created.id } },
+      (id) => this.getPool(accountId, id),
     );
-    if (created && !result.replayed) return created;
-    return this.getPool(accountId, String((result.body as { pool_id: string }).pool_id));
+    return view;
   }
 
   /** Writes a new CLOSED pool in the caller's transaction (create, and the clone handler). */
@@ -229,34 +226,29 @@ export class PoolsService {
    * wakes the local runner. The copy itself is PoolCloneHandler's.
    */
   async clonePool(accountId: number, id: string, idempotency?: IdempotencyRequest): Promise<OperationView> {
-    let enqueued: OperationView | undefined;
-    const result = await this.idempotency.run(
+    // The operation's id is made before its transaction: after a lost COMMIT, the row says
+    // whether it was queued, so a retried request never queues a second clone.
+    const { view, made } = await createOnce(
+      this.idempotency,
       idempotency,
       accountId,
-      V1_IDEMPOTENCY_SCOPE,
+      { entity: Operation, status: 202, field: 'operation_id' },
       async (m) => {
-        enqueued = undefined;
         const pool = await findPool(this.db, m, accountId, id);
         if (pool.status === 'LOCKED')
           throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
         await requireActiveProject(this.db, m, accountId, String(pool.projectId), true);
         await this.rateLimits.consume(m, accountId, 'POOL_CLONE');
-        enqueued = await this.operations.enqueue(m, {
+        return this.operations.enqueue(m, {
           accountId,
           type: POOL_CLONE,
           parameters: { pool_id: String(pool.id) },
         });
-        return { status: 202, body: { operation_id: enqueued.id } };
       },
-      // The operation's id is made before its transaction: after a lost COMMIT, the row says
-      // whether it was queued, so a retried request never queues a second clone.
-      { inserted: () => enqueued && { entity: Operation, id: enqueued.id } },
+      (operationId) => this.operations.get(accountId, operationId),
     );
-    if (enqueued && !result.replayed) {
-      this.runner.wake();
-      return enqueued;
-    }
-    return this.operations.get(accountId, String((result.body as { operation_id: string }).operation_id));
+    if (made) this.runner.wake();
+    return view;
   }
 
   /** The clone itself, in the job's transaction: a CLOSED copy in the same project. */
