@@ -1,7 +1,7 @@
 import { AccountsService, hashToken } from '../../../src/accounts/accounts.service';
 import { fingerprintRequest, IdempotencyService } from '../../../src/idempotency/idempotency.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -20,14 +20,14 @@ describeEachDialect(
       f = await makeCopyFixture(t(), a);
     });
 
-    const post = (route: string, type: string, attributes: object, key?: string, account = a, query = '') =>
-      t().inject({
-        method: 'POST',
-        url: `/api/v2/${route}/copy${query}`,
-        headers: { ...faceHeaders('jsonapi', account, true), ...(key ? { 'idempotency-key': key } : {}) },
-        payload: JSON.stringify({ data: { type, attributes } }),
-      });
-    const list = (name: string, extra: object = {}) => ({
+    const post = (
+      type: 'task_lists' | 'projects',
+      attributes: Record<string, unknown>,
+      key?: string,
+      account = a,
+      query = '',
+    ) => postCopy(t(), account, type, attributes, { query, headers: key ? { 'idempotency-key': key } : {} });
+    const list = (name: string, extra: Record<string, unknown> = {}) => ({
       name,
       template_id: Number(f.taskListId),
       project_id: Number(f.targetProjectId),
@@ -37,15 +37,10 @@ describeEachDialect(
       copy_closed_subtasks: true,
       ...extra,
     });
-    const listCopy = (attributes: object, key?: string, account = a, query = '') =>
-      post('task_lists', 'task_lists', attributes, key, account, query);
-    const projectCopy = (name: string, key?: string, extra: object = {}) =>
-      post(
-        'projects',
-        'projects',
-        { name, template_id: Number(f.projectId), copy_open_tasks: true, ...extra },
-        key,
-      );
+    const listCopy = (attributes: Record<string, unknown>, key?: string, account = a, query = '') =>
+      post('task_lists', attributes, key, account, query);
+    const projectCopy = (name: string, key?: string, extra: Record<string, unknown> = {}) =>
+      post('projects', { name, template_id: Number(f.projectId), copy_open_tasks: true, ...extra }, key);
     const get = (url: string) => t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', a) });
     const total = async (url: string): Promise<number> =>
       (await get(`${url}${url.includes('?') ? '&' : '?'}page[size]=1`)).json().meta.total_count;

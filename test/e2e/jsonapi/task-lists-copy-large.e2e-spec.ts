@@ -1,5 +1,5 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
+import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
 import { LargeSource, LargeTree, makeLargeSource } from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { spyStatements } from '../../support/statement-spy';
@@ -24,27 +24,17 @@ describeEachDialect(
     const get = (url: string) => t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', a) });
 
     it('answers 202 without asking, runs to SUCCESS, and the new list holds a copy of every task', async () => {
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/task_lists/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'task_lists',
-            attributes: {
-              name: 'Big copy',
-              template_id: Number(source.taskListId),
-              project_id: Number(source.projectId),
-              copy_open_tasks: true,
-              copy_closed_tasks: true,
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-              copy_closed_todos: true,
-              copy_task_dependencies: true,
-            },
-          },
-        }),
+      const res = await postCopy(t(), a, 'task_lists', {
+        name: 'Big copy',
+        template_id: Number(source.taskListId),
+        project_id: Number(source.projectId),
+        copy_open_tasks: true,
+        copy_closed_tasks: true,
+        copy_open_subtasks: true,
+        copy_closed_subtasks: true,
+        copy_open_todos: true,
+        copy_closed_todos: true,
+        copy_task_dependencies: true,
       });
       expect(res.statusCode).toBe(202);
       const id: string = res.json().data.id;
@@ -133,29 +123,19 @@ describeEachDialect(
       const spy = spyStatements(t());
       const count = async (listId: string) => {
         const { statements } = await spy.all(async () => {
-          const res = await t().inject({
-            method: 'POST',
-            url: '/api/v2/task_lists/copy',
-            headers: faceHeaders('jsonapi', a, true),
-            payload: JSON.stringify({
-              data: {
-                type: 'task_lists',
-                attributes: {
-                  name: 'Copy',
-                  template_id: listId,
-                  project_id: projectId,
-                  copy_open_tasks: true,
-                  copy_open_subtasks: true,
-                  copy_open_todos: true,
-                  copy_subscribers: true,
-                  copy_assignee: true,
-                  copy_date: true,
-                  shift_dates_to: '2031-01-04',
-                  skip_weekends: true,
-                  assignee_map: { [person]: Number(person) },
-                },
-              },
-            }),
+          const res = await postCopy(t(), a, 'task_lists', {
+            name: 'Copy',
+            template_id: listId,
+            project_id: projectId,
+            copy_open_tasks: true,
+            copy_open_subtasks: true,
+            copy_open_todos: true,
+            copy_subscribers: true,
+            copy_assignee: true,
+            copy_date: true,
+            shift_dates_to: '2031-01-04',
+            skip_weekends: true,
+            assignee_map: { [person]: Number(person) },
           });
           expect(res.statusCode).toBe(201);
           expect(res.json().meta.copy.counts.tasks).toBeGreaterThan(0);

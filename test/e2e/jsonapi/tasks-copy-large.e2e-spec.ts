@@ -1,4 +1,5 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
+import { postCopy } from '../../factories/jsonapi.factory';
 import {
   largeCopyAttributes,
   LargeSource,
@@ -35,24 +36,19 @@ describeEachDialect(
     const get = (url: string) => t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', a) });
 
     it('answers 202, runs to SUCCESS, and the copy has the shape, titles, order, todos and dependencies of the source', async () => {
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'tasks',
-            attributes: largeCopyAttributes(tree, target, 'Large copy', {
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-              copy_closed_todos: true,
-              copy_description: true,
-              copy_task_dependencies: true,
-            }),
-          },
+      const res = await postCopy(
+        t(),
+        a,
+        'tasks',
+        largeCopyAttributes(tree, target, 'Large copy', {
+          copy_open_subtasks: true,
+          copy_closed_subtasks: true,
+          copy_open_todos: true,
+          copy_closed_todos: true,
+          copy_description: true,
+          copy_task_dependencies: true,
         }),
-      });
+      );
       expect(res.statusCode).toBe(202);
       const operationId: string = res.json().data.id;
       expect(res.json().data.attributes).toMatchObject({ operation_type: 'TASK.COPY', status: 'PENDING' });

@@ -1,4 +1,5 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
+import { postCopy } from '../../factories/jsonapi.factory';
 import {
   largeCopyAttributes,
   LargeSource,
@@ -49,21 +50,16 @@ describeEachDialect(
     }, 120_000);
 
     const submit = async (title: string) => {
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'tasks',
-            attributes: largeCopyAttributes(tree, target, title, {
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-            }),
-          },
+      const res = await postCopy(
+        t(),
+        a,
+        'tasks',
+        largeCopyAttributes(tree, target, title, {
+          copy_open_subtasks: true,
+          copy_closed_subtasks: true,
+          copy_open_todos: true,
         }),
-      });
+      );
       expect(res.statusCode).toBe(202);
       return res.json().data.id as string;
     };

@@ -1,4 +1,4 @@
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
+import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
@@ -82,30 +82,20 @@ describeEachDialect(
       const spy = spyStatements(t());
       const count = async (root: string) => {
         const { result: res, statements } = await spy.all(() =>
-          t().inject({
-            method: 'POST',
-            url: '/api/v2/tasks/copy',
-            headers: faceHeaders('jsonapi', a, true),
-            payload: JSON.stringify({
-              data: {
-                type: 'tasks',
-                attributes: {
-                  title: 'Copy',
-                  template_id: root,
-                  project_id: list.projectId,
-                  task_list_id: list.taskListId,
-                  workflow_status_id: list.statusId,
-                  private: false,
-                  copy_open_subtasks: true,
-                  copy_open_todos: true,
-                  copy_comments: true,
-                  copy_subscribers: true,
-                  copy_assignee: true,
-                  copy_task_dependencies: true,
-                  copy_description: true,
-                },
-              },
-            }),
+          postCopy(t(), a, 'tasks', {
+            title: 'Copy',
+            template_id: root,
+            project_id: list.projectId,
+            task_list_id: list.taskListId,
+            workflow_status_id: list.statusId,
+            private: false,
+            copy_open_subtasks: true,
+            copy_open_todos: true,
+            copy_comments: true,
+            copy_subscribers: true,
+            copy_assignee: true,
+            copy_task_dependencies: true,
+            copy_description: true,
           }),
         );
         expect(res.statusCode).toBe(201);
