@@ -66,7 +66,7 @@ export class CrowdProjectsService {
     fields: Record<string, unknown>,
     idempotency?: IdempotencyRequest,
   ): Promise<CrowdProjectView> {
-    const { view } = await createOnce(
+    return createOnce(
       this.idempotency,
       idempotency,
       accountId,
@@ -85,7 +85,6 @@ export class CrowdProjectsService {
       },
       (id) => this.getProject(accountId, id),
     );
-    return view;
   }
 
   async getProject(accountId: number, id: string): Promise<CrowdProjectView> {

@@ -14,7 +14,7 @@ import { Pool } from './pool.entity';
 // docs/v1.md#idempotency-key).
 export const V1_IDEMPOTENCY_SCOPE = 'V1';
 
-/** What a v1 create (project, pool) or enqueue (clone) answers and keeps for its Idempotency-Key. */
+/** What a v1 create (project, pool) answers and keeps for its Idempotency-Key. */
 export interface V1Creation {
   /** The new row's table: after a lost COMMIT it tells whether the request took effect. */
   entity: EntityTarget<ObjectLiteral>;
@@ -25,8 +25,7 @@ export interface V1Creation {
 
 /**
  * A v1 create at most once per Idempotency-Key: `work` makes the object in the key's transaction;
- * a repeat gets the object the first request made, as `read` finds it now. `made` says whether
- * this request made it.
+ * a repeat gets the object the first request made, as `read` finds it now.
  */
 export async function createOnce<V extends { id: string }>(
   idempotency: IdempotencyService,
@@ -35,7 +34,7 @@ export async function createOnce<V extends { id: string }>(
   creation: V1Creation,
   work: (m: EntityManager) => Promise<V>,
   read: (id: string) => Promise<V>,
-): Promise<{ view: V; made: boolean }> {
+): Promise<V> {
   let created: V | undefined;
   const result = await idempotency.run(
     request,
@@ -50,8 +49,8 @@ export async function createOnce<V extends { id: string }>(
     // toloka-kit retries a 5xx: a lost COMMIT is resolved before answering.
     { inserted: () => created && { entity: creation.entity, id: created.id } },
   );
-  if (created && !result.replayed) return { view: created, made: true };
-  return { view: await read(String((result.body as Record<string, unknown>)[creation.field])), made: false };
+  if (created && !result.replayed) return created;
+  return read(String((result.body as Record<string, unknown>)[creation.field]));
 }
 
 async function findOwned<E extends Pool | CrowdProject>(

@@ -13,7 +13,7 @@ import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { RateLimitsService } from '../rate-limits/rate-limits.service';
 import { Pool, PoolCloseReason, PoolStatus } from './pool.entity';
-import { createOnce, findPool, requireActiveProject } from './pool-lookups';
+import { createOnce, findPool, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
 
 export const POOL_CLONE = 'POOL.CLONE';
 
@@ -90,7 +90,7 @@ export class PoolsService {
     fields: PoolFields,
     idempotency?: IdempotencyRequest,
   ): Promise<PoolView> {
-    const { view } = await createOnce(
+    return createOnce(
       this.idempotency,
       idempotency,
       accountId,
@@ -102,7 +102,6 @@ export class PoolsService {
       },
       (id) => this.getPool(accountId, id),
     );
-    return view;
   }
 
   /** Writes a new CLOSED pool in the caller's transaction (create, and the clone handler). */
@@ -226,29 +225,34 @@ export class PoolsService {
    * wakes the local runner. The copy itself is PoolCloneHandler's.
    */
   async clonePool(accountId: number, id: string, idempotency?: IdempotencyRequest): Promise<OperationView> {
-    // The operation's id is made before its transaction: after a lost COMMIT, the row says
-    // whether it was queued, so a retried request never queues a second clone.
-    const { view, made } = await createOnce(
-      this.idempotency,
+    let enqueued: OperationView | undefined;
+    const result = await this.idempotency.run(
       idempotency,
       accountId,
-      { entity: Operation, status: 202, field: 'operation_id' },
+      V1_IDEMPOTENCY_SCOPE,
       async (m) => {
+        enqueued = undefined;
         const pool = await findPool(this.db, m, accountId, id);
         if (pool.status === 'LOCKED')
           throw inappropriate('clone', pool.status, ['OPEN', 'CLOSED', 'ARCHIVED']);
         await requireActiveProject(this.db, m, accountId, String(pool.projectId), true);
         await this.rateLimits.consume(m, accountId, 'POOL_CLONE');
-        return this.operations.enqueue(m, {
+        enqueued = await this.operations.enqueue(m, {
           accountId,
           type: POOL_CLONE,
           parameters: { pool_id: String(pool.id) },
         });
+        return { status: 202, body: { operation_id: enqueued.id } };
       },
-      (operationId) => this.operations.get(accountId, operationId),
+      // The operation's id is made before its transaction: after a lost COMMIT, the row says
+      // whether it was queued, so a retried request never queues a second clone.
+      { inserted: () => enqueued && { entity: Operation, id: enqueued.id } },
     );
-    if (made) this.runner.wake();
-    return view;
+    if (enqueued && !result.replayed) {
+      this.runner.wake();
+      return enqueued;
+    }
+    return this.operations.get(accountId, String((result.body as { operation_id: string }).operation_id));
   }
 
   /** The clone itself, in the job's transaction: a CLOSED copy in the same project. */
