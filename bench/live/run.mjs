@@ -8,39 +8,27 @@
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
 //   BENCH_SECONDS (each phase, default 15), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200),
 //   BENCH_PROBES (default 10)
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import { createConnection } from 'mysql2/promise';
 import WebSocket from 'ws';
+import {
+  build,
+  connect,
+  createDatabase,
+  dropDatabase,
+  log,
+  percentile,
+  SERVER,
+  startService,
+} from '../lib/service.mjs';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
 const PROBES = Math.min(SOCKETS, Number(process.env.BENCH_PROBES ?? 10));
-
-const log = (line) => process.stdout.write(`${line}\n`);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function percentile(sorted, p) {
-  return sorted.length === 0
-    ? NaN
-    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -235,47 +223,26 @@ async function mixed(call, projectId, ids, pid) {
 }
 
 async function main() {
-  if (!process.argv.includes('--no-build')) {
-    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
-  const server = new URL(SERVER);
-  const dbName = `cw_live_bench_${randomBytes(4).toString('hex')}`;
-  const admin = await createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username || 'root'),
-    password: decodeURIComponent(server.password || ''),
-  });
-  await admin.query(`CREATE DATABASE ${dbName} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  build();
+  const admin = await connect(SERVER);
+  const db = await createDatabase(admin, 'cw_live_bench', 'utf8mb4_bin');
   const token = `bench-live-${randomBytes(12).toString('hex')}`;
-  const port = await freePort();
-  const url = new URL(SERVER);
-  url.pathname = `/${dbName}`;
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: url.toString(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      BOOTSTRAP_API_TOKEN: token,
-      LOG_LEVEL: 'warn',
-      JOBS_CONCURRENCY: '0',
-      DATABASE_POOL_SIZE: '20',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  let service;
   try {
+    service = await startService({
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url.toString(),
+        HOST: '127.0.0.1',
+        BOOTSTRAP_API_TOKEN: token,
+        LOG_LEVEL: 'warn',
+        JOBS_CONCURRENCY: '0',
+        DATABASE_POOL_SIZE: '20',
+      },
+      stdout: 'ignore',
+    });
+    const { port } = service;
     const call = client(port, token);
-    for (let i = 0; ; i++) {
-      try {
-        await call('GET', '/todo/projects');
-        break;
-      } catch (error) {
-        if (i > 200) throw error;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
     // Each phase on a project of its own, seeded alike, so that both read lists of the same size.
     const seeded = async (label) => {
       const { id } = JSON.parse(await call('POST', '/todo/projects', { label }));
@@ -290,13 +257,13 @@ async function main() {
     log(
       `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s per phase, mix 70/20/10 reads/creates/updates`,
     );
-    const without = await mixed(call, first.id, first.ids, child.pid);
+    const without = await mixed(call, first.id, first.ids, service.pid);
     log(
       `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms`,
     );
     const latencies = [];
     const sockets = await openSockets(port, call, SOCKETS, latencies);
-    const withSockets = await mixed(call, second.id, second.ids, child.pid);
+    const withSockets = await mixed(call, second.id, second.ids, service.pid);
     await new Promise((r) => setTimeout(r, 1000));
     const loaded = [...latencies].sort((a, b) => a - b);
     log(
@@ -332,9 +299,8 @@ async function main() {
     );
     for (const s of sockets) s.close();
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    await admin.query(`DROP DATABASE ${dbName}`);
+    await service?.stop();
+    await dropDatabase(admin, db.name);
     await admin.end();
     agent.destroy();
   }

@@ -15,13 +15,20 @@
 // The backlog phase measures the job service alone: an API-only process (JOBS_CONCURRENCY=0)
 // queues BENCH_BACKLOG clones, then one or two worker processes start and work them off; the rate
 // is taken from the first to the last SUCCESS.
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import os from 'node:os';
-import { createConnection } from 'mysql2/promise';
+import {
+  build,
+  connect,
+  createDatabase,
+  dropDatabase,
+  log,
+  SERVER,
+  sleep,
+  startService,
+  stats,
+} from '../lib/service.mjs';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SUBMITTERS = 32;
@@ -29,60 +36,14 @@ const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 6000);
 const DIR = process.env.BENCH_DIR ?? process.cwd();
 const PASSED_THROUGH = ['JOBS_BATCH_SIZE', 'JOBS_DATABASE_CONNECTIONS', 'JOBS_POLL_MS'];
 
-const log = (line) => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { p50: at(50), p99: at(99), n: sorted.length };
-}
 const fmt = (s) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (n=${s.n})`;
 
-async function admin(server) {
-  return createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username),
-    password: decodeURIComponent(server.password),
-  });
-}
-
-async function startProcess(env) {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: DIR,
-    env: { ...env, PORT: String(port) },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  child.stdout.on('data', (c) => (out += c));
-  const deadline = Date.now() + 30_000;
-  while (!out.includes('is listening on')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`service did not start:\n${out}`);
-    await sleep(50);
-  }
-  return { child, url: `http://127.0.0.1:${port}` };
-}
+// Each process on a port of its own, from the build in DIR.
+const startProcess = (env) => startService({ env, cwd: DIR, stdout: 'ignore' });
 
 async function run(processes, mode = 'latency') {
-  const server = new URL(SERVER);
-  const dbName = `cw_bench_pools_${randomBytes(4).toString('hex')}`;
-  const root = await admin(server);
-  await root.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const dbUrl = new URL(SERVER);
-  dbUrl.pathname = `/${dbName}`;
+  const root = await connect(SERVER);
+  const { name: dbName, url: dbUrl } = await createDatabase(root, 'cw_bench_pools');
   const token = `bench_${randomBytes(16).toString('hex')}`;
   const env = {
     PATH: process.env.PATH,
@@ -109,8 +70,7 @@ async function run(processes, mode = 'latency') {
     });
     return { status: res.status, body: await res.json() };
   };
-  const sql = await admin(dbUrl);
-  await sql.query(`USE \`${dbName}\``);
+  const sql = await connect(SERVER, dbName);
   try {
     const project = await call(0, 'POST', '/api/v1/projects', {
       public_name: 'bench',
@@ -213,9 +173,8 @@ async function run(processes, mode = 'latency') {
       throw new Error('data check failed');
   } finally {
     await sql.end();
-    for (const s of services) s.child.kill('SIGTERM');
-    await sleep(500);
-    await root.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await Promise.all(services.map((s) => s.stop()));
+    await dropDatabase(root, dbName);
     await root.end();
   }
 }
@@ -257,12 +216,9 @@ async function workOffBacklog(processes, env, services, call, sql, sourceId) {
 }
 
 async function main() {
-  if (!process.argv.includes('--no-build')) {
-    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
+  build();
   const [version] = await (async () => {
-    const c = await admin(new URL(SERVER));
+    const c = await connect(SERVER);
     const [[row]] = await c.query('SELECT VERSION() AS v');
     await c.end();
     return [row.v];

@@ -17,15 +17,22 @@
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build] [--large]
 //   [--sizes=10,1000] (only those rows)
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
-import { createConnection } from 'mysql2/promise';
+import {
+  build,
+  connect,
+  createDatabase,
+  dropDatabase,
+  log,
+  SERVER,
+  sleep,
+  startService,
+  stats,
+} from '../lib/service.mjs';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const LARGE = 100_000;
 // --sizes=10,1000 keeps only those rows (quicker alternated before/after pairs).
 const ONLY_SIZES = process.argv
@@ -50,25 +57,6 @@ const WARMUP = 5;
 const BRANCHING = 8;
 const CHUNK = 1000;
 
-const log = (line) => process.stdout.write(`${line}\n`);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const at = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-  return { p50: at(50), p99: at(99), max: sorted[sorted.length - 1], n: sorted.length };
-}
 const ms = (v) => `${v.toFixed(1)} ms`;
 
 function memory(pid) {
@@ -94,45 +82,26 @@ function serviceCpuMs(pid) {
   return ns / 1e6;
 }
 
-function connect(url, database) {
-  return createConnection({
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-    database,
-  });
-}
-
 async function main() {
-  if (!process.argv.includes('--no-build')) {
-    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
-  const server = new URL(SERVER);
-  const suffix = randomBytes(4).toString('hex');
-  const dbName = `cw_bench_${suffix}`;
+  build();
+  const admin = await connect(SERVER);
+  const db = await createDatabase(admin, 'cw_bench');
   // The service runs as a user of its own, so the server's per-user counters are its statements.
-  const dbUser = `cw_bench_${suffix}`;
+  const dbUser = db.name;
   const dbPassword = randomBytes(12).toString('hex');
-  const admin = await connect(server);
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.query(`CREATE USER '${dbUser}'@'%' IDENTIFIED BY '${dbPassword}'`);
-  await admin.query(`GRANT ALL PRIVILEGES ON \`${dbName}\`.* TO '${dbUser}'@'%'`);
+  await admin.query(`GRANT ALL PRIVILEGES ON \`${db.name}\`.* TO '${dbUser}'@'%'`);
   const [[{ userstat }]] = await admin.query('SELECT @@GLOBAL.userstat AS userstat');
   let counting = true;
   await admin.query('SET GLOBAL userstat = 1').catch(() => (counting = false));
 
-  const dbUrl = new URL(SERVER);
+  const dbUrl = new URL(db.url);
   dbUrl.username = dbUser;
   dbUrl.password = dbPassword;
-  dbUrl.pathname = `/${dbName}`;
-  const port = await freePort();
   const token = `bench_${randomBytes(16).toString('hex')}`;
   const env = {
     PATH: process.env.PATH,
     DATABASE_URL: dbUrl.toString(),
-    PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     BOOTSTRAP_API_TOKEN: token,
@@ -142,21 +111,15 @@ async function main() {
     JOBS_POLL_MS: '600000',
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  let exited = false;
-  child.on('exit', () => (exited = true));
+  let service;
   try {
-    await run({ port, token, admin, dbName, dbUser, pid: child.pid, counting });
+    service = await startService({ env, nodeArgs });
+    await run({ port: service.port, token, admin, dbName: db.name, dbUser, pid: service.pid, counting });
   } finally {
-    child.kill('SIGTERM');
-    for (let i = 0; i < 100 && !exited; i++) await sleep(50);
-    if (!exited) child.kill('SIGKILL');
+    await service?.stop();
     await admin.query(`SET GLOBAL userstat = ${Number(userstat) ? 1 : 0}`).catch(() => undefined);
     await admin.query(`DROP USER IF EXISTS '${dbUser}'@'%'`);
-    await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await dropDatabase(admin, db.name);
     await admin.end();
   }
 }
@@ -366,15 +329,6 @@ async function makeTree(sql, s, n, label) {
 async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
   let accountId = 0;
   const call = client(port, token, () => accountId);
-  for (let i = 0; ; i++) {
-    try {
-      await call('GET', '/tasks');
-      break;
-    } catch {
-      if (i > 200) throw new Error('the service did not start');
-      await sleep(100);
-    }
-  }
   const sql = await connect(new URL(SERVER), dbName);
   const [[account]] = await sql.query('SELECT id FROM accounts ORDER BY id LIMIT 1');
   accountId = Number(account.id);

@@ -7,14 +7,20 @@
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only]
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10)
-import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
-import { createConnection } from 'mysql2/promise';
+import {
+  build,
+  connect,
+  createDatabase,
+  dropDatabase,
+  log,
+  SERVER,
+  startService,
+  stats,
+} from '../lib/service.mjs';
 
-const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 // Mixed-load shares in percent, reads/clones/updates (the issue's mix by default).
@@ -22,73 +28,31 @@ const MIX = (process.env.BENCH_MIX ?? '70,20,10').split(',').map(Number);
 if (MIX.length !== 3 || MIX.some((x) => !(x >= 0)) || MIX[0] + MIX[1] + MIX[2] !== 100)
   throw new Error('BENCH_MIX must be three percentages that add up to 100, e.g. 70,20,10');
 
-function log(line) {
-  process.stdout.write(`${line}\n`);
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function stats(samples) {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), n: sorted.length };
-}
-
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
 async function main() {
-  if (!process.argv.includes('--no-build')) {
-    const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
-  const server = new URL(SERVER);
-  const dbName = `cw_bench_${randomBytes(4).toString('hex')}`;
-  const admin = await createConnection({
-    host: server.hostname,
-    port: Number(server.port || 3306),
-    user: decodeURIComponent(server.username),
-    password: decodeURIComponent(server.password),
-  });
-  await admin.query(`CREATE DATABASE \`${dbName}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-  const dbUrl = new URL(SERVER);
-  dbUrl.pathname = `/${dbName}`;
-  const port = await freePort();
+  build();
+  const admin = await connect(SERVER);
+  const db = await createDatabase(admin, 'cw_bench');
   const token = `bench_${randomBytes(16).toString('hex')}`;
   const env = {
     ...process.env,
-    DATABASE_URL: dbUrl.toString(),
-    PORT: String(port),
+    DATABASE_URL: db.url.toString(),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     BOOTSTRAP_API_TOKEN: token,
     DATABASE_POOL_SIZE: '20',
   };
-  const child = spawn(
-    process.execPath,
-    [...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []), 'dist/main.js'],
-    { env, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
-  let exited = false;
-  child.on('exit', () => (exited = true));
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   try {
-    await run(port, token, dbName, admin);
+    const service = await startService({ env, nodeArgs });
+    try {
+      await run(service.port, token, db.name, admin);
+    } finally {
+      await service.stop(nodeArgs.length ? 'SIGINT' : 'SIGTERM');
+    }
   } finally {
-    child.kill(process.env.BENCH_NODE_ARGS ? 'SIGINT' : 'SIGTERM');
-    for (let i = 0; i < 100 && !exited; i++) await new Promise((r) => setTimeout(r, 50));
-    await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await dropDatabase(admin, db.name);
     await admin.end();
   }
 }
@@ -164,20 +128,6 @@ function tree2000(tag) {
     .map((item, i) => (i >= 100 && i < 500 ? { ...item, parent: `temp://${tag}-${(i - 100) % 100}` } : item));
 }
 
-async function waitReady(call) {
-  // Up to 60 s: a start on a loaded machine takes far longer than on a quiet one.
-  for (let i = 0; i < 600; i++) {
-    try {
-      const res = await call('GET', '/projects');
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the service did not start');
-}
-
 /**
  * The new ids of a clone of `size` items, each once: the answer keys every new id twice, by client
  * id and by batch position ("0", "1", …), so its values hold each id twice.
@@ -196,7 +146,6 @@ async function must(call, method, path, body) {
 
 async function run(port, token, dbName, admin) {
   const call = client(port, token);
-  await waitReady(call);
   log(
     `To Do face benchmark — MariaDB/MySQL ${(await admin.query('SELECT VERSION() AS v'))[0][0].v}, ` +
       `${os.cpus().length} cores, Node ${process.version}`,

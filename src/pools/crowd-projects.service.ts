@@ -11,7 +11,7 @@ import { OperationsService, OperationView } from '../operations/operations.servi
 import { RateLimitsService } from '../rate-limits/rate-limits.service';
 import { CrowdProject, CrowdProjectStatus } from './crowd-project.entity';
 import { Pool } from './pool.entity';
-import { findProject, projectArchived, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
+import { createOnce, findProject, projectArchived } from './pool-lookups';
 
 export interface CrowdProjectView {
   id: string;
@@ -66,13 +66,12 @@ export class CrowdProjectsService {
     fields: Record<string, unknown>,
     idempotency?: IdempotencyRequest,
   ): Promise<CrowdProjectView> {
-    let created: CrowdProject | undefined;
-    const result = await this.idempotency.run(
+    return createOnce(
+      this.idempotency,
       idempotency,
       accountId,
-      V1_IDEMPOTENCY_SCOPE,
+      { entity: CrowdProject, status: 201, field: 'project_id' },
       async (m) => {
-        created = undefined;
         await this.rateLimits.consume(m, accountId, 'PROJECT_CREATE');
         const row = m.create(CrowdProject, {
           accountId,
@@ -82,14 +81,10 @@ export class CrowdProjectsService {
         });
         const inserted = await m.insert(CrowdProject, row);
         row.id = String(inserted.identifiers[0].id);
-        created = row;
-        return { status: 201, body: { project_id: row.id } };
+        return toProjectView(row);
       },
-      // toloka-kit retries a 5xx: a lost COMMIT is resolved before answering.
-      { inserted: () => created && { entity: CrowdProject, id: created.id } },
+      (id) => this.getProject(accountId, id),
     );
-    if (created && !result.replayed) return toProjectView(created);
-    return this.getProject(accountId, String((result.body as { project_id: string }).project_id));
   }
 
   async getProject(accountId: number, id: string): Promise<CrowdProjectView> {

@@ -1,7 +1,8 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { isIdText } from '../common/ids';
 import type { Database } from '../database/database';
+import type { IdempotencyRequest, IdempotencyService } from '../idempotency/idempotency.service';
 import { CrowdProject } from './crowd-project.entity';
 import { Pool } from './pool.entity';
 
@@ -12,6 +13,45 @@ import { Pool } from './pool.entity';
 // so the same key on another route is "a different request" (409 CONFLICT_STATE,
 // docs/v1.md#idempotency-key).
 export const V1_IDEMPOTENCY_SCOPE = 'V1';
+
+/** What a v1 create (project, pool) answers and keeps for its Idempotency-Key. */
+export interface V1Creation {
+  /** The new row's table: after a lost COMMIT it tells whether the request took effect. */
+  entity: EntityTarget<ObjectLiteral>;
+  status: number;
+  /** The body member that names the new object (`pool_id`, …), the one a repeat reads back. */
+  field: string;
+}
+
+/**
+ * A v1 create at most once per Idempotency-Key: `work` makes the object in the key's transaction;
+ * a repeat gets the object the first request made, as `read` finds it now.
+ */
+export async function createOnce<V extends { id: string }>(
+  idempotency: IdempotencyService,
+  request: IdempotencyRequest | undefined,
+  accountId: number,
+  creation: V1Creation,
+  work: (m: EntityManager) => Promise<V>,
+  read: (id: string) => Promise<V>,
+): Promise<V> {
+  let created: V | undefined;
+  const result = await idempotency.run(
+    request,
+    accountId,
+    V1_IDEMPOTENCY_SCOPE,
+    async (m) => {
+      // A transaction run again (after a deadlock) names only what its own run made.
+      created = undefined;
+      created = await work(m);
+      return { status: creation.status, body: { [creation.field]: created.id } };
+    },
+    // toloka-kit retries a 5xx: a lost COMMIT is resolved before answering.
+    { inserted: () => created && { entity: creation.entity, id: created.id } },
+  );
+  if (created && !result.replayed) return created;
+  return read(String((result.body as Record<string, unknown>)[creation.field]));
+}
 
 async function findOwned<E extends Pool | CrowdProject>(
   db: Database,

@@ -13,7 +13,13 @@ import { OperationRunner } from '../operations/operation-runner';
 import { OperationsService, OperationView } from '../operations/operations.service';
 import { RateLimitsService } from '../rate-limits/rate-limits.service';
 import { Pool, PoolCloseReason, PoolStatus } from './pool.entity';
-import { findPool, findPoolInProject, requireActiveProject, V1_IDEMPOTENCY_SCOPE } from './pool-lookups';
+import {
+  createOnce,
+  findPool,
+  findPoolInProject,
+  requireActiveProject,
+  V1_IDEMPOTENCY_SCOPE,
+} from './pool-lookups';
 
 export const POOL_CLONE = 'POOL.CLONE';
 
@@ -90,22 +96,18 @@ export class PoolsService {
     fields: PoolFields,
     idempotency?: IdempotencyRequest,
   ): Promise<PoolView> {
-    let created: PoolView | undefined;
-    const result = await this.idempotency.run(
+    return createOnce(
+      this.idempotency,
       idempotency,
       accountId,
-      V1_IDEMPOTENCY_SCOPE,
+      { entity: Pool, status: 201, field: 'pool_id' },
       async (m) => {
-        created = undefined;
         await requireActiveProject(this.db, m, accountId, projectId);
         await this.rateLimits.consume(m, accountId, 'POOL_CREATE');
-        created = await this.insertPool(m, accountId, projectId, fields);
-        return { status: 201, body: { pool_id: created.id } };
+        return this.insertPool(m, accountId, projectId, fields);
       },
-      { inserted: () => created && { entity: Pool, id: created.id } },
+      (id) => this.getPool(accountId, id),
     );
-    if (created && !result.replayed) return created;
-    return this.getPool(accountId, String((result.body as { pool_id: string }).pool_id));
   }
 
   /** Writes a new CLOSED pool in the caller's transaction (create, and the clone handler). */

@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OperationHandlers } from '../operations/operation-handlers';
 import { OperationsModule } from '../operations/operations.module';
+import { CopySubmissions } from './copy/copy-submissions';
 import { TaskCopyHandler } from './copy/task-copy.handler';
 import { TaskCopyService } from './copy/task-copy.service';
 import { TaskCopyWriter } from './copy/task-copy-writer';
@@ -47,7 +48,14 @@ const TASK_STORE = [
  */
 @Module({
   imports: [OperationsModule, IdempotencyModule],
-  providers: [...TASK_STORE, TaskCopyWriter, TaskCopyHandler, TaskListCopyHandler, ProjectCopyHandler],
+  providers: [
+    ...TASK_STORE,
+    CopySubmissions,
+    TaskCopyWriter,
+    TaskCopyHandler,
+    TaskListCopyHandler,
+    ProjectCopyHandler,
+  ],
   exports: TASK_STORE,
 })
 export class TasksModule implements OnModuleInit {

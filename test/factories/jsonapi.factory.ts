@@ -295,3 +295,19 @@ export function copyAttributes(f: CopyFixture, extra: Record<string, unknown> = 
     ...extra,
   };
 }
+
+/** POST /api/v2/{type}/copy with `attributes`, as `account`; `query` such as `?async=true`. */
+export function postCopy(
+  t: TestApp,
+  account: TestAccount,
+  type: 'tasks' | 'task_lists' | 'projects',
+  attributes: Record<string, unknown>,
+  options: { query?: string; headers?: Record<string, string> } = {},
+) {
+  return t.inject({
+    method: 'POST',
+    url: `/api/v2/${type}/copy${options.query ?? ''}`,
+    headers: { ...faceHeaders('jsonapi', account, true), ...options.headers },
+    payload: JSON.stringify({ data: { type, attributes } }),
+  });
+}

@@ -5,6 +5,8 @@ import { chunks } from '../../src/database/sql';
 import { sqlDialect } from '../../src/database/sql-dialect';
 import { TaskIdAllocator } from '../../src/tasks/store/task-ids';
 import { insertTasks, NewTaskRow } from '../../src/tasks/store/tasks.table';
+import type { TestAccount, TestApp } from '../support/test-app';
+import { makeResource, makeWorkflow } from './jsonapi.factory';
 
 // A large v2 task tree written straight into the store with multi-row INSERTs: the ids come from
 // the `tasks` id allocator and the rows go through the engine's own `insertTasks`, so they are the
@@ -183,5 +185,64 @@ export async function makeLargeTree(
     closed,
     todosPerTask: 2,
     dependencyPairs: n,
+  };
+}
+
+export interface LargeSource {
+  tree: LargeTree;
+  /** The project and task list the tree stands in ("Templates"). */
+  source: { projectId: string; taskListId: string };
+  /** An empty project and task list of the same workflow to copy into ("Copies"), and its open status. */
+  target: { projectId: string; taskListId: string; statusId: string };
+}
+
+/**
+ * For the large v2 copy suites: a workflow, a source project and task list holding a large tree
+ * (makeLargeTree, straight into the store), and an empty target project with a list, all made
+ * for `account` (the projects, lists and workflow through the routes).
+ */
+export async function makeLargeSource(
+  t: TestApp,
+  account: TestAccount,
+  shape: TreeShape,
+): Promise<LargeSource> {
+  const workflow = await makeWorkflow(t, account);
+  const inWorkflow = async (name: string) => {
+    const projectId = await makeResource(t, account, 'projects', { name, workflow_id: workflow.workflowId });
+    const taskListId = await makeResource(t, account, 'task_lists', { name, project_id: projectId });
+    return { projectId, taskListId };
+  };
+  const source = await inWorkflow('Templates');
+  const target = { ...(await inWorkflow('Copies')), statusId: workflow.openStatusId };
+  const tree = await makeLargeTree(
+    t.dataSource.manager,
+    t.dialect,
+    {
+      accountId: account.id,
+      projectId: Number(source.projectId),
+      taskListId: Number(source.taskListId),
+      openStatusId: Number(workflow.openStatusId),
+      closedStatusId: Number(workflow.closedStatusId),
+    },
+    shape,
+  );
+  return { tree, source, target };
+}
+
+/** tasks/copy attributes that copy the large tree's root, as `title`, into the target list; `extra` adds flags. */
+export function largeCopyAttributes(
+  tree: LargeTree,
+  target: LargeSource['target'],
+  title: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    title,
+    template_id: tree.rootId,
+    project_id: Number(target.projectId),
+    task_list_id: Number(target.taskListId),
+    workflow_status_id: Number(target.statusId),
+    private: false,
+    ...extra,
   };
 }

@@ -32,6 +32,12 @@ export function spyStatements(t: TestApp) {
       const pattern = new RegExp(`\\b(${tables.join('|')})\\b`);
       return spy.mock.calls.map((args) => String(args[0])).filter((sql) => pattern.test(sql));
     },
+    /** What `work` returned, and every statement it ran, on any runner. */
+    async all<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+      spy.mockClear();
+      const result = await work();
+      return { result, statements: spy.mock.calls.map((args) => String(args[0])) };
+    },
     restore: () => spy.mockRestore(),
   };
 }

@@ -22,6 +22,7 @@ import {
   JSONAPI_DOCUMENT_CONTENT,
   JsonApiCopyLimitErrors,
   JsonApiErrors,
+  JsonApiIdempotencyKey,
 } from './jsonapi.openapi';
 
 // The Swagger description of the copies of task lists and projects (docs/v2.md#task-list-copy).
@@ -47,6 +48,7 @@ export function ApiCopyTaskList() {
         'above, or with ?async=true, 202 with a TASK_LIST.COPY operation. All or nothing. Over COPY_MAX_CONCURRENT_PER_ACCOUNT unfinished copy operations: 429 with Retry-After.',
     }),
     ApiConsumes(JSONAPI_MEDIA_TYPE),
+    JsonApiIdempotencyKey(),
     ApiQuery({ name: 'async', required: false, schema: { type: 'boolean' } }),
     ApiBody({
       schema: documentBody('task_lists', TaskListCopyAttributes),
@@ -80,6 +82,7 @@ export function ApiCopyProject() {
         'Its progress advances while it runs; on SUCCESS the operation answers 303 to the new project and carries meta.copy. All or nothing.',
     }),
     ApiConsumes(JSONAPI_MEDIA_TYPE),
+    JsonApiIdempotencyKey(),
     ApiBody({
       schema: documentBody('projects', ProjectCopyAttributes),
       examples: { full: { summary: 'A project with its open tasks', value: PROJECT_COPY_EXAMPLE } },

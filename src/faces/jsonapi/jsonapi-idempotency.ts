@@ -17,3 +17,16 @@ export function idempotencyOf(
   }
   return { key, fingerprint: fingerprintRequest(...request) };
 }
+
+/**
+ * The Idempotency-Key of a copy route (`route`, e.g. `POST /api/v2/tasks/copy`), held by the token:
+ * keys are scoped by organization and token; the rest of `request` is what must match on a repeat.
+ */
+export function copyKeyOf(
+  headers: IncomingHttpHeaders,
+  tokenHash: string,
+  route: string,
+  ...request: unknown[]
+) {
+  return { idempotency: idempotencyOf(headers, route, ...request), holder: tokenHash };
+}

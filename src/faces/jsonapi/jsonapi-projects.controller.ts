@@ -1,13 +1,15 @@
-import { Body, Controller, Param, Query, Res } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Body, Controller, Headers, Param, Query, Res } from '@nestjs/common';
 import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
-import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
+import { CurrentAccount, CurrentTokenHash, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { ProjectCopyService } from '../../tasks/copy/project-copy.service';
 import { ProjectsService } from '../../tasks/store/projects.service';
 import { ApiCopyProject } from './jsonapi-copies.openapi';
 import { listFlagsOf } from './jsonapi-copy.mapper';
 import { compoundDocument } from './jsonapi-document';
+import { copyKeyOf } from './jsonapi-idempotency';
 import { operationResource } from './jsonapi-operation.presenter';
 import { ProjectCopyAttributes } from './jsonapi-project-copy.dto';
 import { parseJsonApiBody } from './jsonapi-body';
@@ -75,16 +77,20 @@ export class JsonApiProjectsController {
   @ApiCopyProject()
   async copy(
     @CurrentAccount() account: AuthenticatedAccount,
+    @CurrentTokenHash() tokenHash: string,
     @Body() payload: unknown,
+    @Headers() headers: IncomingHttpHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const [a] = parseJsonApiBody(payload, ProjectCopyAttributes, { type: 'projects' });
-    const operation = await this.copies.submit(account.id, {
+    const input = {
       name: a.name,
       templateId: a.template_id,
       copyMemberships: a.copy_memberships === true,
       ...listFlagsOf(a),
-    });
+    };
+    const key = copyKeyOf(headers, tokenHash, 'POST /api/v2/projects/copy', payload);
+    const operation = await this.copies.submit(account.id, input, key);
     reply.status(202).header('content-location', `/api/v2/operations/${operation.id}`);
     return compoundDocument(operationResource(operation));
   }

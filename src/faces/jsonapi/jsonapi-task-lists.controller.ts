@@ -1,13 +1,15 @@
-import { Body, Controller, Query, Res } from '@nestjs/common';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Body, Controller, Headers, Query, Res } from '@nestjs/common';
 import { ApiExtraModels } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
-import { CurrentAccount, RequiresOrganizationHeader } from '../../auth/auth.decorators';
+import { CurrentAccount, CurrentTokenHash, RequiresOrganizationHeader } from '../../auth/auth.decorators';
 import { TaskDetailsService } from '../../tasks/details/task-details.service';
 import { TaskListCopyService } from '../../tasks/copy/task-list-copy.service';
 import { parseJsonApiBody } from './jsonapi-body';
 import { compoundDocument } from './jsonapi-document';
 import { listCopyInputOf, listCopyMeta } from './jsonapi-copy.mapper';
+import { copyKeyOf } from './jsonapi-idempotency';
 import { operationResource } from './jsonapi-operation.presenter';
 import { booleanParameter } from './jsonapi-query';
 import { TaskListCopyAttributes } from './jsonapi-task-list-copy.dto';
@@ -29,13 +31,17 @@ export class JsonApiTaskListsController {
   @ApiCopyTaskList()
   async copy(
     @CurrentAccount() account: AuthenticatedAccount,
+    @CurrentTokenHash() tokenHash: string,
     @Body() body: unknown,
     @Query() query: Record<string, string>,
+    @Headers() headers: IncomingHttpHeaders,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const asked = booleanParameter(query, 'async');
     const [attributes] = parseJsonApiBody(body, TaskListCopyAttributes, { type: 'task_lists' });
-    const outcome = await this.copies.submit(account.id, listCopyInputOf(attributes), { async: asked });
+    const input = listCopyInputOf(attributes);
+    const key = copyKeyOf(headers, tokenHash, 'POST /api/v2/task_lists/copy', body);
+    const outcome = await this.copies.submit(account.id, input, { async: asked, ...key });
     if (outcome.kind === 'queued') {
       reply.status(202).header('content-location', `/api/v2/operations/${outcome.operation.id}`);
       return compoundDocument(operationResource(outcome.operation));

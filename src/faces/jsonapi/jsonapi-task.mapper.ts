@@ -6,7 +6,7 @@ import type { TaskRecordInput } from '../../tasks/details/task-records.service';
 import type { RecordCondition, RecordFilter, RecordQuery } from '../../tasks/read/task-read-model.service';
 import { TasksError } from '../../tasks/tasks.errors';
 import { copyOptionsInput } from './jsonapi-copy.mapper';
-import { idempotencyOf } from './jsonapi-idempotency';
+import { copyKeyOf } from './jsonapi-idempotency';
 import type { FilterCondition, FilterGroup, JsonApiQuery } from './jsonapi-query';
 import type { TaskCopyAttributes } from './jsonapi-task-copy.dto';
 import type { TaskCreateAttributes } from './jsonapi-task.dto';
@@ -144,8 +144,7 @@ export function copyOptionsOf(
   const prefer = String(headers.prefer ?? '').toLowerCase();
   return {
     async: asked || /(^|[\s,;])respond-async($|[\s,;])/.test(prefer),
-    idempotency: idempotencyOf(headers, 'POST /api/v2/tasks/copy', fingerprint.body, fingerprint.include),
-    holder: tokenHash,
+    ...copyKeyOf(headers, tokenHash, 'POST /api/v2/tasks/copy', fingerprint.body, fingerprint.include),
   };
 }
 

@@ -31,6 +31,7 @@ import {
   JSONAPI_DOCUMENT_CONTENT,
   JsonApiCopyLimitErrors,
   JsonApiErrors,
+  JsonApiIdempotencyKey,
 } from './jsonapi.openapi';
 
 // The Swagger description of each /api/v2/tasks route, one composite per route.
@@ -123,12 +124,7 @@ export function ApiCopyTask() {
         full: { summary: 'Full copy with task details', value: FULL_COPY },
       },
     }),
-    ApiHeader({
-      name: 'Idempotency-Key',
-      required: false,
-      description:
-        'A retry with the same key gets the first result (24 h); another body with it → 422; while the first runs → 409',
-    }),
+    JsonApiIdempotencyKey(),
     ApiHeader({
       name: 'Prefer',
       required: false,

@@ -4,6 +4,7 @@ import {
   ApiConsumes,
   ApiCreatedResponse,
   ApiExtraModels,
+  ApiHeader,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
@@ -208,6 +209,16 @@ export function JsonApiCopyLimitErrors() {
         },
       },
     },
+  });
+}
+
+/** The optional `Idempotency-Key` of every copy route (docs/v2.md#idempotency). */
+export function JsonApiIdempotencyKey() {
+  return ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description:
+      'A retry with the same key gets the first result (24 h; keys belong to the organization and the token); another body with it → 422; while the first runs → 409',
   });
 }
 

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import { OperationRunner } from '../../operations/operation-runner';
 import { OperationsService, OperationView } from '../../operations/operations.service';
 import { memberIds } from '../details/project-setup.table';
 import { Membership, TaskList } from '../details/task-details.entities';
@@ -10,6 +9,7 @@ import { TaskDetailsService } from '../details/task-details.service';
 import { insertProject, ProjectRow, projectRows } from '../store/projects.table';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { TasksError } from '../tasks.errors';
+import { CopySubmissions, SubmitKey } from './copy-submissions';
 import { loadListsSource, tasksRequired } from './list-copy-source';
 import type { CopySource } from './task-copy-plan';
 import { assigneeMapViolation, checkSize, refused } from './task-copy-source';
@@ -26,6 +26,8 @@ export interface ProjectCopyResult extends ListsCopyResult {
   projectId: number;
   sourceProjectId: number;
 }
+
+const IDEMPOTENCY_SCOPE = 'PROJECT_COPY';
 
 interface SourceList {
   id: number;
@@ -48,12 +50,12 @@ export class ProjectCopyService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
-    private readonly runner: OperationRunner,
+    private readonly submissions: CopySubmissions,
   ) {}
 
-  /** Validates as the job will, then queues the copy (202). */
-  async submit(accountId: number, input: ProjectCopyInput): Promise<OperationView> {
-    const operation = await this.gateway.write(accountId, async (w) => {
+  /** Validates as the job will, then queues the copy (202); at most once per Idempotency-Key. */
+  submit(accountId: number, input: ProjectCopyInput, key: SubmitKey = {}): Promise<OperationView> {
+    return this.submissions.queue(accountId, IDEMPOTENCY_SCOPE, key, async (w) => {
       const { source } = await this.check(w, input);
       checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
       return this.operations.enqueueWithin(
@@ -62,8 +64,6 @@ export class ProjectCopyService {
         { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
       );
     });
-    this.runner.wake();
-    return operation;
   }
 
   /** The whole copy inside a job's transaction, reporting its progress as it goes. */

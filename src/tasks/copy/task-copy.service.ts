@@ -2,13 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import { Database, InsertedRow } from '../../database/database';
-import { IdempotencyRequest, IdempotencyService } from '../../idempotency/idempotency.service';
-import { Operation } from '../../operations/operation.entity';
-import { OperationRunner } from '../../operations/operation-runner';
-import { OperationsService, OperationView } from '../../operations/operations.service';
+import { OperationsService } from '../../operations/operations.service';
 import { Task } from '../store/task.entity';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
+import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
 import { checkSize, CopyInput, loadCopy } from './task-copy-source';
 import type { CopySource, CopyTarget } from './task-copy-plan';
 import { CopyProgress, CopyResult, TaskCopyWriter } from './task-copy-writer';
@@ -20,12 +17,8 @@ export type { CopyFlags } from './task-copy-plan';
 export { COPY_FLAG_NAMES } from './task-copy-plan';
 export { PROJECT_COPY, TASK_COPY, TASK_LIST_COPY } from './task-copy.operation';
 
-type StoredOutcome = { result: CopyResult } | { operation_id: string };
-
 /** How a copy request ended: copied in the request (201), or queued as a TASK.COPY operation (202). */
-export type CopyOutcome =
-  | { kind: 'copied'; result: CopyResult }
-  | { kind: 'queued'; operation: OperationView };
+export type CopyOutcome = Submitted<CopyResult>;
 
 const IDEMPOTENCY_SCOPE = 'TASK_COPY';
 
@@ -37,70 +30,31 @@ const IDEMPOTENCY_SCOPE = 'TASK_COPY';
 @Injectable()
 export class TaskCopyService {
   constructor(
-    private readonly db: Database,
     private readonly gateway: TaskWriteGateway,
     private readonly writer: TaskCopyWriter,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
-    private readonly runner: OperationRunner,
-    private readonly idempotency: IdempotencyService,
+    private readonly submissions: CopySubmissions,
   ) {}
 
   /**
    * The route's whole decision: validates, then copies in the request when the copied set is
    * small, or queues a TASK.COPY operation in the same transaction when it is large or the client
-   * asked for async. With an Idempotency-Key, a repeat gets the first outcome again; the same key
-   * with another request is refused, and so is a repeat while the first is still being processed.
+   * asked for async; at most once per Idempotency-Key (CopySubmissions).
    */
-  async submit(
+  submit(
     accountId: number,
     input: CopyInput,
-    options: {
-      async: boolean;
-      idempotency?: IdempotencyRequest;
-      /** Who holds the key within the account (the v2 face passes its token's hash). */
-      holder?: string;
-    },
+    options: { async: boolean } & SubmitKey,
   ): Promise<CopyOutcome & { replayed: boolean }> {
-    const key = options.idempotency;
-    const scope = options.holder ? `${IDEMPOTENCY_SCOPE}:${options.holder.slice(0, 16)}` : IDEMPOTENCY_SCOPE;
-    if (key) {
-      // The key is taken in a transaction of its own, so a concurrent repeat sees it in progress.
-      const stored = await this.db.transaction((m) => this.idempotency.begin(m, key, accountId, scope));
-      if (stored) return { ...(await this.replay(accountId, stored.body as StoredOutcome)), replayed: true };
-    }
-    let made: InsertedRow | undefined;
-    try {
-      const outcome = await this.gateway.write(
-        accountId,
-        async (w): Promise<CopyOutcome> => {
-          made = undefined;
-          const result = await this.copyOrQueue(w, input, options.async);
-          made =
-            result.kind === 'copied'
-              ? { entity: Task, id: result.result.taskId }
-              : { entity: Operation, id: result.operation.id };
-          if (key) {
-            const body: StoredOutcome =
-              result.kind === 'copied' ? { result: result.result } : { operation_id: result.operation.id };
-            await this.idempotency.complete(w.m, key, accountId, scope, {
-              status: result.kind === 'copied' ? 201 : 202,
-              body,
-            });
-          }
-          return result;
-        },
-        // A client may retry a 5xx: after a lost COMMIT the new operation or root task says
-        // whether the request took effect, so that a retry never copies twice.
-        { inserted: () => made },
-      );
-      if (outcome.kind === 'queued') this.runner.wake();
-      return { ...outcome, replayed: false };
-    } catch (error) {
-      if (key) await this.db.transaction((m) => this.idempotency.abandon(m, key, accountId, scope));
-      throw error;
-    }
+    return this.submissions.submit(
+      accountId,
+      IDEMPOTENCY_SCOPE,
+      options,
+      (w) => this.copyOrQueue(w, input, options.async),
+      (result) => ({ entity: Task, id: result.taskId }),
+    );
   }
 
   /** The whole copy in its own transaction. */
@@ -116,11 +70,6 @@ export class TaskCopyService {
     progress?: CopyProgress,
   ): Promise<CopyResult> {
     return this.gateway.join(m, accountId, (w) => this.copyIn(w, input, progress));
-  }
-
-  private async replay(accountId: number, stored: StoredOutcome): Promise<CopyOutcome> {
-    if ('result' in stored) return { kind: 'copied', result: stored.result };
-    return { kind: 'queued', operation: await this.operations.get(accountId, stored.operation_id) };
   }
 
   /**

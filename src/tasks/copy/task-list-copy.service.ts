@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
-import { OperationRunner } from '../../operations/operation-runner';
-import { OperationsService, OperationView } from '../../operations/operations.service';
+import { OperationsService } from '../../operations/operations.service';
 import { taskListOf } from '../details/project-setup.table';
 import { TaskList } from '../details/task-details.entities';
 import { TaskDetailsService } from '../details/task-details.service';
 import { projectRows } from '../store/projects.table';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { CopyViolation, TasksError } from '../tasks.errors';
+import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
 import { listTarget, loadListsSource, TaskSelection, tasksRequired } from './list-copy-source';
 
 export { LIST_TASK_FLAGS } from './list-copy-source';
@@ -45,9 +45,9 @@ export interface ListCopyResult extends ListsCopyResult {
   sourceTaskListId: number;
 }
 
-export type ListCopyOutcome =
-  | { kind: 'copied'; result: ListCopyResult }
-  | { kind: 'queued'; operation: OperationView };
+export type ListCopyOutcome = Submitted<ListCopyResult>;
+
+const IDEMPOTENCY_SCOPE = 'TASK_LIST_COPY';
 
 /**
  * Copies a task list with its tasks (POST /api/v2/task_lists/copy): validates in the refusal
@@ -63,29 +63,22 @@ export class TaskListCopyService {
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
-    private readonly runner: OperationRunner,
+    private readonly submissions: CopySubmissions,
   ) {}
 
-  async submit(
+  /** Validates, then copies in the request or queues; at most once per Idempotency-Key. */
+  submit(
     accountId: number,
     input: ListCopyInput,
-    options: { async: boolean },
-  ): Promise<ListCopyOutcome> {
-    const outcome = await this.gateway.write(accountId, async (w): Promise<ListCopyOutcome> => {
-      const source = await this.check(w, input);
-      const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
-      if (options.async || count > this.config.COPY_SYNC_MAX_TASKS) {
-        const operation = await this.operations.enqueueWithin(
-          w.m,
-          { accountId: w.accountId, type: TASK_LIST_COPY, parameters: { ...input } },
-          { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
-        );
-        return { kind: 'queued', operation };
-      }
-      return { kind: 'copied', result: await this.write(w, input, source) };
-    });
-    if (outcome.kind === 'queued') this.runner.wake();
-    return outcome;
+    options: { async: boolean } & SubmitKey,
+  ): Promise<ListCopyOutcome & { replayed: boolean }> {
+    return this.submissions.submit(
+      accountId,
+      IDEMPOTENCY_SCOPE,
+      options,
+      (w) => this.copyOrQueue(w, input, options.async),
+      (result) => ({ entity: TaskList, id: result.taskListId }),
+    );
   }
 
   /** The whole copy inside a job's transaction (TASK_LIST.COPY commits it with its SUCCESS). */
@@ -135,6 +128,21 @@ export class TaskListCopyService {
       counts: { task_lists: lists.size, ...result.counts },
       skipped: result.skipped,
     };
+  }
+
+  /** Copies at once, or queues a TASK_LIST.COPY operation above COPY_SYNC_MAX_TASKS (or when asked). */
+  private async copyOrQueue(w: StoreWrite, input: ListCopyInput, async: boolean): Promise<ListCopyOutcome> {
+    const source = await this.check(w, input);
+    const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
+    if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
+      const operation = await this.operations.enqueueWithin(
+        w.m,
+        { accountId: w.accountId, type: TASK_LIST_COPY, parameters: { ...input } },
+        { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
+      );
+      return { kind: 'queued', operation };
+    }
+    return { kind: 'copied', result: await this.write(w, input, source) };
   }
 
   /** The refusal order: flags, then the source list, then every problem with the target at once. */

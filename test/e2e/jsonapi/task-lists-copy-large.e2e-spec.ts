@@ -1,7 +1,8 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
-import { LargeTree, makeLargeTree } from '../../factories/task-tree.factory';
+import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
+import { LargeSource, LargeTree, makeLargeSource } from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
+import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 const TASKS = 2000;
@@ -13,58 +14,27 @@ describeEachDialect(
   (t) => {
     let a: TestAccount;
     let tree: LargeTree;
-    let source: { projectId: string; taskListId: string };
+    let source: LargeSource['source'];
 
     beforeAll(async () => {
       a = await t().newAccount();
-      const workflow = await makeWorkflow(t(), a);
-      const projectId = await makeResource(t(), a, 'projects', {
-        name: 'Big',
-        workflow_id: workflow.workflowId,
-      });
-      const taskListId = await makeResource(t(), a, 'task_lists', {
-        name: 'Big list',
-        project_id: projectId,
-      });
-      source = { projectId, taskListId };
-      tree = await makeLargeTree(
-        t().dataSource.manager,
-        t().dialect,
-        {
-          accountId: a.id,
-          projectId: Number(projectId),
-          taskListId: Number(taskListId),
-          openStatusId: Number(workflow.openStatusId),
-          closedStatusId: Number(workflow.closedStatusId),
-        },
-        { tasks: TASKS },
-      );
+      ({ tree, source } = await makeLargeSource(t(), a, { tasks: TASKS }));
     }, 60_000);
 
     const get = (url: string) => t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', a) });
 
     it('answers 202 without asking, runs to SUCCESS, and the new list holds a copy of every task', async () => {
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/task_lists/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'task_lists',
-            attributes: {
-              name: 'Big copy',
-              template_id: Number(source.taskListId),
-              project_id: Number(source.projectId),
-              copy_open_tasks: true,
-              copy_closed_tasks: true,
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-              copy_closed_todos: true,
-              copy_task_dependencies: true,
-            },
-          },
-        }),
+      const res = await postCopy(t(), a, 'task_lists', {
+        name: 'Big copy',
+        template_id: Number(source.taskListId),
+        project_id: Number(source.projectId),
+        copy_open_tasks: true,
+        copy_closed_tasks: true,
+        copy_open_subtasks: true,
+        copy_closed_subtasks: true,
+        copy_open_todos: true,
+        copy_closed_todos: true,
+        copy_task_dependencies: true,
       });
       expect(res.statusCode).toBe(202);
       const id: string = res.json().data.id;
@@ -150,46 +120,34 @@ describeEachDialect(
       };
       const small = await makeList(3);
       const large = await makeList(60);
-      const runner = t().dataSource.createQueryRunner();
-      const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-      await runner.release();
-      const spy = jest.spyOn(proto, 'query');
+      const spy = spyStatements(t());
       const count = async (listId: string) => {
-        spy.mockClear();
-        const res = await t().inject({
-          method: 'POST',
-          url: '/api/v2/task_lists/copy',
-          headers: faceHeaders('jsonapi', a, true),
-          payload: JSON.stringify({
-            data: {
-              type: 'task_lists',
-              attributes: {
-                name: 'Copy',
-                template_id: listId,
-                project_id: projectId,
-                copy_open_tasks: true,
-                copy_open_subtasks: true,
-                copy_open_todos: true,
-                copy_subscribers: true,
-                copy_assignee: true,
-                copy_date: true,
-                shift_dates_to: '2031-01-04',
-                skip_weekends: true,
-                assignee_map: { [person]: Number(person) },
-              },
-            },
-          }),
+        const { statements } = await spy.all(async () => {
+          const res = await postCopy(t(), a, 'task_lists', {
+            name: 'Copy',
+            template_id: listId,
+            project_id: projectId,
+            copy_open_tasks: true,
+            copy_open_subtasks: true,
+            copy_open_todos: true,
+            copy_subscribers: true,
+            copy_assignee: true,
+            copy_date: true,
+            shift_dates_to: '2031-01-04',
+            skip_weekends: true,
+            assignee_map: { [person]: Number(person) },
+          });
+          expect(res.statusCode).toBe(201);
+          expect(res.json().meta.copy.counts.tasks).toBeGreaterThan(0);
         });
-        expect(res.statusCode).toBe(201);
-        expect(res.json().meta.copy.counts.tasks).toBeGreaterThan(0);
-        return spy.mock.calls.length;
+        return statements.length;
       };
       try {
         const forSmall = await count(small);
         const forLarge = await count(large);
         expect(forLarge).toBe(forSmall);
       } finally {
-        spy.mockRestore();
+        spy.restore();
       }
     });
   },

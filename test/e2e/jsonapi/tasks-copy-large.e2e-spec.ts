@@ -1,6 +1,11 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
-import { LargeTree, makeLargeTree } from '../../factories/task-tree.factory';
+import { postCopy } from '../../factories/jsonapi.factory';
+import {
+  largeCopyAttributes,
+  LargeSource,
+  LargeTree,
+  makeLargeSource,
+} from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -21,69 +26,29 @@ describeEachDialect(
   (t) => {
     let a: TestAccount;
     let tree: LargeTree;
-    let target: { projectId: string; taskListId: string; statusId: string };
+    let target: LargeSource['target'];
 
     beforeAll(async () => {
       a = await t().newAccount();
-      const workflow = await makeWorkflow(t(), a);
-      const projectId = await makeResource(t(), a, 'projects', {
-        name: 'Templates',
-        workflow_id: workflow.workflowId,
-      });
-      const taskListId = await makeResource(t(), a, 'task_lists', {
-        name: 'Templates',
-        project_id: projectId,
-      });
-      const targetProjectId = await makeResource(t(), a, 'projects', {
-        name: 'Copies',
-        workflow_id: workflow.workflowId,
-      });
-      const targetListId = await makeResource(t(), a, 'task_lists', {
-        name: 'Copies',
-        project_id: targetProjectId,
-      });
-      target = { projectId: targetProjectId, taskListId: targetListId, statusId: workflow.openStatusId };
-      tree = await makeLargeTree(
-        t().dataSource.manager,
-        t().dialect,
-        {
-          accountId: a.id,
-          projectId: Number(projectId),
-          taskListId: Number(taskListId),
-          openStatusId: Number(workflow.openStatusId),
-          closedStatusId: Number(workflow.closedStatusId),
-        },
-        { tasks: TASKS },
-      );
+      ({ tree, target } = await makeLargeSource(t(), a, { tasks: TASKS }));
     }, 60_000);
 
     const get = (url: string) => t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', a) });
 
     it('answers 202, runs to SUCCESS, and the copy has the shape, titles, order, todos and dependencies of the source', async () => {
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'tasks',
-            attributes: {
-              title: 'Large copy',
-              template_id: tree.rootId,
-              project_id: Number(target.projectId),
-              task_list_id: Number(target.taskListId),
-              workflow_status_id: Number(target.statusId),
-              private: false,
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-              copy_closed_todos: true,
-              copy_description: true,
-              copy_task_dependencies: true,
-            },
-          },
+      const res = await postCopy(
+        t(),
+        a,
+        'tasks',
+        largeCopyAttributes(tree, target, 'Large copy', {
+          copy_open_subtasks: true,
+          copy_closed_subtasks: true,
+          copy_open_todos: true,
+          copy_closed_todos: true,
+          copy_description: true,
+          copy_task_dependencies: true,
         }),
-      });
+      );
       expect(res.statusCode).toBe(202);
       const operationId: string = res.json().data.id;
       expect(res.json().data.attributes).toMatchObject({ operation_type: 'TASK.COPY', status: 'PENDING' });

@@ -1,6 +1,11 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
-import { LargeTree, makeLargeTree } from '../../factories/task-tree.factory';
+import { postCopy } from '../../factories/jsonapi.factory';
+import {
+  largeCopyAttributes,
+  LargeSource,
+  LargeTree,
+  makeLargeSource,
+} from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -15,7 +20,7 @@ describeEachDialect(
   (t) => {
     let a: TestAccount;
     let tree: LargeTree;
-    let target: { projectId: string; taskListId: string; statusId: string };
+    let target: LargeSource['target'];
 
     const sql = (query: string, params: unknown[] = []) => t().dataSource.query(query, params);
 
@@ -26,36 +31,7 @@ describeEachDialect(
     beforeAll(async () => {
       if (skip()) return;
       a = await t().newAccount();
-      const workflow = await makeWorkflow(t(), a);
-      const projectId = await makeResource(t(), a, 'projects', {
-        name: 'Templates',
-        workflow_id: workflow.workflowId,
-      });
-      const taskListId = await makeResource(t(), a, 'task_lists', {
-        name: 'Templates',
-        project_id: projectId,
-      });
-      target = { projectId: '', taskListId: '', statusId: workflow.openStatusId };
-      target.projectId = await makeResource(t(), a, 'projects', {
-        name: 'Copies',
-        workflow_id: workflow.workflowId,
-      });
-      target.taskListId = await makeResource(t(), a, 'task_lists', {
-        name: 'Copies',
-        project_id: target.projectId,
-      });
-      tree = await makeLargeTree(
-        t().dataSource.manager,
-        t().dialect,
-        {
-          accountId: a.id,
-          projectId: Number(projectId),
-          taskListId: Number(taskListId),
-          openStatusId: Number(workflow.openStatusId),
-          closedStatusId: Number(workflow.closedStatusId),
-        },
-        { tasks: TASKS },
-      );
+      ({ tree, target } = await makeLargeSource(t(), a, { tasks: TASKS }));
       if (t().dialect === 'mysql') {
         await sql(
           'CREATE TABLE progress_seen (id INT AUTO_INCREMENT PRIMARY KEY, operation_id VARCHAR(64), progress INT)',
@@ -74,27 +50,16 @@ describeEachDialect(
     }, 120_000);
 
     const submit = async (title: string) => {
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'tasks',
-            attributes: {
-              title,
-              template_id: tree.rootId,
-              project_id: Number(target.projectId),
-              task_list_id: Number(target.taskListId),
-              workflow_status_id: Number(target.statusId),
-              private: false,
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-            },
-          },
+      const res = await postCopy(
+        t(),
+        a,
+        'tasks',
+        largeCopyAttributes(tree, target, title, {
+          copy_open_subtasks: true,
+          copy_closed_subtasks: true,
+          copy_open_todos: true,
         }),
-      });
+      );
       expect(res.statusCode).toBe(202);
       return res.json().data.id as string;
     };

@@ -1,5 +1,6 @@
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
+import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
+import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // The statements of a copy grow with the tables touched and the chunks,
@@ -78,41 +79,28 @@ describeEachDialect(
     it('is the same for 3 tasks and for 60', async () => {
       const small = await makeTree(3);
       const large = await makeTree(60);
-      const runner = t().dataSource.createQueryRunner();
-      const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-      await runner.release();
-      const spy = jest.spyOn(proto, 'query');
+      const spy = spyStatements(t());
       const count = async (root: string) => {
-        spy.mockClear();
-        const res = await t().inject({
-          method: 'POST',
-          url: '/api/v2/tasks/copy',
-          headers: faceHeaders('jsonapi', a, true),
-          payload: JSON.stringify({
-            data: {
-              type: 'tasks',
-              attributes: {
-                title: 'Copy',
-                template_id: root,
-                project_id: list.projectId,
-                task_list_id: list.taskListId,
-                workflow_status_id: list.statusId,
-                private: false,
-                copy_open_subtasks: true,
-                copy_open_todos: true,
-                copy_comments: true,
-                copy_subscribers: true,
-                copy_assignee: true,
-                copy_task_dependencies: true,
-                copy_description: true,
-              },
-            },
+        const { result: res, statements } = await spy.all(() =>
+          postCopy(t(), a, 'tasks', {
+            title: 'Copy',
+            template_id: root,
+            project_id: list.projectId,
+            task_list_id: list.taskListId,
+            workflow_status_id: list.statusId,
+            private: false,
+            copy_open_subtasks: true,
+            copy_open_todos: true,
+            copy_comments: true,
+            copy_subscribers: true,
+            copy_assignee: true,
+            copy_task_dependencies: true,
+            copy_description: true,
           }),
-        });
+        );
         expect(res.statusCode).toBe(201);
-        if (process.env.COPY_PRINT_STATEMENTS)
-          console.log(spy.mock.calls.map((c) => String(c[0]).slice(0, 160)).join('\n'));
-        return spy.mock.calls.length;
+        if (process.env.COPY_PRINT_STATEMENTS) console.log(statements.map((s) => s.slice(0, 160)).join('\n'));
+        return statements.length;
       };
       try {
         const forSmall = await count(small);
@@ -127,7 +115,7 @@ describeEachDialect(
         // assignee (joined) and the counters of todos, subtasks and dependencies (one UNION ALL).
         expect(forSmall).toBeLessThanOrEqual(29);
       } finally {
-        spy.mockRestore();
+        spy.restore();
       }
     });
   },

@@ -1,0 +1,113 @@
+// What every benchmark under bench/ does around its measurements: build the service, make a
+// fresh MariaDB/MySQL database, start `node dist/main.js` on a free loopback port and stop it.
+// Each script keeps its own environment for the service (it passes `env` whole).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+import { createConnection } from 'mysql2/promise';
+
+/** The MariaDB/MySQL server the benchmarks use (a fresh database on it per run). */
+export const SERVER = process.env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306';
+
+export const log = (line) => process.stdout.write(`${line}\n`);
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `npm run build`, unless the script was given --no-build. */
+export function build() {
+  if (process.argv.includes('--no-build')) return;
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('build failed');
+}
+
+/** A connection to the server of `url` (a URL or its text) as its user, to `database` if named. */
+export function connect(url, database) {
+  const server = new URL(url);
+  return createConnection({
+    host: server.hostname,
+    port: Number(server.port || 3306),
+    user: decodeURIComponent(server.username) || 'root',
+    password: decodeURIComponent(server.password),
+    database,
+  });
+}
+
+/**
+ * Creates a database `<prefix>_<random hex>` through `admin`; its name, and the URL of SERVER
+ * with that database (for DATABASE_URL). Drop it with dropDatabase.
+ */
+export async function createDatabase(admin, prefix, collation = 'utf8mb4_unicode_ci') {
+  const name = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE ${collation}`);
+  const url = new URL(SERVER);
+  url.pathname = `/${name}`;
+  return { name, url };
+}
+
+export function dropDatabase(admin, name) {
+  return admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+}
+
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/**
+ * Starts `node [nodeArgs] dist/main.js` in `cwd` with exactly `env` and PORT set to a free
+ * loopback port, and waits (at most 60 s) until GET /health/live answers. `stdout`: 'inherit'
+ * or 'ignore' (errors always reach stderr). `stop(signal)` ends it: SIGTERM by default, SIGKILL
+ * if it has not exited 5 s later.
+ */
+export async function startService({ env, cwd = process.cwd(), nodeArgs = [], stdout = 'inherit' }) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+    cwd,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', stdout, 'inherit'],
+  });
+  let exited = child.exitCode !== null;
+  child.on('exit', () => (exited = true));
+  const url = `http://127.0.0.1:${port}`;
+  const stop = async (signal = 'SIGTERM') => {
+    if (!exited) child.kill(signal);
+    for (let i = 0; i < 100 && !exited; i++) await sleep(50);
+    if (!exited) child.kill('SIGKILL');
+  };
+  for (let i = 0; ; i++) {
+    if (exited) throw new Error(`the service exited with ${child.exitCode} before it was ready`);
+    try {
+      if ((await fetch(`${url}/health/live`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (i >= 600) {
+      await stop();
+      throw new Error('the service did not start within 60 s');
+    }
+    await sleep(100);
+  }
+  return { child, pid: child.pid, port, url, stop };
+}
+
+/** The p-th percentile of ascending `sorted` (NaN when empty). */
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** p50, p99 and max of `samples`, and how many there were. */
+export function stats(samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+    n: sorted.length,
+  };
+}
