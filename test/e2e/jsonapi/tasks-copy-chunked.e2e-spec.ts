@@ -110,7 +110,7 @@ describeEachDialect(
       // once the chunks before it are inserted (a read of them all before any insert would hold
       // every task until the commit), each statement reads or inserts at most a chunk of tasks.
       const isFullRead = (s: { sql: string }) =>
-        s.sql.startsWith('SELECT id, project_id, parent_id, project_key, parent_key, sort_key, title');
+        s.sql.includes('SELECT id, project_id, parent_id, project_key, parent_key, sort_key, title');
       const isInsert = (s: { sql: string }) => s.sql.startsWith('INSERT INTO tasks ');
       const rowsOf = (s: { sql: string }) => s.sql.split('), (').length;
       const chunkCount = Math.ceil(TASKS / COPY_CHUNK_TASKS);

@@ -113,7 +113,10 @@ describeEachDialect(
         // the tasks' own), the liveness of dependency ends (joined to the dependencies), the read
         // back of comment ids when no copied file names a comment, and in the answer the first
         // assignee (joined) and the counters of todos, subtasks and dependencies (one UNION ALL).
-        expect(forSmall).toBeLessThanOrEqual(29);
+        // Two came back with dense positions counted once per sibling list (one statement for the
+        // source's rows, one for the answer's) instead of a correlated count on every task row,
+        // which grew with the list's length.
+        expect(forSmall).toBeLessThanOrEqual(31);
       } finally {
         spy.restore();
       }
