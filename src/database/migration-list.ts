@@ -11,6 +11,7 @@ import { AddTokenShownAt1763800850000 } from './migrations/1763800850000-add-tok
 import { AddRequestCounts1763801300000 } from './migrations/1763801300000-add-request-counts';
 import { SparseTaskOrder1763801400000 } from './migrations/1763801400000-sparse-task-order';
 import { IndexOperationsByStatus1763801450000 } from './migrations/1763801450000-index-operations-by-status';
+import { IndexDependenciesByReverse1763801500000 } from './migrations/1763801500000-index-dependencies-by-reverse';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   AddRequestCounts1763801300000,
   SparseTaskOrder1763801400000,
   IndexOperationsByStatus1763801450000,
+  IndexDependenciesByReverse1763801500000,
 ];
