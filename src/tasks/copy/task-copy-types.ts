@@ -2,6 +2,7 @@ import type { SourceAttachment } from '../details/attachments.table';
 import type { SourceDependency } from '../details/dependencies.table';
 import type { SourceComment, SourceTodo } from '../details/task-items.table';
 import type { TaskRecord } from '../read/task-read-model.service';
+import type { TaskShapeRow } from '../store/task-reads.table';
 
 // The shapes a task copy is planned in (task-copy-plan.ts): its flags, source, target, request and plan.
 
@@ -53,18 +54,7 @@ export interface SourceTask extends TaskRecord {
  * a task, and what its copy's place, status and date shift depend on. A large copy holds only this
  * for each task and reads the rest chunk by chunk as it writes them (COPY_CHUNK_TASKS).
  */
-export type SourceShape = Pick<
-  SourceTask,
-  | 'id'
-  | 'parentId'
-  | 'position'
-  | 'placement'
-  | 'closed'
-  | 'startDate'
-  | 'dueAt'
-  | 'taskListId'
-  | 'workflowStatusId'
->;
+export type SourceShape = TaskShapeRow;
 
 /**
  * Copied tasks read, planned and written together, with their related rows: a copy of more is
