@@ -53,11 +53,11 @@ describeEachDialect(
       await gate.startTransaction();
       await gate.query('SELECT id FROM copy_gate WHERE id = 2 FOR UPDATE');
     };
-    /** Waits (bounded) until a transaction waits for a lock: the copy at the gate. */
+    /** Waits (bounded) until the copy's progress write waits at the gate. */
     const reachedGate = async () => {
       for (let i = 0; i < 400; i++) {
         const [{ n }] = (await sql(
-          "SELECT COUNT(*) AS n FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'",
+          "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT id INTO @held%'",
         )) as Array<{ n: number | string }>;
         if (Number(n) > 0) return;
         await new Promise((resolve) => setTimeout(resolve, 25));
