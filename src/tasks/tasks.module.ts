@@ -2,6 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { OperationHandlers } from '../operations/operation-handlers';
 import { OperationsModule } from '../operations/operations.module';
+import { CopyIds } from './copy/copy-ids';
 import { CopySubmissions } from './copy/copy-submissions';
 import { TaskCopyHandler } from './copy/task-copy.handler';
 import { TaskCopyService } from './copy/task-copy.service';
@@ -51,6 +52,7 @@ const TASK_STORE = [
   providers: [
     ...TASK_STORE,
     CopySubmissions,
+    CopyIds,
     TaskCopyWriter,
     TaskCopyHandler,
     TaskListCopyHandler,

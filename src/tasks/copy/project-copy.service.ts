@@ -7,8 +7,9 @@ import { memberIds } from '../details/project-setup.table';
 import { Membership, TaskList } from '../details/task-details.entities';
 import { TaskDetailsService } from '../details/task-details.service';
 import { insertProject, ProjectRow, projectRows } from '../store/projects.table';
-import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
+import type { StoreWrite } from '../store/write-gateway';
 import { TasksError } from '../tasks.errors';
+import { CopyIds } from './copy-ids';
 import { CopySubmissions, SubmitKey } from './copy-submissions';
 import { loadListsSource, tasksRequired } from './list-copy-source';
 import type { CopySource } from './task-copy-plan';
@@ -44,13 +45,13 @@ interface SourceList {
 @Injectable()
 export class ProjectCopyService {
   constructor(
-    private readonly gateway: TaskWriteGateway,
     private readonly lists: TaskListCopyService,
     private readonly details: TaskDetailsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
     private readonly submissions: CopySubmissions,
+    private readonly copyIds: CopyIds,
   ) {}
 
   /** Validates as the job will, then queues the copy (202); at most once per Idempotency-Key. */
@@ -73,9 +74,11 @@ export class ProjectCopyService {
     input: ProjectCopyInput,
     progress: (percent: number) => Promise<void>,
   ): Promise<ProjectCopyResult> {
-    return this.gateway.join(m, accountId, async (w) => {
+    return this.copyIds.join(m, accountId, async (w, reserve) => {
       const { project, lists, source } = await this.check(w, input);
-      checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
+      const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
+      // Plain reads so far: the write has locked no row yet.
+      const reserved = await reserve(count);
       await progress(20);
       const now = this.clock.now();
       const projectId = await insertProject(
@@ -115,6 +118,7 @@ export class ProjectCopyService {
         copies,
         source,
         percentBetween(progress, 40, 99),
+        reserved,
       );
       return {
         ...result,

@@ -91,16 +91,26 @@ export class TaskCopyWriter {
     target: CopyTarget,
     request: CopyRequest,
     progress?: CopyProgress,
+    /** Ids reserved outside the transaction, one per copied task (CopyIds); else allocated inside. */
+    reserved?: number[],
   ): Promise<CopyResult> {
     const { now } = request;
     const context = planContext(source, target, request);
     const { selected } = context;
     const units = Math.max(1, selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
+    const ids = reserved?.length === selected.length ? reserved : undefined;
     const map =
       selected.length > COPY_CHUNK_TASKS
-        ? await this.writeTreeInChunks(w, dest, context, told)
-        : await this.writeTree(w, dest, context, source.records ?? (await readRecords(w, selected)), told);
+        ? await this.writeTreeInChunks(w, dest, context, told, ids)
+        : await this.writeTree(
+            w,
+            dest,
+            context,
+            source.records ?? (await readRecords(w, selected)),
+            told,
+            ids,
+          );
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
     if (!dest.lists) {
@@ -150,16 +160,21 @@ export class TaskCopyWriter {
     context: PlanContext,
     records: Map<number, SourceTask>,
     progress?: (inserted: number) => Promise<void>,
+    reserved?: number[],
   ): Promise<IdMap> {
     const { source, selected, request } = context;
     const tasks = planChunk(context, (id) => recordOf(records, id), 0, selected.length);
     const listOf = listsOfCopies(context, dest, [0, selected.length], new Map());
     const byKey = tasks.length
-      ? await this.engine.clone(w, {
-          nodes: tasks.map((t, i) => cloneNode(t, source, listOf[i], request.now, i === 0 && !dest.lists)),
-          placement: placementOf(dest),
-          progress,
-        })
+      ? await this.engine.clone(
+          w,
+          {
+            nodes: tasks.map((t, i) => cloneNode(t, source, listOf[i], request.now, i === 0 && !dest.lists)),
+            placement: placementOf(dest),
+            progress,
+          },
+          reserved,
+        )
       : new Map<string, number>();
     const map = { ids: selected.map((id) => byKey.get(String(id))!), index: indexOf(selected) };
     await this.copyFieldAttachments(
@@ -181,11 +196,12 @@ export class TaskCopyWriter {
     dest: CopyDestination,
     context: PlanContext,
     progress?: (inserted: number) => Promise<void>,
+    reserved?: number[],
   ): Promise<IdMap> {
     const { source, selected, request } = context;
     const index = indexOf(selected);
     const parents = context.parents.map((p) => (p === null ? -1 : index.get(p)!));
-    const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress });
+    const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress }, reserved);
     const copyOf = (id: number) => tree.ids[index.get(id)!];
     const lists = new Map<number, number>();
     for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) {

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import { OperationsService } from '../../operations/operations.service';
 import { Task } from '../store/task.entity';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
+import { CopyIds, ReserveIds } from './copy-ids';
 import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
 import { checkSize, CopyInput, loadCopy } from './task-copy-source';
 import type { CopySource, CopyTarget } from './task-copy-plan';
@@ -36,6 +37,7 @@ export class TaskCopyService {
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
     private readonly submissions: CopySubmissions,
+    private readonly copyIds: CopyIds,
   ) {}
 
   /**
@@ -69,7 +71,7 @@ export class TaskCopyService {
     input: CopyInput,
     progress?: CopyProgress,
   ): Promise<CopyResult> {
-    return this.gateway.join(m, accountId, (w) => this.copyIn(w, input, progress));
+    return this.copyIds.join(m, accountId, (w, reserve) => this.copyIn(w, input, progress, reserve));
   }
 
   /**
@@ -91,10 +93,17 @@ export class TaskCopyService {
     return { kind: 'copied', result: await this.write(w, input, source, target) };
   }
 
-  private async copyIn(w: StoreWrite, input: CopyInput, progress?: CopyProgress): Promise<CopyResult> {
+  private async copyIn(
+    w: StoreWrite,
+    input: CopyInput,
+    progress?: CopyProgress,
+    reserve?: ReserveIds,
+  ): Promise<CopyResult> {
     const { source, target } = await loadCopy(w.m, w.accountId, input);
-    checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
-    return this.write(w, input, source, target, progress);
+    const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
+    // Plain reads so far: the write has locked no row yet.
+    const reserved = await reserve?.(count);
+    return this.write(w, input, source, target, progress, reserved);
   }
 
   private write(
@@ -103,6 +112,7 @@ export class TaskCopyService {
     source: CopySource,
     target: CopyTarget,
     progress?: CopyProgress,
+    reserved?: number[],
   ): Promise<CopyResult> {
     const now = this.clock.now();
     const request = {
@@ -123,6 +133,6 @@ export class TaskCopyService {
         ? { name: input.title, description: input.templateDescription }
         : null,
     };
-    return this.writer.write(w, dest, source, target, request, progress);
+    return this.writer.write(w, dest, source, target, request, progress, reserved);
   }
 }

@@ -7,8 +7,9 @@ import { taskListOf } from '../details/project-setup.table';
 import { TaskList } from '../details/task-details.entities';
 import { TaskDetailsService } from '../details/task-details.service';
 import { projectRows } from '../store/projects.table';
-import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
+import type { StoreWrite } from '../store/write-gateway';
 import { CopyViolation, TasksError } from '../tasks.errors';
+import { CopyIds } from './copy-ids';
 import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
 import { listTarget, loadListsSource, TaskSelection, tasksRequired } from './list-copy-source';
 
@@ -57,13 +58,13 @@ const IDEMPOTENCY_SCOPE = 'TASK_LIST_COPY';
 @Injectable()
 export class TaskListCopyService {
   constructor(
-    private readonly gateway: TaskWriteGateway,
     private readonly writer: TaskCopyWriter,
     private readonly details: TaskDetailsService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly operations: OperationsService,
     private readonly submissions: CopySubmissions,
+    private readonly copyIds: CopyIds,
   ) {}
 
   /** Validates, then copies in the request or queues; at most once per Idempotency-Key. */
@@ -88,10 +89,12 @@ export class TaskListCopyService {
     input: ListCopyInput,
     progress?: CopyProgress,
   ): Promise<ListCopyResult> {
-    return this.gateway.join(m, accountId, async (w) => {
+    return this.copyIds.join(m, accountId, async (w, reserve) => {
       const source = await this.check(w, input);
-      checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
-      return this.write(w, input, source, progress);
+      const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
+      // Plain reads so far: the write has locked no row yet.
+      const reserved = await reserve(count);
+      return this.write(w, input, source, progress, reserved);
     });
   }
 
@@ -105,6 +108,8 @@ export class TaskListCopyService {
     lists: Map<number, number>,
     source: CopySource,
     progress?: CopyProgress,
+    /** One per copied task, reserved outside the transaction (CopyIds); else allocated inside. */
+    reserved?: number[],
   ): Promise<ListsCopyResult> {
     const [project] = await projectRows(w.m, w.accountId, [input.projectId]);
     const target = await listTarget(w.m, w.accountId, project, [...lists.values()][0] ?? 0);
@@ -121,7 +126,7 @@ export class TaskListCopyService {
       list: true,
     };
     const dest = { projectId: input.projectId, parentTaskId: null, taskListId: 0, lists, template: null };
-    const result = await this.writer.write(w, dest, source, target, request, progress);
+    const result = await this.writer.write(w, dest, source, target, request, progress, reserved);
     return {
       taskListIdMap: Object.fromEntries([...lists].map(([from, to]) => [String(from), String(to)])),
       taskIdMap: result.taskIdMap,
@@ -175,6 +180,7 @@ export class TaskListCopyService {
     input: ListCopyInput,
     source: CopySource,
     progress?: CopyProgress,
+    reserved?: number[],
   ): Promise<ListCopyResult> {
     const [{ top }] = (await w.m.query(
       'SELECT MAX(position) AS top FROM task_lists WHERE account_id = ? AND project_id = ?',
@@ -191,7 +197,7 @@ export class TaskListCopyService {
       }),
     );
     const lists = new Map([[input.templateId, list.id]]);
-    const result = await this.copyLists(w, input, lists, source, progress);
+    const result = await this.copyLists(w, input, lists, source, progress, reserved);
     return { ...result, taskListId: list.id, sourceTaskListId: input.templateId };
   }
 }

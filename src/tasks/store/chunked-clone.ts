@@ -29,7 +29,7 @@ export function preOrderShape(parents: number[]): { position: Int32Array; rootCo
 
 /**
  * A forest being written a chunk at a time (CloneEngine.cloneInChunks): the destination is
- * locked, the roots' keys are taken and the ids allocated (`ids`, by pre-order index); `insert`
+ * locked, the roots' keys are taken and the ids allocated or reserved (`ids`, by pre-order index); `insert`
  * writes the next nodes in pre-order, which the caller may drop once it returns.
  */
 export class ChunkedClone {

@@ -119,23 +119,25 @@ export class CloneEngine {
 
   /**
    * Joins a write of the store (which must not have taken ordering locks of other projects); ids
-   * are allocated inside its transaction.
+   * are `reserved` ones (TaskIdAllocator.reserveBeside, one per node, in order) or else allocated
+   * inside its transaction.
    */
-  async clone(w: StoreWrite, request: CloneRequest): Promise<Map<string, number>> {
+  async clone(w: StoreWrite, request: CloneRequest, reserved?: number[]): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
-    return settled((await this.cloneMany(w, [{ request, plan }]))[0]);
+    return settled((await this.cloneMany(w, [{ request, plan, reserved }]))[0]);
   }
 
   /**
    * A forest too large to hold at once (a large copy), in the write's transaction: the
-   * destination is locked, the roots' keys are taken and every id is allocated now, in one
-   * statement each; the caller then inserts the nodes in pre-order, a chunk at a time. Its change
+   * destination is locked, the roots' keys are taken and every id is allocated now (unless
+   * `reserved`, one per node, as for clone), in one statement each; the caller then inserts the nodes in pre-order, a chunk at a time. Its change
    * event names the project only (`bulk-inserted`), so nothing per task is held to the commit.
    */
   async cloneInChunks(
     w: StoreWrite,
     placement: ClonePlacement,
     request: ChunkedCloneRequest,
+    reserved?: number[],
   ): Promise<ChunkedClone> {
     const shape = preOrderShape(request.parents);
     const plan: ForestPlan = { order: [], parent: [], position: [], rootCount: shape.rootCount };
@@ -143,7 +145,8 @@ export class CloneEngine {
     const dest = await lockDestination(w, placement, undefined, await lockGroup(w, [{ placement }]));
     if (!w.sql.rowLocks) await w.lockLists([keyOf(dest.projectId)]);
     const placed = await this.openGaps(w, [member], [dest], [0]);
-    const ids = await this.ids.allocate(w.m, request.parents.length);
+    const ids = reserved ?? (await this.ids.allocate(w.m, request.parents.length));
+    if (ids.length !== request.parents.length) throw new Error('one reserved id per node is needed');
     w.record('bulk-inserted', () => ({
       kind: 'bulk-inserted',
       projectId: dest.projectId,

@@ -21,9 +21,20 @@ export const MAX_TASK_ID = 2_147_483_647;
  * that no task has it. A range reserved earlier could still contain it; whichever INSERT comes
  * second then fails on the primary key, which the engine turns into TASK_ID_TAKEN for the claim
  * or, for the clone, into a retry that allocates inside its transaction (after every committed
- * claim, and before any later one, which then sees the clone's rows). `allocate` is the same
- * reservation inside the caller's transaction (SQLite, where one writer runs at a time, and
- * callers joining a transaction).
+ * claim, and before any later one, which then sees the clone's rows).
+ *
+ * A v2 copy that runs as an operation (TASK.COPY, TASK_LIST.COPY, PROJECT.COPY) learns its task
+ * count only from the source it reads in the job's transaction; it then takes its range with
+ * `reserveBeside`, one autocommitted statement on another connection of the job's pool, before
+ * its transaction has locked any row (so whatever holds the counter waits for nothing the copy
+ * holds), and keeps no lock on the counter for the rest of the copy, however long. The same
+ * primary-key clash makes it roll back to a savepoint taken before it and run once more with ids
+ * allocated inside its transaction (CopyIds).
+ *
+ * `allocate` is the same reservation inside the caller's transaction: on SQLite, where one writer
+ * runs at a time; in the retries above; and in a v2 copy made within its request (at most
+ * COPY_SYNC_MAX_TASKS tasks, a short transaction), since reserving after its source read would
+ * take a second connection of the request pool per request, which a burst of copies could use up.
  */
 @Injectable()
 export class TaskIdAllocator {
@@ -33,6 +44,16 @@ export class TaskIdAllocator {
   reserve(count: number): Promise<number[]> {
     // Database.read is the non-transactional path; this single UPDATE is atomic on its own.
     return this.db.read((m) => this.allocate(m, count));
+  }
+
+  /**
+   * `count` fresh ids reserved by one autocommitted statement on another connection of the pool
+   * that `m`'s transaction runs on, where rows lock; undefined on SQLite (allocate inside). Call
+   * it only before the transaction has locked a row: the statement may wait for the counter.
+   */
+  async reserveBeside(m: EntityManager, count: number): Promise<number[] | undefined> {
+    if (!this.db.sql.rowLocks) return undefined;
+    return this.allocate(m.connection.manager, count);
   }
 
   /** `count` fresh ids, ascending. One statement. */
