@@ -1,6 +1,6 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { COPY_CHUNK_TASKS } from '../../../src/tasks/copy/task-copy-types';
-import { makeResource, makeWorkflow } from '../../factories/jsonapi.factory';
+import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
 import { LargeTree, makeLargeTree } from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
@@ -70,27 +70,17 @@ describeEachDialect(
       const key = (await todo.json<{ key: string }>('/api/v1')).key;
       const live = await LiveClient.open(baseUrl, key);
 
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'tasks',
-            attributes: {
-              title: 'Chunked copy',
-              template_id: tree.rootId,
-              project_id: Number(target.projectId),
-              task_list_id: Number(target.taskListId),
-              workflow_status_id: Number(target.statusId),
-              private: false,
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-              copy_open_todos: true,
-              copy_task_dependencies: true,
-            },
-          },
-        }),
+      const res = await postCopy(t(), a, 'tasks', {
+        title: 'Chunked copy',
+        template_id: tree.rootId,
+        project_id: Number(target.projectId),
+        task_list_id: Number(target.taskListId),
+        workflow_status_id: Number(target.statusId),
+        private: false,
+        copy_open_subtasks: true,
+        copy_closed_subtasks: true,
+        copy_open_todos: true,
+        copy_task_dependencies: true,
       });
       expect(res.statusCode).toBe(202);
       const spy = statements();

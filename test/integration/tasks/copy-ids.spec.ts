@@ -128,23 +128,13 @@ describeEachDialect(
       const [target] = await makeTasks(t(), b, [{}]);
       // A project's copy reports 20% after it reserved its ids and before it writes a task.
       await closeGate(19);
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/projects/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'projects',
-            attributes: {
-              name: 'Copied project',
-              template_id: Number(f.projectId),
-              copy_open_tasks: true,
-              copy_closed_tasks: true,
-              copy_open_subtasks: true,
-              copy_closed_subtasks: true,
-            },
-          },
-        }),
+      const res = await postCopy(t(), a, 'projects', {
+        name: 'Copied project',
+        template_id: Number(f.projectId),
+        copy_open_tasks: true,
+        copy_closed_tasks: true,
+        copy_open_subtasks: true,
+        copy_closed_subtasks: true,
       });
       expect(res.statusCode).toBe(202);
       const id = res.json().data.id as string;
