@@ -108,12 +108,28 @@ function wants(socket: FrameTarget, frame: OutgoingFrame): boolean {
 }
 
 /**
- * The stream under a `ws` socket, to write whole frames to it (ws keeps it as `_socket`, its
- * only handle on the connection, through every major version). Our frames and ws's own (ping,
- * close) are each written whole and in call order, and ws queues nothing of its own while
- * permessage-deflate is off (the default, kept here). Null if a version ever drops it.
+ * The stream under a `ws` socket, to write whole frames to it, or null: then `writeFrames` sends
+ * each message through `ws.send`, which frames it again. ws keeps the connection as `_socket`, its
+ * only handle on it, through every major version; the version is pinned in package.json and
+ * `live-frames.spec.ts` checks this path against it (frames of every length header, between
+ * ws's own messages and pings, counted in `bufferedAmount`). Our frames and ws's own are each
+ * written whole and in call order as long as ws queues nothing of its own, which holds while no
+ * extension is negotiated: with permessage-deflate ws compresses asynchronously and would send
+ * its frames after ours, so such a socket takes the fallback. (Off by default, and kept off here.)
  */
 export function streamOf(ws: WebSocket): Duplex | null {
-  const stream = (ws as unknown as { _socket?: Duplex })._socket;
+  if (ws.extensions !== '') return null;
+  const stream = (ws as unknown as { _socket?: Duplex | null })._socket;
   return stream && typeof stream.write === 'function' ? stream : null;
+}
+
+/** Writes frames to a socket: as they are to its stream (`streamOf`), or one message at a time through ws. */
+export function writeFrames(
+  ws: WebSocket,
+  stream: Duplex | null,
+  bytes: Buffer,
+  frames: readonly OutgoingFrame[],
+): void {
+  if (stream) stream.write(bytes);
+  else for (const f of frames) ws.send(payloadOf(f.frame), { binary: false });
 }

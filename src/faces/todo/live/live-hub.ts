@@ -8,7 +8,7 @@ import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
 import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
 import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
 import { LiveChannel, LiveEvent, RESYNC } from './live-events';
-import { LiveOutbox, OutgoingFrame, payloadOf, streamOf, textFrame } from './live-frames';
+import { LiveOutbox, OutgoingFrame, streamOf, textFrame, writeFrames } from './live-frames';
 import { LiveTickets } from './live-tickets';
 import { AccountStream } from './live-stream';
 
@@ -200,8 +200,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       this.drop(socket);
       return;
     }
-    if (socket.stream) socket.stream.write(bytes);
-    else for (const f of frames) socket.ws.send(payloadOf(f.frame), { binary: false });
+    writeFrames(socket.ws, socket.stream, bytes, frames);
   }
 
   private ping(): void {
@@ -232,6 +231,13 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     let n = 0;
     for (const set of this.sockets.values()) n += set.size;
     return n;
+  }
+
+  /** How many open sockets get their frames written as they are, and how many through ws.send (tests). */
+  get socketPaths(): { frames: number; send: number } {
+    const paths = { frames: 0, send: 0 };
+    for (const set of this.sockets.values()) for (const s of set) paths[s.stream ? 'frames' : 'send']++;
+    return paths;
   }
 }
 
