@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
 import {
+  FrameTarget,
+  LiveOutbox,
   OutgoingFrame,
   payloadOf,
   streamOf,
@@ -135,5 +137,61 @@ describe('live frames written as they are to a ws socket', () => {
     p.server.send('after');
     await until(() => p!.received.length >= 5, 'five messages');
     expect(p.received).toEqual(['before '.repeat(50), 'one', 'two'.repeat(100), 'three', 'after']);
+  });
+});
+
+describe('the live outbox', () => {
+  const socket: FrameTarget = { clientId: 1, channels: new Set(['tasks']) };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('writes the first frames at the end of the turn, and those that follow within the gap together, after it', async () => {
+    const writes: Array<{ at: number; messages: string[] }> = [];
+    const t0 = performance.now();
+    const outbox = new LiveOutbox(
+      () => [socket],
+      (_s, bytes, frames) => {
+        expect(Buffer.concat(frames.map((f) => f.frame)).equals(bytes)).toBe(true);
+        writes.push({
+          at: performance.now() - t0,
+          messages: frames.map((f) => payloadOf(f.frame).toString()),
+        });
+      },
+      100,
+    );
+    outbox.push(1, [frameOf('a')]);
+    outbox.push(1, [frameOf('b')]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes.map((w) => w.messages)).toEqual([['a', 'b']]);
+    outbox.push(1, [frameOf('c')]);
+    await sleep(20);
+    outbox.push(1, [frameOf('d')]);
+    await sleep(20);
+    expect(writes).toHaveLength(1);
+    for (let i = 0; i < 50 && writes.length < 2; i++) await sleep(10);
+    expect(writes.map((w) => w.messages)).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
+    expect(writes[1].at - writes[0].at).toBeGreaterThanOrEqual(95);
+    // A quiet spell longer than the gap: the next frame goes at the end of its turn again.
+    await sleep(110);
+    outbox.push(1, [frameOf('e')]);
+    await new Promise((r) => setImmediate(r));
+    expect(writes.map((w) => w.messages)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+  });
+
+  it('writes what waits at once when flushed (shutdown)', () => {
+    const written: string[] = [];
+    const outbox = new LiveOutbox(
+      () => [socket],
+      (_s, _bytes, frames) => written.push(...frames.map((f) => payloadOf(f.frame).toString())),
+      1000,
+    );
+    outbox.flush();
+    outbox.push(1, [frameOf('x')]);
+    outbox.flush();
+    outbox.push(1, [frameOf('y')]);
+    outbox.flush();
+    expect(written).toEqual(['x', 'y']);
   });
 });

@@ -40,20 +40,28 @@ export interface FrameTarget {
 }
 
 /**
- * Holds the frames fanned out during one turn of the event loop and writes them at its end:
- * each socket gets every frame of the turn meant for it in one write (one system call, one
- * wake-up of its reader, however many writes committed in that turn), and sockets that get all
- * of them (the usual case) share one buffer. A frame is still one message: the wire is the same
- * as one write per event. One `setImmediate` per turn that has frames, none per event.
+ * Holds the frames fanned out and writes them together: each socket gets every frame meant for it
+ * in one write (one system call, one wake-up of its reader, however many writes committed
+ * meanwhile), and sockets that get all of them (the usual case) share one buffer. A frame is
+ * still one message: the wire is the same as one write per event.
+ *
+ * Frames are written at the end of the turn of the event loop that made them, or, when the last
+ * flush was less than `gapMs` ago, once `gapMs` have passed since it: the first event after a
+ * quiet spell goes at once, and under a stream of writes each socket is written at most once per
+ * `gapMs` instead of once per event (the cost of a flush is one system call per socket). One
+ * `setImmediate` or timer per flush, none per event.
  */
 export class LiveOutbox<S extends FrameTarget> {
   private readonly queued = new Map<number, OutgoingFrame[]>();
   private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = -Infinity;
 
   constructor(
     private readonly socketsOf: (accountId: number) => Iterable<S> | undefined,
     /** `bytes`: the frames one after another; `frames`: the same, one by one. */
     private readonly write: (socket: S, bytes: Buffer, frames: OutgoingFrame[]) => void,
+    private readonly gapMs = 0,
   ) {}
 
   push(accountId: number, frames: OutgoingFrame[]): void {
@@ -63,12 +71,18 @@ export class LiveOutbox<S extends FrameTarget> {
     else this.queued.set(accountId, frames);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    const wait = this.lastFlush + this.gapMs - performance.now();
+    if (wait < 1) setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   /** Writes everything queued now (also on shutdown, before the sockets close). */
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.scheduled = false;
+    if (this.queued.size === 0) return;
+    this.lastFlush = performance.now();
     const accounts = [...this.queued];
     this.queued.clear();
     for (const [accountId, frames] of accounts) {

@@ -45,10 +45,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   private readonly sockets = new Map<number, Set<LiveSocket>>();
   private readonly streams = new Map<number, AccountStream>();
   private readonly bufferBytes: number;
-  private readonly outbox = new LiveOutbox<LiveSocket>(
-    (accountId) => this.sockets.get(accountId),
-    (socket, bytes, frames) => this.write(socket, bytes, frames),
-  );
+  private readonly outbox: LiveOutbox<LiveSocket>;
   private pinger: NodeJS.Timeout | null = null;
 
   constructor(
@@ -58,6 +55,11 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.tickets = new LiveTickets(config.LIVE_TICKET_SECRET, config.LIVE_TICKET_TTL_S * 1000);
     this.bufferBytes = config.LIVE_SOCKET_BUFFER_KB * 1024;
+    this.outbox = new LiveOutbox<LiveSocket>(
+      (accountId) => this.sockets.get(accountId),
+      (socket, bytes, frames) => this.write(socket, bytes, frames),
+      config.LIVE_FLUSH_MS,
+    );
     const bounds = {
       connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
