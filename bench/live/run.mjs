@@ -76,7 +76,7 @@ function client(port, token) {
 
 // A probe decodes every message (ws, JSON): it times the latency from the send time a write carries
 // in its text, and keeps the order of the events it got, to compare with the other probes'.
-async function probeSocket(port, path, latencies) {
+async function probeSocket(port, path, latencies, arrivals) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
   const order = [];
   await new Promise((resolve, reject) => {
@@ -92,7 +92,9 @@ async function probeSocket(port, path, latencies) {
     order.push(`${message.action}:${value?.type}:${value?.id}`);
     const text = value?.data?.task?.text;
     if (typeof text !== 'string' || !text.startsWith('live ')) return;
-    latencies.push(performance.now() + performance.timeOrigin - Number(text.slice(5)));
+    const now = performance.now() + performance.timeOrigin;
+    latencies.push(now - Number(text.slice(5)));
+    arrivals?.set(text, now);
   });
   return { close: () => ws.terminate(), open: () => ws.readyState === WebSocket.OPEN, order };
 }
@@ -115,13 +117,28 @@ function socketProcess() {
   return { pid: child.pid, ask, stop: () => child.disconnect() };
 }
 
+// When the first probe got each event, and when each write's answer came, by the write's text.
+const arrivals = new Map();
+const answers = new Map();
+
+// The event's arrival on the first probe less its write's answer (negative: the event came
+// first), for the writes of the last phase: the fan-out's share of the latency, without the
+// write's own (queueing in the saturated service, commit).
+function afterAnswer() {
+  const out = [];
+  for (const [text, at] of answers) if (arrivals.has(text)) out.push(arrivals.get(text) - at);
+  answers.clear();
+  arrivals.clear();
+  return out.sort((a, b) => a - b);
+}
+
 async function openSockets(port, call, n, latencies, counter) {
   const probes = [];
   const paths = [];
   for (let i = 0; i < n; i++) {
     const { key } = JSON.parse(await call('GET', '/todo/api/v1'));
     const path = `/todo/api/v1?token=${encodeURIComponent(key)}&ws=1`;
-    if (i < PROBES) probes.push(await probeSocket(port, path, latencies));
+    if (i < PROBES) probes.push(await probeSocket(port, path, latencies, i === 0 ? arrivals : null));
     else paths.push(path);
   }
   if (paths.length) await counter.ask({ open: { port, paths } });
@@ -156,19 +173,22 @@ async function mixed(call, projectId, ids, pid, socketsPid) {
     for (let i = 0; Date.now() < deadline; i++) {
       const r = (i * 7 + w * 13) % 10;
       const stamp = () => (performance.now() + performance.timeOrigin).toFixed(3);
+      const answered = (text) => answers.set(text, performance.now() + performance.timeOrigin);
       try {
         if (r < 7) await call('GET', `/todo/tasks/projects/${projectId}`);
         else if (r < 9) {
           const t0 = performance.now();
-          const { id } = JSON.parse(
-            await call('POST', '/todo/tasks', { text: `live ${stamp()}`, project: projectId }),
-          );
+          const text = `live ${stamp()}`;
+          const { id } = JSON.parse(await call('POST', '/todo/tasks', { text, project: projectId }));
+          answered(text);
           ids.push(id);
           writes.push(performance.now() - t0);
         } else {
           const id = ids[(i * 31 + w) % ids.length];
           const t0 = performance.now();
-          await call('PUT', `/todo/tasks/${id}`, { text: `live ${stamp()}` });
+          const text = `live ${stamp()}`;
+          await call('PUT', `/todo/tasks/${id}`, { text });
+          answered(text);
           writes.push(performance.now() - t0);
         }
         done++;
@@ -238,12 +258,14 @@ async function main() {
     log(
       `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms, ${without.loads}`,
     );
+    afterAnswer(); // nothing to pair in the phase without sockets
     const latencies = [];
     counter = socketProcess();
     const probes = await openSockets(port, call, SOCKETS, latencies, counter);
     const withSockets = await mixed(call, second.id, second.ids, service.pid, counter.pid);
     await new Promise((r) => setTimeout(r, 1000));
     const loaded = [...latencies].sort((a, b) => a - b);
+    const gaps = afterAnswer();
     log(
       `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms, ${withSockets.loads}`,
     );
@@ -255,7 +277,8 @@ async function main() {
         `load and probes ${ms(withSockets.cpu.client)}, counting sockets ${ms(withSockets.cpu.sockets)}`,
     );
     log(
-      `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events)`,
+      `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events); ` +
+        `event on the first probe after its write's answer: p50 ${percentile(gaps, 50).toFixed(1)} ms, p99 ${percentile(gaps, 99).toFixed(1)} ms (${gaps.length} writes)`,
     );
     // Paced: one write every 50 ms, nothing else: the pipeline's own latency with 200 sockets.
     latencies.length = 0;
