@@ -1,17 +1,25 @@
 // Live updates benchmark. Builds the service, starts `node dist/main.js` on a fresh MariaDB/MySQL
 // database and a free loopback port, and runs a mixed To Do load (reads of a project, creates,
 // updates) for BENCH_SECONDS without live sockets, then on a like project with BENCH_SOCKETS
-// sockets of the same account open; it reports both throughputs and the latency from sending a
-// write to its event arriving on a socket (p50/p99 on BENCH_PROBES of the sockets), under that
-// load and for paced writes (one every 50 ms, nothing else running). Every loop is bounded.
+// sockets of the same account open; it reports both throughputs, the CPU time per request of the
+// service, of the load and of the sockets apart, and the latency from sending a write to its event
+// arriving on a socket (p50/p99 on BENCH_PROBES of the sockets), under that load and for paced
+// writes (one every 50 ms, nothing else running). Every loop is bounded.
+//
+// The probes parse every message in this process: they time the latency and check that each of
+// them got the same events in the same order. The other sockets only count frames, in a process
+// of their own (sockets.mjs) run at the lowest priority (nice BENCH_SOCKETS_NICE, default 19): a
+// real client is on another machine, so what the benchmark's own receiving costs should take as
+// little as it can from the service it measures. Its CPU time is reported apart all the same.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
 //   BENCH_SECONDS (each phase, default 15), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200),
-//   BENCH_PROBES (default 10)
+//   BENCH_PROBES (default 10), BENCH_SOCKETS_NICE (default 19), BENCH_CPU_PROF (a directory: the
+//   service writes a V8 CPU profile there, `--cpu-prof`)
 import { randomBytes } from 'node:crypto';
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import WebSocket from 'ws';
 import {
@@ -29,6 +37,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
 const PROBES = Math.min(SOCKETS, Number(process.env.BENCH_PROBES ?? 10));
+const NICE = Number(process.env.BENCH_SOCKETS_NICE ?? 19);
+const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -64,82 +74,11 @@ function client(port, token) {
     });
 }
 
-// A socket that counts the frames it receives without decoding them: the benchmark's client shares
-// the cores with the service, so the sockets that only count (all but the probes) do the least a
-// client can: an HTTP upgrade by hand, then each frame's header read to skip its payload (and a
-// pong to every ping). The frames are counted all the same, every one.
-function countingSocket(port, path) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.setNoDelay(true);
-    let frames = 0;
-    let upgraded = false;
-    let started = false;
-    let head = Buffer.alloc(0); // the response head, then a partial frame header
-    let skip = 0; // payload bytes of the current frame still to come
-    const send = (opcode, text) => {
-      // Client frames are masked (RFC 6455 §5.3); a zero key leaves the payload as it is.
-      const payload = Buffer.from(text);
-      socket.write(Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]));
-    };
-    const frame = (opcode) => {
-      if (opcode === 9) send(10, '');
-      else if (opcode === 1 && !started) {
-        started = true;
-        send(1, JSON.stringify({ action: 'subscribe', name: 'tasks' }));
-        resolve({ close: () => socket.destroy(), open: () => !socket.destroyed, count: () => frames });
-      } else if (opcode === 1 || opcode === 2) frames++;
-    };
-    const data = (chunk) => {
-      let at = 0;
-      while (at < chunk.length) {
-        if (skip > 0) {
-          const n = Math.min(skip, chunk.length - at);
-          skip -= n;
-          at += n;
-          continue;
-        }
-        // A header: 2, 4 or 10 bytes (a server's frames are unmasked), perhaps split over chunks.
-        const take = Math.min(10 - head.length, chunk.length - at);
-        const h = head.length
-          ? Buffer.concat([head, chunk.subarray(at, at + take)])
-          : chunk.subarray(at, at + take);
-        const short = h.length < 2 ? 0 : h[1] & 0x7f;
-        const size = short < 126 ? 2 : short === 126 ? 4 : 10;
-        if (h.length < size) {
-          head = Buffer.from(h);
-          return;
-        }
-        const length = short < 126 ? short : short === 126 ? h.readUInt16BE(2) : Number(h.readBigUInt64BE(2));
-        at += size - head.length;
-        head = Buffer.alloc(0);
-        frame(h[0] & 0x0f);
-        skip = length;
-      }
-    };
-    socket.on('data', (chunk) => {
-      if (upgraded) return data(chunk);
-      head = Buffer.concat([head, chunk]);
-      const end = head.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      if (!head.subarray(0, 12).toString().includes(' 101')) return reject(new Error(head.toString()));
-      upgraded = true;
-      const rest = head.subarray(end + 4);
-      head = Buffer.alloc(0);
-      if (rest.length) data(rest);
-    });
-    socket.on('error', reject);
-    socket.write(
-      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
-    );
-  });
-}
-
-// The probes decode every message (ws) and read the send time a write carries in its text.
-async function probeSocket(port, path, latencies) {
+// A probe decodes every message (ws, JSON): it times the latency from the send time a write carries
+// in its text, and keeps the order of the events it got, to compare with the other probes'.
+async function probeSocket(port, path, latencies, arrivals) {
   const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
-  let events = 0;
+  const order = [];
   await new Promise((resolve, reject) => {
     ws.once('message', () => {
       ws.send(JSON.stringify({ action: 'subscribe', name: 'tasks' }));
@@ -148,29 +87,68 @@ async function probeSocket(port, path, latencies) {
     ws.once('error', reject);
   });
   ws.on('message', (data) => {
-    events++;
-    const text = data.toString();
-    const at = text.indexOf('"text":"live ');
-    if (at < 0) return;
-    const sent = Number(text.slice(at + 13, text.indexOf('"', at + 13)));
-    latencies.push(performance.now() + performance.timeOrigin - sent);
+    const message = JSON.parse(data.toString());
+    const value = message.body?.value;
+    order.push(`${message.action}:${value?.type}:${value?.id}`);
+    const text = value?.data?.task?.text;
+    if (typeof text !== 'string' || !text.startsWith('live ')) return;
+    const now = performance.now() + performance.timeOrigin;
+    latencies.push(now - Number(text.slice(5)));
+    arrivals?.set(text, now);
   });
-  return { close: () => ws.terminate(), open: () => ws.readyState === WebSocket.OPEN, count: () => events };
+  return { close: () => ws.terminate(), open: () => ws.readyState === WebSocket.OPEN, order };
 }
 
-async function openSockets(port, call, n, latencies) {
-  const sockets = [];
+// The counting sockets' process, at the lowest priority; `ask` sends a message and waits for the answer.
+function socketProcess() {
+  const child = fork(new URL('./sockets.mjs', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  try {
+    os.setPriority(child.pid, NICE);
+  } catch {
+    // not allowed here: it runs at the same priority, its CPU time is still reported
+  }
+  const ask = (message) =>
+    new Promise((resolve, reject) => {
+      child.once('message', (answer) => (answer.error ? reject(new Error(answer.error)) : resolve(answer)));
+      child.send(message);
+    });
+  return { pid: child.pid, ask, stop: () => child.disconnect() };
+}
+
+// When the first probe got each event, and when each write's answer came, by the write's text.
+const arrivals = new Map();
+const answers = new Map();
+
+// The event's arrival on the first probe less its write's answer (negative: the event came
+// first), for the writes of the last phase: the fan-out's share of the latency, without the
+// write's own (queueing in the saturated service, commit).
+function afterAnswer() {
+  const out = [];
+  for (const [text, at] of answers) if (arrivals.has(text)) out.push(arrivals.get(text) - at);
+  answers.clear();
+  arrivals.clear();
+  return out.sort((a, b) => a - b);
+}
+
+async function openSockets(port, call, n, latencies, counter) {
+  const probes = [];
+  const paths = [];
   for (let i = 0; i < n; i++) {
     const { key } = JSON.parse(await call('GET', '/todo/api/v1'));
     const path = `/todo/api/v1?token=${encodeURIComponent(key)}&ws=1`;
-    sockets.push(await (i < PROBES ? probeSocket(port, path, latencies) : countingSocket(port, path)));
+    if (i < PROBES) probes.push(await probeSocket(port, path, latencies, i === 0 ? arrivals : null));
+    else paths.push(path);
   }
-  return sockets;
+  if (paths.length) await counter.ask({ open: { port, paths } });
+  return probes;
 }
 
-// CPU time (ms) the service process has used so far (Linux /proc; NaN elsewhere): per request it
-// is what the fan-out costs whatever else runs on the machine, which the throughput is not.
-function serviceCpuMs(pid) {
+// CPU time (ms) a process has used so far (Linux /proc; NaN elsewhere): per request it is what the
+// fan-out costs whatever else runs on the machine, which the throughput is not.
+function processCpuMs(pid) {
+  if (pid === undefined) return 0;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
@@ -184,8 +162,9 @@ function clientCpuMs() {
   return (user + system) / 1000;
 }
 
-async function mixed(call, projectId, ids, pid) {
-  const cpu0 = [serviceCpuMs(pid), clientCpuMs()];
+async function mixed(call, projectId, ids, pid, socketsPid) {
+  const cpu0 = [processCpuMs(pid), clientCpuMs(), processCpuMs(socketsPid)];
+  const load = os.loadavg()[0];
   const deadline = Date.now() + SECONDS * 1000;
   let done = 0;
   let failed = 0;
@@ -194,19 +173,22 @@ async function mixed(call, projectId, ids, pid) {
     for (let i = 0; Date.now() < deadline; i++) {
       const r = (i * 7 + w * 13) % 10;
       const stamp = () => (performance.now() + performance.timeOrigin).toFixed(3);
+      const answered = (text) => answers.set(text, performance.now() + performance.timeOrigin);
       try {
         if (r < 7) await call('GET', `/todo/tasks/projects/${projectId}`);
         else if (r < 9) {
           const t0 = performance.now();
-          const { id } = JSON.parse(
-            await call('POST', '/todo/tasks', { text: `live ${stamp()}`, project: projectId }),
-          );
+          const text = `live ${stamp()}`;
+          const { id } = JSON.parse(await call('POST', '/todo/tasks', { text, project: projectId }));
+          answered(text);
           ids.push(id);
           writes.push(performance.now() - t0);
         } else {
           const id = ids[(i * 31 + w) % ids.length];
           const t0 = performance.now();
-          await call('PUT', `/todo/tasks/${id}`, { text: `live ${stamp()}` });
+          const text = `live ${stamp()}`;
+          await call('PUT', `/todo/tasks/${id}`, { text });
+          answered(text);
           writes.push(performance.now() - t0);
         }
         done++;
@@ -218,8 +200,20 @@ async function mixed(call, projectId, ids, pid) {
   const started = Date.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
   const sorted = writes.sort((a, b) => a - b);
-  const cpu = { service: (serviceCpuMs(pid) - cpu0[0]) / done, client: (clientCpuMs() - cpu0[1]) / done };
-  return { rps: done / ((Date.now() - started) / 1000), done, failed, writeP50: percentile(sorted, 50), cpu };
+  const cpu = {
+    service: (processCpuMs(pid) - cpu0[0]) / done,
+    client: (clientCpuMs() - cpu0[1]) / done,
+    sockets: (processCpuMs(socketsPid) - cpu0[2]) / done,
+  };
+  const loads = `load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`;
+  return {
+    rps: done / ((Date.now() - started) / 1000),
+    done,
+    failed,
+    writeP50: percentile(sorted, 50),
+    cpu,
+    loads,
+  };
 }
 
 async function main() {
@@ -228,8 +222,10 @@ async function main() {
   const db = await createDatabase(admin, 'cw_live_bench', 'utf8mb4_bin');
   const token = `bench-live-${randomBytes(12).toString('hex')}`;
   let service;
+  let counter;
   try {
     service = await startService({
+      nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
       env: {
         ...process.env,
         DATABASE_URL: db.url.toString(),
@@ -255,28 +251,34 @@ async function main() {
     const second = await seeded('with sockets');
     const third = await seeded('paced');
     log(
-      `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s per phase, mix 70/20/10 reads/creates/updates`,
+      `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s per phase, mix 70/20/10 reads/creates/updates; ` +
+        `${SOCKETS} sockets: ${PROBES} probes here, the rest counting in a process at nice ${NICE}`,
     );
     const without = await mixed(call, first.id, first.ids, service.pid);
     log(
-      `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms`,
+      `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms, ${without.loads}`,
     );
+    afterAnswer(); // nothing to pair in the phase without sockets
     const latencies = [];
-    const sockets = await openSockets(port, call, SOCKETS, latencies);
-    const withSockets = await mixed(call, second.id, second.ids, service.pid);
+    counter = socketProcess();
+    const probes = await openSockets(port, call, SOCKETS, latencies, counter);
+    const withSockets = await mixed(call, second.id, second.ids, service.pid, counter.pid);
     await new Promise((r) => setTimeout(r, 1000));
     const loaded = [...latencies].sort((a, b) => a - b);
+    const gaps = afterAnswer();
     log(
-      `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms`,
+      `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms, ${withSockets.loads}`,
     );
     log(`throughput cost: ${(100 * (1 - withSockets.rps / without.rps)).toFixed(1)} %`);
+    const ms = (x) => `${x.toFixed(2)} ms`;
     log(
-      `CPU per request, service / client: without sockets ${without.cpu.service.toFixed(2)} / ${without.cpu.client.toFixed(2)} ms, ` +
-        `with ${SOCKETS} sockets ${withSockets.cpu.service.toFixed(2)} / ${withSockets.cpu.client.toFixed(2)} ms ` +
-        `(service +${(100 * (withSockets.cpu.service / without.cpu.service - 1)).toFixed(1)} %)`,
+      `CPU per request, without sockets: service ${ms(without.cpu.service)}, load ${ms(without.cpu.client)}; ` +
+        `with ${SOCKETS}: service ${ms(withSockets.cpu.service)} (+${(100 * (withSockets.cpu.service / without.cpu.service - 1)).toFixed(1)} %), ` +
+        `load and probes ${ms(withSockets.cpu.client)}, counting sockets ${ms(withSockets.cpu.sockets)}`,
     );
     log(
-      `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events)`,
+      `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events); ` +
+        `event on the first probe after its write's answer: p50 ${percentile(gaps, 50).toFixed(1)} ms, p99 ${percentile(gaps, 99).toFixed(1)} ms (${gaps.length} writes)`,
     );
     // Paced: one write every 50 ms, nothing else: the pipeline's own latency with 200 sockets.
     latencies.length = 0;
@@ -291,14 +293,28 @@ async function main() {
     await new Promise((r) => setTimeout(r, 500));
     const paced = [...latencies].sort((a, b) => a - b);
     log(
-      `paced (a write every 50 ms), write sent → event on a socket: p50 ${percentile(paced, 50).toFixed(1)} ms, p99 ${percentile(paced, 99).toFixed(1)} ms (${paced.length} events)`,
+      `paced (a write every 50 ms), write sent → event on a socket: p50 ${percentile(paced, 50).toFixed(1)} ms, p99 ${percentile(paced, 99).toFixed(1)} ms (${paced.length} events), load average ${os.loadavg()[0].toFixed(1)}`,
     );
-    const received = sockets.reduce((n, s) => n + s.count(), 0);
+    // Every socket must have every event: the probes the same ones in the same order, the
+    // counting sockets as many (the niced process may still be reading: a bounded wait).
+    const expected = probes[0]?.order.length ?? 0;
+    const sameOrder = probes.every((p) => p.order.join('\n') === probes[0].order.join('\n'));
+    let counted = { counts: [], open: 0 };
+    for (let i = 0; i < 50; i++) {
+      counted = await counter.ask({ counts: true });
+      if (counted.counts.every((n) => n >= expected)) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const counts = counted.counts;
     log(
-      `frames received on all sockets: ${received}; sockets still open: ${sockets.filter((s) => s.open()).length}`,
+      `events on each probe: ${expected}, ${sameOrder ? 'the same order on every probe' : 'ORDER DIFFERS between probes'}; ` +
+        `frames on each counting socket: ${counts.length ? `${Math.min(...counts)}–${Math.max(...counts)}` : 'none'}; ` +
+        `sockets still open: ${probes.filter((p) => p.open()).length + counted.open} of ${SOCKETS}`,
     );
-    for (const s of sockets) s.close();
+    if (!sameOrder || counts.some((n) => n !== expected)) process.exitCode = 1;
+    for (const p of probes) p.close();
   } finally {
+    counter?.stop();
     await service?.stop();
     await dropDatabase(admin, db.name);
     await admin.end();

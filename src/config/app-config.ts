@@ -215,6 +215,12 @@ export class AppConfig {
   @IntSetting(0)
   LIVE_REORDER_MS = 200;
 
+  @Setting(
+    'least time between two writes of events to a live socket, in ms (events closer together share one write; 0: one per turn of the event loop)',
+  )
+  @IntSetting(0, 1000)
+  LIVE_FLUSH_MS = 0;
+
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
   // attempts before an operation FAILs, and how long shutdown waits for running handlers.

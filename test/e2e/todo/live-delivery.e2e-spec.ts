@@ -67,6 +67,10 @@ describeEachDialect(
 
     it('events that go out together still come one message each, the sender skipped in the same write', async () => {
       const [sender, other] = [await live(), await live()];
+      // Both get the frames written as they are (live-frames.ts `streamOf`), not the ws.send fallback.
+      const paths = t().get(LiveHub).socketPaths;
+      expect(paths.send).toBe(0);
+      expect(paths.frames).toBeGreaterThanOrEqual(2);
       const project = (await api.post('/projects', { label: 'goes' })).json() as { id: number };
       await api.post('/tasks', { text: 'in it', project: project.id });
       await other.eventCount(2);

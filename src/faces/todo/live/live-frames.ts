@@ -40,20 +40,28 @@ export interface FrameTarget {
 }
 
 /**
- * Holds the frames fanned out during one turn of the event loop and writes them at its end:
- * each socket gets every frame of the turn meant for it in one write (one system call, one
- * wake-up of its reader, however many writes committed in that turn), and sockets that get all
- * of them (the usual case) share one buffer. A frame is still one message: the wire is the same
- * as one write per event. One `setImmediate` per turn that has frames, none per event.
+ * Holds the frames fanned out and writes them together: each socket gets every frame meant for it
+ * in one write (one system call, one wake-up of its reader, however many writes committed
+ * meanwhile), and sockets that get all of them (the usual case) share one buffer. A frame is
+ * still one message: the wire is the same as one write per event.
+ *
+ * Frames are written at the end of the turn of the event loop that made them, or, when the last
+ * flush was less than `gapMs` ago, once `gapMs` have passed since it: the first event after a
+ * quiet spell goes at once, and under a stream of writes each socket is written at most once per
+ * `gapMs` instead of once per event (the cost of a flush is one system call per socket). One
+ * `setImmediate` or timer per flush, none per event.
  */
 export class LiveOutbox<S extends FrameTarget> {
   private readonly queued = new Map<number, OutgoingFrame[]>();
   private scheduled = false;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = -Infinity;
 
   constructor(
     private readonly socketsOf: (accountId: number) => Iterable<S> | undefined,
     /** `bytes`: the frames one after another; `frames`: the same, one by one. */
     private readonly write: (socket: S, bytes: Buffer, frames: OutgoingFrame[]) => void,
+    private readonly gapMs = 0,
   ) {}
 
   push(accountId: number, frames: OutgoingFrame[]): void {
@@ -63,12 +71,18 @@ export class LiveOutbox<S extends FrameTarget> {
     else this.queued.set(accountId, frames);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    const wait = this.lastFlush + this.gapMs - performance.now();
+    if (wait < 1) setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
   }
 
   /** Writes everything queued now (also on shutdown, before the sockets close). */
   flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     this.scheduled = false;
+    if (this.queued.size === 0) return;
+    this.lastFlush = performance.now();
     const accounts = [...this.queued];
     this.queued.clear();
     for (const [accountId, frames] of accounts) {
@@ -108,12 +122,28 @@ function wants(socket: FrameTarget, frame: OutgoingFrame): boolean {
 }
 
 /**
- * The stream under a `ws` socket, to write whole frames to it (ws keeps it as `_socket`, its
- * only handle on the connection, through every major version). Our frames and ws's own (ping,
- * close) are each written whole and in call order, and ws queues nothing of its own while
- * permessage-deflate is off (the default, kept here). Null if a version ever drops it.
+ * The stream under a `ws` socket, to write whole frames to it, or null: then `writeFrames` sends
+ * each message through `ws.send`, which frames it again. ws keeps the connection as `_socket`, its
+ * only handle on it, through every major version; the version is pinned in package.json and
+ * `live-frames.spec.ts` checks this path against it (frames of every length header, between
+ * ws's own messages and pings, counted in `bufferedAmount`). Our frames and ws's own are each
+ * written whole and in call order as long as ws queues nothing of its own, which holds while no
+ * extension is negotiated: with permessage-deflate ws compresses asynchronously and would send
+ * its frames after ours, so such a socket takes the fallback. (Off by default, and kept off here.)
  */
 export function streamOf(ws: WebSocket): Duplex | null {
-  const stream = (ws as unknown as { _socket?: Duplex })._socket;
+  if (ws.extensions !== '') return null;
+  const stream = (ws as unknown as { _socket?: Duplex | null })._socket;
   return stream && typeof stream.write === 'function' ? stream : null;
+}
+
+/** Writes frames to a socket: as they are to its stream (`streamOf`), or one message at a time through ws. */
+export function writeFrames(
+  ws: WebSocket,
+  stream: Duplex | null,
+  bytes: Buffer,
+  frames: readonly OutgoingFrame[],
+): void {
+  if (stream) stream.write(bytes);
+  else for (const f of frames) ws.send(payloadOf(f.frame), { binary: false });
 }

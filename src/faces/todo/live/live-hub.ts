@@ -8,7 +8,7 @@ import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
 import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
 import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
 import { LiveChannel, LiveEvent, RESYNC } from './live-events';
-import { LiveOutbox, OutgoingFrame, payloadOf, streamOf, textFrame } from './live-frames';
+import { LiveOutbox, OutgoingFrame, streamOf, textFrame, writeFrames } from './live-frames';
 import { LiveTickets } from './live-tickets';
 import { AccountStream } from './live-stream';
 
@@ -45,10 +45,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   private readonly sockets = new Map<number, Set<LiveSocket>>();
   private readonly streams = new Map<number, AccountStream>();
   private readonly bufferBytes: number;
-  private readonly outbox = new LiveOutbox<LiveSocket>(
-    (accountId) => this.sockets.get(accountId),
-    (socket, bytes, frames) => this.write(socket, bytes, frames),
-  );
+  private readonly outbox: LiveOutbox<LiveSocket>;
   private pinger: NodeJS.Timeout | null = null;
 
   constructor(
@@ -58,6 +55,11 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   ) {
     this.tickets = new LiveTickets(config.LIVE_TICKET_SECRET, config.LIVE_TICKET_TTL_S * 1000);
     this.bufferBytes = config.LIVE_SOCKET_BUFFER_KB * 1024;
+    this.outbox = new LiveOutbox<LiveSocket>(
+      (accountId) => this.sockets.get(accountId),
+      (socket, bytes, frames) => this.write(socket, bytes, frames),
+      config.LIVE_FLUSH_MS,
+    );
     const bounds = {
       connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
       commandTimeoutMs: config.DATABASE_QUERY_TIMEOUT_MS,
@@ -200,8 +202,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       this.drop(socket);
       return;
     }
-    if (socket.stream) socket.stream.write(bytes);
-    else for (const f of frames) socket.ws.send(payloadOf(f.frame), { binary: false });
+    writeFrames(socket.ws, socket.stream, bytes, frames);
   }
 
   private ping(): void {
@@ -232,6 +233,13 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     let n = 0;
     for (const set of this.sockets.values()) n += set.size;
     return n;
+  }
+
+  /** How many open sockets get their frames written as they are, and how many through ws.send (tests). */
+  get socketPaths(): { frames: number; send: number } {
+    const paths = { frames: 0, send: 0 };
+    for (const set of this.sockets.values()) for (const s of set) paths[s.stream ? 'frames' : 'send']++;
+    return paths;
   }
 }
 

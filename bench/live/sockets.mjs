@@ -1,0 +1,98 @@
+// The live benchmark's counting sockets, in a process of their own (forked by run.mjs, which
+// lowers its priority and reads its CPU time apart from the service's and the load's). Each socket
+// does the least a client can: the HTTP upgrade by hand, then each frame's header read to skip its
+// payload, no JSON; it counts every text frame after `start` (and answers pings).
+//
+// Messages from the parent: { open: { port, paths } } → { opened }, { counts: true } → { counts,
+// open }; a disconnect ends the process.
+import { randomBytes } from 'node:crypto';
+import net from 'node:net';
+
+function countingSocket(port, path) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.setNoDelay(true);
+    let frames = 0;
+    let upgraded = false;
+    let started = false;
+    let head = Buffer.alloc(0); // the response head, then a partial frame header
+    let skip = 0; // payload bytes of the current frame still to come
+    const send = (opcode, text) => {
+      // Client frames are masked (RFC 6455 §5.3); a zero key leaves the payload as it is.
+      const payload = Buffer.from(text);
+      socket.write(Buffer.concat([Buffer.from([0x80 | opcode, 0x80 | payload.length, 0, 0, 0, 0]), payload]));
+    };
+    const frame = (opcode) => {
+      if (opcode === 9) send(10, '');
+      else if (opcode === 1 && !started) {
+        started = true;
+        send(1, JSON.stringify({ action: 'subscribe', name: 'tasks' }));
+        resolve({ close: () => socket.destroy(), open: () => !socket.destroyed, count: () => frames });
+      } else if (opcode === 1 || opcode === 2) frames++;
+    };
+    const data = (chunk) => {
+      let at = 0;
+      while (at < chunk.length) {
+        if (skip > 0) {
+          const n = Math.min(skip, chunk.length - at);
+          skip -= n;
+          at += n;
+          continue;
+        }
+        // A header: 2, 4 or 10 bytes (a server's frames are unmasked), perhaps split over chunks.
+        const take = Math.min(10 - head.length, chunk.length - at);
+        const h = head.length
+          ? Buffer.concat([head, chunk.subarray(at, at + take)])
+          : chunk.subarray(at, at + take);
+        const short = h.length < 2 ? 0 : h[1] & 0x7f;
+        const size = short < 126 ? 2 : short === 126 ? 4 : 10;
+        if (h.length < size) {
+          head = Buffer.from(h);
+          return;
+        }
+        const length = short < 126 ? short : short === 126 ? h.readUInt16BE(2) : Number(h.readBigUInt64BE(2));
+        at += size - head.length;
+        head = Buffer.alloc(0);
+        frame(h[0] & 0x0f);
+        skip = length;
+      }
+    };
+    socket.on('data', (chunk) => {
+      if (upgraded) return data(chunk);
+      head = Buffer.concat([head, chunk]);
+      const end = head.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      if (!head.subarray(0, 12).toString().includes(' 101')) return reject(new Error(head.toString()));
+      upgraded = true;
+      const rest = head.subarray(end + 4);
+      head = Buffer.alloc(0);
+      if (rest.length) data(rest);
+    });
+    socket.on('error', reject);
+    socket.write(
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
+  });
+}
+
+const sockets = [];
+
+process.on('message', (message) => {
+  if (message.open) {
+    const { port, paths } = message.open;
+    (async () => {
+      for (const path of paths) sockets.push(await countingSocket(port, path));
+      process.send({ opened: sockets.length });
+    })().catch((error) => {
+      process.send({ error: String(error?.message ?? error) });
+    });
+  } else if (message.counts) {
+    process.send({ counts: sockets.map((s) => s.count()), open: sockets.filter((s) => s.open()).length });
+  }
+});
+
+process.on('disconnect', () => {
+  for (const s of sockets) s.close();
+  process.exit(0);
+});
