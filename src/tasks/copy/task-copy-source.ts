@@ -6,7 +6,7 @@ import type { TaskDetailsService } from '../details/task-details.service';
 import { taskRecords } from '../read/task-read-model.service';
 import type { PositionsFrom } from '../store/dense-positions';
 import { existingPeople } from '../store/people.table';
-import { ProjectRow, projectRows } from '../store/projects.table';
+import type { ProjectRow } from '../store/projects.table';
 import { subtreeIds, taskRowsWithAssigned, taskShapes } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import {
@@ -235,7 +235,16 @@ async function loadTarget(
   source: CopySource,
 ): Promise<{ target: CopyTarget; sourceStatuses: CopySource['statuses'] }> {
   const violations: CopyViolation[] = [];
-  const [project] = await projectRows(m, accountId, [input.projectId]);
+  const sourceStatusIds = new Set<number>();
+  for (const t of source.tasks.values())
+    if (t.workflowStatusId !== null) sourceStatusIds.add(t.workflowStatusId);
+  // The project with the rest of the target's setup, in one statement.
+  const setup = await copySetup(m, accountId, {
+    projectId: input.projectId,
+    taskListId: input.taskListId,
+    statusIds: [input.workflowStatusId, ...sourceStatusIds],
+  });
+  const { project } = setup;
   if (!project) {
     violations.push({
       field: 'project_id',
@@ -243,14 +252,6 @@ async function loadTarget(
       detail: `No project ${input.projectId}`,
     });
   }
-  const sourceStatusIds = new Set<number>();
-  for (const t of source.tasks.values())
-    if (t.workflowStatusId !== null) sourceStatusIds.add(t.workflowStatusId);
-  const setup = await copySetup(m, accountId, {
-    projectId: input.projectId,
-    taskListId: input.taskListId,
-    statusIds: [input.workflowStatusId, ...sourceStatusIds],
-  });
   const { list } = setup;
   if (!list || (project && list.projectId !== input.projectId)) {
     violations.push({
@@ -317,7 +318,7 @@ export async function targetSetup(
 }
 
 function setupOf(
-  project: ProjectRow,
+  project: Pick<ProjectRow, 'id' | 'workflowId' | 'taskCustomFieldsIds'>,
   setup: CopySetup,
 ): Pick<CopyTarget, 'projectId' | 'workflowId' | 'members' | 'activePeople' | 'customFields'> {
   const enabled = project.taskCustomFieldsIds;
