@@ -16,7 +16,6 @@ export type SourceComment = Pick<
   'id' | 'taskId' | 'body' | 'creatorId' | 'pinnedAt' | 'deletedAt' | 'draft' | 'hidden'
 >;
 
-
 /** One row a task's counters count: a todo, a live subtask or a dependency row of the task. */
 export type CounterRow =
   | { kind: 'todo'; taskId: number; closed: boolean; assigneeId: number | null }
