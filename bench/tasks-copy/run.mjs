@@ -15,7 +15,8 @@
 //     tasks, submit→SUCCESS, peak RSS, and the operation's progress as a poller sees it (every 50 ms).
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build] [--large]
-//   [--sizes=10,1000] (only those rows)
+//   [--sizes=10,1000] (only those rows) [--runs=400] (that many runs of every row: long enough for a
+//   CPU profile of the service, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>")
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -40,6 +41,8 @@ const ONLY_SIZES = process.argv
   ?.slice('--sizes='.length)
   .split(',')
   .map(Number);
+// --runs=400 runs every row that many times instead of its default.
+const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice('--runs='.length) ?? Number.NaN);
 const SIZES = [
   // [tasks, runs, mode]
   ...(process.argv.includes('--only-large')
@@ -52,7 +55,9 @@ const SIZES = [
       ]),
   // --large / --only-large: one copy of COPY_MAX_TASKS tasks (bounded to 15 minutes).
   ...(process.argv.includes('--large') || process.argv.includes('--only-large') ? [[LARGE, 1, 'async']] : []),
-].filter(([n]) => !ONLY_SIZES || ONLY_SIZES.includes(n));
+]
+  .filter(([n]) => !ONLY_SIZES || ONLY_SIZES.includes(n))
+  .map(([n, runs, mode]) => [n, RUNS > 0 ? RUNS : runs, mode]);
 const WARMUP = 5;
 const BRANCHING = 8;
 const CHUNK = 1000;

@@ -42,7 +42,8 @@ export async function loadListsSource(
   selection: TaskSelection,
 ): Promise<CopySource> {
   const ids = await listSubtreeIds(m, accountId, listIds);
-  const { tasks, records } = await sourceTasks(m, accountId, ids);
+  // Top-level tasks stand among others in their lists: their positions are counted.
+  const { tasks, records } = await sourceTasks(m, accountId, ids, 'counted');
   const children = new Map<number, number[]>();
   const order = (a: SourceShape, b: SourceShape) => a.position - b.position || a.id - b.id;
   for (const t of [...tasks.values()].sort(order)) {

@@ -57,9 +57,13 @@ export function indexOf(selected: number[]): Map<number, number> {
   return index;
 }
 
-/** The full records of these source tasks (a large source was read in shape only). */
+/**
+ * The full records of these source tasks (a large source was read in shape only). Their positions
+ * are only those among the rows read: a copy takes its places from the shape (cloneNode), which
+ * counted them.
+ */
 export async function readRecords(w: StoreWrite, ids: number[]): Promise<Map<number, SourceTask>> {
-  return new Map((await recordsWithAssigned(w.m, w.accountId, ids)).map((r) => [r.id, r]));
+  return new Map((await recordsWithAssigned(w.m, w.accountId, ids, 'among-read')).map((r) => [r.id, r]));
 }
 
 /** A source record read back for its chunk (gone only if S changed under the copy's snapshot). */
@@ -76,6 +80,8 @@ export function cloneNode(
   taskListId: number,
   now: Date,
   root: boolean,
+  /** The root's place in its list (TaskCopyWriter reads it under the project's ordering lock). */
+  rootPlacement: number | null = null,
 ): CloneNode {
   const own = source.tasks.get(t.sourceId)!;
   const fields: TaskFields = {
@@ -96,9 +102,12 @@ export function cloneNode(
       dueTime: t.dueTime,
       taskListId,
       workflowStatusId: t.workflowStatusId,
-      // The root's place is set once the engine holds the project lock (placeLast).
       // A list's top-level copies keep their order in the list; subtasks their sibling order.
-      placement: root ? null : t.parentSourceId === null ? (own.placement ?? own.position) : own.position,
+      placement: root
+        ? rootPlacement
+        : t.parentSourceId === null
+          ? (own.placement ?? own.position)
+          : own.position,
       initialEstimate: t.initialEstimate,
       remainingTime: t.remainingTime,
       repeatScheduleId: t.repeat.scheduleId,

@@ -10,7 +10,8 @@ import { insertDependencyPairs } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
 import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
-import { placeLast, setColumnOf, setCustomFields } from '../store/tasks.table';
+import { nextPlacement, setColumnOf, setCustomFields } from '../store/tasks.table';
+import { keyOf } from '../store/task-fields';
 import type { StoreWrite } from '../store/write-gateway';
 import { chunks } from '../../database/sql';
 import {
@@ -100,25 +101,21 @@ export class TaskCopyWriter {
     const units = Math.max(1, selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
+    const rootPlacement = dest.lists ? null : await this.placeRoot(w, dest);
     const map =
       selected.length > COPY_CHUNK_TASKS
-        ? await this.writeTreeInChunks(w, dest, context, told, ids)
+        ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
         : await this.writeTree(
             w,
             dest,
             context,
             source.records ?? (await readRecords(w, selected)),
+            rootPlacement,
             told,
             ids,
           );
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
-    if (!dest.lists) {
-      await placeLast(w.m, w.sql, w.accountId, rootId, {
-        parentId: dest.parentTaskId,
-        taskListId: dest.taskListId,
-      });
-    }
     const counts = {
       tasks: selected.length,
       todos: 0,
@@ -153,12 +150,26 @@ export class TaskCopyWriter {
     };
   }
 
+  /**
+   * A task's copy goes last in its task list (or under its parent): its place is read under the
+   * destination project's ordering lock, taken here, before the clone engine (which then finds it
+   * held), so that the root is inserted with its place rather than updated after.
+   */
+  private async placeRoot(w: StoreWrite, dest: CopyDestination): Promise<number> {
+    await w.lockLists([keyOf(dest.projectId)]);
+    return nextPlacement(w.m, w.sql, w.accountId, {
+      parentId: dest.parentTaskId,
+      taskListId: dest.taskListId,
+    });
+  }
+
   /** A small copy's tree in one clone, then the files its custom fields name. */
   private async writeTree(
     w: StoreWrite,
     dest: CopyDestination,
     context: PlanContext,
     records: Map<number, SourceTask>,
+    rootPlacement: number | null,
     progress?: (inserted: number) => Promise<void>,
     reserved?: number[],
   ): Promise<IdMap> {
@@ -169,9 +180,13 @@ export class TaskCopyWriter {
       ? await this.engine.clone(
           w,
           {
-            nodes: tasks.map((t, i) => cloneNode(t, source, listOf[i], request.now, i === 0 && !dest.lists)),
+            nodes: tasks.map((t, i) =>
+              cloneNode(t, source, listOf[i], request.now, i === 0 && !dest.lists, rootPlacement),
+            ),
             placement: placementOf(dest),
             progress,
+            // Every assignee is one of the active people the target's setup read (planTask).
+            peopleChecked: true,
           },
           reserved,
         )
@@ -195,6 +210,7 @@ export class TaskCopyWriter {
     w: StoreWrite,
     dest: CopyDestination,
     context: PlanContext,
+    rootPlacement: number | null,
     progress?: (inserted: number) => Promise<void>,
     reserved?: number[],
   ): Promise<IdMap> {
@@ -211,7 +227,8 @@ export class TaskCopyWriter {
       const listOf = listsOfCopies(context, dest, [from, to], lists);
       await tree.insert(
         tasks.map(
-          (t, k) => cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists).fields,
+          (t, k) =>
+            cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists, rootPlacement).fields,
         ),
       );
       await this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);

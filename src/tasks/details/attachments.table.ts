@@ -45,29 +45,6 @@ export async function attachmentsOf(
   return rows.map(toSource);
 }
 
-/**
- * A copy's source files: those of the given tasks themselves and, with `comments`, those of every
- * comment of those tasks, in id order; one statement per 1,000 tasks (a UNION ALL, each part on
- * its own index).
- */
-export async function sourceAttachments(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-  comments: boolean,
-): Promise<SourceAttachment[]> {
-  const rows = await inChunks(taskIds, (part) => {
-    const own = `SELECT ${COLUMNS} FROM attachments WHERE account_id = ? AND task_id IN (${marks(part.length)}) AND comment_id IS NULL`;
-    if (!comments) return m.query(own, [accountId, ...part]) as Promise<Array<Record<string, unknown>>>;
-    return m.query(
-      `${own} UNION ALL SELECT ${COLUMNS} FROM attachments WHERE account_id = ? AND comment_id IN ` +
-        `(SELECT id FROM comments WHERE account_id = ? AND task_id IN (${marks(part.length)}))`,
-      [accountId, ...part, accountId, accountId, ...part],
-    ) as Promise<Array<Record<string, unknown>>>;
-  });
-  return rows.map(toSource).sort((a, b) => a.id - b.id);
-}
-
 export interface NewAttachment {
   taskId: number | null;
   commentId: number | null;

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { chunks, inChunks, intOrNull, marks, tuples } from '../../database/sql';
+import { chunks, marks, tuples } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { toSqlDateTime } from '../../database/sql-time';
 import { DEPENDENCY_TYPE, TaskDependency } from './task-details.entities';
@@ -17,39 +17,6 @@ export function reverseDependencyType(typeId: number): number {
   if (typeId === DEPENDENCY_TYPE.blocking) return DEPENDENCY_TYPE.waitingOn;
   if (typeId === DEPENDENCY_TYPE.waitingOn) return DEPENDENCY_TYPE.blocking;
   return DEPENDENCY_TYPE.linked;
-}
-
-/**
- * The dependency rows of the given tasks (as task A), in id order, each with whether its other
- * end is a live task of the account (read with it, by a join on the primary key).
- */
-export async function sourceDependencies(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<Array<SourceDependency & { endLive: boolean }>> {
-  const rows = await inChunks(
-    taskIds,
-    (part) =>
-      m.query(
-        'SELECT d.id, d.task_id, d.dependent_task_id, d.type_id, d.reverse_id, o.id AS live_end FROM task_dependencies d ' +
-          'LEFT JOIN tasks o ON o.id = d.dependent_task_id AND o.account_id = d.account_id AND o.deleted_at IS NULL ' +
-          `WHERE d.account_id = ? AND d.task_id IN (${marks(part.length)})`,
-        [accountId, ...part],
-      ) as Promise<Array<Record<string, unknown>>>,
-  );
-  // Sorted here, not in SQL: an ORDER BY d.id led MariaDB to walk the primary key through the
-  // whole table instead of looking the tasks up in the task_id index.
-  return rows
-    .map((r) => ({
-      id: Number(r.id),
-      taskId: Number(r.task_id),
-      dependentTaskId: Number(r.dependent_task_id),
-      typeId: Number(r.type_id),
-      reverseId: intOrNull(r.reverse_id),
-      endLive: r.live_end !== null,
-    }))
-    .sort((a, b) => a.id - b.id);
 }
 
 /**

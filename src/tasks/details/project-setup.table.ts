@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { marks } from '../../database/sql';
+import { intOrNull, marks } from '../../database/sql';
+import type { ProjectRow } from '../store/projects.table';
 
 // What a project is set up with: its workflow and statuses, its task lists, its members, and the
 // task custom fields of the account (`workflows`, `workflow_statuses`, `task_lists`,
@@ -71,6 +72,8 @@ export interface StatusRow {
 
 /** What a copy reads of the setup around its target project (copySetup). */
 export interface CopySetup {
+  /** The project; undefined when the account has none with this id. */
+  project?: Pick<ProjectRow, 'id' | 'workflowId' | 'taskCustomFieldsIds'>;
   /** The task list asked for; undefined when the account has none with this id (or none was asked for). */
   list?: { projectId: number; archived: boolean };
   /** The statuses named that the account has, and every status of the project's workflow, by id. */
@@ -85,7 +88,7 @@ export interface CopySetup {
 
 /**
  * Everything a copy reads of the setup around its target project, in one statement (a UNION ALL
- * of indexed reads, one round trip instead of one per table): the task list, the statuses named
+ * of indexed reads, one round trip instead of one per table): the project, the task list, the statuses named
  * and those of the project's workflow, the project's members, the account's active people and its
  * live task custom fields. A project the account does not have has no workflow and no members.
  */
@@ -97,11 +100,11 @@ export async function copySetup(
   const statusIds = [...new Set(wanted.statusIds)];
   const parts: string[] = [];
   const params: number[] = [];
-  // Every part has the same five columns: kind, id and three numbers (0 where unused). Statuses
-  // come in two parts, by the project's workflow and by id, each on its own index (a status in
-  // both comes twice and is kept once).
+  // Every part has the same six columns: kind, id, three numbers (0 where unused) and a text (the
+  // project's enabled task fields; NULL elsewhere). Statuses come in two parts, by the project's
+  // workflow and by id, each on its own index (a status in both comes twice and is kept once).
   const status =
-    "SELECT 's' AS kind, id, workflow_id AS a, category_id AS b, position AS c FROM workflow_statuses";
+    "SELECT 's' AS kind, id, workflow_id AS a, category_id AS b, position AS c, NULL AS t FROM workflow_statuses";
   parts.push(
     `${status} WHERE workflow_id = (SELECT workflow_id FROM projects WHERE id = ? AND account_id = ?) AND account_id = ?`,
   );
@@ -110,18 +113,22 @@ export async function copySetup(
     parts.push(`${status} WHERE id IN (${marks(statusIds.length)}) AND account_id = ?`);
     params.push(...statusIds, accountId);
   }
+  parts.push(
+    "SELECT 'j', id, workflow_id, 0, 0, task_custom_fields_ids FROM projects WHERE id = ? AND account_id = ?",
+  );
+  params.push(wanted.projectId, accountId);
   if (wanted.taskListId !== undefined) {
     parts.push(
-      "SELECT 'l', id, project_id, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, 0 FROM task_lists WHERE id = ? AND account_id = ?",
+      "SELECT 'l', id, project_id, CASE WHEN archived_at IS NULL THEN 0 ELSE 1 END, 0, NULL FROM task_lists WHERE id = ? AND account_id = ?",
     );
     params.push(wanted.taskListId, accountId);
   }
-  parts.push("SELECT 'm', person_id, 0, 0, 0 FROM memberships WHERE project_id = ? AND account_id = ?");
+  parts.push("SELECT 'm', person_id, 0, 0, 0, NULL FROM memberships WHERE project_id = ? AND account_id = ?");
   params.push(wanted.projectId, accountId);
-  parts.push("SELECT 'p', id, 0, 0, 0 FROM people WHERE account_id = ? AND deactivated_at IS NULL");
+  parts.push("SELECT 'p', id, 0, 0, 0, NULL FROM people WHERE account_id = ? AND deactivated_at IS NULL");
   params.push(accountId);
   parts.push(
-    "SELECT 'f', id, data_type_id, 0, 0 FROM custom_fields WHERE account_id = ? AND customizable_type = 'tasks' AND archived_at IS NULL",
+    "SELECT 'f', id, data_type_id, 0, 0, NULL FROM custom_fields WHERE account_id = ? AND customizable_type = 'tasks' AND archived_at IS NULL",
   );
   params.push(accountId);
   const rows = (await m.query(parts.join(' UNION ALL '), params)) as Array<{
@@ -130,6 +137,7 @@ export async function copySetup(
     a: number | string | null;
     b: number | string | null;
     c: number | string | null;
+    t: string | null;
   }>;
   const setup: CopySetup = { statuses: [], members: [], activePeople: new Set(), customFields: [] };
   for (const r of rows) {
@@ -137,6 +145,12 @@ export async function copySetup(
     if (r.kind === 's') {
       if (!setup.statuses.some((known) => known.id === id))
         setup.statuses.push({ id, workflowId: Number(r.a), categoryId: Number(r.b), position: Number(r.c) });
+    } else if (r.kind === 'j') {
+      setup.project = {
+        id,
+        workflowId: intOrNull(r.a),
+        taskCustomFieldsIds: r.t ? (JSON.parse(String(r.t)) as number[]) : null,
+      };
     } else if (r.kind === 'l') setup.list = { projectId: Number(r.a), archived: Number(r.b) === 1 };
     else if (r.kind === 'm') setup.members.push(id);
     else if (r.kind === 'p') setup.activePeople.add(id);

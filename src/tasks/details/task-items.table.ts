@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { chunks, inChunks, intOrNull, marks, tuples } from '../../database/sql';
-import { fromSqlDateTime, toSqlDateTime } from '../../database/sql-time';
+import { toSqlDateTime } from '../../database/sql-time';
 import type { Comment, Todo } from './task-details.entities';
 
 // `todos`, `comments` and `task_subscribers`: the items a task carries.
@@ -15,69 +15,6 @@ export type SourceComment = Pick<
   Comment,
   'id' | 'taskId' | 'body' | 'creatorId' | 'pinnedAt' | 'deletedAt' | 'draft' | 'hidden'
 >;
-
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
-const time = (v: unknown) => fromSqlDateTime(v as Date | string | null);
-
-/** Rows of `table` whose task is one of `taskIds`, in id order. */
-function ofTasks(m: EntityManager, table: string, columns: string, accountId: number, taskIds: number[]) {
-  return inChunks(
-    taskIds,
-    (part) =>
-      m.query(
-        `SELECT ${columns} FROM ${table} WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY id`,
-        [accountId, ...part],
-      ) as Promise<Array<Record<string, unknown>>>,
-  );
-}
-
-export async function sourceTodos(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<SourceTodo[]> {
-  const rows = await ofTasks(
-    m,
-    'todos',
-    'id, task_id, description, position, closed_at, due_date, due_time, assignee_id',
-    accountId,
-    taskIds,
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    taskId: Number(r.task_id),
-    description: String(r.description),
-    position: Number(r.position),
-    closedAt: time(r.closed_at),
-    dueDate: str(r.due_date),
-    dueTime: str(r.due_time),
-    assigneeId: intOrNull(r.assignee_id),
-  }));
-}
-
-export async function sourceComments(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<SourceComment[]> {
-  const rows = await ofTasks(
-    m,
-    'comments',
-    'id, task_id, body, creator_id, pinned_at, deleted_at, draft, hidden',
-    accountId,
-    taskIds,
-  );
-  return rows.map((r) => ({
-    id: Number(r.id),
-    taskId: Number(r.task_id),
-    body: String(r.body),
-    creatorId: intOrNull(r.creator_id),
-    pinnedAt: time(r.pinned_at),
-    deletedAt: time(r.deleted_at),
-    draft: Boolean(Number(r.draft)),
-    hidden: Boolean(Number(r.hidden)),
-  }));
-}
 
 /** One row a task's counters count: a todo, a live subtask or a dependency row of the task. */
 export type CounterRow =

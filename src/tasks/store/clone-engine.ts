@@ -32,6 +32,11 @@ export interface CloneRequest {
   placement: ClonePlacement;
   /** Told after each multi-row INSERT of tasks how many rows are written so far (clone() only). */
   progress?: (inserted: number) => Promise<void>;
+  /**
+   * The people the nodes assign were read as the account's in this write already (a copy keeps
+   * only the active people its target's setup read): not read again.
+   */
+  peopleChecked?: boolean;
 }
 
 /** One clone of a group: its request, and ids reserved for it outside the transaction (row locks). */
@@ -266,6 +271,7 @@ export class CloneEngine {
     };
     // People are not covered by the ordering locks: check them before taking any.
     for (let i = 0; i < members.length; i++) {
+      if (members[i].request.peopleChecked) continue;
       await attempt(i, () => w.assertPeople(members[i].request.nodes.flatMap((n) => n.fields.assigned)));
     }
     const anchors = await lockGroup(

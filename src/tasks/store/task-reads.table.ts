@@ -4,7 +4,7 @@ import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime } from '../../database/sql-time';
 import type { RecordFilter, RecordQuery } from '../read/record-query';
-import { densePositions, placeOf } from './dense-positions';
+import { densePositionColumn, densePositions, placeOf, PositionsFrom, positionsOf } from './dense-positions';
 import type { StoredTask, TaskDetailsColumns } from './task-fields';
 
 // The reads of `tasks` rows that the read models make: list outlines and stored tasks (the To Do
@@ -214,6 +214,7 @@ export async function taskShapes(
   m: EntityManager,
   accountId: number,
   ids: number[],
+  from: PositionsFrom = 'counted',
 ): Promise<TaskShapeRow[]> {
   const columns = `id, parent_id, project_key, parent_key, sort_key, closed, start_date, due_at, task_list_id, workflow_status_id, placement`;
   const rows = await inChunks(
@@ -224,7 +225,7 @@ export async function taskShapes(
         [accountId, ...part],
       ) as Promise<Array<Record<string, unknown>>>,
   );
-  const positions = await densePositions(m, accountId, rows.map(placeOf));
+  const positions = await positionsOf(m, accountId, rows.map(placeOf), from);
   return rows.map((row) => ({
     id: Number(row.id),
     parentId: intOrNull(row.parent_id),
@@ -401,23 +402,29 @@ export async function taskRowsWithAssigned(
   accountId: number,
   ids: number[],
   first = false,
+  positions: PositionsFrom = 'counted',
 ): Promise<AssignedTaskRow[]> {
+  const unique = [...new Set(ids)];
+  // One task (a v2 answer, GET /tasks/:id): its position counted in the same statement.
+  const inline = positions === 'counted' && unique.length === 1;
   const rows = await inChunks(
-    [...new Set(ids)],
+    unique,
     (part) =>
       m.query(
-        `SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})) r ` +
+        `SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS}${inline ? `, ${densePositionColumn(m, 't')}` : ''} FROM tasks t WHERE account_id = ? AND deleted_at IS NULL AND id IN (${marks(part.length)})) r ` +
           `LEFT JOIN task_assignees a ON a.account_id = ? AND a.task_id = r.id${first ? ' AND a.position = 0' : ''} ORDER BY r.id, a.position`,
-        [accountId, ...part, accountId],
+        [...(inline ? [accountId] : []), accountId, ...part, accountId],
       ) as Promise<Array<Record<string, unknown>>>,
   );
   const firstRows = rows.filter((row, i) => i === 0 || Number(rows[i - 1].id) !== Number(row.id));
-  const positions = await densePositions(m, accountId, firstRows.map(placeOf));
+  const dense = inline
+    ? new Map(firstRows.map((row) => [Number(row.id), Number(row.dense_position)]))
+    : await positionsOf(m, accountId, firstRows.map(placeOf), positions);
   const out: AssignedTaskRow[] = [];
   for (const row of rows) {
     const id = Number(row.id);
     let last = out.at(-1);
-    if (last?.id !== id) out.push((last = { ...toRow(row, positions.get(id)!), assigned: [] }));
+    if (last?.id !== id) out.push((last = { ...toRow(row, dense.get(id)!), assigned: [] }));
     if (row.assigned_person !== null) last.assigned.push(Number(row.assigned_person));
   }
   return out;

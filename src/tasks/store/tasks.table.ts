@@ -310,6 +310,22 @@ export async function placeLast(
   taskId: number,
   scope: { parentId: number | null; taskListId: number },
 ): Promise<void> {
+  const placement = await nextPlacement(m, sql, accountId, scope, taskId);
+  await setColumns(m, accountId, taskId, [['placement', placement]]);
+}
+
+/**
+ * The v2 place after the last task of a task list's top level, or of the children of a parent
+ * (0 for none), leaving out `exceptId`. Read under the project's ordering lock, which its caller
+ * holds until commit: no concurrent copy into the same list can take the same place.
+ */
+export async function nextPlacement(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  scope: { parentId: number | null; taskListId: number },
+  exceptId = 0,
+): Promise<number> {
   // A locking read: a plain one would see the transaction's older snapshot, not the copies
   // committed while this one waited for the project lock.
   const rows = (await m.query(
@@ -317,8 +333,8 @@ export async function placeLast(
       ? 'SELECT placement FROM tasks WHERE account_id = ? AND task_list_id = ? AND parent_id IS NULL AND id <> ?'
       : 'SELECT placement FROM tasks WHERE account_id = ? AND parent_id = ? AND id <> ?') +
       ` ORDER BY placement DESC LIMIT 1${sql.forUpdate}`,
-    [accountId, scope.parentId ?? scope.taskListId, taskId],
+    [accountId, scope.parentId ?? scope.taskListId, exceptId],
   )) as Array<{ placement: number | null }>;
   const last = rows[0]?.placement ?? null;
-  await setColumns(m, accountId, taskId, [['placement', last === null ? 0 : Number(last) + 1]]);
+  return last === null ? 0 : Number(last) + 1;
 }

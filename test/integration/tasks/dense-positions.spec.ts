@@ -40,4 +40,38 @@ describeEachDialect('dense positions of v2 task records', (t) => {
       statements.restore();
     }
   });
+
+  it('counts the position of one task in the statement that reads it', async () => {
+    const project = await makeProject(t(), account);
+    // Roots 0..29, the first with 20 subtasks.
+    const ids = await makeTasks(
+      t(),
+      account,
+      Array.from({ length: 30 }, (_, i) => ({
+        children: i === 0 ? Array.from({ length: 20 }, () => ({})) : [],
+      })),
+      { project },
+    );
+    const roots = [ids[0], ...ids.slice(21)];
+    const subtasks = ids.slice(1, 21);
+    for (const [id, position] of [
+      [roots[0], 0],
+      [roots[17], 17],
+      [roots[29], 29],
+      [subtasks[0], 0],
+      [subtasks[13], 13],
+    ]) {
+      const statements = spyStatements(t());
+      try {
+        let records: Array<{ id: number; position: number }> = [];
+        const sqls = await statements.matching(async () => {
+          records = await t().get(TaskReadModel).tasks(account.id, [id]);
+        }, ['tasks']);
+        expect(sqls).toHaveLength(1);
+        expect(records.map((r) => [r.id, r.position])).toEqual([[id, position]]);
+      } finally {
+        statements.restore();
+      }
+    }
+  });
 });
