@@ -294,8 +294,7 @@ export class CloneEngine {
       kind: 'inserted',
       lists: await Promise.all(
         [...placed.lists.values()].map(async (indexes) => {
-          const firsts = indexes.map((i) => placed.rootKeys[i][0]);
-          const at = await positionsOf(w, dests[indexes[0]], firsts);
+          const at = await positionsIn(w, dests, indexes, placed.rootKeys);
           return {
             projectId: dests[indexes[0]].projectId,
             parentId: dests[indexes[0]].parentId,
@@ -422,6 +421,23 @@ function newRows(
     }
   }
   return rows;
+}
+
+/**
+ * Where the first root of each of `indexes` (members inserting into one list) now stands: the
+ * tasks the list had up to its gap, read with its anchor (Destination.ahead), plus the group's
+ * new roots before it; counted in the list only if any of those was not read.
+ */
+function positionsIn(
+  w: StoreWrite,
+  dests: Destination[],
+  indexes: number[],
+  rootKeys: number[][],
+): Promise<number[]> | number[] {
+  const firsts = indexes.map((i) => rootKeys[i][0]);
+  if (indexes.some((i) => dests[i].ahead === undefined)) return positionsOf(w, dests[indexes[0]], firsts);
+  const fresh = indexes.flatMap((i) => rootKeys[i]);
+  return indexes.map((i, k) => dests[i].ahead! + fresh.filter((key) => key < firsts[k]).length);
 }
 
 /** The callers' origin if they share one; undefined otherwise. */
