@@ -4,16 +4,9 @@ import { DomainError } from '../../common/domain-error';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
 import { ChunkedClone, ChunkedCloneRequest, preOrderShape } from './chunked-clone';
-import {
-  anchorOf,
-  ClonePlacement,
-  Destination,
-  lockDestination,
-  lockGroup,
-  positionsIn,
-} from './clone-destination';
+import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
 import { ORDER_GAP } from './order-keys';
-import { fillGaps } from './order-keys.table';
+import { fillGaps, positionsOf } from './order-keys.table';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
@@ -53,7 +46,6 @@ interface Member {
 }
 
 interface Waiting extends Member {
-  reserving: Promise<number[]>; // its ids, reserved on arrival; awaited when its group forms
   resolve: (ids: Map<string, number>) => void;
   reject: (error: unknown) => void;
 }
@@ -95,14 +87,14 @@ export class CloneEngine {
       const [outcome] = await this.inTransaction(accountId, [{ request, plan }]);
       return settled(outcome);
     }
-    // Before any transaction: the project's group, and ids for every node that does not ask for its
-    // own, whose commit the clone does not wait for to join its group's queue.
-    const reserving = this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length);
-    reserving.catch(() => undefined); // whoever awaits it sees the failure
-    const guess = await this.guessProject(accountId, request.placement);
+    // Both before any transaction (and a group's turn): the project's group, and ids for every node
+    // that does not ask for its own.
+    const [guess, reserved] = await Promise.all([
+      this.guessProject(accountId, request.placement),
+      this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
+    ]);
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
     if (requested !== undefined) {
-      const reserved = await reserving;
       return this.cloneWithRequestedId(accountId, { request, plan, reserved, guess }, requested);
     }
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
@@ -112,7 +104,7 @@ export class CloneEngine {
         request,
         plan,
         guess,
-        reserving,
+        reserved,
         resolve,
         reject,
         origin: writeOrigin.getStore(),
@@ -217,8 +209,7 @@ export class CloneEngine {
         nodes += next.request.nodes.length;
         group.push(next);
       }
-      const ready = await withReservedIds(group);
-      if (ready.length > 0) await this.runGroup(accountId, ready);
+      await this.runGroup(accountId, group);
     }
     this.queues.delete(key);
   }
@@ -399,17 +390,6 @@ export class CloneEngine {
   }
 }
 
-/** The members with their reserved ids (the others fail): awaited before the group holds any lock. */
-async function withReservedIds(group: Waiting[]): Promise<Waiting[]> {
-  const ids = await Promise.allSettled(group.map((w) => w.reserving));
-  return group.filter((w, i) => {
-    const outcome = ids[i];
-    if (outcome.status === 'fulfilled') w.reserved = outcome.value;
-    else w.reject(outcome.reason);
-    return outcome.status === 'fulfilled';
-  });
-}
-
 function settled(outcome: Outcome): Map<string, number> {
   if (outcome instanceof DomainError) throw outcome;
   return outcome;
@@ -441,6 +421,23 @@ function newRows(
     }
   }
   return rows;
+}
+
+/**
+ * Where the first root of each of `indexes` (members inserting into one list) now stands: the
+ * tasks the list had up to its gap, read with its anchor (Destination.ahead), plus the group's
+ * new roots before it; counted in the list only if any of those was not read.
+ */
+function positionsIn(
+  w: StoreWrite,
+  dests: Destination[],
+  indexes: number[],
+  rootKeys: number[][],
+): Promise<number[]> | number[] {
+  const firsts = indexes.map((i) => rootKeys[i][0]);
+  if (indexes.some((i) => dests[i].ahead === undefined)) return positionsOf(w, dests[indexes[0]], firsts);
+  const fresh = indexes.flatMap((i) => rootKeys[i]);
+  return indexes.map((i, k) => dests[i].ahead! + fresh.filter((key) => key < firsts[k]).length);
 }
 
 /** The callers' origin if they share one; undefined otherwise. */
