@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { marks } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { BEFORE_FIRST, minSpacing, spread, windowRows } from './order-keys';
 import { keyOf } from './task-fields';
@@ -53,7 +52,7 @@ export interface AnchorRead extends KeyedPlace {
 /**
  * The named tasks with the keys next to them in their lists and, with `count`, how many tasks
  * come before each: one statement of one-row index ranges (and, counting, a range from the start
- * of the list to the task). Plain reads: the caller holds the lists' ordering locks and its plain
+ * of the list to the task), a part per task. Plain reads: the caller holds the lists' ordering locks and its plain
  * reads see the latest committed rows (StoreWrite.readsCommitted).
  */
 export async function readAnchors(
@@ -66,13 +65,18 @@ export async function readAnchors(
   if (ids.length === 0) return [];
   // The ordering index, named: for a correlated range MariaDB may otherwise pick an account-wide one.
   const near = `FROM tasks n${sql.forceIndex('uq_tasks_sibling_key')} WHERE n.account_id = t.account_id AND n.project_key = t.project_key AND n.parent_key = t.parent_key AND n.sort_key`;
-  const rows = (await m.query(
+  // One part per task, each finding it by its primary key: its values are then constants of the
+  // subqueries, which read ranges of the index (with several tasks in one part, MariaDB would
+  // scan each one's whole list).
+  const part =
     `SELECT t.id, t.project_id, t.parent_id, t.sort_key, ` +
-      `(SELECT n.sort_key ${near} > t.sort_key ORDER BY n.sort_key LIMIT 1) AS next_key, ` +
-      `(SELECT n.sort_key ${near} < t.sort_key ORDER BY n.sort_key DESC LIMIT 1) AS previous_key` +
-      (count ? `, (SELECT COUNT(*) ${near} < t.sort_key) AS before_count` : '') +
-      ` FROM tasks t WHERE t.account_id = ? AND t.id IN (${marks(ids.length)})`,
-    [accountId, ...ids],
+    `(SELECT n.sort_key ${near} > t.sort_key ORDER BY n.sort_key LIMIT 1) AS next_key, ` +
+    `(SELECT n.sort_key ${near} < t.sort_key ORDER BY n.sort_key DESC LIMIT 1) AS previous_key` +
+    (count ? `, (SELECT COUNT(*) ${near} < t.sort_key) AS before_count` : '') +
+    ` FROM tasks t WHERE t.account_id = ? AND t.id = ?`;
+  const rows = (await m.query(
+    ids.map(() => part).join(' UNION ALL '),
+    ids.flatMap((id) => [accountId, id]),
   )) as Array<{
     id: number;
     project_id: number | null;
