@@ -174,40 +174,21 @@ export async function insertTasks(
   const nowText = toSqlDateTime(now);
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.fields.details !== undefined);
-  const insert = (part: NewTaskRow[]) => {
+  let inserted = 0;
+  for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
     const params: unknown[] = [];
     for (const r of part) {
       params.push(...rowValues(accountId, r, now, nowText, stamp));
       if (withDetails) params.push(...detailValues(r.fields.details ?? NO_DETAILS));
     }
-    return m.query(
+    await m.query(
       withDetails
         ? `INSERT INTO tasks (${TASK_COLUMNS}, ${DETAIL_COLUMNS}) VALUES ${tuples(part.length, 33)}`
         : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${tuples(part.length, 16)}`,
       params,
     );
-  };
-  const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
-  if (!progress && parts.length > 1 && m.connection.options.type === 'mysql') {
-    // Each chunk handed to the driver without waiting for the one before: it sends them one
-    // after the other on the transaction's connection, while the next chunks' values are bound
-    // (a few milliseconds a chunk of 16,000) during the server's write of the first ones.
-    const sent: Array<Promise<unknown>> = [];
-    for (const part of parts) {
-      const statement = insert(part);
-      statement.catch(() => undefined); // awaited below, with the others
-      sent.push(statement);
-      // A turn of the event loop, so that the driver has sent it before the next is bound.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    await Promise.all(sent);
-  } else {
-    let inserted = 0;
-    for (const part of parts) {
-      await insert(part);
-      inserted += part.length;
-      await progress?.(inserted);
-    }
+    inserted += part.length;
+    await progress?.(inserted);
   }
   await insertAssignees(
     m,
