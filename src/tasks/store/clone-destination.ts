@@ -1,6 +1,6 @@
 import { TasksError } from '../tasks.errors';
 import { BEFORE_FIRST } from './order-keys';
-import { AnchorRead, neighbourKey, readAnchors } from './order-keys.table';
+import { AnchorRead, neighbourKey, positionsOf, readAnchors } from './order-keys.table';
 import { keyOf } from './task-fields';
 import type { KeyedPlace } from './task-tree';
 import { readStructure } from './tasks.table';
@@ -189,6 +189,23 @@ async function slot(
         : { lo: (await near(list, null, 'previous')) ?? BEFORE_FIRST, hi: null, side: 'before' },
     ...(placement.at === 'start' ? { ahead: 0 } : {}),
   };
+}
+
+/**
+ * Where the first root of each of `indexes` (members inserting into one list) now stands: the
+ * tasks the list had up to its gap, read with its anchor (Destination.ahead), plus the group's
+ * new roots before it; counted in the list only if any of those was not read.
+ */
+export function positionsIn(
+  w: StoreWrite,
+  dests: Destination[],
+  indexes: number[],
+  rootKeys: number[][],
+): Promise<number[]> | number[] {
+  const firsts = indexes.map((i) => rootKeys[i][0]);
+  if (indexes.some((i) => dests[i].ahead === undefined)) return positionsOf(w, dests[indexes[0]], firsts);
+  const fresh = indexes.flatMap((i) => rootKeys[i]);
+  return indexes.map((i, k) => dests[i].ahead! + fresh.filter((key) => key < firsts[k]).length);
 }
 
 function notFound(id: number, field: string): TasksError {

@@ -4,9 +4,16 @@ import { DomainError } from '../../common/domain-error';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
 import { ChunkedClone, ChunkedCloneRequest, preOrderShape } from './chunked-clone';
-import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
+import {
+  anchorOf,
+  ClonePlacement,
+  Destination,
+  lockDestination,
+  lockGroup,
+  positionsIn,
+} from './clone-destination';
 import { ORDER_GAP } from './order-keys';
-import { fillGaps, positionsOf } from './order-keys.table';
+import { fillGaps } from './order-keys.table';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
@@ -421,23 +428,6 @@ function newRows(
     }
   }
   return rows;
-}
-
-/**
- * Where the first root of each of `indexes` (members inserting into one list) now stands: the
- * tasks the list had up to its gap, read with its anchor (Destination.ahead), plus the group's
- * new roots before it; counted in the list only if any of those was not read.
- */
-function positionsIn(
-  w: StoreWrite,
-  dests: Destination[],
-  indexes: number[],
-  rootKeys: number[][],
-): Promise<number[]> | number[] {
-  const firsts = indexes.map((i) => rootKeys[i][0]);
-  if (indexes.some((i) => dests[i].ahead === undefined)) return positionsOf(w, dests[indexes[0]], firsts);
-  const fresh = indexes.flatMap((i) => rootKeys[i]);
-  return indexes.map((i, k) => dests[i].ahead! + fresh.filter((key) => key < firsts[k]).length);
 }
 
 /** The callers' origin if they share one; undefined otherwise. */
