@@ -4,11 +4,13 @@
 // 100 to 100,000 tasks and a mixed concurrent load, and checks the data afterwards. Every loop is
 // bounded.
 //
-//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only]
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only | --clones-only]
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
-//   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10)
+//   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10),
+//   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
+import net from 'node:net';
 import os from 'node:os';
 import {
   build,
@@ -27,6 +29,11 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const MIX = (process.env.BENCH_MIX ?? '70,20,10').split(',').map(Number);
 if (MIX.length !== 3 || MIX.some((x) => !(x >= 0)) || MIX[0] + MIX[1] + MIX[2] !== 100)
   throw new Error('BENCH_MIX must be three percentages that add up to 100, e.g. 70,20,10');
+
+// The mixed load's HTTP client: `lean` (default, leanConnection) or `node` (node:http, as the setup uses).
+const LEAN = (process.env.BENCH_HTTP ?? 'lean') === 'lean';
+if (!['lean', 'node'].includes(process.env.BENCH_HTTP ?? 'lean'))
+  throw new Error('BENCH_HTTP is lean or node');
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
@@ -106,6 +113,101 @@ function client(port, token) {
     });
 }
 
+// Per connection of the mixed load's lean client: one buffer its socket reads into, reused.
+const READ_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The mixed load's client: one keep-alive HTTP/1.1 connection per worker, one request at a time
+ * (as the widget's browser sends them), on a raw socket that reads into one reused buffer. It
+ * reads every byte of every body as the `client` above does, with far fewer callbacks and no
+ * buffer per chunk: with ~2 MB list bodies, Node's HTTP client spent as much CPU on the 2 shared
+ * cores as the service did. Answers the same `{ ok, status, text, json, ms }`; every reply must
+ * carry a Content-Length (Fastify sets one for every body it sends).
+ */
+function leanConnection(port, token) {
+  let pending = null;
+  let head = Buffer.alloc(0);
+  let status = 0;
+  let remaining = -1;
+  let keep = null;
+  let bytes = 0;
+  const fail = (error) => {
+    const p = pending;
+    pending = null;
+    p?.reject(error);
+  };
+  const finish = () => {
+    const p = pending;
+    pending = null;
+    const ms = performance.now() - p.started;
+    const text = keep ? Buffer.concat(keep).toString('utf8') : '';
+    if (status !== 200) p.resolve({ ok: false, status, text, ms });
+    else p.resolve({ ok: true, status, json: p.raw ? bytes : text ? JSON.parse(text) : null, ms });
+  };
+  const body = (chunk, from, to) => {
+    const n = Math.min(to - from, remaining);
+    bytes += n;
+    remaining -= n;
+    if (keep) keep.push(Buffer.from(chunk.subarray(from, from + n)));
+    if (remaining === 0) finish();
+    return from + n;
+  };
+  const onread = (nread, buffer) => {
+    if (!pending) return fail(new Error('bytes arrived with no request in flight'));
+    if (remaining >= 0) {
+      if (body(buffer, 0, nread) < nread) fail(new Error('more bytes than the reply announced'));
+      return;
+    }
+    // Still in the head (small): found in this read alone, or gathered over several.
+    const read =
+      head.length === 0 ? buffer.subarray(0, nread) : Buffer.concat([head, buffer.subarray(0, nread)]);
+    const end = read.indexOf('\r\n\r\n');
+    if (end < 0) {
+      head = Buffer.from(read);
+      return;
+    }
+    head = Buffer.alloc(0);
+    const lines = read.subarray(0, end).toString('latin1').split('\r\n');
+    status = Number(lines[0].split(' ')[1]);
+    const length = lines.find((l) => /^content-length:/i.test(l));
+    if (!length) return fail(new Error(`a reply without Content-Length: ${lines[0]}`));
+    remaining = Number(length.split(':')[1]);
+    bytes = 0;
+    keep = pending.raw && status === 200 ? null : [];
+    const rest = read.subarray(end + 4);
+    if (remaining === 0) {
+      finish();
+      if (rest.length > 0) fail(new Error('more bytes than the reply announced'));
+    } else if (body(rest, 0, rest.length) < rest.length)
+      fail(new Error('more bytes than the reply announced'));
+  };
+  const socket = net.connect({
+    host: '127.0.0.1',
+    port,
+    noDelay: true,
+    onread: { buffer: Buffer.allocUnsafe(READ_BUFFER_BYTES), callback: onread },
+  });
+  socket.on('error', fail);
+  socket.on('close', () => fail(new Error('the connection closed')));
+  const request = (method, path, payload, raw = false) =>
+    new Promise((resolve, reject) => {
+      if (pending) return reject(new Error('one request at a time per connection'));
+      const data = payload === undefined ? null : Buffer.from(JSON.stringify(payload));
+      pending = { resolve, reject, raw, started: performance.now() };
+      remaining = -1;
+      const head = `${method} /todo${path} HTTP/1.1\r\nhost: 127.0.0.1:${port}\r\nremote-token: ${token}\r\n`;
+      socket.write(
+        data
+          ? Buffer.concat([
+              Buffer.from(`${head}content-type: application/json\r\ncontent-length: ${data.length}\r\n\r\n`),
+              data,
+            ])
+          : `${head}\r\n`,
+      );
+    });
+  return { request, close: () => socket.destroy() };
+}
+
 /** A connected subtree of `n` temp-id items (each node gets up to 4 children, breadth-first). */
 function subtree(n, tag) {
   const batch = [];
@@ -173,11 +275,16 @@ async function run(port, token, dbName, admin) {
     await must(call, 'POST', '/clone', { batch: subtree(3, `w${i}`), targetId: pick(i + 1) });
   }
 
+  if (process.argv.includes('--clones-only')) {
+    await sequentialClones(call, pick);
+    return;
+  }
   if (!process.argv.includes('--mixed-only')) {
     await sequentialMeasures(call, pick, projectA);
     await longListPastes(call);
   }
-  if (!process.argv.includes('--paste-only')) await mixedLoad(call, admin, dbName, projectB, bIds);
+  if (!process.argv.includes('--paste-only'))
+    await mixedLoad(call, port, token, admin, dbName, projectB, bIds);
 }
 
 /**
@@ -250,6 +357,11 @@ async function moveAndDelete(call, first, near) {
 }
 
 async function sequentialMeasures(call, pick, projectA) {
+  await sequentialClones(call, pick);
+  await sequentialReads(call, projectA);
+}
+
+async function sequentialClones(call, pick) {
   log('\nPOST /todo/clone (connected subtree, temp ids, after a target), sequential:');
   const sizes = [
     [1, 200],
@@ -275,7 +387,9 @@ async function sequentialMeasures(call, pick, projectA) {
     const s = stats(samples);
     log(`  ${String(size).padStart(6)} tasks: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
   }
+}
 
+async function sequentialReads(call, projectA) {
   log('\nGET /todo/tasks/projects/:id of the 2,000-task project, sequential:');
   {
     const samples = [];
@@ -306,9 +420,9 @@ async function sequentialMeasures(call, pick, projectA) {
   }
 }
 
-async function mixedLoad(call, admin, dbName, projectB, bIds) {
+async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
   log(
-    `\nMixed load on project B: ${CLIENTS} clients, ${SECONDS} s (${MIX[0]}% GET project, ${MIX[1]}% clone of 3, ${MIX[2]}% PUT):`,
+    `\nMixed load on project B: ${CLIENTS} clients, ${SECONDS} s (${MIX[0]}% GET project, ${MIX[1]}% clone of 3, ${MIX[2]}% PUT; ${LEAN ? 'lean' : 'node:http'} client):`,
   );
   const before = await must(call, 'GET', `/tasks/projects/${projectB}`);
   // The hot sibling list is B's root list (its first 100 tasks): half of the clones land after a
@@ -319,14 +433,25 @@ async function mixedLoad(call, admin, dbName, projectB, bIds) {
   const byKind = { get: [], clone: [], put: [] };
   const errors = [];
   let requests = 0;
+  let readBytes = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const worker = async (w) => {
+    if (!LEAN) return load(w, call);
+    const connection = leanConnection(port, token);
+    try {
+      await load(w, connection.request);
+    } finally {
+      connection.close();
+    }
+  };
+  const load = async (w, call) => {
     for (let n = 0; performance.now() < deadline; n++) {
       const roll = Math.random();
       let res;
       let kind = 'get';
       if (roll < MIX[0] / 100) {
         res = await call('GET', `/tasks/projects/${projectB}`, undefined, true);
+        if (res.ok) readBytes += res.json;
       } else if (roll < (MIX[0] + MIX[1]) / 100) {
         kind = 'clone';
         const target =
@@ -368,6 +493,9 @@ async function mixedLoad(call, admin, dbName, projectB, bIds) {
   const s = stats(latencies);
   log(
     `  ${requests} requests, ${(requests / elapsed).toFixed(0)} req/s, p50 ${fmt(s.p50)}, p99 ${fmt(s.p99)}, errors ${errors.length}`,
+  );
+  log(
+    `    list bodies read: ${(readBytes / 1e6).toFixed(0)} MB, ${(readBytes / 1e6 / Math.max(1, byKind.get.length)).toFixed(2)} MB each on average`,
   );
   for (const [kind, samples] of Object.entries(byKind)) {
     const k = stats(samples);

@@ -1,6 +1,6 @@
 import { TasksError } from '../tasks.errors';
 import { BEFORE_FIRST } from './order-keys';
-import { neighbourKey, neighbourKeys } from './order-keys.table';
+import { AnchorRead, neighbourKey, positionsOf, readAnchors } from './order-keys.table';
 import { keyOf } from './task-fields';
 import type { KeyedPlace } from './task-tree';
 import { readStructure } from './tasks.table';
@@ -31,6 +31,11 @@ export interface Destination {
    * (sibling-inserts.ts).
    */
   place: { lo: number; hi: number | null; side: 'after' | 'before' };
+  /**
+   * How many tasks of the list stood at `lo` or before it, when read with the anchor (the change
+   * event's positions then need no count after the insert); undefined when not read.
+   */
+  ahead?: number;
 }
 
 // A target or parent may keep moving to another project between its read and the lock.
@@ -41,27 +46,21 @@ export function anchorOf(placement: ClonePlacement): number | null {
   return placement.kind === 'adjacent' ? placement.targetId : placement.parentId;
 }
 
-/** What a group read at once for its members: anchors by id, and their neighbours' keys. */
+/** What a group read at once for its members: anchors by id (undefined: not found). */
 export interface GroupReads {
-  /** Anchor id → row (undefined: not found). */
-  anchors: Map<number, KeyedPlace | undefined>;
-  /** `id:key:side` of an adjacent target → the key next to it on that side (null: none). */
-  neighbours: Map<string, number | null>;
+  anchors: Map<number, KeyedPlace | AnchorRead | undefined>;
 }
-
-const neighbourOf = (anchor: KeyedPlace, side: 'next' | 'previous') => `${anchor.id}:${anchor.key}:${side}`;
 
 /**
  * For a group of clones (where rows lock): the ordering locks of every project the members
- * guessed, in one statement and ascending order, then every member's anchor, locked, in one more,
- * and the keys next to every adjacent target in a third, instead of a lock and reads per member
- * while the locks are held.
+ * guessed, in one statement and ascending order, then every member's anchor with the keys next
+ * to it in one more, instead of a lock and reads per member while the locks are held.
  */
 export async function lockGroup(
   w: StoreWrite,
   members: Array<{ placement: ClonePlacement; guess?: number | null } | null>,
 ): Promise<GroupReads> {
-  const reads: GroupReads = { anchors: new Map(), neighbours: new Map() };
+  const reads: GroupReads = { anchors: new Map() };
   if (!w.sql.rowLocks || members.length < 2) return reads;
   const keys = new Set<number>();
   const ids: number[] = [];
@@ -76,20 +75,18 @@ export async function lockGroup(
   }
   await w.lockLists(keys);
   for (const id of ids) reads.anchors.set(id, undefined);
-  for (const row of await readStructure(w.m, w.sql, w.accountId, ids, true)) reads.anchors.set(row.id, row);
-  // Plain reads of the latest committed rows under the locks just taken (a READ COMMITTED write).
-  if (!w.readsCommitted) return reads;
-  const wanted = new Map<string, { anchor: KeyedPlace; side: 'next' | 'previous' }>();
-  for (const member of members) {
-    if (member?.placement.kind !== 'adjacent') continue;
-    const anchor = reads.anchors.get(member.placement.targetId);
-    const side = member.placement.reverse ? 'previous' : 'next';
-    if (anchor) wanted.set(neighbourOf(anchor, side), { anchor, side });
-  }
-  for (const [key, value] of await neighbourKeys(w.m, w.accountId, [...wanted.values()])) {
-    reads.neighbours.set(key, value);
-  }
+  for (const row of await readAnchorsUnder(w, ids, keys)) reads.anchors.set(row.id, row);
   return reads;
+}
+
+/**
+ * The anchors, under the ordering locks of `keys`: where plain reads see the latest committed rows
+ * (a READ COMMITTED write), with their neighbours' keys (and, if the change event is wanted, their
+ * positions) in the same statement; otherwise locked, alone.
+ */
+function readAnchorsUnder(w: StoreWrite, ids: number[], keys: Iterable<number>) {
+  if (!w.readsCommitted) return readStructure(w.m, w.sql, w.accountId, ids, true);
+  return readAnchors(w.m, w.sql, w.accountId, [...new Set(ids)], w.wants('inserted', keys));
 }
 
 /**
@@ -124,8 +121,11 @@ export async function lockDestination(
       await w.assertProject(placement.projectId);
     }
     if (anchorId !== null) {
-      // Read already, locked, with the group's other anchors (lockGroup) on the first round.
+      // Read already with the group's other anchors (lockGroup) on the first round. Under the
+      // ordering lock a plain read of a READ COMMITTED write sees the latest rows: a task leaves
+      // its list or project only under that list's lock, and field updates take row locks only.
       if (attempt === 0 && group?.anchors.has(anchorId)) anchor = group.anchors.get(anchorId);
+      else if (placement.kind === 'adjacent') [anchor] = await readAnchorsUnder(w, [anchorId], [key]);
       else [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], locking);
       if (!anchor) throw notFound(anchorId, anchorField);
       if (placement.projectId !== undefined && anchor.projectId !== placement.projectId) {
@@ -136,7 +136,7 @@ export async function lockDestination(
         continue;
       }
     }
-    return slot(w, placement, anchor, group?.neighbours);
+    return slot(w, placement, anchor);
   }
   throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The destination kept moving; try again');
 }
@@ -144,8 +144,7 @@ export async function lockDestination(
 async function slot(
   w: StoreWrite,
   placement: ClonePlacement,
-  anchor: KeyedPlace | undefined,
-  known = new Map<string, number | null>(),
+  anchor: KeyedPlace | AnchorRead | undefined,
 ): Promise<Destination> {
   const near = (
     list: { projectId: number | null; parentId: number | null },
@@ -162,13 +161,21 @@ async function slot(
       );
     }
     const side = placement.reverse ? 'previous' : 'next';
-    // Read with the group's other targets (lockGroup) where it could be.
-    const read = known.get(neighbourOf(target, side));
-    const other = read !== undefined ? read : await near(target, target.key, side);
+    // Read with the target (readAnchors) where it could be.
+    const read = 'next' in target ? target : undefined;
+    const other = read ? read[side] : await near(target, target.key, side);
+    const before = read?.before;
     const place = placement.reverse
       ? { lo: other ?? BEFORE_FIRST, hi: target.key, side: 'before' as const }
       : { lo: target.key, hi: other, side: 'after' as const };
-    return { projectId: target.projectId, parentId: target.parentId, place };
+    // The tasks at `lo` or before it: those before the target, and the target itself when after it.
+    const ahead = before === undefined ? undefined : before + (placement.reverse ? 0 : 1);
+    return {
+      projectId: target.projectId,
+      parentId: target.parentId,
+      place,
+      ...(ahead === undefined ? {} : { ahead }),
+    };
   }
   const list = {
     projectId: anchor ? anchor.projectId : (placement.projectId ?? null),
@@ -180,7 +187,25 @@ async function slot(
       placement.at === 'start'
         ? { lo: BEFORE_FIRST, hi: await near(list, null, 'next'), side: 'after' }
         : { lo: (await near(list, null, 'previous')) ?? BEFORE_FIRST, hi: null, side: 'before' },
+    ...(placement.at === 'start' ? { ahead: 0 } : {}),
   };
+}
+
+/**
+ * Where the first root of each of `indexes` (members inserting into one list) now stands: the
+ * tasks the list had up to its gap, read with its anchor (Destination.ahead), plus the group's
+ * new roots before it; counted in the list only if any of those was not read.
+ */
+export function positionsIn(
+  w: StoreWrite,
+  dests: Destination[],
+  indexes: number[],
+  rootKeys: number[][],
+): Promise<number[]> | number[] {
+  const firsts = indexes.map((i) => rootKeys[i][0]);
+  if (indexes.some((i) => dests[i].ahead === undefined)) return positionsOf(w, dests[indexes[0]], firsts);
+  const fresh = indexes.flatMap((i) => rootKeys[i]);
+  return indexes.map((i, k) => dests[i].ahead! + fresh.filter((key) => key < firsts[k]).length);
 }
 
 function notFound(id: number, field: string): TasksError {

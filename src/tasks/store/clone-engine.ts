@@ -4,9 +4,16 @@ import { DomainError } from '../../common/domain-error';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
 import { ChunkedClone, ChunkedCloneRequest, preOrderShape } from './chunked-clone';
-import { anchorOf, ClonePlacement, Destination, lockDestination, lockGroup } from './clone-destination';
+import {
+  anchorOf,
+  ClonePlacement,
+  Destination,
+  lockDestination,
+  lockGroup,
+  positionsIn,
+} from './clone-destination';
 import { ORDER_GAP } from './order-keys';
-import { fillGaps, positionsOf } from './order-keys.table';
+import { fillGaps } from './order-keys.table';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
@@ -300,8 +307,7 @@ export class CloneEngine {
       kind: 'inserted',
       lists: await Promise.all(
         [...placed.lists.values()].map(async (indexes) => {
-          const firsts = indexes.map((i) => placed.rootKeys[i][0]);
-          const at = await positionsOf(w, dests[indexes[0]], firsts);
+          const at = await positionsIn(w, dests, indexes, placed.rootKeys);
           return {
             projectId: dests[indexes[0]].projectId,
             parentId: dests[indexes[0]].parentId,

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { BEFORE_FIRST, minSpacing, spread, windowRows } from './order-keys';
 import { keyOf } from './task-fields';
+import type { KeyedPlace } from './task-tree';
 import { writePlaces } from './tasks.table';
 import type { StoreWrite } from './write-gateway';
 
@@ -40,34 +41,60 @@ export async function neighbourKey(
   return rows.length === 0 ? null : Number(rows[0].sort_key);
 }
 
+/** An anchor of an insert as it stands, with its neighbours' keys in its list (null: none). */
+export interface AnchorRead extends KeyedPlace {
+  next: number | null;
+  previous: number | null;
+  /** How many tasks of its list come before it; undefined unless counted. */
+  before?: number;
+}
+
 /**
- * For each anchor, the key next to it on its side (null: none), keyed `id:key:side`: one
- * statement for all of them, a UNION of one-row index ranges (MySQL/MariaDB only, plain reads).
+ * The named tasks with the keys next to them in their lists and, with `count`, how many tasks
+ * come before each: one statement of one-row index ranges (and, counting, a range from the start
+ * of the list to the task), a part per task. Plain reads: the caller holds the lists' ordering locks and its plain
+ * reads see the latest committed rows (StoreWrite.readsCommitted).
  */
-export async function neighbourKeys(
+export async function readAnchors(
   m: EntityManager,
+  sql: SqlDialect,
   accountId: number,
-  wanted: Array<{
-    anchor: { id: number; projectId: number | null; parentId: number | null; key: number };
-    side: 'next' | 'previous';
-  }>,
-): Promise<Map<string, number | null>> {
-  const out = new Map<string, number | null>();
-  if (wanted.length === 0) return out;
-  const parts = wanted.map(
-    ({ side }, i) =>
-      `(SELECT ${i} AS w, sort_key FROM tasks WHERE ${IN_LIST} AND sort_key ${side === 'next' ? '>' : '<'} ? ` +
-      `ORDER BY sort_key${side === 'next' ? '' : ' DESC'} LIMIT 1)`,
-  );
+  ids: number[],
+  count: boolean,
+): Promise<AnchorRead[]> {
+  if (ids.length === 0) return [];
+  // The ordering index, named: for a correlated range MariaDB may otherwise pick an account-wide one.
+  const near = `FROM tasks n${sql.forceIndex('uq_tasks_sibling_key')} WHERE n.account_id = t.account_id AND n.project_key = t.project_key AND n.parent_key = t.parent_key AND n.sort_key`;
+  // One part per task, each finding it by its primary key: its values are then constants of the
+  // subqueries, which read ranges of the index (with several tasks in one part, MariaDB would
+  // scan each one's whole list).
+  const part =
+    `SELECT t.id, t.project_id, t.parent_id, t.sort_key, ` +
+    `(SELECT n.sort_key ${near} > t.sort_key ORDER BY n.sort_key LIMIT 1) AS next_key, ` +
+    `(SELECT n.sort_key ${near} < t.sort_key ORDER BY n.sort_key DESC LIMIT 1) AS previous_key` +
+    (count ? `, (SELECT COUNT(*) ${near} < t.sort_key) AS before_count` : '') +
+    ` FROM tasks t WHERE t.account_id = ? AND t.id = ?`;
   const rows = (await m.query(
-    parts.join(' UNION ALL '),
-    wanted.flatMap(({ anchor }) => [...listArgs(accountId, anchor), anchor.key]),
-  )) as Array<{ w: number | string; sort_key: number | string }>;
-  const found = new Map(rows.map((r) => [Number(r.w), Number(r.sort_key)]));
-  wanted.forEach(({ anchor, side }, i) =>
-    out.set(`${anchor.id}:${anchor.key}:${side}`, found.get(i) ?? null),
-  );
-  return out;
+    ids.map(() => part).join(' UNION ALL '),
+    ids.flatMap((id) => [accountId, id]),
+  )) as Array<{
+    id: number;
+    project_id: number | null;
+    parent_id: number | null;
+    sort_key: number | string;
+    next_key: number | string | null;
+    previous_key: number | string | null;
+    before_count?: number | string;
+  }>;
+  return rows.map((r) => ({
+    id: Number(r.id),
+    projectId: r.project_id === null ? null : Number(r.project_id),
+    parentId: r.parent_id === null ? null : Number(r.parent_id),
+    key: Number(r.sort_key),
+    next: r.next_key === null ? null : Number(r.next_key),
+    previous: r.previous_key === null ? null : Number(r.previous_key),
+    ...(r.before_count === undefined ? {} : { before: Number(r.before_count) }),
+  }));
 }
 
 /** One gap of a list, after the task keyed `lo` (BEFORE_FIRST: at the top), before `hi` (null: the end). */

@@ -20,7 +20,10 @@ const TABLES: Record<RevisionKind, string> = { s: 'task_list_locks', c: 'task_co
 
 /**
  * Advances the revisions of one kind of the given projects, in ascending order; for `s` this
- * takes their ordering locks. One upsert both creates a missing row and locks an existing one.
+ * takes their ordering locks. One upsert both creates a missing row and locks an existing one,
+ * and answers the revisions it left where the driver can tell them (every one on SQLite, which
+ * returns the rows; the one project of a single-row upsert on MySQL/MariaDB, whose answer
+ * carries it), so that a writer need not read them back: project key → new revision.
  */
 export async function advanceRevisions(
   m: EntityManager,
@@ -28,21 +31,37 @@ export async function advanceRevisions(
   kind: RevisionKind,
   accountId: number,
   projectKeys: Iterable<number>,
-): Promise<void> {
+): Promise<Map<number, number>> {
   // A key above the INT range of project ids names no project (the caller's existence check says
   // so): there is nothing to lock, and the row would not fit the column.
   const keys = [...new Set(projectKeys)].filter((k) => k <= MAX_TASK_ID).sort((a, b) => a - b);
-  if (keys.length === 0) return;
-  await m.query(
-    sql.upsert(
-      TABLES[kind],
-      ['account_id', 'project_key', 'revision'],
-      keys.length,
-      ['account_id', 'project_key'],
-      'revision = revision + 1',
-    ),
-    keys.flatMap((k) => [accountId, k, 1]),
+  const learned = new Map<number, number>();
+  if (keys.length === 0) return learned;
+  const single = sql.rowLocks && keys.length === 1;
+  // LAST_INSERT_ID(expr) puts the updated row's new revision in the answer's insert id; a row just
+  // created (revision 1) is told by its affected-row count, 1 rather than 2.
+  const update = single ? 'revision = LAST_INSERT_ID(revision + 1)' : 'revision = revision + 1';
+  const upsert = sql.upsert(
+    TABLES[kind],
+    ['account_id', 'project_key', 'revision'],
+    keys.length,
+    ['account_id', 'project_key'],
+    update,
   );
+  const result = (await m.query(
+    sql.rowLocks ? upsert : `${upsert} RETURNING project_key, revision`,
+    keys.flatMap((k) => [accountId, k, 1]),
+  )) as unknown;
+  if (!sql.rowLocks) {
+    for (const r of result as Array<{ project_key: number | string; revision: number | string }>)
+      learned.set(Number(r.project_key), Number(r.revision));
+  } else if (single) {
+    const header = result as { affectedRows?: number; insertId?: number | string };
+    if (header.affectedRows === 1) learned.set(keys[0], 1);
+    else if (header.affectedRows === 2 && Number(header.insertId) > 0)
+      learned.set(keys[0], Number(header.insertId));
+  }
+  return learned;
 }
 
 /**

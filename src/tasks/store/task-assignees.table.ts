@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
 import { chunks, inChunks, marks, tuples } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
+import type { KeyedPlace } from './task-tree';
 
 // `task_assignees`: a task's assigned people in order; v2's single assignee is position 0.
 
@@ -18,6 +19,47 @@ export async function insertAssignees(
       part.flat(),
     );
   }
+}
+
+/**
+ * The places of the named tasks of the account and which of them have assignments, in one
+ * locking read of both (where rows lock): a writer that replaces assignments then clears only
+ * those, and none can be added meanwhile.
+ */
+export async function lockTasksAndAssignees(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  ids: number[],
+): Promise<{ rows: KeyedPlace[]; assigned: Set<number> }> {
+  const rows = new Map<number, KeyedPlace>();
+  const assigned = new Set<number>();
+  for (const part of chunks([...new Set(ids)])) {
+    const found = (await m.query(
+      `SELECT t.id, t.project_id, t.parent_id, t.sort_key, a.person_id FROM tasks t ` +
+        `LEFT JOIN task_assignees a ON a.account_id = t.account_id AND a.task_id = t.id ` +
+        `WHERE t.account_id = ? AND t.id IN (${marks(part.length)})${sql.forUpdate}`,
+      [accountId, ...part],
+    )) as Array<{
+      id: number;
+      project_id: number | null;
+      parent_id: number | null;
+      sort_key: number | string;
+      person_id: number | null;
+    }>;
+    for (const r of found) {
+      const id = Number(r.id);
+      if (r.person_id !== null) assigned.add(id);
+      if (rows.has(id)) continue;
+      rows.set(id, {
+        id,
+        projectId: r.project_id === null ? null : Number(r.project_id),
+        parentId: r.parent_id === null ? null : Number(r.parent_id),
+        key: Number(r.sort_key),
+      });
+    }
+  }
+  return { rows: [...rows.values()], assigned };
 }
 
 /** Removes every assignment of the given tasks. */

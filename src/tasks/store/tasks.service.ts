@@ -5,7 +5,7 @@ import { fromSqlDateTime } from '../../database/sql-time';
 import { TasksError } from '../tasks.errors';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import { projectIds } from './projects.table';
-import { clearAssignees, insertAssignees } from './task-assignees.table';
+import { clearAssignees, insertAssignees, lockTasksAndAssignees } from './task-assignees.table';
 import { keyOf, storedFields, TaskFields } from './task-fields';
 import { applyMove, MoveRequest, movedIds, moveScope } from './task-moves';
 import { sortColumnOfProjects } from './task-structure.table';
@@ -73,8 +73,9 @@ export class TasksService {
     for (const u of updates) last.set(u.id, u.fields);
     const ids = [...last.keys()];
     return this.gateway.write(accountId, async (w) => {
-      // The rows first: their projects cannot change under the lock until the commit.
-      const locked = await w.lockRows(ids);
+      // The rows first, with their assignments: their projects cannot change under the lock
+      // until the commit, nor assignments be added.
+      const { rows: locked, assigned } = await lockTasksAndAssignees(w.m, w.sql, accountId, ids);
       const found = new Set(locked.map((r) => r.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw taskNotFound(missing, 'id');
@@ -82,7 +83,12 @@ export class TasksService {
       const now = this.clock.now();
       const stamp = newStamp();
       await replaceFieldsOf(w.m, accountId, [...last], now, stamp);
-      await clearAssignees(w.m, accountId, ids);
+      // Only tasks that have assignments lose them (no statement when none has any).
+      await clearAssignees(
+        w.m,
+        accountId,
+        ids.filter((id) => assigned.has(id)),
+      );
       await insertAssignees(
         w.m,
         accountId,

@@ -3,7 +3,7 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { Database, TransactionOptions } from '../../database/database';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
-import { advanceRevisions, revisionsOf } from './revisions.table';
+import { advanceRevisions, ReadRevisions, revisionsOf } from './revisions.table';
 import {
   FeedWrite,
   mergeInserted,
@@ -36,6 +36,8 @@ const MAX_LOCK_ATTEMPTS = 5;
 export class StoreWrite {
   private readonly locked = new Set<number>();
   private readonly touched = new Set<number>();
+  /** Revisions this write's own upserts answered (`s<key>`, `c<key>`): not read back at the end. */
+  private readonly learned: ReadRevisions = new Map();
   private recorded: { kind: TaskChangeKind; build: () => RecordedChange | Promise<RecordedChange> } | null =
     null;
 
@@ -48,7 +50,17 @@ export class StoreWrite {
      * time), so under an ordering lock they need not lock what they read.
      */
     readonly readsCommitted = !sql.rowLocks,
+    private readonly feed?: TaskChangeFeed,
   ) {}
+
+  /**
+   * Whether a subscriber wants a change of this kind to these projects now; a write that reads
+   * what only the change event needs together with what it needs anyway asks first (if one
+   * subscribes meanwhile, the change is built at the end with reads of its own).
+   */
+  wants(kind: TaskChangeKind, projectKeys: Iterable<number>): boolean {
+    return this.feed?.interested(this.accountId, [...projectKeys], kind) ?? false;
+  }
 
   /**
    * Takes the ordering locks of the given projects (0 = No project), in ascending order, and
@@ -59,7 +71,8 @@ export class StoreWrite {
   async lockLists(projectKeys: Iterable<number>): Promise<void> {
     const keys = [...new Set(projectKeys)].filter((key) => !this.locked.has(key));
     if (keys.length === 0) return;
-    await advanceRevisions(this.m, this.sql, 's', this.accountId, keys);
+    const learned = await advanceRevisions(this.m, this.sql, 's', this.accountId, keys);
+    for (const [key, revision] of learned) this.learned.set(`s${key}`, revision);
     for (const key of keys) this.locked.add(key);
   }
 
@@ -210,16 +223,23 @@ export class StoreWrite {
     return readStructure(this.m, this.sql, this.accountId, ids, true);
   }
 
+  /** The revisions this write leaves on the projects it locked or touched: read back unless its upserts told them. */
+  private async revisions(): Promise<ReadRevisions> {
+    const wanted = [...[...this.locked].map((k) => `s${k}`), ...[...this.touched].map((k) => `c${k}`)];
+    if (wanted.every((key) => this.learned.has(key))) {
+      return new Map(wanted.map((key) => [key, this.learned.get(key)!]));
+    }
+    return revisionsOf(this.m, this.accountId, { s: [...this.locked], c: [...this.touched] });
+  }
+
   /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
   async finish(feed: TaskChangeFeed, told: FeedWrite, origin?: string): Promise<void> {
-    await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
+    const learned = await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
+    for (const [key, revision] of learned) this.learned.set(`c${key}`, revision);
     if (!this.recorded) return;
     const { kind, build } = this.recorded;
     if (!feed.interested(this.accountId, [...this.locked, ...this.touched], kind)) return;
-    const revisions = await revisionsOf(this.m, this.accountId, {
-      s: [...this.locked],
-      c: [...this.touched],
-    });
+    const revisions = await this.revisions();
     told.announce({
       ...(await build()),
       accountId: this.accountId,
@@ -261,7 +281,7 @@ export class TaskWriteGateway {
         (m) =>
           told.attempt(async () => {
             const committed = !this.db.sql.rowLocks || options?.isolation === 'READ COMMITTED';
-            const w = new StoreWrite(m, this.db.sql, accountId, committed);
+            const w = new StoreWrite(m, this.db.sql, accountId, committed, this.feed);
             const result = await work(w);
             await w.finish(this.feed, told, origin);
             return result;
@@ -280,7 +300,7 @@ export class TaskWriteGateway {
    * told when that transaction commits, dropped if it rolls back.
    */
   async join<T>(m: EntityManager, accountId: number, work: (w: StoreWrite) => Promise<T>): Promise<T> {
-    const w = new StoreWrite(m, this.db.sql, accountId);
+    const w = new StoreWrite(m, this.db.sql, accountId, undefined, this.feed);
     const result = await work(w);
     const told = this.feed.write();
     await w.finish(this.feed, told);
