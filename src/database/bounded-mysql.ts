@@ -23,6 +23,30 @@ type QueryOptions = { sql: string; timeout?: number } & Record<string, unknown>;
 interface BoundedConnection {
   query(sql: string | QueryOptions, values?: unknown, callback?: QueryCallback): unknown;
   destroy(): void;
+  /** The server's greeting (mysql2 keeps it under this name). */
+  _handshakePacket?: { serverVersion?: string } | null;
+}
+
+/**
+ * What every new connection runs first, so that a read of rows by a long list of ids (our chunks
+ * are 1,000 ids: CHUNK, COPY_CHUNK_TASKS) reads them by index even in a transaction that has just
+ * inserted many rows, where the tables' statistics are far behind:
+ *  - `eq_range_index_dive_limit = 0`: the optimizer counts the rows of each listed value in the
+ *    index itself. By default, from 200 values on, it estimates them from the statistics instead,
+ *    which then say every value has most of the table, and it scans the table whole.
+ *  - MariaDB only, `in_predicate_conversion_threshold = 0`: an IN list stays an IN list. By
+ *    default MariaDB turns one of 1,000 values or more into a join with a table of the values,
+ *    estimated from the same statistics. MySQL has neither the conversion nor the variable.
+ */
+export function sessionSql(mariaDb: boolean): string {
+  return mariaDb
+    ? 'SET SESSION eq_range_index_dive_limit = 0, in_predicate_conversion_threshold = 0'
+    : 'SET SESSION eq_range_index_dive_limit = 0';
+}
+
+/** Whether a server greeting's version string is MariaDB's (e.g. `5.5.5-10.11.6-MariaDB-0+deb12u1`). */
+export function isMariaDbVersion(version: string | undefined): boolean {
+  return /mariadb/i.test(version ?? '');
 }
 
 /**
@@ -62,7 +86,13 @@ export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
           callback(error, connection);
         });
       };
-      pool.on('connection', (connection) => boundQueries(connection as BoundedConnection, bounds));
+      pool.on('connection', (connection) => {
+        const bounded = connection as unknown as BoundedConnection;
+        boundQueries(bounded, bounds);
+        // Queued ahead of the statement the connection was made for. A server that does not know
+        // a variable (MariaDB before 10.3.18) answers an error and keeps its defaults.
+        bounded.query(sessionSql(isMariaDbVersion(bounded._handshakePacket?.serverVersion)), [], () => {});
+      });
       return pool;
     },
   } as typeof mysql2;
