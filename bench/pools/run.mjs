@@ -1,8 +1,9 @@
 // v1 face benchmark (issue 4, "Speed"): POOL.CLONE on the job service. Builds the service, starts
 // one and then two `node dist/main.js` processes on a fresh MariaDB/MySQL database each (free
 // loopback ports, rate limits off), and measures:
-//   - submit→SUCCESS latency (POST /pools/{id}/clone, then GET /operations/{id} until SUCCESS),
-//     at rest (one client) and with 16 concurrent clients;
+//   - submit→SUCCESS latency (POST /pools/{id}/clone, then, unless it answered SUCCESS, GET
+//     /operations/{id} until SUCCESS, back to back or as toloka-kit does: BENCH_POLL below), at
+//     rest (one client) and with 16 concurrent clients;
 //   - sustained clone operations per second (operations finished per second while 32 clients
 //     submit for BENCH_SECONDS), with one and with two processes.
 // Every loop is bounded; data is checked afterwards (one new pool per operation).
@@ -11,7 +12,8 @@
 //   BENCH_SECONDS (sustained phase, default 10), BENCH_CLIENTS (latency phase, default 16),
 //   BENCH_BACKLOG (clones queued for the backlog phase, default 6000), BENCH_DIR (the build to run,
 //   default the current directory: another worktree's build compares two versions),
-//   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog), BENCH_PROCESSES (default 1,2); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through.
+//   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog), BENCH_PROCESSES (default 1,2),
+//   BENCH_POLL (tight, the default, or toloka); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through.
 // The backlog phase measures the job service alone: an API-only process (JOBS_CONCURRENCY=0)
 // queues BENCH_BACKLOG clones, then one or two worker processes start and work them off; the rate
 // is taken from the first to the last SUCCESS.
@@ -34,6 +36,11 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SUBMITTERS = 32;
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 6000);
 const DIR = process.env.BENCH_DIR ?? process.cwd();
+// How a client waits for an operation. `tight` (the default): GETs back to back, a probe of the
+// service. `toloka` does what toloka-kit's TolokaClient.wait_operation does: an operation the POST
+// answered finished is done; otherwise it sleeps 500 ms, then GETs /operations/{id} every second.
+const POLL = process.env.BENCH_POLL ?? 'tight';
+if (!['toloka', 'tight'].includes(POLL)) throw new Error(`BENCH_POLL must be toloka or tight, not ${POLL}`);
 const PASSED_THROUGH = ['JOBS_BATCH_SIZE', 'JOBS_DATABASE_CONNECTIONS', 'JOBS_POLL_MS'];
 
 const fmt = (s) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (n=${s.n})`;
@@ -95,24 +102,31 @@ async function run(processes, mode = 'latency') {
       return;
     }
 
-    // One clone, timed from the POST until a GET shows SUCCESS (GETs back to back).
+    // One clone, timed from the POST until the client holds SUCCESS, polled as POLL says.
+    let answeredDone = 0;
     const cloneOnce = async (client) => {
       const t0 = performance.now();
       const op = await call(client, 'POST', `/api/v1/pools/${sourceId}/clone`);
       if (op.status !== 202) throw new Error(`clone: ${op.status} ${JSON.stringify(op.body)}`);
       let status = op.body.status;
+      if (status === 'SUCCESS') answeredDone++;
       for (let polls = 0; status !== 'SUCCESS'; polls++) {
         if (status === 'FAIL' || polls > 20_000) throw new Error(`operation ${op.body.id} ended ${status}`);
+        await sleep(POLL === 'toloka' ? (polls === 0 ? 500 : 1000) : 0);
         status = (await call(client, 'GET', `/api/v1/operations/${op.body.id}`)).body.status;
       }
       return performance.now() - t0;
     };
 
     for (let i = 0; i < 20; i++) await cloneOnce(i); // warm-up
+    answeredDone = 0;
     const rest = [];
     for (let i = 0; i < 200; i++) rest.push(await cloneOnce(i));
-    log(`  at rest (1 client, 200 clones): ${fmt(stats(rest))}`);
-    // The same clones inside the service: from the enqueuing commit's clock to SUCCESS.
+    log(
+      `  at rest (1 client, 200 clones, ${POLL} polling): ${fmt(stats(rest))}; ${answeredDone} answered SUCCESS by the POST`,
+    );
+    // The same clones inside the service: from the enqueuing commit's clock to SUCCESS (0 for a
+    // clone made in its request, which is written SUCCESS at once).
     const [inside] = await sql.query(
       `SELECT TIMESTAMPDIFF(MICROSECOND, submitted, finished) / 1000 AS ms FROM operations ` +
         `ORDER BY submitted DESC LIMIT 200`,
@@ -120,12 +134,16 @@ async function run(processes, mode = 'latency') {
     log(`    submitted→finished as stored: ${fmt(stats(inside.map((r) => Number(r.ms))))}`);
 
     const loaded = [];
+    answeredDone = 0;
     await Promise.all(
       Array.from({ length: CLIENTS }, async (_, c) => {
         for (let i = 0; i < 40; i++) loaded.push(await cloneOnce(c));
       }),
     );
-    log(`  ${CLIENTS} concurrent clients (${CLIENTS * 40} clones): ${fmt(stats(loaded))}`);
+    log(
+      `  ${CLIENTS} concurrent clients (${CLIENTS * 40} clones): ${fmt(stats(loaded))}; ` +
+        `${answeredDone} answered SUCCESS by the POST`,
+    );
 
     // Sustained: submitters POST as fast as they can for SECONDS; count what finished in the window.
     const [[{ n0 }]] = await sql.query(`SELECT COUNT(*) AS n0 FROM operations WHERE status = 'SUCCESS'`);

@@ -258,6 +258,15 @@ export class AppConfig {
   @IntSetting(0, 499)
   JOBS_DATABASE_CONNECTIONS = 6;
 
+  // A clone handed to a free worker of its own instance takes a few ms; toloka-kit's
+  // wait_operation sleeps 500 ms before its first poll unless the POST answered a finished
+  // operation (docs/clients.md), so the request waits this long for that worker's outcome.
+  @Setting(
+    'how long POST /api/v1/pools/{id}/clone waits for a clone its own instance runs at once, in ms (0: answers RUNNING at once)',
+  )
+  @IntSetting(0, 5000)
+  POOL_CLONE_ANSWER_WAIT_MS = 100;
+
   @Setting('how long shutdown lets running operations finish, in ms')
   @IntSetting(0)
   JOBS_SHUTDOWN_GRACE_MS = 5000;

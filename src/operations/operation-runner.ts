@@ -115,21 +115,19 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       owner: this.owner,
       leaseMs: this.config.JOBS_LEASE_MS,
       hold: (written) => (row = written),
-      start: () => {
-        if (done()) this.runReserved(row);
-      },
+      start: () => (done() ? this.runReserved(row) : Promise.resolve()),
       cancel: () => {
         if (done()) this.lanes--;
       },
     };
   }
 
-  private runReserved(row: Operation | null): void {
+  private runReserved(row: Operation | null): Promise<void> {
     if (!row || this.stopping) {
       this.lanes--;
       // Committed RUNNING under our lease while shutting down: back to PENDING for any instance.
       if (row) void this.operations.release([row.id], this.owner).catch(() => undefined);
-      return;
+      return Promise.resolve();
     }
     const run = this.execute(row).finally(() => {
       this.lanes--;
@@ -137,6 +135,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       if (this.backlog) this.wake();
     });
     this.running.set(row.id, run);
+    return run;
   }
 
   /**
@@ -330,8 +329,8 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
 
 /** A worker set aside by `OperationRunner.reserve()`. */
 export interface ReservedWorker extends OperationClaim {
-  /** The claimed row committed: run it now. */
-  start(): void;
+  /** The claimed row committed: run it now. Settles once its run has settled (never rejects). */
+  start(): Promise<void>;
   /** Gives the worker back if it was not started. */
   cancel(): void;
 }

@@ -4,6 +4,7 @@ import { Clock } from '../common/clock';
 import { DomainError } from '../common/domain-error';
 import { isIdText } from '../common/ids';
 import type { RangeFilter, SearchPage, SortKey } from '../common/search';
+import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { fetchPage, whereRange } from '../database/search-query';
 import { fromSqlDateTime } from '../database/sql-time';
@@ -88,6 +89,7 @@ export class PoolsService {
     private readonly runner: OperationRunner,
     private readonly rateLimits: RateLimitsService,
     private readonly idempotency: IdempotencyService,
+    private readonly config: AppConfig,
   ) {}
 
   async createPool(
@@ -229,8 +231,8 @@ export class PoolsService {
   /**
    * Enqueues POOL.CLONE (docs/v1.md#clone): checks and the operation in one transaction. With a
    * worker free in this instance the operation is written RUNNING under its lease and runs right
-   * after the commit; otherwise PENDING, and the local runner is woken. The copy itself is
-   * PoolCloneHandler's.
+   * after the commit, and the answer waits up to POOL_CLONE_ANSWER_WAIT_MS for its outcome;
+   * otherwise PENDING, and the local runner is woken. The copy itself is PoolCloneHandler's.
    */
   async clonePool(accountId: number, id: string, idempotency?: IdempotencyRequest): Promise<OperationView> {
     let enqueued: OperationView | undefined;
@@ -256,9 +258,16 @@ export class PoolsService {
         { inserted: () => enqueued && { entity: Operation, id: enqueued.id } },
       );
       if (enqueued && !result.replayed) {
-        if (worker) worker.start();
-        else this.runner.wake();
-        return enqueued;
+        if (!worker) {
+          this.runner.wake();
+          return enqueued;
+        }
+        const run = worker.start();
+        const waitMs = this.config.POOL_CLONE_ANSWER_WAIT_MS;
+        if (waitMs === 0 || !(await settlesWithin(run, waitMs))) return enqueued;
+        // Finished, failed for good, or put back for a retry: the row says which. The operation is
+        // committed whatever this read does, so a failed read answers it as submitted.
+        return await this.operations.get(accountId, enqueued.id).catch(() => enqueued!);
       }
       return this.operations.get(accountId, String((result.body as { operation_id: string }).operation_id));
     } finally {
@@ -274,5 +283,16 @@ export class PoolsService {
     const source = await findPoolInProject(this.db, m, accountId, sourceId);
     source.requireActiveProject();
     return this.insertPool(m, accountId, source.projectId, JSON.parse(source.body) as PoolFields);
+  }
+}
+
+/** Whether `run` settles within `ms` (it never rejects). */
+async function settlesWithin(run: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await Promise.race([run.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -234,9 +234,10 @@ export class TolokaPoolsController {
     summary:
       'Clone a pool: a new CLOSED pool with the same parameters, in the same project, made by the job service',
     description:
-      'Answers 202 with the POOL.CLONE operation (PENDING; RUNNING when a worker of the instance was free to run it ' +
-      'right after the commit; or already finished, for a repeated Idempotency-Key); poll GET /api/v1/operations/{id} ' +
-      'until SUCCESS, then details.pool_id is the new pool. 20 per minute and 100 per day per account.',
+      'Answers 202 with the POOL.CLONE operation: PENDING; or, when a worker of the instance was free to run it right ' +
+      'after the commit, as it is once that run ended (normally SUCCESS with details.pool_id), or RUNNING if that took ' +
+      'longer than POOL_CLONE_ANSWER_WAIT_MS; or already finished, for a repeated Idempotency-Key. Until it is SUCCESS, ' +
+      'poll GET /api/v1/operations/{id}; then details.pool_id is the new pool. 20 per minute and 100 per day per account.',
     operationId: 'clonePool',
     id: POOL_ID,
     idempotencyKey: IDEMPOTENCY_KEY,

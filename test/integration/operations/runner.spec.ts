@@ -260,7 +260,67 @@ describeEachDialect(
       expect(await operation(t(), res.json().id)).toMatchObject({ attempts: 1 });
     });
   },
-  { JOBS_CONCURRENCY: '2', JOBS_POLL_MS: '0' },
+  // The answer does not wait for the worker here: these tests look at the hand-off itself.
+  { JOBS_CONCURRENCY: '2', JOBS_POLL_MS: '0', POOL_CLONE_ANSWER_WAIT_MS: '0' },
+);
+
+describeEachDialect(
+  'POST /pools/{id}/clone answered once its worker is done',
+  (t) => {
+    const clone = (a: TestAccount, poolId: string) =>
+      t().inject({
+        method: 'POST',
+        url: `/api/v1/pools/${poolId}/clone`,
+        headers: { authorization: `OAuth ${a.token}` },
+      });
+
+    it('answers 202 with the operation SUCCESS and details.pool_id when its worker finished in time', async () => {
+      const a = await t().newAccount();
+      const pool = await makePool(t(), a);
+      const res = await clone(a, pool.id);
+      expect(res.statusCode).toBe(202);
+      const body = res.json();
+      expect(body).toMatchObject({ type: 'POOL.CLONE', status: 'SUCCESS', progress: 100 });
+      expect(body.details.pool_id).toEqual(expect.any(String));
+      expect(body.details.pool_id).not.toBe(pool.id);
+      // The job service ran it: one attempt under the worker's lease, the same row a GET reads.
+      expect(await operation(t(), body.id)).toMatchObject({
+        status: 'SUCCESS',
+        attempts: 1,
+        leaseOwner: null,
+      });
+      const read = await t().inject({
+        method: 'GET',
+        url: `/api/v1/operations/${body.id}`,
+        headers: { authorization: `OAuth ${a.token}` },
+      });
+      expect(read.json()).toEqual(body);
+    });
+
+    it('with no worker free, answers PENDING at once and the job service runs it later', async () => {
+      const a = await t().newAccount();
+      const pool = await makePool(t(), a);
+      const runner = t().get(OperationRunner);
+      const busy = [runner.reserve(), runner.reserve()];
+      let id: string;
+      try {
+        expect(runner.reserve()).toBeNull();
+        const started = Date.now();
+        const res = await clone(a, pool.id);
+        expect(res.statusCode).toBe(202);
+        expect(res.json()).toMatchObject({ status: 'PENDING' });
+        // It did not wait out the answer's 5 s.
+        expect(Date.now() - started).toBeLessThan(4000);
+        id = res.json().id;
+      } finally {
+        for (const worker of busy) worker?.cancel();
+      }
+      await runner.tick();
+      expect(await operation(t(), id)).toMatchObject({ status: 'SUCCESS' });
+    });
+  },
+  // Long enough for a loaded machine; a clone at rest takes a few ms.
+  { JOBS_CONCURRENCY: '2', JOBS_POLL_MS: '0', POOL_CLONE_ANSWER_WAIT_MS: '5000' },
 );
 
 describeEachDialect(
