@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger as Pino } from 'pino';
@@ -13,6 +12,7 @@ import {
   registerShutdownRefusal,
 } from './common/http-transport';
 import { createRootLogger, NestPinoLogger } from './common/logger';
+import { registerSecurityHeaders } from './common/security-headers';
 import { createValidationPipe } from './common/validation.pipe';
 import { AppConfig } from './config/app-config';
 import { answerUnroutable } from './faces/face-error.filter';
@@ -68,21 +68,8 @@ export async function createApp(
     app.get(LiveHub, { strict: false }).open(socket, request),
   );
 
-  await app.register(helmet, {
-    // Swagger UI loads its own scripts and inline styles from this origin.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        // Served over plain HTTP on a developer's machine; upgrading would break Swagger UI there.
-        upgradeInsecureRequests: null,
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
-  // After helmet's hook, so that the refusal carries the security headers; before the CORS plugin's.
+  await registerSecurityHeaders(fastify);
+  // After the security headers' hook, so that the refusal carries the security headers; before the CORS plugin's.
   registerPreflightCheck(fastify);
   app.enableCors({
     origin: config.CORS_ORIGINS.includes('*') ? true : config.CORS_ORIGINS,

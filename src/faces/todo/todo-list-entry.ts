@@ -36,7 +36,12 @@ export interface Entry {
   scope: number;
   /** Revisions the body was built at (at least); null until the first build. */
   label: ReadRevisions | null;
-  body: Buffer | null;
+  /**
+   * The body in pieces, in order: a patch puts slices of the pieces around the new JSON, instead of
+   * copying the whole body; a read joins them (see bodyOf).
+   */
+  body: Buffer[] | null;
+  bodyLength: number;
   /** The body's task ids in its order, and where each one's JSON starts in it. */
   order: number[];
   offsets: number[];
@@ -65,6 +70,7 @@ export function newEntry(accountId: number, scope: number): Entry {
     scope,
     label: null,
     body: null,
+    bodyLength: 0,
     order: [],
     offsets: [],
     fragments: new Map(),
@@ -160,7 +166,8 @@ export function render(entry: Entry): void {
   entry.fragmentBytes = 0;
   for (const id of order) entry.fragmentBytes += costOf(entry.fragments.get(id)!);
   // The whole body is one insert into an empty one.
-  entry.body = EMPTY;
+  entry.body = [EMPTY];
+  entry.bodyLength = EMPTY.length;
   entry.order = [];
   entry.offsets = [];
   splice(entry, [{ at: 0, remove: 0, ids: order }]);
@@ -191,7 +198,8 @@ export interface Edit {
  * tasks' JSON: a few large copies, where rendering again copies every task's JSON by itself.
  */
 export function splice(entry: Entry, edits: Edit[]): void {
-  const { body, order, offsets } = entry;
+  const { order, offsets } = entry;
+  const body = pieces(entry.body!);
   const parts: Buffer[] = [OPEN];
   const nextOrder: number[] = [];
   const nextOffsets: number[] = [];
@@ -206,8 +214,8 @@ export function splice(entry: Entry, edits: Edit[]): void {
     if (to <= cursor) return;
     separate();
     const start = offsets[cursor];
-    const end = to < order.length ? offsets[to] - COMMA.length : body!.length - CLOSE.length;
-    parts.push(body!.subarray(start, end));
+    const end = to < order.length ? offsets[to] - COMMA.length : entry.bodyLength - CLOSE.length;
+    body.slice(start, end, parts);
     for (let i = cursor; i < to; i++) {
       nextOrder.push(order[i]);
       nextOffsets.push(offsets[i] - start + written);
@@ -229,18 +237,62 @@ export function splice(entry: Entry, edits: Edit[]): void {
   }
   keep(order.length);
   parts.push(CLOSE);
-  install(entry, Buffer.concat(parts, written + CLOSE.length), nextOrder, nextOffsets);
+  const length = written + CLOSE.length;
+  // Many patches between reads would make many small pieces, each one kept alive: join them then.
+  install(
+    entry,
+    parts.length > MAX_PIECES ? [Buffer.concat(parts, length)] : parts,
+    length,
+    nextOrder,
+    nextOffsets,
+  );
 }
 
-function install(entry: Entry, body: Buffer, order: number[], offsets: number[]): void {
+// A patch adds about three pieces per task or run of tasks it puts in.
+const MAX_PIECES = 512;
+
+function install(entry: Entry, body: Buffer[], length: number, order: number[], offsets: number[]): void {
   entry.body = body;
+  entry.bodyLength = length;
   entry.order = order;
   entry.offsets = offsets;
 }
 
+/** The entry's body in one buffer, its pieces joined once for this and the next readers. */
+export function bodyOf(entry: Entry): Buffer {
+  const body = entry.body!;
+  if (body.length === 1) return body[0];
+  const joined = Buffer.concat(body, entry.bodyLength);
+  entry.body = [joined];
+  return joined;
+}
+
+/**
+ * Byte ranges of a body in pieces, taken in ascending order (a cursor walks the pieces once per
+ * patch).
+ */
+function pieces(body: Buffer[]): { slice: (start: number, end: number, out: Buffer[]) => void } {
+  let index = 0;
+  let from = 0;
+  return {
+    slice(start, end, out) {
+      while (from + body[index].length <= start) from += body[index++].length;
+      while (start < end) {
+        const piece = body[index];
+        const to = Math.min(end, from + piece.length);
+        out.push(
+          start === from && to === from + piece.length ? piece : piece.subarray(start - from, to - from),
+        );
+        start = to;
+        if (to === from + piece.length) from += body[index++].length;
+      }
+    },
+  };
+}
+
 /** What an entry takes against the budget: its body, its order and offsets, its fragments. */
 export function sizeOf(entry: Entry): number {
-  return ENTRY_OVERHEAD + (entry.body?.length ?? 0) + 16 * entry.order.length + entry.fragmentBytes;
+  return ENTRY_OVERHEAD + entry.bodyLength + 16 * entry.order.length + entry.fragmentBytes;
 }
 
 /** What a kept fragment costs: its strings (UTF-16), its JSON and the objects around them. */

@@ -7,7 +7,7 @@ import { parsePathId, parsePathProject } from './todo-input';
 import { cloneOf, moveOf } from './todo-task.mapper';
 import { TODO_SORTS, TodoSortBody } from './todo.dto';
 import { TodoController } from './todo.openapi';
-import { cloneAnswer } from './todo.presenter';
+import { cloneAnswerJson } from './todo.presenter';
 import { TodoRoutes } from './todo.routes';
 
 /** Structural routes: move, sort and clone. */
@@ -49,13 +49,11 @@ export class TodoStructureController {
   }
 
   @TodoRoutes.clone()
-  async clone(
-    @CurrentAccount() account: AuthenticatedAccount,
-    @Body() raw: unknown,
-  ): Promise<Record<string, number>> {
+  async clone(@CurrentAccount() account: AuthenticatedAccount, @Body() raw: unknown): Promise<string> {
     const { nodes, placement } = cloneOf(raw, this.config);
     const ids = await this.tasks.cloneTasks(account.id, nodes, placement);
-    return cloneAnswer(
+    // Already JSON (the route's Content-Type says so).
+    return cloneAnswerJson(
       nodes.map((node) => node.key),
       ids,
     );

@@ -12,6 +12,7 @@ import {
 } from '../../tasks/store/task-changes.service';
 import {
   ALL,
+  bodyOf,
   costOf,
   covers,
   depthOf,
@@ -93,7 +94,7 @@ export class TodoTaskListCache {
     if (this.budget === 0) {
       const entry = newEntry(accountId, scope);
       await this.build(entry, accountId, projectId);
-      return entry.body!;
+      return bodyOf(entry);
     }
     const arrival = ++this.tick;
     const key = entryKey(accountId, scope);
@@ -103,7 +104,7 @@ export class TodoTaskListCache {
     else entry = newEntry(accountId, scope);
     this.entries.set(key, entry);
     for (let waited = false; ; ) {
-      if (entry.body && (covers(entry.label!, now) || entry.builtFrom > arrival)) return entry.body;
+      if (entry.body && (covers(entry.label!, now) || entry.builtFrom > arrival)) return bodyOf(entry);
       // Ahead of the list by writes of this process that committed and are about to be told?
       const settling =
         waited || !entry.body ? null : this.changes.settled(accountId, scope === ALL ? null : [scope]);

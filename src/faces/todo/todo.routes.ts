@@ -155,6 +155,7 @@ export const TodoRoutes = {
     applyDecorators(
       Post('clone'),
       HttpCode(200),
+      Header('Content-Type', JSON_BODY),
       BodyLimit(16 * 1024 * 1024),
       ApiOperation({
         summary: 'Paste copies of tasks',

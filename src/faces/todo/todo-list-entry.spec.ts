@@ -1,0 +1,72 @@
+import { bodyOf, Entry, newEntry, placed, render, splice } from './todo-list-entry';
+
+// A root list of No project, tasks 1..n, each fragment's JSON standing for the task.
+function entryOf(ids: number[]): Entry {
+  const entry = newEntry(1, 0);
+  for (const id of ids) entry.fragments.set(id, task(id));
+  entry.lists.set('0:0', ids.slice());
+  render(entry);
+  return entry;
+}
+
+function task(id: number, text = `task ${id}`) {
+  return placed(
+    { stamp: 1, head: `"text":${JSON.stringify(text)}`, tail: '"x":1', creationDate: null },
+    { id, parentId: null, projectId: null },
+  );
+}
+
+const ids = (entry: Entry) =>
+  (JSON.parse(bodyOf(entry).toString()) as Array<{ id: number }>).map((x) => x.id);
+
+describe('a cached list body in pieces', () => {
+  it('stays the same bytes as a fresh render through many patches between reads', () => {
+    const entry = entryOf([1, 2, 3, 4, 5]);
+    let seed = 11;
+    const random = (m: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return Math.floor((seed / 2 ** 31) * m);
+    };
+    let next = 6;
+    let most = 0;
+    // Far more patches than pieces are kept for, reads now and then.
+    for (let round = 0; round < 400; round++) {
+      const order = entry.order;
+      if (random(2) === 0) {
+        const at = random(order.length + 1);
+        const fresh = Array.from({ length: 1 + random(3) }, () => next++);
+        for (const id of fresh) entry.fragments.set(id, task(id));
+        entry.lists.get('0:0')!.splice(at, 0, ...fresh);
+        splice(entry, [{ at, remove: 0, ids: fresh }]);
+      } else {
+        const at = random(order.length);
+        const id = order[at];
+        entry.fragments.set(id, task(id, `edited ${round} ✓`));
+        splice(entry, [{ at, remove: 1, ids: [id] }]);
+      }
+      expect(entry.body!.length).toBeLessThanOrEqual(512 + 3 * 3 + 2);
+      most = Math.max(most, entry.body!.length);
+      if (round % 199 === 0) {
+        const patched = Buffer.from(bodyOf(entry));
+        const fresh = { ...entry, body: null };
+        render(fresh);
+        expect(patched.equals(bodyOf(fresh))).toBe(true);
+        expect(ids(entry)).toEqual(entry.lists.get('0:0'));
+      }
+    }
+    // The pieces were joined between reads, when there came to be too many.
+    expect(most).toBeGreaterThan(400);
+    const patched = bodyOf(entry);
+    expect(entry.body).toHaveLength(1);
+    expect(entry.bodyLength).toBe(patched.length);
+    const fresh = { ...entry, body: null };
+    render(fresh);
+    expect(patched.equals(bodyOf(fresh))).toBe(true);
+    // Offsets still point at each task's JSON.
+    entry.order.forEach((id, i) =>
+      expect(patched.toString('utf8', entry.offsets[i], entry.offsets[i] + 8)).toBe(
+        `{"id":${id},`.slice(0, 8),
+      ),
+    );
+  });
+});
