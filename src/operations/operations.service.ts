@@ -89,19 +89,8 @@ export class OperationsService {
    * a claim: RUNNING under its lease (first attempt, `started` now), for its worker to run after
    * the commit; if that instance dies first, the lease expires and any instance claims it.
    */
-  async enqueue(m: EntityManager, input: NewOperation, claim?: OperationClaim): Promise<OperationView> {
-    if (!claim) return this.insert(m, input, 'PENDING');
-    const now = this.clock.now();
-    const row = this.newRow(m, input, 'RUNNING', now);
-    Object.assign(row, {
-      started: now,
-      attempts: 1,
-      leaseOwner: claim.owner,
-      leaseExpiresAt: new Date(now.getTime() + claim.leaseMs),
-    });
-    await this.write(m, row);
-    claim.hold(row);
-    return toOperationView(row);
+  enqueue(m: EntityManager, input: NewOperation, claim?: OperationClaim): Promise<OperationView> {
+    return this.insert(m, input, claim ? 'RUNNING' : 'PENDING', claim);
   }
 
   /**
@@ -143,19 +132,22 @@ export class OperationsService {
     return this.insert(m, input, 'SUCCESS');
   }
 
+  /** Every column is set here, so the INSERT reads nothing back (one statement). */
   private async insert(
     m: EntityManager,
     input: NewOperation & { details?: Record<string, unknown> },
-    status: 'PENDING' | 'SUCCESS',
+    status: 'PENDING' | 'RUNNING' | 'SUCCESS',
+    claim?: OperationClaim,
   ): Promise<OperationView> {
-    const row = this.newRow(m, input, status, this.clock.now());
-    await this.write(m, row);
-    return toOperationView(row);
-  }
-
-  /** INSERTs a new row as built: every column is set, so nothing is read back (one statement). */
-  private async write(m: EntityManager, row: Operation): Promise<void> {
+    const now = this.clock.now();
+    const row = this.newRow(m, input, status, now);
+    if (claim) {
+      const leaseExpiresAt = new Date(now.getTime() + claim.leaseMs);
+      Object.assign(row, { started: now, attempts: 1, leaseOwner: claim.owner, leaseExpiresAt });
+    }
     await m.createQueryBuilder().insert().into(Operation).values(row).updateEntity(false).execute();
+    claim?.hold(row);
+    return toOperationView(row);
   }
 
   private newRow(
