@@ -51,10 +51,7 @@ interface Member {
   request: CloneRequest;
   plan: ForestPlan;
   reserved?: number[];
-  /**
-   * The reservation of `reserved` while it is under way: a clone queues for its group's turn at
-   * once and its ids come in meanwhile, so the statement costs no time of its own behind a group.
-   */
+  /** `reserved` while under way: it comes in as the clone waits for its group's turn (runGroup). */
   reserving?: Promise<number[]>;
   /** The destination's project as read before the transaction; undefined = not known. */
   guess?: number | null;
@@ -105,9 +102,8 @@ export class CloneEngine {
       return settled(outcome);
     }
     // Both before any transaction: the project's group, and ids for every node that does not ask
-    // for its own. The ids are only awaited when the group's turn comes (runGroup).
+    // for its own, awaited only at the group's turn (runGroup; no unhandled rejection meanwhile).
     const reserving = this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length);
-    // Awaited by runGroup or below; until then a failure must not count as unhandled.
     reserving.catch(() => undefined);
     const guess = await this.guessProject(accountId, request.placement);
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
@@ -118,15 +114,8 @@ export class CloneEngine {
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
     return new Promise((resolve, reject) => {
       const waiting = this.queues.get(key);
-      const member: Waiting = {
-        request,
-        plan,
-        guess,
-        reserving,
-        resolve,
-        reject,
-        origin: writeOrigin.getStore(),
-      };
+      const origin = writeOrigin.getStore();
+      const member: Waiting = { request, plan, guess, reserving, resolve, reject, origin };
       if (waiting) waiting.push(member);
       else {
         this.queues.set(key, [member]);
@@ -234,18 +223,14 @@ export class CloneEngine {
 
   /** One transaction for the group; settles every member, never throws. */
   private async runGroup(accountId: number, waiting: Waiting[]): Promise<void> {
-    // The members' reservations, most of them done while the group waited for its turn; one that
-    // failed fails its member alone.
-    const reservations = await Promise.allSettled(waiting.map((w) => w.reserving ?? w.reserved));
-    const group: Waiting[] = [];
-    waiting.forEach((w, i) => {
-      const r = reservations[i];
+    // The members' ranges, most reserved while they waited; a failed one fails its member alone.
+    const ranges = await Promise.allSettled(waiting.map((w) => w.reserving ?? w.reserved));
+    const group = waiting.filter((w, i) => {
+      const r = ranges[i];
       w.reserving = undefined;
-      if (r.status === 'rejected') w.reject(r.reason);
-      else {
-        w.reserved = r.value;
-        group.push(w);
-      }
+      if (r.status === 'fulfilled') w.reserved = r.value;
+      else w.reject(r.reason);
+      return r.status === 'fulfilled';
     });
     if (group.length === 0) return;
     // First with the ranges each member reserved outside any transaction (no transaction holds
