@@ -51,7 +51,10 @@ interface Member {
   request: CloneRequest;
   plan: ForestPlan;
   reserved?: number[];
-  /** `reserved` while under way: it comes in as the clone waits for its group's turn (runGroup). */
+  /**
+   * The reservation of `reserved` while it is under way: a clone queues for its group's turn at
+   * once and its ids come in meanwhile, so the statement costs no time of its own behind a group.
+   */
   reserving?: Promise<number[]>;
   /** The destination's project as read before the transaction; undefined = not known. */
   guess?: number | null;
@@ -102,8 +105,9 @@ export class CloneEngine {
       return settled(outcome);
     }
     // Both before any transaction: the project's group, and ids for every node that does not ask
-    // for its own, awaited only at the group's turn (runGroup; no unhandled rejection meanwhile).
+    // for its own. The ids are only awaited when the group's turn comes (runGroup).
     const reserving = this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length);
+    // Awaited by runGroup or below; until then a failure must not count as unhandled.
     reserving.catch(() => undefined);
     const guess = await this.guessProject(accountId, request.placement);
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
@@ -114,8 +118,15 @@ export class CloneEngine {
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
     return new Promise((resolve, reject) => {
       const waiting = this.queues.get(key);
-      const origin = writeOrigin.getStore();
-      const member: Waiting = { request, plan, guess, reserving, resolve, reject, origin };
+      const member: Waiting = {
+        request,
+        plan,
+        guess,
+        reserving,
+        resolve,
+        reject,
+        origin: writeOrigin.getStore(),
+      };
       if (waiting) waiting.push(member);
       else {
         this.queues.set(key, [member]);
@@ -223,14 +234,18 @@ export class CloneEngine {
 
   /** One transaction for the group; settles every member, never throws. */
   private async runGroup(accountId: number, waiting: Waiting[]): Promise<void> {
-    // The members' ranges, most reserved while they waited; a failed one fails its member alone.
-    const ranges = await Promise.allSettled(waiting.map((w) => w.reserving ?? w.reserved));
-    const group = waiting.filter((w, i) => {
-      const r = ranges[i];
+    // The members' reservations, most of them done while the group waited for its turn; one that
+    // failed fails its member alone.
+    const reservations = await Promise.allSettled(waiting.map((w) => w.reserving ?? w.reserved));
+    const group: Waiting[] = [];
+    waiting.forEach((w, i) => {
+      const r = reservations[i];
       w.reserving = undefined;
-      if (r.status === 'fulfilled') w.reserved = r.value;
-      else w.reject(r.reason);
-      return r.status === 'fulfilled';
+      if (r.status === 'rejected') w.reject(r.reason);
+      else {
+        w.reserved = r.value;
+        group.push(w);
+      }
     });
     if (group.length === 0) return;
     // First with the ranges each member reserved outside any transaction (no transaction holds
