@@ -51,11 +51,6 @@ interface Member {
   request: CloneRequest;
   plan: ForestPlan;
   reserved?: number[];
-  /**
-   * The reservation of `reserved` while it is under way: a clone queues for its group's turn at
-   * once and its ids come in meanwhile, so the statement costs no time of its own behind a group.
-   */
-  reserving?: Promise<number[]>;
   /** The destination's project as read before the transaction; undefined = not known. */
   guess?: number | null;
   /** writeOrigin of the caller, for its run of the change event. */
@@ -104,15 +99,14 @@ export class CloneEngine {
       const [outcome] = await this.inTransaction(accountId, [{ request, plan }]);
       return settled(outcome);
     }
-    // Both before any transaction: the project's group, and ids for every node that does not ask
-    // for its own. The ids are only awaited when the group's turn comes (runGroup).
-    const reserving = this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length);
-    // Awaited by runGroup or below; until then a failure must not count as unhandled.
-    reserving.catch(() => undefined);
-    const guess = await this.guessProject(accountId, request.placement);
+    // Both before any transaction (and a group's turn): the project's group, and ids for every node
+    // that does not ask for its own.
+    const [guess, reserved] = await Promise.all([
+      this.guessProject(accountId, request.placement),
+      this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
+    ]);
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;
     if (requested !== undefined) {
-      const reserved = await reserving;
       return this.cloneWithRequestedId(accountId, { request, plan, reserved, guess }, requested);
     }
     const key = `${accountId}:${guess === undefined ? '?' : keyOf(guess)}`;
@@ -122,7 +116,7 @@ export class CloneEngine {
         request,
         plan,
         guess,
-        reserving,
+        reserved,
         resolve,
         reject,
         origin: writeOrigin.getStore(),
@@ -233,21 +227,7 @@ export class CloneEngine {
   }
 
   /** One transaction for the group; settles every member, never throws. */
-  private async runGroup(accountId: number, waiting: Waiting[]): Promise<void> {
-    // The members' reservations, most of them done while the group waited for its turn; one that
-    // failed fails its member alone.
-    const reservations = await Promise.allSettled(waiting.map((w) => w.reserving ?? w.reserved));
-    const group: Waiting[] = [];
-    waiting.forEach((w, i) => {
-      const r = reservations[i];
-      w.reserving = undefined;
-      if (r.status === 'rejected') w.reject(r.reason);
-      else {
-        w.reserved = r.value;
-        group.push(w);
-      }
-    });
-    if (group.length === 0) return;
+  private async runGroup(accountId: number, group: Waiting[]): Promise<void> {
     // First with the ranges each member reserved outside any transaction (no transaction holds
     // the counter row); if a requested id that POST /todo/tasks claimed meanwhile lies in one,
     // again with ids taken inside the transaction, after every claim that committed and before

@@ -1,6 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { makeProject, makeTasks, makeUser, treeProblems } from '../../factories/task.factory';
-import { TaskIdAllocator } from '../../../src/tasks/store/task-ids';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { expectTodoError, listOf, todoClient, WireTask } from './todo-client';
@@ -140,46 +139,6 @@ describeEachDialect(
         expect(list.indexOf(b)).toBe(list.indexOf(a) + 1);
         expectOnlyItsNeighboursBetween(list, c, [a, b], (id) => clones[owner.get(id) ?? -1]);
       }
-    });
-
-    it('fails only the create whose id reservation failed, and the others wait for a slow one', async () => {
-      const p = await makeProject(t(), account);
-      const [first] = await makeTasks(t(), account, [{ text: 'first' }], { project: p });
-      const allocator = t().app.get(TaskIdAllocator);
-      const reserve = allocator.reserve.bind(allocator);
-      let calls = 0;
-      // The 1st reservation is slow, the 4th fails: the others go ahead meanwhile.
-      const spy = jest.spyOn(allocator, 'reserve').mockImplementation(async (count) => {
-        const call = ++calls;
-        if (call === 1) await new Promise((resolve) => setTimeout(resolve, 300));
-        if (call === 4) throw new Error('reservation lost');
-        return reserve(count);
-      });
-      let results: LightMyRequestResponse[] = [];
-      try {
-        results = await Promise.all(
-          Array.from({ length: 8 }, (_, i) => api.post('/tasks', { text: `new ${i}`, project: p })),
-        );
-      } finally {
-        spy.mockRestore();
-      }
-      const mysql = t().dialect === 'mysql';
-      results.forEach((res, i) => {
-        if (mysql && i === 3) {
-          expectTodoError(res, 500, 'INTERNAL');
-          expect(res.headers['x-request-id']).toBeDefined();
-        } else expect(res.statusCode).toBe(200);
-      });
-      const created = results
-        .filter((res) => res.statusCode === 200)
-        .map((res) => res.json<{ id: number }>().id);
-      expect(new Set(created).size).toBe(mysql ? 7 : 8);
-      const tasks = await api.json<WireTask[]>(`/tasks/projects/${p}`);
-      expect(tasks.map((x) => x.text).sort()).toEqual(
-        ['first', ...results.map((_, i) => `new ${i}`).filter((_, i) => !mysql || i !== 3)].sort(),
-      );
-      expect(listOf(tasks, p, null)).toContain(first);
-      expect(await treeProblems(t(), account.id)).toEqual([]);
     });
   },
   // No timed job claims: their COMMITs would count among the clones' (work queued by a commit is
