@@ -64,6 +64,9 @@ describeMysql('connections kept for the job service [mysql]', () => {
       t().db.jobs.transaction(() => new Promise<void>((resolve) => releases.push(resolve))),
     );
     try {
+      // Both held before the request: a new connection of the job pool takes a handshake and its
+      // session settings first, and a transaction that started after the release would never end.
+      await waitFor(async () => releases.length === 2);
       const started = Date.now();
       const res = await t().inject({
         method: 'GET',
