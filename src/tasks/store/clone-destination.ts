@@ -118,6 +118,15 @@ export async function lockDestination(
     const key = guess ?? 0;
     if (locking) await w.lockLists([key]);
     if (placement.projectId !== undefined && attempt === 0) {
+      if (
+        placement.kind === 'list' &&
+        anchorId === null &&
+        placement.projectId !== null &&
+        w.readsCommitted
+      ) {
+        const read = await rootListOfProject(w, placement.projectId, placement.at);
+        if (read) return read;
+      }
       await w.assertProject(placement.projectId);
     }
     if (anchorId !== null) {
@@ -139,6 +148,34 @@ export async function lockDestination(
     return slot(w, placement, anchor);
   }
   throw new TasksError('TASK_PLACEMENT_MISMATCH', 'The destination kept moving; try again');
+}
+
+/**
+ * The root list of a named project, where plain reads see the latest rows (a READ COMMITTED write
+ * under the project's ordering lock, which a project delete takes too): the project's existence
+ * and the list's first or last key in one statement. Undefined when the project is not found
+ * (the caller's own check then says so).
+ */
+async function rootListOfProject(
+  w: StoreWrite,
+  projectId: number,
+  at: 'start' | 'end',
+): Promise<Destination | undefined> {
+  const start = at === 'start';
+  const rows = (await w.m.query(
+    `SELECT (SELECT sort_key FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0 ORDER BY sort_key${start ? '' : ' DESC'} LIMIT 1) AS k FROM projects WHERE account_id = ? AND id = ?`,
+    [w.accountId, keyOf(projectId), w.accountId, projectId],
+  )) as Array<{ k: number | string | null }>;
+  if (rows.length === 0) return undefined;
+  const key = rows[0].k === null ? null : Number(rows[0].k);
+  return {
+    projectId,
+    parentId: null,
+    place: start
+      ? { lo: BEFORE_FIRST, hi: key, side: 'after' }
+      : { lo: key ?? BEFORE_FIRST, hi: null, side: 'before' },
+    ...(start ? { ahead: 0 } : {}),
+  };
 }
 
 async function slot(

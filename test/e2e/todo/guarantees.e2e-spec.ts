@@ -173,6 +173,30 @@ describeEachDialect(
       }
     });
 
+    it('creates into a project with one read of the project and its list, at the top', async () => {
+      const p = await makeProject(t(), account);
+      const [a, b] = await makeTasks(t(), account, [{ text: 'a' }, { text: 'b' }], { project: p });
+      const statements = spyStatements(t());
+      let created = 0;
+      try {
+        const sent = await statements.matching(async () => {
+          const res = await api.post('/tasks', { text: 'new', project: p });
+          expect(res.statusCode).toBe(200);
+          created = res.json<{ id: number }>().id;
+        }, ['projects', 'tasks']);
+        // The project's existence and the list's first key together, locking neither: the write
+        // holds the project's ordering lock, which a project delete takes too.
+        expect(sent.filter((sql) => /\bprojects\b/.test(sql))).toHaveLength(1);
+        expect(sent.filter((sql) => /^\s*SELECT/i.test(sql))).toHaveLength(1);
+        expect(sent.filter((sql) => /FOR UPDATE/i.test(sql))).toEqual([]);
+      } finally {
+        statements.restore();
+      }
+      const tasks = await api.json<WireTask[]>(`/tasks/projects/${p}`);
+      expect(listOf(tasks, p, null)).toEqual([created, a, b]);
+      expect(await treeProblems(t(), account.id)).toEqual([]);
+    });
+
     it('clears assignments only where a task has some, in a PUT without them', async () => {
       const user = await makeUser(t(), account);
       const [bare, assigned] = await makeTasks(t(), account, [{ text: 'bare' }, { text: 'assigned' }]);
