@@ -2,6 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { DomainError } from '../common/domain-error';
+import { settlesWithin } from '../common/settles-within';
 import { AppConfig, jobsLanes } from '../config/app-config';
 import { Database } from '../database/database';
 import { Operation } from './operation.entity';
@@ -67,12 +68,10 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     clearInterval(this.pollTimer);
     await this.pumping?.catch(() => undefined);
     if (this.running.size > 0) {
-      let timer: NodeJS.Timeout | undefined;
-      const deadline = new Promise(
-        (resolve) => (timer = setTimeout(resolve, this.config.JOBS_SHUTDOWN_GRACE_MS)),
+      await settlesWithin(
+        Promise.allSettled(new Set(this.running.values())),
+        this.config.JOBS_SHUTDOWN_GRACE_MS,
       );
-      await Promise.race([Promise.allSettled([...new Set(this.running.values())]), deadline]);
-      clearTimeout(timer);
     }
     clearInterval(this.heartbeatTimer);
     const unfinished = [...this.running.keys()];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
+import { settlesWithin } from '../common/settles-within';
 import { DomainError } from '../common/domain-error';
 import { isIdText } from '../common/ids';
 import type { RangeFilter, SearchPage, SortKey } from '../common/search';
@@ -283,16 +284,5 @@ export class PoolsService {
     const source = await findPoolInProject(this.db, m, accountId, sourceId);
     source.requireActiveProject();
     return this.insertPool(m, accountId, source.projectId, JSON.parse(source.body) as PoolFields);
-  }
-}
-
-/** Whether `run` settles within `ms` (it never rejects). */
-async function settlesWithin(run: Promise<void>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
-  try {
-    return await Promise.race([run.then(() => true as const), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { settlesWithin } from '../../common/settles-within';
 import { projectKeysOf, ReadRevisions } from './revisions.table';
 
 export { projectKeysOf } from './revisions.table';
@@ -238,9 +239,7 @@ export class TaskChangeFeed {
   settled(accountId: number, projectKeys: number[] | null): Promise<void> | null {
     const waits = this.announcedTo(accountId, projectKeys).map((a) => a.ended);
     if (waits.length === 0) return null;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, MAX_WAIT_MS)));
-    return Promise.race([Promise.all(waits), timeout]).then(() => clearTimeout(timer));
+    return settlesWithin(Promise.all(waits), MAX_WAIT_MS).then(() => undefined);
   }
 
   /** The writes announced and not yet ended for these projects of the account (null: any). */
