@@ -249,7 +249,10 @@ export class TolokaPoolsController {
           'application/json': {
             examples: {
               pending: { summary: 'As submitted', value: PENDING_CLONE_EXAMPLE },
-              finished: { summary: 'Once finished (GET /operations/{id})', value: CLONE_OPERATION_EXAMPLE },
+              finished: {
+                summary: 'Finished: at rest the POST itself answers so; otherwise GET /operations/{id} later',
+                value: CLONE_OPERATION_EXAMPLE,
+              },
             },
           },
         },
