@@ -10,6 +10,7 @@ import { existingPeople } from '../store/people.table';
 import type { ProjectRow } from '../store/projects.table';
 import { subtreeIds, taskRowsWithAssigned, taskShapes } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
+import { ShapeTable } from './source-shapes';
 import {
   COPY_CHUNK_TASKS,
   CopyFlags,
@@ -136,7 +137,7 @@ export async function sourceTasks(
   positions: PositionsFrom,
 ): Promise<Pick<CopySource, 'tasks' | 'records'>> {
   if (ids.length > COPY_CHUNK_TASKS) {
-    return { tasks: new Map((await taskShapes(m, accountId, ids, positions)).map((t) => [t.id, t])) };
+    return { tasks: new ShapeTable(await taskShapes(m, accountId, ids, positions)) };
   }
   const records = new Map((await recordsWithAssigned(m, accountId, ids, positions)).map((t) => [t.id, t]));
   return { tasks: records, records };
