@@ -26,7 +26,9 @@ class ProgressWrites {
   readonly report = (percent: number): Promise<void> => {
     this.tail = this.tail
       .then(() => this.write(percent))
-      .catch((error: Error) => ProgressWrites.logger.warn(`progress ${percent} not stored: ${error.message}`));
+      .catch((error: Error) =>
+        ProgressWrites.logger.warn(`progress ${percent} not stored: ${error.message}`),
+      );
     return Promise.resolve();
   };
 

@@ -83,7 +83,9 @@ export class ShapeTable implements ReadonlyMap<number, TaskShapeRow> {
     return this.entries();
   }
 
-  forEach(callback: (value: TaskShapeRow, key: number, map: ReadonlyMap<number, TaskShapeRow>) => void): void {
+  forEach(
+    callback: (value: TaskShapeRow, key: number, map: ReadonlyMap<number, TaskShapeRow>) => void,
+  ): void {
     for (let i = 0; i < this.ids.length; i++) callback(this.shape(i), this.ids[i], this);
   }
 

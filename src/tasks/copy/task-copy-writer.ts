@@ -127,7 +127,9 @@ export class TaskCopyWriter {
     };
     let done = selected.length;
     for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
-      const rows = await loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+      const rows = await loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) =>
+        source.tasks.has(id),
+      );
       const plan = planRelated(context, rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;

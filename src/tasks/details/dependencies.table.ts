@@ -55,7 +55,14 @@ export async function insertDependencyPairs(
   for (const part of chunks(forward)) {
     const params: unknown[] = [];
     for (const f of part)
-      params.push(accountId, f.dependent_task_id, f.task_id, reverseDependencyType(Number(f.type_id)), f.id, nowText);
+      params.push(
+        accountId,
+        f.dependent_task_id,
+        f.task_id,
+        reverseDependencyType(Number(f.type_id)),
+        f.id,
+        nowText,
+      );
     await m.query(
       `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${tuples(part.length, 6)}`,
       params,
