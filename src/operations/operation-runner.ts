@@ -13,32 +13,6 @@ import { OperationClaim, OperationsService } from './operations.service';
 class LeaseLostError extends Error {}
 
 /**
- * A handler's progress, each value committed on a connection of its own, in order, while the
- * handler goes on: it never waits for a write (a copy of 100,000 tasks reports some 95 of them).
- * Best effort (OperationContext): a failed write is logged, the handler is not told.
- */
-class ProgressWrites {
-  private static readonly logger = new Logger('OperationProgress');
-  private tail = Promise.resolve();
-
-  constructor(private readonly write: (percent: number) => Promise<void>) {}
-
-  readonly report = (percent: number): Promise<void> => {
-    this.tail = this.tail
-      .then(() => this.write(percent))
-      .catch((error: Error) =>
-        ProgressWrites.logger.warn(`progress ${percent} not stored: ${error.message}`),
-      );
-    return Promise.resolve();
-  };
-
-  /** Resolves once every value reported so far is written (or has failed). */
-  settled(): Promise<void> {
-    return this.tail;
-  }
-}
-
-/**
  * The job service (docs/operations.md#the-job-service). Runs up to JOBS_CONCURRENCY
  * transactions at once, each one operation or a batch of one type whose handler has runBatch
  * (docs/operations.md#batches); each operation is claimed with a lease (renewed by a heartbeat)
@@ -283,27 +257,20 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     const started = Date.now();
     const operation = runningOperation(row);
     this.logger.debug(`${row.type} ${row.id} started (attempt ${row.attempts})`);
-    const progress = new ProgressWrites((percent) =>
-      this.operations.setProgress(null, row.id, this.owner, percent),
-    );
     try {
       await this.db.jobs.transaction(async (manager) => {
-        let details: Record<string, unknown> | undefined;
-        try {
-          details = await handler.run({
-            manager,
-            operation,
-            // SQLite has one connection: a second transaction would wait for this one forever.
-            reportProgress:
-              this.db.dialect === 'sqlite'
-                ? (percent) => this.operations.setProgress(manager, row.id, this.owner, percent)
-                : progress.report,
-          });
-        } finally {
-          // Every value reported is stored (or has failed) before the operation's row is written
-          // here, which the pending writes would otherwise wait for until this commits.
-          await progress.settled();
-        }
+        const details = await handler.run({
+          manager,
+          operation,
+          // SQLite has one connection: a second transaction would wait for this one forever.
+          reportProgress: (percent) =>
+            this.operations.setProgress(
+              this.db.dialect === 'sqlite' ? manager : null,
+              row.id,
+              this.owner,
+              percent,
+            ),
+        });
         if (!(await this.operations.markSucceeded(manager, row.id, this.owner, details))) {
           throw new LeaseLostError(`lease on ${row.id} lost`);
         }
