@@ -2,8 +2,9 @@ import { escape, format } from 'mysql2';
 
 // The text mysql2 sends for a statement with bound values (its text protocol writes each value
 // into the statement). mysql2's own format (SqlString.format) runs a regular expression per
-// placeholder and grows the text one concatenation at a time: for a copy's multi-row INSERTs,
-// tens of thousands of values each, that was a tenth of the service's CPU and most of its garbage.
+// placeholder (a match array each) and grows the text one concatenation at a time: a copy's
+// multi-row INSERTs bind tens of thousands of values each (a profile of 1,000-task copies put
+// escaping and encoding at ~12 % of the service's CPU, BENCHMARKS.md).
 // This one finds the placeholders with indexOf and joins the pieces once, and writes every value
 // exactly as SqlString does: numbers as text, strings quoted (through SqlString when they hold a
 // character it escapes), anything else through SqlString itself.
