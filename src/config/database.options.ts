@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { boundedMysqlDriver, DatabaseBounds } from '../database/bounded-mysql';
+import { formatStatement } from '../database/sql-format';
 import { ALL_ENTITIES } from '../database/entity-list';
 import { ALL_MIGRATIONS } from '../database/migration-list';
 
@@ -87,6 +88,12 @@ export function databaseOptions(url: string, pool: PoolSettings): DataSourceOpti
     driver: boundedMysqlDriver(pool.bounds),
     connectTimeout: pool.connectTimeoutMs,
     poolSize: pool.poolSize,
-    extra: { connectionLimit: pool.poolSize, waitForConnections: true, enableKeepAlive: true },
+    extra: {
+      connectionLimit: pool.poolSize,
+      waitForConnections: true,
+      enableKeepAlive: true,
+      // The same text as mysql2's own format, built with less CPU and garbage (sql-format.ts).
+      queryFormat: formatStatement,
+    },
   };
 }

@@ -31,6 +31,12 @@ export interface SqlDialect {
   readonly orderedUpdate: boolean;
   /** An index hint that keeps a plan on the named index, or nothing. */
   forceIndex(index: string): string;
+  /**
+   * A join operator that reads its left table first and looks up the right one for each row (its
+   * condition goes in WHERE): the plan stays on the indexes the query names, whatever the
+   * statistics of the moment say.
+   */
+  readonly joinInOrder: string;
   /** In an upsert's update, the value a column would have taken in the row that met the key. */
   incoming(column: string): string;
   /** The larger of two expressions. */
@@ -69,6 +75,7 @@ const MYSQL: SqlDialect = {
   forShare: ' LOCK IN SHARE MODE',
   orderedUpdate: true,
   forceIndex: (index) => ` FORCE INDEX (${index})`,
+  joinInOrder: 'STRAIGHT_JOIN',
   incoming: (column) => `VALUES(${column})`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   timeText: (column, as) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${as}`,
@@ -99,6 +106,8 @@ const SQLITE: SqlDialect = {
   forShare: '',
   orderedUpdate: false,
   forceIndex: () => '',
+  // SQLite never reorders the tables of a CROSS JOIN.
+  joinInOrder: 'CROSS JOIN',
   incoming: (column) => `excluded.${column}`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   timeText: (column, as) => (column === as || column.endsWith(`.${as}`) ? column : `${column} AS ${as}`),

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
+import type { SqlDialect } from '../../database/sql-dialect';
 import { copySourceRows } from '../details/copy-sources.table';
 import { copySetup, CopySetup, StatusRow } from '../details/project-setup.table';
 import type { TaskDetailsService } from '../details/task-details.service';
@@ -9,6 +10,7 @@ import { existingPeople } from '../store/people.table';
 import type { ProjectRow } from '../store/projects.table';
 import { subtreeIds, taskRowsWithAssigned, taskShapes } from '../store/task-reads.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
+import { ShapeTable } from './source-shapes';
 import {
   COPY_CHUNK_TASKS,
   CopyFlags,
@@ -135,7 +137,7 @@ export async function sourceTasks(
   positions: PositionsFrom,
 ): Promise<Pick<CopySource, 'tasks' | 'records'>> {
   if (ids.length > COPY_CHUNK_TASKS) {
-    return { tasks: new Map((await taskShapes(m, accountId, ids, positions)).map((t) => [t.id, t])) };
+    return { tasks: new ShapeTable(await taskShapes(m, accountId, ids, positions)) };
   }
   const records = new Map((await recordsWithAssigned(m, accountId, ids, positions)).map((t) => [t.id, t]));
   return { tasks: records, records };
@@ -190,6 +192,7 @@ export async function recordsWithAssigned(
  */
 export async function loadRelatedRows(
   m: EntityManager,
+  sql: SqlDialect,
   accountId: number,
   ids: number[],
   f: CopyFlags,
@@ -199,6 +202,7 @@ export async function loadRelatedRows(
   // One statement (per 1,000 tasks) for every table the flags select.
   const { todos, comments, attachments, dependencies, subscribers } = await copySourceRows(
     m,
+    sql,
     accountId,
     ids,
     {

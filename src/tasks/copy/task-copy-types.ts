@@ -67,8 +67,8 @@ export interface CopySource {
   rootId: number;
   /** A task list's copy: its top-level tasks that are copied (each a root, none takes the request's title). */
   roots?: number[];
-  /** S: the source and all its live descendants. */
-  tasks: Map<number, SourceShape>;
+  /** S: the source and all its live descendants (a large S: a ShapeTable). */
+  tasks: ReadonlyMap<number, SourceShape>;
   /**
    * The full records of S when it has at most COPY_CHUNK_TASKS tasks; absent for a larger one,
    * whose records the writer reads a chunk at a time.

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { allDone } from '../../common/all-done';
 import {
   attachmentIdsOfTasks,
   attachmentsOf,
@@ -126,7 +127,9 @@ export class TaskCopyWriter {
     };
     let done = selected.length;
     for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
-      const rows = await loadRelatedRows(w.m, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+      const rows = await loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) =>
+        source.tasks.has(id),
+      );
       const plan = planRelated(context, rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;
@@ -237,45 +240,51 @@ export class TaskCopyWriter {
     return { ids: tree.ids, index };
   }
 
-  /** One chunk's related rows: todos, comments, attachments, subscribers, dependencies. */
+  /**
+   * One chunk's related rows: todos, comments with their files, subscribers, dependencies. The
+   * four tables' statements are sent without waiting for one another (the connection runs them in
+   * turn), so the database writes one table while the service builds the next one's statement.
+   */
   private async writeRelated(
     w: StoreWrite,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
   ): Promise<void> {
-    await insertTodos(
+    const todos = insertTodos(
       w.m,
       w.accountId,
       plan.todos.map((t) => ({ ...t, taskId: copyOf(t.sourceTaskId), closed: t.closedAt !== null })),
       now,
     );
-    const commentCopies = await this.writeComments(w, plan, copyOf, now);
-    // The bytes the copied attachments share stay until this commits: a delete of their source
-    // waits for this shared lock, then sees the copies (see dropUnusedBlob).
-    await holdBlobs(
-      w.m,
-      w.sql,
-      w.accountId,
-      plan.attachments.map((a) => a.blobId),
-    );
-    // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
-    await insertAttachments(
-      w.m,
-      w.accountId,
-      plan.attachments.map((a) => ({
-        ...a,
-        taskId: a.sourceTaskId === null ? null : copyOf(a.sourceTaskId),
-        commentId: a.sourceCommentId === null ? null : commentCopies.get(a.sourceCommentId)!,
-      })),
-      now,
-    );
-    await insertSubscribers(
+    const commentsAndFiles = (async () => {
+      const commentCopies = await this.writeComments(w, plan, copyOf, now);
+      // The bytes the copied attachments share stay until this commits: a delete of their source
+      // waits for this shared lock, then sees the copies (see dropUnusedBlob).
+      await holdBlobs(
+        w.m,
+        w.sql,
+        w.accountId,
+        plan.attachments.map((a) => a.blobId),
+      );
+      // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
+      await insertAttachments(
+        w.m,
+        w.accountId,
+        plan.attachments.map((a) => ({
+          ...a,
+          taskId: a.sourceTaskId === null ? null : copyOf(a.sourceTaskId),
+          commentId: a.sourceCommentId === null ? null : commentCopies.get(a.sourceCommentId)!,
+        })),
+        now,
+      );
+    })();
+    const subscribers = insertSubscribers(
       w.m,
       w.accountId,
       plan.subscribers.map((s) => ({ taskId: copyOf(s.sourceTaskId), personId: s.personId })),
     );
-    await insertDependencyPairs(
+    const dependencies = insertDependencyPairs(
       w.m,
       w.sql,
       w.accountId,
@@ -286,6 +295,7 @@ export class TaskCopyWriter {
       })),
       now,
     );
+    await allDone([todos, commentsAndFiles, subscribers, dependencies]);
   }
 
   /** New comments, mapped from the source comments they copy. */

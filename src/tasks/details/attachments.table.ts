@@ -62,18 +62,12 @@ export async function insertAttachments(
 ): Promise<void> {
   const nowText = toSqlDateTime(now);
   for (const part of chunks(rows, 500)) {
+    const params: unknown[] = [];
+    for (const a of part)
+      params.push(accountId, a.taskId, a.commentId, a.name, a.contentType, a.size, a.blobId, nowText);
     await m.query(
       `INSERT INTO attachments (account_id, task_id, comment_id, name, content_type, size, blob_id, created_at) VALUES ${tuples(part.length, 8)}`,
-      part.flatMap((a) => [
-        accountId,
-        a.taskId,
-        a.commentId,
-        a.name,
-        a.contentType,
-        a.size,
-        a.blobId,
-        nowText,
-      ]),
+      params,
     );
   }
 }

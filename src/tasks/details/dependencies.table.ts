@@ -34,9 +34,11 @@ export async function insertDependencyPairs(
   if (pairs.length === 0) return;
   const nowText = toSqlDateTime(now);
   for (const part of chunks(pairs)) {
+    const params: unknown[] = [];
+    for (const p of part) params.push(accountId, p.taskId, p.dependentTaskId, p.typeId, nowText);
     await m.query(
-      `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, NULL, ?)').join(', ')}`,
-      part.flatMap((p) => [accountId, p.taskId, p.dependentTaskId, p.typeId, nowText]),
+      `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${new Array<string>(part.length).fill('(?, ?, ?, ?, NULL, ?)').join(', ')}`,
+      params,
     );
   }
   // The forward rows are the ones still without a reverse, on tasks that were just created.
@@ -51,16 +53,19 @@ export async function insertDependencyPairs(
     );
   }
   for (const part of chunks(forward)) {
-    await m.query(
-      `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${tuples(part.length, 6)}`,
-      part.flatMap((f) => [
+    const params: unknown[] = [];
+    for (const f of part)
+      params.push(
         accountId,
         f.dependent_task_id,
         f.task_id,
         reverseDependencyType(Number(f.type_id)),
         f.id,
         nowText,
-      ]),
+      );
+    await m.query(
+      `INSERT INTO task_dependencies (account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${tuples(part.length, 6)}`,
+      params,
     );
   }
   for (const part of chunks(forward.map((f) => Number(f.id)))) {

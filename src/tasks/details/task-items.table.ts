@@ -69,9 +69,10 @@ export async function insertTodos(
 ): Promise<void> {
   const nowText = toSqlDateTime(now);
   for (const part of chunks(todos, 500)) {
-    await m.query(
-      `INSERT INTO todos (account_id, task_id, description, position, closed_at, due_date, due_time, assignee_id, created_at) VALUES ${tuples(part.length, 9)}`,
-      part.flatMap((t) => [
+    // One array of values for the statement, no array per row.
+    const params: unknown[] = [];
+    for (const t of part) {
+      params.push(
         accountId,
         t.taskId,
         t.description,
@@ -81,7 +82,11 @@ export async function insertTodos(
         t.dueTime,
         t.assigneeId,
         nowText,
-      ]),
+      );
+    }
+    await m.query(
+      `INSERT INTO todos (account_id, task_id, description, position, closed_at, due_date, due_time, assignee_id, created_at) VALUES ${tuples(part.length, 9)}`,
+      params,
     );
   }
 }
@@ -101,9 +106,9 @@ export async function insertComments(
 ): Promise<number[]> {
   const nowText = toSqlDateTime(now);
   for (const part of chunks(comments, 500)) {
-    await m.query(
-      `INSERT INTO comments (account_id, task_id, body, creator_id, pinned_at, draft, hidden, created_at, updated_at) VALUES ${tuples(part.length, 9)}`,
-      part.flatMap((c) => [
+    const params: unknown[] = [];
+    for (const c of part) {
+      params.push(
         accountId,
         c.taskId,
         c.body,
@@ -113,7 +118,11 @@ export async function insertComments(
         0,
         nowText,
         nowText,
-      ]),
+      );
+    }
+    await m.query(
+      `INSERT INTO comments (account_id, task_id, body, creator_id, pinned_at, draft, hidden, created_at, updated_at) VALUES ${tuples(part.length, 9)}`,
+      params,
     );
   }
   if (comments.length === 0 || !ids) return [];
@@ -157,9 +166,11 @@ export async function insertSubscribers(
 ): Promise<void> {
   // Three integers a row: 2,000 rows make a small statement (and 6,000 parameters, well within SQLite's).
   for (const part of chunks(rows, 2000)) {
+    const params: unknown[] = [];
+    for (const s of part) params.push(s.taskId, s.personId, accountId);
     await m.query(
       `INSERT INTO task_subscribers (task_id, person_id, account_id) VALUES ${tuples(part.length, 3)}`,
-      part.flatMap((s) => [s.taskId, s.personId, accountId]),
+      params,
     );
   }
 }

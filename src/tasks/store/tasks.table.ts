@@ -119,8 +119,9 @@ const DETAIL_COLUMNS =
   'description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, tag_list, custom_fields, creator_id';
 const DETAIL_INSERT_CHUNK = 800;
 
-function detailValues(d: TaskDetailsColumns): unknown[] {
-  return [
+/** Appends a row's v2 columns to `out` (no array per row: a large copy writes 100,000 rows). */
+function pushDetailValues(out: unknown[], d: TaskDetailsColumns): void {
+  out.push(
     d.description,
     d.private ? 1 : 0,
     d.startDate,
@@ -138,12 +139,21 @@ function detailValues(d: TaskDetailsColumns): unknown[] {
     d.tagList.length ? JSON.stringify(d.tagList) : null,
     d.customFields === null ? null : JSON.stringify(d.customFields),
     d.creatorId,
-  ];
+  );
 }
 
-function rowValues(accountId: number, r: NewTaskRow, now: Date, nowText: string, stamp: number): unknown[] {
+/** Appends a row's own columns to `out`; `time` writes a Date as bound (one text per Date object). */
+function pushRowValues(
+  out: unknown[],
+  accountId: number,
+  r: NewTaskRow,
+  now: Date,
+  nowText: string,
+  stamp: number,
+  time: (date: Date | null) => string | null,
+): void {
   const f = r.fields;
-  return [
+  out.push(
     r.id,
     accountId,
     r.projectId,
@@ -152,15 +162,32 @@ function rowValues(accountId: number, r: NewTaskRow, now: Date, nowText: string,
     wellFormed(f.title),
     f.closed ? 1 : 0,
     f.collapsed ? 1 : 0,
-    sqlTime(f.dueAt),
-    sqlTime(f.createdAt ?? now),
-    sqlTime(f.closedAt),
-    sqlTime(f.editedAt),
+    time(f.dueAt),
+    time(f.createdAt ?? now),
+    time(f.closedAt),
+    time(f.editedAt),
     f.priority,
     extraText(f.extra),
     nowText,
     stamp,
-  ];
+  );
+}
+
+/**
+ * sqlTime, remembering the last Date it wrote: the rows of one insert mostly share one creation
+ * (and closing) time, the same Date object.
+ */
+function timeWriter(): (date: Date | null) => string | null {
+  let last: Date | null = null;
+  let text: string | null = null;
+  return (date) => {
+    if (date === null) return null;
+    if (date !== last) {
+      last = date;
+      text = sqlTime(date);
+    }
+    return text;
+  };
 }
 
 /** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp. */
@@ -174,12 +201,13 @@ export async function insertTasks(
   const nowText = toSqlDateTime(now);
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.fields.details !== undefined);
+  const time = timeWriter();
   let inserted = 0;
   for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
     const params: unknown[] = [];
     for (const r of part) {
-      params.push(...rowValues(accountId, r, now, nowText, stamp));
-      if (withDetails) params.push(...detailValues(r.fields.details ?? NO_DETAILS));
+      pushRowValues(params, accountId, r, now, nowText, stamp, time);
+      if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
     }
     await m.query(
       withDetails

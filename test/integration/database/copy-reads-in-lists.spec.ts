@@ -45,6 +45,11 @@ describeEachDialect(
             `INSERT INTO attachments (account_id, task_id, name, created_at) VALUES ${rows(4)}`,
             part.flatMap((id) => [accountId, id, 'file.txt', now]),
           );
+          // A file on every 50th comment: `comment_id` is then mostly NULL, as in a real database.
+          await m.query(
+            `INSERT INTO attachments (account_id, comment_id, name, created_at) SELECT account_id, id, 'note.txt', ? FROM comments WHERE account_id = ? AND task_id IN (${part.map(() => '?').join(', ')}) AND MOD(task_id, 50) = 0`,
+            [now, accountId, ...part],
+          );
           await m.query(
             `INSERT INTO task_subscribers (task_id, person_id, account_id) VALUES ${rows(3)}`,
             part.flatMap((id) => [id, person, accountId]),
@@ -62,10 +67,13 @@ describeEachDialect(
           },
         } as unknown as typeof m;
         const all = { todos: true, comments: true, attachments: true, dependencies: true, subscribers: true };
-        const read = await copySourceRows(recorded, accountId, taskIds, all);
+        const read = await copySourceRows(recorded, db.sql, accountId, taskIds, all);
         expect(read.todos).toHaveLength(2 * TASKS);
         expect(read.comments).toHaveLength(TASKS);
-        expect(read.attachments).toHaveLength(TASKS);
+        const commentFiles = taskIds.filter((id) => id % 50 === 0).length;
+        expect(commentFiles).toBeGreaterThan(0);
+        expect(read.attachments).toHaveLength(TASKS + commentFiles);
+        expect(read.attachments.filter((a) => a.commentId !== null)).toHaveLength(commentFiles);
         expect(read.dependencies).toHaveLength(TASKS);
         expect([...read.subscribers.values()].every((people) => people.length === 1)).toBe(true);
         expect(statements).toHaveLength(1);
@@ -85,6 +93,13 @@ describeEachDialect(
               index: true,
             });
           }
+          // The comments' files: the chunk's comments by index, then each one's files by
+          // `comment_id`, never a read of every attachment.
+          const files = plan.filter((r) => r.table === 'c' || r.table === 'a');
+          expect(files.map((r) => ({ table: r.table, type: r.type, index: Boolean(r.key) }))).toEqual([
+            { table: 'c', type: 'range', index: true },
+            { table: 'a', type: 'ref', index: true },
+          ]);
         }
       });
     });
