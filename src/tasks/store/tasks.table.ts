@@ -141,9 +141,16 @@ function detailValues(d: TaskDetailsColumns): unknown[] {
   ];
 }
 
-function rowValues(accountId: number, r: NewTaskRow, now: Date, nowText: string, stamp: number): unknown[] {
+/** Appends a row's values to `params`, in TASK_COLUMNS order (no array per row: a chunk binds 16,000). */
+function pushRowValues(
+  params: unknown[],
+  accountId: number,
+  r: NewTaskRow,
+  nowText: string,
+  stamp: number,
+): void {
   const f = r.fields;
-  return [
+  params.push(
     r.id,
     accountId,
     r.projectId,
@@ -153,14 +160,14 @@ function rowValues(accountId: number, r: NewTaskRow, now: Date, nowText: string,
     f.closed ? 1 : 0,
     f.collapsed ? 1 : 0,
     sqlTime(f.dueAt),
-    sqlTime(f.createdAt ?? now),
+    f.createdAt ? toSqlDateTime(f.createdAt) : nowText,
     sqlTime(f.closedAt),
     sqlTime(f.editedAt),
     f.priority,
     extraText(f.extra),
     nowText,
     stamp,
-  ];
+  );
 }
 
 /** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp. */
@@ -178,7 +185,7 @@ export async function insertTasks(
   for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
     const params: unknown[] = [];
     for (const r of part) {
-      params.push(...rowValues(accountId, r, now, nowText, stamp));
+      pushRowValues(params, accountId, r, nowText, stamp);
       if (withDetails) params.push(...detailValues(r.fields.details ?? NO_DETAILS));
     }
     await m.query(
