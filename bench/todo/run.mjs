@@ -5,6 +5,7 @@
 // bounded.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only | --clones-only]
+//   [--paste-interleaved] (the long-list pastes in turns across the sizes, BENCH_PASTE_SAMPLES each)
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10),
 //   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
@@ -290,52 +291,83 @@ async function run(port, token, dbName, admin) {
 /**
  * A paste of 3 tasks right after the first task of one sibling list of 100, 10,000 and 100,000
  * tasks (each list the root list of its own project, built with clones of up to 10,000 roots):
- * bounded to 20 pastes or 30 s per size, whichever comes first.
+ * bounded to 20 pastes or 30 s per size, whichever comes first, one size after the other. With
+ * `--paste-interleaved`, the three lists are built first and then pasted into in turns (100,
+ * 10,000, 100,000, then the next round starting one size later), BENCH_PASTE_SAMPLES pastes per
+ * size (default 60) or 90 s in all: drift of the machine then falls on every size alike.
  */
 async function longListPastes(call) {
-  log('\nPOST /todo/clone of 3 tasks after the first task of a long sibling list, sequential:');
-  const movesAndDeletes = [];
-  for (const length of [100, 10_000, 100_000]) {
-    const project = (await must(call, 'POST', '/projects', { label: `L${length}` })).id;
-    let first;
-    let tail = [];
-    for (let made = 0; made < length; made += 10_000) {
-      const n = Math.min(10_000, length - made);
-      const batch = Array.from({ length: n }, (_, i) => ({
-        id: `temp://l${length}-${made + i}`,
-        parent: null,
-        text: `long ${made + i}`,
-      }));
-      const ids = newIds(await must(call, 'POST', '/clone', { project, batch }), n);
-      first ??= ids[0];
-      tail = ids;
-    }
-    const samples = [];
+  const interleaved = process.argv.includes('--paste-interleaved');
+  const samplesPerSize = interleaved ? Number(process.env.BENCH_PASTE_SAMPLES ?? 60) : 20;
+  if (!(samplesPerSize > 0)) throw new Error('BENCH_PASTE_SAMPLES must be a positive number');
+  log(
+    `\nPOST /todo/clone of 3 tasks after the first task of a long sibling list, sequential${
+      interleaved ? ', sizes in turns' : ''
+    }:`,
+  );
+  const lengths = [100, 10_000, 100_000];
+  const lists = [];
+  const paste = async (list, i) => {
+    const batch = [0, 1, 2].map((k) => ({
+      id: `temp://p${list.length}-${i}-${k}`,
+      parent: null,
+      text: `paste ${i} ${k}`,
+    }));
+    const res = await call('POST', '/clone', { targetId: list.first, batch });
+    if (!res.ok) throw new Error(`paste into ${list.length}: ${res.status} ${res.text}`);
+    list.samples.push(res.ms);
+  };
+  const report = (list) => {
+    const s = stats(list.samples);
+    log(`  ${String(list.length).padStart(7)} siblings: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+  };
+  for (const length of lengths) {
+    const list = await longList(call, length);
+    lists.push(list);
+    if (interleaved) continue;
     const stop = performance.now() + 30_000;
-    for (let i = 0; i < 20 && performance.now() < stop; i++) {
-      const batch = [0, 1, 2].map((k) => ({
-        id: `temp://p${length}-${i}-${k}`,
-        parent: null,
-        text: `paste ${i} ${k}`,
-      }));
-      const res = await call('POST', '/clone', { targetId: first, batch });
-      if (!res.ok) throw new Error(`paste into ${length}: ${res.status} ${res.text}`);
-      samples.push(res.ms);
+    for (let i = 0; i < samplesPerSize && performance.now() < stop; i++) await paste(list, i);
+    report(list);
+    list.movesAndDeletes = await moveAndDelete(call, list.first, list.tail.slice(-40));
+  }
+  if (interleaved) {
+    const stop = performance.now() + 90_000;
+    for (let i = 0; i < samplesPerSize && performance.now() < stop; i++) {
+      for (let k = 0; k < lists.length; k++) await paste(lists[(i + k) % lists.length], i);
     }
-    const s = stats(samples);
-    log(`  ${String(length).padStart(7)} siblings: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
-    movesAndDeletes.push([length, await moveAndDelete(call, first, tail.slice(-40))]);
+    for (const list of lists) report(list);
+    for (const list of lists)
+      list.movesAndDeletes = await moveAndDelete(call, list.first, list.tail.slice(-40));
   }
   log(
     '\nPUT /todo/move of a task from near the end of the list to after its first task, and DELETE of a task, sequential:',
   );
-  for (const [length, { moves, deletes }] of movesAndDeletes) {
-    const m = stats(moves);
-    const d = stats(deletes);
+  for (const { length, movesAndDeletes } of lists) {
+    const m = stats(movesAndDeletes.moves);
+    const d = stats(movesAndDeletes.deletes);
     log(
       `  ${String(length).padStart(7)} siblings: move p50 ${fmt(m.p50)}  p99 ${fmt(m.p99)}  (n=${m.n}); delete p50 ${fmt(d.p50)}  p99 ${fmt(d.p99)}  (n=${d.n})`,
     );
   }
+}
+
+/** The root list of a new project, `length` tasks made by clones of up to 10,000 roots. */
+async function longList(call, length) {
+  const project = (await must(call, 'POST', '/projects', { label: `L${length}` })).id;
+  let first;
+  let tail = [];
+  for (let made = 0; made < length; made += 10_000) {
+    const n = Math.min(10_000, length - made);
+    const batch = Array.from({ length: n }, (_, i) => ({
+      id: `temp://l${length}-${made + i}`,
+      parent: null,
+      text: `long ${made + i}`,
+    }));
+    const ids = newIds(await must(call, 'POST', '/clone', { project, batch }), n);
+    first ??= ids[0];
+    tail = ids;
+  }
+  return { length, first, tail, samples: [], movesAndDeletes: null };
 }
 
 /** 20 moves of tasks near the list's end to after its first task, and 20 deletes (30 s at most). */

@@ -1,4 +1,5 @@
 import * as mysql2 from 'mysql2';
+import { cacheIsolation } from './session-isolation';
 
 /** Time limits on the MySQL/MariaDB pool (0 means none); read on every use, so they can change. */
 export interface DatabaseBounds {
@@ -49,6 +50,18 @@ export function isMariaDbVersion(version: string | undefined): boolean {
   return /mariadb/i.test(version ?? '');
 }
 
+/** What the pool options (TypeORM's `extra`) may add for this driver; mysql2 never sees them. */
+export interface PoolExtras {
+  /**
+   * Whether each connection keeps the isolation level of its last transaction as its session's
+   * and sends a level only when it changes (session-isolation.ts); default true. Worth it where
+   * most transactions ask for one level (the requests' pool, where every To Do write runs at
+   * READ COMMITTED); not where a few do among many that ask for none (the job service's claims
+   * among its handlers' transactions): each change back would cost a statement.
+   */
+  sessionIsolation?: boolean;
+}
+
 /**
  * mysql2 for TypeORM's `driver` option, with the bounds mysql2 lacks: it has a connect timeout
  * (`connectTimeout`, passed as usual) but a pool that queues a caller forever while every
@@ -60,7 +73,8 @@ export function isMariaDbVersion(version: string | undefined): boolean {
 export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
   const driver = {
     ...mysql2,
-    createPool(options: mysql2.PoolOptions) {
+    createPool(given: mysql2.PoolOptions & PoolExtras) {
+      const { sessionIsolation = true, ...options } = given;
       const pool = mysql2.createPool(options);
       const getConnection = pool.getConnection.bind(pool);
       pool.getConnection = (callback) => {
@@ -89,9 +103,11 @@ export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
       pool.on('connection', (connection) => {
         const bounded = connection as unknown as BoundedConnection;
         boundQueries(bounded, bounds);
+        const mariaDb = isMariaDbVersion(bounded._handshakePacket?.serverVersion);
+        if (sessionIsolation) cacheIsolation(bounded, mariaDb);
         // Queued ahead of the statement the connection was made for. A server that does not know
         // a variable (MariaDB before 10.3.18) answers an error and keeps its defaults.
-        bounded.query(sessionSql(isMariaDbVersion(bounded._handshakePacket?.serverVersion)), [], () => {});
+        bounded.query(sessionSql(mariaDb), [], () => {});
       });
       return pool;
     },

@@ -52,7 +52,9 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
       this.jobsDataSource = new DataSource({
         ...options,
         poolSize: share,
-        extra: { ...options.extra, connectionLimit: share },
+        // Its transactions mostly ask for no level: each keeps TypeORM's SET before its START
+        // (PoolExtras in bounded-mysql.ts).
+        extra: { ...options.extra, connectionLimit: share, sessionIsolation: false },
       } as typeof options);
       await this.jobsDataSource.initialize();
       // The same listeners (the task store's after-commit change event), present and to come.

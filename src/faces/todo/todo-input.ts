@@ -145,13 +145,17 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskF
   const text = task.text;
   if (text !== undefined && text !== null) {
     if (typeof text !== 'string') throw invalid(at('text'), 'must be a string');
-    if (Buffer.byteLength(text, 'utf8') > TEXT_MAX_BYTES) {
+    // A UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count.
+    if (text.length * 3 > TEXT_MAX_BYTES && Buffer.byteLength(text, 'utf8') > TEXT_MAX_BYTES) {
       throw invalid(at('text'), `must be at most ${TEXT_MAX_BYTES} UTF-8 bytes`);
     }
     content.title = text;
   }
-  content.closed = parseBool(task.checked, at('checked'));
-  content.collapsed = parseBool(task.collapsed, at('collapsed'));
+  // Paths are spelled only for an error: a paste of 10,000 tasks reads every field 10,000 times.
+  if (task.checked !== undefined && task.checked !== null)
+    content.closed = parseBool(task.checked, at('checked'));
+  if (task.collapsed !== undefined && task.collapsed !== null)
+    content.collapsed = parseBool(task.collapsed, at('collapsed'));
   const assigned = task.assigned;
   if (assigned !== undefined && assigned !== null) {
     if (!Array.isArray(assigned)) throw invalid(at('assigned'), 'must be an array of user ids');
@@ -160,10 +164,10 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskF
     const ids = assigned.map((v, i) => parseId(v, `${at('assigned')}.${i}`));
     content.assigned = [...new Set(ids)];
   }
-  content.dueAt = parseDate(task.due_date, at('due_date'));
-  content.createdAt = parseDate(task.creation_date, at('creation_date'));
-  content.closedAt = parseDate(task.completion_date, at('completion_date'));
-  content.editedAt = parseDate(task.edited_date, at('edited_date'));
+  content.dueAt = dateField(task, 'due_date', at);
+  content.createdAt = dateField(task, 'creation_date', at);
+  content.closedAt = dateField(task, 'completion_date', at);
+  content.editedAt = dateField(task, 'edited_date', at);
   const priority = task.priority;
   if (priority !== undefined && priority !== null) {
     if (
@@ -176,20 +180,27 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskF
     }
     content.priority = priority;
   }
-  // fromEntries defines each key, so `__proto__` is a custom key like any other.
-  const extra: Json = Object.fromEntries(
-    Object.entries(task).filter(
-      ([key, value]) =>
-        !KNOWN_TASK_KEYS.has(key) && !RESERVED_KEYS.has(key) && !key.startsWith('$') && value !== undefined,
-    ),
-  );
-  if (Object.keys(extra).length > 0) {
+  let custom: Array<[string, unknown]> | undefined;
+  for (const key of Object.keys(task)) {
+    const value = task[key];
+    if (KNOWN_TASK_KEYS.has(key) || RESERVED_KEYS.has(key) || key.startsWith('$') || value === undefined)
+      continue;
+    (custom ??= []).push([key, value]);
+  }
+  if (custom) {
+    // fromEntries defines each key, so `__proto__` is a custom key like any other.
+    const extra: Json = Object.fromEntries(custom);
     if (Buffer.byteLength(JSON.stringify(extra), 'utf8') > EXTRA_MAX_BYTES) {
       throw invalid(path || 'task', `custom keys must serialize to at most ${EXTRA_MAX_BYTES} bytes`);
     }
     content.extra = extra;
   }
   return content;
+}
+
+function dateField(task: Json, key: string, at: (key: string) => string): Date | null {
+  const value = task[key];
+  return value === undefined || value === null || value === '' ? null : parseDate(value, at(key));
 }
 
 /** POST/PUT task bodies: fields nested under `task` when it is an object, else flat. */

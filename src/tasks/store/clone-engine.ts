@@ -329,9 +329,7 @@ export class CloneEngine {
         stamp,
       })),
     }));
-    return members.map(
-      (member, i) => failed[i] ?? new Map(member.request.nodes.map((n, j) => [n.key, newIds[i][j]])),
-    );
+    return members.map((member, i) => failed[i] ?? idsByKey(member.request.nodes, newIds[i]));
   }
 
   /**
@@ -401,6 +399,13 @@ export class CloneEngine {
     }
     return newIds;
   }
+}
+
+/** Client key → new id, without a pair per node (a paste may hold 10,000). */
+function idsByKey(nodes: CloneNode[], ids: number[]): Map<string, number> {
+  const byKey = new Map<string, number>();
+  for (let j = 0; j < nodes.length; j++) byKey.set(nodes[j].key, ids[j]);
+  return byKey;
 }
 
 function settled(outcome: Outcome): Map<string, number> {

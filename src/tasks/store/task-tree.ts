@@ -277,11 +277,11 @@ export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {
     }
     indexByKey.set(item.key, i);
   });
-  const parent = new Array<number>(items.length);
-  const position = new Array<number>(items.length);
-  const childCount = new Array<number>(items.length).fill(0);
-  const children: number[][] = items.map(() => []);
-  const roots: number[] = [];
+  const n = items.length;
+  const parent = new Array<number>(n);
+  const position = new Array<number>(n);
+  const childCount = new Array<number>(n).fill(0);
+  let rootCount = 0;
   items.forEach((item, i) => {
     if (item.parentKey !== null && item.parentKey === item.key) {
       throw new TasksError('TASK_CYCLE', `Item ${JSON.stringify(item.key)} is its own parent`, {
@@ -291,22 +291,35 @@ export function planForest(items: ForestItem[], field = 'batch'): ForestPlan {
     const p = item.parentKey === null ? undefined : indexByKey.get(item.parentKey);
     if (p === undefined) {
       parent[i] = -1;
-      position[i] = roots.length;
-      roots.push(i);
+      position[i] = rootCount++;
     } else {
       parent[i] = p;
       position[i] = childCount[p]++;
-      children[p].push(i);
     }
   });
-  const order: number[] = [...roots];
-  for (let head = 0; head < order.length; head++) order.push(...children[order[head]]);
-  if (order.length !== items.length) {
+  // Children by parent in one array (each parent's run starts at `first`), not an array per item:
+  // a paste may hold 10,000 items.
+  const first = new Array<number>(n);
+  for (let i = 0, at = 0; i < n; i++) {
+    first[i] = at;
+    at += childCount[i];
+  }
+  const children = new Array<number>(n - rootCount);
+  const order = new Array<number>(rootCount);
+  for (let i = 0; i < n; i++) {
+    if (parent[i] < 0) order[position[i]] = i;
+    else children[first[parent[i]] + position[i]] = i;
+  }
+  for (let head = 0; head < order.length; head++) {
+    const p = order[head];
+    for (let k = first[p], end = first[p] + childCount[p]; k < end; k++) order.push(children[k]);
+  }
+  if (order.length !== n) {
     const seen = new Set(order);
-    const i = items.findIndex((_, n) => !seen.has(n));
+    const i = items.findIndex((_, k) => !seen.has(k));
     throw new TasksError('TASK_CYCLE', `Item ${JSON.stringify(items[i].key)} is part of a parent cycle`, {
       field: `${field}.${i}.parent`,
     });
   }
-  return { order, parent, position, rootCount: roots.length };
+  return { order, parent, position, rootCount };
 }

@@ -72,7 +72,8 @@ export class TasksService {
     const last = new Map<number, TaskFields>();
     for (const u of updates) last.set(u.id, u.fields);
     const ids = [...last.keys()];
-    return this.gateway.write(accountId, async (w) => {
+    // Its one read locks the rows it reads (their latest committed state): no snapshot wanted.
+    return this.gateway.writeReadCommitted(accountId, async (w) => {
       // The rows first, with their assignments: their projects cannot change under the lock
       // until the commit, nor assignments be added.
       const { rows: locked, assigned } = await lockTasksAndAssignees(w.m, w.sql, accountId, ids);

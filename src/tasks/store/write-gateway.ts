@@ -296,6 +296,15 @@ export class TaskWriteGateway {
   }
 
   /**
+   * A write at READ COMMITTED where rows lock (as every To Do write, so that a connection of the
+   * pool keeps its level between them: src/database/session-isolation.ts); its plain reads see the
+   * latest committed rows. On SQLite, one writer at a time, the same as write().
+   */
+  writeReadCommitted<T>(accountId: number, work: (w: StoreWrite) => Promise<T>): Promise<T> {
+    return this.write(accountId, work, this.db.sql.rowLocks ? { isolation: 'READ COMMITTED' } : undefined);
+  }
+
+  /**
    * A write inside the caller's transaction (a job that commits its effect with its outcome);
    * told when that transaction commits, dropped if it rolls back.
    */

@@ -57,6 +57,40 @@ describe('planForest', () => {
     }));
     expect(planForest(items.reverse()).rootCount).toBe(1);
   });
+
+  it('orders random forests breadth-first from the roots, siblings in batch order', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let round = 0; round < 50; round++) {
+      const n = 1 + random(300);
+      // Each item's parent is an earlier key, a key nobody has (a root) or none; then shuffled.
+      const items = Array.from({ length: n }, (_, i) => ({
+        key: `k${i}`,
+        parentKey: i === 0 || random(4) === 0 ? (random(2) ? null : 'nobody') : `k${random(i)}`,
+      }));
+      for (let i = n - 1; i > 0; i--) {
+        const j = random(i + 1);
+        [items[i], items[j]] = [items[j], items[i]];
+      }
+      // The reference: an array of children per item, walked breadth-first.
+      const index = new Map(items.map((item, i) => [item.key, i]));
+      const children = items.map(() => [] as number[]);
+      const roots: number[] = [];
+      items.forEach((item, i) => {
+        const p = item.parentKey === null ? undefined : index.get(item.parentKey);
+        if (p === undefined) roots.push(i);
+        else children[p].push(i);
+      });
+      const order = [...roots];
+      for (let head = 0; head < order.length; head++) order.push(...children[order[head]]);
+      const plan = planForest(items);
+      expect(plan.order).toEqual(order);
+      expect(plan.rootCount).toBe(roots.length);
+      for (const [p, kids] of children.entries())
+        kids.forEach((k, at) => expect([plan.parent[k], plan.position[k]]).toEqual([p, at]));
+      roots.forEach((r, at) => expect([plan.parent[r], plan.position[r]]).toEqual([-1, at]));
+    }
+  });
 });
 
 describe('TaskForest', () => {

@@ -1,0 +1,73 @@
+// The service's CPU time and the wall time per POST /todo/clone of 10,000 tasks (run.mjs's
+// connected temp-id subtree, after a task of a 200-task list), from the service's /proc/<pid>/stat:
+// on a shared machine its own CPU time varies less than the wall time. Runs the built service of
+// the current folder (no build), 3 warm-up clones, then N (default 8).
+//
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 [N=8] node bench/todo/clone-cpu.mjs
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { connect, createDatabase, dropDatabase, SERVER, startService, stats } from '../lib/service.mjs';
+
+const admin = await connect(SERVER);
+const db = await createDatabase(admin, 'cw_c10k');
+const token = `bench_${randomBytes(16).toString('hex')}`;
+const env = {
+  ...process.env,
+  DATABASE_URL: db.url.toString(),
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  BOOTSTRAP_API_TOKEN: token,
+  DATABASE_POOL_SIZE: '20',
+};
+const service = await startService({ env });
+const tick = 100; // USER_HZ
+const cpu = () => {
+  const f = fs.readFileSync(`/proc/${service.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / tick;
+};
+const call = async (method, path, body) => {
+  const started = performance.now();
+  const res = await fetch(`http://127.0.0.1:${service.port}/todo${path}`, {
+    method,
+    headers: { 'remote-token': token, 'content-type': 'application/json' },
+    body: body && JSON.stringify(body),
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return { json: JSON.parse(text), ms };
+};
+function subtree(n, tag) {
+  return Array.from({ length: n }, (_, i) => ({
+    id: `temp://${tag}-${i}`,
+    parent: i === 0 ? null : `temp://${tag}-${Math.floor((i - 1) / 4)}`,
+    text: `copy ${tag} ${i} #bench`,
+    checked: i % 3 === 0,
+    creation_date: '2030-11-02T08:15:00.000Z',
+  }));
+}
+try {
+  const project = (await call('POST', '/projects', { label: 'C' })).json.id;
+  const a = (
+    await call('POST', '/clone', { project, batch: subtree(200, 'a').map((x) => ({ ...x, parent: null })) })
+  ).json;
+  const anchors = Array.from({ length: 200 }, (_, i) => a[String(i)]);
+  const N = Number(process.env.N ?? 8);
+  for (let i = 0; i < 3; i++)
+    await call('POST', '/clone', { targetId: anchors[i], batch: subtree(10000, `w${i}`) });
+  const walls = [];
+  const c0 = cpu();
+  for (let i = 0; i < N; i++)
+    walls.push(
+      (await call('POST', '/clone', { targetId: anchors[10 + i], batch: subtree(10000, `s${i}`) })).ms,
+    );
+  const perClone = (cpu() - c0) / N;
+  const s = stats(walls);
+  console.log(
+    `clone of 10,000: p50 ${s.p50.toFixed(1)} ms (min ${Math.min(...walls).toFixed(1)}), service CPU ${perClone.toFixed(1)} ms per clone (n=${N})`,
+  );
+} finally {
+  await service.stop();
+  await dropDatabase(admin, db.name);
+  await admin.end();
+}
