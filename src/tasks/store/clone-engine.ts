@@ -100,7 +100,8 @@ export class CloneEngine {
       return settled(outcome);
     }
     // Both before any transaction (and a group's turn): the project's group, and ids for every node
-    // that does not ask for its own.
+    // that does not ask for its own (a small clone or a create takes them from this process's
+    // block, without a statement as a rule).
     const [guess, reserved] = await Promise.all([
       this.guessProject(accountId, request.placement),
       this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
@@ -248,7 +249,11 @@ export class CloneEngine {
         });
         return;
       } catch (error) {
-        if (isDuplicatePrimaryKey(this.db.sql, error) && !inside) continue;
+        if (isDuplicatePrimaryKey(this.db.sql, error) && !inside) {
+          // A claimed id lay in a reserved range: this process's block may hold more of them.
+          this.ids.dropBlock();
+          continue;
+        }
         if (group.length === 1) {
           group[0].reject(error);
           return;
