@@ -100,6 +100,8 @@ export class TasksService {
         tasks: locked.map((row) => ({
           id: row.id,
           projectId: row.projectId,
+          parentId: row.parentId,
+          createdAt: row.createdAt,
           fields: storedFields(last.get(row.id)!),
           stamp,
         })),
