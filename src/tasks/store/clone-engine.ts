@@ -8,6 +8,7 @@ import {
   anchorOf,
   ClonePlacement,
   Destination,
+  groupDestination,
   lockDestination,
   lockGroup,
   positionsIn,
@@ -77,7 +78,8 @@ const MAX_GROUP_NODES = 10_000;
  *
  * Where rows lock, clones into one project that arrive while an earlier one holds its lock in
  * this process wait here rather than in the database, and then run together in one transaction:
- * one lock, one INSERT, one commit; inserts into one list take their keys in one pass. Each keeps its own outcome: one
+ * one lock, one INSERT, one commit; clones placed alike share one read of their place, and
+ * inserts into one list take their keys in one pass. Each keeps its own outcome: one
  * that fails its checks writes nothing and the others go ahead, as if they had run one after the
  * other in arrival order.
  */
@@ -250,8 +252,7 @@ export class CloneEngine {
         return;
       } catch (error) {
         if (isDuplicatePrimaryKey(this.db.sql, error) && !inside) {
-          // A claimed id lay in a reserved range: this process's block may hold more of them.
-          this.ids.dropBlock();
+          this.ids.dropBlock(); // a claimed id lay in a reserved range, maybe in this process's block
           continue;
         }
         if (group.length === 1) {
@@ -295,7 +296,7 @@ export class CloneEngine {
     const dests = new Array<Destination>(members.length);
     for (let i = 0; i < members.length; i++) {
       await attempt(i, async () => {
-        dests[i] = await lockDestination(w, members[i].request.placement, members[i].guess, anchors);
+        dests[i] = await groupDestination(w, members[i].request.placement, members[i].guess, anchors);
       });
     }
     const live = members.map((_, i) => i).filter((i) => !failed[i]);

@@ -67,9 +67,13 @@ describeEachDialect('task ids under concurrent clones and requested ids', (t) =>
   // distinct ids, and a create whose process still has ids in its block sends no statement for them.
   it('hands out distinct ids from the blocks of two instances, and no id statement per create', async () => {
     if (t().dialect !== 'mysql') return; // SQLite: one writer, ids allocated inside each write
-    const second: TestApp = await createTestApp('mysql', {}, {
-      database: { url: t().config.DATABASE_URL, drop: async () => undefined },
-    });
+    const second: TestApp = await createTestApp(
+      'mysql',
+      {},
+      {
+        database: { url: t().config.DATABASE_URL, drop: async () => undefined },
+      },
+    );
     try {
       const create = (app: TestApp, i: number) =>
         app.inject({
