@@ -13,14 +13,14 @@ import {
   lockGroup,
   positionsIn,
 } from './clone-destination';
-import { ORDER_GAP } from './order-keys';
 import { fillGaps } from './order-keys.table';
+import { newRows } from './clone-rows';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
-import { insertTasks, NewTaskRow, readStructure } from './tasks.table';
+import { insertTasks, readStructure } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { ClonePlacement } from './clone-destination';
@@ -412,34 +412,6 @@ export class CloneEngine {
 function settled(outcome: Outcome): Map<string, number> {
   if (outcome instanceof DomainError) throw outcome;
   return outcome;
-}
-
-/** The rows of the live members, each forest parents first. */
-function newRows(
-  members: Member[],
-  dests: Destination[],
-  live: number[],
-  newIds: number[][],
-  rootKeys: number[][],
-): NewTaskRow[] {
-  const rows: NewTaskRow[] = [];
-  for (const i of live) {
-    const { request, plan } = members[i];
-    const ids = newIds[i];
-    const dest = dests[i];
-    for (const j of plan.order) {
-      const p = plan.parent[j];
-      rows.push({
-        id: ids[j],
-        projectId: dest.projectId,
-        parentId: p < 0 ? dest.parentId : ids[p],
-        // A new task's own children make a new list: keys at ORDER_GAP intervals.
-        key: p < 0 ? rootKeys[i][plan.position[j]] : ORDER_GAP * (plan.position[j] + 1),
-        fields: request.nodes[j].fields,
-      });
-    }
-  }
-  return rows;
 }
 
 /** The callers' origin if they share one; undefined otherwise. */
