@@ -156,10 +156,12 @@ describeEachDialect(
           parent: i % 10 === 0 ? null : `n${i - 1}`,
           assigned: [user],
         }));
+        // Where rows lock, the ids come before the transaction, from the process's block or by one
+        // statement of the clone's own (task-ids.spec.ts counts those): not counted here.
         return statements.count(async () => {
           const res = await api.post('/clone', { targetId: target, batch });
           expect(res.statusCode).toBe(200);
-        }, ['tasks', 'task_list_locks', 'id_allocators', 'task_assignees']);
+        }, ['tasks', 'task_list_locks', 'task_assignees']);
       };
       try {
         const small = await count(10);

@@ -97,6 +97,20 @@ describeEachDialect('task ids under concurrent clones and requested ids', (t) =>
           expect((await create(t(), 40)).statusCode).toBe(200);
         }, ['id_allocators']);
         expect(sent).toEqual([]);
+        // A clone of 100 or more nodes reserves its own range: one statement, whatever its size.
+        const clone = (n: number) =>
+          statements.matching(async () => {
+            const res = await t().inject({
+              method: 'POST',
+              url: '/todo/clone',
+              headers: { 'remote-token': account.token, 'content-type': 'application/json' },
+              payload: JSON.stringify({ batch: Array.from({ length: n }, (_, i) => ({ id: `c${n}-${i}` })) }),
+            });
+            expect(res.statusCode).toBe(200);
+          }, ['id_allocators']);
+        expect(await clone(100)).toHaveLength(1);
+        expect(await clone(999)).toHaveLength(1);
+        expect((await clone(10)).length).toBeLessThanOrEqual(1);
       } finally {
         statements.restore();
       }
