@@ -171,20 +171,13 @@ export class CloneEngine {
     return new ChunkedClone(w, request.parents, shape, dest, ids, placed.rootKeys[0], now, request.progress);
   }
 
-  /**
-   * The clones of `members` in a transaction of their own, told once committed; `written` is
-   * called once their rows are written, before the write's last statements and its commit.
-   */
-  private inTransaction(accountId: number, members: Member[], written?: () => void): Promise<Outcome[]> {
+  /** The clones of `members` in a transaction of their own, told once committed. */
+  private inTransaction(accountId: number, members: Member[]): Promise<Outcome[]> {
     // READ COMMITTED: every read that matters locks anyway, and the change event's positions are
     // then counted by a plain read of the latest committed list, taking no row locks.
     return this.gateway.write(
       accountId,
-      async (w) => {
-        const outcomes = await this.cloneMany(w, members);
-        written?.();
-        return outcomes;
-      },
+      (w) => this.cloneMany(w, members),
       this.db.sql.rowLocks ? { isolation: 'READ COMMITTED' } : undefined,
     );
   }
@@ -216,12 +209,7 @@ export class CloneEngine {
     return anchor ? anchor.projectId : undefined;
   }
 
-  /**
-   * Runs the groups of one project in arrival order until no clone waits. The next group starts
-   * once the one before has written its rows: its transaction opens while that one commits, and
-   * waits in the database for the project's ordering lock, which it gets right after that commit.
-   * Commit order stays arrival order; only a group the database refused runs again later.
-   */
+  /** Runs the groups of one project, one after the other, until no clone waits. */
   private async drain(key: string, accountId: number): Promise<void> {
     const waiting = this.queues.get(key)!;
     while (waiting.length > 0) {
@@ -236,15 +224,13 @@ export class CloneEngine {
         nodes += next.request.nodes.length;
         group.push(next);
       }
-      let written!: () => void;
-      const rowsWritten = new Promise<void>((resolve) => (written = resolve));
-      await Promise.race([this.runGroup(accountId, group, written), rowsWritten]);
+      await this.runGroup(accountId, group);
     }
     this.queues.delete(key);
   }
 
   /** One transaction for the group; settles every member, never throws. */
-  private async runGroup(accountId: number, group: Waiting[], written?: () => void): Promise<void> {
+  private async runGroup(accountId: number, group: Waiting[]): Promise<void> {
     // First with the ranges each member reserved outside any transaction (no transaction holds
     // the counter row); if a requested id that POST /todo/tasks claimed meanwhile lies in one,
     // again with ids taken inside the transaction, after every claim that committed and before
@@ -255,7 +241,7 @@ export class CloneEngine {
         // A group runs in its first caller's context: the write is its callers' together, and
         // each run of the change event names its own.
         const outcomes = await writeOrigin.run(commonOrigin(group), () =>
-          this.inTransaction(accountId, group, written),
+          this.inTransaction(accountId, group),
         );
         // Committed: from here on nothing may send the group back through the catch below.
         group.forEach((w, i) => {
