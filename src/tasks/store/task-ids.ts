@@ -43,8 +43,24 @@ export class TaskIdAllocator {
   /** Ids this process reserved ahead for small clones: `next` up to, not including, `end`. */
   private block = { next: 0, end: 0 };
   private refilling: Promise<void> | null = null;
+  /** Writes in progress whose ids must follow their order alone (`inOrder`). */
+  private ordered = 0;
 
   constructor(private readonly db: Database) {}
+
+  /**
+   * Runs `work` with every range reserved by a statement of its own, none from the block, so that
+   * its ids follow the order of its writes on the shared counter alone, as on SQLite (the demo
+   * data, whose ids the Swagger examples name).
+   */
+  async inOrder<T>(work: () => Promise<T>): Promise<T> {
+    this.ordered++;
+    try {
+      return await work();
+    } finally {
+      this.ordered--;
+    }
+  }
 
   /**
    * `count` fresh consecutive ids, outside any transaction. A clone of fewer than
@@ -55,7 +71,7 @@ export class TaskIdAllocator {
    */
   async reserve(count: number): Promise<number[]> {
     if (count === 0) return [];
-    if (count >= BLOCK_TAKERS_BELOW) return this.db.read((m) => this.allocate(m, count));
+    if (count >= BLOCK_TAKERS_BELOW || this.ordered > 0) return this.db.read((m) => this.allocate(m, count));
     for (let round = 0; round < 3; round++) {
       const { next, end } = this.block;
       if (end - next >= count) {
