@@ -49,6 +49,8 @@ export function anchorOf(placement: ClonePlacement): number | null {
 /** What a group read at once for its members: anchors by id (undefined: not found). */
 export interface GroupReads {
   anchors: Map<number, KeyedPlace | AnchorRead | undefined>;
+  /** Destinations resolved so far, by placement (groupDestination). */
+  destinations?: Map<string, Promise<Destination>>;
 }
 
 /**
@@ -87,6 +89,25 @@ export async function lockGroup(
 function readAnchorsUnder(w: StoreWrite, ids: number[], keys: Iterable<number>) {
   if (!w.readsCommitted) return readStructure(w.m, w.sql, w.accountId, ids, true);
   return readAnchors(w.m, w.sql, w.accountId, [...new Set(ids)], w.wants('inserted', keys));
+}
+
+/**
+ * lockDestination, once per distinct placement of a group: members placed alike (concurrent
+ * creates at the top of one list) share one resolution and its reads, which nothing in the
+ * group's transaction changes before its INSERT. A failed one fails each of them alike.
+ */
+export function groupDestination(
+  w: StoreWrite,
+  placement: ClonePlacement,
+  known: number | null | undefined,
+  group: GroupReads,
+): Promise<Destination> {
+  // JSON keeps a field given as null apart from one not given (left out).
+  const key = `${known === undefined ? '?' : keyOf(known)}:${JSON.stringify(placement)}`;
+  group.destinations ??= new Map();
+  let resolved = group.destinations.get(key);
+  if (!resolved) group.destinations.set(key, (resolved = lockDestination(w, placement, known, group)));
+  return resolved;
 }
 
 /**

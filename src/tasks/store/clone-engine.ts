@@ -8,18 +8,19 @@ import {
   anchorOf,
   ClonePlacement,
   Destination,
+  groupDestination,
   lockDestination,
   lockGroup,
   positionsIn,
 } from './clone-destination';
-import { ORDER_GAP } from './order-keys';
 import { fillGaps } from './order-keys.table';
+import { newRows } from './clone-rows';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
-import { insertTasks, NewTaskRow, readStructure } from './tasks.table';
+import { insertTasks, readStructure } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { ClonePlacement } from './clone-destination';
@@ -77,7 +78,8 @@ const MAX_GROUP_NODES = 10_000;
  *
  * Where rows lock, clones into one project that arrive while an earlier one holds its lock in
  * this process wait here rather than in the database, and then run together in one transaction:
- * one lock, one INSERT, one commit; inserts into one list take their keys in one pass. Each keeps its own outcome: one
+ * one lock, one INSERT, one commit; clones placed alike share one read of their place, and
+ * inserts into one list take their keys in one pass. Each keeps its own outcome: one
  * that fails its checks writes nothing and the others go ahead, as if they had run one after the
  * other in arrival order.
  */
@@ -100,7 +102,8 @@ export class CloneEngine {
       return settled(outcome);
     }
     // Both before any transaction (and a group's turn): the project's group, and ids for every node
-    // that does not ask for its own.
+    // that does not ask for its own (a small clone or a create takes them from this process's
+    // block, without a statement as a rule).
     const [guess, reserved] = await Promise.all([
       this.guessProject(accountId, request.placement),
       this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
@@ -248,7 +251,10 @@ export class CloneEngine {
         });
         return;
       } catch (error) {
-        if (isDuplicatePrimaryKey(this.db.sql, error) && !inside) continue;
+        if (isDuplicatePrimaryKey(this.db.sql, error) && !inside) {
+          this.ids.dropBlock(); // a claimed id lay in a reserved range, maybe in this process's block
+          continue;
+        }
         if (group.length === 1) {
           group[0].reject(error);
           return;
@@ -290,7 +296,7 @@ export class CloneEngine {
     const dests = new Array<Destination>(members.length);
     for (let i = 0; i < members.length; i++) {
       await attempt(i, async () => {
-        dests[i] = await lockDestination(w, members[i].request.placement, members[i].guess, anchors);
+        dests[i] = await groupDestination(w, members[i].request.placement, members[i].guess, anchors);
       });
     }
     const live = members.map((_, i) => i).filter((i) => !failed[i]);
@@ -411,34 +417,6 @@ function idsByKey(nodes: CloneNode[], ids: number[]): Map<string, number> {
 function settled(outcome: Outcome): Map<string, number> {
   if (outcome instanceof DomainError) throw outcome;
   return outcome;
-}
-
-/** The rows of the live members, each forest parents first. */
-function newRows(
-  members: Member[],
-  dests: Destination[],
-  live: number[],
-  newIds: number[][],
-  rootKeys: number[][],
-): NewTaskRow[] {
-  const rows: NewTaskRow[] = [];
-  for (const i of live) {
-    const { request, plan } = members[i];
-    const ids = newIds[i];
-    const dest = dests[i];
-    for (const j of plan.order) {
-      const p = plan.parent[j];
-      rows.push({
-        id: ids[j],
-        projectId: dest.projectId,
-        parentId: p < 0 ? dest.parentId : ids[p],
-        // A new task's own children make a new list: keys at ORDER_GAP intervals.
-        key: p < 0 ? rootKeys[i][plan.position[j]] : ORDER_GAP * (plan.position[j] + 1),
-        fields: request.nodes[j].fields,
-      });
-    }
-  }
-  return rows;
 }
 
 /** The callers' origin if they share one; undefined otherwise. */

@@ -22,21 +22,21 @@ export async function insertAssignees(
 }
 
 /**
- * The places of the named tasks of the account and which of them have assignments, in one
- * locking read of both (where rows lock): a writer that replaces assignments then clears only
- * those, and none can be added meanwhile.
+ * The places and creation times of the named tasks of the account and which of them have
+ * assignments, in one locking read of both (where rows lock): a writer that replaces assignments
+ * then clears only those, and none can be added meanwhile.
  */
 export async function lockTasksAndAssignees(
   m: EntityManager,
   sql: SqlDialect,
   accountId: number,
   ids: number[],
-): Promise<{ rows: KeyedPlace[]; assigned: Set<number> }> {
-  const rows = new Map<number, KeyedPlace>();
+): Promise<{ rows: Array<KeyedPlace & { createdAt: string | null }>; assigned: Set<number> }> {
+  const rows = new Map<number, KeyedPlace & { createdAt: string | null }>();
   const assigned = new Set<number>();
   for (const part of chunks([...new Set(ids)])) {
     const found = (await m.query(
-      `SELECT t.id, t.project_id, t.parent_id, t.sort_key, a.person_id FROM tasks t ` +
+      `SELECT t.id, t.project_id, t.parent_id, t.sort_key, ${sql.timeText('t.created_at', 'created_at')}, a.person_id FROM tasks t ` +
         `LEFT JOIN task_assignees a ON a.account_id = t.account_id AND a.task_id = t.id ` +
         `WHERE t.account_id = ? AND t.id IN (${marks(part.length)})${sql.forUpdate}`,
       [accountId, ...part],
@@ -45,6 +45,8 @@ export async function lockTasksAndAssignees(
       project_id: number | null;
       parent_id: number | null;
       sort_key: number | string;
+      // `YYYY-MM-DD HH:MM:SS.SSS[SSS]` text on both dialects.
+      created_at: string | null;
       person_id: number | null;
     }>;
     for (const r of found) {
@@ -56,10 +58,16 @@ export async function lockTasksAndAssignees(
         projectId: r.project_id === null ? null : Number(r.project_id),
         parentId: r.parent_id === null ? null : Number(r.parent_id),
         key: Number(r.sort_key),
+        createdAt: isoOf(r.created_at),
       });
     }
   }
   return { rows: [...rows.values()], assigned };
+}
+
+/** Stored time text to ISO-8601 UTC with milliseconds, as list reads give it (task-reads.table.ts). */
+function isoOf(value: string | null): string | null {
+  return value === null ? null : `${value.slice(0, 10)}T${value.slice(11, 23)}Z`;
 }
 
 /** Removes every assignment of the given tasks. */

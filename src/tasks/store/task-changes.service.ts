@@ -62,9 +62,20 @@ export interface TasksBulkInserted extends ChangeOf<'bulk-inserted'> {
   count: number;
 }
 
-/** Own fields of existing tasks replaced in full (creation time and place kept). */
+/**
+ * Own fields of existing tasks replaced in full (creation time and place kept): each task as it
+ * reads after the write, so that a subscriber needs no read of its own.
+ */
 export interface FieldsUpdated extends ChangeOf<'updated'> {
-  tasks: Array<{ id: number; projectId: number | null; fields: StoredFields; stamp: number }>;
+  tasks: Array<{
+    id: number;
+    projectId: number | null;
+    parentId: number | null;
+    /** ISO-8601 UTC with milliseconds, as list reads give it. */
+    createdAt: string | null;
+    fields: StoredFields;
+    stamp: number;
+  }>;
 }
 
 /** Some own fields of tasks changed (not all of them: read the tasks for what they are now). */

@@ -13,15 +13,17 @@ export const MAX_TASK_ID = 2_147_483_647;
  * ids need not be consecutive, so ids come from one counter row instead: one UPDATE reserves a
  * whole range.
  *
- * On MySQL the clone engine reserves its range with `reserve`, an autocommitted statement before
- * its transaction, so no transaction holds the counter row (it would serialize every clone of
+ * On MySQL the clone engine takes its range with `reserve` before its transaction: from a block
+ * of ids this process reserved ahead (small clones and creates), or by an autocommitted statement
+ * of its own; either way no transaction holds the counter row (it would serialize every clone of
  * every account). The range is then private to that request; ids of a rolled-back request are
  * simply never used. A requested id (POST /todo/tasks with an `id`) goes through `claim` inside the
  * transaction: it moves the counter past itself, so no later range can contain it, and checks
  * that no task has it. A range reserved earlier could still contain it; whichever INSERT comes
  * second then fails on the primary key, which the engine turns into TASK_ID_TAKEN for the claim
  * or, for the clone, into a retry that allocates inside its transaction (after every committed
- * claim, and before any later one, which then sees the clone's rows).
+ * claim, and before any later one, which then sees the clone's rows); a block that met a claimed
+ * id is dropped.
  *
  * A v2 copy that runs as an operation (TASK.COPY, TASK_LIST.COPY, PROJECT.COPY) learns its task
  * count only from the source it reads in the job's transaction; it then takes its range with
@@ -38,12 +40,64 @@ export const MAX_TASK_ID = 2_147_483_647;
  */
 @Injectable()
 export class TaskIdAllocator {
+  /** Ids this process reserved ahead for small clones: `next` up to, not including, `end`. */
+  private block = { next: 0, end: 0 };
+  private refilling: Promise<void> | null = null;
+  /** Writes in progress whose ids must follow their order alone (`inOrder`). */
+  private ordered = 0;
+
   constructor(private readonly db: Database) {}
 
-  /** `count` fresh ids reserved by one autocommitted statement, outside any transaction. */
-  reserve(count: number): Promise<number[]> {
-    // Database.read is the non-transactional path; this single UPDATE is atomic on its own.
+  /**
+   * Runs `work` with every range reserved by a statement of its own, none from the block, so that
+   * its ids follow the order of its writes on the shared counter alone, as on SQLite (the demo
+   * data, whose ids the Swagger examples name).
+   */
+  async inOrder<T>(work: () => Promise<T>): Promise<T> {
+    this.ordered++;
+    try {
+      return await work();
+    } finally {
+      this.ordered--;
+    }
+  }
+
+  /**
+   * `count` fresh consecutive ids, outside any transaction. A clone of fewer than
+   * BLOCK_TAKERS_BELOW nodes takes them from a block this process reserved ahead (ID_BLOCK ids by
+   * one autocommitted statement, shared by concurrent callers), so most creates send no statement
+   * for their ids; larger ones reserve their own range by one autocommitted statement. A block's
+   * ids are this process's alone, so ids stay unique across instances.
+   */
+  async reserve(count: number): Promise<number[]> {
+    if (count === 0) return [];
+    if (count >= BLOCK_TAKERS_BELOW || this.ordered > 0) return this.db.read((m) => this.allocate(m, count));
+    for (let round = 0; round < 3; round++) {
+      const { next, end } = this.block;
+      if (end - next >= count) {
+        this.block.next = next + count;
+        return Array.from({ length: count }, (_, i) => next + i);
+      }
+      // What is left of a block too short for this clone is dropped: a clone's ids are consecutive.
+      this.refilling ??= this.refill().finally(() => (this.refilling = null));
+      await this.refilling;
+    }
+    // Callers arriving meanwhile took every refill (a burst of creates): a range of its own.
     return this.db.read((m) => this.allocate(m, count));
+  }
+
+  /**
+   * Drops the rest of the block: a caller-chosen id (claim) lay in it, and the ids after it may
+   * be claimed too. The next clone reserves a fresh block.
+   */
+  dropBlock(): void {
+    this.block = { next: 0, end: 0 };
+  }
+
+  private async refill(): Promise<void> {
+    // Database.read is the non-transactional path; this single UPDATE is atomic on its own.
+    const ids = await this.db.read((m) => this.allocate(m, ID_BLOCK));
+    this.block = { next: ids[0], end: ids[0] + ID_BLOCK };
   }
 
   /**
@@ -86,6 +140,14 @@ export class TaskIdAllocator {
     if (await taskIdUsed(m, id)) throw idTaken(id);
   }
 }
+
+/**
+ * Ids a process reserves ahead at once for its small clones and creates, and the clone size from
+ * which a clone reserves its own range instead. A block's unused ids are lost when the process
+ * stops (ids are unique, not gapless): 1,000 per start in a space of 2^31.
+ */
+const ID_BLOCK = 1000;
+const BLOCK_TAKERS_BELOW = 100;
 
 /**
  * Below this, a caller may ask for any free task or project id; above it, only for ids the

@@ -7,6 +7,7 @@ import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import { projectIds } from './projects.table';
 import { clearAssignees, insertAssignees, lockTasksAndAssignees } from './task-assignees.table';
 import { keyOf, storedFields, TaskFields } from './task-fields';
+import { TaskIdAllocator } from './task-ids';
 import { applyMove, MoveRequest, movedIds, moveScope } from './task-moves';
 import { sortColumnOfProjects } from './task-structure.table';
 import { BEFORE_FIRST } from './order-keys';
@@ -48,7 +49,13 @@ export class TasksService {
     private readonly clock: Clock,
     private readonly engine: CloneEngine,
     private readonly db: Database,
+    private readonly ids: TaskIdAllocator,
   ) {}
+
+  /** Runs `work` with task ids given out in the order of its writes alone (the demo data; TaskIdAllocator.inOrder). */
+  inIdOrder<T>(work: () => Promise<T>): Promise<T> {
+    return this.ids.inOrder(work);
+  }
 
   /** One new task, placed next to a target or at an end of a list. Returns its id. */
   async createTask(accountId: number, input: CreateTaskInput): Promise<number> {
@@ -101,6 +108,8 @@ export class TasksService {
         tasks: locked.map((row) => ({
           id: row.id,
           projectId: row.projectId,
+          parentId: row.parentId,
+          createdAt: row.createdAt,
           fields: storedFields(last.get(row.id)!),
           stamp,
         })),

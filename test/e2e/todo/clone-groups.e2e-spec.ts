@@ -140,6 +140,38 @@ describeEachDialect(
         expectOnlyItsNeighboursBetween(list, c, [a, b], (id) => clones[owner.get(id) ?? -1]);
       }
     });
+
+    it('reads the place of creates placed alike once per group', async () => {
+      const p = await makeProject(t(), account);
+      const [old] = await makeTasks(t(), account, [{ text: 'old' }], { project: p });
+      const statements = spyStatements(t());
+      let ids: number[] = [];
+      let sent: string[] = [];
+      try {
+        sent = await statements.matching(async () => {
+          const results = await Promise.all(
+            Array.from({ length: 12 }, (_, i) => api.post('/tasks', { text: `new ${i}`, project: p })),
+          );
+          ids = results.map((res) => {
+            expect(res.statusCode).toBe(200);
+            return res.json<{ id: number }>().id;
+          });
+        }, ['COMMIT', 'projects']);
+      } finally {
+        statements.restore();
+      }
+      const commits = sent.filter((sql) => /^\s*COMMIT/i.test(sql)).length;
+      const placeReads = sent.filter((sql) => /\bprojects\b/.test(sql)).length;
+      // Where creates run in groups, one read of the project and its list per group, not per create.
+      if (t().dialect === 'mysql') expect(commits).toBeLessThan(ids.length);
+      expect(placeReads).toBe(commits);
+      // Each at the top, above the task that was there.
+      const tasks = await api.json<WireTask[]>(`/tasks/projects/${p}`);
+      const roots = listOf(tasks, p, null);
+      expect(roots.slice(0, ids.length).sort()).toEqual([...ids].sort());
+      expect(roots.slice(ids.length)).toEqual([old]);
+      expect(await treeProblems(t(), account.id)).toEqual([]);
+    });
   },
   // No timed job claims: their COMMITs would count among the clones' (work queued by a commit is
   // still claimed right after it).

@@ -1,8 +1,9 @@
 import Redis from 'ioredis';
 import { LiveHub } from '../../../src/faces/todo/live/live-hub';
+import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { LiveClient } from './live-client';
-import { todoClient } from './todo-client';
+import { todoClient, WireTask } from './todo-client';
 
 // Delivery guarantees of live updates: a gap in a project's revisions (an event that never came)
 // ends in `resync`, never in a silently stale client; a socket that does not read is dropped once
@@ -102,6 +103,35 @@ describeEachDialect(
       expect(mine.map((e) => (e.value.data?.task as { text?: string } | undefined)?.text)).not.toContain(
         'together 0',
       );
+    });
+
+    it("builds a PUT's update-task from the write, with nothing read after its commit", async () => {
+      const c = await live();
+      const user = (await api.post('/users', { label: 'Ann Lee' })).json().id as number;
+      const id = (await api.post('/tasks', { text: 'before' })).json().id as number;
+      await c.eventCount(1);
+      const statements = spyStatements(t());
+      try {
+        const sent = await statements.all(async () => {
+          const res = await api.put(`/tasks/${id}`, {
+            text: 'after \uD800',
+            checked: true,
+            assigned: [user],
+            due_date: '2026-12-24T10:00:00.250Z',
+            custom: { a: 1 },
+          });
+          expect(res.statusCode).toBe(200);
+          return c.eventCount(2);
+        });
+        // A read of task fields (storedTasks: t.title) would be the event's own, after the commit.
+        expect(sent.statements.filter((sql) => /\bt\.title\b/.test(sql))).toEqual([]);
+        const event = sent.result[1].value;
+        expect(event.type).toBe('update-task');
+        const listed = (await api.json<WireTask[]>('/tasks')).find((x) => x.id === id);
+        expect(event.data?.task).toEqual(listed);
+      } finally {
+        statements.restore();
+      }
     });
 
     it('drops a socket that does not read once its queue passes the bound (close 4408)', async () => {

@@ -25,10 +25,9 @@ export interface LiveEvent {
 /** Tells every subscriber to read its tasks and projects again (it missed events). */
 export const RESYNC: LiveEventValue = { type: 'resync', id: null };
 
-/** The tasks an event needs read in full after the commit (their fields are not in the change). */
+/** The tasks an event needs read in full after the commit (their fields are not in the change; an `updated` change carries them). */
 export function tasksToRead(change: TaskChange): number[] {
   switch (change.kind) {
-    case 'updated':
     case 'edited':
     case 'person-created':
     case 'person-updated':
@@ -51,6 +50,12 @@ export function eventsOf(change: TaskChange, outline: LiveOutline, read: StoredT
       // AccountStream reloads instead (resync); nothing is told task by task.
       return [];
     case 'updated':
+      // The write tells each task as it now reads: nothing to read back.
+      return updated(
+        change.tasks.map(({ id, projectId, parentId, createdAt, fields }) =>
+          toTodoTask({ id, projectId, parentId, createdAt, ...fields }),
+        ),
+      );
     case 'edited':
     case 'person-created':
     case 'person-updated':

@@ -1,0 +1,33 @@
+import type { Destination } from './clone-destination';
+import { ORDER_GAP } from './order-keys';
+import type { TaskFields } from './task-fields';
+import type { ForestPlan } from './task-tree';
+import type { NewTaskRow } from './tasks.table';
+
+/** The rows of the live members, each forest parents first. */
+export function newRows(
+  members: ReadonlyArray<{ request: { nodes: ReadonlyArray<{ fields: TaskFields }> }; plan: ForestPlan }>,
+  dests: Destination[],
+  live: number[],
+  newIds: number[][],
+  rootKeys: number[][],
+): NewTaskRow[] {
+  const rows: NewTaskRow[] = [];
+  for (const i of live) {
+    const { request, plan } = members[i];
+    const ids = newIds[i];
+    const dest = dests[i];
+    for (const j of plan.order) {
+      const p = plan.parent[j];
+      rows.push({
+        id: ids[j],
+        projectId: dest.projectId,
+        parentId: p < 0 ? dest.parentId : ids[p],
+        // A new task's own children make a new list: keys at ORDER_GAP intervals.
+        key: p < 0 ? rootKeys[i][plan.position[j]] : ORDER_GAP * (plan.position[j] + 1),
+        fields: request.nodes[j].fields,
+      });
+    }
+  }
+  return rows;
+}
