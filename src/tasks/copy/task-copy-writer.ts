@@ -10,9 +10,10 @@ import { insertDependencyPairs } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
 import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
-import { nextPlacement, setColumnOf, setCustomFields } from '../store/tasks.table';
+import { endOfList, type Destination } from '../store/clone-destination';
+import { nextPlacement, rootListEnd, setColumnOf, setCustomFields } from '../store/tasks.table';
 import { keyOf } from '../store/task-fields';
-import type { StoreWrite } from '../store/write-gateway';
+import { projectNotFound, type StoreWrite } from '../store/write-gateway';
 import { chunks } from '../../database/sql';
 import {
   COPY_CHUNK_TASKS,
@@ -101,7 +102,8 @@ export class TaskCopyWriter {
     const units = Math.max(1, selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
-    const rootPlacement = dest.lists ? null : await this.placeRoot(w, dest);
+    const root = dest.lists ? null : await this.placeRoot(w, dest);
+    const rootPlacement = root?.placement ?? null;
     const map =
       selected.length > COPY_CHUNK_TASKS
         ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
@@ -110,7 +112,7 @@ export class TaskCopyWriter {
             dest,
             context,
             source.records ?? (await readRecords(w, selected)),
-            rootPlacement,
+            root,
             told,
             ids,
           );
@@ -153,14 +155,28 @@ export class TaskCopyWriter {
   /**
    * A task's copy goes last in its task list (or under its parent): its place is read under the
    * destination project's ordering lock, taken here, before the clone engine (which then finds it
-   * held), so that the root is inserted with its place rather than updated after.
+   * held), so that the root is inserted with its place rather than updated after. A copy into
+   * the project's root list reads there, in the same statement, that the project still exists and
+   * the list's last key: the clone engine is told where the root goes and does not look again.
    */
-  private async placeRoot(w: StoreWrite, dest: CopyDestination): Promise<number> {
+  private async placeRoot(
+    w: StoreWrite,
+    dest: CopyDestination,
+  ): Promise<{ placement: number; destination?: Destination }> {
     await w.lockLists([keyOf(dest.projectId)]);
-    return nextPlacement(w.m, w.sql, w.accountId, {
+    if (dest.parentTaskId === null) {
+      const end = await rootListEnd(w.m, w.sql, w.accountId, dest.projectId, dest.taskListId);
+      if (!end) throw projectNotFound(dest.projectId);
+      return {
+        placement: end.placement,
+        destination: endOfList({ projectId: dest.projectId, parentId: null }, end.lastKey),
+      };
+    }
+    const placement = await nextPlacement(w.m, w.sql, w.accountId, {
       parentId: dest.parentTaskId,
       taskListId: dest.taskListId,
     });
+    return { placement };
   }
 
   /** A small copy's tree in one clone, then the files its custom fields name. */
@@ -169,13 +185,14 @@ export class TaskCopyWriter {
     dest: CopyDestination,
     context: PlanContext,
     records: Map<number, SourceTask>,
-    rootPlacement: number | null,
+    root: { placement: number; destination?: Destination } | null,
     progress?: (inserted: number) => Promise<void>,
     reserved?: number[],
   ): Promise<IdMap> {
     const { source, selected, request } = context;
     const tasks = planChunk(context, (id) => recordOf(records, id), 0, selected.length);
     const listOf = listsOfCopies(context, dest, [0, selected.length], new Map());
+    const rootPlacement = root?.placement ?? null;
     const byKey = tasks.length
       ? await this.engine.clone(
           w,
@@ -187,6 +204,7 @@ export class TaskCopyWriter {
             progress,
             // Every assignee is one of the active people the target's setup read (planTask).
             peopleChecked: true,
+            ...(root?.destination ? { destination: root.destination } : {}),
           },
           reserved,
         )
