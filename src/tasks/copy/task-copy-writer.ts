@@ -255,55 +255,70 @@ export class TaskCopyWriter {
     return { ids: tree.ids, index };
   }
 
-  /** One chunk's related rows: todos, comments, attachments, subscribers, dependencies. */
+  /**
+   * One chunk's related rows: todos, comments, attachments, subscribers, dependencies. The
+   * tables' statements need nothing from each other (but a comment's files the new comments' ids),
+   * so they are issued together: the transaction's one connection runs them in the order issued,
+   * each sent as soon as the one before it is answered, while the service prepares the next. All
+   * are awaited before an error is passed on, so nothing is sent after the ROLLBACK. (After a
+   * deadlock, which ends the transaction in the database, any statement still queued runs alone
+   * and fails: every row written here names a task or comment of this copy, by foreign key.)
+   */
   private async writeRelated(
     w: StoreWrite,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
   ): Promise<void> {
-    await insertTodos(
-      w.m,
-      w.accountId,
-      plan.todos.map((t) => ({ ...t, taskId: copyOf(t.sourceTaskId), closed: t.closedAt !== null })),
-      now,
-    );
-    const commentCopies = await this.writeComments(w, plan, copyOf, now);
-    // The bytes the copied attachments share stay until this commits: a delete of their source
-    // waits for this shared lock, then sees the copies (see dropUnusedBlob).
-    await holdBlobs(
-      w.m,
-      w.sql,
-      w.accountId,
-      plan.attachments.map((a) => a.blobId),
-    );
-    // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
-    await insertAttachments(
-      w.m,
-      w.accountId,
-      plan.attachments.map((a) => ({
-        ...a,
-        taskId: a.sourceTaskId === null ? null : copyOf(a.sourceTaskId),
-        commentId: a.sourceCommentId === null ? null : commentCopies.get(a.sourceCommentId)!,
-      })),
-      now,
-    );
-    await insertSubscribers(
-      w.m,
-      w.accountId,
-      plan.subscribers.map((s) => ({ taskId: copyOf(s.sourceTaskId), personId: s.personId })),
-    );
-    await insertDependencyPairs(
-      w.m,
-      w.sql,
-      w.accountId,
-      plan.dependencies.map((d) => ({
-        taskId: copyOf(d.fromSourceId),
-        dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
-        typeId: d.typeId,
-      })),
-      now,
-    );
+    const commentCopies = this.writeComments(w, plan, copyOf, now);
+    const outcomes = await Promise.allSettled([
+      insertTodos(
+        w.m,
+        w.accountId,
+        plan.todos.map((t) => ({ ...t, taskId: copyOf(t.sourceTaskId), closed: t.closedAt !== null })),
+        now,
+      ),
+      commentCopies,
+      // The bytes the copied attachments share stay until this commits: a delete of their source
+      // waits for this shared lock, then sees the copies (see dropUnusedBlob).
+      holdBlobs(
+        w.m,
+        w.sql,
+        w.accountId,
+        plan.attachments.map((a) => a.blobId),
+      ),
+      insertSubscribers(
+        w.m,
+        w.accountId,
+        plan.subscribers.map((s) => ({ taskId: copyOf(s.sourceTaskId), personId: s.personId })),
+      ),
+      insertDependencyPairs(
+        w.m,
+        w.sql,
+        w.accountId,
+        plan.dependencies.map((d) => ({
+          taskId: copyOf(d.fromSourceId),
+          dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
+          typeId: d.typeId,
+        })),
+        now,
+      ),
+      // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
+      commentCopies.then((comments) =>
+        insertAttachments(
+          w.m,
+          w.accountId,
+          plan.attachments.map((a) => ({
+            ...a,
+            taskId: a.sourceTaskId === null ? null : copyOf(a.sourceTaskId),
+            commentId: a.sourceCommentId === null ? null : comments.get(a.sourceCommentId)!,
+          })),
+          now,
+        ),
+      ),
+    ]);
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** New comments, mapped from the source comments they copy. */
