@@ -10,6 +10,7 @@ import { insertDependencyPairs } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
 import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
+import { TaskIdAllocator } from '../store/task-ids';
 import { endOfList, type Destination } from '../store/clone-destination';
 import { nextPlacement, rootListEnd, setColumnOf, setCustomFields } from '../store/tasks.table';
 import { keyOf } from '../store/task-fields';
@@ -84,7 +85,10 @@ interface IdMap {
  */
 @Injectable()
 export class TaskCopyWriter {
-  constructor(private readonly engine: CloneEngine) {}
+  constructor(
+    private readonly engine: CloneEngine,
+    private readonly ids: TaskIdAllocator,
+  ) {}
 
   async write(
     w: StoreWrite,
@@ -102,20 +106,20 @@ export class TaskCopyWriter {
     const units = Math.max(1, selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
-    const root = dest.lists ? null : await this.placeRoot(w, dest);
+    const chunked = selected.length > COPY_CHUNK_TASKS;
+    const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
     const rootPlacement = root?.placement ?? null;
-    const map =
-      selected.length > COPY_CHUNK_TASKS
-        ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
-        : await this.writeTree(
-            w,
-            dest,
-            context,
-            source.records ?? (await readRecords(w, selected)),
-            root,
-            told,
-            ids,
-          );
+    const map = chunked
+      ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
+      : await this.writeTree(
+          w,
+          dest,
+          context,
+          source.records ?? (await readRecords(w, selected)),
+          root,
+          told,
+          ids ?? root?.ids,
+        );
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
     const counts = {
@@ -158,20 +162,30 @@ export class TaskCopyWriter {
    * held), so that the root is inserted with its place rather than updated after. A copy into
    * the project's root list reads there, in the same statement, that the project still exists and
    * the list's last key: the clone engine is told where the root goes and does not look again.
+   * With `count`, that many task ids are allocated too (after the lock, the order every write
+   * takes them in). The lock, the read and the allocation need nothing from each other: issued
+   * together, the transaction's connection runs them in that order without waiting for the
+   * service in between.
    */
   private async placeRoot(
     w: StoreWrite,
     dest: CopyDestination,
-  ): Promise<{ placement: number; destination?: Destination }> {
-    await w.lockLists([keyOf(dest.projectId)]);
+    count: number,
+  ): Promise<{ placement: number; destination?: Destination; ids?: number[] }> {
     if (dest.parentTaskId === null) {
-      const end = await rootListEnd(w.m, w.sql, w.accountId, dest.projectId, dest.taskListId);
+      const [, end, ids] = await Promise.all([
+        w.lockLists([keyOf(dest.projectId)]),
+        rootListEnd(w.m, w.sql, w.accountId, dest.projectId, dest.taskListId),
+        count > 0 ? this.ids.allocate(w.m, count) : undefined,
+      ]);
       if (!end) throw projectNotFound(dest.projectId);
       return {
         placement: end.placement,
         destination: endOfList({ projectId: dest.projectId, parentId: null }, end.lastKey),
+        ...(ids ? { ids } : {}),
       };
     }
+    await w.lockLists([keyOf(dest.projectId)]);
     const placement = await nextPlacement(w.m, w.sql, w.accountId, {
       parentId: dest.parentTaskId,
       taskListId: dest.taskListId,
