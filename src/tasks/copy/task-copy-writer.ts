@@ -8,7 +8,7 @@ import {
 } from '../details/attachments.table';
 import { insertDependencyPairs } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
-import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
+import { Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
 import { TaskIdAllocator } from '../store/task-ids';
 import { endOfList, type Destination } from '../store/clone-destination';
@@ -33,6 +33,7 @@ import { loadRelatedRows } from './task-copy-source';
 import {
   cloneNode,
   CopyDestination,
+  fieldAttachmentValues,
   indexOf,
   listsOfCopies,
   placementOf,
@@ -107,6 +108,17 @@ export class TaskCopyWriter {
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
     const chunked = selected.length > COPY_CHUNK_TASKS;
+    const related = (part: number[]) =>
+      loadRelatedRows(w.m, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+    // One chunk's related rows are read while the service plans the tree: issued first, run first
+    // (the tree's statements need nothing from it). Settled, so a failed tree leaves no rejection.
+    const early =
+      selected.length > RELATED_CHUNK_TASKS
+        ? undefined
+        : related(selected).then(
+            (rows) => ({ rows }),
+            (error: unknown) => ({ error }),
+          );
     const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
     const rootPlacement = root?.placement ?? null;
     const map = chunked
@@ -132,8 +144,9 @@ export class TaskCopyWriter {
     };
     let done = selected.length;
     for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
-      const rows = await loadRelatedRows(w.m, w.accountId, part, request.flags, (id) => source.tasks.has(id));
-      const plan = planRelated(context, rows, part);
+      const read = early ? await early : { rows: await related(part) };
+      if ('error' in read) throw read.error;
+      const plan = planRelated(context, read.rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;
       counts.comments += plan.comments.length;
@@ -270,13 +283,11 @@ export class TaskCopyWriter {
   }
 
   /**
-   * One chunk's related rows: todos, comments, attachments, subscribers, dependencies. The
-   * tables' statements need nothing from each other (but a comment's files the new comments' ids),
-   * so they are issued together: the transaction's one connection runs them in the order issued,
-   * each sent as soon as the one before it is answered, while the service prepares the next. All
-   * are awaited before an error is passed on, so nothing is sent after the ROLLBACK. (After a
-   * deadlock, which ends the transaction in the database, any statement still queued runs alone
-   * and fails: every row written here names a task or comment of this copy, by foreign key.)
+   * One chunk's related rows, issued together (they need nothing from each other but the files of
+   * comments the comments' ids): the connection runs them in order, each sent once the one before
+   * is answered, while the service prepares the next. All are awaited before an error is passed
+   * on, so none follows the ROLLBACK. (A statement queued behind a deadlock, which ends the
+   * transaction, runs alone and fails: each row names a task or comment of this copy by foreign key.)
    */
   private async writeRelated(
     w: StoreWrite,
@@ -422,25 +433,4 @@ export class TaskCopyWriter {
     }
     await setCustomFields(w.m, w.accountId, [...fieldsOf]);
   }
-}
-
-/** The values of attachment-type custom fields enabled in the target, per copied task. */
-function fieldAttachmentValues(
-  tasks: PlannedTask[],
-  target: CopyTarget,
-  copyOf: (sourceId: number) => number,
-) {
-  const fields = [...target.customFields]
-    .filter(([, f]) => f.dataTypeId === CUSTOM_FIELD_TYPE.attachment)
-    .map(([id]) => id);
-  const values: Array<{ taskId: number; fieldId: string; ids: number[]; many: boolean }> = [];
-  for (const task of fields.length ? tasks : []) {
-    for (const fieldId of fields) {
-      const value = task.customFields?.[fieldId];
-      if (value === undefined || value === null) continue;
-      const ids = (Array.isArray(value) ? value : [value]).filter((v): v is number => Number.isInteger(v));
-      values.push({ taskId: copyOf(task.sourceId), fieldId, ids, many: Array.isArray(value) });
-    }
-  }
-  return values;
 }
