@@ -29,6 +29,11 @@ export interface SqlDialect {
    * valid at every row (a unique index is checked row by row on both dialects).
    */
   readonly orderedUpdate: boolean;
+  /**
+   * An inner join that reads its left table first, then the right one by the join condition:
+   * MySQL's `STRAIGHT_JOIN`, and SQLite's `CROSS JOIN`, whose order its planner keeps.
+   */
+  readonly joinInOrder: string;
   /** An index hint that keeps a plan on the named index, or nothing. */
   forceIndex(index: string): string;
   /** In an upsert's update, the value a column would have taken in the row that met the key. */
@@ -68,6 +73,7 @@ const MYSQL: SqlDialect = {
   forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
   forShare: ' LOCK IN SHARE MODE',
   orderedUpdate: true,
+  joinInOrder: 'STRAIGHT_JOIN',
   forceIndex: (index) => ` FORCE INDEX (${index})`,
   incoming: (column) => `VALUES(${column})`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
@@ -98,6 +104,7 @@ const SQLITE: SqlDialect = {
   forUpdateSkipLocked: '',
   forShare: '',
   orderedUpdate: false,
+  joinInOrder: 'CROSS JOIN',
   forceIndex: () => '',
   incoming: (column) => `excluded.${column}`,
   greatest: (a, b) => `MAX(${a}, ${b})`,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
+import type { SqlDialect } from '../../database/sql-dialect';
 import { copySourceRows } from '../details/copy-sources.table';
 import { copySetup, CopySetup, StatusRow } from '../details/project-setup.table';
 import type { TaskDetailsService } from '../details/task-details.service';
@@ -212,6 +213,7 @@ function withAssignee(row: AssignedTaskRow): SourceTask {
  */
 export async function loadRelatedRows(
   m: EntityManager,
+  sql: SqlDialect,
   accountId: number,
   ids: number[],
   f: CopyFlags,
@@ -221,6 +223,7 @@ export async function loadRelatedRows(
   // One statement (per 1,000 tasks) for every table the flags select.
   const { todos, comments, attachments, dependencies, subscribers } = await copySourceRows(
     m,
+    sql,
     accountId,
     ids,
     {

@@ -109,7 +109,7 @@ export class TaskCopyWriter {
     const ids = reserved?.length === selected.length ? reserved : undefined;
     const chunked = selected.length > COPY_CHUNK_TASKS;
     const related = (part: number[]) =>
-      loadRelatedRows(w.m, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
     // One chunk's related rows are read while the service plans the tree: issued first, run first
     // (the tree's statements need nothing from it). Settled, so a failed tree leaves no rejection.
     const early =
