@@ -97,12 +97,19 @@ export function refused(violations: CopyViolation[]): TasksError {
  * the statuses of its tasks (loadTarget reads them with the target's): the flags first, then the
  * source task itself.
  */
-export async function loadSource(m: EntityManager, accountId: number, input: CopyInput): Promise<CopySource> {
+export async function loadSource(
+  m: EntityManager,
+  accountId: number,
+  input: CopyInput,
+  inRequest = false,
+): Promise<CopySource> {
   const flags = flagViolations(input);
   if (flags.length) throw refused(flags);
   // Every sibling of a task of S but the root is in S: positions among the rows read (no
   // statement); the root's own (0 then) is never used, as its copy goes last in its list.
-  const { tasks, records } = await subtreeTasks(m, accountId, input.templateId);
+  const { tasks, records } = inRequest
+    ? await subtreeTasks(m, accountId, input.templateId)
+    : await sourceTasks(m, accountId, await subtreeIds(m, accountId, input.templateId), 'among-read');
   const root = tasks.get(input.templateId);
   if (!root) {
     throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
@@ -130,8 +137,10 @@ export async function loadSource(m: EntityManager, accountId: number, input: Cop
 
 /**
  * The tasks of the live subtree of `rootId` (none when the task does not exist or is deleted), as
- * sourceTasks reads them: the walk and the rows in one statement when there are at most
- * COPY_CHUNK_TASKS of them (every copy made in its request), else the walk, then the shape.
+ * sourceTasks reads them, for a copy that a request asked to make at once: the walk and the rows
+ * in one statement when there are at most COPY_CHUNK_TASKS of them, else the walk again, then the
+ * shape. (A copy that runs as an operation is walked first: a large one reads no full row before
+ * its chunks.)
  */
 async function subtreeTasks(
   m: EntityManager,
@@ -183,8 +192,10 @@ export async function loadCopy(
   m: EntityManager,
   accountId: number,
   input: CopyInput,
+  /** Read for a copy the request asked to make at once (see subtreeTasks). */
+  inRequest = false,
 ): Promise<{ source: CopySource; target: CopyTarget }> {
-  const source = await loadSource(m, accountId, input);
+  const source = await loadSource(m, accountId, input, inRequest);
   const { target, sourceStatuses } = await loadTarget(m, accountId, input, source);
   return { source: { ...source, statuses: sourceStatuses }, target };
 }
