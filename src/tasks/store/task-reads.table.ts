@@ -351,7 +351,7 @@ export async function childRows(
 /**
  * The live subtree of `rootId` (none when it is missing or deleted) as taskRowsWithAssigned reads
  * it with positions 'among-read', walk and rows in one statement, when it has at most `limit`
- * tasks; else null (the statement reads at most `limit` full rows, however large the subtree).
+ * tasks; else null (it reads at most `limit` + 1 full rows, however large the subtree).
  */
 export async function subtreeRowsWithAssigned(
   m: EntityManager,
@@ -360,14 +360,12 @@ export async function subtreeRowsWithAssigned(
   limit: number,
 ): Promise<AssignedTaskRow[] | null> {
   const rows = (await m.query(
-    `${SUBTREE} SELECT r.*, a.person_id AS assigned_person, (SELECT COUNT(*) FROM subtree) AS subtree_size ` +
-      `FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND id IN (SELECT id FROM subtree) LIMIT ${limit}) r ` +
+    `${SUBTREE} SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND id IN (SELECT id FROM subtree) LIMIT ${limit + 1}) r ` +
       'LEFT JOIN task_assignees a ON a.account_id = ? AND a.task_id = r.id ORDER BY r.id, a.position',
     [rootId, accountId, accountId, accountId, accountId],
   )) as Array<Record<string, unknown>>;
-  if (rows.length > 0 && Number(rows[0].subtree_size) > limit) return null;
   const firstRows = rows.filter((row, i) => i === 0 || Number(rows[i - 1].id) !== Number(row.id));
-  return foldAssigned(rows, positionsAmong(firstRows.map(placeOf)));
+  return firstRows.length > limit ? null : foldAssigned(rows, positionsAmong(firstRows.map(placeOf)));
 }
 
 /** Whether any task of the account is in this task list (or has this status). */
