@@ -29,14 +29,13 @@ export interface SqlDialect {
    * valid at every row (a unique index is checked row by row on both dialects).
    */
   readonly orderedUpdate: boolean;
-  /** An index hint that keeps a plan on the named index, or nothing. */
-  forceIndex(index: string): string;
   /**
-   * A join operator that reads its left table first and looks up the right one for each row (its
-   * condition goes in WHERE): the plan stays on the indexes the query names, whatever the
-   * statistics of the moment say.
+   * An inner join that reads its left table first, then the right one by the join condition:
+   * MySQL's `STRAIGHT_JOIN`, and SQLite's `CROSS JOIN`, whose order its planner keeps.
    */
   readonly joinInOrder: string;
+  /** An index hint that keeps a plan on the named index, or nothing. */
+  forceIndex(index: string): string;
   /** In an upsert's update, the value a column would have taken in the row that met the key. */
   incoming(column: string): string;
   /** The larger of two expressions. */
@@ -74,8 +73,8 @@ const MYSQL: SqlDialect = {
   forUpdateSkipLocked: ' FOR UPDATE SKIP LOCKED',
   forShare: ' LOCK IN SHARE MODE',
   orderedUpdate: true,
-  forceIndex: (index) => ` FORCE INDEX (${index})`,
   joinInOrder: 'STRAIGHT_JOIN',
+  forceIndex: (index) => ` FORCE INDEX (${index})`,
   incoming: (column) => `VALUES(${column})`,
   greatest: (a, b) => `GREATEST(${a}, ${b})`,
   timeText: (column, as) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${as}`,
@@ -105,9 +104,8 @@ const SQLITE: SqlDialect = {
   forUpdateSkipLocked: '',
   forShare: '',
   orderedUpdate: false,
-  forceIndex: () => '',
-  // SQLite never reorders the tables of a CROSS JOIN.
   joinInOrder: 'CROSS JOIN',
+  forceIndex: () => '',
   incoming: (column) => `excluded.${column}`,
   greatest: (a, b) => `MAX(${a}, ${b})`,
   timeText: (column, as) => (column === as || column.endsWith(`.${as}`) ? column : `${column} AS ${as}`),

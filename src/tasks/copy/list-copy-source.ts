@@ -2,7 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
 import type { TaskDetailsService } from '../details/task-details.service';
 import type { ProjectRow } from '../store/projects.table';
-import { listSubtreeIds } from '../store/task-reads.table';
+import { listSubtreeIds } from '../store/task-subtrees.table';
 import { CopyViolation } from '../tasks.errors';
 import { COPY_FLAG_NAMES, CopyFlags, CopySource, CopyTarget, SourceShape } from './task-copy-plan';
 import { sourceTasks, statusesOf, targetSetup } from './task-copy-source';

@@ -1,7 +1,8 @@
 import type { CloneNode, ClonePlacement } from '../store/clone-engine';
 import type { TaskFields } from '../store/task-fields';
 import type { StoreWrite } from '../store/write-gateway';
-import type { CopySource, PlanContext, PlannedTask, SourceTask } from './task-copy-plan';
+import { CUSTOM_FIELD_TYPE } from '../details/task-details.entities';
+import type { CopySource, CopyTarget, PlanContext, PlannedTask, SourceTask } from './task-copy-plan';
 import { recordsWithAssigned } from './task-copy-source';
 
 // The copy writer's nodes for the clone engine: where each copy goes (its list, its place) and
@@ -125,4 +126,25 @@ export function cloneNode(
     parentKey: t.parentSourceId === null ? null : String(t.parentSourceId),
     fields,
   };
+}
+
+/** The values of attachment-type custom fields enabled in the target, per copied task. */
+export function fieldAttachmentValues(
+  tasks: PlannedTask[],
+  target: CopyTarget,
+  copyOf: (sourceId: number) => number,
+) {
+  const fields = [...target.customFields]
+    .filter(([, f]) => f.dataTypeId === CUSTOM_FIELD_TYPE.attachment)
+    .map(([id]) => id);
+  const values: Array<{ taskId: number; fieldId: string; ids: number[]; many: boolean }> = [];
+  for (const task of fields.length ? tasks : []) {
+    for (const fieldId of fields) {
+      const value = task.customFields?.[fieldId];
+      if (value === undefined || value === null) continue;
+      const ids = (Array.isArray(value) ? value : [value]).filter((v): v is number => Number.isInteger(v));
+      values.push({ taskId: copyOf(task.sourceId), fieldId, ids, many: Array.isArray(value) });
+    }
+  }
+  return values;
 }

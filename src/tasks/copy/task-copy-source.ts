@@ -8,7 +8,13 @@ import { taskRecords } from '../read/task-read-model.service';
 import type { PositionsFrom } from '../store/dense-positions';
 import { existingPeople } from '../store/people.table';
 import type { ProjectRow } from '../store/projects.table';
-import { subtreeIds, taskRowsWithAssigned, taskShapes } from '../store/task-reads.table';
+import {
+  AssignedTaskRow,
+  subtreeRowsWithAssigned,
+  taskRowsWithAssigned,
+  taskShapes,
+} from '../store/task-reads.table';
+import { subtreeIds } from '../store/task-subtrees.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import { ShapeTable } from './source-shapes';
 import {
@@ -92,20 +98,25 @@ export function refused(violations: CopyViolation[]): TasksError {
  * the statuses of its tasks (loadTarget reads them with the target's): the flags first, then the
  * source task itself.
  */
-export async function loadSource(m: EntityManager, accountId: number, input: CopyInput): Promise<CopySource> {
+export async function loadSource(
+  m: EntityManager,
+  accountId: number,
+  input: CopyInput,
+  inRequest = false,
+): Promise<CopySource> {
   const flags = flagViolations(input);
   if (flags.length) throw refused(flags);
-  // The subtree's first id is its root: none when the task does not exist (or is deleted).
-  const ids = await subtreeIds(m, accountId, input.templateId);
-  if (ids.length === 0) {
+  // Every sibling of a task of S but the root is in S: positions among the rows read (no
+  // statement); the root's own (0 then) is never used, as its copy goes last in its list.
+  const { tasks, records } = inRequest
+    ? await subtreeTasks(m, accountId, input.templateId)
+    : await sourceTasks(m, accountId, await subtreeIds(m, accountId, input.templateId), 'among-read');
+  const root = tasks.get(input.templateId);
+  if (!root) {
     throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
       field: 'template_id',
     });
   }
-  // Every sibling of a task of S but the root is in S: positions among the rows read (no
-  // statement); the root's own (0 then) is never used, as its copy goes last in its list.
-  const { tasks, records } = await sourceTasks(m, accountId, ids, 'among-read');
-  const root = tasks.get(input.templateId)!;
   const children = new Map<number, number[]>();
   for (const t of [...tasks.values()].sort((a, b) => a.position - b.position || a.id - b.id)) {
     if (t.parentId !== null && t.id !== root.id) pushTo(children, t.parentId, t.id);
@@ -123,6 +134,24 @@ export async function loadSource(m: EntityManager, accountId: number, input: Cop
     dependencies: [],
     deadTasks: new Set(),
   };
+}
+
+/**
+ * The tasks of the live subtree of `rootId` (none when the task does not exist or is deleted), as
+ * sourceTasks reads them, for a copy that a request asked to make at once: the walk and the rows
+ * in one statement when there are at most COPY_CHUNK_TASKS of them (it reads one row more to
+ * tell), else the walk again, then the shape. (A copy that runs as an operation is walked first:
+ * a large one reads no full row before its chunks.)
+ */
+async function subtreeTasks(
+  m: EntityManager,
+  accountId: number,
+  rootId: number,
+): Promise<Pick<CopySource, 'tasks' | 'records'>> {
+  const rows = await subtreeRowsWithAssigned(m, accountId, rootId, COPY_CHUNK_TASKS);
+  if (rows === null) return sourceTasks(m, accountId, await subtreeIds(m, accountId, rootId), 'among-read');
+  const records = new Map(rows.map((r) => [r.id, withAssignee(r)]));
+  return { tasks: records, records };
 }
 
 /**
@@ -164,8 +193,10 @@ export async function loadCopy(
   m: EntityManager,
   accountId: number,
   input: CopyInput,
+  /** Read for a copy the request asked to make at once (see subtreeTasks). */
+  inRequest = false,
 ): Promise<{ source: CopySource; target: CopyTarget }> {
-  const source = await loadSource(m, accountId, input);
+  const source = await loadSource(m, accountId, input, inRequest);
   const { target, sourceStatuses } = await loadTarget(m, accountId, input, source);
   return { source: { ...source, statuses: sourceStatuses }, target };
 }
@@ -180,10 +211,12 @@ export async function recordsWithAssigned(
   ids: number[],
   positions: PositionsFrom,
 ): Promise<SourceTask[]> {
-  // The rows are this call's own: completed in place rather than copied field by field.
-  return (await taskRowsWithAssigned(m, accountId, ids, false, positions)).map((r) =>
-    Object.assign(r, { assigneeId: r.assigned[0] ?? null }),
-  );
+  return (await taskRowsWithAssigned(m, accountId, ids, false, positions)).map(withAssignee);
+}
+
+/** A row of this module's own reads as a source record: completed in place, not copied field by field. */
+function withAssignee(row: AssignedTaskRow): SourceTask {
+  return Object.assign(row, { assigneeId: row.assigned[0] ?? null });
 }
 
 /**

@@ -9,11 +9,13 @@ import {
 } from '../details/attachments.table';
 import { insertDependencyPairs } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
-import { CUSTOM_FIELD_TYPE, Template } from '../details/task-details.entities';
+import { Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
-import { nextPlacement, setColumnOf, setCustomFields } from '../store/tasks.table';
+import { TaskIdAllocator } from '../store/task-ids';
+import { endOfList, type Destination } from '../store/clone-destination';
+import { nextPlacement, rootListEnd, setColumnOf, setCustomFields } from '../store/tasks.table';
 import { keyOf } from '../store/task-fields';
-import type { StoreWrite } from '../store/write-gateway';
+import { projectNotFound, type StoreWrite } from '../store/write-gateway';
 import { chunks } from '../../database/sql';
 import {
   COPY_CHUNK_TASKS,
@@ -32,6 +34,7 @@ import { loadRelatedRows } from './task-copy-source';
 import {
   cloneNode,
   CopyDestination,
+  fieldAttachmentValues,
   indexOf,
   listsOfCopies,
   placementOf,
@@ -84,7 +87,10 @@ interface IdMap {
  */
 @Injectable()
 export class TaskCopyWriter {
-  constructor(private readonly engine: CloneEngine) {}
+  constructor(
+    private readonly engine: CloneEngine,
+    private readonly ids: TaskIdAllocator,
+  ) {}
 
   async write(
     w: StoreWrite,
@@ -102,19 +108,31 @@ export class TaskCopyWriter {
     const units = Math.max(1, selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
-    const rootPlacement = dest.lists ? null : await this.placeRoot(w, dest);
-    const map =
-      selected.length > COPY_CHUNK_TASKS
-        ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
-        : await this.writeTree(
-            w,
-            dest,
-            context,
-            source.records ?? (await readRecords(w, selected)),
-            rootPlacement,
-            told,
-            ids,
+    const chunked = selected.length > COPY_CHUNK_TASKS;
+    const related = (part: number[]) =>
+      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+    // One chunk's related rows are read while the service plans the tree: issued first, run first
+    // (the tree's statements need nothing from it). Settled, so a failed tree leaves no rejection.
+    const early =
+      selected.length > RELATED_CHUNK_TASKS
+        ? undefined
+        : related(selected).then(
+            (rows) => ({ rows }),
+            (error: unknown) => ({ error }),
           );
+    const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
+    const rootPlacement = root?.placement ?? null;
+    const map = chunked
+      ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
+      : await this.writeTree(
+          w,
+          dest,
+          context,
+          source.records ?? (await readRecords(w, selected)),
+          root,
+          told,
+          ids ?? root?.ids,
+        );
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
     const counts = {
@@ -127,10 +145,9 @@ export class TaskCopyWriter {
     };
     let done = selected.length;
     for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
-      const rows = await loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) =>
-        source.tasks.has(id),
-      );
-      const plan = planRelated(context, rows, part);
+      const read = early ? await early : { rows: await related(part) };
+      if ('error' in read) throw read.error;
+      const plan = planRelated(context, read.rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;
       counts.comments += plan.comments.length;
@@ -156,14 +173,38 @@ export class TaskCopyWriter {
   /**
    * A task's copy goes last in its task list (or under its parent): its place is read under the
    * destination project's ordering lock, taken here, before the clone engine (which then finds it
-   * held), so that the root is inserted with its place rather than updated after.
+   * held), so that the root is inserted with its place rather than updated after. A copy into
+   * the project's root list reads there, in the same statement, that the project still exists and
+   * the list's last key: the clone engine is told where the root goes and does not look again.
+   * With `count`, that many task ids are allocated too (after the lock, the order every write
+   * takes them in). The lock, the read and the allocation need nothing from each other: issued
+   * together, the transaction's connection runs them in that order without waiting for the
+   * service in between.
    */
-  private async placeRoot(w: StoreWrite, dest: CopyDestination): Promise<number> {
+  private async placeRoot(
+    w: StoreWrite,
+    dest: CopyDestination,
+    count: number,
+  ): Promise<{ placement: number; destination?: Destination; ids?: number[] }> {
+    if (dest.parentTaskId === null) {
+      const [, end, ids] = await Promise.all([
+        w.lockLists([keyOf(dest.projectId)]),
+        rootListEnd(w.m, w.sql, w.accountId, dest.projectId, dest.taskListId),
+        count > 0 ? this.ids.allocate(w.m, count) : undefined,
+      ]);
+      if (!end) throw projectNotFound(dest.projectId);
+      return {
+        placement: end.placement,
+        destination: endOfList({ projectId: dest.projectId, parentId: null }, end.lastKey),
+        ...(ids ? { ids } : {}),
+      };
+    }
     await w.lockLists([keyOf(dest.projectId)]);
-    return nextPlacement(w.m, w.sql, w.accountId, {
+    const placement = await nextPlacement(w.m, w.sql, w.accountId, {
       parentId: dest.parentTaskId,
       taskListId: dest.taskListId,
     });
+    return { placement };
   }
 
   /** A small copy's tree in one clone, then the files its custom fields name. */
@@ -172,13 +213,14 @@ export class TaskCopyWriter {
     dest: CopyDestination,
     context: PlanContext,
     records: Map<number, SourceTask>,
-    rootPlacement: number | null,
+    root: { placement: number; destination?: Destination } | null,
     progress?: (inserted: number) => Promise<void>,
     reserved?: number[],
   ): Promise<IdMap> {
     const { source, selected, request } = context;
     const tasks = planChunk(context, (id) => recordOf(records, id), 0, selected.length);
     const listOf = listsOfCopies(context, dest, [0, selected.length], new Map());
+    const rootPlacement = root?.placement ?? null;
     const byKey = tasks.length
       ? await this.engine.clone(
           w,
@@ -190,6 +232,7 @@ export class TaskCopyWriter {
             progress,
             // Every assignee is one of the active people the target's setup read (planTask).
             peopleChecked: true,
+            ...(root?.destination ? { destination: root.destination } : {}),
           },
           reserved,
         )
@@ -385,25 +428,4 @@ export class TaskCopyWriter {
     }
     await setCustomFields(w.m, w.accountId, [...fieldsOf]);
   }
-}
-
-/** The values of attachment-type custom fields enabled in the target, per copied task. */
-function fieldAttachmentValues(
-  tasks: PlannedTask[],
-  target: CopyTarget,
-  copyOf: (sourceId: number) => number,
-) {
-  const fields = [...target.customFields]
-    .filter(([, f]) => f.dataTypeId === CUSTOM_FIELD_TYPE.attachment)
-    .map(([id]) => id);
-  const values: Array<{ taskId: number; fieldId: string; ids: number[]; many: boolean }> = [];
-  for (const task of fields.length ? tasks : []) {
-    for (const fieldId of fields) {
-      const value = task.customFields?.[fieldId];
-      if (value === undefined || value === null) continue;
-      const ids = (Array.isArray(value) ? value : [value]).filter((v): v is number => Number.isInteger(v));
-      values.push({ taskId: copyOf(task.sourceId), fieldId, ids, many: Array.isArray(value) });
-    }
-  }
-  return values;
 }

@@ -80,7 +80,7 @@ export class TaskCopyService {
    * source are read; any other is copied at once from what was read.
    */
   private async copyOrQueue(w: StoreWrite, input: CopyInput, async: boolean): Promise<CopyOutcome> {
-    const { source, target } = await loadCopy(w.m, w.accountId, input);
+    const { source, target } = await loadCopy(w.m, w.accountId, input, !async);
     const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
     if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
       const operation = await this.operations.enqueueWithin(

@@ -41,6 +41,17 @@ export interface Destination {
 // A target or parent may keep moving to another project between its read and the lock.
 const MAX_LOCK_ATTEMPTS = 5;
 
+/**
+ * The end of a sibling list whose last key (null: empty) its caller read under the list's ordering
+ * lock: where a clone placed `at: 'end'` goes (CloneRequest.destination).
+ */
+export function endOfList(
+  list: { projectId: number | null; parentId: number | null },
+  lastKey: number | null,
+): Destination {
+  return { ...list, place: { lo: lastKey ?? BEFORE_FIRST, hi: null, side: 'before' } };
+}
+
 /** The task a placement is relative to: the target, or the parent of the list (null: a root list). */
 export function anchorOf(placement: ClonePlacement): number | null {
   return placement.kind === 'adjacent' ? placement.targetId : placement.parentId;

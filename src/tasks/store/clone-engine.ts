@@ -45,6 +45,8 @@ export interface CloneRequest {
    * only the active people its target's setup read): not read again.
    */
   peopleChecked?: boolean;
+  /** Where the roots go, read by the caller under its project's ordering lock, held by the write (clone()). */
+  destination?: Destination;
 }
 
 /** One clone of a group: its request, and ids reserved for it outside the transaction (row locks). */
@@ -296,7 +298,8 @@ export class CloneEngine {
     const dests = new Array<Destination>(members.length);
     for (let i = 0; i < members.length; i++) {
       await attempt(i, async () => {
-        dests[i] = await groupDestination(w, members[i].request.placement, members[i].guess, anchors);
+        const { destination, placement } = members[i].request;
+        dests[i] = destination ?? (await groupDestination(w, placement, members[i].guess, anchors));
       });
     }
     const live = members.map((_, i) => i).filter((i) => !failed[i]);

@@ -4,8 +4,16 @@ import { containsPattern, LIKE_ESCAPE } from '../../database/sql-like';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime } from '../../database/sql-time';
 import type { RecordFilter, RecordQuery } from '../read/record-query';
-import { densePositionColumn, densePositions, placeOf, PositionsFrom, positionsOf } from './dense-positions';
+import {
+  densePositionColumn,
+  densePositions,
+  placeOf,
+  PositionsFrom,
+  positionsAmong,
+  positionsOf,
+} from './dense-positions';
 import type { StoredTask, TaskDetailsColumns } from './task-fields';
+import { SUBTREE } from './task-subtrees.table';
 
 // The reads of `tasks` rows that the read models make: list outlines and stored tasks (the To Do
 // face's lists), task records (the v2 face), pages, subtrees and children.
@@ -340,39 +348,24 @@ export async function childRows(
   }));
 }
 
-/** A task and all its live descendants, in one statement; UNION (not UNION ALL) stops at cycles in stored data. */
-export async function subtreeIds(m: EntityManager, accountId: number, rootId: number): Promise<number[]> {
-  const rows = (await m.query(
-    `WITH RECURSIVE subtree(id) AS (
-       SELECT id FROM tasks WHERE id = ? AND account_id = ? AND deleted_at IS NULL
-       UNION
-       SELECT t.id FROM tasks t JOIN subtree s ON t.parent_id = s.id WHERE t.account_id = ? AND t.deleted_at IS NULL
-     ) SELECT id FROM subtree`,
-    [rootId, accountId, accountId],
-  )) as Array<{ id: number }>;
-  return rows.map((r) => Number(r.id));
-}
-
 /**
- * The live top-level tasks of task lists (not those that back a template) and all their live
- * descendants, in one statement.
+ * The live subtree of `rootId` (none when it is missing or deleted) as taskRowsWithAssigned reads
+ * it with positions 'among-read', walk and rows in one statement, when it has at most `limit`
+ * tasks; else null (it reads at most `limit` + 1 full rows, however large the subtree).
  */
-export async function listSubtreeIds(
+export async function subtreeRowsWithAssigned(
   m: EntityManager,
   accountId: number,
-  listIds: number[],
-): Promise<number[]> {
-  if (listIds.length === 0) return [];
+  rootId: number,
+  limit: number,
+): Promise<AssignedTaskRow[] | null> {
   const rows = (await m.query(
-    `WITH RECURSIVE subtree(id) AS (
-       SELECT id FROM tasks WHERE account_id = ? AND task_list_id IN (${marks(listIds.length)})
-         AND parent_id IS NULL AND template_id IS NULL AND deleted_at IS NULL
-       UNION
-       SELECT t.id FROM tasks t JOIN subtree s ON t.parent_id = s.id WHERE t.account_id = ? AND t.deleted_at IS NULL
-     ) SELECT id FROM subtree`,
-    [accountId, ...listIds, accountId],
-  )) as Array<{ id: number }>;
-  return rows.map((r) => Number(r.id));
+    `${SUBTREE} SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND id IN (SELECT id FROM subtree) LIMIT ${limit + 1}) r ` +
+      'LEFT JOIN task_assignees a ON a.account_id = ? AND a.task_id = r.id ORDER BY r.id, a.position',
+    [rootId, accountId, accountId, accountId, accountId],
+  )) as Array<Record<string, unknown>>;
+  const firstRows = rows.filter((row, i) => i === 0 || Number(rows[i - 1].id) !== Number(row.id));
+  return firstRows.length > limit ? null : foldAssigned(rows, positionsAmong(firstRows.map(placeOf)));
 }
 
 /** Whether any task of the account is in this task list (or has this status). */
@@ -420,6 +413,11 @@ export async function taskRowsWithAssigned(
   const dense = inline
     ? new Map(firstRows.map((row) => [Number(row.id), Number(row.dense_position)]))
     : await positionsOf(m, accountId, firstRows.map(placeOf), positions);
+  return foldAssigned(rows, dense);
+}
+
+/** Rows joined to their assignees (one per assignee, by task), folded into one row per task. */
+function foldAssigned(rows: Array<Record<string, unknown>>, dense: Map<number, number>): AssignedTaskRow[] {
   const out: AssignedTaskRow[] = [];
   for (const row of rows) {
     const id = Number(row.id);

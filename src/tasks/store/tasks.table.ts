@@ -3,7 +3,7 @@ import { chunks, marks, tuples } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { toSqlDateTime } from '../../database/sql-time';
 import { insertAssignees } from './task-assignees.table';
-import { NO_DETAILS, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
+import { keyOf, NO_DETAILS, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
 import type { KeyedPlace } from './task-tree';
 
 // The writes of `tasks` rows and the structure reads that writers make under their locks. The
@@ -340,6 +340,32 @@ export async function placeLast(
 ): Promise<void> {
   const placement = await nextPlacement(m, sql, accountId, scope, taskId);
   await setColumns(m, accountId, taskId, [['placement', placement]]);
+}
+
+/**
+ * The end of a project's root list, for a new top-level task of one of its task lists, read under
+ * the project's ordering lock (which the caller holds until commit) in one locking statement:
+ * whether the project still exists (a delete takes the same lock), the list's last order key
+ * (null: empty), and the v2 place after the task list's last top-level task (nextPlacement).
+ * Locking reads, so they see what committed after the transaction's snapshot. Undefined when the
+ * project is gone.
+ */
+export async function rootListEnd(
+  m: EntityManager,
+  sql: SqlDialect,
+  accountId: number,
+  projectId: number,
+  taskListId: number,
+): Promise<{ lastKey: number | null; placement: number } | undefined> {
+  const rows = (await m.query(
+    `SELECT (SELECT sort_key FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0 ORDER BY sort_key DESC LIMIT 1${sql.forUpdate}) AS k, ` +
+      `(SELECT placement FROM tasks WHERE account_id = ? AND task_list_id = ? AND parent_id IS NULL ORDER BY placement DESC LIMIT 1${sql.forUpdate}) AS p ` +
+      `FROM projects WHERE account_id = ? AND id = ?${sql.forUpdate}`,
+    [accountId, keyOf(projectId), accountId, taskListId, accountId, projectId],
+  )) as Array<{ k: number | string | null; p: number | string | null }>;
+  if (rows.length === 0) return undefined;
+  const [{ k, p }] = rows;
+  return { lastKey: k === null ? null : Number(k), placement: p === null ? 0 : Number(p) + 1 };
 }
 
 /**

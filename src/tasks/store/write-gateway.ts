@@ -199,10 +199,7 @@ export class StoreWrite {
   async assertProject(projectId: number | null): Promise<void> {
     if (projectId === null || (await projectExists(this.m, this.sql, this.accountId, projectId, true)))
       return;
-    throw new TasksError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
-      field: 'project',
-      meta: { id: projectId },
-    });
+    throw projectNotFound(projectId);
   }
 
   /** Fails with USER_NOT_FOUND unless every id is a person of the account. */
@@ -247,6 +244,14 @@ export class StoreWrite {
       ...(origin === undefined ? {} : { origin }),
     } as TaskChange);
   }
+}
+
+/** What assertProject throws: the project is not the account's (or no longer exists). */
+export function projectNotFound(projectId: number): TasksError {
+  return new TasksError('PROJECT_NOT_FOUND', `Project ${projectId} does not exist`, {
+    field: 'project',
+    meta: { id: projectId },
+  });
 }
 
 /**
