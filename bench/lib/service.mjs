@@ -64,6 +64,21 @@ export function freePort() {
  * or 'ignore' (errors always reach stderr). `stop(signal)` ends it: SIGTERM by default, SIGKILL
  * if it has not exited 5 s later.
  */
+/**
+ * The environment of a benchmark's service: this process's own, the database and token, loopback,
+ * warnings only, then `extra`.
+ */
+export function serviceEnv(databaseUrl, token, extra = {}) {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl.toString(),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    BOOTSTRAP_API_TOKEN: token,
+    ...extra,
+  };
+}
+
 export async function startService({ env, cwd = process.cwd(), nodeArgs = [], stdout = 'inherit' }) {
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {

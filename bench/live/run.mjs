@@ -30,6 +30,7 @@ import {
   log,
   percentile,
   SERVER,
+  serviceEnv,
   startService,
 } from '../lib/service.mjs';
 
@@ -226,15 +227,7 @@ async function main() {
   try {
     service = await startService({
       nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
-      env: {
-        ...process.env,
-        DATABASE_URL: db.url.toString(),
-        HOST: '127.0.0.1',
-        BOOTSTRAP_API_TOKEN: token,
-        LOG_LEVEL: 'warn',
-        JOBS_CONCURRENCY: '0',
-        DATABASE_POOL_SIZE: '20',
-      },
+      env: serviceEnv(db.url, token, { JOBS_CONCURRENCY: '0', DATABASE_POOL_SIZE: '20' }),
       stdout: 'ignore',
     });
     const { port } = service;

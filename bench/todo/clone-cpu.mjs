@@ -6,19 +6,20 @@
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 [N=8] node bench/todo/clone-cpu.mjs
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { connect, createDatabase, dropDatabase, SERVER, startService, stats } from '../lib/service.mjs';
+import {
+  connect,
+  createDatabase,
+  dropDatabase,
+  SERVER,
+  serviceEnv,
+  startService,
+  stats,
+} from '../lib/service.mjs';
 
 const admin = await connect(SERVER);
 const db = await createDatabase(admin, 'cw_c10k');
 const token = `bench_${randomBytes(16).toString('hex')}`;
-const env = {
-  ...process.env,
-  DATABASE_URL: db.url.toString(),
-  HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
-  BOOTSTRAP_API_TOKEN: token,
-  DATABASE_POOL_SIZE: '20',
-};
+const env = serviceEnv(db.url, token, { DATABASE_POOL_SIZE: '20' });
 const service = await startService({ env });
 const tick = 100; // USER_HZ
 const cpu = () => {

@@ -20,6 +20,7 @@ import {
   dropDatabase,
   log,
   SERVER,
+  serviceEnv,
   startService,
   stats,
 } from '../lib/service.mjs';
@@ -43,14 +44,7 @@ async function main() {
   const admin = await connect(SERVER);
   const db = await createDatabase(admin, 'cw_bench');
   const token = `bench_${randomBytes(16).toString('hex')}`;
-  const env = {
-    ...process.env,
-    DATABASE_URL: db.url.toString(),
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'warn',
-    BOOTSTRAP_API_TOKEN: token,
-    DATABASE_POOL_SIZE: '20',
-  };
+  const env = serviceEnv(db.url, token, { DATABASE_POOL_SIZE: '20' });
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   try {
     const service = await startService({ env, nodeArgs });
