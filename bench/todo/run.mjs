@@ -358,8 +358,10 @@ async function longList(call, length) {
       text: `long ${made + i}`,
     }));
     const ids = newIds(await must(call, 'POST', '/clone', { project, batch }), n);
-    first ??= ids[0];
-    tail = ids;
+    // A clone into the project with no target goes to the top of its root list: the latest
+    // batch starts the list, the first one ends it.
+    first = ids[0];
+    tail = tail.length ? tail : ids;
   }
   return { length, first, tail, samples: [], movesAndDeletes: null };
 }
