@@ -1,5 +1,5 @@
 import type { Destination } from './clone-destination';
-import { ORDER_GAP } from './order-keys';
+import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
 import { insertTasks, NewTaskRow } from './tasks.table';
 import type { StoreWrite } from './write-gateway';
@@ -66,8 +66,8 @@ export class ChunkedClone {
         id: ids[j],
         projectId: dest.projectId,
         parentId: p < 0 ? dest.parentId : ids[p],
-        // A new task's own children make a new list: keys at ORDER_GAP intervals.
-        key: p < 0 ? this.rootKeys[at] : ORDER_GAP * (at + 1),
+        // A new task's own children make a new list: keys as a list numbered anew.
+        key: p < 0 ? this.rootKeys[at] : newListKey(at),
         fields: f,
       };
     });

@@ -1,5 +1,5 @@
 import type { Destination } from './clone-destination';
-import { ORDER_GAP } from './order-keys';
+import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
 import type { ForestPlan } from './task-tree';
 import type { NewTaskRow } from './tasks.table';
@@ -23,8 +23,8 @@ export function newRows(
         id: ids[j],
         projectId: dest.projectId,
         parentId: p < 0 ? dest.parentId : ids[p],
-        // A new task's own children make a new list: keys at ORDER_GAP intervals.
-        key: p < 0 ? rootKeys[i][plan.position[j]] : ORDER_GAP * (plan.position[j] + 1),
+        // A new task's own children make a new list: keys as a list numbered anew.
+        key: p < 0 ? rootKeys[i][plan.position[j]] : newListKey(plan.position[j]),
         fields: request.nodes[j].fields,
       });
     }

@@ -9,18 +9,36 @@ export const ORDER_GAP = 65_536;
 export const BEFORE_FIRST = -1;
 /** Keys stay exact in JavaScript numbers. */
 export const MAX_ORDER_KEY = Number.MAX_SAFE_INTEGER;
+/**
+ * Where a new list's keys begin: the middle of the key space, so that a list grows at its top
+ * (tasks put before its first, as a paste at the top does) as far as at its end, each side at
+ * ORDER_GAP. Lists begun lower (before this) keep their keys and fill the room they have.
+ */
+export const FIRST_KEY = 2 ** 52;
+
+/** The key of the task at `position` of a list numbered anew. */
+export function newListKey(position: number): number {
+  return FIRST_KEY + ORDER_GAP * position;
+}
 
 /**
  * `count` keys strictly between `lo` and `hi` (null: the end of the list), evenly spaced, or null
- * when the gap is too small for them. After the last task they follow at ORDER_GAP.
+ * when the gap is too small for them. After the last task they follow at ORDER_GAP (in an empty
+ * list from FIRST_KEY on), and before the first one they precede it at ORDER_GAP while there is
+ * room: spread evenly down to 0, each batch put at the top would leave the next only
+ * 1/(count + 1) of the room, and a list built by pastes at its top would soon renumber wide windows.
  */
 export function spread(lo: number, hi: number | null, count: number): number[] | null {
   if (count === 0) return [];
   if (hi === null) {
+    if (lo === BEFORE_FIRST) return Array.from({ length: count }, (_, i) => newListKey(i));
     if (lo + ORDER_GAP * count <= MAX_ORDER_KEY) {
       return Array.from({ length: count }, (_, i) => lo + ORDER_GAP * (i + 1));
     }
     hi = MAX_ORDER_KEY + 1;
+  }
+  if (lo === BEFORE_FIRST && hi - ORDER_GAP * count > lo) {
+    return Array.from({ length: count }, (_, i) => hi - ORDER_GAP * (count - i));
   }
   const step = Math.floor((hi - lo) / (count + 1));
   if (step < 1) return null;
@@ -104,7 +122,7 @@ function renumbered(
   list: Array<{ id: number; key: number | undefined }>,
   window?: KeyWindow,
 ): Map<number, number> | null {
-  const keys = window ? spread(window.lo, window.hi, list.length) : list.map((_, i) => ORDER_GAP * (i + 1));
+  const keys = window ? spread(window.lo, window.hi, list.length) : list.map((_, i) => newListKey(i));
   if (!keys) return null;
   const out = new Map<number, number>();
   list.forEach((e, i) => {

@@ -1,10 +1,32 @@
-import { BEFORE_FIRST, ORDER_GAP, rekeyList, rekeyWindow, spread } from '../../../src/tasks/store/order-keys';
+import {
+  BEFORE_FIRST,
+  FIRST_KEY,
+  ORDER_GAP,
+  rekeyList,
+  rekeyWindow,
+  spread,
+} from '../../../src/tasks/store/order-keys';
 
 describe('spread', () => {
   it('spaces keys evenly inside a gap and at ORDER_GAP after the last task', () => {
     expect(spread(0, 100, 3)).toEqual([25, 50, 75]);
     expect(spread(10, null, 2)).toEqual([10 + ORDER_GAP, 10 + 2 * ORDER_GAP]);
     expect(spread(BEFORE_FIRST, 3, 3)).toEqual([0, 1, 2]);
+  });
+
+  it('begins a list mid key space, and grows it at its top at ORDER_GAP as far as at its end', () => {
+    expect(spread(BEFORE_FIRST, null, 2)).toEqual([FIRST_KEY, FIRST_KEY + ORDER_GAP]);
+    expect(spread(BEFORE_FIRST, FIRST_KEY, 2)).toEqual([FIRST_KEY - 2 * ORDER_GAP, FIRST_KEY - ORDER_GAP]);
+    // Ten batches of 10,000 put at the top each leave the next the same room at the same spacing.
+    let first = FIRST_KEY;
+    for (let batch = 0; batch < 10; batch++) {
+      const keys = spread(BEFORE_FIRST, first, 10_000)!;
+      expect(keys[1] - keys[0]).toBe(ORDER_GAP);
+      expect(keys[9_999]).toBe(first - ORDER_GAP);
+      first = keys[0];
+    }
+    // Where the top has no room left at that spacing (a list begun low), evenly down to 0.
+    expect(spread(BEFORE_FIRST, 2 * ORDER_GAP, 3)).toEqual([32767, 65535, 98303]);
   });
 
   it('refuses a gap too small for the keys', () => {
@@ -46,7 +68,7 @@ describe('rekeyList', () => {
       { id: 9, key: undefined },
       { id: 2, key: 1 },
     ]);
-    expect(keys).toEqual([ORDER_GAP, 2 * ORDER_GAP, 3 * ORDER_GAP]);
+    expect(keys).toEqual([FIRST_KEY, FIRST_KEY + ORDER_GAP, FIRST_KEY + 2 * ORDER_GAP]);
     expect(changed.size).toBe(3);
   });
 
