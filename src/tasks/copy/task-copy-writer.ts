@@ -187,10 +187,10 @@ export class TaskCopyWriter {
     count: number,
   ): Promise<{ placement: number; destination?: Destination; ids?: number[] }> {
     if (dest.parentTaskId === null) {
-      const [, end, ids] = await Promise.all([
+      const [, end, ids] = await allDone([
         w.lockLists([keyOf(dest.projectId)]),
         rootListEnd(w.m, w.sql, w.accountId, dest.projectId, dest.taskListId),
-        count > 0 ? this.ids.allocate(w.m, count) : undefined,
+        count > 0 ? this.ids.allocate(w.m, count) : Promise.resolve(undefined),
       ]);
       if (!end) throw projectNotFound(dest.projectId);
       return {
