@@ -174,23 +174,36 @@ function pushRowValues(
 }
 
 /**
- * sqlTime, remembering the last Date it wrote: the rows of one insert mostly share one creation
- * (and closing) time, the same Date object.
+ * sqlTime, remembering the last time it wrote: the rows of one insert mostly share one creation
+ * (and closing) time, as one Date object or, parsed from a request, as equal ones.
  */
 function timeWriter(): (date: Date | null) => string | null {
-  let last: Date | null = null;
+  let last = NaN;
   let text: string | null = null;
   return (date) => {
     if (date === null) return null;
-    if (date !== last) {
-      last = date;
+    const time = date.getTime();
+    if (time !== last) {
+      last = time;
       text = sqlTime(date);
     }
     return text;
   };
 }
 
-/** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp. */
+/** A turn of the event loop: a statement handed to TypeORM reaches the driver only after a few awaits. */
+const driverTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp.
+ *
+ * Each chunk's INSERT is handed to the driver before the one ahead is answered, so that the
+ * service binds the next chunk's values while the database writes the one before (a clone of
+ * 10,000 spent ~3 ms of its own per chunk, against ~10 ms of the database's, one after the
+ * other). One connection answers in order, so at most one chunk waits behind another; if one
+ * fails, the one behind it still runs in the transaction, which its caller then rolls back
+ * (entirely, or to a savepoint taken before it).
+ */
 export async function insertTasks(
   m: EntityManager,
   accountId: number,
@@ -203,21 +216,31 @@ export async function insertTasks(
   const withDetails = rows.some((r) => r.fields.details !== undefined);
   const time = timeWriter();
   let inserted = 0;
+  let ahead: Promise<void> | undefined;
   for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
     const params: unknown[] = [];
     for (const r of part) {
       pushRowValues(params, accountId, r, now, nowText, stamp, time);
       if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
     }
-    await m.query(
-      withDetails
-        ? `INSERT INTO tasks (${TASK_COLUMNS}, ${DETAIL_COLUMNS}) VALUES ${tuples(part.length, 33)}`
-        : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${tuples(part.length, 16)}`,
-      params,
-    );
-    inserted += part.length;
-    await progress?.(inserted);
+    const sent = m
+      .query(
+        withDetails
+          ? `INSERT INTO tasks (${TASK_COLUMNS}, ${DETAIL_COLUMNS}) VALUES ${tuples(part.length, 33)}`
+          : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${tuples(part.length, 16)}`,
+        params,
+      )
+      .then(async () => {
+        inserted += part.length;
+        await progress?.(inserted);
+      });
+    // Awaited below; until then its failure must not count as unhandled.
+    sent.catch(() => undefined);
+    await driverTurn();
+    if (ahead) await ahead;
+    ahead = sent;
   }
+  await ahead;
   await insertAssignees(
     m,
     accountId,
