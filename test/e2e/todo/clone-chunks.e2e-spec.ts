@@ -15,12 +15,14 @@ function insertTimeline(t: TestApp) {
   void runner.release();
   const original = proto.query;
   const events: Array<{ kind: 'sent' | 'done'; chunk: number; bound?: boolean; failed?: boolean }> = [];
+  const columns: string[][] = [];
   let chunk = 0;
   const spy = jest.spyOn(proto, 'query').mockImplementation(function (this: unknown, ...args: unknown[]) {
     const result = original.apply(this, args);
     if (!INSERT_TASKS.test(String(args[0]))) return result;
     const n = chunk++;
     events.push({ kind: 'sent', chunk: n, bound: args[1] === undefined });
+    columns.push(/^INSERT INTO tasks \(([^)]*)\)/.exec(String(args[0]))![1].split(', '));
     return result.then(
       (value) => {
         events.push({ kind: 'done', chunk: n });
@@ -32,7 +34,7 @@ function insertTimeline(t: TestApp) {
       },
     );
   });
-  return { events, restore: () => spy.mockRestore() };
+  return { events, columns, restore: () => spy.mockRestore() };
 }
 
 function batchOf(n: number, title: (i: number) => string = (i) => `t${i}`) {
@@ -83,6 +85,37 @@ describeEachDialect('POST /todo/clone in chunks', (t) => {
     const tasks = await storedTasks(t(), account.id);
     expect(tasks).toHaveLength(2501);
     expect(tasks.filter((x) => x.text === 't1500')).toHaveLength(1);
+  });
+
+  it('leaves out of a chunk the nullable columns none of its rows has a value for', async () => {
+    const [target] = await makeTasks(t(), account, [{ text: 'target' }]);
+    // Parents go first, a level at a time: the 250 trees' sixth level (i % 10 === 5) is rows
+    // 1,250 to 1,499, all in the second chunk; only they have a due date.
+    const batch = batchOf(2500).map((task, i) =>
+      i % 10 === 5 ? { ...task, due_date: '2031-01-02T03:04:05.000Z' } : task,
+    );
+    const timeline = insertTimeline(t());
+    try {
+      const res = await api.post('/clone', { targetId: target, batch });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      timeline.restore();
+    }
+    expect(timeline.columns.map((c) => c.includes('due_at'))).toEqual([false, true, false]);
+    for (const c of timeline.columns) {
+      expect(c).not.toContain('priority');
+      expect(c).toEqual(expect.arrayContaining(['id', 'title', 'closed', 'created_at', 'revision']));
+    }
+    const rows = (await t().dataSource.query(
+      'SELECT title, due_at, priority, extra FROM tasks WHERE account_id = ? AND title <> ?',
+      [account.id, 'target'],
+    )) as Array<{ title: string; due_at: unknown; priority: unknown; extra: unknown }>;
+    expect(rows).toHaveLength(2500);
+    const dated = rows.filter((r) => r.due_at !== null).map((r) => Number(r.title.slice(1)));
+    expect(dated.sort((a, b) => a - b)).toEqual(Array.from({ length: 250 }, (_, k) => k * 10 + 5));
+    expect(rows.filter((r) => r.priority !== null || r.extra !== null)).toEqual([]);
+    const due = await api.json<Array<{ text: string; due_date?: string }>>('/tasks');
+    expect(due.find((x) => x.text === 't1505')?.due_date).toBe('2031-01-02T03:04:05.000Z');
   });
 
   it('stops at a chunk that fails: no chunk after it is sent, nothing is written', async () => {
