@@ -56,7 +56,7 @@ function pushDetailValues(out: unknown[], d: TaskDetailsColumns): void {
   );
 }
 
-/** Appends a row's own columns to `out`; `time` writes a Date as bound (one text per Date object). */
+/** Appends a row's own columns to `out`; `time` writes a Date as bound (one text per time). */
 function pushRowValues(
   out: unknown[],
   accountId: number,
