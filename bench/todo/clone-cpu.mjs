@@ -1,9 +1,12 @@
 // The service's CPU time and the wall time per POST /todo/clone of 10,000 tasks (run.mjs's
 // connected temp-id subtree, after a task of a 200-task list), from the service's /proc/<pid>/stat:
 // on a shared machine its own CPU time varies less than the wall time. Runs the built service of
-// the current folder (no build), 3 warm-up clones, then N (default 8).
+// the current folder (no build), 3 warm-up clones, then N (default 8). Also the database server's
+// CPU per clone when its process is found (mysqld or mariadbd on this host; others' queries count
+// too), and BENCH_NODE_ARGS passes options to the service's node (e.g. a CPU profile).
 //
-//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 [N=8] node bench/todo/clone-cpu.mjs
+//   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 [N=8] [BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>"] \
+//     node bench/todo/clone-cpu.mjs
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import {
@@ -20,12 +23,25 @@ const admin = await connect(SERVER);
 const db = await createDatabase(admin, 'cw_c10k');
 const token = `bench_${randomBytes(16).toString('hex')}`;
 const env = serviceEnv(db.url, token, { DATABASE_POOL_SIZE: '20' });
-const service = await startService({ env });
+const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+const service = await startService({ env, nodeArgs });
 const tick = 100; // USER_HZ
-const cpu = () => {
-  const f = fs.readFileSync(`/proc/${service.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+const cpuOf = (pid) => {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(f[11]) + Number(f[12])) * 1000) / tick;
 };
+const cpu = () => cpuOf(service.pid);
+const dbPid = fs
+  .readdirSync('/proc')
+  .filter((d) => /^\d+$/.test(d))
+  .find((d) => {
+    try {
+      return /^(mysqld|mariadbd)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim());
+    } catch {
+      return false;
+    }
+  });
+const dbCpu = () => (dbPid ? cpuOf(dbPid) : NaN);
 const call = async (method, path, body) => {
   const started = performance.now();
   const res = await fetch(`http://127.0.0.1:${service.port}/todo${path}`, {
@@ -58,14 +74,16 @@ try {
     await call('POST', '/clone', { targetId: anchors[i], batch: subtree(10000, `w${i}`) });
   const walls = [];
   const c0 = cpu();
+  const d0 = dbCpu();
   for (let i = 0; i < N; i++)
     walls.push(
       (await call('POST', '/clone', { targetId: anchors[10 + i], batch: subtree(10000, `s${i}`) })).ms,
     );
   const perClone = (cpu() - c0) / N;
+  const dbPerClone = (dbCpu() - d0) / N;
   const s = stats(walls);
   console.log(
-    `clone of 10,000: p50 ${s.p50.toFixed(1)} ms (min ${Math.min(...walls).toFixed(1)}), service CPU ${perClone.toFixed(1)} ms per clone (n=${N})`,
+    `clone of 10,000: p50 ${s.p50.toFixed(1)} ms (min ${Math.min(...walls).toFixed(1)}), service CPU ${perClone.toFixed(1)} ms, database CPU ${dbPerClone.toFixed(1)} ms per clone (n=${N})`,
   );
 } finally {
   await service.stop();

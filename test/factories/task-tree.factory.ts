@@ -4,7 +4,7 @@ import type { Database } from '../../src/database/database';
 import { chunks } from '../../src/database/sql';
 import { sqlDialect } from '../../src/database/sql-dialect';
 import { TaskIdAllocator } from '../../src/tasks/store/task-ids';
-import { insertTasks, NewTaskRow } from '../../src/tasks/store/tasks.table';
+import { insertTasks, NewTaskRow } from '../../src/tasks/store/task-inserts.table';
 import type { TestAccount, TestApp } from '../support/test-app';
 import { makeResource, makeWorkflow } from './jsonapi.factory';
 

@@ -1,7 +1,7 @@
 import type { Destination } from './clone-destination';
 import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
-import { insertTasks, NewTaskRow } from './tasks.table';
+import { insertTasks, NewTaskRow } from './task-inserts.table';
 import type { StoreWrite } from './write-gateway';
 
 /** A forest given by its shape alone: each node's parent by its index in pre-order. */

@@ -20,7 +20,8 @@ import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
-import { insertTasks, readStructure } from './tasks.table';
+import { insertTasks } from './task-inserts.table';
+import { readStructure } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
 export type { ClonePlacement } from './clone-destination';

@@ -2,7 +2,7 @@ import type { Destination } from './clone-destination';
 import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
 import type { ForestPlan } from './task-tree';
-import type { NewTaskRow } from './tasks.table';
+import type { NewTaskRow } from './task-inserts.table';
 
 /** The rows of the live members, each forest parents first. */
 export function newRows(

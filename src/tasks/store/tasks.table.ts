@@ -1,9 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { chunks, marks, tuples } from '../../database/sql';
+import { chunks, marks } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { toSqlDateTime } from '../../database/sql-time';
-import { insertAssignees } from './task-assignees.table';
-import { keyOf, NO_DETAILS, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
+import { keyOf, TaskFields, wellFormed } from './task-fields';
 import type { KeyedPlace } from './task-tree';
 
 // The writes of `tasks` rows and the structure reads that writers make under their locks. The
@@ -20,11 +19,11 @@ export function newStamp(): number {
   return Math.floor(Math.random() * 2 ** 52) + 1;
 }
 
-function sqlTime(date: Date | null): string | null {
+export function sqlTime(date: Date | null): string | null {
   return date ? toSqlDateTime(date) : null;
 }
 
-function extraText(extra: Record<string, unknown> | null): string | null {
+export function extraText(extra: Record<string, unknown> | null): string | null {
   return extra && Object.keys(extra).length > 0 ? JSON.stringify(extra) : null;
 }
 
@@ -106,124 +105,6 @@ export async function writePlaces(m: EntityManager, accountId: number, changes: 
       [accountId, ...part.map((p) => p.id)],
     );
   }
-}
-
-export interface NewTaskRow extends KeyedPlace {
-  fields: TaskFields;
-}
-
-const TASK_COLUMNS =
-  'id, account_id, project_id, parent_id, sort_key, title, closed, collapsed, due_at, created_at, closed_at, edited_at, priority, extra, updated_at, revision';
-// A v2 copy also writes the v2 columns; 33 values a row keep a chunk under SQLite's 32,766 variables.
-const DETAIL_COLUMNS =
-  'description, private, start_date, due_time, task_list_id, workflow_status_id, placement, initial_estimate, remaining_time, repeat_schedule_id, repeat_on_interval, repeat_on_monthday, repeat_on_weekday, repeat_on_date, tag_list, custom_fields, creator_id';
-const DETAIL_INSERT_CHUNK = 800;
-
-/** Appends a row's v2 columns to `out` (no array per row: a large copy writes 100,000 rows). */
-function pushDetailValues(out: unknown[], d: TaskDetailsColumns): void {
-  out.push(
-    d.description,
-    d.private ? 1 : 0,
-    d.startDate,
-    d.dueTime,
-    d.taskListId,
-    d.workflowStatusId,
-    d.placement,
-    d.initialEstimate,
-    d.remainingTime,
-    d.repeatScheduleId,
-    d.repeatOnInterval,
-    d.repeatOnMonthday,
-    d.repeatOnWeekday === null ? null : JSON.stringify(d.repeatOnWeekday),
-    d.repeatOnDate,
-    d.tagList.length ? JSON.stringify(d.tagList) : null,
-    d.customFields === null ? null : JSON.stringify(d.customFields),
-    d.creatorId,
-  );
-}
-
-/** Appends a row's own columns to `out`; `time` writes a Date as bound (one text per Date object). */
-function pushRowValues(
-  out: unknown[],
-  accountId: number,
-  r: NewTaskRow,
-  now: Date,
-  nowText: string,
-  stamp: number,
-  time: (date: Date | null) => string | null,
-): void {
-  const f = r.fields;
-  out.push(
-    r.id,
-    accountId,
-    r.projectId,
-    r.parentId,
-    r.key,
-    wellFormed(f.title),
-    f.closed ? 1 : 0,
-    f.collapsed ? 1 : 0,
-    time(f.dueAt),
-    time(f.createdAt ?? now),
-    time(f.closedAt),
-    time(f.editedAt),
-    f.priority,
-    extraText(f.extra),
-    nowText,
-    stamp,
-  );
-}
-
-/**
- * sqlTime, remembering the last Date it wrote: the rows of one insert mostly share one creation
- * (and closing) time, the same Date object.
- */
-function timeWriter(): (date: Date | null) => string | null {
-  let last: Date | null = null;
-  let text: string | null = null;
-  return (date) => {
-    if (date === null) return null;
-    if (date !== last) {
-      last = date;
-      text = sqlTime(date);
-    }
-    return text;
-  };
-}
-
-/** Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp. */
-export async function insertTasks(
-  m: EntityManager,
-  accountId: number,
-  rows: NewTaskRow[],
-  now: Date,
-  progress?: (inserted: number) => Promise<void>,
-): Promise<number> {
-  const nowText = toSqlDateTime(now);
-  const stamp = newStamp();
-  const withDetails = rows.some((r) => r.fields.details !== undefined);
-  const time = timeWriter();
-  let inserted = 0;
-  for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
-    const params: unknown[] = [];
-    for (const r of part) {
-      pushRowValues(params, accountId, r, now, nowText, stamp, time);
-      if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
-    }
-    await m.query(
-      withDetails
-        ? `INSERT INTO tasks (${TASK_COLUMNS}, ${DETAIL_COLUMNS}) VALUES ${tuples(part.length, 33)}`
-        : `INSERT INTO tasks (${TASK_COLUMNS}) VALUES ${tuples(part.length, 16)}`,
-      params,
-    );
-    inserted += part.length;
-    await progress?.(inserted);
-  }
-  await insertAssignees(
-    m,
-    accountId,
-    rows.map((r) => ({ taskId: r.id, assigned: r.fields.assigned })),
-  );
-  return stamp;
 }
 
 /** The own-field columns a full replacement writes, with each value as bound. */
