@@ -335,6 +335,7 @@ export class TaskCopyWriter {
         taskId: copyOf(d.fromSourceId),
         dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
         typeId: d.typeId,
+        outside: !('copyOf' in d.to),
       })),
       now,
     );
