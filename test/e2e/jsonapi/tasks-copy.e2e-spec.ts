@@ -172,8 +172,7 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
     }
     const copies = new Set(Object.values(map));
     const mine = rows.filter(
-      (r) =>
-        copies.has(r.relationships.task.data.id) || copies.has(r.relationships.dependent_task.data.id),
+      (r) => copies.has(r.relationships.task.data.id) || copies.has(r.relationships.dependent_task.data.id),
     );
     // openChild → grandchild inside the copy, root → external: two pairs, four rows.
     expect(mine).toHaveLength(4);
