@@ -100,6 +100,14 @@ describeEachDialect(
         );
         expect(res.statusCode).toBe(201);
         if (process.env.COPY_PRINT_STATEMENTS) console.log(statements.map((s) => s.slice(0, 160)).join('\n'));
+        // The links of dependency pairs name their indexes where they are joins: in a transaction
+        // that inserted thousands of rows the statistics are far behind, and MariaDB then read
+        // the table by itself in a nested loop (over 5 s at 1,000 pairs).
+        if (t().dialect === 'mysql')
+          for (const link of statements.filter((s) => s.startsWith('UPDATE task_dependencies')))
+            expect(link).toMatch(
+              /^UPDATE task_dependencies t FORCE INDEX \(\w+\) STRAIGHT_JOIN task_dependencies r FORCE INDEX \(\w+\)/,
+            );
         return statements.length;
       };
       try {
