@@ -87,6 +87,28 @@ export class TaskIdAllocator {
   }
 
   /**
+   * `count` ids from this process's block when it holds that many now, for a write already in its
+   * transaction (a small v2 copy made within its request, where rows lock): no statement and no
+   * wait. Otherwise undefined (the caller allocates inside its transaction) and a refill starts
+   * for the next caller, which nobody waits for. A clash with a claimed id is the caller's to
+   * handle, as for `reserve`.
+   */
+  takeReady(count: number): number[] | undefined {
+    if (count === 0 || count >= BLOCK_TAKERS_BELOW || this.ordered > 0) return undefined;
+    const { next, end } = this.block;
+    if (end - next >= count) {
+      this.block.next = next + count;
+      return Array.from({ length: count }, (_, i) => next + i);
+    }
+    if (!this.refilling) {
+      this.refilling = this.refill().finally(() => (this.refilling = null));
+      // Awaited by `reserve` callers only; a failed refill is theirs to report.
+      this.refilling.catch(() => undefined);
+    }
+    return undefined;
+  }
+
+  /**
    * Drops the rest of the block: a caller-chosen id (claim) lay in it, and the ids after it may
    * be claimed too. The next clone reserves a fresh block.
    */

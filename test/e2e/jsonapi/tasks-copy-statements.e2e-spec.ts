@@ -111,6 +111,9 @@ describeEachDialect(
         return statements.length;
       };
       try {
+        // Where rows lock, a small copy takes its ids from the block of ids the process reserved
+        // ahead; the first one finds it empty, allocates its own and has it filled for the next.
+        await count(small);
         const forSmall = await count(small);
         const forLarge = await count(large);
         if (process.env.COPY_PRINT_STATEMENTS) console.log(`${t().dialect}: ${forSmall} statements per copy`);
@@ -132,8 +135,9 @@ describeEachDialect(
         // the project, the list's last key and the last placement in one locking read under the
         // ordering lock (were a locked placement read, the project's check and the last key's).
         // 20 → 18: the dependency pairs' two rows in one INSERT and linked by one UPDATE (were a
-        // forward INSERT, a read of its ids, the reverse INSERT and an UPDATE).
-        expect(forSmall).toBeLessThanOrEqual(18);
+        // forward INSERT, a read of its ids, the reverse INSERT and an UPDATE). 18 → 17 on
+        // MySQL/MariaDB: the ids from the process's block (TaskIdAllocator.takeReady).
+        expect(forSmall).toBeLessThanOrEqual(t().dialect === 'mysql' ? 17 : 18);
       } finally {
         spy.restore();
       }
