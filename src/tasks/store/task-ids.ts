@@ -37,6 +37,8 @@ export const MAX_TASK_ID = 2_147_483_647;
  * runs at a time; in the retries above; and in a v2 copy made within its request (at most
  * COPY_SYNC_MAX_TASKS tasks, a short transaction), since reserving after its source read would
  * take a second connection of the request pool per request, which a burst of copies could use up.
+ * Such a copy of a few tasks takes them from the block instead when it holds enough at that
+ * moment (`takeReady`), which waits for nothing.
  */
 @Injectable()
 export class TaskIdAllocator {
