@@ -12,6 +12,7 @@ import { AddRequestCounts1763801300000 } from './migrations/1763801300000-add-re
 import { SparseTaskOrder1763801400000 } from './migrations/1763801400000-sparse-task-order';
 import { IndexOperationsByStatus1763801450000 } from './migrations/1763801450000-index-operations-by-status';
 import { IndexDependenciesByReverse1763801500000 } from './migrations/1763801500000-index-dependencies-by-reverse';
+import { DropDependenciesByReverseIndex1763801650000 } from './migrations/1763801650000-drop-dependencies-by-reverse-index';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -29,4 +30,5 @@ export const ALL_MIGRATIONS = [
   SparseTaskOrder1763801400000,
   IndexOperationsByStatus1763801450000,
   IndexDependenciesByReverse1763801500000,
+  DropDependenciesByReverseIndex1763801650000,
 ];

@@ -49,13 +49,16 @@ export interface SqlDialect {
   upsert(table: string, columns: string[], rows: number, keys: string[], update: string): string;
   /**
    * Sets `column` of the rows of `table` that `where` selects (columns of the row set are
-   * `t.<column>`) to `value` of another row `r` of the same table that `match` finds.
+   * `t.<column>`) to `value` of another row `r` of the same table that `match` finds. `indexes`:
+   * the index each side is read by where the statement is a join (MySQL/MariaDB), whatever the
+   * table's statistics say.
    */
   setFromSameTable(
     table: string,
     set: { column: string; value: string },
     match: string,
     where: string,
+    indexes?: { t: string; r: string },
   ): string;
   /** Adds `by` to a counter column of the one row `where` selects and answers its new value. */
   increment(m: Queryable, table: string, column: string, where: string, by: number): Promise<number>;
@@ -84,8 +87,8 @@ const MYSQL: SqlDialect = {
   // STRAIGHT_JOIN: the rows `where` picks first, then their matches. Inside a transaction that
   // has just inserted many rows the table's statistics are stale, and MariaDB would otherwise
   // scan all of `r` for every statement (a copy's dependency links read the whole table per chunk).
-  setFromSameTable: (table, set, match, where) =>
-    `UPDATE ${table} t STRAIGHT_JOIN ${table} r ON ${match} SET t.${set.column} = ${set.value} WHERE ${where}`,
+  setFromSameTable: (table, set, match, where, indexes) =>
+    `UPDATE ${table} t${indexes ? MYSQL.forceIndex(indexes.t) : ''} STRAIGHT_JOIN ${table} r${indexes ? MYSQL.forceIndex(indexes.r) : ''} ON ${match} SET t.${set.column} = ${set.value} WHERE ${where}`,
   async increment(m, table, column, where, by) {
     // LAST_INSERT_ID(expr) hands the new value back on this connection, without a second read.
     const result = (await m.query(

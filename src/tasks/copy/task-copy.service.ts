@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
+import { Database } from '../../database/database';
 import { OperationsService } from '../../operations/operations.service';
 import { Task } from '../store/task.entity';
+import { isDuplicatePrimaryKey, TaskIdAllocator } from '../store/task-ids';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { CopyIds, ReserveIds } from './copy-ids';
 import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
@@ -38,6 +40,8 @@ export class TaskCopyService {
     private readonly operations: OperationsService,
     private readonly submissions: CopySubmissions,
     private readonly copyIds: CopyIds,
+    private readonly ids: TaskIdAllocator,
+    private readonly db: Database,
   ) {}
 
   /**
@@ -50,13 +54,22 @@ export class TaskCopyService {
     input: CopyInput,
     options: { async: boolean } & SubmitKey,
   ): Promise<CopyOutcome & { replayed: boolean }> {
-    return this.submissions.submit(
-      accountId,
-      IDEMPOTENCY_SCOPE,
-      options,
-      (w) => this.copyOrQueue(w, input, options.async),
-      (result) => ({ entity: Task, id: result.taskId }),
-    );
+    const attempt = (fromBlock: boolean) =>
+      this.submissions.submit(
+        accountId,
+        IDEMPOTENCY_SCOPE,
+        options,
+        (w) => this.copyOrQueue(w, input, options.async, fromBlock),
+        (result) => ({ entity: Task, id: result.taskId }),
+      );
+    // Ids from the process's block may include one a To Do create claimed meanwhile: the INSERT
+    // then fails on the primary key, the whole write rolls back (and frees its key), and it runs
+    // once more with ids allocated inside its transaction (TaskIdAllocator).
+    return attempt(true).catch((error: unknown) => {
+      if (!isDuplicatePrimaryKey(this.db.sql, error)) throw error;
+      this.ids.dropBlock();
+      return attempt(false);
+    });
   }
 
   /** The whole copy in its own transaction. */
@@ -79,7 +92,12 @@ export class TaskCopyService {
    * that asked for async) is queued, as TASK.COPY with the request, before the rows around the
    * source are read; any other is copied at once from what was read.
    */
-  private async copyOrQueue(w: StoreWrite, input: CopyInput, async: boolean): Promise<CopyOutcome> {
+  private async copyOrQueue(
+    w: StoreWrite,
+    input: CopyInput,
+    async: boolean,
+    fromBlock: boolean,
+  ): Promise<CopyOutcome> {
     const { source, target } = await loadCopy(w.m, w.accountId, input, !async);
     const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
     if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
@@ -90,7 +108,9 @@ export class TaskCopyService {
       );
       return { kind: 'queued', operation };
     }
-    return { kind: 'copied', result: await this.write(w, input, source, target) };
+    // Where rows lock, ids the process reserved ahead spare the copy its id statement (usually).
+    const reserved = fromBlock && w.sql.rowLocks ? this.ids.takeReady(count) : undefined;
+    return { kind: 'copied', result: await this.write(w, input, source, target, undefined, reserved) };
   }
 
   private async copyIn(

@@ -37,6 +37,8 @@ export const MAX_TASK_ID = 2_147_483_647;
  * runs at a time; in the retries above; and in a v2 copy made within its request (at most
  * COPY_SYNC_MAX_TASKS tasks, a short transaction), since reserving after its source read would
  * take a second connection of the request pool per request, which a burst of copies could use up.
+ * Such a copy of a few tasks takes them from the block instead when it holds enough at that
+ * moment (`takeReady`), which waits for nothing.
  */
 @Injectable()
 export class TaskIdAllocator {
@@ -84,6 +86,28 @@ export class TaskIdAllocator {
     }
     // Callers arriving meanwhile took every refill (a burst of creates): a range of its own.
     return this.db.read((m) => this.allocate(m, count));
+  }
+
+  /**
+   * `count` ids from this process's block when it holds that many now, for a write already in its
+   * transaction (a small v2 copy made within its request, where rows lock): no statement and no
+   * wait. Otherwise undefined (the caller allocates inside its transaction) and a refill starts
+   * for the next caller, which nobody waits for. A clash with a claimed id is the caller's to
+   * handle, as for `reserve`.
+   */
+  takeReady(count: number): number[] | undefined {
+    if (count === 0 || count >= BLOCK_TAKERS_BELOW || this.ordered > 0) return undefined;
+    const { next, end } = this.block;
+    if (end - next >= count) {
+      this.block.next = next + count;
+      return Array.from({ length: count }, (_, i) => next + i);
+    }
+    if (!this.refilling) {
+      this.refilling = this.refill().finally(() => (this.refilling = null));
+      // Awaited by `reserve` callers only; a failed refill is theirs to report.
+      this.refilling.catch(() => undefined);
+    }
+    return undefined;
   }
 
   /**

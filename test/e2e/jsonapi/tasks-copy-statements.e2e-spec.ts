@@ -100,9 +100,20 @@ describeEachDialect(
         );
         expect(res.statusCode).toBe(201);
         if (process.env.COPY_PRINT_STATEMENTS) console.log(statements.map((s) => s.slice(0, 160)).join('\n'));
+        // The links of dependency pairs name their indexes where they are joins: in a transaction
+        // that inserted thousands of rows the statistics are far behind, and MariaDB then read
+        // the table by itself in a nested loop (over 5 s at 1,000 pairs).
+        if (t().dialect === 'mysql')
+          for (const link of statements.filter((s) => s.startsWith('UPDATE task_dependencies')))
+            expect(link).toMatch(
+              /^UPDATE task_dependencies t FORCE INDEX \(\w+\) STRAIGHT_JOIN task_dependencies r FORCE INDEX \(\w+\)/,
+            );
         return statements.length;
       };
       try {
+        // Where rows lock, a small copy takes its ids from the block of ids the process reserved
+        // ahead; the first one finds it empty, allocates its own and has it filled for the next.
+        await count(small);
         const forSmall = await count(small);
         const forLarge = await count(large);
         if (process.env.COPY_PRINT_STATEMENTS) console.log(`${t().dialect}: ${forSmall} statements per copy`);
@@ -123,7 +134,10 @@ describeEachDialect(
         // statement that reads its row. 23 → 20 since: the subtree's walk read with its rows, and
         // the project, the list's last key and the last placement in one locking read under the
         // ordering lock (were a locked placement read, the project's check and the last key's).
-        expect(forSmall).toBeLessThanOrEqual(20);
+        // 20 → 18: the dependency pairs' two rows in one INSERT and linked by one UPDATE (were a
+        // forward INSERT, a read of its ids, the reverse INSERT and an UPDATE). 18 → 17 on
+        // MySQL/MariaDB: the ids from the process's block (TaskIdAllocator.takeReady).
+        expect(forSmall).toBeLessThanOrEqual(t().dialect === 'mysql' ? 17 : 18);
       } finally {
         spy.restore();
       }

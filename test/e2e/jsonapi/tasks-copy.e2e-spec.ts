@@ -144,6 +144,49 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
     expect(external.map((d) => d.relationships.dependent_task.data.id)).toContain(map[f.tasks.root]);
   });
 
+  it('links every copied dependency row to its reverse, inside the copy and to outside tasks', async () => {
+    const res = await copy({
+      ...target(),
+      title: 'Deps linked',
+      copy_open_subtasks: true,
+      copy_task_dependencies: true,
+    });
+    const map = res.json().meta.copy.task_id_map as Record<string, string>;
+    type Row = {
+      id: string;
+      attributes: { type_id: number };
+      relationships: {
+        task: { data: { id: string } };
+        dependent_task: { data: { id: string } };
+        reverse_dependency: { data: { id: string } | null };
+      };
+    };
+    const rows: Row[] = [];
+    for (const taskId of [...Object.values(map), f.tasks.external]) {
+      const page = await t().inject({
+        method: 'GET',
+        url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
+        headers: faceHeaders('jsonapi', a),
+      });
+      rows.push(...(page.json().data as Row[]));
+    }
+    const copies = new Set(Object.values(map));
+    const mine = rows.filter(
+      (r) => copies.has(r.relationships.task.data.id) || copies.has(r.relationships.dependent_task.data.id),
+    );
+    // openChild → grandchild inside the copy, root → external: two pairs, four rows.
+    expect(mine).toHaveLength(4);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const reverseType: Record<number, number> = { 1: 2, 2: 1, 3: 3 };
+    for (const row of mine) {
+      const reverse = byId.get(row.relationships.reverse_dependency.data!.id)!;
+      expect(reverse.relationships.task.data.id).toBe(row.relationships.dependent_task.data.id);
+      expect(reverse.relationships.dependent_task.data.id).toBe(row.relationships.task.data.id);
+      expect(reverse.attributes.type_id).toBe(reverseType[row.attributes.type_id]);
+      expect(reverse.relationships.reverse_dependency.data!.id).toBe(row.id);
+    }
+  });
+
   it('refuses the documented combinations with one error per offending flag', async () => {
     const res = await copy({
       ...target(),
