@@ -313,15 +313,6 @@ export function indexer(order: number[]): (id: number) => number {
   };
 }
 
-/** `before` with each insert's ids placed from its index in the result on. */
-export function withInserts(before: number[], inserts: Array<{ at: number; ids: number[] }>): number[] {
-  const after = new Array<number>(before.length + inserts.reduce((n, x) => n + x.ids.length, 0));
-  for (const insert of inserts) insert.ids.forEach((id, k) => (after[insert.at + k] = id));
-  let next = 0;
-  for (let i = 0; i < after.length; i++) if (after[i] === undefined) after[i] = before[next++];
-  return after;
-}
-
 /** How many ancestors the tasks of a list have (0 for a root list). */
 export function depthOf(entry: Entry, parentId: number | null): number {
   let depth = 0;

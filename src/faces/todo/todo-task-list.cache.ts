@@ -9,6 +9,7 @@ import {
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
+  withInsertedRuns,
 } from '../../tasks/store/task-changes.service';
 import {
   ALL,
@@ -33,7 +34,6 @@ import {
   sizeOf,
   splice,
   subtreeEnd,
-  withInserts,
 } from './todo-list-entry';
 
 /** The writes the cache applies; after any other its lists are read again. */
@@ -269,8 +269,13 @@ export class TodoTaskListCache {
   private offer(entry: Entry, change: Applied): boolean {
     const label = this.follows(entry, change.revisions);
     if (!label) return false;
-    if (change.kind === 'inserted') this.applyInserted(entry, change);
-    else if (change.tasks.some((t) => inScope(entry, t.projectId ?? 0) && !entry.fragments.has(t.id)))
+    if (change.kind === 'inserted') {
+      if (!this.applyInserted(entry, change)) {
+        // A run's anchor is not where the write found it: the list is read again when next asked for.
+        this.entries.delete(entryKey(entry.accountId, entry.scope));
+        return false;
+      }
+    } else if (change.tasks.some((t) => inScope(entry, t.projectId ?? 0) && !entry.fragments.has(t.id)))
       return false;
     else this.applyUpdated(entry, change);
     entry.label = label;
@@ -304,18 +309,23 @@ export class TodoTaskListCache {
    * New tasks a clone of this process committed, put into the lists that follow on from it. The
    * body is patched, not rendered again: each run of new roots, with its subtree, goes where the
    * pre-order reaches the gap it fills (after the subtree of the old sibling before it, or right
-   * after its parent, or at its project's start).
+   * after its parent, or at its project's start). False, with nothing changed, if a run's anchor
+   * is not in its list here.
    */
-  private applyInserted(entry: Entry, change: TasksInserted): void {
-    const position = indexer(entry.order);
-    const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
+  private applyInserted(entry: Entry, change: TasksInserted): boolean {
     const after = new Map<string, number[]>();
     for (const list of change.lists) {
       if (!inScope(entry, list.projectId ?? 0)) continue;
       const key = listKey(list.projectId, list.parentId);
-      const before = entry.lists.get(key) ?? [];
-      const next = withInserts(before, list.inserts);
+      const next = withInsertedRuns(entry.lists.get(key) ?? [], list.inserts);
+      if (!next) return false;
       after.set(key, next);
+    }
+    const position = indexer(entry.order);
+    const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
+    for (const list of change.lists) {
+      if (!inScope(entry, list.projectId ?? 0)) continue;
+      const next = after.get(listKey(list.projectId, list.parentId))!;
       const fresh = new Set(list.inserts.flatMap((insert) => insert.ids));
       const depth = depthOf(entry, list.parentId);
       let previous: number | null = null;
@@ -355,6 +365,7 @@ export class TodoTaskListCache {
       entry,
       runs.map((run) => ({ at: run.at, remove: 0, ids: preOrder(entry, run.projectId ?? 0, run.roots) })),
     );
+    return true;
   }
 
   /** New own fields a PUT of this process committed, in the lists that follow on from it. */

@@ -1,5 +1,5 @@
 import type { OutlineRow } from '../../../tasks/read/task-tree-reader.service';
-import type { TaskChange } from '../../../tasks/store/task-changes.service';
+import { TaskChange, withInsertedRuns } from '../../../tasks/store/task-changes.service';
 
 /** A task's place as the widget names it: its parent, its project and the sibling it follows. */
 export interface Spot {
@@ -55,15 +55,30 @@ export class LiveOutline {
     return [...this.listOf(projectId, parentId)];
   }
 
-  /** Brings the outline to the state the change committed. */
-  apply(change: TaskChange): void {
+  /** Index of the task in its sibling list (-1: not in the outline). */
+  positionOf(id: number): number {
+    const node = this.nodes.get(id);
+    return node ? this.listOf(node.projectId, node.parentId).indexOf(id) : -1;
+  }
+
+  /**
+   * Brings the outline to the state the change committed; false, with nothing changed, if an
+   * insert names a task its list does not hold here (the outline must be read again).
+   */
+  apply(change: TaskChange): boolean {
     switch (change.kind) {
       case 'inserted': {
-        const roots = new Set<number>();
+        // Every list first, so that an insert that cannot be placed leaves the outline as it was.
+        const lists: Array<[typeof change.lists[number], number[]]> = [];
         for (const list of change.lists) {
-          const ids = this.listOf(list.projectId, list.parentId);
-          for (const insert of [...list.inserts].sort((a, b) => a.at - b.at)) {
-            ids.splice(insert.at, 0, ...insert.ids);
+          const ids = withInsertedRuns(this.listOf(list.projectId, list.parentId), list.inserts);
+          if (!ids) return false;
+          lists.push([list, ids]);
+        }
+        const roots = new Set<number>();
+        for (const [list, ids] of lists) {
+          this.lists.set(keyOf(list.projectId, list.parentId), ids);
+          for (const insert of list.inserts) {
             for (const id of insert.ids) {
               roots.add(id);
               this.nodes.set(id, { projectId: list.projectId, parentId: list.parentId });
@@ -73,19 +88,19 @@ export class LiveOutline {
         for (const { task } of change.tasks) {
           if (!roots.has(task.id)) this.append(task.id, task.projectId, task.parentId);
         }
-        return;
+        return true;
       }
       case 'deleted':
         for (const id of change.removed) this.remove(id);
         this.place(change.placements);
-        return;
+        return true;
       case 'moved':
       case 'sorted':
       case 'project-deleted':
         this.place(change.placements);
-        return;
+        return true;
       default:
-        return;
+        return true;
     }
   }
 
