@@ -64,7 +64,9 @@ describeEachDialect('the task store change event', (t) => {
     ]);
     expect(changes[0]).toMatchObject({ projectId: p, name: 'P' });
     expect(changes[1]).toMatchObject({
-      lists: [{ projectId: p, parentId: null, inserts: [{ anchor: { side: 'after', id: null }, ids: [ids.a] }] }],
+      lists: [
+        { projectId: p, parentId: null, inserts: [{ anchor: { side: 'after', id: null }, ids: [ids.a] }] },
+      ],
       tasks: [
         { task: { id: ids.a, projectId: p, parentId: null, title: 'a' } },
         { task: { id: ids.b, projectId: p, parentId: ids.a, title: 'b' } },

@@ -69,7 +69,7 @@ export class LiveOutline {
     switch (change.kind) {
       case 'inserted': {
         // Every list first, so that an insert that cannot be placed leaves the outline as it was.
-        const lists: Array<[typeof change.lists[number], number[]]> = [];
+        const lists: Array<[(typeof change.lists)[number], number[]]> = [];
         for (const list of change.lists) {
           const ids = withInsertedRuns(this.listOf(list.projectId, list.parentId), list.inserts);
           if (!ids) return false;
