@@ -9,10 +9,14 @@
 //   [--paste-near-end] (each long-list paste also near the list's end, 41 tasks before it)
 //   [--paste-watched] (the long lists watched while pasted into: each read once, so that the list
 //   cache holds it, and one live socket subscribed to the account's tasks)
+//   [--paste-counts] (per long-list paste, load-independent: the rows the database read for it and
+//   its CPU, service and database: the service then runs as a database user of its own, whose
+//   information_schema.USER_STATISTICS are its statements, with userstat switched on for the run)
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10),
 //   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -48,19 +52,65 @@ async function main() {
   const admin = await connect(SERVER);
   const db = await createDatabase(admin, 'cw_bench');
   const token = `bench_${randomBytes(16).toString('hex')}`;
-  const env = serviceEnv(db.url, token, { DATABASE_POOL_SIZE: '20' });
+  const counts = process.argv.includes('--paste-counts') ? await countingUser(admin, db) : null;
+  const env = serviceEnv(counts?.url ?? db.url, token, { DATABASE_POOL_SIZE: '20' });
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   try {
     const service = await startService({ env, nodeArgs });
     try {
+      pasteCounters = counts && { ...counts, pid: service.pid };
       await run(service.port, token, db.name, admin);
     } finally {
       await service.stop(nodeArgs.length ? 'SIGINT' : 'SIGTERM');
     }
   } finally {
+    await counts?.drop();
     await dropDatabase(admin, db.name);
     await admin.end();
   }
+}
+
+// --paste-counts: the service's own database user, and how to read what it has cost so far.
+let pasteCounters = null;
+
+async function countingUser(admin, db) {
+  const user = db.name;
+  const password = randomBytes(12).toString('hex');
+  await admin.query(`CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`);
+  await admin.query(`GRANT ALL PRIVILEGES ON \`${db.name}\`.* TO '${user}'@'%'`);
+  const [[{ userstat }]] = await admin.query('SELECT @@GLOBAL.userstat AS userstat');
+  await admin.query('SET GLOBAL userstat = 1');
+  const url = new URL(db.url);
+  url.username = user;
+  url.password = password;
+  return {
+    url,
+    /** Rows the server read for the user's statements, and its CPU for them in ms. */
+    async database() {
+      const [[row]] = await admin.query(
+        'SELECT ROWS_READ AS rowsRead, CPU_TIME AS cpu FROM information_schema.USER_STATISTICS WHERE USER = ?',
+        [user],
+      );
+      return { rows: Number(row?.rowsRead ?? NaN), cpu: Number(row?.cpu ?? NaN) * 1000 };
+    },
+    async drop() {
+      await admin.query(`SET GLOBAL userstat = ${Number(userstat) ? 1 : 0}`).catch(() => undefined);
+      await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    },
+  };
+}
+
+/** The service's CPU time so far in ms, all its threads (/proc/<pid>/task/<tid>/schedstat). */
+function serviceCpuMs(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ns / 1e6;
 }
 
 function client(port, token) {
@@ -308,15 +358,25 @@ async function longListPastes(call, port) {
   const lengths = [100, 10_000, 100_000];
   const lists = [];
   const socket = watched ? await liveSocket(call, port) : null;
+  const counters = pasteCounters;
+  const costs = async () =>
+    counters && { ...(await counters.database()), service: serviceCpuMs(counters.pid) };
   const pasteAfter = async (list, targetId, samples, tag) => {
     const batch = [0, 1, 2].map((k) => ({
       id: `temp://p${tag}${list.length}-${samples.length}-${k}`,
       parent: null,
       text: `paste ${samples.length} ${k}`,
     }));
+    const before = await costs();
     const res = await call('POST', '/clone', { targetId, batch });
     if (!res.ok) throw new Error(`paste into ${list.length}: ${res.status} ${res.text}`);
     samples.push(res.ms);
+    if (!before) return;
+    // Told after the commit, the watchers may still be at work: let them finish first.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = await costs();
+    samples.costs ??= { rows: [], cpu: [], service: [] };
+    for (const key of ['rows', 'cpu', 'service']) samples.costs[key].push(after[key] - before[key]);
   };
   const paste = async (list) => {
     await pasteAfter(list, list.first, list.samples, '');
@@ -325,8 +385,12 @@ async function longListPastes(call, port) {
   const report = (list) => {
     const line = (samples, where) => {
       const s = stats(samples);
+      const c = samples.costs;
+      const per = c
+        ? `; per paste, medians: rows read ${stats(c.rows).p50}, CPU service ${fmt(stats(c.service).p50)}, database ${fmt(stats(c.cpu).p50)}`
+        : '';
       log(
-        `  ${String(list.length).padStart(7)} siblings${where}: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`,
+        `  ${String(list.length).padStart(7)} siblings${where}: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})${per}`,
       );
     };
     line(list.samples, nearEnd ? ', after the first' : '');
