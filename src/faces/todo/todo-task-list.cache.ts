@@ -9,7 +9,8 @@ import {
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
-  withInsertedRuns,
+  insertRuns,
+  runsFit,
 } from '../../tasks/store/task-changes.service';
 import {
   ALL,
@@ -313,24 +314,27 @@ export class TodoTaskListCache {
    * is not in its list here.
    */
   private applyInserted(entry: Entry, change: TasksInserted): boolean {
-    const after = new Map<string, number[]>();
-    for (const list of change.lists) {
-      if (!inScope(entry, list.projectId ?? 0)) continue;
+    const lists = change.lists.filter((list) => inScope(entry, list.projectId ?? 0));
+    for (const list of lists) {
+      if (!runsFit(entry.lists.get(listKey(list.projectId, list.parentId)) ?? [], list.inserts)) return false;
+    }
+    // Into the lists in place (a copy of a long list per write costs more than the rest); the
+    // new roots are not in the body yet, so the places in it are found past them.
+    const fresh = new Set<number>();
+    for (const list of lists) {
       const key = listKey(list.projectId, list.parentId);
-      const next = withInsertedRuns(entry.lists.get(key) ?? [], list.inserts);
-      if (!next) return false;
-      after.set(key, next);
+      let ids = entry.lists.get(key);
+      if (!ids) entry.lists.set(key, (ids = []));
+      insertRuns(ids, list.inserts);
+      for (const insert of list.inserts) for (const id of insert.ids) fresh.add(id);
     }
     const position = indexer(entry.order);
     const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
-    for (const list of change.lists) {
-      if (!inScope(entry, list.projectId ?? 0)) continue;
-      const next = after.get(listKey(list.projectId, list.parentId))!;
-      const fresh = new Set(list.inserts.flatMap((insert) => insert.ids));
+    for (const list of lists) {
       const depth = depthOf(entry, list.parentId);
       let previous: number | null = null;
       let run: number[] | null = null;
-      for (const id of next) {
+      for (const id of entry.lists.get(listKey(list.projectId, list.parentId))!) {
         if (!fresh.has(id)) {
           previous = id;
           run = null;
@@ -340,23 +344,21 @@ export class TodoTaskListCache {
           run = [];
           const at =
             previous !== null
-              ? subtreeEnd(entry, previous, position)
+              ? subtreeEnd(entry, previous, position, fresh)
               : list.parentId !== null
                 ? position(list.parentId) + 1
-                : projectStart(entry, list.projectId ?? 0, position);
+                : projectStart(entry, list.projectId ?? 0, position, fresh);
           runs.push({ at, depth, projectId: list.projectId, roots: run });
         }
         run.push(id);
       }
     }
-    for (const [key, next] of after) entry.lists.set(key, next);
-    const roots = new Set(runs.flatMap((run) => run.roots));
     for (const { task, stamp } of change.tasks) {
       if (!inScope(entry, task.projectId ?? 0)) continue;
       const fragment = fragmentOf(task, stamp, task);
       entry.fragments.set(task.id, fragment);
       entry.fragmentBytes += costOf(fragment);
-      if (!roots.has(task.id)) pushTo(entry.lists, listKey(task.projectId, task.parentId), task.id);
+      if (!fresh.has(task.id)) pushTo(entry.lists, listKey(task.projectId, task.parentId), task.id);
     }
     // Runs that meet at one place: the earlier project's first, then the deeper one, which closes
     // the subtree that the shallower one follows.

@@ -257,7 +257,7 @@ async function slot(
  * goes next to, known from its destination without counting: in each gap, the members in list
  * order (their first keys) chain from the gap's side whose task is known, the top or a target
  * after which they go, or else the target (or end) before which they go. Emitted so that each
- * run's anchor is in the list before it (withInsertedRuns).
+ * run's anchor is in the list before it (runsFit, insertRuns).
  */
 export function runsIn(
   dests: Destination[],

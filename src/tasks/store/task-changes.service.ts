@@ -51,26 +51,40 @@ export interface InsertAnchor {
 }
 
 /**
- * `list` (the ids of a sibling list, in order) with the runs put in, in the order given; null if an
- * anchor is not in it (the subscriber's copy is not the list the write started from: read it
- * again). The list passed is left as it is.
+ * Whether every run's anchor is in `list` (the ids of a sibling list, in order) or is one of the
+ * runs before it: if not, the subscriber's copy is not the list the write started from (read it
+ * again).
  */
-export function withInsertedRuns(
+export function runsFit(
   list: readonly number[],
   inserts: ReadonlyArray<{ anchor: InsertAnchor; ids: number[] }>,
-): number[] | null {
-  const out = list.slice();
+): boolean {
+  const fresh = new Set<number>();
+  for (const { anchor, ids } of inserts) {
+    if (anchor.id !== null && !fresh.has(anchor.id) && !list.includes(anchor.id)) return false;
+    for (const id of ids) fresh.add(id);
+  }
+  return true;
+}
+
+/**
+ * Puts the runs into `list`, in the order given, each next to its anchor (runsFit first). In place:
+ * a copy of a list of 100,000 per write costs more than finding the anchors in it.
+ */
+export function insertRuns(
+  list: number[],
+  inserts: ReadonlyArray<{ anchor: InsertAnchor; ids: number[] }>,
+): void {
   for (const { anchor, ids } of inserts) {
     let at: number;
-    if (anchor.id === null) at = anchor.side === 'after' ? 0 : out.length;
+    if (anchor.id === null) at = anchor.side === 'after' ? 0 : list.length;
     else {
-      const k = out.indexOf(anchor.id);
-      if (k < 0) return null;
+      const k = list.indexOf(anchor.id);
+      if (k < 0) throw new Error(`task ${anchor.id} is not in the list`);
       at = anchor.side === 'after' ? k + 1 : k;
     }
-    out.splice(at, 0, ...ids);
+    list.splice(at, 0, ...ids);
   }
-  return out;
 }
 
 /** New tasks (a create, a clone, a v2 create or copy). */

@@ -3,7 +3,8 @@ import {
   InsertAnchor,
   mergeInserted,
   TaskChange,
-  withInsertedRuns,
+  insertRuns,
+  runsFit,
 } from '../../../src/tasks/store/task-changes.service';
 
 const after = (id: number | null): InsertAnchor => ({ side: 'after', id });
@@ -17,6 +18,14 @@ const inserted = (
   lists: [{ projectId: null, parentId, inserts }],
   tasks: [],
 });
+
+/** The list with the runs put in, or null if they do not fit (the list itself left as it was). */
+function withInsertedRuns(list: number[], inserts: Array<{ anchor: InsertAnchor; ids: number[] }>) {
+  if (!runsFit(list, inserts)) return null;
+  const out = [...list];
+  insertRuns(out, inserts);
+  return out;
+}
 
 describe('runs of new roots placed by their anchors', () => {
   it('puts each run next to the task it names, in the order given, the first ones there first', () => {

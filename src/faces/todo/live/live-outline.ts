@@ -1,5 +1,5 @@
 import type { OutlineRow } from '../../../tasks/read/task-tree-reader.service';
-import { TaskChange, withInsertedRuns } from '../../../tasks/store/task-changes.service';
+import { insertRuns, runsFit, TaskChange } from '../../../tasks/store/task-changes.service';
 
 /** A task's place as the widget names it: its parent, its project and the sibling it follows. */
 export interface Spot {
@@ -69,15 +69,12 @@ export class LiveOutline {
     switch (change.kind) {
       case 'inserted': {
         // Every list first, so that an insert that cannot be placed leaves the outline as it was.
-        const lists: Array<[(typeof change.lists)[number], number[]]> = [];
         for (const list of change.lists) {
-          const ids = withInsertedRuns(this.listOf(list.projectId, list.parentId), list.inserts);
-          if (!ids) return false;
-          lists.push([list, ids]);
+          if (!runsFit(this.listOf(list.projectId, list.parentId), list.inserts)) return false;
         }
         const roots = new Set<number>();
-        for (const [list, ids] of lists) {
-          this.lists.set(keyOf(list.projectId, list.parentId), ids);
+        for (const list of change.lists) {
+          insertRuns(this.listOf(list.projectId, list.parentId), list.inserts);
           for (const insert of list.inserts) {
             for (const id of insert.ids) {
               roots.add(id);
