@@ -147,12 +147,22 @@ export interface TasksDeleted extends ChangeOf<'deleted'> {
   placements: Placement[];
 }
 
+/**
+ * A moved task's place (Placements): with `after`, the task it now follows in its list (null:
+ * first), and no `position`, where the position would have to be counted (a list loaded in part);
+ * a subscriber that puts each right after its `after` (the ones that follow another moved task
+ * after that one) has every list as it now reads. Otherwise at its dense `position`.
+ */
+export type MovedPlacement = Omit<Placement, 'position'> &
+  ({ position: number; after?: undefined } | { position?: undefined; after: number | null });
+
 /** Tasks moved (a move, indent, unindent, a batch of them, or to another project). */
 export interface TasksMoved extends ChangeOf<'moved'> {
   operation: 'move' | 'indent' | 'unindent' | 'project' | 'opbatch';
   /** The tasks the request moved (their subtrees came along). */
   ids: number[];
-  placements: Placements;
+  /** Every placement with `after`, or every one with `position`. */
+  placements: MovedPlacement[];
 }
 
 /** Every sibling list of one project (`projectId`; null = No project) or of all (undefined) reordered. */

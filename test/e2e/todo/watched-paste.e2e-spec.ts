@@ -188,6 +188,48 @@ describeEachDialect(
       expect(replica.resyncs).toBe(0);
       expect(replica.ordered()).toEqual(expected);
     });
+
+    it('moves into a list loaded in part count nothing either, and the replica equals a fresh read', async () => {
+      const p = await makeProject(t(), account);
+      const q = await makeProject(t(), account);
+      const r = await makeTasks(
+        t(),
+        account,
+        Array.from({ length: 80 }, (_, i) => ({ text: `r${i}` })),
+        { project: p },
+      );
+      const replica = new TaskReplica(await api.json<ReplicaTask[]>('/tasks'), []);
+      socket = await openLive(t(), baseUrl, account);
+      const move = async (id: number, body: Record<string, unknown>) =>
+        expect((await api.put(`/move/${id}`, body)).statusCode).toBe(200);
+      const statements = spyStatements(t());
+      let sent: string[] = [];
+      try {
+        ({ statements: sent } = await statements.all(async () => {
+          await move(r[2], { targetId: r[70] });
+          await move(r[75], { targetId: r[60], reverse: true });
+          await move(0, {
+            targetId: r[50],
+            reverse: false,
+            parent: null,
+            batch: [r[5], r[66], r[6]],
+            project: p,
+          });
+          await move(r[41], { operation: 'indent', parent: r[40], targetId: r[40] });
+          await move(r[41], { operation: 'unindent' });
+          await move(r[77], { operation: 'project', project: q });
+        }));
+      } finally {
+        statements.restore();
+      }
+      expect(sent.filter((sql) => COUNTING.test(sql))).toEqual([]);
+      const expected = await api.json<ReplicaTask[]>('/tasks');
+      await socket.until(() => socket!.events.filter((e) => e.value.type === 'move-task').length >= 6, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (const event of socket.events) replica.apply(event);
+      expect(replica.resyncs).toBe(0);
+      expect(replica.ordered()).toEqual(expected);
+    });
   },
   { JOBS_POLL_MS: '0' },
 );

@@ -76,7 +76,7 @@ describeEachDialect('the task store change event', (t) => {
     expect(changes[3]).toMatchObject({
       operation: 'unindent',
       ids: [ids.b],
-      placements: expect.arrayContaining([{ id: ids.b, projectId: p, parentId: null, position: 1 }]),
+      placements: expect.arrayContaining([{ id: ids.b, projectId: p, parentId: null, after: ids.a }]),
     });
     expect(changes[4]).toMatchObject({ by: 'title', dir: 'desc', projectId: p });
     expect(changes[5]).toMatchObject({ ids: [ids.a], removed: [ids.a] });

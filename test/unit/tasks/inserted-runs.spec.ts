@@ -95,4 +95,37 @@ describe('runs of new roots placed by their anchors', () => {
     expect(outline.apply(placed)).toBe(true);
     expect(outline.children(null, null)).toEqual([1, 5, 2]);
   });
+
+  it('a live outline places moved tasks after the tasks they now follow, or says it cannot', () => {
+    const base = { accountId: 1, revisions: new Map<string, number>() };
+    const outline = new LiveOutline([1, 2, 3, 4, 5].map((id) => ({ id, projectId: null, parentId: null })));
+    const moved = (placements: Array<{ id: number; after: number | null }>): TaskChange => ({
+      ...base,
+      kind: 'moved',
+      operation: 'opbatch',
+      ids: placements.map((p) => p.id),
+      placements: placements.map((p) => ({ ...p, projectId: null, parentId: null })),
+    });
+    // 1 and 2 to after 4, in that order (2 follows 1), and 5 to the top.
+    expect(
+      outline.apply(
+        moved([
+          { id: 2, after: 1 },
+          { id: 1, after: 4 },
+          { id: 5, after: null },
+        ]),
+      ),
+    ).toBe(true);
+    expect(outline.children(null, null)).toEqual([5, 3, 4, 1, 2]);
+    expect(outline.apply(moved([{ id: 3, after: 42 }]))).toBe(false);
+    expect(
+      outline.apply(
+        moved([
+          { id: 3, after: 4 },
+          { id: 4, after: 3 },
+        ]),
+      ),
+    ).toBe(false);
+    expect(outline.children(null, null)).toEqual([5, 3, 4, 1, 2]);
+  });
 });

@@ -91,7 +91,12 @@ export class LiveOutline {
         for (const id of change.removed) this.remove(id);
         this.place(change.placements);
         return true;
-      case 'moved':
+      case 'moved': {
+        const anchored = change.placements.filter((p) => p.position === undefined);
+        if (anchored.length > 0) return this.placeAfter(anchored);
+        this.place(change.placements.filter((p) => p.position !== undefined));
+        return true;
+      }
       case 'sorted':
       case 'project-deleted':
         this.place(change.placements);
@@ -111,6 +116,48 @@ export class LiveOutline {
       const list = this.listOf(p.projectId, p.parentId);
       list.splice(Math.min(p.position, list.length), 0, p.id);
     }
+  }
+
+  /**
+   * Each task right after the one it now follows (`after`; null: first), those that follow
+   * another placed task after that one; false, with nothing changed, if an anchor is not in the
+   * task's list here or the anchors do not chain (the outline must be read again).
+   */
+  private placeAfter(
+    placements: Array<{
+      id: number;
+      projectId: number | null;
+      parentId: number | null;
+      after: number | null;
+    }>,
+  ): boolean {
+    type Anchored = (typeof placements)[number];
+    const placed = new Set(placements.map((p) => p.id));
+    const following = new Map<number, Anchored>();
+    const heads: Anchored[] = [];
+    for (const p of placements) {
+      if (p.after !== null && placed.has(p.after)) {
+        following.set(p.after, p);
+        continue;
+      }
+      const anchor = p.after === null ? null : this.nodes.get(p.after);
+      if (anchor === undefined) return false;
+      if (anchor && keyOf(anchor.projectId, anchor.parentId) !== keyOf(p.projectId, p.parentId)) return false;
+      heads.push(p);
+    }
+    let reached = 0;
+    for (const head of heads) for (let p: Anchored | undefined = head; p; p = following.get(p.id)) reached++;
+    if (reached !== placements.length) return false;
+    for (const p of placements) this.detach(p.id);
+    for (const head of heads) {
+      const list = this.listOf(head.projectId, head.parentId);
+      let at = head.after === null ? 0 : list.indexOf(head.after) + 1;
+      for (let p: Anchored | undefined = head; p; p = following.get(p.id)) {
+        this.nodes.set(p.id, { projectId: p.projectId, parentId: p.parentId });
+        list.splice(at++, 0, p.id);
+      }
+    }
+    return true;
   }
 
   private append(id: number, projectId: number | null, parentId: number | null): void {
