@@ -223,8 +223,11 @@ describeEachDialect(
         statements.restore();
       }
       expect(sent.filter((sql) => COUNTING.test(sql))).toEqual([]);
+      // Tasks around the lower bound of the part a move loads: where the task just before the part
+      // moves too, the positions are counted instead; either way the replica follows.
+      for (const k of [40, 41, 42, 43, 44, 45, 46, 47]) await move(r[k], { targetId: r[60] });
       const expected = await api.json<ReplicaTask[]>('/tasks');
-      await socket.until(() => socket!.events.filter((e) => e.value.type === 'move-task').length >= 6, 5000);
+      await socket.until(() => socket!.events.filter((e) => e.value.type === 'move-task').length >= 14, 5000);
       await new Promise((resolve) => setTimeout(resolve, 200));
       for (const event of socket.events) replica.apply(event);
       expect(replica.resyncs).toBe(0);
