@@ -6,13 +6,21 @@
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/todo/run.mjs [--no-build] [--mixed-only | --paste-only | --clones-only]
 //   [--paste-interleaved] (the long-list pastes in turns across the sizes, BENCH_PASTE_SAMPLES each)
+//   [--paste-near-end] (each long-list paste also near the list's end, 41 tasks before it)
+//   [--paste-watched] (the long lists watched while pasted into: each read once, so that the list
+//   cache holds it, and one live socket subscribed to the account's tasks)
+//   [--paste-counts] (per long-list paste, load-independent: the rows the database read for it and
+//   its CPU, service and database: the service then runs as a database user of its own, whose
+//   information_schema.USER_STATISTICS are its statements, with userstat switched on for the run)
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10),
 //   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
+import WebSocket from 'ws';
 import {
   build,
   connect,
@@ -44,19 +52,65 @@ async function main() {
   const admin = await connect(SERVER);
   const db = await createDatabase(admin, 'cw_bench');
   const token = `bench_${randomBytes(16).toString('hex')}`;
-  const env = serviceEnv(db.url, token, { DATABASE_POOL_SIZE: '20' });
+  const counts = process.argv.includes('--paste-counts') ? await countingUser(admin, db) : null;
+  const env = serviceEnv(counts?.url ?? db.url, token, { DATABASE_POOL_SIZE: '20' });
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   try {
     const service = await startService({ env, nodeArgs });
     try {
+      pasteCounters = counts && { ...counts, pid: service.pid };
       await run(service.port, token, db.name, admin);
     } finally {
       await service.stop(nodeArgs.length ? 'SIGINT' : 'SIGTERM');
     }
   } finally {
+    await counts?.drop();
     await dropDatabase(admin, db.name);
     await admin.end();
   }
+}
+
+// --paste-counts: the service's own database user, and how to read what it has cost so far.
+let pasteCounters = null;
+
+async function countingUser(admin, db) {
+  const user = db.name;
+  const password = randomBytes(12).toString('hex');
+  await admin.query(`CREATE USER '${user}'@'%' IDENTIFIED BY '${password}'`);
+  await admin.query(`GRANT ALL PRIVILEGES ON \`${db.name}\`.* TO '${user}'@'%'`);
+  const [[{ userstat }]] = await admin.query('SELECT @@GLOBAL.userstat AS userstat');
+  await admin.query('SET GLOBAL userstat = 1');
+  const url = new URL(db.url);
+  url.username = user;
+  url.password = password;
+  return {
+    url,
+    /** Rows the server read for the user's statements, and its CPU for them in ms. */
+    async database() {
+      const [[row]] = await admin.query(
+        'SELECT ROWS_READ AS rowsRead, CPU_TIME AS cpu FROM information_schema.USER_STATISTICS WHERE USER = ?',
+        [user],
+      );
+      return { rows: Number(row?.rowsRead ?? NaN), cpu: Number(row?.cpu ?? NaN) * 1000 };
+    },
+    async drop() {
+      await admin.query(`SET GLOBAL userstat = ${Number(userstat) ? 1 : 0}`).catch(() => undefined);
+      await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
+    },
+  };
+}
+
+/** The service's CPU time so far in ms, all its threads (/proc/<pid>/task/<tid>/schedstat). */
+function serviceCpuMs(pid) {
+  let ns = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return ns / 1e6;
 }
 
 function client(port, token) {
@@ -276,7 +330,7 @@ async function run(port, token, dbName, admin) {
   }
   if (!process.argv.includes('--mixed-only')) {
     await sequentialMeasures(call, pick, projectA);
-    await longListPastes(call);
+    await longListPastes(call, port);
   }
   if (!process.argv.includes('--paste-only'))
     await mixedLoad(call, port, token, admin, dbName, projectB, bIds);
@@ -290,48 +344,87 @@ async function run(port, token, dbName, admin) {
  * 10,000, 100,000, then the next round starting one size later), BENCH_PASTE_SAMPLES pastes per
  * size (default 60) or 90 s in all: drift of the machine then falls on every size alike.
  */
-async function longListPastes(call) {
+async function longListPastes(call, port) {
   const interleaved = process.argv.includes('--paste-interleaved');
+  const nearEnd = process.argv.includes('--paste-near-end');
+  const watched = process.argv.includes('--paste-watched');
   const samplesPerSize = interleaved ? Number(process.env.BENCH_PASTE_SAMPLES ?? 60) : 20;
   if (!(samplesPerSize > 0)) throw new Error('BENCH_PASTE_SAMPLES must be a positive number');
   log(
     `\nPOST /todo/clone of 3 tasks after the first task of a long sibling list, sequential${
       interleaved ? ', sizes in turns' : ''
-    }:`,
+    }${nearEnd ? ', and near its end' : ''}${watched ? ', the lists watched (read once, one live socket)' : ''}:`,
   );
   const lengths = [100, 10_000, 100_000];
   const lists = [];
-  const paste = async (list, i) => {
+  const socket = watched ? await liveSocket(call, port) : null;
+  const counters = pasteCounters;
+  const costs = async () =>
+    counters && { ...(await counters.database()), service: serviceCpuMs(counters.pid) };
+  const pasteAfter = async (list, targetId, samples, tag) => {
     const batch = [0, 1, 2].map((k) => ({
-      id: `temp://p${list.length}-${i}-${k}`,
+      id: `temp://p${tag}${list.length}-${samples.length}-${k}`,
       parent: null,
-      text: `paste ${i} ${k}`,
+      text: `paste ${samples.length} ${k}`,
     }));
-    const res = await call('POST', '/clone', { targetId: list.first, batch });
+    const before = await costs();
+    const res = await call('POST', '/clone', { targetId, batch });
     if (!res.ok) throw new Error(`paste into ${list.length}: ${res.status} ${res.text}`);
-    list.samples.push(res.ms);
+    samples.push(res.ms);
+    if (!before) return;
+    // Told after the commit, the watchers may still be at work: let them finish first.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const after = await costs();
+    samples.costs ??= { rows: [], cpu: [], service: [] };
+    for (const key of ['rows', 'cpu', 'service']) samples.costs[key].push(after[key] - before[key]);
+  };
+  const paste = async (list) => {
+    await pasteAfter(list, list.first, list.samples, '');
+    if (nearEnd) await pasteAfter(list, list.tail[list.tail.length - 41], list.endSamples, 'e');
   };
   const report = (list) => {
-    const s = stats(list.samples);
-    log(`  ${String(list.length).padStart(7)} siblings: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})`);
+    const line = (samples, where) => {
+      const s = stats(samples);
+      const c = samples.costs;
+      const per = c
+        ? `; per paste, medians: rows read ${stats(c.rows).p50}, CPU service ${fmt(stats(c.service).p50)}, database ${fmt(stats(c.cpu).p50)}`
+        : '';
+      log(
+        `  ${String(list.length).padStart(7)} siblings${where}: p50 ${fmt(s.p50)}  p99 ${fmt(s.p99)}  (n=${s.n})${per}`,
+      );
+    };
+    line(list.samples, nearEnd ? ', after the first' : '');
+    if (nearEnd) line(list.endSamples, ', near the end  ');
   };
   for (const length of lengths) {
     const list = await longList(call, length);
     lists.push(list);
+    // Read once: the list cache holds the project's list from here on, and patches it per paste.
+    if (watched) await must(call, 'GET', `/tasks/projects/${list.project}`);
     if (interleaved) continue;
     const stop = performance.now() + 30_000;
-    for (let i = 0; i < samplesPerSize && performance.now() < stop; i++) await paste(list, i);
+    for (let i = 0; i < samplesPerSize && performance.now() < stop; i++) await paste(list);
     report(list);
     list.movesAndDeletes = await moveAndDelete(call, list.first, list.tail.slice(-40));
   }
   if (interleaved) {
     const stop = performance.now() + 90_000;
     for (let i = 0; i < samplesPerSize && performance.now() < stop; i++) {
-      for (let k = 0; k < lists.length; k++) await paste(lists[(i + k) % lists.length], i);
+      for (let k = 0; k < lists.length; k++) await paste(lists[(i + k) % lists.length]);
     }
     for (const list of lists) report(list);
     for (const list of lists)
       list.movesAndDeletes = await moveAndDelete(call, list.first, list.tail.slice(-40));
+  }
+  if (socket) {
+    // The watchers kept up: the socket heard every paste, and a list read now is served as patched.
+    const pastes = lists.reduce((n, list) => n + list.samples.length + list.endSamples.length, 0);
+    const stop = performance.now() + 5_000;
+    while (socket.clones() < pastes && performance.now() < stop) await new Promise((r) => setTimeout(r, 20));
+    log(
+      `  live socket: ${socket.clones()} clone-task events for ${pastes} pastes, ${socket.resyncs()} resyncs`,
+    );
+    socket.close();
   }
   log(
     '\nPUT /todo/move of a task from near the end of the list to after its first task, and DELETE of a task, sequential:',
@@ -363,7 +456,33 @@ async function longList(call, length) {
     first = ids[0];
     tail = tail.length ? tail : ids;
   }
-  return { length, first, tail, samples: [], movesAndDeletes: null };
+  return { length, project, first, tail, samples: [], endSamples: [], movesAndDeletes: null };
+}
+
+/** One live socket of the account, subscribed to its tasks, counting what it hears. */
+async function liveSocket(call, port) {
+  const { key } = await must(call, 'GET', '/api/v1');
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/todo/api/v1?token=${encodeURIComponent(key)}&ws=1`);
+  let clones = 0;
+  let resyncs = 0;
+  await new Promise((resolve, reject) => {
+    ws.once('message', () => {
+      ws.send(JSON.stringify({ action: 'subscribe', name: 'tasks' }));
+      resolve();
+    });
+    ws.once('error', reject);
+  });
+  ws.on('message', (data) => {
+    const value = JSON.parse(data.toString()).body?.value;
+    if (value?.type === 'clone-task' && value.data?.batch?.[0]?.text?.startsWith('paste ')) clones++;
+    if (value?.type === 'resync') resyncs++;
+  });
+  // The subscription is read before any later write is told: a ping round trip.
+  await new Promise((resolve) => {
+    ws.once('pong', resolve);
+    ws.ping();
+  });
+  return { clones: () => clones, resyncs: () => resyncs, close: () => ws.terminate() };
 }
 
 /** 20 moves of tasks near the list's end to after its first task, and 20 deletes (30 s at most). */

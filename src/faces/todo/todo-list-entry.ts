@@ -313,15 +313,6 @@ export function indexer(order: number[]): (id: number) => number {
   };
 }
 
-/** `before` with each insert's ids placed from its index in the result on. */
-export function withInserts(before: number[], inserts: Array<{ at: number; ids: number[] }>): number[] {
-  const after = new Array<number>(before.length + inserts.reduce((n, x) => n + x.ids.length, 0));
-  for (const insert of inserts) insert.ids.forEach((id, k) => (after[insert.at + k] = id));
-  let next = 0;
-  for (let i = 0; i < after.length; i++) if (after[i] === undefined) after[i] = before[next++];
-  return after;
-}
-
 /** How many ancestors the tasks of a list have (0 for a root list). */
 export function depthOf(entry: Entry, parentId: number | null): number {
   let depth = 0;
@@ -329,30 +320,48 @@ export function depthOf(entry: Entry, parentId: number | null): number {
   return depth;
 }
 
-/** Index in the body of the first task after the subtree of `id` (in the lists as they stand). */
-export function subtreeEnd(entry: Entry, id: number, position: (id: number) => number): number {
+/**
+ * Index in the body of the first task after the subtree of `id` (in the lists as they stand), where
+ * the tasks `fresh` (put into the lists, not yet into the body) do not count.
+ */
+export function subtreeEnd(
+  entry: Entry,
+  id: number,
+  position: (id: number) => number,
+  fresh: ReadonlySet<number> = new Set(),
+): number {
   for (let node = id; ; ) {
     const { projectId, parentId } = fragmentIn(entry, node);
     const siblings = entry.lists.get(listKey(projectId, parentId)) ?? [];
-    const k = siblings.indexOf(node);
+    let k = siblings.indexOf(node);
     if (k < 0) throw new Error(`task ${node} is not in its cached sibling list`);
+    while (k + 1 < siblings.length && fresh.has(siblings[k + 1])) k++;
     if (k + 1 < siblings.length) return position(siblings[k + 1]);
-    if (parentId === null) return projectStart(entry, (projectId ?? 0) + 1, position);
+    if (parentId === null) return projectStart(entry, (projectId ?? 0) + 1, position, fresh);
     node = parentId;
   }
 }
 
-/** Index in the body of the first task of the first project from key `key` on, or its end. */
-export function projectStart(entry: Entry, key: number, position: (id: number) => number): number {
+/**
+ * Index in the body of the first task of the first project from key `key` on, or its end; the
+ * tasks `fresh` do not count.
+ */
+export function projectStart(
+  entry: Entry,
+  key: number,
+  position: (id: number) => number,
+  fresh: ReadonlySet<number> = new Set(),
+): number {
   let first: number | null = null;
   let firstKey = Infinity;
   for (const [list, ids] of entry.lists) {
-    if (!list.endsWith(':0') || ids.length === 0) continue;
+    if (!list.endsWith(':0')) continue;
     const project = Number(list.slice(0, list.indexOf(':')));
-    if (project >= key && project < firstKey) {
-      firstKey = project;
-      first = ids[0];
-    }
+    if (project < key || project >= firstKey) continue;
+    const old = ids.find((id) => !fresh.has(id));
+    if (old === undefined) continue;
+    firstKey = project;
+    first = old;
   }
   return first === null ? entry.order.length : position(first);
 }

@@ -9,6 +9,8 @@ import {
   TaskChangeFeed,
   TaskChangeKind,
   TasksInserted,
+  insertRuns,
+  runsFit,
 } from '../../tasks/store/task-changes.service';
 import {
   ALL,
@@ -33,7 +35,6 @@ import {
   sizeOf,
   splice,
   subtreeEnd,
-  withInserts,
 } from './todo-list-entry';
 
 /** The writes the cache applies; after any other its lists are read again. */
@@ -269,8 +270,13 @@ export class TodoTaskListCache {
   private offer(entry: Entry, change: Applied): boolean {
     const label = this.follows(entry, change.revisions);
     if (!label) return false;
-    if (change.kind === 'inserted') this.applyInserted(entry, change);
-    else if (change.tasks.some((t) => inScope(entry, t.projectId ?? 0) && !entry.fragments.has(t.id)))
+    if (change.kind === 'inserted') {
+      if (!this.applyInserted(entry, change)) {
+        // A run's anchor is not where the write found it: the list is read again when next asked for.
+        this.entries.delete(entryKey(entry.accountId, entry.scope));
+        return false;
+      }
+    } else if (change.tasks.some((t) => inScope(entry, t.projectId ?? 0) && !entry.fragments.has(t.id)))
       return false;
     else this.applyUpdated(entry, change);
     entry.label = label;
@@ -304,23 +310,31 @@ export class TodoTaskListCache {
    * New tasks a clone of this process committed, put into the lists that follow on from it. The
    * body is patched, not rendered again: each run of new roots, with its subtree, goes where the
    * pre-order reaches the gap it fills (after the subtree of the old sibling before it, or right
-   * after its parent, or at its project's start).
+   * after its parent, or at its project's start). False, with nothing changed, if a run's anchor
+   * is not in its list here.
    */
-  private applyInserted(entry: Entry, change: TasksInserted): void {
+  private applyInserted(entry: Entry, change: TasksInserted): boolean {
+    const lists = change.lists.filter((list) => inScope(entry, list.projectId ?? 0));
+    for (const list of lists) {
+      if (!runsFit(entry.lists.get(listKey(list.projectId, list.parentId)) ?? [], list.inserts)) return false;
+    }
+    // Into the lists in place (a copy of a long list per write costs more than the rest); the
+    // new roots are not in the body yet, so the places in it are found past them.
+    const fresh = new Set<number>();
+    for (const list of lists) {
+      const key = listKey(list.projectId, list.parentId);
+      let ids = entry.lists.get(key);
+      if (!ids) entry.lists.set(key, (ids = []));
+      insertRuns(ids, list.inserts);
+      for (const insert of list.inserts) for (const id of insert.ids) fresh.add(id);
+    }
     const position = indexer(entry.order);
     const runs: Array<{ at: number; depth: number; projectId: number | null; roots: number[] }> = [];
-    const after = new Map<string, number[]>();
-    for (const list of change.lists) {
-      if (!inScope(entry, list.projectId ?? 0)) continue;
-      const key = listKey(list.projectId, list.parentId);
-      const before = entry.lists.get(key) ?? [];
-      const next = withInserts(before, list.inserts);
-      after.set(key, next);
-      const fresh = new Set(list.inserts.flatMap((insert) => insert.ids));
+    for (const list of lists) {
       const depth = depthOf(entry, list.parentId);
       let previous: number | null = null;
       let run: number[] | null = null;
-      for (const id of next) {
+      for (const id of entry.lists.get(listKey(list.projectId, list.parentId))!) {
         if (!fresh.has(id)) {
           previous = id;
           run = null;
@@ -330,23 +344,21 @@ export class TodoTaskListCache {
           run = [];
           const at =
             previous !== null
-              ? subtreeEnd(entry, previous, position)
+              ? subtreeEnd(entry, previous, position, fresh)
               : list.parentId !== null
                 ? position(list.parentId) + 1
-                : projectStart(entry, list.projectId ?? 0, position);
+                : projectStart(entry, list.projectId ?? 0, position, fresh);
           runs.push({ at, depth, projectId: list.projectId, roots: run });
         }
         run.push(id);
       }
     }
-    for (const [key, next] of after) entry.lists.set(key, next);
-    const roots = new Set(runs.flatMap((run) => run.roots));
     for (const { task, stamp } of change.tasks) {
       if (!inScope(entry, task.projectId ?? 0)) continue;
       const fragment = fragmentOf(task, stamp, task);
       entry.fragments.set(task.id, fragment);
       entry.fragmentBytes += costOf(fragment);
-      if (!roots.has(task.id)) pushTo(entry.lists, listKey(task.projectId, task.parentId), task.id);
+      if (!fresh.has(task.id)) pushTo(entry.lists, listKey(task.projectId, task.parentId), task.id);
     }
     // Runs that meet at one place: the earlier project's first, then the deeper one, which closes
     // the subtree that the shallower one follows.
@@ -355,6 +367,7 @@ export class TodoTaskListCache {
       entry,
       runs.map((run) => ({ at: run.at, remove: 0, ids: preOrder(entry, run.projectId ?? 0, run.roots) })),
     );
+    return true;
   }
 
   /** New own fields a PUT of this process committed, in the lists that follow on from it. */

@@ -1,6 +1,7 @@
 import { TasksError } from '../tasks.errors';
 import { BEFORE_FIRST } from './order-keys';
-import { AnchorRead, neighbourKey, positionsOf, readAnchors } from './order-keys.table';
+import { AnchorRead, neighbourKey, readAnchors } from './order-keys.table';
+import type { InsertAnchor } from './task-changes.service';
 import { keyOf } from './task-fields';
 import type { KeyedPlace } from './task-tree';
 import { readStructure } from './tasks.table';
@@ -32,10 +33,10 @@ export interface Destination {
    */
   place: { lo: number; hi: number | null; side: 'after' | 'before' };
   /**
-   * How many tasks of the list stood at `lo` or before it, when read with the anchor (the change
-   * event's positions then need no count after the insert); undefined when not read.
+   * The id of the task on the roots' `side`: at `lo` for `after` (null: the top), at `hi` for
+   * `before` (null: the end). The change event names it, so that no position is counted.
    */
-  ahead?: number;
+  anchor: number | null;
 }
 
 // A target or parent may keep moving to another project between its read and the lock.
@@ -49,7 +50,7 @@ export function endOfList(
   list: { projectId: number | null; parentId: number | null },
   lastKey: number | null,
 ): Destination {
-  return { ...list, place: { lo: lastKey ?? BEFORE_FIRST, hi: null, side: 'before' } };
+  return { ...list, place: { lo: lastKey ?? BEFORE_FIRST, hi: null, side: 'before' }, anchor: null };
 }
 
 /** The task a placement is relative to: the target, or the parent of the list (null: a root list). */
@@ -88,18 +89,17 @@ export async function lockGroup(
   }
   await w.lockLists(keys);
   for (const id of ids) reads.anchors.set(id, undefined);
-  for (const row of await readAnchorsUnder(w, ids, keys)) reads.anchors.set(row.id, row);
+  for (const row of await readAnchorsUnder(w, ids)) reads.anchors.set(row.id, row);
   return reads;
 }
 
 /**
- * The anchors, under the ordering locks of `keys`: where plain reads see the latest committed rows
- * (a READ COMMITTED write), with their neighbours' keys (and, if the change event is wanted, their
- * positions) in the same statement; otherwise locked, alone.
+ * The anchors, under the ordering locks: where plain reads see the latest committed rows (a READ
+ * COMMITTED write), with their neighbours' keys in the same statement; otherwise locked, alone.
  */
-function readAnchorsUnder(w: StoreWrite, ids: number[], keys: Iterable<number>) {
+function readAnchorsUnder(w: StoreWrite, ids: number[]) {
   if (!w.readsCommitted) return readStructure(w.m, w.sql, w.accountId, ids, true);
-  return readAnchors(w.m, w.sql, w.accountId, [...new Set(ids)], w.wants('inserted', keys));
+  return readAnchors(w.m, w.sql, w.accountId, [...new Set(ids)]);
 }
 
 /**
@@ -166,7 +166,7 @@ export async function lockDestination(
       // ordering lock a plain read of a READ COMMITTED write sees the latest rows: a task leaves
       // its list or project only under that list's lock, and field updates take row locks only.
       if (attempt === 0 && group?.anchors.has(anchorId)) anchor = group.anchors.get(anchorId);
-      else if (placement.kind === 'adjacent') [anchor] = await readAnchorsUnder(w, [anchorId], [key]);
+      else if (placement.kind === 'adjacent') [anchor] = await readAnchorsUnder(w, [anchorId]);
       else [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], locking);
       if (!anchor) throw notFound(anchorId, anchorField);
       if (placement.projectId !== undefined && anchor.projectId !== placement.projectId) {
@@ -206,7 +206,7 @@ async function rootListOfProject(
     place: start
       ? { lo: BEFORE_FIRST, hi: key, side: 'after' }
       : { lo: key ?? BEFORE_FIRST, hi: null, side: 'before' },
-    ...(start ? { ahead: 0 } : {}),
+    anchor: null,
   };
 }
 
@@ -233,18 +233,10 @@ async function slot(
     // Read with the target (readAnchors) where it could be.
     const read = 'next' in target ? target : undefined;
     const other = read ? read[side] : await near(target, target.key, side);
-    const before = read?.before;
     const place = placement.reverse
       ? { lo: other ?? BEFORE_FIRST, hi: target.key, side: 'before' as const }
       : { lo: target.key, hi: other, side: 'after' as const };
-    // The tasks at `lo` or before it: those before the target, and the target itself when after it.
-    const ahead = before === undefined ? undefined : before + (placement.reverse ? 0 : 1);
-    return {
-      projectId: target.projectId,
-      parentId: target.parentId,
-      place,
-      ...(ahead === undefined ? {} : { ahead }),
-    };
+    return { projectId: target.projectId, parentId: target.parentId, place, anchor: target.id };
   }
   const list = {
     projectId: anchor ? anchor.projectId : (placement.projectId ?? null),
@@ -256,25 +248,50 @@ async function slot(
       placement.at === 'start'
         ? { lo: BEFORE_FIRST, hi: await near(list, null, 'next'), side: 'after' }
         : { lo: (await near(list, null, 'previous')) ?? BEFORE_FIRST, hi: null, side: 'before' },
-    ...(placement.at === 'start' ? { ahead: 0 } : {}),
+    anchor: null,
   };
 }
 
 /**
- * Where the first root of each of `indexes` (members inserting into one list) now stands: the
- * tasks the list had up to its gap, read with its anchor (Destination.ahead), plus the group's
- * new roots before it; counted in the list only if any of those was not read.
+ * The change event's runs for members inserting into one list (`indexes`), each with the task it
+ * goes next to, known from its destination without counting: in each gap, the members in list
+ * order (their first keys) chain from the gap's side whose task is known, the top or a target
+ * after which they go, or else the target (or end) before which they go. Emitted so that each
+ * run's anchor is in the list before it (runsFit, insertRuns).
  */
-export function positionsIn(
-  w: StoreWrite,
+export function runsIn(
   dests: Destination[],
   indexes: number[],
   rootKeys: number[][],
-): Promise<number[]> | number[] {
-  const firsts = indexes.map((i) => rootKeys[i][0]);
-  if (indexes.some((i) => dests[i].ahead === undefined)) return positionsOf(w, dests[indexes[0]], firsts);
-  const fresh = indexes.flatMap((i) => rootKeys[i]);
-  return indexes.map((i, k) => dests[i].ahead! + fresh.filter((key) => key < firsts[k]).length);
+  rootIds: (i: number) => number[],
+): Array<{ i: number; anchor: InsertAnchor }> {
+  const gaps = new Map<number, number[]>();
+  for (const i of indexes) {
+    if (rootKeys[i].length === 0) continue;
+    const gap = gaps.get(dests[i].place.lo);
+    if (gap) gap.push(i);
+    else gaps.set(dests[i].place.lo, [i]);
+  }
+  const runs: Array<{ i: number; anchor: InsertAnchor }> = [];
+  for (const [lo, members] of gaps) {
+    members.sort((a, b) => rootKeys[a][0] - rootKeys[b][0]);
+    const after = members.find((i) => dests[i].place.side === 'after');
+    if (lo === BEFORE_FIRST || after !== undefined) {
+      let anchor: InsertAnchor = { side: 'after', id: after === undefined ? null : dests[after].anchor };
+      for (const i of members) {
+        runs.push({ i, anchor });
+        const ids = rootIds(i);
+        anchor = { side: 'after', id: ids[ids.length - 1] };
+      }
+    } else {
+      let anchor: InsertAnchor = { side: 'before', id: dests[members[0]].anchor };
+      for (const i of members.reverse()) {
+        runs.push({ i, anchor });
+        anchor = { side: 'before', id: rootIds(i)[0] };
+      }
+    }
+  }
+  return runs;
 }
 
 function notFound(id: number, field: string): TasksError {

@@ -11,7 +11,7 @@ import {
   groupDestination,
   lockDestination,
   lockGroup,
-  positionsIn,
+  runsIn,
 } from './clone-destination';
 import { fillGaps } from './order-keys.table';
 import { newRows } from './clone-rows';
@@ -312,28 +312,24 @@ export class CloneEngine {
     const now = this.clock.now();
     const progress = members.length === 1 ? members[0].request.progress : undefined;
     const stamp = await insertTasks(w.m, w.accountId, rows, now, progress);
-    // Where each clone's roots now stand, counted only if a subscriber wants the change.
-    w.record('inserted', async () => ({
+    // Where each clone's roots now stand: next to a task each destination names, so that a
+    // subscriber places them in its own copy of the list and nothing is counted here.
+    w.record('inserted', () => ({
       kind: 'inserted',
-      lists: await Promise.all(
-        [...placed.lists.values()].map(async (indexes) => {
-          const at = await positionsIn(w, dests, indexes, placed.rootKeys);
-          return {
-            projectId: dests[indexes[0]].projectId,
-            parentId: dests[indexes[0]].parentId,
-            inserts: indexes.map((i, k) => {
-              const { plan } = members[i];
-              const roots = plan.order.filter((j) => plan.parent[j] < 0);
-              const origin = members[i].origin;
-              return {
-                at: at[k],
-                ids: roots.map((j) => newIds[i][j]),
-                ...(origin === undefined ? {} : { origin }),
-              };
-            }),
-          };
-        }),
-      ),
+      lists: [...placed.lists.values()].map((indexes) => ({
+        projectId: dests[indexes[0]].projectId,
+        parentId: dests[indexes[0]].parentId,
+        inserts: runsIn(dests, indexes, placed.rootKeys, (i) => rootIdsOf(members[i], newIds[i])).map(
+          ({ i, anchor }) => {
+            const origin = members[i].origin;
+            return {
+              anchor,
+              ids: rootIdsOf(members[i], newIds[i]),
+              ...(origin === undefined ? {} : { origin }),
+            };
+          },
+        ),
+      })),
       tasks: rows.map((r) => ({
         task: storedTask(r.id, r.projectId, r.parentId, r.fields, r.fields.createdAt ?? now),
         stamp,
@@ -409,6 +405,12 @@ export class CloneEngine {
     }
     return newIds;
   }
+}
+
+/** The new ids of a member's roots, in order. */
+function rootIdsOf(member: Member, ids: number[]): number[] {
+  const { plan } = member;
+  return plan.order.filter((j) => plan.parent[j] < 0).map((j) => ids[j]);
 }
 
 /** Client key → new id, without a pair per node (a paste may hold 10,000). */

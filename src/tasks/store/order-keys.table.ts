@@ -45,22 +45,19 @@ export async function neighbourKey(
 export interface AnchorRead extends KeyedPlace {
   next: number | null;
   previous: number | null;
-  /** How many tasks of its list come before it; undefined unless counted. */
-  before?: number;
 }
 
 /**
- * The named tasks with the keys next to them in their lists and, with `count`, how many tasks
- * come before each: one statement of one-row index ranges (and, counting, a range from the start
- * of the list to the task), a part per task. Plain reads: the caller holds the lists' ordering locks and its plain
- * reads see the latest committed rows (StoreWrite.readsCommitted).
+ * The named tasks with the keys next to them in their lists: one statement of one-row index
+ * ranges, a part per task, whatever the task's position (nothing is counted: the change event
+ * names the task a paste goes next to). Plain reads: the caller holds the lists' ordering locks
+ * and its plain reads see the latest committed rows (StoreWrite.readsCommitted).
  */
 export async function readAnchors(
   m: EntityManager,
   sql: SqlDialect,
   accountId: number,
   ids: number[],
-  count: boolean,
 ): Promise<AnchorRead[]> {
   if (ids.length === 0) return [];
   // The ordering index, named: for a correlated range MariaDB may otherwise pick an account-wide one.
@@ -72,7 +69,6 @@ export async function readAnchors(
     `SELECT t.id, t.project_id, t.parent_id, t.sort_key, ` +
     `(SELECT n.sort_key ${near} > t.sort_key ORDER BY n.sort_key LIMIT 1) AS next_key, ` +
     `(SELECT n.sort_key ${near} < t.sort_key ORDER BY n.sort_key DESC LIMIT 1) AS previous_key` +
-    (count ? `, (SELECT COUNT(*) ${near} < t.sort_key) AS before_count` : '') +
     ` FROM tasks t WHERE t.account_id = ? AND t.id = ?`;
   const rows = (await m.query(
     ids.map(() => part).join(' UNION ALL '),
@@ -84,7 +80,6 @@ export async function readAnchors(
     sort_key: number | string;
     next_key: number | string | null;
     previous_key: number | string | null;
-    before_count?: number | string;
   }>;
   return rows.map((r) => ({
     id: Number(r.id),
@@ -93,7 +88,6 @@ export async function readAnchors(
     key: Number(r.sort_key),
     next: r.next_key === null ? null : Number(r.next_key),
     previous: r.previous_key === null ? null : Number(r.previous_key),
-    ...(r.before_count === undefined ? {} : { before: Number(r.before_count) }),
   }));
 }
 

@@ -40,14 +40,66 @@ interface ChangeOf<K extends string> {
  */
 export type Placements = Placement[];
 
+/**
+ * Where a run of new roots goes in its list, as the list stands with the runs before it in the
+ * change already in: right `after` task `id` (null: first in the list), or right `before` it
+ * (null: last). The task named is in that list then (it may be a new root of an earlier run).
+ */
+export interface InsertAnchor {
+  side: 'after' | 'before';
+  id: number | null;
+}
+
+/**
+ * Whether every run's anchor is in `list` (the ids of a sibling list, in order) or is one of the
+ * runs before it: if not, the subscriber's copy is not the list the write started from (read it
+ * again).
+ */
+export function runsFit(
+  list: readonly number[],
+  inserts: ReadonlyArray<{ anchor: InsertAnchor; ids: number[] }>,
+): boolean {
+  const fresh = new Set<number>();
+  for (const { anchor, ids } of inserts) {
+    if (anchor.id !== null && !fresh.has(anchor.id) && !list.includes(anchor.id)) return false;
+    for (const id of ids) fresh.add(id);
+  }
+  return true;
+}
+
+/**
+ * Puts the runs into `list`, in the order given, each next to its anchor (runsFit first). In place:
+ * a copy of a list of 100,000 per write costs more than finding the anchors in it.
+ */
+export function insertRuns(
+  list: number[],
+  inserts: ReadonlyArray<{ anchor: InsertAnchor; ids: number[] }>,
+): void {
+  for (const { anchor, ids } of inserts) {
+    let at: number;
+    if (anchor.id === null) at = anchor.side === 'after' ? 0 : list.length;
+    else {
+      const k = list.indexOf(anchor.id);
+      if (k < 0) throw new Error(`task ${anchor.id} is not in the list`);
+      at = anchor.side === 'after' ? k + 1 : k;
+    }
+    list.splice(at, 0, ...ids);
+  }
+}
+
 /** New tasks (a create, a clone, a v2 create or copy). */
 export interface TasksInserted extends ChangeOf<'inserted'> {
   /** Per sibling list that got new roots: each clone's roots, in order, from their final position. */
   lists: Array<{
     projectId: number | null;
     parentId: number | null;
-    /** `origin`: who asked for this run when one write made the clones of several callers. */
-    inserts: Array<{ at: number; ids: number[]; origin?: string }>;
+    /**
+     * Each run of new roots, in an order in which its anchor is already in the list: applied one
+     * after the other, each goes next to the task its `anchor` names (InsertAnchor), so that a
+     * subscriber that holds the list finds the place in memory and no write counts positions.
+     * `origin`: who asked for this run when one write made the clones of several callers.
+     */
+    inserts: Array<{ anchor: InsertAnchor; ids: number[]; origin?: string }>;
   }>;
   /** Every new task as it now reads, parents before children and siblings in order. */
   tasks: Array<{ task: StoredTask; stamp: number }>;
@@ -95,12 +147,22 @@ export interface TasksDeleted extends ChangeOf<'deleted'> {
   placements: Placement[];
 }
 
+/**
+ * A moved task's place (Placements): with `after`, the task it now follows in its list (null:
+ * first), and no `position`, where the position would have to be counted (a list loaded in part);
+ * a subscriber that puts each right after its `after` (the ones that follow another moved task
+ * after that one) has every list as it now reads. Otherwise at its dense `position`.
+ */
+export type MovedPlacement = Omit<Placement, 'position'> &
+  ({ position: number; after?: undefined } | { position?: undefined; after: number | null });
+
 /** Tasks moved (a move, indent, unindent, a batch of them, or to another project). */
 export interface TasksMoved extends ChangeOf<'moved'> {
   operation: 'move' | 'indent' | 'unindent' | 'project' | 'opbatch';
   /** The tasks the request moved (their subtrees came along). */
   ids: number[];
-  placements: Placements;
+  /** Every placement with `after`, or every one with `position`. */
+  placements: MovedPlacement[];
 }
 
 /** Every sibling list of one project (`projectId`; null = No project) or of all (undefined) reordered. */
@@ -147,46 +209,54 @@ export type RecordedChange = TaskChange extends infer C
   : never;
 
 type InsertedBody = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
+type Insert = TasksInserted['lists'][number]['inserts'][number];
 
 /**
- * Two inserts of one write as one change. Both are read when the write is done (the clone engine
- * counts positions then), so every position is already final: runs of new roots that meet join.
+ * Two inserts of one write as one change (a bulk create inserts once per task). The later one's
+ * anchors name the lists as the earlier one left them, so its runs follow the earlier ones; a run
+ * that meets the last run of its list before it joins it, as the positions of both show.
  */
 export function mergeInserted(earlier: InsertedBody, later: InsertedBody): InsertedBody {
   const key = (l: { projectId: number | null; parentId: number | null }) => `${l.projectId}:${l.parentId}`;
-  const lists = new Map<
-    string,
-    { projectId: number | null; parentId: number | null; at: Map<number, number> }
-  >();
+  const lists = new Map<string, { projectId: number | null; parentId: number | null; inserts: Insert[] }>();
   for (const list of [...earlier.lists, ...later.lists]) {
-    const entry = lists.get(key(list)) ?? {
-      projectId: list.projectId,
-      parentId: list.parentId,
-      at: new Map(),
-    };
-    for (const insert of list.inserts) insert.ids.forEach((id, k) => entry.at.set(insert.at + k, id));
-    lists.set(key(list), entry);
+    let entry = lists.get(key(list));
+    if (!entry) {
+      entry = { projectId: list.projectId, parentId: list.parentId, inserts: [] };
+      lists.set(key(list), entry);
+    }
+    for (const insert of list.inserts) {
+      const last = entry.inserts[entry.inserts.length - 1];
+      const joined = last && joinRuns(last, insert);
+      if (joined) entry.inserts[entry.inserts.length - 1] = joined;
+      else entry.inserts.push({ ...insert, ids: [...insert.ids] });
+    }
   }
   return {
     kind: 'inserted',
-    lists: [...lists.values()].map(({ projectId, parentId, at }) => ({
-      projectId,
-      parentId,
-      inserts: runsOf(at),
-    })),
+    lists: [...lists.values()],
     tasks: [...earlier.tasks, ...later.tasks],
   };
 }
 
-/** Position → id as runs of consecutive positions. */
-function runsOf(at: Map<number, number>): Array<{ at: number; ids: number[] }> {
-  const runs: Array<{ at: number; ids: number[] }> = [];
-  for (const position of [...at.keys()].sort((a, b) => a - b)) {
-    const last = runs[runs.length - 1];
-    if (last && last.at + last.ids.length === position) last.ids.push(at.get(position)!);
-    else runs.push({ at: position, ids: [at.get(position)!] });
+/**
+ * One run for `earlier` and `later` (the next run put into the list) if they stand together: one
+ * right after or before the other, or both against one task on one side (the later one then
+ * closer to it). Null otherwise, or if they were asked for by different callers.
+ */
+function joinRuns(earlier: Insert, later: Insert): Insert | null {
+  if (earlier.origin !== later.origin) return null;
+  const { anchor } = later;
+  const same = anchor.side === earlier.anchor.side && anchor.id === earlier.anchor.id;
+  const first = earlier.ids[0];
+  const last = earlier.ids[earlier.ids.length - 1];
+  if ((anchor.side === 'after' && anchor.id === last) || (same && anchor.side === 'before')) {
+    return { ...earlier, ids: [...earlier.ids, ...later.ids] };
   }
-  return runs;
+  if ((anchor.side === 'before' && anchor.id === first) || (same && anchor.side === 'after')) {
+    return { ...earlier, ids: [...later.ids, ...earlier.ids] };
+  }
+  return null;
 }
 
 /** Keeps up with committed writes (the To Do face's list cache, live updates). */

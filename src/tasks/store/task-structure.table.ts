@@ -136,7 +136,7 @@ export async function loadPart(
   const hi = above.length > PART_ROWS + 1 ? above[PART_ROWS + 1].key : null;
   return {
     rows: [...below.slice(0, PART_ROWS), ...above.slice(0, PART_ROWS + 1)],
-    part: { projectId, parentId, lo, hi },
+    part: { projectId, parentId, lo, hi, loId: below.length > PART_ROWS ? below[PART_ROWS].id : null },
   };
 }
 

@@ -26,6 +26,8 @@ export interface KeyedPlace {
 export interface ListPart extends KeyWindow {
   projectId: number | null;
   parentId: number | null;
+  /** The task at key `lo` (null: the part starts the list), when read: the one before the part. */
+  loId?: number | null;
 }
 
 /** A list loaded in part has no room left between the keys around it: load it whole. */

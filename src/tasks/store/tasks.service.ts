@@ -12,7 +12,7 @@ import { applyMove, MoveRequest, movedIds, moveScope } from './task-moves';
 import { sortColumnOfProjects } from './task-structure.table';
 import { BEFORE_FIRST } from './order-keys';
 import { positionsOf } from './order-keys.table';
-import type { Placement } from './task-fields';
+import type { MovedPlacement } from './task-changes.service';
 import { KeyedPlace, ListPart, ListPartFull, TaskForest } from './task-tree';
 import { deleteTasks, newStamp, replaceFieldsOf, writePlaces } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
@@ -225,15 +225,35 @@ export class TasksService {
 }
 
 /**
- * The change's placements, counted after the write: a list loaded in part counts the tasks before
- * that part (one index range each), which are not in memory.
+ * The change's placements. Each names the task it now follows, known in memory: the one before it
+ * in its list as loaded, or for the first of a list loaded in part the task just before the part,
+ * read with it. Only if that task moved too (its spot then is no anchor) are positions counted
+ * after the write: the tasks before each part (one index range each), which are not in memory.
  */
-async function placementsOf(w: StoreWrite, forest: TaskForest, keyed: KeyedPlace[]): Promise<Placement[]> {
-  const before = new Map<ListPart, number>();
-  for (const part of forest.partsOf(keyed)) {
-    before.set(part, part.lo === BEFORE_FIRST ? 0 : (await positionsOf(w, part, [part.lo + 1]))[0]);
+async function placementsOf(
+  w: StoreWrite,
+  forest: TaskForest,
+  keyed: KeyedPlace[],
+): Promise<MovedPlacement[]> {
+  const parts = forest.partsOf(keyed);
+  const moved = new Set(keyed.map((p) => p.id));
+  if (parts.some((part) => part.loId === undefined || (part.loId !== null && moved.has(part.loId)))) {
+    const before = new Map<ListPart, number>();
+    for (const part of parts) {
+      before.set(part, part.lo === BEFORE_FIRST ? 0 : (await positionsOf(w, part, [part.lo + 1]))[0]);
+    }
+    return forest.changes(keyed, before);
   }
-  return forest.changes(keyed, before);
+  const partOf = new Map(parts.map((part) => [`${keyOf(part.projectId)}:${keyOf(part.parentId)}`, part]));
+  const indexes = new Map<number[], Map<number, number>>();
+  return keyed.map((p) => {
+    const list = forest.list(p.projectId, p.parentId);
+    let index = indexes.get(list);
+    if (!index) indexes.set(list, (index = new Map(list.map((id, i) => [id, i]))));
+    const at = index.get(p.id)!;
+    const first = partOf.get(`${keyOf(p.projectId)}:${keyOf(p.parentId)}`)?.loId ?? null;
+    return { id: p.id, projectId: p.projectId, parentId: p.parentId, after: at > 0 ? list[at - 1] : first };
+  });
 }
 
 function taskNotFound(id: number, field: string): TasksError {

@@ -100,7 +100,7 @@ describeEachDialect('moves and deletes read only what they change', (t) => {
     expect(await treeProblems(t(), account.id)).toEqual([]);
   });
 
-  it('tells each moved task at its dense position in a list loaded in part', async () => {
+  it('tells each moved task after the task it now follows in a list loaded in part', async () => {
     const ids = await makeTasks(
       t(),
       account,
@@ -118,7 +118,7 @@ describeEachDialect('moves and deletes read only what they change', (t) => {
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({
       kind: 'moved',
-      placements: [{ id: ids[10], projectId: null, parentId: null, position: 200 }],
+      placements: [{ id: ids[10], projectId: null, parentId: null, after: ids[200] }],
     });
   });
 });

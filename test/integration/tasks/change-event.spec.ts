@@ -64,7 +64,9 @@ describeEachDialect('the task store change event', (t) => {
     ]);
     expect(changes[0]).toMatchObject({ projectId: p, name: 'P' });
     expect(changes[1]).toMatchObject({
-      lists: [{ projectId: p, parentId: null, inserts: [{ at: 0, ids: [ids.a] }] }],
+      lists: [
+        { projectId: p, parentId: null, inserts: [{ anchor: { side: 'after', id: null }, ids: [ids.a] }] },
+      ],
       tasks: [
         { task: { id: ids.a, projectId: p, parentId: null, title: 'a' } },
         { task: { id: ids.b, projectId: p, parentId: ids.a, title: 'b' } },
@@ -74,7 +76,7 @@ describeEachDialect('the task store change event', (t) => {
     expect(changes[3]).toMatchObject({
       operation: 'unindent',
       ids: [ids.b],
-      placements: expect.arrayContaining([{ id: ids.b, projectId: p, parentId: null, position: 1 }]),
+      placements: expect.arrayContaining([{ id: ids.b, projectId: p, parentId: null, after: ids.a }]),
     });
     expect(changes[4]).toMatchObject({ by: 'title', dir: 'desc', projectId: p });
     expect(changes[5]).toMatchObject({ ids: [ids.a], removed: [ids.a] });

@@ -124,7 +124,9 @@ function inserted(change: Extract<TaskChange, { kind: 'inserted' }>, outline: Li
   }
   const events: LiveEvent[] = [];
   for (const list of change.lists) {
-    for (const insert of [...list.inserts].sort((a, b) => a.at - b.at)) {
+    // In list order, as the outline now has it.
+    const at = new Map(list.inserts.map((insert) => [insert, outline.positionOf(insert.ids[0])]));
+    for (const insert of [...list.inserts].sort((a, b) => at.get(a)! - at.get(b)!)) {
       const spot = outline.spotOf(insert.ids[0]);
       const tasks = members.get(insert.ids) ?? [];
       if (!spot || tasks.length === 0) continue;

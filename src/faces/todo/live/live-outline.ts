@@ -1,5 +1,5 @@
 import type { OutlineRow } from '../../../tasks/read/task-tree-reader.service';
-import type { TaskChange } from '../../../tasks/store/task-changes.service';
+import { insertRuns, runsFit, TaskChange } from '../../../tasks/store/task-changes.service';
 
 /** A task's place as the widget names it: its parent, its project and the sibling it follows. */
 export interface Spot {
@@ -55,15 +55,27 @@ export class LiveOutline {
     return [...this.listOf(projectId, parentId)];
   }
 
-  /** Brings the outline to the state the change committed. */
-  apply(change: TaskChange): void {
+  /** Index of the task in its sibling list (-1: not in the outline). */
+  positionOf(id: number): number {
+    const node = this.nodes.get(id);
+    return node ? this.listOf(node.projectId, node.parentId).indexOf(id) : -1;
+  }
+
+  /**
+   * Brings the outline to the state the change committed; false, with nothing changed, if an
+   * insert names a task its list does not hold here (the outline must be read again).
+   */
+  apply(change: TaskChange): boolean {
     switch (change.kind) {
       case 'inserted': {
+        // Every list first, so that an insert that cannot be placed leaves the outline as it was.
+        for (const list of change.lists) {
+          if (!runsFit(this.listOf(list.projectId, list.parentId), list.inserts)) return false;
+        }
         const roots = new Set<number>();
         for (const list of change.lists) {
-          const ids = this.listOf(list.projectId, list.parentId);
-          for (const insert of [...list.inserts].sort((a, b) => a.at - b.at)) {
-            ids.splice(insert.at, 0, ...insert.ids);
+          insertRuns(this.listOf(list.projectId, list.parentId), list.inserts);
+          for (const insert of list.inserts) {
             for (const id of insert.ids) {
               roots.add(id);
               this.nodes.set(id, { projectId: list.projectId, parentId: list.parentId });
@@ -73,19 +85,24 @@ export class LiveOutline {
         for (const { task } of change.tasks) {
           if (!roots.has(task.id)) this.append(task.id, task.projectId, task.parentId);
         }
-        return;
+        return true;
       }
       case 'deleted':
         for (const id of change.removed) this.remove(id);
         this.place(change.placements);
-        return;
-      case 'moved':
+        return true;
+      case 'moved': {
+        const anchored = change.placements.filter((p) => p.position === undefined);
+        if (anchored.length > 0) return this.placeAfter(anchored);
+        this.place(change.placements.filter((p) => p.position !== undefined));
+        return true;
+      }
       case 'sorted':
       case 'project-deleted':
         this.place(change.placements);
-        return;
+        return true;
       default:
-        return;
+        return true;
     }
   }
 
@@ -99,6 +116,48 @@ export class LiveOutline {
       const list = this.listOf(p.projectId, p.parentId);
       list.splice(Math.min(p.position, list.length), 0, p.id);
     }
+  }
+
+  /**
+   * Each task right after the one it now follows (`after`; null: first), those that follow
+   * another placed task after that one; false, with nothing changed, if an anchor is not in the
+   * task's list here or the anchors do not chain (the outline must be read again).
+   */
+  private placeAfter(
+    placements: Array<{
+      id: number;
+      projectId: number | null;
+      parentId: number | null;
+      after: number | null;
+    }>,
+  ): boolean {
+    type Anchored = (typeof placements)[number];
+    const placed = new Set(placements.map((p) => p.id));
+    const following = new Map<number, Anchored>();
+    const heads: Anchored[] = [];
+    for (const p of placements) {
+      if (p.after !== null && placed.has(p.after)) {
+        following.set(p.after, p);
+        continue;
+      }
+      const anchor = p.after === null ? null : this.nodes.get(p.after);
+      if (anchor === undefined) return false;
+      if (anchor && keyOf(anchor.projectId, anchor.parentId) !== keyOf(p.projectId, p.parentId)) return false;
+      heads.push(p);
+    }
+    let reached = 0;
+    for (const head of heads) for (let p: Anchored | undefined = head; p; p = following.get(p.id)) reached++;
+    if (reached !== placements.length) return false;
+    for (const p of placements) this.detach(p.id);
+    for (const head of heads) {
+      const list = this.listOf(head.projectId, head.parentId);
+      let at = head.after === null ? 0 : list.indexOf(head.after) + 1;
+      for (let p: Anchored | undefined = head; p; p = following.get(p.id)) {
+        this.nodes.set(p.id, { projectId: p.projectId, parentId: p.parentId });
+        list.splice(at++, 0, p.id);
+      }
+    }
+    return true;
   }
 
   private append(id: number, projectId: number | null, parentId: number | null): void {

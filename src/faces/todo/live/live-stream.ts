@@ -112,7 +112,12 @@ export class AccountStream {
     for (const [key, revision] of change.revisions) {
       if (revision > (this.revisions.get(key) ?? 0)) this.revisions.set(key, revision);
     }
-    this.outline!.apply(change);
+    if (!this.outline!.apply(change)) {
+      // The outline is not the one the write started from: read it again, the sockets reload.
+      await this.load();
+      if (!this.stopped) this.output.resync();
+      return;
+    }
     const read = await this.reader.readTasks(this.accountId, tasksToRead(change));
     if (this.stopped) return;
     this.output.events(message, eventsOf(change, this.outline!, read));
