@@ -1,3 +1,4 @@
+import Redis from 'ioredis';
 import { runCli, ServiceProcess, startService } from '../../support/processes';
 import { createTestDatabase, TestDatabase } from '../../support/test-database';
 import { LiveClient, LiveEventBody, ReplicaTask, TaskReplica } from '../../e2e/todo/live-client';
@@ -113,4 +114,29 @@ describeRuns('live updates across two instances through Redis', () => {
     expect(b1.events).toEqual([]);
     expect(a1.events).toHaveLength(10);
   }, 60_000);
+
+  it('tells the sockets to reload when a message of another release reaches them, and applies none', async () => {
+    const [s1] = services;
+    const socket = await live(s1, a);
+    const before = socket.events.length;
+    // What an instance of the release before (format 1: no `format`, a counted position) publishes.
+    const older = {
+      change: { kind: 'inserted', accountId: a.accountId, revisions: [], lists: [], tasks: [] },
+    };
+    const publisher = new Redis(redis!);
+    try {
+      await publisher.publish('cloneworks:todo-live', `${a.accountId} ${JSON.stringify(older)}`);
+    } finally {
+      publisher.disconnect();
+    }
+    await socket.eventCount(before + 1, 10_000);
+    await new Promise((r) => setTimeout(r, 300));
+    const told = socket.events.slice(before).map((e: LiveEventBody) => e.value.type);
+    // One `resync` per subscription (tasks, projects), nothing applied.
+    expect(told).toEqual(['resync', 'resync']);
+    // The instance goes on: its own next write reaches the socket as an event.
+    await call(s1, a, 'POST', '/todo/tasks', { text: 'after the foreign message' });
+    const after = await socket.eventCount(before + told.length + 1, 10_000);
+    expect(after[before + told.length].value.type).toBe('add-task');
+  }, 30_000);
 });

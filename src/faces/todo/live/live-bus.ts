@@ -27,11 +27,22 @@ export interface LiveBus {
 
 const CHANNEL = 'cloneworks:todo-live';
 
+/**
+ * The shape of a change on the channel. Raised whenever that shape changes (2: an insert names its
+ * anchor task instead of a counted position), so that an instance reading a message of another
+ * version — instances of two releases sharing one Redis during an upgrade — tells its sockets to
+ * reload instead of applying a change it would read wrongly.
+ */
+export const LIVE_MESSAGE_FORMAT = 2;
+
+/** A message of another release's shape (LIVE_MESSAGE_FORMAT). */
+export class ForeignLiveMessage extends Error {}
+
 // On the channel: `<account id> <JSON>`, so that an instance with no socket of the account skips
 // the message without parsing it, and one with sockets parses it once for all of them.
 function encode(message: LiveMessage): string {
   const change = { ...message.change, revisions: [...message.change.revisions] };
-  return `${message.change.accountId} ${JSON.stringify({ ...message, change })}`;
+  return `${message.change.accountId} ${JSON.stringify({ format: LIVE_MESSAGE_FORMAT, ...message, change })}`;
 }
 
 function accountOf(text: string): number {
@@ -40,8 +51,12 @@ function accountOf(text: string): number {
 
 function decode(text: string): LiveMessage {
   const raw = JSON.parse(text.slice(text.indexOf(' ') + 1)) as {
+    format?: number;
     change: Omit<TaskChange, 'revisions'> & { revisions: Array<[string, number]> };
   };
+  if (raw.format !== LIVE_MESSAGE_FORMAT) {
+    throw new ForeignLiveMessage(`a live message of format ${raw.format ?? 1}, not ${LIVE_MESSAGE_FORMAT}`);
+  }
   return { change: { ...raw.change, revisions: new Map(raw.change.revisions) } as TaskChange };
 }
 
@@ -111,7 +126,11 @@ export class RedisLiveBus implements LiveBus {
       try {
         if (this.handlers?.wants(accountOf(text))) this.handlers.message(decode(text));
       } catch (error) {
-        this.logger.error(`a live message could not be read: ${(error as Error).message}`);
+        if (error instanceof ForeignLiveMessage) {
+          // Another release's instance wrote it: its change is lost to these sockets, which reload.
+          this.logger.warn(`${error.message} (instances of two releases share REDIS_URL): sockets reload`);
+          this.handlers?.lost();
+        } else this.logger.error(`a live message could not be read: ${(error as Error).message}`);
       }
     });
   }
