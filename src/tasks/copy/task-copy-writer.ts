@@ -109,17 +109,16 @@ export class TaskCopyWriter {
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
     const chunked = selected.length > COPY_CHUNK_TASKS;
+    // Settled, so that a read issued ahead leaves no rejection behind if the copy fails first.
     const related = (part: number[]) =>
-      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id)).then(
+        (rows) => ({ rows }),
+        (error: unknown) => ({ error }),
+      );
+    const parts = chunks(selected, RELATED_CHUNK_TASKS);
     // One chunk's related rows are read while the service plans the tree: issued first, run first
-    // (the tree's statements need nothing from it). Settled, so a failed tree leaves no rejection.
-    const early =
-      selected.length > RELATED_CHUNK_TASKS
-        ? undefined
-        : related(selected).then(
-            (rows) => ({ rows }),
-            (error: unknown) => ({ error }),
-          );
+    // (the tree's statements need nothing from it, nor it from them).
+    const early = parts.length === 1 ? related(parts[0]) : undefined;
     const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
     const rootPlacement = root?.placement ?? null;
     const map = chunked
@@ -144,9 +143,15 @@ export class TaskCopyWriter {
       subscribers: 0,
     };
     let done = selected.length;
-    for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
-      const read = early ? await early : { rows: await related(part) };
+    let next = early ?? related(parts[0]);
+    for (let k = 0; k < parts.length; k++) {
+      const part = parts[k];
+      const read = await next;
       if ('error' in read) throw read.error;
+      // The next chunk's source rows are read ahead, before this chunk's writes go out: the
+      // connection runs the read while the service plans these, and its rows are in when they end.
+      // Nothing this copy writes is among them (they belong to the source's tasks).
+      if (k + 1 < parts.length) next = related(parts[k + 1]);
       const plan = planRelated(context, read.rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;
