@@ -271,9 +271,21 @@ export class TaskCopyWriter {
     const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress }, reserved);
     const copyOf = (id: number) => tree.ids[index.get(id)!];
     const lists = new Map<number, number>();
+    const read = (from: number) =>
+      readRecords(w, selected.slice(from, from + COPY_CHUNK_TASKS)).then(
+        (records) => ({ records }),
+        (error: unknown) => ({ error }),
+      );
+    let next = read(0);
     for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) {
       const to = Math.min(selected.length, from + COPY_CHUNK_TASKS);
-      const records = await readRecords(w, selected.slice(from, to));
+      const got = await next;
+      if ('error' in got) throw got.error;
+      const { records } = got;
+      // The next chunk's source rows are read ahead, while the service plans and builds this
+      // chunk's INSERT (they are the source's: nothing this copy writes changes them). Settled,
+      // so that a read ahead of a failed chunk leaves no rejection behind.
+      if (to < selected.length) next = read(to);
       const tasks = planChunk(context, (id) => recordOf(records, id), from, to);
       const listOf = listsOfCopies(context, dest, [from, to], lists);
       await tree.insert(
