@@ -28,9 +28,11 @@ import {
   planChunk,
   planContext,
   planRelated,
+  RelatedRows,
   SourceTask,
 } from './task-copy-plan';
 import { loadRelatedRows } from './task-copy-source';
+import { readingAhead, settle } from './read-ahead';
 import {
   cloneNode,
   CopyDestination,
@@ -109,16 +111,12 @@ export class TaskCopyWriter {
     const told = progress && ((inserted: number) => progress(inserted / units));
     const ids = reserved?.length === selected.length ? reserved : undefined;
     const chunked = selected.length > COPY_CHUNK_TASKS;
-    // Settled, so that a read issued ahead leaves no rejection behind if the copy fails first.
     const related = (part: number[]) =>
-      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id)).then(
-        (rows) => ({ rows }),
-        (error: unknown) => ({ error }),
-      );
+      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
     const parts = chunks(selected, RELATED_CHUNK_TASKS);
     // One chunk's related rows are read while the service plans the tree: issued first, run first
     // (the tree's statements need nothing from it, nor it from them).
-    const early = parts.length === 1 ? related(parts[0]) : undefined;
+    const early = parts.length === 1 ? settle(related(parts[0])) : undefined;
     const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
     const rootPlacement = root?.placement ?? null;
     const map = chunked
@@ -143,16 +141,9 @@ export class TaskCopyWriter {
       subscribers: 0,
     };
     let done = selected.length;
-    let next = early ?? related(parts[0]);
-    for (let k = 0; k < parts.length; k++) {
-      const part = parts[k];
-      const read = await next;
-      if ('error' in read) throw read.error;
-      // The next chunk's source rows are read ahead, before this chunk's writes go out: the
-      // connection runs the read while the service plans these, and its rows are in when they end.
-      // Nothing this copy writes is among them (they belong to the source's tasks).
-      if (k + 1 < parts.length) next = related(parts[k + 1]);
-      const plan = planRelated(context, read.rows, part);
+    // The source's rows: nothing this copy writes is among them.
+    const chunk = async (rows: RelatedRows, part: number[]) => {
+      const plan = planRelated(context, rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;
       counts.comments += plan.comments.length;
@@ -161,7 +152,8 @@ export class TaskCopyWriter {
       counts.subscribers += plan.subscribers.length;
       done += part.length;
       await progress?.(done / units);
-    }
+    };
+    await readingAhead(parts, related, chunk, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
@@ -271,21 +263,12 @@ export class TaskCopyWriter {
     const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress }, reserved);
     const copyOf = (id: number) => tree.ids[index.get(id)!];
     const lists = new Map<number, number>();
-    const read = (from: number) =>
-      readRecords(w, selected.slice(from, from + COPY_CHUNK_TASKS)).then(
-        (records) => ({ records }),
-        (error: unknown) => ({ error }),
-      );
-    let next = read(0);
-    for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) {
+    const starts: number[] = [];
+    for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) starts.push(from);
+    // The source's rows: nothing this copy writes changes them.
+    const read = (from: number) => readRecords(w, selected.slice(from, from + COPY_CHUNK_TASKS));
+    await readingAhead(starts, read, async (records, from) => {
       const to = Math.min(selected.length, from + COPY_CHUNK_TASKS);
-      const got = await next;
-      if ('error' in got) throw got.error;
-      const { records } = got;
-      // The next chunk's source rows are read ahead, while the service plans and builds this
-      // chunk's INSERT (they are the source's: nothing this copy writes changes them). Settled,
-      // so that a read ahead of a failed chunk leaves no rejection behind.
-      if (to < selected.length) next = read(to);
       const tasks = planChunk(context, (id) => recordOf(records, id), from, to);
       const listOf = listsOfCopies(context, dest, [from, to], lists);
       await tree.insert(
@@ -295,7 +278,7 @@ export class TaskCopyWriter {
         ),
       );
       await this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
-    }
+    });
     tree.finish();
     return { ids: tree.ids, index };
   }
