@@ -55,7 +55,10 @@ export function mysqlQueryable(conn: {
 }): Queryable {
   return {
     query: async (sql: string, params?: unknown[]) => (await conn.query(sql, params))[0],
-  } as Queryable;
+    // insertTasks binds its values into the text itself on a MySQL manager, as the app's
+    // DataSource is configured (timezone 'Z').
+    connection: { options: { type: 'mysql', timezone: 'Z' } },
+  } as unknown as Queryable;
 }
 
 function sqlNow(date: Date): string {

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Database, InsertedRow } from '../../database/database';
 import { IdempotencyRequest, IdempotencyService } from '../../idempotency/idempotency.service';
 import { Operation } from '../../operations/operation.entity';
-import { OperationRunner } from '../../operations/operation-runner';
-import { OperationsService, OperationView } from '../../operations/operations.service';
+import { OperationRunner, ReservedWorker } from '../../operations/operation-runner';
+import { OperationClaim, OperationsService, OperationView } from '../../operations/operations.service';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 
 /** How a copy request ended: copied in the request (201), or queued as an operation (202). */
@@ -15,6 +15,13 @@ export interface SubmitKey {
   /** Who holds the key within the account (the v2 face passes its token's hash). */
   holder?: string;
 }
+
+/**
+ * For a route about to enqueue: a worker of this instance set aside for the operation (pass it to
+ * `OperationsService.enqueue*`), or undefined (enqueue PENDING). Asked for only once the route
+ * knows it queues, so that a copy made in the request holds no worker.
+ */
+export type ClaimWorker = () => OperationClaim | undefined;
 
 /** What a key keeps of a copy's outcome: its result, or the operation that makes it. */
 type StoredOutcome<R> = { result: R } | { operation_id: string };
@@ -38,13 +45,15 @@ export class CopySubmissions {
   /**
    * `scope` names the route among the account's keys; `made` names the row a copy made in the
    * request inserted (after a lost COMMIT it tells whether the request took effect, so that a
-   * retry never copies twice).
+   * retry never copies twice). An operation enqueued with `claim`'s worker is written RUNNING
+   * under its lease and runs right after the commit, with no claim transaction in between and no
+   * wait for a wake-up (as a v1 pool clone, docs/v1.md#clone); the answer does not wait for it.
    */
   async submit<R>(
     accountId: number,
     scope: string,
     key: SubmitKey,
-    work: (w: StoreWrite) => Promise<Submitted<R>>,
+    work: (w: StoreWrite, claim: ClaimWorker) => Promise<Submitted<R>>,
     made: (result: R) => InsertedRow,
   ): Promise<Submitted<R> & { replayed: boolean }> {
     const request = key.idempotency;
@@ -56,12 +65,18 @@ export class CopySubmissions {
         return { ...(await this.replay(accountId, stored.body as StoredOutcome<R>)), replayed: true };
     }
     let inserted: InsertedRow | undefined;
+    // Null: asked for and none free. The same worker if the write runs its work again.
+    let worker: ReservedWorker | null | undefined;
+    const claim: ClaimWorker = () => {
+      if (worker === undefined) worker = this.runner.reserve();
+      return worker ?? undefined;
+    };
     try {
       const outcome = await this.gateway.write(
         accountId,
         async (w) => {
           inserted = undefined;
-          const outcome = await work(w);
+          const outcome = await work(w, claim);
           inserted =
             outcome.kind === 'copied'
               ? made(outcome.result)
@@ -78,11 +93,17 @@ export class CopySubmissions {
         },
         { inserted: () => inserted },
       );
-      if (outcome.kind === 'queued') this.runner.wake();
+      if (outcome.kind === 'queued') {
+        // Settles once the run has (it never rejects); the answer goes out now.
+        if (worker) void worker.start();
+        else this.runner.wake();
+      }
       return { ...outcome, replayed: false };
     } catch (error) {
       if (request) await this.db.transaction((m) => this.idempotency.abandon(m, request, accountId, held));
       throw error;
+    } finally {
+      worker?.cancel();
     }
   }
 
@@ -91,13 +112,13 @@ export class CopySubmissions {
     accountId: number,
     scope: string,
     key: SubmitKey,
-    enqueue: (w: StoreWrite) => Promise<OperationView>,
+    enqueue: (w: StoreWrite, claim: ClaimWorker) => Promise<OperationView>,
   ): Promise<OperationView> {
     const outcome = await this.submit<never>(
       accountId,
       scope,
       key,
-      async (w) => ({ kind: 'queued', operation: await enqueue(w) }),
+      async (w, claim) => ({ kind: 'queued', operation: await enqueue(w, claim) }),
       (nothing) => nothing,
     );
     return outcome.kind === 'queued' ? outcome.operation : outcome.result;

@@ -56,13 +56,14 @@ export class ProjectCopyService {
 
   /** Validates as the job will, then queues the copy (202); at most once per Idempotency-Key. */
   submit(accountId: number, input: ProjectCopyInput, key: SubmitKey = {}): Promise<OperationView> {
-    return this.submissions.queue(accountId, IDEMPOTENCY_SCOPE, key, async (w) => {
+    return this.submissions.queue(accountId, IDEMPOTENCY_SCOPE, key, async (w, claim) => {
       const { source } = await this.check(w, input);
       checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
       return this.operations.enqueueWithin(
         w.m,
         { accountId: w.accountId, type: PROJECT_COPY, parameters: { ...input } },
         { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
+        claim(),
       );
     });
   }

@@ -28,9 +28,11 @@ import {
   planChunk,
   planContext,
   planRelated,
+  RelatedRows,
   SourceTask,
 } from './task-copy-plan';
 import { loadRelatedRows } from './task-copy-source';
+import { readingAhead, settle } from './read-ahead';
 import {
   cloneNode,
   CopyDestination,
@@ -111,15 +113,10 @@ export class TaskCopyWriter {
     const chunked = selected.length > COPY_CHUNK_TASKS;
     const related = (part: number[]) =>
       loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
+    const parts = chunks(selected, RELATED_CHUNK_TASKS);
     // One chunk's related rows are read while the service plans the tree: issued first, run first
-    // (the tree's statements need nothing from it). Settled, so a failed tree leaves no rejection.
-    const early =
-      selected.length > RELATED_CHUNK_TASKS
-        ? undefined
-        : related(selected).then(
-            (rows) => ({ rows }),
-            (error: unknown) => ({ error }),
-          );
+    // (the tree's statements need nothing from it, nor it from them).
+    const early = parts.length === 1 ? settle(related(parts[0])) : undefined;
     const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
     const rootPlacement = root?.placement ?? null;
     const map = chunked
@@ -144,10 +141,9 @@ export class TaskCopyWriter {
       subscribers: 0,
     };
     let done = selected.length;
-    for (const part of chunks(selected, RELATED_CHUNK_TASKS)) {
-      const read = early ? await early : { rows: await related(part) };
-      if ('error' in read) throw read.error;
-      const plan = planRelated(context, read.rows, part);
+    // The source's rows: nothing this copy writes is among them.
+    const chunk = async (rows: RelatedRows, part: number[]) => {
+      const plan = planRelated(context, rows, part);
       await this.writeRelated(w, plan, copyOf, now);
       counts.todos += plan.todos.length;
       counts.comments += plan.comments.length;
@@ -156,7 +152,8 @@ export class TaskCopyWriter {
       counts.subscribers += plan.subscribers.length;
       done += part.length;
       await progress?.(done / units);
-    }
+    };
+    await readingAhead(parts, related, chunk, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
@@ -266,9 +263,12 @@ export class TaskCopyWriter {
     const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress }, reserved);
     const copyOf = (id: number) => tree.ids[index.get(id)!];
     const lists = new Map<number, number>();
-    for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) {
+    const starts: number[] = [];
+    for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) starts.push(from);
+    // The source's rows: nothing this copy writes changes them.
+    const read = (from: number) => readRecords(w, selected.slice(from, from + COPY_CHUNK_TASKS));
+    await readingAhead(starts, read, async (records, from) => {
       const to = Math.min(selected.length, from + COPY_CHUNK_TASKS);
-      const records = await readRecords(w, selected.slice(from, to));
       const tasks = planChunk(context, (id) => recordOf(records, id), from, to);
       const listOf = listsOfCopies(context, dest, [from, to], lists);
       await tree.insert(
@@ -278,7 +278,7 @@ export class TaskCopyWriter {
         ),
       );
       await this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
-    }
+    });
     tree.finish();
     return { ids: tree.ids, index };
   }

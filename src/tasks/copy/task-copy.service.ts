@@ -8,7 +8,7 @@ import { Task } from '../store/task.entity';
 import { isDuplicatePrimaryKey, TaskIdAllocator } from '../store/task-ids';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { CopyIds, ReserveIds } from './copy-ids';
-import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
+import { ClaimWorker, CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
 import { checkSize, CopyInput, loadCopy } from './task-copy-source';
 import type { CopySource, CopyTarget } from './task-copy-plan';
 import { CopyProgress, CopyResult, TaskCopyWriter } from './task-copy-writer';
@@ -59,7 +59,7 @@ export class TaskCopyService {
         accountId,
         IDEMPOTENCY_SCOPE,
         options,
-        (w) => this.copyOrQueue(w, input, options.async, fromBlock),
+        (w, claim) => this.copyOrQueue(w, input, options.async, fromBlock, claim),
         (result) => ({ entity: Task, id: result.taskId }),
       );
     // Ids from the process's block may include one a To Do create claimed meanwhile: the INSERT
@@ -97,6 +97,7 @@ export class TaskCopyService {
     input: CopyInput,
     async: boolean,
     fromBlock: boolean,
+    claim: ClaimWorker,
   ): Promise<CopyOutcome> {
     const { source, target } = await loadCopy(w.m, w.accountId, input, !async);
     const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
@@ -105,6 +106,8 @@ export class TaskCopyService {
         w.m,
         { accountId: w.accountId, type: TASK_COPY, parameters: taskCopyParameters(input) },
         { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
+        // Written RUNNING under a free worker's lease where there is one: it starts at the commit.
+        claim(),
       );
       return { kind: 'queued', operation };
     }

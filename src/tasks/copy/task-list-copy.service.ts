@@ -10,7 +10,7 @@ import { projectRows } from '../store/projects.table';
 import type { StoreWrite } from '../store/write-gateway';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import { CopyIds } from './copy-ids';
-import { CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
+import { ClaimWorker, CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
 import { listTarget, loadListsSource, TaskSelection, tasksRequired } from './list-copy-source';
 
 export { LIST_TASK_FLAGS } from './list-copy-source';
@@ -77,7 +77,7 @@ export class TaskListCopyService {
       accountId,
       IDEMPOTENCY_SCOPE,
       options,
-      (w) => this.copyOrQueue(w, input, options.async),
+      (w, claim) => this.copyOrQueue(w, input, options.async, claim),
       (result) => ({ entity: TaskList, id: result.taskListId }),
     );
   }
@@ -136,7 +136,12 @@ export class TaskListCopyService {
   }
 
   /** Copies at once, or queues a TASK_LIST.COPY operation above COPY_SYNC_MAX_TASKS (or when asked). */
-  private async copyOrQueue(w: StoreWrite, input: ListCopyInput, async: boolean): Promise<ListCopyOutcome> {
+  private async copyOrQueue(
+    w: StoreWrite,
+    input: ListCopyInput,
+    async: boolean,
+    claim: ClaimWorker,
+  ): Promise<ListCopyOutcome> {
     const source = await this.check(w, input);
     const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
     if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
@@ -144,6 +149,7 @@ export class TaskListCopyService {
         w.m,
         { accountId: w.accountId, type: TASK_LIST_COPY, parameters: { ...input } },
         { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
+        claim(),
       );
       return { kind: 'queued', operation };
     }
