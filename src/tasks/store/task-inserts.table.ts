@@ -135,9 +135,8 @@ function insertOf(columns: string[], values: unknown[], rows: number): { sql: st
  * binds values itself and runs each statement at once.
  */
 function boundText(m: EntityManager): ((sql: string, values: unknown[]) => string) | undefined {
-  // A bare driver adapter (the large-tree factory's mysql2 connection) has no DataSource: it binds.
-  const options = m.connection?.options;
-  if (options?.type !== 'mysql') return undefined;
+  const options = m.connection.options;
+  if (options.type !== 'mysql') return undefined;
   const self = { config: { stringifyObjects: false } };
   return (sql, values) => formatStatement.call(self, sql, values, options.timezone);
 }
