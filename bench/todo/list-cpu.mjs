@@ -73,7 +73,8 @@ try {
   }
   const c2 = cpu();
   const puts = cpu();
-  for (let i = 0; i < N; i++) await call('PUT', `/tasks/${tasks[(i * 41) % tasks.length]}`, { text: `again ${i}` });
+  for (let i = 0; i < N; i++)
+    await call('PUT', `/tasks/${tasks[(i * 41) % tasks.length]}`, { text: `again ${i}` });
   const c3 = cpu();
   console.log(
     `list of ${bytes} bytes, n=${N}: service CPU ${((c1 - c0) / N).toFixed(2)} ms per unchanged GET, ` +
