@@ -266,8 +266,8 @@ export interface ListBody {
   length: number;
 }
 
-// Up to this length, pieces are joined on a read, once for this and the next readers: the copy is
-// cheaper than sending a small body as a stream.
+// Below this length, pieces are joined on a read, once for this and the next readers: the copy is
+// small, and a one-buffer reply needs no stream (see listReply).
 const JOIN_BELOW = 64 * 1024;
 
 /**
