@@ -16,8 +16,13 @@ function task(id: number, text = `task ${id}`) {
   );
 }
 
+const bytesOf = (entry: Entry) => {
+  const body = bodyOf(entry);
+  return Buffer.concat(body.pieces, body.length);
+};
+
 const ids = (entry: Entry) =>
-  (JSON.parse(bodyOf(entry).toString()) as Array<{ id: number }>).map((x) => x.id);
+  (JSON.parse(bytesOf(entry).toString()) as Array<{ id: number }>).map((x) => x.id);
 
 describe('a cached list body in pieces', () => {
   it('stays the same bytes as a fresh render through many patches between reads', () => {
@@ -47,26 +52,48 @@ describe('a cached list body in pieces', () => {
       expect(entry.body!.length).toBeLessThanOrEqual(512 + 3 * 3 + 2);
       most = Math.max(most, entry.body!.length);
       if (round % 199 === 0) {
-        const patched = Buffer.from(bodyOf(entry));
+        const patched = bytesOf(entry);
         const fresh = { ...entry, body: null };
         render(fresh);
-        expect(patched.equals(bodyOf(fresh))).toBe(true);
+        expect(patched.equals(bytesOf(fresh))).toBe(true);
         expect(ids(entry)).toEqual(entry.lists.get('0:0'));
       }
     }
     // The pieces were joined between reads, when there came to be too many.
     expect(most).toBeGreaterThan(400);
-    const patched = bodyOf(entry);
+    // A small body is joined for its readers.
+    const patched = bodyOf(entry).pieces[0];
     expect(entry.body).toHaveLength(1);
     expect(entry.bodyLength).toBe(patched.length);
     const fresh = { ...entry, body: null };
     render(fresh);
-    expect(patched.equals(bodyOf(fresh))).toBe(true);
+    expect(patched.equals(bytesOf(fresh))).toBe(true);
     // Offsets still point at each task's JSON.
     entry.order.forEach((id, i) =>
       expect(patched.toString('utf8', entry.offsets[i], entry.offsets[i] + 8)).toBe(
         `{"id":${id},`.slice(0, 8),
       ),
     );
+  });
+});
+
+describe('a large cached list body', () => {
+  it('is read in the pieces a patch left, never joined nor changed under an earlier reader', () => {
+    const many = Array.from({ length: 3000 }, (_, i) => i + 1);
+    const entry = entryOf(many);
+    expect(entry.bodyLength).toBeGreaterThan(64 * 1024);
+    const before = bodyOf(entry);
+    const beforeBytes = Buffer.concat(before.pieces);
+    entry.fragments.set(1500, task(1500, 'edited'));
+    splice(entry, [{ at: 1499, remove: 1, ids: [1500] }]);
+    const after = bodyOf(entry);
+    expect(after.pieces.length).toBeGreaterThan(1);
+    expect(entry.body).toBe(after.pieces);
+    expect(after.length).toBe(after.pieces.reduce((n, piece) => n + piece.length, 0));
+    const fresh = { ...entry, body: null };
+    render(fresh);
+    expect(Buffer.concat(after.pieces).equals(bytesOf(fresh))).toBe(true);
+    // The earlier reader's pieces still hold the body it was given.
+    expect(Buffer.concat(before.pieces).equals(beforeBytes)).toBe(true);
   });
 });

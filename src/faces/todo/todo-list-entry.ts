@@ -38,7 +38,7 @@ export interface Entry {
   label: ReadRevisions | null;
   /**
    * The body in pieces, in order: a patch puts slices of the pieces around the new JSON, instead of
-   * copying the whole body; a read joins them (see bodyOf).
+   * copying the whole body; a read sends them as they are (see bodyOf).
    */
   body: Buffer[] | null;
   bodyLength: number;
@@ -238,7 +238,8 @@ export function splice(entry: Entry, edits: Edit[]): void {
   keep(order.length);
   parts.push(CLOSE);
   const length = written + CLOSE.length;
-  // Many patches between reads would make many small pieces, each one kept alive: join them then.
+  // Many patches would make many small pieces, each one kept alive and one more iovec in every
+  // reply's writev (which takes at most 1,024 at once): join them then.
   install(
     entry,
     parts.length > MAX_PIECES ? [Buffer.concat(parts, length)] : parts,
@@ -258,13 +259,25 @@ function install(entry: Entry, body: Buffer[], length: number, order: number[], 
   entry.offsets = offsets;
 }
 
-/** The entry's body in one buffer, its pieces joined once for this and the next readers. */
-export function bodyOf(entry: Entry): Buffer {
+/** A list's body as served: its pieces in order, and their total length. */
+export interface ListBody {
+  /** Never changed in place (a patch installs new pieces), so a reply may still be writing them. */
+  pieces: readonly Buffer[];
+  length: number;
+}
+
+// Below this length, pieces are joined on a read, once for this and the next readers: the copy is
+// small, and a one-buffer reply needs no stream (see listReply).
+const JOIN_BELOW = 64 * 1024;
+
+/**
+ * The entry's body for a reader. A large body stays in the pieces a patch left: a reply writes them
+ * to the socket as they are, where joining them would copy the whole body once more per patch.
+ */
+export function bodyOf(entry: Entry): ListBody {
   const body = entry.body!;
-  if (body.length === 1) return body[0];
-  const joined = Buffer.concat(body, entry.bodyLength);
-  entry.body = [joined];
-  return joined;
+  if (body.length > 1 && entry.bodyLength < JOIN_BELOW) entry.body = [Buffer.concat(body, entry.bodyLength)];
+  return { pieces: entry.body!, length: entry.bodyLength };
 }
 
 /**

@@ -23,6 +23,7 @@ import {
   entryKey,
   Fragment,
   fragmentOf,
+  ListBody,
   inScope,
   indexer,
   listKey,
@@ -90,7 +91,7 @@ export class TodoTaskListCache {
   }
 
   /** The JSON array of the project's tasks (`projectId` null = No project; undefined = all). */
-  async list(accountId: number, projectId?: number | null): Promise<Buffer> {
+  async list(accountId: number, projectId?: number | null): Promise<ListBody> {
     const scope = projectId === undefined ? ALL : (projectId ?? 0);
     if (this.budget === 0) {
       const entry = newEntry(accountId, scope);

@@ -1,10 +1,11 @@
-import { Body, Controller, Param } from '@nestjs/common';
+import { Body, Controller, Param, StreamableFile } from '@nestjs/common';
 import type { AuthenticatedAccount } from '../../accounts/accounts.service';
 import { CurrentAccount } from '../../auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
 import { TasksService } from '../../tasks/store/tasks.service';
 import { parsePathId, parsePathProject } from './todo-input';
 import { createTaskOf, deletedIdsOf, updatesOf } from './todo-task.mapper';
+import { listReply } from './todo-list-reply';
 import { TodoTaskListCache } from './todo-task-list.cache';
 import { TodoController } from './todo.openapi';
 import { TodoRoutes } from './todo.routes';
@@ -19,13 +20,16 @@ export class TodoTasksController {
   ) {}
 
   @TodoRoutes.listTasks()
-  list(@CurrentAccount() account: AuthenticatedAccount): Promise<Buffer> {
-    return this.lists.list(account.id);
+  async list(@CurrentAccount() account: AuthenticatedAccount): Promise<Buffer | StreamableFile> {
+    return listReply(await this.lists.list(account.id));
   }
 
   @TodoRoutes.listProjectTasks()
-  listProject(@CurrentAccount() account: AuthenticatedAccount, @Param('id') id: string): Promise<Buffer> {
-    return this.lists.list(account.id, parsePathProject(id));
+  async listProject(
+    @CurrentAccount() account: AuthenticatedAccount,
+    @Param('id') id: string,
+  ): Promise<Buffer | StreamableFile> {
+    return listReply(await this.lists.list(account.id, parsePathProject(id)));
   }
 
   @TodoRoutes.createTask()
