@@ -46,6 +46,17 @@ const RESERVED_KEYS = new Set([
   'type',
 ]);
 
+// Keys that are not custom keys, in one lookup: a paste reads every key of every item.
+const NOT_CUSTOM_KEYS = new Set([...KNOWN_TASK_KEYS, ...RESERVED_KEYS]);
+
+/**
+ * A field's path in an error message. A function is called only on an error: a paste of 10,000
+ * tasks would otherwise spell `batch.<i>.<key>` for every field of every item.
+ */
+export type FieldPath = string | (() => string);
+
+const spell = (path: FieldPath): string => (typeof path === 'string' ? path : path());
+
 export function invalid(path: string, message: string): RequestValidationError {
   return RequestValidationError.single(path, 'invalid', message);
 }
@@ -119,14 +130,58 @@ export function parseBool(value: unknown, path: string): boolean {
 }
 
 /** ISO-8601 with or without offset (no offset = UTC), or null/"" to clear. */
-export function parseDate(value: unknown, path: string): Date | null {
+export function parseDate(value: unknown, path: FieldPath): Date | null {
   if (value === undefined || value === null || value === '') return null;
-  if (typeof value !== 'string' || value.length > 40) throw invalid(path, 'must be an ISO-8601 date');
-  const date = parseIsoDateTime(value);
-  if (!date) throw invalid(path, 'must be a valid ISO-8601 date');
+  if (typeof value !== 'string' || value.length > 40) throw invalid(spell(path), 'must be an ISO-8601 date');
+  const date = canonicalDate(value) ?? parseIsoDateTime(value);
+  if (!date) throw invalid(spell(path), 'must be a valid ISO-8601 date');
   const year = date.getUTCFullYear();
-  if (year < 1000 || year > 9999) throw invalid(path, 'must be a date of the years 1000 to 9999');
+  if (year < 1000 || year > 9999) throw invalid(spell(path), 'must be a date of the years 1000 to 9999');
   return date;
+}
+
+/**
+ * The form the widget sends (`toISOString`: `YYYY-MM-DDThh:mm:ss.sssZ`), read digit by digit: a
+ * paste of 10,000 tasks carries tens of thousands of dates. Null for anything else, which
+ * parseIsoDateTime then reads (and refuses or takes, as for every other form).
+ */
+function canonicalDate(t: string): Date | null {
+  if (
+    t.length !== 24 ||
+    t.charCodeAt(4) !== 0x2d ||
+    t.charCodeAt(7) !== 0x2d ||
+    t.charCodeAt(10) !== 0x54 ||
+    t.charCodeAt(13) !== 0x3a ||
+    t.charCodeAt(16) !== 0x3a ||
+    t.charCodeAt(19) !== 0x2e ||
+    t.charCodeAt(23) !== 0x5a
+  ) {
+    return null;
+  }
+  const year = digitsAt(t, 0, 4);
+  const month = digitsAt(t, 5, 2);
+  const day = digitsAt(t, 8, 2);
+  const hour = digitsAt(t, 11, 2);
+  const minute = digitsAt(t, 14, 2);
+  const second = digitsAt(t, 17, 2);
+  const ms = digitsAt(t, 20, 3);
+  // Two-digit years would be read as 19xx by Date.UTC; no face takes years before 1000 anyway.
+  if ((hour | minute | second | ms) < 0 || hour > 23 || minute > 59 || second > 59) return null;
+  if (year < 1000 || month < 1 || month > 12 || day < 1) return null;
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, ms));
+  // February 30th rolls over into March.
+  return date.getUTCDate() === day ? date : null;
+}
+
+/** The number spelled by `length` ASCII digits at `start`, or -1. */
+function digitsAt(text: string, start: number, length: number): number {
+  let n = 0;
+  for (let i = start; i < start + length; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 export function parseLabel(value: unknown, path: string): string {
@@ -139,8 +194,11 @@ export function parseLabel(value: unknown, path: string): string {
 }
 
 /** A task object's own fields, in the store's words; absent fields take their defaults (full replacement). */
-export function parseContent(task: Json, path: string, config: AppConfig): TaskFields {
-  const at = (key: string) => (path ? `${path}.${key}` : key);
+export function parseContent(task: Json, path: FieldPath, config: AppConfig): TaskFields {
+  const at = (key: string) => {
+    const prefix = spell(path);
+    return prefix ? `${prefix}.${key}` : key;
+  };
   const content = emptyFields();
   const text = task.text;
   if (text !== undefined && text !== null) {
@@ -152,10 +210,9 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskF
     content.title = text;
   }
   // Paths are spelled only for an error: a paste of 10,000 tasks reads every field 10,000 times.
-  if (task.checked !== undefined && task.checked !== null)
-    content.closed = parseBool(task.checked, at('checked'));
+  if (task.checked !== undefined && task.checked !== null) content.closed = boolField(task, 'checked', at);
   if (task.collapsed !== undefined && task.collapsed !== null)
-    content.collapsed = parseBool(task.collapsed, at('collapsed'));
+    content.collapsed = boolField(task, 'collapsed', at);
   const assigned = task.assigned;
   if (assigned !== undefined && assigned !== null) {
     if (!Array.isArray(assigned)) throw invalid(at('assigned'), 'must be an array of user ids');
@@ -183,24 +240,29 @@ export function parseContent(task: Json, path: string, config: AppConfig): TaskF
   let custom: Array<[string, unknown]> | undefined;
   for (const key of Object.keys(task)) {
     const value = task[key];
-    if (KNOWN_TASK_KEYS.has(key) || RESERVED_KEYS.has(key) || key.startsWith('$') || value === undefined)
-      continue;
+    if (NOT_CUSTOM_KEYS.has(key) || key.charCodeAt(0) === 0x24 || value === undefined) continue;
     (custom ??= []).push([key, value]);
   }
   if (custom) {
     // fromEntries defines each key, so `__proto__` is a custom key like any other.
     const extra: Json = Object.fromEntries(custom);
     if (Buffer.byteLength(JSON.stringify(extra), 'utf8') > EXTRA_MAX_BYTES) {
-      throw invalid(path || 'task', `custom keys must serialize to at most ${EXTRA_MAX_BYTES} bytes`);
+      throw invalid(spell(path) || 'task', `custom keys must serialize to at most ${EXTRA_MAX_BYTES} bytes`);
     }
     content.extra = extra;
   }
   return content;
 }
 
+function boolField(task: Json, key: string, at: (key: string) => string): boolean {
+  const value = task[key];
+  if (typeof value !== 'boolean') throw invalid(at(key), 'must be a boolean');
+  return value;
+}
+
 function dateField(task: Json, key: string, at: (key: string) => string): Date | null {
   const value = task[key];
-  return value === undefined || value === null || value === '' ? null : parseDate(value, at(key));
+  return value === undefined || value === null || value === '' ? null : parseDate(value, () => at(key));
 }
 
 /** POST/PUT task bodies: fields nested under `task` when it is an object, else flat. */

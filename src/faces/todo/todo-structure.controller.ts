@@ -4,10 +4,10 @@ import { CurrentAccount } from '../../auth/auth.decorators';
 import { AppConfig } from '../../config/app-config';
 import { TasksService } from '../../tasks/store/tasks.service';
 import { parsePathId, parsePathProject } from './todo-input';
+import { cloneAnswerBytes } from './todo-clone-answer';
 import { cloneOf, moveOf } from './todo-task.mapper';
 import { TODO_SORTS, TodoSortBody } from './todo.dto';
 import { TodoController } from './todo.openapi';
-import { cloneAnswerJson } from './todo.presenter';
 import { TodoRoutes } from './todo.routes';
 
 /** Structural routes: move, sort and clone. */
@@ -49,11 +49,11 @@ export class TodoStructureController {
   }
 
   @TodoRoutes.clone()
-  async clone(@CurrentAccount() account: AuthenticatedAccount, @Body() raw: unknown): Promise<string> {
+  async clone(@CurrentAccount() account: AuthenticatedAccount, @Body() raw: unknown): Promise<Buffer> {
     const { nodes, placement } = cloneOf(raw, this.config);
     const ids = await this.tasks.cloneTasks(account.id, nodes, placement);
-    // Already JSON (the route's Content-Type says so).
-    return cloneAnswerJson(
+    // Already JSON bytes (the route's Content-Type says so).
+    return cloneAnswerBytes(
       nodes.map((node) => node.key),
       ids,
     );

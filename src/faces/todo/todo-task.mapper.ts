@@ -11,6 +11,7 @@ import type {
 import {
   asObject,
   invalid,
+  isObject,
   Json,
   parseBool,
   parseContent,
@@ -113,15 +114,19 @@ export function cloneOf(raw: unknown, config: AppConfig): { nodes: CloneNode[]; 
   if (body.batch.length === 0) throw invalid('batch', 'must not be empty');
   const limit = config.TODO_CLONE_BATCH_LIMIT;
   if (body.batch.length > limit) throw tooLarge('batch', limit);
-  const count = body.batch.length;
-  const nodes: CloneNode[] = body.batch.map((item: unknown, i: number) => {
-    const task = asObject(item, `batch.${i}`);
-    return {
+  const batch: unknown[] = body.batch;
+  const count = batch.length;
+  const nodes = new Array<CloneNode>(count);
+  for (let i = 0; i < count; i++) {
+    const task = batch[i];
+    if (!isObject(task)) throw invalid(`batch.${i}`, 'must be a JSON object');
+    const parent = task.parent;
+    nodes[i] = {
       key: batchClientId(task.id, i, count),
-      parentKey: task.parent === undefined || task.parent === null ? null : String(task.parent),
-      fields: parseContent(task, `batch.${i}`, config),
+      parentKey: parent === undefined || parent === null ? null : String(parent),
+      fields: parseContent(task, () => `batch.${i}`, config),
     };
-  });
+  }
   const placement: ClonePlacement =
     targetId !== undefined
       ? { kind: 'adjacent', targetId, reverse, parentId, projectId }
@@ -129,10 +134,10 @@ export function cloneOf(raw: unknown, config: AppConfig): { nodes: CloneNode[]; 
   return { nodes, placement };
 }
 
-function clientId(value: unknown, path: string): string {
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+function clientId(value: unknown, position: number): string {
   if (typeof value === 'string' && value.length > 0 && value.length <= 255) return value;
-  throw invalid(path, 'must be a client id (a non-empty string or a number)');
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  throw invalid(`batch.${position}.id`, 'must be a client id (a non-empty string or a number)');
 }
 
 /**
@@ -142,8 +147,16 @@ function clientId(value: unknown, path: string): string {
  * only at its own position, where both readings agree; elsewhere the request is refused.
  */
 function batchClientId(value: unknown, position: number, count: number): string {
-  const key = clientId(value, `batch.${position}.id`);
-  if (/^(0|[1-9]\d*)$/.test(key) && Number(key) < count && Number(key) !== position) {
+  const key = clientId(value, position);
+  // Only a key that starts with a digit can spell a position (the widget's start with `temp://`).
+  const first = key.charCodeAt(0);
+  if (
+    first >= 0x30 &&
+    first <= 0x39 &&
+    /^(0|[1-9]\d*)$/.test(key) &&
+    Number(key) < count &&
+    Number(key) !== position
+  ) {
     throw invalid(
       `batch.${position}.id`,
       `"${key}" is also the answer's key for batch item ${key}; a client id that is a batch position ` +
