@@ -84,23 +84,3 @@ export function cloneAnswer(keys: string[], ids: Map<string, number>): Record<st
   keys.forEach((key, position) => (answer[String(position)] = answer[key]));
   return answer;
 }
-
-// A key that an object puts among its integer keys, in ascending order, whatever its place.
-const INDEX_LIKE = /^(0|[1-9]\d*)$/;
-
-/**
- * cloneAnswer as JSON, the same text JSON.stringify gives (positions first, in order, then the
- * client ids in the order of `ids`), written out without the object: for a paste of 10,000 tasks
- * its 20,000 keys were the request's largest cost of its own. When a client id is itself an
- * integer key, its place in the object's order is the object's to say: the object is built then.
- */
-export function cloneAnswerJson(keys: string[], ids: Map<string, number>): string {
-  if (keys.some((key) => INDEX_LIKE.test(key))) return JSON.stringify(cloneAnswer(keys, ids));
-  const parts: string[] = new Array<string>(keys.length + ids.size);
-  let n = 0;
-  for (let position = 0; position < keys.length; position++) {
-    parts[n++] = `"${position}":${ids.get(keys[position])}`;
-  }
-  for (const [key, id] of ids) parts[n++] = `${JSON.stringify(key)}:${id}`;
-  return `{${parts.join(',')}}`;
-}
