@@ -1,9 +1,9 @@
 import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
 import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
-import { CloneEngine } from '../../../src/tasks/store/clone-engine';
 import { FeedWrite } from '../../../src/tasks/store/task-changes.service';
 import { spyStatements } from '../../support/statement-spy';
+import { clonesQueued, holdNextTransaction } from '../../support/clone-groups';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';
 
@@ -269,31 +269,6 @@ function listsAfterWrites(t: () => TestApp): void {
     expect(JSON.parse((await bodies())[0])).toHaveLength(known.length);
   });
 
-  // Holds the next transaction until released, so that clones sent meanwhile queue up behind it
-  // and then run as one group (MySQL/MariaDB; on SQLite each runs alone).
-  const holdNextTransaction = () => {
-    let release!: () => void;
-    let enter!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    const entered = new Promise<void>((resolve) => (enter = resolve));
-    const db = t().db;
-    const transaction = db.transaction.bind(db);
-    jest.spyOn(db, 'transaction').mockImplementationOnce(async (work, options) => {
-      enter();
-      await released;
-      return transaction(work, options);
-    });
-    return { entered, release };
-  };
-  // Until `count` clones wait in the engine's queue for their group (MySQL; it reads the engine's
-  // private state, the one way to know that they have arrived without racing them).
-  const queued = async (count: number) => {
-    if (t().dialect !== 'mysql') return;
-    const { queues } = t().get(CloneEngine) as unknown as { queues: Map<string, unknown[]> };
-    const waiting = () => [...queues.values()].reduce((n, queue) => n + queue.length, 0);
-    for (let i = 0; i < 400 && waiting() < count; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-    expect(waiting()).toBe(count);
-  };
   const commitsOf = async (work: () => Promise<unknown>) => {
     const statements = spyStatements(t());
     try {
@@ -316,12 +291,12 @@ function listsAfterWrites(t: () => TestApp): void {
     await tasks(p);
     let ids: number[] = [];
     const commits = await commitsOf(async () => {
-      const { entered, release } = holdNextTransaction();
+      const { entered, release } = holdNextTransaction(t());
       const first = api.post('/clone', { targetId: b, batch: [{ id: 'first', text: 'first' }] });
       await entered;
       const lastChild = api.post('/tasks', { targetId: a, parent: a, text: 'last child of a' });
       const next = api.post('/clone', { targetId: a, batch: [{ id: 'next', text: 'after a' }] });
-      await queued(2);
+      await clonesQueued(t(), 2);
       release();
       const created = await Promise.all([first, lastChild, next]);
       ids = [created[1].json().id, created[2].json().next];
@@ -346,7 +321,7 @@ function listsAfterWrites(t: () => TestApp): void {
     await tasks();
     let ids: number[] = [];
     const commits = await commitsOf(async () => {
-      const { entered, release } = holdNextTransaction();
+      const { entered, release } = holdNextTransaction(t());
       const first = api.post('/clone', { targetId: p1, batch: [{ id: 'first', text: 'first' }] });
       await entered;
       // Both guess project p; the first finds its target in No project once it holds the locks.
@@ -355,7 +330,7 @@ function listsAfterWrites(t: () => TestApp): void {
         batch: [{ id: 'c', text: 'after the moved task' }],
       });
       const top = api.post('/tasks', { project: p, text: 'top of p' });
-      await queued(2);
+      await clonesQueued(t(), 2);
       expect((await api.put(`/move/${moving}`, { operation: 'project', project: null })).statusCode).toBe(
         200,
       );

@@ -1,6 +1,6 @@
 import { makeProject, makeTasks } from '../../factories/task.factory';
-import { CloneEngine } from '../../../src/tasks/store/clone-engine';
 import { spyStatements } from '../../support/statement-spy';
+import { clonesQueued, holdNextTransaction } from '../../support/clone-groups';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { LiveClient, ReplicaTask, TaskReplica } from './live-client';
 import { todoClient, WireTask } from './todo-client';
@@ -51,30 +51,6 @@ describeEachDialect(
           account.id,
         ]);
       }
-    };
-
-    // Holds the next transaction until released, so that clones sent meanwhile queue up behind it
-    // and then run as one group (MySQL/MariaDB; on SQLite each runs alone).
-    const holdNextTransaction = () => {
-      let release!: () => void;
-      let enter!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const entered = new Promise<void>((resolve) => (enter = resolve));
-      const db = t().db;
-      const transaction = db.transaction.bind(db);
-      jest.spyOn(db, 'transaction').mockImplementationOnce(async (work, options) => {
-        enter();
-        await released;
-        return transaction(work, options);
-      });
-      return { entered, release };
-    };
-    const queued = async (count: number) => {
-      if (t().dialect !== 'mysql') return;
-      const { queues } = t().get(CloneEngine) as unknown as { queues: Map<string, unknown[]> };
-      const waiting = () => [...queues.values()].reduce((n, queue) => n + queue.length, 0);
-      for (let i = 0; i < 400 && waiting() < count; i++) await new Promise((r) => setTimeout(r, 5));
-      expect(waiting()).toBe(count);
     };
 
     const paste = async (body: Record<string, unknown>) => {
@@ -139,13 +115,13 @@ describeEachDialect(
             for (const body of [{ targetId: r[25], batch: batch('g0') }, ...bodies]) await paste(body);
             return;
           }
-          const { entered, release } = holdNextTransaction();
+          const { entered, release } = holdNextTransaction(t());
           const first = api.post('/clone', { targetId: r[25], batch: batch('g0') });
           await entered;
           const group: Array<ReturnType<typeof api.post>> = [];
           for (const body of bodies) {
             group.push(api.post('/clone', body));
-            await queued(group.length);
+            await clonesQueued(t(), group.length);
           }
           release();
           for (const res of await Promise.all([first, ...group])) expect(res.statusCode).toBe(200);
