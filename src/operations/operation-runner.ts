@@ -257,30 +257,28 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     const started = Date.now();
     const operation = runningOperation(row);
     this.logger.debug(`${row.type} ${row.id} started (attempt ${row.attempts})`);
-    const progress = new ProgressWrites((percent) =>
-      this.operations.setProgress(null, row.id, this.owner, percent),
-    );
     try {
       await this.db.jobs.transaction(async (manager) => {
         const details = await handler.run({
           manager,
           operation,
-          // SQLite has one connection: a second transaction would wait for this one forever, so
-          // progress is written in the handler's own (and seen at its commit).
+          // SQLite has one connection: a second transaction would wait for this one forever.
+          // Elsewhere each value commits before the handler goes on, so that every step is seen
+          // (a write left behind would find the operation ended and store nothing).
           reportProgress: (percent) =>
-            this.db.dialect === 'sqlite'
-              ? this.operations.setProgress(manager, row.id, this.owner, percent)
-              : progress.report(percent),
+            this.operations.setProgress(
+              this.db.dialect === 'sqlite' ? manager : null,
+              row.id,
+              this.owner,
+              percent,
+            ),
         });
         if (!(await this.operations.markSucceeded(manager, row.id, this.owner, details))) {
           throw new LeaseLostError(`lease on ${row.id} lost`);
         }
       });
-      // Late ones change nothing now; awaited so that none outlives the run (shutdown closes the pool).
-      await progress.settled();
       this.logger.debug(`${row.type} ${row.id} succeeded in ${Date.now() - started} ms`);
     } catch (error) {
-      await progress.settled();
       await this.settleFailure(row, error, Date.now() - started).catch((settleError: Error) =>
         // The lease expires and another claim settles it.
         this.logger.error(`${row.type} ${row.id}: could not record failure: ${settleError.message}`),
@@ -327,34 +325,6 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     } finally {
       this.renewing = false;
     }
-  }
-}
-
-/**
- * An operation's progress, written on another connection of the job service's pool while the
- * handler goes on: each write waits for the one before it (so the stored value only rises), and
- * none holds up the handler's transaction, whose statements would otherwise wait a round trip
- * and a commit per percent reported. A write that fails is logged and skipped (progress is best
- * effort); one still under way when the operation ends matches no row (the lease is gone).
- */
-export class ProgressWrites {
-  private last: Promise<void> = Promise.resolve();
-  private readonly logger = new Logger(OperationRunner.name);
-
-  constructor(private readonly write: (percent: number) => Promise<void>) {}
-
-  report(percent: number): Promise<void> {
-    this.last = this.last.then(() =>
-      this.write(percent).catch((error: Error) => {
-        this.logger.warn(`progress ${percent} not stored: ${error.message}`);
-      }),
-    );
-    return Promise.resolve();
-  }
-
-  /** Every write reported so far has ended. */
-  settled(): Promise<void> {
-    return this.last;
   }
 }
 
