@@ -8,6 +8,7 @@
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 [N=8] [BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>"] \
 //     node bench/todo/clone-cpu.mjs
 import { randomBytes } from 'node:crypto';
+import { subtree } from './batches.mjs';
 import fs from 'node:fs';
 import {
   connect,
@@ -54,15 +55,6 @@ const call = async (method, path, body) => {
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return { json: JSON.parse(text), ms };
 };
-function subtree(n, tag) {
-  return Array.from({ length: n }, (_, i) => ({
-    id: `temp://${tag}-${i}`,
-    parent: i === 0 ? null : `temp://${tag}-${Math.floor((i - 1) / 4)}`,
-    text: `copy ${tag} ${i} #bench`,
-    checked: i % 3 === 0,
-    creation_date: '2030-11-02T08:15:00.000Z',
-  }));
-}
 try {
   const project = (await call('POST', '/projects', { label: 'C' })).json.id;
   const a = (

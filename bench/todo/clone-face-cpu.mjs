@@ -8,6 +8,7 @@
 //
 //   [BENCH_DIR=<tree>] node --max-semi-space-size=32 bench/todo/clone-face-cpu.mjs
 import fs from 'node:fs';
+import { subtree } from './batches.mjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 
@@ -21,16 +22,6 @@ const answerOf = fs.existsSync(bytesModule)
   : (keys, ids) =>
       Buffer.from(require(path.join(dir, 'dist/faces/todo/todo.presenter.js')).cloneAnswerJson(keys, ids));
 const config = { TODO_CLONE_BATCH_LIMIT: 10000, TODO_ASSIGNED_LIMIT: 200 };
-
-function subtree(n, tag) {
-  return Array.from({ length: n }, (_, i) => ({
-    id: `temp://${tag}-${i}`,
-    parent: i === 0 ? null : `temp://${tag}-${Math.floor((i - 1) / 4)}`,
-    text: `copy ${tag} ${i} #bench`,
-    checked: i % 3 === 0,
-    creation_date: '2030-11-02T08:15:00.000Z',
-  }));
-}
 
 const cpu = () => {
   const u = process.cpuUsage();

@@ -16,6 +16,7 @@
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10),
 //   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
 import { randomBytes } from 'node:crypto';
+import { subtree } from './batches.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -255,21 +256,6 @@ function leanConnection(port, token) {
       );
     });
   return { request, close: () => socket.destroy() };
-}
-
-/** A connected subtree of `n` temp-id items (each node gets up to 4 children, breadth-first). */
-function subtree(n, tag) {
-  const batch = [];
-  for (let i = 0; i < n; i++) {
-    batch.push({
-      id: `temp://${tag}-${i}`,
-      parent: i === 0 ? null : `temp://${tag}-${Math.floor((i - 1) / 4)}`,
-      text: `copy ${tag} ${i} #bench`,
-      checked: i % 3 === 0,
-      creation_date: '2030-11-02T08:15:00.000Z',
-    });
-  }
-  return batch;
 }
 
 /** 2,000 tasks: 100 roots, each with 4 children, each child with 3 grandchildren + 1 more level. */
