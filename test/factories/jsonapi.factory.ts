@@ -73,6 +73,22 @@ export async function makeWorkflow(t: TestApp, account: TestAccount): Promise<Wo
   return { workflowId, openStatusId, closedStatusId };
 }
 
+export interface TaskListFixture extends WorkflowFixture {
+  projectId: string;
+  taskListId: string;
+}
+
+/** A workflow, a project on it and one task list in that project: where v2 tasks live. */
+export async function makeTaskList(t: TestApp, account: TestAccount): Promise<TaskListFixture> {
+  const workflow = await makeWorkflow(t, account);
+  const projectId = await makeResource(t, account, 'projects', {
+    name: 'P',
+    workflow_id: workflow.workflowId,
+  });
+  const taskListId = await makeResource(t, account, 'task_lists', { name: 'L', project_id: projectId });
+  return { ...workflow, projectId, taskListId };
+}
+
 export interface CopyFixture extends WorkflowFixture {
   projectId: string;
   taskListId: string;

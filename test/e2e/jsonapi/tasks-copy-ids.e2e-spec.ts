@@ -1,5 +1,5 @@
 import { TaskIdAllocator } from '../../../src/tasks/store/task-ids';
-import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
+import { makeResource, makeTaskList, postCopy } from '../../factories/jsonapi.factory';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // Where rows lock, a small copy made within its request takes its task ids from the block this
@@ -14,16 +14,11 @@ describeEachDialect(
 
     beforeAll(async () => {
       a = await t().newAccount();
-      const workflow = await makeWorkflow(t(), a);
-      const projectId = await makeResource(t(), a, 'projects', {
-        name: 'P',
-        workflow_id: workflow.workflowId,
-      });
-      const taskListId = await makeResource(t(), a, 'task_lists', { name: 'L', project_id: projectId });
+      const list = await makeTaskList(t(), a);
       const base = {
-        project_id: projectId,
-        task_list_id: taskListId,
-        workflow_status_id: workflow.openStatusId,
+        project_id: list.projectId,
+        task_list_id: list.taskListId,
+        workflow_status_id: list.openStatusId,
       };
       const root = await makeResource(t(), a, 'tasks', { ...base, title: 'root' });
       await makeResource(t(), a, 'tasks', { ...base, title: 'child', parent_task_id: root });

@@ -1,4 +1,4 @@
-import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.factory';
+import { makeResource, makeTaskList, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
@@ -13,14 +13,9 @@ describeEachDialect(
 
     beforeAll(async () => {
       a = await t().newAccount();
-      const workflow = await makeWorkflow(t(), a);
-      const projectId = await makeResource(t(), a, 'projects', {
-        name: 'P',
-        workflow_id: workflow.workflowId,
-      });
-      const taskListId = await makeResource(t(), a, 'task_lists', { name: 'L', project_id: projectId });
+      const { projectId, taskListId, openStatusId } = await makeTaskList(t(), a);
       const person = await makeResource(t(), a, 'people', { first_name: 'Ann' });
-      list = { projectId, taskListId, statusId: workflow.openStatusId, person };
+      list = { projectId, taskListId, statusId: openStatusId, person };
     });
 
     /** A tree of `size` tasks (a root with chains of subtasks), each with a todo, a comment and a dependency. */
