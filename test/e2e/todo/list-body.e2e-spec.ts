@@ -3,6 +3,7 @@ import type { Entry } from '../../../src/faces/todo/todo-list-entry';
 import { TodoTaskListCache } from '../../../src/faces/todo/todo-task-list.cache';
 import { makeProject, makeTasks } from '../../factories/task.factory';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
+import { everyRevisionMoves } from '../../support/revisions';
 import { todoClient } from './todo-client';
 
 // A large cached list that writes patched is kept in pieces and sent as them, over a real socket:
@@ -94,14 +95,7 @@ function listsInPieces(t: () => TestApp): void {
     expect((await request('GET', url)).body.equals(patched.body)).toBe(true);
 
     // Read afresh, as if another instance had written: the same bytes.
-    await t().dataSource.query('UPDATE task_list_locks SET revision = revision + 1 WHERE account_id = ?', [
-      account.id,
-    ]);
-    await t().dataSource.query(
-      'UPDATE task_content_revisions SET revision = revision + 1 WHERE account_id = ?',
-      [account.id],
-    );
-    await t().dataSource.query('UPDATE tasks SET revision = revision + 1 WHERE account_id = ?', [account.id]);
+    await everyRevisionMoves(t(), account.id);
     const rebuilt = await request('GET', url);
     expect(piecesOf(account.id, project)).toBe(1);
     expect(rebuilt.body.equals(patched.body)).toBe(true);

@@ -3,6 +3,7 @@ import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { FeedWrite } from '../../../src/tasks/store/task-changes.service';
 import { spyStatements } from '../../support/statement-spy';
+import { everyRevisionMoves } from '../../support/revisions';
 import { clonesQueued, holdNextTransaction } from '../../support/clone-groups';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { listOf, todoClient, WireTask } from './todo-client';
@@ -28,18 +29,6 @@ function listsAfterWrites(t: () => TestApp): void {
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
 
-  // As if another instance had written: every revision and stamp moves, so every list is read again.
-  const everyRevisionMoves = async () => {
-    await t().dataSource.query('UPDATE task_list_locks SET revision = revision + 1 WHERE account_id = ?', [
-      account.id,
-    ]);
-    await t().dataSource.query(
-      'UPDATE task_content_revisions SET revision = revision + 1 WHERE account_id = ?',
-      [account.id],
-    );
-    await t().dataSource.query('UPDATE tasks SET revision = revision + 1 WHERE account_id = ?', [account.id]);
-  };
-
   beforeEach(async () => {
     account = await t().newAccount();
   });
@@ -60,7 +49,7 @@ function listsAfterWrites(t: () => TestApp): void {
   };
   // The list at `url`, read afresh as if another instance had written, is `applied` byte for byte.
   const expectRebuiltAs = async (url: string, applied: string) => {
-    await everyRevisionMoves();
+    await everyRevisionMoves(t(), account.id);
     expect((await api.get(url)).body).toEqual(applied);
   };
 
@@ -162,7 +151,7 @@ function listsAfterWrites(t: () => TestApp): void {
       statements.restore();
     }
     const applied = [(await api.get(`/tasks/projects/${p}`)).body, (await api.get('/tasks')).body];
-    await everyRevisionMoves();
+    await everyRevisionMoves(t(), account.id);
     const rebuilt = [(await api.get(`/tasks/projects/${p}`)).body, (await api.get('/tasks')).body];
     expect(applied).toEqual(rebuilt);
     expect(JSON.parse(rebuilt[0]).map((x: WireTask) => x.text)).toEqual([
@@ -260,7 +249,7 @@ function listsAfterWrites(t: () => TestApp): void {
           await Promise.all(Array.from({ length: 8 }, (_, k) => write(100 * round + k)));
         }
         const applied = await bodies();
-        await everyRevisionMoves();
+        await everyRevisionMoves(t(), account.id);
         expect(await read()).toEqual(applied);
       }
     } finally {

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import type { TestAccount, TestApp } from '../../support/test-app';
 
 /** A message the server sent on a live socket. */
 export interface LiveFrame {
@@ -249,4 +250,15 @@ export class TaskReplica {
 
 function keyOf(project: number | null, parent: number | null): string {
   return parent === null ? `p${project ?? 0}` : `t${parent}`;
+}
+
+/** GET /todo/api/v1 as the widget's RemoteEvents does, then its socket. */
+export async function openLive(t: TestApp, baseUrl: string, account: TestAccount): Promise<LiveClient> {
+  const res = await t.inject({
+    method: 'GET',
+    url: '/todo/api/v1',
+    headers: { 'remote-token': account.token },
+  });
+  expect(res.statusCode).toBe(200);
+  return LiveClient.open(baseUrl, (res.json() as { key: string }).key);
 }

@@ -1,18 +1,7 @@
 import { faceHeaders } from '../../support/face-requests';
-import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
-import { LiveClient, LiveEventBody, ReplicaTask, TaskReplica } from './live-client';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { LiveClient, LiveEventBody, openLive, ReplicaTask, TaskReplica } from './live-client';
 import { expectTodoError, todoClient } from './todo-client';
-
-/** GET /todo/api/v1 as the widget's RemoteEvents does, then its socket. */
-export async function openLive(t: TestApp, baseUrl: string, account: TestAccount): Promise<LiveClient> {
-  const res = await t.inject({
-    method: 'GET',
-    url: '/todo/api/v1',
-    headers: { 'remote-token': account.token },
-  });
-  expect(res.statusCode).toBe(200);
-  return LiveClient.open(baseUrl, (res.json() as { key: string }).key);
-}
 
 const types = (events: LiveEventBody[]) => events.map((e) => `${e.name}:${e.value.type}`);
 

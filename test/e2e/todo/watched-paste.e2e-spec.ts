@@ -1,8 +1,9 @@
 import { makeProject, makeTasks } from '../../factories/task.factory';
 import { spyStatements } from '../../support/statement-spy';
+import { everyRevisionMoves } from '../../support/revisions';
 import { clonesQueued, holdNextTransaction } from '../../support/clone-groups';
-import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
-import { LiveClient, ReplicaTask, TaskReplica } from './live-client';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { LiveClient, openLive, ReplicaTask, TaskReplica } from './live-client';
 import { todoClient, WireTask } from './todo-client';
 
 // A paste into a list that someone watches (the list cache holds it, a live socket follows the
@@ -10,17 +11,6 @@ import { todoClient, WireTask } from './todo-client';
 // run of new roots goes next to, and the watchers place it in their own copies of the lists.
 // Nothing counts the tasks before the paste, however far down the list it goes.
 const COUNTING = /COUNT\(|SUM\(CASE/i;
-
-/** GET /todo/api/v1 as the widget's RemoteEvents does, then its socket. */
-async function openLive(t: TestApp, baseUrl: string, account: TestAccount): Promise<LiveClient> {
-  const res = await t.inject({
-    method: 'GET',
-    url: '/todo/api/v1',
-    headers: { 'remote-token': account.token },
-  });
-  expect(res.statusCode).toBe(200);
-  return LiveClient.open(baseUrl, (res.json() as { key: string }).key);
-}
 
 describeEachDialect(
   'POST /todo/clone into a watched list',
@@ -43,15 +33,6 @@ describeEachDialect(
       socket?.close();
       socket = null;
     });
-
-    // As if another instance had written: every revision and stamp moves, so every list is read again.
-    const everyRevisionMoves = async () => {
-      for (const table of ['task_list_locks', 'task_content_revisions', 'tasks']) {
-        await t().dataSource.query(`UPDATE ${table} SET revision = revision + 1 WHERE account_id = ?`, [
-          account.id,
-        ]);
-      }
-    };
 
     const paste = async (body: Record<string, unknown>) => {
       const res = await api.post('/clone', body);
@@ -150,7 +131,7 @@ describeEachDialect(
         'g42',
         'r16',
       ]);
-      await everyRevisionMoves();
+      await everyRevisionMoves(t(), account.id);
       const rebuilt = await Promise.all(
         ['/tasks', `/tasks/projects/${p}`, '/tasks/projects/0'].map(async (url) => (await api.get(url)).body),
       );
