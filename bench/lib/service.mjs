@@ -3,7 +3,9 @@
 // Each script keeps its own environment for the service (it passes `env` whole).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
 
 /** The MariaDB/MySQL server the benchmarks use (a fresh database on it per run). */
@@ -59,12 +61,6 @@ export function freePort() {
 }
 
 /**
- * Starts `node [nodeArgs] dist/main.js` in `cwd` with exactly `env` and PORT set to a free
- * loopback port, and waits (at most 60 s) until GET /health/live answers. `stdout`: 'inherit'
- * or 'ignore' (errors always reach stderr). `stop(signal)` ends it: SIGTERM by default, SIGKILL
- * if it has not exited 5 s later.
- */
-/**
  * The environment of a benchmark's service: this process's own, the database and token, loopback,
  * warnings only, then `extra`.
  */
@@ -79,9 +75,29 @@ export function serviceEnv(databaseUrl, token, extra = {}) {
   };
 }
 
+/**
+ * The node options that `npm start` of the tree in `cwd` gives the service (its package.json's
+ * `start` script, the options before `dist/main.js`), so that a benchmark measures the service as
+ * it ships; a tree whose `start` has none gets none. BENCH_PLAIN_NODE=1: none, Node's defaults.
+ */
+export function shippedNodeArgs(cwd) {
+  if (process.env.BENCH_PLAIN_NODE === '1') return [];
+  const start = JSON.parse(readFileSync(path.join(cwd, 'package.json'), 'utf8')).scripts?.start ?? '';
+  const words = start.trim().split(/\s+/);
+  if (words[0] !== 'node') return [];
+  const main = words.indexOf('dist/main.js');
+  return words.slice(1, main < 0 ? words.length : main).filter((w) => w.startsWith('--'));
+}
+
+/**
+ * Starts `node [npm start's options] [nodeArgs] dist/main.js` in `cwd` with exactly `env` and
+ * PORT set to a free loopback port, and waits (at most 60 s) until GET /health/live answers.
+ * `stdout`: 'inherit' or 'ignore' (errors always reach stderr). `stop(signal)` ends it: SIGTERM
+ * by default, SIGKILL if it has not exited 5 s later.
+ */
 export async function startService({ env, cwd = process.cwd(), nodeArgs = [], stdout = 'inherit' }) {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArgs, 'dist/main.js'], {
+  const child = spawn(process.execPath, [...shippedNodeArgs(cwd), ...nodeArgs, 'dist/main.js'], {
     cwd,
     env: { ...env, PORT: String(port) },
     stdio: ['ignore', stdout, 'inherit'],
