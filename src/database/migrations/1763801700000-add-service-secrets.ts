@@ -2,7 +2,7 @@ import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 
 /**
  * Secrets the service makes for itself and every instance shares: today the one that signs live
- * socket keys when LIVE_TICKET_SECRET is unset (src/faces/todo/live/live-ticket-secret.ts). Made at
+ * socket keys when LIVE_TICKET_SECRET is unset (src/secrets/service-secrets.service.ts). Made at
  * the first start, kept across restarts.
  */
 export class AddServiceSecrets1763801700000 implements MigrationInterface {

@@ -4,13 +4,12 @@ import type { FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AppConfig } from '../../../config/app-config';
-import { Database } from '../../../database/database';
+import { ServiceSecretsService } from '../../../secrets/service-secrets.service';
 import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
 import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
 import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
 import { LiveChannel, LiveEvent, RESYNC } from './live-events';
 import { LiveOutbox, OutgoingFrame, streamOf, textFrame, writeFrames } from './live-frames';
-import { storedTicketSecret } from './live-ticket-secret';
 import { LiveTickets } from './live-tickets';
 import { AccountStream } from './live-stream';
 
@@ -53,7 +52,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly reader: TaskTreeReader,
-    private readonly db: Database,
+    private readonly secrets: ServiceSecretsService,
     feed: TaskChangeFeed,
   ) {
     this.bufferBytes = config.LIVE_SOCKET_BUFFER_KB * 1024;
@@ -88,7 +87,10 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
-    const secret = this.config.LIVE_TICKET_SECRET ?? (await storedTicketSecret(this.db));
+    // Without LIVE_TICKET_SECRET, one kept in the database: the widget opens its socket again with
+    // the same key after a restart or on another instance, and a secret of one process would refuse
+    // that key (4401) on every try, leaving the page deaf until it is reloaded.
+    const secret = this.config.LIVE_TICKET_SECRET ?? (await this.secrets.shared('live_ticket'));
     this.ticketsOnceStarted = new LiveTickets(secret, this.config.LIVE_TICKET_TTL_S * 1000);
     await this.bus.start({
       wants: (accountId) => this.streams.has(accountId),
