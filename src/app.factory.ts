@@ -64,8 +64,10 @@ export async function createApp(
   registerRequestIdHeader(fastify);
   registerJsonApiMediaTypeChecks(fastify, [/\/attachments\/[^/]+\/content$/]);
   // The To Do widget's live channel: GET /todo/api/v1 also opens a WebSocket (docs/live-updates.md).
-  await registerLiveSockets(fastify, (socket, request) =>
-    app.get(LiveHub, { strict: false }).open(socket, request),
+  await registerLiveSockets(
+    fastify,
+    (socket, request) => app.get(LiveHub, { strict: false }).open(socket, request),
+    () => app.get(LiveHub, { strict: false }).closeSockets(),
   );
 
   await registerSecurityHeaders(fastify);

@@ -194,7 +194,7 @@ export class AppConfig {
   LIVE_TICKET_TTL_S = 3600;
 
   @Setting(
-    'secret that signs live-updates socket keys (16+ chars; unset: a random one per process, so a key opens sockets only on the instance that gave it)',
+    'secret that signs live-updates socket keys (16+ chars; unset: one the service makes at its first start and keeps in the database, shared by every instance and restart)',
   )
   @IsOptional()
   @IsString()

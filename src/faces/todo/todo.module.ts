@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '../../secrets/secrets.module';
 import { TasksModule } from '../../tasks/tasks.module';
 import { TodoProjectsController } from './todo-projects.controller';
 import { TodoStructureController } from './todo-structure.controller';
@@ -10,7 +11,7 @@ import { LiveHub } from './live/live-hub';
 
 /** The DHTMLX To Do List widget's REST backend under /todo (docs/todo.md). */
 @Module({
-  imports: [TasksModule],
+  imports: [TasksModule, SecretsModule],
   controllers: [
     TodoTasksController,
     TodoStructureController,

@@ -20,8 +20,11 @@ export interface LiveBusHandlers {
 export interface LiveBus {
   start(handlers: LiveBusHandlers): Promise<void>;
   publish(message: LiveMessage): void;
-  /** Marks a socket key as used; false if it was already (a reconnect: it may have missed events). */
-  firstUse(ticketId: string, ttlMs: number): Promise<boolean>;
+  /**
+   * Marks a socket key as used; false if it may have been already (a reconnect: it may have missed
+   * events). `issuedAt`: when the key was given out.
+   */
+  firstUse(ticketId: string, ttlMs: number, issuedAt: number): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ function decode(text: string): LiveMessage {
 export class LocalLiveBus implements LiveBus {
   private handlers: LiveBusHandlers | null = null;
   private readonly used = new Map<string, number>();
+  private readonly startedAt = Date.now();
 
   start(handlers: LiveBusHandlers): Promise<void> {
     this.handlers = handlers;
@@ -74,10 +78,12 @@ export class LocalLiveBus implements LiveBus {
     if (this.handlers?.wants(message.change.accountId)) this.handlers.message(message);
   }
 
-  firstUse(ticketId: string, ttlMs: number): Promise<boolean> {
+  firstUse(ticketId: string, ttlMs: number, issuedAt: number): Promise<boolean> {
     const now = Date.now();
     if (this.used.size > 10_000) for (const [id, until] of this.used) if (until <= now) this.used.delete(id);
-    const first = !this.used.has(ticketId);
+    // The keys used are remembered by this process only: one given out before it started may have
+    // opened a socket on the process before it (a restart), whose events this socket missed.
+    const first = !this.used.has(ticketId) && issuedAt >= this.startedAt;
     this.used.set(ticketId, now + ttlMs);
     return Promise.resolve(first);
   }

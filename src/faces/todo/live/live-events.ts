@@ -135,7 +135,8 @@ function inserted(change: Extract<TaskChange, { kind: 'inserted' }>, outline: Li
           ? task({
               type: 'add-task',
               id: tasks[0].id,
-              data: { ...placeOf(spot), task: toTodoTask(tasks[0]) },
+              // The id in `data` too: the widget's documented add-task handler reads `data.id`.
+              data: { id: tasks[0].id, ...placeOf(spot), task: toTodoTask(tasks[0]) },
             })
           : task({
               type: 'clone-task',

@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { AppConfig } from '../../../config/app-config';
+import { ServiceSecretsService } from '../../../secrets/service-secrets.service';
 import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
 import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
 import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
@@ -40,7 +41,7 @@ interface LiveSocket {
 @Injectable()
 export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(LiveHub.name);
-  readonly tickets: LiveTickets;
+  private ticketsOnceStarted: LiveTickets | null = null;
   private readonly bus: LiveBus;
   private readonly sockets = new Map<number, Set<LiveSocket>>();
   private readonly streams = new Map<number, AccountStream>();
@@ -51,9 +52,9 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly config: AppConfig,
     private readonly reader: TaskTreeReader,
+    private readonly secrets: ServiceSecretsService,
     feed: TaskChangeFeed,
   ) {
-    this.tickets = new LiveTickets(config.LIVE_TICKET_SECRET, config.LIVE_TICKET_TTL_S * 1000);
     this.bufferBytes = config.LIVE_SOCKET_BUFFER_KB * 1024;
     this.outbox = new LiveOutbox<LiveSocket>(
       (accountId) => this.sockets.get(accountId),
@@ -78,8 +79,19 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     return this.config.LIVE_UPDATES;
   }
 
+  /** Gives out and checks socket keys; there once the module has started. */
+  get tickets(): LiveTickets {
+    if (!this.ticketsOnceStarted) throw new Error('live socket keys are used before live updates started');
+    return this.ticketsOnceStarted;
+  }
+
   async onModuleInit(): Promise<void> {
     if (!this.enabled) return;
+    // Without LIVE_TICKET_SECRET, one kept in the database: the widget opens its socket again with
+    // the same key after a restart or on another instance, and a secret of one process would refuse
+    // that key (4401) on every try, leaving the page deaf until it is reloaded.
+    const secret = this.config.LIVE_TICKET_SECRET ?? (await this.secrets.shared('live_ticket'));
+    this.ticketsOnceStarted = new LiveTickets(secret, this.config.LIVE_TICKET_TTL_S * 1000);
     await this.bus.start({
       wants: (accountId) => this.streams.has(accountId),
       message: (message) => this.streams.get(message.change.accountId)?.receive(message),
@@ -91,12 +103,17 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
     this.pinger.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.pinger) clearInterval(this.pinger);
+  /** Shutdown: what is queued goes out, then every socket is closed with 1001. */
+  closeSockets(): void {
     this.outbox.flush();
     for (const set of this.sockets.values()) {
       for (const s of set) s.ws.close(LIVE_CLOSE.shutdown.code, LIVE_CLOSE.shutdown.reason);
     }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.pinger) clearInterval(this.pinger);
+    this.closeSockets();
     for (const stream of this.streams.values()) stream.stop();
     await this.bus.stop();
   }
@@ -138,7 +155,11 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       this.streams.set(socket.accountId, stream);
     }
     const [first] = await Promise.all([
-      this.bus.firstUse(ticket.id, Math.max(0, ticket.expiresAt - Date.now())),
+      this.bus.firstUse(
+        ticket.id,
+        Math.max(0, ticket.expiresAt - Date.now()),
+        ticket.expiresAt - this.config.LIVE_TICKET_TTL_S * 1000,
+      ),
       stream.ready(),
     ]);
     if (ws.readyState !== ws.OPEN) return;

@@ -15,6 +15,7 @@ const MAX_MESSAGE_BYTES = 4096;
 export async function registerLiveSockets(
   fastify: FastifyInstance,
   open: (socket: WebSocket, request: FastifyRequest) => Promise<void>,
+  closeAll: () => void,
 ): Promise<void> {
   fastify.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
@@ -25,5 +26,14 @@ export async function registerLiveSockets(
     if (!raw || !/^\d{1,15}$/.test(raw)) return done();
     writeOrigin.run(`live:${Number(raw)}`, done);
   });
-  await fastify.register(websocket, { options: { maxPayload: MAX_MESSAGE_BYTES } });
+  await fastify.register(websocket, {
+    options: { maxPayload: MAX_MESSAGE_BYTES },
+    // The plugin's own preClose would end every socket without a close code (1005), before the
+    // hub's shutdown hook runs: the hub closes them with 1001 instead, its queued events first.
+    preClose(done) {
+      closeAll();
+      this.websocketServer.close();
+      done();
+    },
+  });
 }

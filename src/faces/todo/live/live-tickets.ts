@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 
 /** What a socket key says: whose it is, until when it opens a socket, and its own id. */
 export interface LiveTicket {
@@ -15,10 +15,10 @@ export class LiveTickets {
   private readonly secret: Buffer;
 
   constructor(
-    secret: string | undefined,
+    secret: string,
     private readonly ttlMs: number,
   ) {
-    this.secret = secret ? Buffer.from(secret) : randomBytes(32);
+    this.secret = Buffer.from(secret);
   }
 
   issue(accountId: number, now = Date.now()): string {
