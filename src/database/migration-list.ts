@@ -13,6 +13,7 @@ import { SparseTaskOrder1763801400000 } from './migrations/1763801400000-sparse-
 import { IndexOperationsByStatus1763801450000 } from './migrations/1763801450000-index-operations-by-status';
 import { IndexDependenciesByReverse1763801500000 } from './migrations/1763801500000-index-dependencies-by-reverse';
 import { DropDependenciesByReverseIndex1763801650000 } from './migrations/1763801650000-drop-dependencies-by-reverse-index';
+import { AllocateDependencyIds1763801720000 } from './migrations/1763801720000-allocate-dependency-ids';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS = [
   IndexOperationsByStatus1763801450000,
   IndexDependenciesByReverse1763801500000,
   DropDependenciesByReverseIndex1763801650000,
+  AllocateDependencyIds1763801720000,
 ];
