@@ -142,19 +142,11 @@ export class TaskCopyWriter {
       subscribers: 0,
     };
     let done = selected.length;
-    // Every chunk's dependency pairs, written after the last chunk (see insertDependencyPairs):
-    // three numbers a pair.
-    const dependencies: NewDependencyPair[] = [];
+    const dependencies: NewDependencyPair[] = []; // every chunk's, three numbers a pair
     // The source's rows: nothing this copy writes is among them.
     const chunk = async (rows: RelatedRows, part: number[]) => {
       const plan = planRelated(context, rows, part);
-      for (const d of plan.dependencies)
-        dependencies.push({
-          taskId: copyOf(d.fromSourceId),
-          dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
-          typeId: d.typeId,
-        });
-      await this.writeRelated(w, plan, copyOf, now);
+      await this.writeRelated(w, plan, copyOf, now, dependencies);
       counts.todos += plan.todos.length;
       counts.comments += plan.comments.length;
       counts.attachments += plan.attachments.length;
@@ -165,8 +157,7 @@ export class TaskCopyWriter {
     };
     await readingAhead(parts, related, chunk, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
-    // Last, because reserving the pairs' ids holds the counter row that every writer of
-    // dependencies (of every account) reserves from until this transaction ends.
+    // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
     await insertDependencyPairs(w.m, w.sql, w.accountId, dependencies, now);
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
@@ -297,16 +288,24 @@ export class TaskCopyWriter {
   }
 
   /**
-   * One chunk's related rows but its dependencies (written last): todos, comments with their
-   * files, subscribers. The three tables' statements are sent without waiting for one another (the connection runs them in
-   * turn), so the database writes one table while the service builds the next one's statement.
+   * One chunk's related rows: todos, comments with their files, subscribers; its dependency pairs
+   * go to `laterPairs`, written after the last chunk. The three tables' statements are sent
+   * without waiting for one another (the connection runs them in turn), so the database writes
+   * one table while the service builds the next one's statement.
    */
   private async writeRelated(
     w: StoreWrite,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
+    laterPairs: NewDependencyPair[],
   ): Promise<void> {
+    for (const d of plan.dependencies)
+      laterPairs.push({
+        taskId: copyOf(d.fromSourceId),
+        dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
+        typeId: d.typeId,
+      });
     const todos = insertTodos(
       w.m,
       w.accountId,
