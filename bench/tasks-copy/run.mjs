@@ -313,8 +313,14 @@ async function makeTree(sql, s, n, label) {
     ['task_id', 'person_id', 'account_id'],
     ids.flatMap((id) => s.people.map((p) => [id, p, s.accountId])),
   );
+  // Dependency ids from their counter, as the service takes them (a build from before the counter
+  // has no row for it: there, past the largest id).
+  const [reserved] = await sql.query(
+    "UPDATE id_allocators SET next_id = LAST_INSERT_ID(next_id + ?) WHERE name = 'task_dependencies'",
+    [2 * n],
+  );
   const [[depTop]] = await sql.query('SELECT COALESCE(MAX(id), 0) AS top FROM task_dependencies');
-  let next = Number(depTop.top) + 1;
+  let next = reserved.affectedRows ? Number(reserved.insertId) - 2 * n : Number(depTop.top) + 1;
   const deps = [];
   const pair = (blocker, waiter) => {
     const forward = next++;

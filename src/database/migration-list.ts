@@ -14,6 +14,7 @@ import { IndexOperationsByStatus1763801450000 } from './migrations/1763801450000
 import { IndexDependenciesByReverse1763801500000 } from './migrations/1763801500000-index-dependencies-by-reverse';
 import { DropDependenciesByReverseIndex1763801650000 } from './migrations/1763801650000-drop-dependencies-by-reverse-index';
 import { AddServiceSecrets1763801700000 } from './migrations/1763801700000-add-service-secrets';
+import { AllocateDependencyIds1763801720000 } from './migrations/1763801720000-allocate-dependency-ids';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   IndexDependenciesByReverse1763801500000,
   DropDependenciesByReverseIndex1763801650000,
   AddServiceSecrets1763801700000,
+  AllocateDependencyIds1763801720000,
 ];

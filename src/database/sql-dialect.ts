@@ -47,19 +47,6 @@ export interface SqlDialect {
    * `update` (a SET list over the existing row) instead.
    */
   upsert(table: string, columns: string[], rows: number, keys: string[], update: string): string;
-  /**
-   * Sets `column` of the rows of `table` that `where` selects (columns of the row set are
-   * `t.<column>`) to `value` of another row `r` of the same table that `match` finds. `indexes`:
-   * the index each side is read by where the statement is a join (MySQL/MariaDB), whatever the
-   * table's statistics say.
-   */
-  setFromSameTable(
-    table: string,
-    set: { column: string; value: string },
-    match: string,
-    where: string,
-    indexes?: { t: string; r: string },
-  ): string;
   /** Adds `by` to a counter column of the one row `where` selects and answers its new value. */
   increment(m: Queryable, table: string, column: string, where: string, by: number): Promise<number>;
   /** Whether an error is the database refusing a duplicate primary or unique key. */
@@ -83,12 +70,6 @@ const MYSQL: SqlDialect = {
   timeText: (column, as) => `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i:%s.%f') AS ${as}`,
   upsert: (table, columns, rows, _keys, update) =>
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples(rows, columns.length)} ON DUPLICATE KEY UPDATE ${update}`,
-  // MySQL refuses a subquery on the table an UPDATE changes; a self-join does the same.
-  // STRAIGHT_JOIN: the rows `where` picks first, then their matches. Inside a transaction that
-  // has just inserted many rows the table's statistics are stale, and MariaDB would otherwise
-  // scan all of `r` for every statement (a copy's dependency links read the whole table per chunk).
-  setFromSameTable: (table, set, match, where, indexes) =>
-    `UPDATE ${table} t${indexes ? MYSQL.forceIndex(indexes.t) : ''} STRAIGHT_JOIN ${table} r${indexes ? MYSQL.forceIndex(indexes.r) : ''} ON ${match} SET t.${set.column} = ${set.value} WHERE ${where}`,
   async increment(m, table, column, where, by) {
     // LAST_INSERT_ID(expr) hands the new value back on this connection, without a second read.
     const result = (await m.query(
@@ -114,8 +95,6 @@ const SQLITE: SqlDialect = {
   timeText: (column, as) => (column === as || column.endsWith(`.${as}`) ? column : `${column} AS ${as}`),
   upsert: (table, columns, rows, keys, update) =>
     `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${tuples(rows, columns.length)} ON CONFLICT (${keys.join(', ')}) DO UPDATE SET ${update}`,
-  setFromSameTable: (table, set, match, where) =>
-    `UPDATE ${table} AS t SET ${set.column} = (SELECT ${set.value} FROM ${table} r WHERE ${match}) WHERE ${where}`,
   async increment(m, table, column, where, by) {
     const [row] = (await m.query(
       `UPDATE ${table} SET ${column} = ${column} + ? WHERE ${where} RETURNING ${column} AS value`,

@@ -3,6 +3,7 @@ import type { Dialect } from '../../src/config/database.options';
 import type { Database } from '../../src/database/database';
 import { chunks } from '../../src/database/sql';
 import { sqlDialect } from '../../src/database/sql-dialect';
+import { insertDependencyPairs } from '../../src/tasks/details/dependencies.table';
 import { TaskIdAllocator } from '../../src/tasks/store/task-ids';
 import { insertTasks, NewTaskRow } from '../../src/tasks/store/task-inserts.table';
 import type { TestAccount, TestApp } from '../support/test-app';
@@ -159,26 +160,10 @@ export async function makeLargeTree(
     );
   }
 
-  // Dependencies with explicit ids, so each forward row names its reverse and back in one INSERT.
-  const [maxRow] = (await m.query('SELECT COALESCE(MAX(id), 0) AS top FROM task_dependencies')) as Array<{
-    top: number | string;
-  }>;
-  let nextId = Number(maxRow.top) + 1;
-  const deps: unknown[][] = [];
-  const pair = (blocker: number, waiter: number) => {
-    const forward = nextId++;
-    const reverse = nextId++;
-    deps.push([forward, target.accountId, blocker, waiter, 1, reverse, nowText]);
-    deps.push([reverse, target.accountId, waiter, blocker, 2, forward, nowText]);
-  };
-  for (let i = 1; i < n; i++) pair(ids[i - 1], ids[i]);
-  pair(externalId, ids[0]);
-  for (const part of chunks(deps, TODO_CHUNK)) {
-    await m.query(
-      `INSERT INTO task_dependencies (id, account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${part.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      part.flat(),
-    );
-  }
+  // Dependencies as a copy writes them: ids from their counter, each row naming its reverse.
+  const pairs = ids.slice(1).map((id, i) => ({ taskId: ids[i], dependentTaskId: id, typeId: 1 }));
+  pairs.push({ taskId: externalId, dependentTaskId: ids[0], typeId: 1 });
+  await insertDependencyPairs(manager, sqlDialect(dialect), target.accountId, pairs, now);
 
   return {
     rootId: ids[0],

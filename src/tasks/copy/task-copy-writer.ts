@@ -7,7 +7,7 @@ import {
   insertAttachments,
   SourceAttachment,
 } from '../details/attachments.table';
-import { insertDependencyPairs } from '../details/dependencies.table';
+import { insertDependencyPairs, type NewDependencyPair } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
 import { Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
@@ -83,8 +83,9 @@ interface IdMap {
  * once for a copy of at most COPY_CHUNK_TASKS tasks (its change event tells every task), else a
  * chunk at a time, each chunk's source records read, planned, inserted and dropped (the event
  * then names only the project). Then the related rows, a chunk of RELATED_CHUNK_TASKS copied
- * tasks at a time (read, planned, written in multi-row INSERTs, dropped). What lasts from start to
- * end is the shape of the source tree and the id map, a few numbers per task. The number of
+ * tasks at a time (read, planned, written in multi-row INSERTs, dropped), and the dependency pairs
+ * of every chunk after the last one. What lasts from start to end is the shape of the source tree,
+ * the id map and the dependency pairs, a few numbers per task and per pair. The number of
  * statements depends on the tables touched and the chunks, not on the number of tasks.
  */
 @Injectable()
@@ -141,10 +142,11 @@ export class TaskCopyWriter {
       subscribers: 0,
     };
     let done = selected.length;
+    const dependencies: NewDependencyPair[] = []; // every chunk's, three numbers a pair
     // The source's rows: nothing this copy writes is among them.
     const chunk = async (rows: RelatedRows, part: number[]) => {
       const plan = planRelated(context, rows, part);
-      await this.writeRelated(w, plan, copyOf, now);
+      await this.writeRelated(w, plan, copyOf, now, dependencies);
       counts.todos += plan.todos.length;
       counts.comments += plan.comments.length;
       counts.attachments += plan.attachments.length;
@@ -155,6 +157,8 @@ export class TaskCopyWriter {
     };
     await readingAhead(parts, related, chunk, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
+    // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
+    await insertDependencyPairs(w.m, w.sql, w.accountId, dependencies, now);
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
     return {
@@ -284,16 +288,24 @@ export class TaskCopyWriter {
   }
 
   /**
-   * One chunk's related rows: todos, comments with their files, subscribers, dependencies. The
-   * four tables' statements are sent without waiting for one another (the connection runs them in
-   * turn), so the database writes one table while the service builds the next one's statement.
+   * One chunk's related rows: todos, comments with their files, subscribers; its dependency pairs
+   * go to `laterPairs`, written after the last chunk. The three tables' statements are sent
+   * without waiting for one another (the connection runs them in turn), so the database writes
+   * one table while the service builds the next one's statement.
    */
   private async writeRelated(
     w: StoreWrite,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
+    laterPairs: NewDependencyPair[],
   ): Promise<void> {
+    for (const d of plan.dependencies)
+      laterPairs.push({
+        taskId: copyOf(d.fromSourceId),
+        dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
+        typeId: d.typeId,
+      });
     const todos = insertTodos(
       w.m,
       w.accountId,
@@ -339,19 +351,7 @@ export class TaskCopyWriter {
       w.accountId,
       plan.subscribers.map((s) => ({ taskId: copyOf(s.sourceTaskId), personId: s.personId })),
     );
-    const dependencies = insertDependencyPairs(
-      w.m,
-      w.sql,
-      w.accountId,
-      plan.dependencies.map((d) => ({
-        taskId: copyOf(d.fromSourceId),
-        dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
-        typeId: d.typeId,
-        outside: !('copyOf' in d.to),
-      })),
-      now,
-    );
-    await allDone([todos, commentsAndFiles, subscribers, dependencies]);
+    await allDone([todos, commentsAndFiles, subscribers]);
   }
 
   /** New comments, mapped from the source comments they copy. */

@@ -9,7 +9,7 @@ import { workflowInUse } from '../store/projects.table';
 import { tasksUse } from '../store/task-reads.table';
 import { TasksError } from '../tasks.errors';
 import { dropUnusedBlob } from './attachments.table';
-import { reverseDependencyType } from './dependencies.table';
+import { insertDependencyPairs, reverseDependencyType } from './dependencies.table';
 import { Owned, RECORD_KINDS, RecordKind, RecordKindName, RecordOf, snakeCase } from './record-kinds';
 import { Attachment, Membership, TaskDependency } from './task-details.entities';
 
@@ -166,30 +166,15 @@ export class TaskDetailsService {
           field: 'dependent_task_id',
         });
       }
-      // The row and its reverse, each naming the other.
+      // The row and its reverse, each naming the other, with ids from the dependencies' counter.
       const now = this.clock.now();
       const pair = {
         taskId: values.taskId!,
         dependentTaskId: values.dependentTaskId!,
         typeId: values.typeId!,
       };
-      const a = await m.save(
-        TaskDependency,
-        m.create(TaskDependency, { ...pair, accountId, reverseId: null, createdAt: now }),
-      );
-      const b = await m.save(
-        TaskDependency,
-        m.create(TaskDependency, {
-          accountId,
-          taskId: pair.dependentTaskId,
-          dependentTaskId: pair.taskId,
-          typeId: reverseDependencyType(pair.typeId),
-          reverseId: a.id,
-          createdAt: now,
-        }),
-      );
-      await m.update(TaskDependency, { id: a.id }, { reverseId: b.id });
-      return { ...a, reverseId: b.id };
+      const [id] = await insertDependencyPairs(m, this.db.sql, accountId, [pair], now);
+      return m.create(TaskDependency, { id, accountId, ...pair, reverseId: id + 1, createdAt: now });
     });
   }
 
