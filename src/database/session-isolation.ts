@@ -25,6 +25,16 @@ export function restoreIsolationSql(mariaDb: boolean): string {
 }
 
 /**
+ * What `START TRANSACTION; <text>` answered less the START's own answer: the text's answer, or its
+ * answers when it held several statements (sendTogether). mysql2 answers a multi-statement
+ * text with an array per part of its callback (results, fields), one item per statement.
+ */
+function afterStart(answer: unknown): unknown {
+  if (!Array.isArray(answer)) return answer;
+  return answer.length === 2 ? (answer[1] as unknown) : answer.slice(1);
+}
+
+/**
  * Sends a connection's isolation level only when it changes. TypeORM starts a transaction with a
  * level as `SET TRANSACTION ISOLATION LEVEL x` then `START TRANSACTION`: two round trips, since
  * `START TRANSACTION` cannot carry a level on MySQL. Here that SET is held back, and at the
@@ -88,8 +98,7 @@ export function cacheIsolation(connection: Queryable, mariaDb: boolean): void {
       return query(
         typeof sql === 'string' ? both : { ...(sql as object), sql: both },
         values,
-        (error, ...results) =>
-          error ? callback(error) : callback(null, ...results.map((r) => (Array.isArray(r) ? r[1] : r))),
+        (error, ...results) => (error ? callback(error) : callback(null, ...results.map(afterStart))),
       );
     }
     const level = NEXT_LEVEL.exec(text)?.[1];

@@ -1,9 +1,11 @@
-import { Connection } from 'mysql2';
+import * as mysql2 from 'mysql2';
 
 // Every command a mysql2 connection runs is one round trip: it sends a command only once the one
 // before has been answered (no pipelining).
 // Pool connections derive from Connection's base class, not from Connection: spied on there.
-const commands = Object.getPrototypeOf(Connection.prototype) as {
+const commands = Object.getPrototypeOf(
+  (mysql2 as unknown as { Connection: { prototype: object } }).Connection.prototype,
+) as {
   addCommand(command: { sql?: string }): unknown;
 };
 

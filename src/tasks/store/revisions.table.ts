@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { marks } from '../../database/sql';
+import { marks, Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { MAX_TASK_ID } from './task-ids';
 
@@ -26,7 +26,7 @@ const TABLES: Record<RevisionKind, string> = { s: 'task_list_locks', c: 'task_co
  * carries it), so that a writer need not read them back: project key → new revision.
  */
 export async function advanceRevisions(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   kind: RevisionKind,
   accountId: number,

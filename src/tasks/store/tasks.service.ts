@@ -90,18 +90,22 @@ export class TasksService {
       await w.assertPeople([...last.values()].flatMap((f) => f.assigned));
       const now = this.clock.now();
       const stamp = newStamp();
-      await replaceFieldsOf(w.m, accountId, [...last], now, stamp);
-      // Only tasks that have assignments lose them (no statement when none has any).
-      await clearAssignees(
-        w.m,
-        accountId,
-        ids.filter((id) => assigned.has(id)),
-      );
-      await insertAssignees(
-        w.m,
-        accountId,
-        [...last].map(([taskId, f]) => ({ taskId, assigned: f.assigned })),
-      );
+      // Nothing here needs their answers: the first goes with the content revisions' lock, in one
+      // round trip (the only one, unless assignments change or the update has several chunks).
+      w.withLastLock(async (m) => {
+        await replaceFieldsOf(m, accountId, [...last], now, stamp);
+        // Only tasks that have assignments lose them (no statement when none has any).
+        await clearAssignees(
+          m,
+          accountId,
+          ids.filter((id) => assigned.has(id)),
+        );
+        await insertAssignees(
+          m,
+          accountId,
+          [...last].map(([taskId, f]) => ({ taskId, assigned: f.assigned })),
+        );
+      });
       w.touchContent(locked.map((r) => keyOf(r.projectId)));
       w.record('updated', () => ({
         kind: 'updated',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { Database, TransactionOptions } from '../../database/database';
+import { Queryable, sendTogether } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
 import { advanceRevisions, ReadRevisions, revisionsOf } from './revisions.table';
@@ -40,6 +41,8 @@ export class StoreWrite {
   private readonly learned: ReadRevisions = new Map();
   private recorded: { kind: TaskChangeKind; build: () => RecordedChange | Promise<RecordedChange> } | null =
     null;
+  /** Statements sent with the last lock (withLastLock). */
+  private beforeLastLock: Array<(m: Queryable) => Promise<unknown>> = [];
 
   constructor(
     readonly m: EntityManager,
@@ -69,11 +72,24 @@ export class StoreWrite {
    * A project already locked by this write is not locked again.
    */
   async lockLists(projectKeys: Iterable<number>): Promise<void> {
+    await this.lockListsAnd(projectKeys, async () => undefined);
+  }
+
+  /**
+   * lockLists, with `read` (the statements it starts before its first await) sent in the same
+   * round trip right after the locks, so that it runs under them (sendTogether): a write's first
+   * read of what it changes needs no answer of the lock, only the lock itself.
+   */
+  async lockListsAnd<T>(projectKeys: Iterable<number>, read: (m: Queryable) => Promise<T>): Promise<T> {
     const keys = [...new Set(projectKeys)].filter((key) => !this.locked.has(key));
-    if (keys.length === 0) return;
-    const learned = await advanceRevisions(this.m, this.sql, 's', this.accountId, keys);
+    if (keys.length === 0) return read(this.m);
+    const [learned, result] = await sendTogether<[Map<number, number>, T]>(this.m, this.sql, (m) => [
+      advanceRevisions(m, this.sql, 's', this.accountId, keys),
+      read(m),
+    ]);
     for (const [key, revision] of learned) this.learned.set(`s${key}`, revision);
     for (const key of keys) this.locked.add(key);
+    return result;
   }
 
   hasLocked(projectKey: number): boolean {
@@ -89,6 +105,15 @@ export class StoreWrite {
    */
   touchContent(projectKeys: Iterable<number>): void {
     for (const key of projectKeys) this.touched.add(key);
+  }
+
+  /**
+   * Statements whose answers nothing in the write waits for (a field update's UPDATE): started
+   * when its work is done, in the order given, and sent with its last lock (touchContent) in one
+   * round trip where the driver can (sendTogether), ahead of that lock. A failure fails the write.
+   */
+  withLastLock(work: (m: Queryable) => Promise<unknown>): void {
+    this.beforeLastLock.push(work);
   }
 
   /**
@@ -231,7 +256,13 @@ export class StoreWrite {
 
   /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
   async finish(feed: TaskChangeFeed, told: FeedWrite, origin?: string): Promise<void> {
-    const learned = await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
+    const before = this.beforeLastLock;
+    this.beforeLastLock = [];
+    const answers = await sendTogether<unknown[]>(this.m, this.sql, (m) => [
+      ...before.map((work) => work(m)),
+      advanceRevisions(m, this.sql, 'c', this.accountId, this.touched),
+    ]);
+    const learned = answers[answers.length - 1] as Map<number, number>;
     for (const [key, revision] of learned) this.learned.set(`c${key}`, revision);
     if (!this.recorded) return;
     const { kind, build } = this.recorded;
