@@ -1,3 +1,4 @@
+import { WITH_NEXT } from '../../src/database/held-statements';
 import type { TestApp } from './test-app';
 
 /**
@@ -7,10 +8,10 @@ import type { TestApp } from './test-app';
  */
 /**
  * The statements of one call of a query runner: where several were sent in one text (sendTogether,
- * `a; b`), each on its own. The text is TypeORM's, before values are bound: no `;` of a value in it.
+ * `a; b`), each on its own, and without the mark of a statement held for the next (WITH_NEXT). The text is TypeORM's, before values are bound: no `;` of a value in it.
  */
 function statementsOf(text: unknown): string[] {
-  return String(text).split(/;\s+/);
+  return String(text).replace(WITH_NEXT, '').split(/;\s+/);
 }
 
 export function spyStatements(t: TestApp) {

@@ -65,6 +65,31 @@ export async function advanceRevisions(
 }
 
 /**
+ * Where rows lock: advances the content revisions of the projects that hold these tasks, in one
+ * statement (ascending project keys), creating missing rows. Its caller has locked the tasks'
+ * rows (their projects hold until the commit). Answers the project's new revision when exactly
+ * one project holds them all and `oneProject` says so (the answer's header tells one row's only).
+ */
+export async function advanceContentOfTasks(
+  m: Queryable,
+  accountId: number,
+  taskIds: number[],
+): Promise<(oneProject: boolean) => number | undefined> {
+  const header = (await m.query(
+    `INSERT INTO ${TABLES.c} (account_id, project_key, revision) ` +
+      `SELECT DISTINCT account_id, project_key, 1 FROM tasks WHERE account_id = ? AND id IN (${marks(taskIds.length)}) ORDER BY project_key ` +
+      `ON DUPLICATE KEY UPDATE revision = LAST_INSERT_ID(${TABLES.c}.revision + 1)`,
+    [accountId, ...taskIds],
+  )) as { affectedRows?: number; insertId?: number | string };
+  return (oneProject) => {
+    if (!oneProject) return undefined;
+    if (header.affectedRows === 1) return 1;
+    if (header.affectedRows === 2 && Number(header.insertId) > 0) return Number(header.insertId);
+    return undefined;
+  };
+}
+
+/**
  * The revisions of the given projects, per kind, in one statement: inside a writer's transaction
  * that has advanced and still holds them, exactly what its commit leaves.
  */

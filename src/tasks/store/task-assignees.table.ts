@@ -27,7 +27,7 @@ export async function insertAssignees(
  * then clears only those, and none can be added meanwhile.
  */
 export async function lockTasksAndAssignees(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   ids: number[],

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { Database, TransactionOptions } from '../../database/database';
-import { Queryable, sendTogether } from '../../database/sql';
+import { WITH_NEXT } from '../../database/held-statements';
+import { CHUNK, Queryable, sendTogether } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
-import { advanceRevisions, ReadRevisions, revisionsOf } from './revisions.table';
+import { advanceContentOfTasks, advanceRevisions, ReadRevisions, revisionsOf } from './revisions.table';
 import {
   FeedWrite,
   mergeInserted,
@@ -41,8 +42,8 @@ export class StoreWrite {
   private readonly learned: ReadRevisions = new Map();
   private recorded: { kind: TaskChangeKind; build: () => RecordedChange | Promise<RecordedChange> } | null =
     null;
-  /** Statements sent with the last lock (withLastLock). */
-  private beforeLastLock: Array<(m: Queryable) => Promise<unknown>> = [];
+  /** Projects whose content revisions advanced already (lockRowsAndTouch). */
+  private readonly contentAdvanced = new Set<number>();
 
   constructor(
     readonly m: EntityManager,
@@ -108,12 +109,53 @@ export class StoreWrite {
   }
 
   /**
-   * Statements whose answers nothing in the write waits for (a field update's UPDATE): started
-   * when its work is done, in the order given, and sent with its last lock (touchContent) in one
-   * round trip where the driver can (sendTogether), ahead of that lock. A failure fails the write.
+   * The write's manager, but every statement sent through it goes with the write's next one, its
+   * COMMIT at the latest, in one round trip where rows lock (WITH_NEXT): for its last statements,
+   * whose answers nothing reads (each answers at once, with no answer of its own). A failure fails
+   * that next statement, and so the write.
    */
-  withLastLock(work: (m: Queryable) => Promise<unknown>): void {
-    this.beforeLastLock.push(work);
+  withNext(): EntityManager {
+    if (!this.sql.rowLocks) return this.m;
+    const m = this.m;
+    const query = (text: string, values?: unknown[]) => m.query(`${WITH_NEXT}${text}`, values);
+    return Object.create(m, { query: { value: query } }) as EntityManager;
+  }
+
+  /**
+   * A field update's first read, which locks the tasks it changes (`read`), and the advance of the
+   * content revisions of their projects (touchContent, `projectKeysOf` the read), in one round trip
+   * where rows lock: the content lock then comes with the row locks, and the write's last
+   * statements, which need no answer, go with its COMMIT (withNext). The lock is held as long as
+   * when taken last, one round trip before the COMMIT. More tasks than one read's chunk are read
+   * first, so that every row is locked before its project is read.
+   */
+  async lockRowsAndTouch<T>(
+    taskIds: number[],
+    read: (m: Queryable) => Promise<T>,
+    projectKeysOf: (read: T) => number[],
+  ): Promise<T> {
+    if (!this.sql.rowLocks) {
+      const result = await read(this.m);
+      this.touchContent(projectKeysOf(result));
+      return result;
+    }
+    const [result, learned] =
+      taskIds.length <= CHUNK
+        ? await sendTogether<[T, (oneProject: boolean) => number | undefined]>(this.m, this.sql, (m) => [
+            read(m),
+            advanceContentOfTasks(m, this.accountId, taskIds),
+          ])
+        : await read(this.m).then(
+            async (first) => [first, await advanceContentOfTasks(this.m, this.accountId, taskIds)] as const,
+          );
+    const keys = [...new Set(projectKeysOf(result))];
+    for (const key of keys) {
+      this.touched.add(key);
+      this.contentAdvanced.add(key);
+    }
+    const revision = learned(keys.length === 1);
+    if (revision !== undefined) this.learned.set(`c${keys[0]}`, revision);
+    return result;
   }
 
   /**
@@ -256,13 +298,13 @@ export class StoreWrite {
 
   /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
   async finish(feed: TaskChangeFeed, told: FeedWrite, origin?: string): Promise<void> {
-    const before = this.beforeLastLock;
-    this.beforeLastLock = [];
-    const answers = await sendTogether<unknown[]>(this.m, this.sql, (m) => [
-      ...before.map((work) => work(m)),
-      advanceRevisions(m, this.sql, 'c', this.accountId, this.touched),
-    ]);
-    const learned = answers[answers.length - 1] as Map<number, number>;
+    const learned = await advanceRevisions(
+      this.m,
+      this.sql,
+      'c',
+      this.accountId,
+      [...this.touched].filter((key) => !this.contentAdvanced.has(key)),
+    );
     for (const [key, revision] of learned) this.learned.set(`c${key}`, revision);
     if (!this.recorded) return;
     const { kind, build } = this.recorded;

@@ -1,3 +1,4 @@
+import { WITH_NEXT } from '../../../src/database/held-statements';
 import { sendTogether } from '../../../src/database/sql';
 import { spyRoundTrips } from '../../support/round-trip-spy';
 import { describeEachDialect } from '../../support/test-app';
@@ -49,6 +50,36 @@ describeEachDialect(
         name: string;
       }>;
       expect(row.name).toBe('before');
+    });
+
+    it('sends statements marked WITH_NEXT with the COMMIT; one that fails fails it, and nothing is written', async () => {
+      const account = await t().newAccount('held');
+      const spy = spyRoundTrips();
+      const trips = await spy.during(() =>
+        t().db.transaction(async (m) => {
+          await m.query('SELECT name FROM accounts WHERE id = ?', [account.id]);
+          await m.query(`${WITH_NEXT}UPDATE accounts SET name = ? WHERE id = ?`, ['renamed', account.id]);
+        }),
+      );
+      spy.restore();
+      if (t().dialect === 'mysql')
+        expect(trips[trips.length - 1]).toBe(
+          `UPDATE accounts SET name = 'renamed' WHERE id = ${account.id}; COMMIT`,
+        );
+      const nameOf = async () =>
+        (
+          (await t().dataSource.query('SELECT name FROM accounts WHERE id = ?', [account.id])) as Array<{
+            name: string;
+          }>
+        )[0].name;
+      expect(await nameOf()).toBe('renamed');
+      await expect(
+        t().db.transaction(async (m) => {
+          await m.query(`${WITH_NEXT}UPDATE accounts SET name = ? WHERE id = ?`, ['lost', account.id]);
+          await m.query(`${WITH_NEXT}SELECT 1 FROM no_such_table`);
+        }),
+      ).rejects.toThrow(/no_such_table/);
+      expect(await nameOf()).toBe('renamed');
     });
   },
   // No job runner polls meanwhile: every round trip counted is the test's.
