@@ -55,6 +55,12 @@ export class StoreWrite {
      */
     readonly readsCommitted = !sql.rowLocks,
     private readonly feed?: TaskChangeFeed,
+    /**
+     * Whether the write's transaction is its own (TaskWriteGateway.write), whose next statement
+     * after the work is the gateway's: not a caller's (join), whose next statement may expect
+     * errors of its own.
+     */
+    private readonly ownTransaction = false,
   ) {}
 
   /**
@@ -112,10 +118,10 @@ export class StoreWrite {
    * The write's manager, but every statement sent through it goes with the write's next one, its
    * COMMIT at the latest, in one round trip where rows lock (WITH_NEXT): for its last statements,
    * whose answers nothing reads (each answers at once, with no answer of its own). A failure fails
-   * that next statement, and so the write.
+   * that next statement, and so the write. In a caller's transaction (join) it is the manager itself.
    */
   withNext(): EntityManager {
-    if (!this.sql.rowLocks) return this.m;
+    if (!this.sql.rowLocks || !this.ownTransaction) return this.m;
     const m = this.m;
     const query = (text: string, values?: unknown[]) => m.query(`${WITH_NEXT}${text}`, values);
     return Object.create(m, { query: { value: query } }) as EntityManager;
@@ -359,7 +365,7 @@ export class TaskWriteGateway {
         (m) =>
           told.attempt(async () => {
             const committed = !this.db.sql.rowLocks || options?.isolation === 'READ COMMITTED';
-            const w = new StoreWrite(m, this.db.sql, accountId, committed, this.feed);
+            const w = new StoreWrite(m, this.db.sql, accountId, committed, this.feed, true);
             const result = await work(w);
             await w.finish(this.feed, told, origin);
             return result;
