@@ -107,8 +107,9 @@ export class StoreWrite {
    * The fields of some tasks of these projects changed, or tasks came in that a reader may have
    * known elsewhere (moved from another project, or a new task under a used id): their content
    * revisions advance, so that readers compare stamps. That is the write's last lock, taken when
-   * its work is done: the row is then held only for the commit, and field updates of one project,
-   * which all take it, queue only that long.
+   * its work is done: the row is then held only for the commit, and writes of one project that
+   * take it queue only that long (a field update takes it with its first read, lockRowsAndTouch,
+   * which is as long: its statements after that go with its COMMIT).
    */
   touchContent(projectKeys: Iterable<number>): void {
     for (const key of projectKeys) this.touched.add(key);
