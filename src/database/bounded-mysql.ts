@@ -24,6 +24,7 @@ type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unk
 type QueryOptions = { sql: string; timeout?: number } & Record<string, unknown>;
 interface BoundedConnection {
   query(sql: string | QueryOptions, values?: unknown, callback?: QueryCallback): unknown;
+  format(sql: string, values: unknown[]): string;
   destroy(): void;
   /** The server's greeting (mysql2 keeps it under this name). */
   _handshakePacket?: { serverVersion?: string } | null;

@@ -4,6 +4,8 @@ type Callback = (error: Error | null, ...results: unknown[]) => void;
 type Query = (sql: unknown, values?: unknown, callback?: Callback) => unknown;
 interface Queryable {
   query(sql: unknown, values?: unknown, callback?: Callback): unknown;
+  /** mysql2's: the statement with its values bound, as it would send it (the pool's queryFormat). */
+  format(sql: string, values: unknown[]): string;
 }
 
 /**
@@ -24,13 +26,14 @@ const HELD = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 });
 /** Makes the connection hold statements marked WITH_NEXT for the next statement. */
 export function holdStatements(connection: Queryable): void {
   const query = connection.query.bind(connection) as Query;
-  let held: Array<{ text: string; values: unknown[] }> = [];
+  // Each with its values bound when held: the texts then join as they are.
+  let held: string[] = [];
 
   connection.query = (sql: unknown, values?: unknown, callback?: Callback) => {
     const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
     const own = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
     if (typeof text === 'string' && typeof callback === 'function' && text.startsWith(WITH_NEXT)) {
-      held.push({ text: text.slice(WITH_NEXT.length), values: own });
+      held.push(connection.format(text.slice(WITH_NEXT.length), own));
       process.nextTick(callback, null, HELD);
       return undefined;
     }
@@ -40,17 +43,13 @@ export function holdStatements(connection: Queryable): void {
     if (text === 'ROLLBACK') return query(sql, values, callback);
     // mysql2's own pool passes command objects without a callback: the held ones go first.
     if (typeof text !== 'string' || typeof callback !== 'function') {
-      query(
-        before.map((h) => h.text).join('; '),
-        before.flatMap((h) => h.values),
-        () => {},
-      );
+      query(before.join('; '), [], () => {});
       return query(sql, values, callback);
     }
-    const all = [...before.map((h) => h.text), text].join('; ');
+    const all = `${before.join('; ')}; ${connection.format(text, own)}`;
     return query(
       typeof sql === 'string' ? all : { ...(sql as object), sql: all },
-      [...before.flatMap((h) => h.values), ...own],
+      [],
       // The answers of the statement(s) asked for, the held ones' left out.
       (error, ...results) =>
         error ? callback(error) : callback(null, ...results.map((r) => after(r, before.length))),
