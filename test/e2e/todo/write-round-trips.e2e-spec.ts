@@ -1,4 +1,4 @@
-import { makeProject, makeTasks } from '../../factories/task.factory';
+import { makeProject, makeTasks, makeUser } from '../../factories/task.factory';
 import { spyRoundTrips } from '../../support/round-trip-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 import { LiveClient } from './live-client';
@@ -68,6 +68,32 @@ describeEachDialect(
       const events = await live!.eventCount(4);
       expect(events.slice(-3).map((e) => [e.value.type, e.value.data?.task])).toEqual(
         [0, 1, 2].map((round) => ['update-task', expect.objectContaining({ text: `new ${round}` })]),
+      );
+    });
+
+    it('replaces 300 tasks’ fields and assignments in three (the people checked): every UPDATE chunk goes with the COMMIT', async () => {
+      const user = await makeUser(t(), account);
+      const ids = await makeTasks(
+        t(),
+        account,
+        Array.from({ length: 300 }, (_, i) => ({ text: `t${i}` })),
+      );
+      const trips = await tripsOf((round) =>
+        api.put(`/tasks/${ids[0]}`, {
+          text: `r${round} 0`,
+          batch: ids.slice(1).map((id, i) => ({ id, text: `r${round} ${i + 1}`, assigned: [user] })),
+        }),
+      );
+      const tasks = await api.json<Array<{ id: number; text: string; assigned: number[] }>>('/tasks');
+      expect(tasks.map((x) => [x.text, x.assigned])).toEqual(
+        ids.map((_, i) => [`r2 ${i}`, i === 0 ? [] : [user]]),
+      );
+      if (!mysqlOnly()) return;
+      // The locked read with the content revision; the people checked; two UPDATE chunks, the
+      // assignments cleared and given again, and the COMMIT, in one text.
+      expect(trips).toHaveLength(3);
+      expect(trips[2]).toMatch(
+        /^UPDATE tasks .*; UPDATE tasks .*; DELETE FROM task_assignees .*; INSERT INTO task_assignees .*; COMMIT$/,
       );
     });
 
