@@ -3,11 +3,10 @@ import { sendTogether } from '../../../src/database/sql';
 import { spyRoundTrips } from '../../support/round-trip-spy';
 import { describeEachDialect } from '../../support/test-app';
 
-// (The failures are matched by message: better-sqlite3's SqliteError comes from the realm of the
-// first test file that loaded it, so it is no Error of a later file's, for toThrow.)
 // sendTogether (src/database/sql.ts): statements that wait for no answer of one another, in one
 // round trip on MySQL/MariaDB, each with its own answer; a failure fails them all and, in a
-// transaction, leaves nothing written.
+// transaction, leaves nothing written. Failures are matched by message: better-sqlite3's
+// SqliteError is of the realm of the first test file that loaded it, no Error of a later one's.
 describeEachDialect(
   'sendTogether',
   (t) => {
