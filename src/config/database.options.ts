@@ -92,6 +92,10 @@ export function databaseOptions(url: string, pool: PoolSettings): DataSourceOpti
       connectionLimit: pool.poolSize,
       waitForConnections: true,
       enableKeepAlive: true,
+      // A transaction's START TRANSACTION goes in one text with its first statement
+      // (session-isolation.ts), and a write sends statements that wait for no answer together
+      // (sendTogether). Every value is still bound by queryFormat, never spliced by a caller.
+      multipleStatements: true,
       // The same text as mysql2's own format, built with less CPU and garbage (sql-format.ts).
       queryFormat: formatStatement,
     },

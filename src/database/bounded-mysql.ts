@@ -1,4 +1,5 @@
 import * as mysql2 from 'mysql2';
+import { holdStatements } from './held-statements';
 import { cacheIsolation } from './session-isolation';
 
 /** Time limits on the MySQL/MariaDB pool (0 means none); read on every use, so they can change. */
@@ -23,6 +24,7 @@ type QueryCallback = (error: (Error & { code?: string }) | null, ...results: unk
 type QueryOptions = { sql: string; timeout?: number } & Record<string, unknown>;
 interface BoundedConnection {
   query(sql: string | QueryOptions, values?: unknown, callback?: QueryCallback): unknown;
+  format(sql: string, values: unknown[]): string;
   destroy(): void;
   /** The server's greeting (mysql2 keeps it under this name). */
   _handshakePacket?: { serverVersion?: string } | null;
@@ -105,6 +107,7 @@ export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
         boundQueries(bounded, bounds);
         const mariaDb = isMariaDbVersion(bounded._handshakePacket?.serverVersion);
         if (sessionIsolation) cacheIsolation(bounded, mariaDb);
+        holdStatements(bounded);
         // Queued ahead of the statement the connection was made for. A server that does not know
         // a variable (MariaDB before 10.3.18) answers an error and keeps its defaults.
         bounded.query(sessionSql(mariaDb), [], () => {});

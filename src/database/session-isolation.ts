@@ -25,6 +25,16 @@ export function restoreIsolationSql(mariaDb: boolean): string {
 }
 
 /**
+ * What `START TRANSACTION; <text>` answered less the START's own answer: the text's answer, or its
+ * answers when it held several statements (sendTogether). mysql2 answers a multi-statement
+ * text with an array per part of its callback (results, fields), one item per statement.
+ */
+function afterStart(answer: unknown): unknown {
+  if (!Array.isArray(answer)) return answer;
+  return answer.length === 2 ? (answer[1] as unknown) : answer.slice(1);
+}
+
+/**
  * Sends a connection's isolation level only when it changes. TypeORM starts a transaction with a
  * level as `SET TRANSACTION ISOLATION LEVEL x` then `START TRANSACTION`: two round trips, since
  * `START TRANSACTION` cannot carry a level on MySQL. Here that SET is held back, and at the
@@ -43,12 +53,21 @@ export function restoreIsolationSql(mariaDb: boolean): string {
  * ISOLATION LEVEL x` sent through the same connection); a failed SET leaves it unknown, and the
  * next transaction sets it again. A held-back SET followed by anything but `START TRANSACTION` is
  * sent as it was, before that statement.
+ *
+ * `START TRANSACTION` itself is answered here and sent in one text with the transaction's first
+ * statement (`START TRANSACTION; <statement>`, the pool's `multipleStatements`), whose answer the
+ * caller gets: its own answer tells nothing, and a round trip for it alone is a wait for a turn
+ * of a busy event loop before the transaction's first real statement can go. A transaction
+ * whose first statement is its COMMIT or ROLLBACK began nothing on the server: that is answered
+ * here too.
  */
 export function cacheIsolation(connection: Queryable, mariaDb: boolean): void {
   const query = connection.query.bind(connection) as Query;
   // null: the server's level, as the connection began; undefined: unknown.
   let session: string | null | undefined = null;
   let next: string | undefined;
+  // A START TRANSACTION answered here, to go with the next statement.
+  let started = false;
   const setSession = (level: string | null, then: (error: Error | null) => void) =>
     query(
       level === null ? restoreIsolationSql(mariaDb) : `SET SESSION TRANSACTION ISOLATION LEVEL ${level}`,
@@ -62,7 +81,26 @@ export function cacheIsolation(connection: Queryable, mariaDb: boolean): void {
   connection.query = (sql: unknown, values?: unknown, callback?: Callback) => {
     const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
     // mysql2's own pool passes command objects without a callback: those go as they are.
-    if (typeof text !== 'string' || typeof callback !== 'function') return query(sql, values, callback);
+    if (typeof text !== 'string' || typeof callback !== 'function') {
+      if (started) {
+        started = false;
+        query(START, [], () => {});
+      }
+      return query(sql, values, callback);
+    }
+    if (started) {
+      started = false;
+      if (text === 'COMMIT' || text === 'ROLLBACK') {
+        process.nextTick(callback, null, LOCAL_OK);
+        return undefined;
+      }
+      const both = `${START}; ${text}`;
+      return query(
+        typeof sql === 'string' ? both : { ...(sql as object), sql: both },
+        values,
+        (error, ...results) => (error ? callback(error) : callback(null, ...results.map(afterStart))),
+      );
+    }
     const level = NEXT_LEVEL.exec(text)?.[1];
     if (level !== undefined) {
       next = level;
@@ -72,8 +110,12 @@ export function cacheIsolation(connection: Queryable, mariaDb: boolean): void {
     if (text === START) {
       const wanted = next ?? null;
       next = undefined;
-      if (session === wanted) return query(sql, values, callback);
-      setSession(wanted, (error) => (error ? callback(error) : query(sql, values, callback)));
+      const hold = () => {
+        started = true;
+        process.nextTick(callback, null, LOCAL_OK);
+      };
+      if (session === wanted) hold();
+      else setSession(wanted, (error) => (error ? callback(error) : hold()));
       return undefined;
     }
     if (next !== undefined) {

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { allDone } from '../common/all-done';
 
 // The one helper for raw SQL: placeholders, chunks, and what drivers answer. Values are always
 // bound, never spliced into the text; booleans and times are bound as numbers and
@@ -7,6 +8,60 @@ import type { EntityManager } from 'typeorm';
 
 /** Anything that runs a statement: a TypeORM manager, in a transaction or not. */
 export type Queryable = Pick<EntityManager, 'query'>;
+
+/**
+ * Statements that wait for no answer of one another, in one round trip where the driver can:
+ * `work` starts them on the Queryable it is given, and each promise it returns settles with its
+ * statement's answer. On MySQL/MariaDB the statements `work` started before it returned go in one
+ * text (the pool's `multipleStatements`), in the order started, and the server runs them in that
+ * order; on SQLite, which has no round trips, one by one in that order. A statement started later
+ * (a second chunk, after the first one's answer) goes on its own. If one fails the server runs
+ * none after it: every promise of that text fails with its error, and this throws it once all
+ * have settled (allDone).
+ *
+ * A round trip saved is a wait saved for a turn of the event loop, which under load is longer than
+ * the statement: mysql2 sends a connection's next statement only once it has read the answer
+ * before.
+ */
+export async function sendTogether<T extends readonly unknown[]>(
+  m: Queryable,
+  sql: { readonly name: string },
+  work: (together: Queryable) => readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  if (sql.name !== 'mysql') return allDone(work(m));
+  const held: Array<{
+    text: string;
+    params: unknown[];
+    settle: (error: unknown, answer?: unknown) => void;
+  }> = [];
+  let sent = false;
+  const together: Queryable = {
+    query: ((text: string, params: unknown[] = []) => {
+      if (sent) return m.query(text, params);
+      return new Promise<unknown>((resolve, reject) =>
+        held.push({ text, params, settle: (error, answer) => (error ? reject(error) : resolve(answer)) }),
+      );
+    }) as Queryable['query'],
+  };
+  const started = work(together);
+  sent = true;
+  if (held.length === 1) {
+    const [one] = held;
+    m.query(one.text, one.params).then(
+      (answer) => one.settle(null, answer),
+      (error) => one.settle(error),
+    );
+  } else if (held.length > 1) {
+    m.query(
+      held.map((h) => h.text).join('; '),
+      held.flatMap((h) => h.params),
+    ).then(
+      (answers: unknown[]) => held.forEach((h, i) => h.settle(null, answers[i])),
+      (error) => held.forEach((h) => h.settle(error)),
+    );
+  }
+  return allDone(started);
+}
 
 /**
  * Ids (or rows) per statement: an IN list or a multi-row INSERT of up to this many stays well

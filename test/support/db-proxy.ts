@@ -150,7 +150,9 @@ export class DatabaseProxy {
     const sql = packet.subarray(5).toString('utf8').trim();
     if (/^ROLLBACK$/i.test(sql)) link.marked = false;
     else if (cut.after.test(sql)) link.marked = true;
-    if (!link.marked || !/^COMMIT$/i.test(sql)) return false;
+    // A COMMIT may end a text of several statements: those held for it go with it
+    // (src/database/held-statements.ts).
+    if (!link.marked || !/(^|;\s*)COMMIT$/i.test(sql)) return false;
     this.cut = undefined;
     this.links.delete(link);
     // The client loses its connection before any answer; the server gets the COMMIT (and then

@@ -1,3 +1,4 @@
+import { WITH_NEXT } from '../../src/database/held-statements';
 import type { TestApp } from './test-app';
 
 /**
@@ -5,6 +6,14 @@ import type { TestApp } from './test-app';
  * count the statements of one request. Background work (the operations runner polls) runs on its
  * own runners; `touching` keeps only the runners that used one of the named tables.
  */
+/**
+ * The statements of one call of a query runner: where several were sent in one text (sendTogether,
+ * `a; b`), each on its own, and without the mark of a statement held for the next (WITH_NEXT). The text is TypeORM's, before values are bound: no `;` of a value in it.
+ */
+function statementsOf(text: unknown): string[] {
+  return String(text).replace(WITH_NEXT, '').split(/;\s+/);
+}
+
 export function spyStatements(t: TestApp) {
   const runner = t.dataSource.createQueryRunner();
   const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
@@ -17,9 +26,11 @@ export function spyStatements(t: TestApp) {
       await work();
       const byRunner = new Map<unknown, string[]>();
       spy.mock.calls.forEach((args, i) => {
-        if (ignore?.test(String(args[0]))) return;
         const context = spy.mock.contexts[i];
-        byRunner.set(context, [...(byRunner.get(context) ?? []), String(args[0])]);
+        for (const sql of statementsOf(args[0])) {
+          if (ignore?.test(sql)) continue;
+          byRunner.set(context, [...(byRunner.get(context) ?? []), sql]);
+        }
       });
       const pattern = new RegExp(`\\b(${tables.join('|')})\\b`);
       return [...byRunner.values()]
@@ -31,13 +42,13 @@ export function spyStatements(t: TestApp) {
       spy.mockClear();
       await work();
       const pattern = new RegExp(`\\b(${tables.join('|')})\\b`);
-      return spy.mock.calls.map((args) => String(args[0])).filter((sql) => pattern.test(sql));
+      return spy.mock.calls.flatMap((args) => statementsOf(args[0])).filter((sql) => pattern.test(sql));
     },
     /** What `work` returned, and every statement it ran, on any runner. */
     async all<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
       spy.mockClear();
       const result = await work();
-      return { result, statements: spy.mock.calls.map((args) => String(args[0])) };
+      return { result, statements: spy.mock.calls.flatMap((args) => statementsOf(args[0])) };
     },
     restore: () => spy.mockRestore(),
   };

@@ -1,3 +1,4 @@
+import type { Queryable } from '../../database/sql';
 import { TasksError } from '../tasks.errors';
 import { BEFORE_FIRST } from './order-keys';
 import { AnchorRead, neighbourKey, readAnchors } from './order-keys.table';
@@ -87,9 +88,9 @@ export async function lockGroup(
     keys.add(keyOf(guess));
     if (anchorId !== null) ids.push(anchorId);
   }
-  await w.lockLists(keys);
   for (const id of ids) reads.anchors.set(id, undefined);
-  for (const row of await readAnchorsUnder(w, ids)) reads.anchors.set(row.id, row);
+  for (const row of await w.lockListsAnd(keys, (m) => readAnchorsUnder(w, ids, m)))
+    reads.anchors.set(row.id, row);
   return reads;
 }
 
@@ -97,9 +98,9 @@ export async function lockGroup(
  * The anchors, under the ordering locks: where plain reads see the latest committed rows (a READ
  * COMMITTED write), with their neighbours' keys in the same statement; otherwise locked, alone.
  */
-function readAnchorsUnder(w: StoreWrite, ids: number[]) {
-  if (!w.readsCommitted) return readStructure(w.m, w.sql, w.accountId, ids, true);
-  return readAnchors(w.m, w.sql, w.accountId, [...new Set(ids)]);
+function readAnchorsUnder(w: StoreWrite, ids: number[], m: Queryable = w.m) {
+  if (!w.readsCommitted) return readStructure(m, w.sql, w.accountId, ids, true);
+  return readAnchors(m, w.sql, w.accountId, [...new Set(ids)]);
 }
 
 /**
@@ -148,26 +149,38 @@ export async function lockDestination(
     // second lock (the anchor moved between read and lock) may break ascending order; that is
     // rare, and Database retries the transaction on deadlock.
     const key = guess ?? 0;
-    if (locking) await w.lockLists([key]);
+    // The first read under the lock goes with it (lockListsAnd): the named project's root list,
+    // or the anchor unless the group read it already.
+    const rootList =
+      placement.projectId !== undefined &&
+      attempt === 0 &&
+      placement.kind === 'list' &&
+      anchorId === null &&
+      placement.projectId !== null &&
+      w.readsCommitted
+        ? placement.projectId
+        : undefined;
+    const known = attempt === 0 && anchorId !== null && group?.anchors.has(anchorId);
+    const underLock = async (
+      m: Queryable,
+    ): Promise<Destination | Array<KeyedPlace | AnchorRead> | undefined> => {
+      if (rootList !== undefined && placement.kind === 'list')
+        return rootListOfProject(w, rootList, placement.at, m);
+      if (anchorId === null || known) return undefined;
+      if (placement.kind === 'adjacent') return readAnchorsUnder(w, [anchorId], m);
+      return readStructure(m, w.sql, w.accountId, [anchorId], locking);
+    };
+    const first = locking ? await w.lockListsAnd([key], underLock) : await underLock(w.m);
     if (placement.projectId !== undefined && attempt === 0) {
-      if (
-        placement.kind === 'list' &&
-        anchorId === null &&
-        placement.projectId !== null &&
-        w.readsCommitted
-      ) {
-        const read = await rootListOfProject(w, placement.projectId, placement.at);
-        if (read) return read;
-      }
+      if (rootList !== undefined && first) return first as Destination;
       await w.assertProject(placement.projectId);
     }
     if (anchorId !== null) {
       // Read already with the group's other anchors (lockGroup) on the first round. Under the
       // ordering lock a plain read of a READ COMMITTED write sees the latest rows: a task leaves
       // its list or project only under that list's lock, and field updates take row locks only.
-      if (attempt === 0 && group?.anchors.has(anchorId)) anchor = group.anchors.get(anchorId);
-      else if (placement.kind === 'adjacent') [anchor] = await readAnchorsUnder(w, [anchorId]);
-      else [anchor] = await readStructure(w.m, w.sql, w.accountId, [anchorId], locking);
+      if (known) anchor = group!.anchors.get(anchorId);
+      else [anchor] = first as Array<KeyedPlace | AnchorRead>;
       if (!anchor) throw notFound(anchorId, anchorField);
       if (placement.projectId !== undefined && anchor.projectId !== placement.projectId) {
         throw mismatch(placement.projectId, anchor, anchorField);
@@ -192,9 +205,10 @@ async function rootListOfProject(
   w: StoreWrite,
   projectId: number,
   at: 'start' | 'end',
+  m: Queryable = w.m,
 ): Promise<Destination | undefined> {
   const start = at === 'start';
-  const rows = (await w.m.query(
+  const rows = (await m.query(
     `SELECT (SELECT sort_key FROM tasks WHERE account_id = ? AND project_key = ? AND parent_key = 0 ORDER BY sort_key${start ? '' : ' DESC'} LIMIT 1) AS k FROM projects WHERE account_id = ? AND id = ?`,
     [w.accountId, keyOf(projectId), w.accountId, projectId],
   )) as Array<{ k: number | string | null }>;

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { SqlDialect } from '../../database/sql-dialect';
+import type { Queryable } from '../../database/sql';
 import { BEFORE_FIRST, minSpacing, spread, windowRows } from './order-keys';
 import { keyOf } from './task-fields';
 import type { KeyedPlace } from './task-tree';
@@ -54,7 +55,7 @@ export interface AnchorRead extends KeyedPlace {
  * and its plain reads see the latest committed rows (StoreWrite.readsCommitted).
  */
 export async function readAnchors(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   ids: number[],

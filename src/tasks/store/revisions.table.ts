@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { marks } from '../../database/sql';
+import { marks, Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { MAX_TASK_ID } from './task-ids';
 
@@ -26,7 +26,7 @@ const TABLES: Record<RevisionKind, string> = { s: 'task_list_locks', c: 'task_co
  * carries it), so that a writer need not read them back: project key → new revision.
  */
 export async function advanceRevisions(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   kind: RevisionKind,
   accountId: number,
@@ -62,6 +62,31 @@ export async function advanceRevisions(
       learned.set(keys[0], Number(header.insertId));
   }
   return learned;
+}
+
+/**
+ * Where rows lock: advances the content revisions of the projects that hold these tasks, in one
+ * statement (ascending project keys), creating missing rows. Its caller has locked the tasks'
+ * rows (their projects hold until the commit). Answers the project's new revision when exactly
+ * one project holds them all and `oneProject` says so (the answer's header tells one row's only).
+ */
+export async function advanceContentOfTasks(
+  m: Queryable,
+  accountId: number,
+  taskIds: number[],
+): Promise<(oneProject: boolean) => number | undefined> {
+  const header = (await m.query(
+    `INSERT INTO ${TABLES.c} (account_id, project_key, revision) ` +
+      `SELECT DISTINCT account_id, project_key, 1 FROM tasks WHERE account_id = ? AND id IN (${marks(taskIds.length)}) ORDER BY project_key ` +
+      `ON DUPLICATE KEY UPDATE revision = LAST_INSERT_ID(${TABLES.c}.revision + 1)`,
+    [accountId, ...taskIds],
+  )) as { affectedRows?: number; insertId?: number | string };
+  return (oneProject) => {
+    if (!oneProject) return undefined;
+    if (header.affectedRows === 1) return 1;
+    if (header.affectedRows === 2 && Number(header.insertId) > 0) return Number(header.insertId);
+    return undefined;
+  };
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
-import { chunks, inChunks, marks, tuples } from '../../database/sql';
+import { chunks, inChunks, marks, tuples, Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import type { KeyedPlace } from './task-tree';
 
 // `task_assignees`: a task's assigned people in order; v2's single assignee is position 0.
 
 export async function insertAssignees(
-  m: EntityManager,
+  m: Queryable,
   accountId: number,
   tasks: Array<{ taskId: number; assigned: number[] }>,
 ): Promise<void> {
@@ -27,7 +27,7 @@ export async function insertAssignees(
  * then clears only those, and none can be added meanwhile.
  */
 export async function lockTasksAndAssignees(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   ids: number[],
@@ -71,7 +71,7 @@ function isoOf(value: string | null): string | null {
 }
 
 /** Removes every assignment of the given tasks. */
-export async function clearAssignees(m: EntityManager, accountId: number, taskIds: number[]): Promise<void> {
+export async function clearAssignees(m: Queryable, accountId: number, taskIds: number[]): Promise<void> {
   for (const part of chunks(taskIds)) {
     await m.query(`DELETE FROM task_assignees WHERE account_id = ? AND task_id IN (${marks(part.length)})`, [
       accountId,

@@ -82,27 +82,32 @@ export class TasksService {
     // Its one read locks the rows it reads (their latest committed state): no snapshot wanted.
     return this.gateway.writeReadCommitted(accountId, async (w) => {
       // The rows first, with their assignments: their projects cannot change under the lock
-      // until the commit, nor assignments be added.
-      const { rows: locked, assigned } = await lockTasksAndAssignees(w.m, w.sql, accountId, ids);
+      // until the commit, nor assignments be added. Their content revisions advance with them.
+      const { rows: locked, assigned } = await w.lockRowsAndTouch(
+        ids,
+        (m) => lockTasksAndAssignees(m, w.sql, accountId, ids),
+        (read) => read.rows.map((r) => keyOf(r.projectId)),
+      );
       const found = new Set(locked.map((r) => r.id));
       const missing = ids.find((id) => !found.has(id));
       if (missing !== undefined) throw taskNotFound(missing, 'id');
       await w.assertPeople([...last.values()].flatMap((f) => f.assigned));
       const now = this.clock.now();
       const stamp = newStamp();
-      await replaceFieldsOf(w.m, accountId, [...last], now, stamp);
+      // Nothing reads their answers: they go with the COMMIT, in one round trip.
+      const m = w.withNext();
+      await replaceFieldsOf(m, accountId, [...last], now, stamp);
       // Only tasks that have assignments lose them (no statement when none has any).
       await clearAssignees(
-        w.m,
+        m,
         accountId,
         ids.filter((id) => assigned.has(id)),
       );
       await insertAssignees(
-        w.m,
+        m,
         accountId,
         [...last].map(([taskId, f]) => ({ taskId, assigned: f.assigned })),
       );
-      w.touchContent(locked.map((r) => keyOf(r.projectId)));
       w.record('updated', () => ({
         kind: 'updated',
         tasks: locked.map((row) => ({

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { chunks, marks } from '../../database/sql';
+import { chunks, marks, Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { toSqlDateTime } from '../../database/sql-time';
 import { keyOf, TaskFields, wellFormed } from './task-fields';
@@ -43,7 +43,7 @@ function toPlace(r: {
 
 /** The places of the named tasks of the account (missing ones are simply absent). */
 export async function readStructure(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   ids: number[],
@@ -128,7 +128,7 @@ const REPLACE_CHUNK = 250;
  * statement per 250 tasks, not one per task.
  */
 export async function replaceFieldsOf(
-  m: EntityManager,
+  m: Queryable,
   accountId: number,
   tasks: Array<[id: number, fields: TaskFields]>,
   now: Date,

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { Database, TransactionOptions } from '../../database/database';
+import { WITH_NEXT } from '../../database/held-statements';
+import { CHUNK, Queryable, sendTogether } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
-import { advanceRevisions, ReadRevisions, revisionsOf } from './revisions.table';
+import { advanceContentOfTasks, advanceRevisions, ReadRevisions, revisionsOf } from './revisions.table';
 import {
   FeedWrite,
   mergeInserted,
@@ -40,6 +42,8 @@ export class StoreWrite {
   private readonly learned: ReadRevisions = new Map();
   private recorded: { kind: TaskChangeKind; build: () => RecordedChange | Promise<RecordedChange> } | null =
     null;
+  /** Projects whose content revisions advanced already (lockRowsAndTouch). */
+  private readonly contentAdvanced = new Set<number>();
 
   constructor(
     readonly m: EntityManager,
@@ -51,6 +55,12 @@ export class StoreWrite {
      */
     readonly readsCommitted = !sql.rowLocks,
     private readonly feed?: TaskChangeFeed,
+    /**
+     * Whether the write's transaction is its own (TaskWriteGateway.write), whose next statement
+     * after the work is the gateway's: not a caller's (join), whose next statement may expect
+     * errors of its own.
+     */
+    private readonly ownTransaction = false,
   ) {}
 
   /**
@@ -69,11 +79,24 @@ export class StoreWrite {
    * A project already locked by this write is not locked again.
    */
   async lockLists(projectKeys: Iterable<number>): Promise<void> {
+    await this.lockListsAnd(projectKeys, async () => undefined);
+  }
+
+  /**
+   * lockLists, with `read` (the statements it starts before its first await) sent in the same
+   * round trip right after the locks, so that it runs under them (sendTogether): a write's first
+   * read of what it changes needs no answer of the lock, only the lock itself.
+   */
+  async lockListsAnd<T>(projectKeys: Iterable<number>, read: (m: Queryable) => Promise<T>): Promise<T> {
     const keys = [...new Set(projectKeys)].filter((key) => !this.locked.has(key));
-    if (keys.length === 0) return;
-    const learned = await advanceRevisions(this.m, this.sql, 's', this.accountId, keys);
+    if (keys.length === 0) return read(this.m);
+    const [learned, result] = await sendTogether<[Map<number, number>, T]>(this.m, this.sql, (m) => [
+      advanceRevisions(m, this.sql, 's', this.accountId, keys),
+      read(m),
+    ]);
     for (const [key, revision] of learned) this.learned.set(`s${key}`, revision);
     for (const key of keys) this.locked.add(key);
+    return result;
   }
 
   hasLocked(projectKey: number): boolean {
@@ -84,11 +107,62 @@ export class StoreWrite {
    * The fields of some tasks of these projects changed, or tasks came in that a reader may have
    * known elsewhere (moved from another project, or a new task under a used id): their content
    * revisions advance, so that readers compare stamps. That is the write's last lock, taken when
-   * its work is done: the row is then held only for the commit, and field updates of one project,
-   * which all take it, queue only that long.
+   * its work is done: the row is then held only for the commit, and writes of one project that
+   * take it queue only that long (a field update takes it with its first read, lockRowsAndTouch,
+   * which is as long: its statements after that go with its COMMIT).
    */
   touchContent(projectKeys: Iterable<number>): void {
     for (const key of projectKeys) this.touched.add(key);
+  }
+
+  /**
+   * The write's manager, but every statement sent through it goes with the write's next one, its
+   * COMMIT at the latest, in one round trip where rows lock (WITH_NEXT): for its last statements,
+   * whose answers nothing reads (each answers at once, with no answer of its own). A failure fails
+   * that next statement, and so the write. In a caller's transaction (join) it is the manager itself.
+   */
+  withNext(): EntityManager {
+    if (!this.sql.rowLocks || !this.ownTransaction) return this.m;
+    const m = this.m;
+    const query = (text: string, values?: unknown[]) => m.query(`${WITH_NEXT}${text}`, values);
+    return Object.create(m, { query: { value: query } }) as EntityManager;
+  }
+
+  /**
+   * A field update's first read, which locks the tasks it changes (`read`), and the advance of the
+   * content revisions of their projects (touchContent, `projectKeysOf` the read), in one round trip
+   * where rows lock: the content lock then comes with the row locks, and the write's last
+   * statements, which need no answer, go with its COMMIT (withNext). The lock is held as long as
+   * when taken last, one round trip before the COMMIT. More tasks than one read's chunk are read
+   * first, so that every row is locked before its project is read.
+   */
+  async lockRowsAndTouch<T>(
+    taskIds: number[],
+    read: (m: Queryable) => Promise<T>,
+    projectKeysOf: (read: T) => number[],
+  ): Promise<T> {
+    if (!this.sql.rowLocks) {
+      const result = await read(this.m);
+      this.touchContent(projectKeysOf(result));
+      return result;
+    }
+    const [result, learned] =
+      taskIds.length <= CHUNK
+        ? await sendTogether<[T, (oneProject: boolean) => number | undefined]>(this.m, this.sql, (m) => [
+            read(m),
+            advanceContentOfTasks(m, this.accountId, taskIds),
+          ])
+        : await read(this.m).then(
+            async (first) => [first, await advanceContentOfTasks(this.m, this.accountId, taskIds)] as const,
+          );
+    const keys = [...new Set(projectKeysOf(result))];
+    for (const key of keys) {
+      this.touched.add(key);
+      this.contentAdvanced.add(key);
+    }
+    const revision = learned(keys.length === 1);
+    if (revision !== undefined) this.learned.set(`c${keys[0]}`, revision);
+    return result;
   }
 
   /**
@@ -231,7 +305,13 @@ export class StoreWrite {
 
   /** @internal The gateway's: the last lock, then the change with its revisions if anyone wants it. */
   async finish(feed: TaskChangeFeed, told: FeedWrite, origin?: string): Promise<void> {
-    const learned = await advanceRevisions(this.m, this.sql, 'c', this.accountId, this.touched);
+    const learned = await advanceRevisions(
+      this.m,
+      this.sql,
+      'c',
+      this.accountId,
+      [...this.touched].filter((key) => !this.contentAdvanced.has(key)),
+    );
     for (const [key, revision] of learned) this.learned.set(`c${key}`, revision);
     if (!this.recorded) return;
     const { kind, build } = this.recorded;
@@ -286,7 +366,7 @@ export class TaskWriteGateway {
         (m) =>
           told.attempt(async () => {
             const committed = !this.db.sql.rowLocks || options?.isolation === 'READ COMMITTED';
-            const w = new StoreWrite(m, this.db.sql, accountId, committed, this.feed);
+            const w = new StoreWrite(m, this.db.sql, accountId, committed, this.feed, true);
             const result = await work(w);
             await w.finish(this.feed, told, origin);
             return result;

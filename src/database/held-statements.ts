@@ -1,0 +1,65 @@
+// Statements sent with the next one on their connection (MySQL/MariaDB): see WITH_NEXT.
+
+type Callback = (error: Error | null, ...results: unknown[]) => void;
+type Query = (sql: unknown, values?: unknown, callback?: Callback) => unknown;
+interface Queryable {
+  query(sql: unknown, values?: unknown, callback?: Callback): unknown;
+  /** mysql2's: the statement with its values bound, as it would send it (the pool's queryFormat). */
+  format(sql: string, values: unknown[]): string;
+}
+
+/**
+ * A statement that starts with this comment is held by its connection and sent with the next
+ * statement of that connection, in one text and one round trip (the pool's `multipleStatements`):
+ * for statements of a transaction whose answers nobody reads (a write's last INSERT, which then
+ * goes with its COMMIT). It is answered at once, with no answer of its own (nothing affected, no
+ * insert id). If it fails, the server runs nothing after it and the next statement fails with its
+ * error: the COMMIT fails, and the transaction rolls back as if it had failed itself. A ROLLBACK
+ * drops what is held, as it never ran. On a connection that does not hold statements the comment
+ * is only a comment: the statement runs at once.
+ */
+export const WITH_NEXT = '/* with next */ ';
+
+/** What a held statement answers at once. */
+const HELD = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 });
+
+/** Makes the connection hold statements marked WITH_NEXT for the next statement. */
+export function holdStatements(connection: Queryable): void {
+  const query = connection.query.bind(connection) as Query;
+  // Each with its values bound when held: the texts then join as they are.
+  let held: string[] = [];
+
+  connection.query = (sql: unknown, values?: unknown, callback?: Callback) => {
+    const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
+    const own = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
+    if (typeof text === 'string' && typeof callback === 'function' && text.startsWith(WITH_NEXT)) {
+      held.push(connection.format(text.slice(WITH_NEXT.length), own));
+      process.nextTick(callback, null, HELD);
+      return undefined;
+    }
+    if (held.length === 0) return query(sql, values, callback);
+    const before = held;
+    held = [];
+    if (text === 'ROLLBACK') return query(sql, values, callback);
+    // mysql2's own pool passes command objects without a callback: the held ones go first.
+    if (typeof text !== 'string' || typeof callback !== 'function') {
+      query(before.join('; '), [], () => {});
+      return query(sql, values, callback);
+    }
+    const all = `${before.join('; ')}; ${connection.format(text, own)}`;
+    return query(
+      typeof sql === 'string' ? all : { ...(sql as object), sql: all },
+      [],
+      // The answers of the statement(s) asked for, the held ones' left out.
+      (error, ...results) =>
+        error ? callback(error) : callback(null, ...results.map((r) => after(r, before.length))),
+    );
+  };
+}
+
+/** A multi-statement text's answer (one item per statement) less its first `held` items. */
+function after(answer: unknown, held: number): unknown {
+  if (!Array.isArray(answer)) return answer;
+  const rest = answer.slice(held);
+  return rest.length === 1 ? (rest[0] as unknown) : rest;
+}
