@@ -1,29 +1,14 @@
-import { DataSource } from 'typeorm';
-import { databaseOptions, TOOL_POOL } from '../../../src/config/database.options';
-import { ALL_MIGRATIONS } from '../../../src/database/migration-list';
 import { AllocateDependencyIds1763801720000 } from '../../../src/database/migrations/1763801720000-allocate-dependency-ids';
-import { createTestDatabase, TestDatabase, testDialects } from '../../support/test-database';
+import { useMigratedDatabase } from '../../support/migrated-database';
+import { testDialects } from '../../support/test-database';
 
 // Dependency ids come from a counter row of `id_allocators`, which the migration starts past every
 // id in use (a database that has dependencies already), and which its revert removes.
 describe.each(testDialects())('the counter of dependency ids [%s]', (dialect) => {
-  let db: TestDatabase;
-  let source: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    source = new DataSource({ ...databaseOptions(db.url, TOOL_POOL), migrations: ALL_MIGRATIONS });
-    await source.initialize();
-    await source.runMigrations();
-  });
-
-  afterAll(async () => {
-    await source?.destroy();
-    await db?.drop();
-  });
+  const { source } = useMigratedDatabase(dialect);
 
   const counter = async (): Promise<number | undefined> => {
-    const [row] = (await source.query(
+    const [row] = (await source().query(
       "SELECT next_id FROM id_allocators WHERE name = 'task_dependencies'",
     )) as Array<{
       next_id: number | string;
@@ -33,7 +18,7 @@ describe.each(testDialects())('the counter of dependency ids [%s]', (dialect) =>
 
   it('starts at 1 on an empty table, goes on revert, and starts past the largest id when applied to rows', async () => {
     expect(await counter()).toBe(1);
-    const runner = source.createQueryRunner();
+    const runner = source().createQueryRunner();
     try {
       await new AllocateDependencyIds1763801720000().down(runner);
       expect(await counter()).toBeUndefined();

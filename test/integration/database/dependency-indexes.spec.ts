@@ -1,29 +1,14 @@
-import { DataSource } from 'typeorm';
-import { databaseOptions, TOOL_POOL } from '../../../src/config/database.options';
-import { ALL_MIGRATIONS } from '../../../src/database/migration-list';
 import { DropDependenciesByReverseIndex1763801650000 } from '../../../src/database/migrations/1763801650000-drop-dependencies-by-reverse-index';
-import { createTestDatabase, TestDatabase, testDialects } from '../../support/test-database';
+import { useMigratedDatabase } from '../../support/migrated-database';
+import { testDialects } from '../../support/test-database';
 
 // No statement finds a dependency row by `reverse_id` any more: its index goes, and comes back on
 // revert; the indexes the copy's links go through stay.
 describe.each(testDialects())('the indexes of task_dependencies [%s]', (dialect) => {
-  let db: TestDatabase;
-  let source: DataSource;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(dialect);
-    source = new DataSource({ ...databaseOptions(db.url, TOOL_POOL), migrations: ALL_MIGRATIONS });
-    await source.initialize();
-    await source.runMigrations();
-  });
-
-  afterAll(async () => {
-    await source?.destroy();
-    await db?.drop();
-  });
+  const { source } = useMigratedDatabase(dialect);
 
   const indexed = async () => {
-    const runner = source.createQueryRunner();
+    const runner = source().createQueryRunner();
     try {
       const table = await runner.getTable('task_dependencies');
       return table!.indices.map((i) => i.columnNames.join(',')).sort();
@@ -35,7 +20,7 @@ describe.each(testDialects())('the indexes of task_dependencies [%s]', (dialect)
   it('has none by reverse_id after the migrations, and gets it back on revert', async () => {
     expect(await indexed()).toEqual(expect.arrayContaining(['dependent_task_id', 'task_id']));
     expect(await indexed()).not.toContain('reverse_id');
-    const runner = source.createQueryRunner();
+    const runner = source().createQueryRunner();
     try {
       await new DropDependenciesByReverseIndex1763801650000().down(runner);
       expect(await indexed()).toContain('reverse_id');
