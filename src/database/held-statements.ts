@@ -28,9 +28,19 @@ export function holdStatements(connection: Queryable): void {
   const query = connection.query.bind(connection) as Query;
   // Each with its values bound when held: the texts then join as they are.
   let held: string[] = [];
+  // The error of held statements sent on their own, for the next statement asked for.
+  let failed: Error | null = null;
 
   connection.query = (sql: unknown, values?: unknown, callback?: Callback) => {
     const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
+    if (failed && typeof callback === 'function') {
+      const error = failed;
+      failed = null;
+      if (text !== 'ROLLBACK') {
+        process.nextTick(callback, error);
+        return undefined;
+      }
+    }
     const own = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
     if (typeof text === 'string' && typeof callback === 'function' && text.startsWith(WITH_NEXT)) {
       held.push(connection.format(text.slice(WITH_NEXT.length), own));
@@ -41,9 +51,13 @@ export function holdStatements(connection: Queryable): void {
     const before = held;
     held = [];
     if (text === 'ROLLBACK') return query(sql, values, callback);
-    // mysql2's own pool passes command objects without a callback: the held ones go first.
+    // mysql2's own pool and streamed reads pass commands without a callback: the held ones go
+    // first, on their own. If they fail, the next statement asked for after (the COMMIT, once the
+    // stream is read) fails with their error instead of running, as it would in their text.
     if (typeof text !== 'string' || typeof callback !== 'function') {
-      query(before.join('; '), [], () => {});
+      query(before.join('; '), [], (error) => {
+        if (error) failed = error;
+      });
       return query(sql, values, callback);
     }
     const all = `${before.join('; ')}; ${connection.format(text, own)}`;

@@ -82,6 +82,29 @@ describeEachDialect(
       ).rejects.toMatchObject({ message: expect.stringMatching(/no.such.table/) });
       expect(await nameOf()).toBe('renamed');
     });
+
+    it('writes nothing when statements held ahead of a streamed read fail', async () => {
+      const account = await t().newAccount('held before a stream');
+      await expect(
+        t().db.transaction(async (m) => {
+          await m.query(`${WITH_NEXT}UPDATE accounts SET name = ? WHERE id = ?`, ['lost', account.id]);
+          await m.query(`${WITH_NEXT}SELECT 1 FROM no_such_table`);
+          // A streamed read goes as its own command, without the held statements' text.
+          if (t().dialect === 'mysql') {
+            const rows = await m.queryRunner!.stream('SELECT id FROM accounts WHERE id = ?', [account.id]);
+            await new Promise<void>((resolve) => {
+              rows.on('end', () => resolve());
+              rows.on('error', () => resolve());
+              rows.resume();
+            });
+          }
+        }),
+      ).rejects.toBeDefined();
+      const [row] = (await t().dataSource.query('SELECT name FROM accounts WHERE id = ?', [account.id])) as Array<{
+        name: string;
+      }>;
+      expect(row.name).toBe('held before a stream');
+    });
   },
   // No job runner polls meanwhile: every round trip counted is the test's.
   { JOBS_CONCURRENCY: '0' },
