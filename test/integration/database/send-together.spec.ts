@@ -100,7 +100,9 @@ describeEachDialect(
           }
         }),
       ).rejects.toBeDefined();
-      const [row] = (await t().dataSource.query('SELECT name FROM accounts WHERE id = ?', [account.id])) as Array<{
+      const [row] = (await t().dataSource.query('SELECT name FROM accounts WHERE id = ?', [
+        account.id,
+      ])) as Array<{
         name: string;
       }>;
       expect(row.name).toBe('held before a stream');
