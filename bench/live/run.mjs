@@ -33,6 +33,7 @@ import {
   serviceEnv,
   startService,
 } from '../lib/service.mjs';
+import { subscribedSocket } from '../lib/live-socket.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
@@ -78,15 +79,8 @@ function client(port, token) {
 // A probe decodes every message (ws, JSON): it times the latency from the send time a write carries
 // in its text, and keeps the order of the events it got, to compare with the other probes'.
 async function probeSocket(port, path, latencies, arrivals) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`);
+  const ws = await subscribedSocket(`ws://127.0.0.1:${port}${path}`);
   const order = [];
-  await new Promise((resolve, reject) => {
-    ws.once('message', () => {
-      ws.send(JSON.stringify({ action: 'subscribe', name: 'tasks' }));
-      resolve();
-    });
-    ws.once('error', reject);
-  });
   ws.on('message', (data) => {
     const message = JSON.parse(data.toString());
     const value = message.body?.value;

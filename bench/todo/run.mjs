@@ -17,11 +17,11 @@
 //   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
 import { randomBytes } from 'node:crypto';
 import { subtree } from './batches.mjs';
+import { subscribedSocket } from '../lib/live-socket.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
-import WebSocket from 'ws';
 import {
   build,
   connect,
@@ -448,16 +448,11 @@ async function longList(call, length) {
 /** One live socket of the account, subscribed to its tasks, counting what it hears. */
 async function liveSocket(call, port) {
   const { key } = await must(call, 'GET', '/api/v1');
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/todo/api/v1?token=${encodeURIComponent(key)}&ws=1`);
+  const ws = await subscribedSocket(
+    `ws://127.0.0.1:${port}/todo/api/v1?token=${encodeURIComponent(key)}&ws=1`,
+  );
   let clones = 0;
   let resyncs = 0;
-  await new Promise((resolve, reject) => {
-    ws.once('message', () => {
-      ws.send(JSON.stringify({ action: 'subscribe', name: 'tasks' }));
-      resolve();
-    });
-    ws.once('error', reject);
-  });
   ws.on('message', (data) => {
     const value = JSON.parse(data.toString()).body?.value;
     if (value?.type === 'clone-task' && value.data?.batch?.[0]?.text?.startsWith('paste ')) clones++;
