@@ -1,6 +1,7 @@
 import * as mysql2 from 'mysql2';
 import { holdStatements } from './held-statements';
 import { cacheIsolation } from './session-isolation';
+import { stopAfterRollback } from './stop-after-rollback';
 
 /** Time limits on the MySQL/MariaDB pool (0 means none); read on every use, so they can change. */
 export interface DatabaseBounds {
@@ -108,6 +109,8 @@ export function boundedMysqlDriver(bounds: DatabaseBounds): typeof mysql2 {
         const mariaDb = isMariaDbVersion(bounded._handshakePacket?.serverVersion);
         if (sessionIsolation) cacheIsolation(bounded, mariaDb);
         holdStatements(bounded);
+        // Outermost: it sees each statement as TypeORM asks for it, START TRANSACTION and COMMIT too.
+        stopAfterRollback(bounded);
         // Queued ahead of the statement the connection was made for. A server that does not know
         // a variable (MariaDB before 10.3.18) answers an error and keeps its defaults.
         bounded.query(sessionSql(mariaDb), [], () => {});

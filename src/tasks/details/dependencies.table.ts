@@ -65,8 +65,9 @@ export async function insertDependencyPairs(
   let id = first;
   let ahead: Promise<unknown> | undefined;
   // 2,000 rows a statement. Each chunk's statement is built while the one ahead runs, and sent
-  // once it has succeeded: after a deadlock the server has rolled the transaction back, and a
-  // statement queued behind the failed one would run, and commit, on its own.
+  // once it has succeeded, so that one chunk's text is held at a time. (Sent at once they would
+  // be safe too: a connection sends nothing of a transaction a deadlock has rolled back,
+  // stop-after-rollback.ts.)
   for (const part of chunks(pairs)) {
     const rows: string[] = [];
     for (const p of part) {

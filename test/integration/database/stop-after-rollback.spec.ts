@@ -1,0 +1,95 @@
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { allDone } from '../../../src/common/all-done';
+import { createTestApp, TestApp } from '../../support/test-app';
+
+// After a deadlock the server has rolled the transaction back; a statement of it that was asked
+// for at once with the failed one must not run then, on its own (src/database/stop-after-rollback.ts).
+const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+if (!process.env.TEST_DATABASE_URL) {
+  console.warn('stop-after-rollback tests skipped: TEST_DATABASE_URL is not set (MariaDB only)');
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function later(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', () => {
+  let t: TestApp;
+  let runner: QueryRunner;
+
+  beforeAll(async () => {
+    t = await createTestApp('mysql');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  beforeEach(async () => {
+    runner = t.dataSource.createQueryRunner();
+    await runner.connect();
+  });
+  afterEach(async () => {
+    await runner.release();
+  });
+
+  const nameOf = async (id: number) =>
+    ((await t.dataSource.query('SELECT name FROM accounts WHERE id = ?', [id])) as Array<{ name: string }>)[0]
+      .name;
+  const rename = (m: Pick<EntityManager, 'query'>, ids: number[], name: string) =>
+    m.query(`UPDATE accounts SET name = ? WHERE id IN (${ids.map(() => '?').join(', ')})`, [name, ...ids]);
+
+  /**
+   * The victim (on `runner`) locks x, then asks at once for y (held by the other) and for what
+   * `alsoAsks` names; the other, heavier so that the server picks the victim, then asks for x.
+   */
+  async function deadlock(alsoAsks: (m: EntityManager, z: number) => Promise<unknown>) {
+    const [x, y, z, ...heavy] = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => t.newAccount(`before-${i}`).then((a) => a.id)),
+    );
+    const victimLocked = later();
+    const otherLocked = later();
+    await runner.startTransaction();
+    const victim = (async () => {
+      await rename(runner.manager, [x], 'victim');
+      victimLocked.resolve();
+      await otherLocked.promise;
+      await allDone([rename(runner.manager, [y], 'victim'), alsoAsks(runner.manager, z)]);
+    })();
+    const other = t.dataSource.transaction(async (m) => {
+      await victimLocked.promise;
+      // Row by row: on a table this small one UPDATE of several ids would scan, and lock, it all.
+      for (const id of [y, ...heavy]) await rename(m, [id], 'other');
+      otherLocked.resolve();
+      // The victim's statement on y is waiting for this transaction's lock by then.
+      await sleep(300);
+      await rename(m, [x], 'other');
+    });
+    const outcomes = await Promise.allSettled([victim, other]);
+    return { x, y, z, outcomes };
+  }
+
+  it('does not run a write queued behind the statement that deadlocked, nor the COMMIT', async () => {
+    const { x, y, z, outcomes } = await deadlock((m, z) => rename(m, [z], 'leaked'));
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'ER_LOCK_DEADLOCK' } });
+    expect(outcomes[1].status).toBe('fulfilled');
+    await expect(runner.commitTransaction()).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
+    await runner.rollbackTransaction();
+    expect([await nameOf(x), await nameOf(y), await nameOf(z)]).toEqual(['other', 'other', 'before-2']);
+  });
+
+  it('fails every statement asked for after, up to the ROLLBACK; the connection then serves the next transaction', async () => {
+    const { z, outcomes } = await deadlock((m, z) => rename(m, [z], 'leaked'));
+    expect(outcomes[0].status).toBe('rejected');
+    await expect(rename(runner.manager, [z], 'later')).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
+    await runner.rollbackTransaction();
+    expect(await nameOf(z)).toBe('before-2');
+
+    await runner.startTransaction();
+    await allDone([rename(runner.manager, [z], 'next'), runner.manager.query('SELECT 1')]);
+    await runner.commitTransaction();
+    expect(await nameOf(z)).toBe('next');
+  });
+});
