@@ -1,5 +1,7 @@
 // Statements sent with the next one on their connection (MySQL/MariaDB): see WITH_NEXT.
 
+import { answersAfter } from './multi-statement';
+
 type Callback = (error: Error | null, ...results: unknown[]) => void;
 type Query = (sql: unknown, values?: unknown, callback?: Callback) => unknown;
 interface Queryable {
@@ -66,14 +68,7 @@ export function holdStatements(connection: Queryable): void {
       [],
       // The answers of the statement(s) asked for, the held ones' left out.
       (error, ...results) =>
-        error ? callback(error) : callback(null, ...results.map((r) => after(r, before.length))),
+        error ? callback(error) : callback(null, ...results.map((r) => answersAfter(r, before.length))),
     );
   };
-}
-
-/** A multi-statement text's answer (one item per statement) less its first `held` items. */
-function after(answer: unknown, held: number): unknown {
-  if (!Array.isArray(answer)) return answer;
-  const rest = answer.slice(held);
-  return rest.length === 1 ? (rest[0] as unknown) : rest;
 }

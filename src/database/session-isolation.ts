@@ -1,3 +1,5 @@
+import { answersAfter } from './multi-statement';
+
 /** The levels TypeORM names in `SET TRANSACTION ISOLATION LEVEL …` (its IsolationLevel type). */
 const NEXT_LEVEL =
   /^SET TRANSACTION ISOLATION LEVEL (READ UNCOMMITTED|READ COMMITTED|REPEATABLE READ|SERIALIZABLE)$/;
@@ -22,16 +24,6 @@ const LOCAL_OK = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 
  */
 export function restoreIsolationSql(mariaDb: boolean): string {
   return `SET SESSION ${mariaDb ? 'tx_isolation' : 'transaction_isolation'} = DEFAULT`;
-}
-
-/**
- * What `START TRANSACTION; <text>` answered less the START's own answer: the text's answer, or its
- * answers when it held several statements (sendTogether). mysql2 answers a multi-statement
- * text with an array per part of its callback (results, fields), one item per statement.
- */
-function afterStart(answer: unknown): unknown {
-  if (!Array.isArray(answer)) return answer;
-  return answer.length === 2 ? (answer[1] as unknown) : answer.slice(1);
 }
 
 /**
@@ -98,7 +90,8 @@ export function cacheIsolation(connection: Queryable, mariaDb: boolean): void {
       return query(
         typeof sql === 'string' ? both : { ...(sql as object), sql: both },
         values,
-        (error, ...results) => (error ? callback(error) : callback(null, ...results.map(afterStart))),
+        (error, ...results) =>
+          error ? callback(error) : callback(null, ...results.map((r) => answersAfter(r, 1))),
       );
     }
     const level = NEXT_LEVEL.exec(text)?.[1];
