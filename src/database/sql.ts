@@ -86,6 +86,37 @@ export function chunks<T>(items: T[], size = CHUNK): T[][] {
   return out;
 }
 
+/**
+ * `column` among `ids`, as a condition and its values: each run of at least three consecutive ids
+ * as one `BETWEEN`, the others in one `IN` list. Ids are given out in ranges (a copy's, a clone's,
+ * an import's), so a subtree's are mostly runs; MySQL/MariaDB plan a `BETWEEN` with one index dive
+ * where they make one per listed value (`eq_range_index_dive_limit = 0`, bounded-mysql.ts): for
+ * 1,000 ids in six parts of one statement, 11 ms of planning against under 1.
+ */
+export function amongIds(column: string, ids: readonly number[]): { sql: string; params: number[] } {
+  const sorted = [...new Set(ids)].sort((a, b) => a - b);
+  const conditions: string[] = [];
+  const params: number[] = [];
+  const single: number[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+    if (j - i >= 2) {
+      conditions.push(`${column} BETWEEN ? AND ?`);
+      params.push(sorted[i], sorted[j]);
+    } else {
+      single.push(...sorted.slice(i, j + 1));
+    }
+    i = j + 1;
+  }
+  if (single.length) {
+    conditions.push(`${column} IN (${marks(single.length)})`);
+    params.push(...single);
+  }
+  if (conditions.length === 0) return { sql: '1 = 0', params };
+  return { sql: conditions.length === 1 ? conditions[0] : `(${conditions.join(' OR ')})`, params };
+}
+
 /** Runs `read` over `ids` a chunk at a time and concatenates the rows. */
 export async function inChunks<T>(ids: number[], read: (part: number[]) => Promise<T[]>): Promise<T[]> {
   const out: T[] = [];

@@ -1,5 +1,5 @@
 import { pushTo } from '../../common/group-by';
-import { inChunks, intOrNull, marks, Queryable } from '../../database/sql';
+import { amongIds, inChunks, intOrNull, Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime } from '../../database/sql-time';
 import type { SourceAttachment } from './attachments.table';
@@ -58,8 +58,10 @@ const COLUMNS = ['kind', 'id', 'task_id', 'a', 'b', 'c', 'd', 's1', 's2', 's3', 
 /** One part of the UNION ALL: its values for the shared columns, and its FROM … WHERE. */
 interface Part {
   values: string;
-  /** `?` for the account, then `(?)` for the task ids; `<join>` for SqlDialect.joinInOrder. */
+  /** `?` for the account, then `<ids>` for the task ids; `<join>` for SqlDialect.joinInOrder. */
   from: string;
+  /** The column `<ids>` names. */
+  taskColumn: string;
   /** A second account id before the task ids (the comments' files, read from both tables). */
   twoAccounts?: boolean;
 }
@@ -70,15 +72,18 @@ const PARTS: Record<'todos' | 'comments' | 'files' | 'commentFiles' | 'dependenc
     todos: {
       values:
         "'o', id, task_id, position, assignee_id, NULL, NULL, description, due_date, due_time, closed_at, NULL",
-      from: 'todos WHERE account_id = ? AND task_id IN (?)',
+      from: 'todos WHERE account_id = ? AND <ids>',
+      taskColumn: 'task_id',
     },
     comments: {
       values: "'c', id, task_id, creator_id, draft, hidden, NULL, body, NULL, NULL, pinned_at, deleted_at",
-      from: 'comments WHERE account_id = ? AND task_id IN (?)',
+      from: 'comments WHERE account_id = ? AND <ids>',
+      taskColumn: 'task_id',
     },
     files: {
       values: FILES,
-      from: 'attachments WHERE account_id = ? AND task_id IN (?) AND comment_id IS NULL',
+      from: 'attachments WHERE account_id = ? AND <ids> AND comment_id IS NULL',
+      taskColumn: 'task_id',
     },
     // The chunk's comments first, then their files by `comment_id`: with the tables' statistics
     // behind (that index is mostly NULLs, so it looks unselective), MariaDB read all of
@@ -86,7 +91,8 @@ const PARTS: Record<'todos' | 'comments' | 'files' | 'commentFiles' | 'dependenc
     commentFiles: {
       values:
         "'a', a.id, a.task_id, a.comment_id, a.size, a.blob_id, NULL, a.name, a.content_type, NULL, NULL, NULL",
-      from: 'comments c <join> attachments a WHERE a.comment_id = c.id AND a.account_id = ? AND c.account_id = ? AND c.task_id IN (?)',
+      from: 'comments c <join> attachments a WHERE a.comment_id = c.id AND a.account_id = ? AND c.account_id = ? AND <ids>',
+      taskColumn: 'c.task_id',
       twoAccounts: true,
     },
     dependencies: {
@@ -94,11 +100,13 @@ const PARTS: Record<'todos' | 'comments' | 'files' | 'commentFiles' | 'dependenc
         "'d', d.id, d.task_id, d.dependent_task_id, d.type_id, d.reverse_id, o.id, NULL, NULL, NULL, NULL, NULL",
       from:
         'task_dependencies d LEFT JOIN tasks o ON o.id = d.dependent_task_id AND o.account_id = d.account_id AND o.deleted_at IS NULL ' +
-        'WHERE d.account_id = ? AND d.task_id IN (?)',
+        'WHERE d.account_id = ? AND <ids>',
+      taskColumn: 'd.task_id',
     },
     subscribers: {
       values: "'s', NULL, task_id, person_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL",
-      from: 'task_subscribers WHERE account_id = ? AND task_id IN (?)',
+      from: 'task_subscribers WHERE account_id = ? AND <ids>',
+      taskColumn: 'task_id',
     },
   };
 
@@ -133,7 +141,9 @@ export async function copySourceRows(
   const rows = await inChunks(taskIds, (ids) => {
     const params: unknown[] = [];
     const selects = parts.map((part, i) => {
-      params.push(accountId, ...(part.twoAccounts ? [accountId] : []), ...ids);
+      // Runs of consecutive task ids (a copy's are mostly) as one index range each.
+      const among = amongIds(part.taskColumn, ids);
+      params.push(accountId, ...(part.twoAccounts ? [accountId] : []), ...among.params);
       // The first part names the shared columns.
       const values =
         i === 0
@@ -142,7 +152,7 @@ export async function copySourceRows(
               .map((v, k) => `${v} AS ${COLUMNS[k]}`)
               .join(', ')
           : part.values;
-      const from = part.from.replace('<join>', sql.joinInOrder).replace('(?)', `(${marks(ids.length)})`);
+      const from = part.from.replace('<join>', sql.joinInOrder).replace('<ids>', among.sql);
       return `SELECT ${values} FROM ${from}`;
     });
     return m.query(selects.join(' UNION ALL '), params) as Promise<Row[]>;
