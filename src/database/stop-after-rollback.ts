@@ -60,20 +60,23 @@ export function stopAfterRollback(connection: Queryable): void {
 
   const handOn = ({ sql, values, callback }: Waiting) => {
     const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
-    if (rolledBack && text !== 'ROLLBACK') {
+    const start = text === 'START TRANSACTION';
+    // A START after a rollback with no ROLLBACK sent begins afresh: the server is in no transaction.
+    if (rolledBack && text !== 'ROLLBACK' && !start) {
       process.nextTick(callback, notSent(rolledBack));
       return;
     }
-    if (text === 'START TRANSACTION') inTransaction = true;
-    else if (text === 'COMMIT' || text === 'ROLLBACK') {
-      inTransaction = false;
+    if (start || text === 'COMMIT' || text === 'ROLLBACK') {
+      inTransaction = start;
       rolledBack = null;
     }
     const inOne = inTransaction;
     unanswered++;
     query(sql, values, (error, ...results) => {
       unanswered--;
-      if (inOne && error && ENDS_TRANSACTION.has((error as ServerError).code ?? '')) rolledBack = error;
+      // A START that failed began nothing: what follows is not held for it.
+      if (start && error) inTransaction = false;
+      else if (inOne && error && ENDS_TRANSACTION.has((error as ServerError).code ?? '')) rolledBack = error;
       callback(error, ...results);
       next();
     });

@@ -92,4 +92,14 @@ describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', (
     await runner.commitTransaction();
     expect(await nameOf(z)).toBe('next');
   });
+
+  it('lets a START TRANSACTION sent without the ROLLBACK begin afresh', async () => {
+    const { z, outcomes } = await deadlock((m, z) => rename(m, [z], 'leaked'));
+    expect(outcomes[0].status).toBe('rejected');
+    // Sent as is, past TypeORM's own bookkeeping: the server is in no transaction any more.
+    await runner.query('START TRANSACTION');
+    await rename(runner.manager, [z], 'afresh');
+    await runner.commitTransaction();
+    expect(await nameOf(z)).toBe('afresh');
+  });
 });
