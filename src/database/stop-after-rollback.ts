@@ -38,8 +38,9 @@ interface Waiting {
  * write queued behind the failed statement would run, and commit, on its own: half a copy, kept.
  * Here the queue is this connection's own: once a statement fails with an error that ends the
  * transaction, every statement of it still waiting, and every one asked for after, up to its
- * ROLLBACK, fails with that error's code and is never sent (the COMMIT too), so the caller's
- * transaction fails and, on a deadlock, is retried whole (Database.transaction).
+ * ROLLBACK (or a new START TRANSACTION), fails with that error's code and is never sent (the
+ * COMMIT too), so the caller's transaction fails and, on a deadlock, is retried whole
+ * (Database.transaction).
  *
  * Nothing waits longer than it did: mysql2 too sends a connection's next statement only once it
  * has read the answer ahead. Outside a transaction every statement goes on at once, as before.
