@@ -1,5 +1,5 @@
-import type { QueryRunner } from 'typeorm';
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
+import { useHeldConnection } from '../../support/held-connection';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 // Each connection of the pool sends its isolation level only when it changes
@@ -14,7 +14,6 @@ type Level = IsolationLevel | undefined;
 
 describeMysql('Isolation levels sent once per connection [mysql]', () => {
   let t: TestApp;
-  let runner: QueryRunner;
   let serverLevel: string;
 
   beforeAll(async () => {
@@ -27,14 +26,8 @@ describeMysql('Isolation levels sent once per connection [mysql]', () => {
   afterAll(async () => {
     await t?.close();
   });
-  beforeEach(async () => {
-    // One connection held for the whole test: what it served before decides what is sent.
-    runner = t.dataSource.createQueryRunner();
-    await runner.connect();
-  });
-  afterEach(async () => {
-    await runner.release();
-  });
+  // One connection held for the whole test: what it served before decides what is sent.
+  const runner = useHeldConnection(() => t);
 
   let probe: number;
   let renames = 0;
@@ -42,7 +35,7 @@ describeMysql('Isolation levels sent once per connection [mysql]', () => {
     probe = (await t.newAccount('probe')).id;
   });
   const readProbe = async () =>
-    ((await runner.query('SELECT name FROM accounts WHERE id = ?', [probe])) as Array<{ name: string }>)[0]
+    ((await runner().query('SELECT name FROM accounts WHERE id = ?', [probe])) as Array<{ name: string }>)[0]
       .name;
 
   /**
@@ -51,19 +44,19 @@ describeMysql('Isolation levels sent once per connection [mysql]', () => {
    * new one: READ COMMITTED. (InnoDB's own report, information_schema.innodb_trx, lags on MariaDB.)
    */
   async function levelIn(level: Level): Promise<string> {
-    await runner.startTransaction(level);
+    await runner().startTransaction(level);
     try {
       const before = await readProbe();
       await t.dataSource.query('UPDATE accounts SET name = ? WHERE id = ?', [`probe ${++renames}`, probe]);
       return (await readProbe()) === before ? 'REPEATABLE READ' : 'READ COMMITTED';
     } finally {
-      await runner.commitTransaction();
+      await runner().commitTransaction();
     }
   }
 
   async function setStatements(work: () => Promise<unknown>): Promise<number> {
     const count = async () => {
-      const [row] = (await runner.query("SHOW SESSION STATUS LIKE 'Com_set_option'")) as Array<{
+      const [row] = (await runner().query("SHOW SESSION STATUS LIKE 'Com_set_option'")) as Array<{
         Value: string;
       }>;
       return Number(row.Value);
@@ -111,8 +104,8 @@ describeMysql('Isolation levels sent once per connection [mysql]', () => {
     await levelIn(undefined);
     expect(
       await setStatements(async () => {
-        await runner.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-        await runner.query('SELECT 1');
+        await runner().query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        await runner().query('SELECT 1');
       }),
     ).toBe(1);
     // As without the cache: the server keeps that level for the next transaction.

@@ -1,5 +1,6 @@
-import type { EntityManager, QueryRunner } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { allDone } from '../../../src/common/all-done';
+import { useHeldConnection } from '../../support/held-connection';
 import { createTestApp, TestApp } from '../../support/test-app';
 
 // After a deadlock the server has rolled the transaction back; a statement of it that was asked
@@ -19,7 +20,6 @@ function later(): { promise: Promise<void>; resolve: () => void } {
 
 describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', () => {
   let t: TestApp;
-  let runner: QueryRunner;
 
   beforeAll(async () => {
     t = await createTestApp('mysql');
@@ -27,13 +27,7 @@ describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', (
   afterAll(async () => {
     await t?.close();
   });
-  beforeEach(async () => {
-    runner = t.dataSource.createQueryRunner();
-    await runner.connect();
-  });
-  afterEach(async () => {
-    await runner.release();
-  });
+  const runner = useHeldConnection(() => t);
 
   const nameOf = async (id: number) =>
     ((await t.dataSource.query('SELECT name FROM accounts WHERE id = ?', [id])) as Array<{ name: string }>)[0]
@@ -51,12 +45,12 @@ describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', (
     );
     const victimLocked = later();
     const otherLocked = later();
-    await runner.startTransaction();
+    await runner().startTransaction();
     const victim = (async () => {
-      await rename(runner.manager, [x], 'victim');
+      await rename(runner().manager, [x], 'victim');
       victimLocked.resolve();
       await otherLocked.promise;
-      await allDone([rename(runner.manager, [y], 'victim'), alsoAsks(runner.manager, z)]);
+      await allDone([rename(runner().manager, [y], 'victim'), alsoAsks(runner().manager, z)]);
     })();
     const other = t.dataSource.transaction(async (m) => {
       await victimLocked.promise;
@@ -75,21 +69,21 @@ describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', (
     const { x, y, z, outcomes } = await deadlock((m, z) => rename(m, [z], 'leaked'));
     expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'ER_LOCK_DEADLOCK' } });
     expect(outcomes[1].status).toBe('fulfilled');
-    await expect(runner.commitTransaction()).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
-    await runner.rollbackTransaction();
+    await expect(runner().commitTransaction()).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
+    await runner().rollbackTransaction();
     expect([await nameOf(x), await nameOf(y), await nameOf(z)]).toEqual(['other', 'other', 'before-2']);
   });
 
   it('fails every statement asked for after, up to the ROLLBACK; the connection then serves the next transaction', async () => {
     const { z, outcomes } = await deadlock((m, z) => rename(m, [z], 'leaked'));
     expect(outcomes[0].status).toBe('rejected');
-    await expect(rename(runner.manager, [z], 'later')).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
-    await runner.rollbackTransaction();
+    await expect(rename(runner().manager, [z], 'later')).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
+    await runner().rollbackTransaction();
     expect(await nameOf(z)).toBe('before-2');
 
-    await runner.startTransaction();
-    await allDone([rename(runner.manager, [z], 'next'), runner.manager.query('SELECT 1')]);
-    await runner.commitTransaction();
+    await runner().startTransaction();
+    await allDone([rename(runner().manager, [z], 'next'), runner().manager.query('SELECT 1')]);
+    await runner().commitTransaction();
     expect(await nameOf(z)).toBe('next');
   });
 
@@ -97,9 +91,27 @@ describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', (
     const { z, outcomes } = await deadlock((m, z) => rename(m, [z], 'leaked'));
     expect(outcomes[0].status).toBe('rejected');
     // Sent as is, past TypeORM's own bookkeeping: the server is in no transaction any more.
-    await runner.query('START TRANSACTION');
-    await rename(runner.manager, [z], 'afresh');
-    await runner.commitTransaction();
+    await runner().query('START TRANSACTION');
+    await rename(runner().manager, [z], 'afresh');
+    await runner().commitTransaction();
     expect(await nameOf(z)).toBe('afresh');
+  });
+
+  it('hands a streamed read on in its turn, and holds the statements after it until it has ended', async () => {
+    const ids = await Promise.all([0, 1].map((i) => t.newAccount(`streamed-${i}`).then((a) => a.id)));
+    await runner().startTransaction();
+    const slow = runner().query('SELECT SLEEP(0.2)');
+    const renamed = rename(runner().manager, [ids[0]], 'first');
+    // Both asked for by now: the rename waits for the slow statement's answer, and the streamed
+    // read, which cannot wait, goes after it.
+    await sleep(50);
+    const stream = await runner().stream('SELECT name FROM accounts WHERE id IN (?, ?) ORDER BY name', ids);
+    const names: string[] = [];
+    for await (const row of stream) names.push((row as { name: string }).name);
+    await allDone([slow, renamed]);
+    await rename(runner().manager, [ids[1]], 'after');
+    await runner().commitTransaction();
+    expect(names).toEqual(['first', 'streamed-1']);
+    expect([await nameOf(ids[0]), await nameOf(ids[1])]).toEqual(['first', 'after']);
   });
 });
