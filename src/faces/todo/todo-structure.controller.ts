@@ -6,6 +6,7 @@ import { TasksService } from '../../tasks/store/tasks.service';
 import { parsePathId, parsePathProject } from './todo-input';
 import { cloneAnswerBytes } from './todo-clone-answer';
 import { cloneOf, moveOf } from './todo-task.mapper';
+import { TodoTaskListCache } from './todo-task-list.cache';
 import { TODO_SORTS, TodoSortBody } from './todo.dto';
 import { TodoController } from './todo.openapi';
 import { TodoRoutes } from './todo.routes';
@@ -17,6 +18,7 @@ export class TodoStructureController {
   constructor(
     private readonly tasks: TasksService,
     private readonly config: AppConfig,
+    private readonly lists: TodoTaskListCache,
   ) {}
 
   @TodoRoutes.move()
@@ -51,7 +53,11 @@ export class TodoStructureController {
   @TodoRoutes.clone()
   async clone(@CurrentAccount() account: AuthenticatedAccount, @Body() raw: unknown): Promise<Buffer> {
     const { nodes, placement } = cloneOf(raw, this.config);
-    const ids = await this.tasks.cloneTasks(account.id, nodes, placement);
+    // A widget pastes into a list it has read: where that list shows the target groups the clone
+    // without a read before its transaction.
+    const ids = await this.tasks.cloneTasks(account.id, nodes, placement, (id) =>
+      this.lists.projectOf(account.id, id),
+    );
     // Already JSON bytes (the route's Content-Type says so).
     return cloneAnswerBytes(
       nodes.map((node) => node.key),

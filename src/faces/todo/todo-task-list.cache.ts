@@ -141,6 +141,19 @@ export class TodoTaskListCache {
   }
 
   /**
+   * The project a built list of the account last showed the task in (null: No project), or
+   * undefined if none holds it. A hint only, as of that list's last build or patch.
+   */
+  projectOf(accountId: number, taskId: number): number | null | undefined {
+    for (const entry of this.entries.values()) {
+      if (entry.accountId !== accountId || !entry.body) continue;
+      const fragment = entry.fragments.get(taskId);
+      if (fragment) return fragment.projectId;
+    }
+    return undefined;
+  }
+
+  /**
    * The list's revisions, read by a statement sent after the caller arrived, so that they cover
    * every write committed before it. Readers that arrive while such a read is in flight share the
    * next one, sent as soon as it ends: one statement per round trip for any number of concurrent

@@ -49,6 +49,12 @@ export interface CloneRequest {
   peopleChecked?: boolean;
   /** Where the roots go, read by the caller under its project's ordering lock, held by the write (clone()). */
   destination?: Destination;
+  /**
+   * The project the caller last saw the placement's target or parent in (cloneForest): taken as
+   * the guess of its group instead of a read before the transaction. Only a guess: the lock path
+   * reads the anchor under the guessed project's lock and moves to its real project if it differs.
+   */
+  projectGuess?: number | null;
 }
 
 /** One clone of a group: its request, and ids reserved for it outside the transaction (row locks). */
@@ -109,7 +115,9 @@ export class CloneEngine {
     // that does not ask for its own (a small clone or a create takes them from this process's
     // block, without a statement as a rule).
     const [guess, reserved] = await Promise.all([
-      this.guessProject(accountId, request.placement),
+      request.projectGuess !== undefined && request.placement.projectId === undefined
+        ? request.projectGuess
+        : this.guessProject(accountId, request.placement),
       this.ids.reserve(request.nodes.filter((n) => n.requestedId === undefined).length),
     ]);
     const requested = request.nodes.find((n) => n.requestedId !== undefined)?.requestedId;

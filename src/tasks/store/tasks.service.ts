@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock';
 import { Database, TransactionOptions } from '../../database/database';
 import { fromSqlDateTime } from '../../database/sql-time';
 import { TasksError } from '../tasks.errors';
+import { anchorOf } from './clone-destination';
 import { CloneEngine, CloneNode, ClonePlacement } from './clone-engine';
 import { projectIds } from './projects.table';
 import { clearAssignees, insertAssignees, lockTasksAndAssignees } from './task-assignees.table';
@@ -66,9 +67,20 @@ export class TasksService {
     return ids.get('new')!;
   }
 
-  /** A flat forest of new tasks: client key → new id for every node. */
-  cloneTasks(accountId: number, nodes: CloneNode[], placement: ClonePlacement): Promise<Map<string, number>> {
-    return this.engine.cloneForest(accountId, { nodes, placement });
+  /**
+   * A flat forest of new tasks: client key → new id for every node. `lastSeen` tells the project
+   * the caller last saw a task in (undefined: not seen), the guess for the target or parent
+   * (CloneRequest.projectGuess).
+   */
+  cloneTasks(
+    accountId: number,
+    nodes: CloneNode[],
+    placement: ClonePlacement,
+    lastSeen?: (taskId: number) => number | null | undefined,
+  ): Promise<Map<string, number>> {
+    const anchorId = anchorOf(placement);
+    const projectGuess = lastSeen && anchorId !== null ? lastSeen(anchorId) : undefined;
+    return this.engine.cloneForest(accountId, { nodes, placement, projectGuess });
   }
 
   /**

@@ -116,6 +116,53 @@ describeEachDialect(
       expect(trips[1]).toMatch(/^START TRANSACTION; INSERT INTO task_list_locks .*; SELECT t\.id/);
       expect(trips[2]).toMatch(/^INSERT INTO tasks .*; COMMIT$/);
     });
+
+    const pasteOf = (target: number, round: number) =>
+      api.post('/clone', {
+        targetId: target,
+        batch: [
+          { id: `a${round}`, parent: null, text: `a${round}` },
+          { id: `b${round}`, parent: `a${round}`, text: `b${round}` },
+          { id: `c${round}`, parent: null, text: `c${round}` },
+        ],
+      });
+
+    it('pastes into a list it has read in two: lock and anchor, INSERT with COMMIT (the list tells the project)', async () => {
+      const p = await makeProject(t(), account);
+      const [target] = await makeTasks(t(), account, [{}, {}], { project: p });
+      expect((await api.get(`/tasks/projects/${p}`)).statusCode).toBe(200);
+      const trips = await tripsOf((round) => pasteOf(target, round));
+      if (!mysqlOnly()) return;
+      expect(trips).toHaveLength(2);
+      expect(trips[0]).toMatch(/^START TRANSACTION; INSERT INTO task_list_locks .*; SELECT t\.id/);
+      expect(trips[1]).toMatch(/^INSERT INTO tasks .*; COMMIT$/);
+    });
+
+    it('pastes after a target the read list shows in another project than its own: after the target, in its project', async () => {
+      const [p, q] = [await makeProject(t(), account), await makeProject(t(), account)];
+      const [target, other] = await makeTasks(t(), account, [{}, {}], { project: p });
+      const [inQ] = await makeTasks(t(), account, [{}], { project: q });
+      expect((await api.get(`/tasks/projects/${p}`)).statusCode).toBe(200);
+      // The cached list of p is not patched by a move: it still shows the target in p.
+      expect((await api.put(`/move/${target}`, { operation: 'project', project: q })).statusCode).toBe(200);
+      const res = await pasteOf(target, 0);
+      expect(res.statusCode).toBe(200);
+      const ids = res.json() as Record<string, number>;
+      const read = async (project: number) =>
+        (
+          await api.json<Array<{ id: number; parent: number | null; project: number }>>(
+            `/tasks/projects/${project}`,
+          )
+        ).map((x) => [x.id, x.parent, x.project]);
+      expect(await read(p)).toEqual([[other, null, p]]);
+      expect(await read(q)).toEqual([
+        [inQ, null, q],
+        [target, null, q],
+        [ids.a0, null, q],
+        [ids.b0, ids.a0, q],
+        [ids.c0, null, q],
+      ]);
+    });
   },
   // As in production, a token is checked once, not on every request; no job runner polls meanwhile.
   { AUTH_CACHE_TTL_MS: '60000', JOBS_CONCURRENCY: '0' },
