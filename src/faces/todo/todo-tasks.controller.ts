@@ -37,7 +37,10 @@ export class TodoTasksController {
     @CurrentAccount() account: AuthenticatedAccount,
     @Body() raw: unknown,
   ): Promise<{ id: number }> {
-    return { id: await this.tasks.createTask(account.id, createTaskOf(raw, this.config)) };
+    const input = createTaskOf(raw, this.config);
+    return {
+      id: await this.tasks.createTask(account.id, input, (id) => this.lists.projectOf(account.id, id)),
+    };
   }
 
   @TodoRoutes.updateTasks()

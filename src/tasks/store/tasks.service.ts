@@ -58,12 +58,21 @@ export class TasksService {
     return this.ids.inOrder(work);
   }
 
-  /** One new task, placed next to a target or at an end of a list. Returns its id. */
-  async createTask(accountId: number, input: CreateTaskInput): Promise<number> {
-    const ids = await this.engine.cloneForest(accountId, {
-      nodes: [{ key: 'new', parentKey: null, fields: input.fields, requestedId: input.requestedId }],
-      placement: input.placement,
-    });
+  /**
+   * One new task, placed next to a target or at an end of a list. Returns its id. `lastSeen`: as
+   * for cloneTasks.
+   */
+  async createTask(
+    accountId: number,
+    input: CreateTaskInput,
+    lastSeen?: (taskId: number) => number | null | undefined,
+  ): Promise<number> {
+    const ids = await this.cloneTasks(
+      accountId,
+      [{ key: 'new', parentKey: null, fields: input.fields, requestedId: input.requestedId }],
+      input.placement,
+      lastSeen,
+    );
     return ids.get('new')!;
   }
 

@@ -138,6 +138,19 @@ describeEachDialect(
       expect(trips[1]).toMatch(/^INSERT INTO tasks .*; COMMIT$/);
     });
 
+    it('creates a task after a target of a list it has read in two: lock and anchor, INSERT with COMMIT', async () => {
+      const p = await makeProject(t(), account);
+      const [target] = await makeTasks(t(), account, [{}, {}], { project: p });
+      expect((await api.get(`/tasks/projects/${p}`)).statusCode).toBe(200);
+      const trips = await tripsOf((round) => api.post('/tasks', { text: `new ${round}`, targetId: target }));
+      const tasks = await api.json<Array<{ id: number; text: string }>>(`/tasks/projects/${p}`);
+      expect(tasks.map((x) => x.text).slice(1, 4)).toEqual(['new 2', 'new 1', 'new 0']);
+      if (!mysqlOnly()) return;
+      expect(trips).toHaveLength(2);
+      expect(trips[0]).toMatch(/^START TRANSACTION; INSERT INTO task_list_locks .*; SELECT t\.id/);
+      expect(trips[1]).toMatch(/^INSERT INTO tasks .*; COMMIT$/);
+    });
+
     it('pastes after a target the read list shows in another project than its own: after the target, in its project', async () => {
       const [p, q] = [await makeProject(t(), account), await makeProject(t(), account)];
       const [target, other] = await makeTasks(t(), account, [{}, {}], { project: p });
