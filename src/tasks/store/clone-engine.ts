@@ -3,7 +3,6 @@ import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
-import { CHUNK } from '../../database/sql';
 import { ChunkedClone, ChunkedCloneRequest, preOrderShape } from './chunked-clone';
 import {
   anchorOf,
@@ -312,9 +311,8 @@ export class CloneEngine {
     const rows = newRows(members, dests, live, newIds, placed.rootKeys);
     const now = this.clock.now();
     const progress = members.length === 1 ? members[0].request.progress : undefined;
-    // Nothing reads the INSERTs' answers: one chunk goes with the next statement, the COMMIT.
-    const m = rows.length <= CHUNK && !progress ? w.withNext() : w.m;
-    const stamp = await insertTasks(m, w.accountId, rows, now, progress);
+    // Nothing reads the last INSERT's answer: it goes with the next statement, the COMMIT.
+    const stamp = await insertTasks(w.m, w.accountId, rows, now, progress, progress ? w.m : w.withNext());
     // Where each clone's roots now stand: next to a task each destination names, so that a
     // subscriber places them in its own copy of the list and nothing is counted here.
     w.record('inserted', () => ({

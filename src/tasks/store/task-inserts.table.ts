@@ -144,10 +144,14 @@ function boundText(m: EntityManager): ((sql: string, values: unknown[]) => strin
 /**
  * Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp.
  *
- * Where the driver writes values into the text (MySQL/MariaDB), the next chunk's statement is
- * built while the database writes the one ahead (a clone of 10,000 spent ~3 ms of its own per
- * chunk, against the database's ~10 ms, one after the other). It is sent only once the one
- * ahead succeeded, so that one chunk's text is held at a time.
+ * Each chunk is asked for as soon as it is built, one ahead of the chunk the database is writing:
+ * the connection holds it until that one has answered and sends it from that answer's callback
+ * (stop-after-rollback.ts), so the database goes from chunk to chunk without waiting for this
+ * loop's turn, and sends nothing more of a transaction that a deadlock has rolled back. Where the
+ * driver writes values into the text (MySQL/MariaDB), a chunk's text is bound here, while the
+ * database writes the one ahead, and at most two chunks' texts are held at a time.
+ * `last` (WriteGateway.withNext) takes the last chunk and the assignments, whose answers nothing
+ * reads, to send them with the statement after them, the COMMIT.
  */
 export async function insertTasks(
   m: EntityManager,
@@ -155,15 +159,18 @@ export async function insertTasks(
   rows: NewTaskRow[],
   now: Date,
   progress?: (inserted: number) => Promise<void>,
+  last: EntityManager = m,
 ): Promise<number> {
   const nowText = toSqlDateTime(now);
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.fields.details !== undefined);
   const time = timeWriter();
   const bind = boundText(m);
+  const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
   let inserted = 0;
   let ahead: { sent: Promise<unknown>; count: number } | undefined;
-  for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     const params: unknown[] = [];
     for (const r of part) {
       pushRowValues(params, accountId, r, now, nowText, stamp, time);
@@ -171,23 +178,22 @@ export async function insertTasks(
     }
     const { sql, params: bound } = insertOf(withDetails ? WITH_DETAILS : TASK_COLUMNS, params, part.length);
     const text = bind?.(sql, bound);
-    let done = 0;
+    const to = k === parts.length - 1 ? last : m;
+    const sent = text === undefined ? to.query(sql, bound) : to.query(text);
+    // Awaited once the chunk after it is asked for, or after the loop; meanwhile `progress` may await.
+    sent.catch(() => undefined);
     if (ahead) {
       await ahead.sent;
-      done = ahead.count;
+      await progress?.((inserted += ahead.count));
     }
-    const sent = text === undefined ? m.query(sql, bound) : m.query(text);
-    // Awaited with the next chunk or after the loop; meanwhile `progress` may await.
-    sent.catch(() => undefined);
     ahead = { sent, count: part.length };
-    if (done) await progress?.((inserted += done));
   }
   if (ahead) {
     await ahead.sent;
     await progress?.((inserted += ahead.count));
   }
   await insertAssignees(
-    m,
+    last,
     accountId,
     rows.map((r) => ({ taskId: r.id, assigned: r.fields.assigned })),
   );
