@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { chunks, tuples } from '../../database/sql';
-import { formatStatement } from '../../database/sql-format';
+import { formatTuples } from '../../database/sql-format';
 import { toSqlDateTime } from '../../database/sql-time';
 import { insertAssignees } from './task-assignees.table';
 import { NO_DETAILS, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
@@ -105,11 +105,20 @@ function timeWriter(): (date: Date | null) => string | null {
   };
 }
 
+/** Writes the rows of `values` (row after row, `width` a row) into the text, columns `kept` only. */
+type ValuesText = (values: unknown[], width: number, kept: number[]) => string;
+
 /**
  * The INSERT of `rows` rows whose `values` follow `columns`, row by row, without the columns of
- * NULL_BY_DEFAULT that hold no value in any row.
+ * NULL_BY_DEFAULT that hold no value in any row: with its values written in by `written` where
+ * given, else with placeholders and the values to bind.
  */
-function insertOf(columns: string[], values: unknown[], rows: number): { sql: string; params: unknown[] } {
+function insertOf(
+  columns: string[],
+  values: unknown[],
+  rows: number,
+  written: ValuesText | undefined,
+): { sql: string; params?: unknown[] } {
   const width = columns.length;
   const kept: number[] = [];
   for (let c = 0; c < width; c++) {
@@ -121,24 +130,23 @@ function insertOf(columns: string[], values: unknown[], rows: number): { sql: st
           break;
         }
   }
-  const sql = (n: number) =>
-    `INSERT INTO tasks (${kept.map((c) => columns[c]).join(', ')}) VALUES ${tuples(rows, n)}`;
-  if (kept.length === width) return { sql: sql(width), params: values };
+  const head = `INSERT INTO tasks (${kept.map((c) => columns[c]).join(', ')}) VALUES `;
+  if (written) return { sql: head + written(values, width, kept) };
+  if (kept.length === width) return { sql: head + tuples(rows, width), params: values };
   const params: unknown[] = [];
   for (let row = 0; row < values.length; row += width) for (const c of kept) params.push(values[row + c]);
-  return { sql: sql(kept.length), params };
+  return { sql: head + tuples(rows, kept.length), params };
 }
 
 /**
- * The statement's text as mysql2 would write it (its `queryFormat` is formatStatement), so that a
- * chunk's values are bound before the chunk ahead is answered; undefined on SQLite, whose driver
- * binds values itself and runs each statement at once.
+ * The rows' text as mysql2 would write their values (its `queryFormat` is formatStatement), so
+ * that a chunk's values are written before the chunk ahead is answered; undefined on SQLite,
+ * whose driver binds values itself and runs each statement at once.
  */
-function boundText(m: EntityManager): ((sql: string, values: unknown[]) => string) | undefined {
+function valuesText(m: EntityManager): ValuesText | undefined {
   const options = m.connection.options;
   if (options.type !== 'mysql') return undefined;
-  const self = { config: { stringifyObjects: false } };
-  return (sql, values) => formatStatement.call(self, sql, values, options.timezone);
+  return (values, width, kept) => formatTuples(values, width, kept, false, options.timezone);
 }
 
 /**
@@ -165,7 +173,7 @@ export async function insertTasks(
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.fields.details !== undefined);
   const time = timeWriter();
-  const bind = boundText(m);
+  const written = valuesText(m);
   const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
   let inserted = 0;
   let ahead: { sent: Promise<unknown>; count: number } | undefined;
@@ -176,15 +184,17 @@ export async function insertTasks(
       pushRowValues(params, accountId, r, now, nowText, stamp, time);
       if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
     }
-    const { sql, params: bound } = insertOf(withDetails ? WITH_DETAILS : TASK_COLUMNS, params, part.length);
-    const text = bind?.(sql, bound);
-    const to = k === parts.length - 1 ? last : m;
-    const sent = text === undefined ? to.query(sql, bound) : to.query(text);
+    const columns = withDetails ? WITH_DETAILS : TASK_COLUMNS;
+    const { sql, params: bound } = insertOf(columns, params, part.length, written);
+    const sent = (k === parts.length - 1 ? last : m).query(sql, bound);
     // Awaited once the chunk after it is asked for, or after the loop; meanwhile `progress` may await.
     sent.catch(() => undefined);
     if (ahead) {
       await ahead.sent;
       await progress?.((inserted += ahead.count));
+    } else if (k < parts.length - 1) {
+      // It reaches the driver through TypeORM's promises: let it go before the next is built.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     ahead = { sent, count: part.length };
   }
