@@ -288,7 +288,7 @@ export class CloneEngine {
     // People are not covered by the ordering locks: check them before taking any.
     for (let i = 0; i < members.length; i++) {
       if (members[i].request.peopleChecked) continue;
-      await attempt(i, () => w.assertPeople(members[i].request.nodes.flatMap((n) => n.fields.assigned)));
+      await attempt(i, () => w.assertPeople(peopleOf(members[i].request.nodes)));
     }
     const anchors = await lockGroup(
       w,
@@ -412,6 +412,13 @@ export class CloneEngine {
 function rootIdsOf(member: Member, ids: number[]): number[] {
   const { plan } = member;
   return plan.order.filter((j) => plan.parent[j] < 0).map((j) => ids[j]);
+}
+
+/** The people the nodes assign, each once (a paste of 10,000 mostly assigns none: no array per node). */
+function peopleOf(nodes: CloneNode[]): Set<number> {
+  const people = new Set<number>();
+  for (const node of nodes) for (const person of node.fields.assigned) people.add(person);
+  return people;
 }
 
 /** Client key → new id, without a pair per node (a paste may hold 10,000). */

@@ -202,10 +202,10 @@ export async function insertTasks(
     await ahead.sent;
     await progress?.((inserted += ahead.count));
   }
-  await insertAssignees(
-    last,
-    accountId,
-    rows.map((r) => ({ taskId: r.id, assigned: r.fields.assigned })),
-  );
+  // Only the rows that assign anyone: a paste of 10,000 mostly assigns no one.
+  const assigning: Array<{ taskId: number; assigned: number[] }> = [];
+  for (const r of rows)
+    if (r.fields.assigned.length > 0) assigning.push({ taskId: r.id, assigned: r.fields.assigned });
+  await insertAssignees(last, accountId, assigning);
   return stamp;
 }
