@@ -2,7 +2,7 @@
 // the forest (planForest), its rows (newRows) and the texts of its INSERTs (insertTasks, with a
 // manager that answers each statement at once, as MySQL/MariaDB's driver is given them). The nodes
 // are clone-face-cpu.mjs's (cloneOf of clone-cpu.mjs's batch). Process CPU time (user + system,
-// so the collector's helper threads count) per clone, median of 20 after 10 warm-ups; also the
+// so the collector's parallel threads count) per clone, median of 20 after 10 warm-ups; also the
 // bytes of statement text. Reads the built code of BENCH_DIR (default: the current folder), so
 // base and new builds run the same script.
 //
