@@ -158,7 +158,7 @@ function valuesText(m: EntityManager): ValuesText | undefined {
  * loop's turn, and sends nothing more of a transaction that a deadlock has rolled back. Where the
  * driver writes values into the text (MySQL/MariaDB), a chunk's text is bound here, while the
  * database writes the one ahead, and at most two chunks' texts are held at a time.
- * `last` (WriteGateway.withNext) takes the last chunk and the assignments, whose answers nothing
+ * `last` (StoreWrite.withNext) takes the last chunk and the assignments, whose answers nothing
  * reads, to send them with the statement after them, the COMMIT.
  */
 export async function insertTasks(
