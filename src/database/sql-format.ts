@@ -57,3 +57,26 @@ export function formatStatement(
   blocks.push(pieces.join(''));
   return blocks.length === 1 ? blocks[0] : blocks.join('');
 }
+
+/**
+ * The rows of a multi-row INSERT with their values written in, `(a, b), (c, d)`: `values` row
+ * after row, `width` a row, of which the columns `kept` (indexes, in order). The same text as
+ * formatStatement gives for tuples() of those columns' values, without a placeholder to find
+ * and with no array of every value kept: a large INSERT binds tens of thousands.
+ */
+export function formatTuples(
+  values: unknown[],
+  width: number,
+  kept: number[],
+  stringifyObjects: boolean,
+  timeZone?: string,
+): string {
+  const rows = new Array<string>(Math.ceil(values.length / width));
+  for (let row = 0, r = 0; row < values.length; row += width, r++) {
+    let text = `(${valueText(values[row + kept[0]], stringifyObjects, timeZone)}`;
+    for (let j = 1; j < kept.length; j++)
+      text += `, ${valueText(values[row + kept[j]], stringifyObjects, timeZone)}`;
+    rows[r] = `${text})`;
+  }
+  return rows.join(', ');
+}

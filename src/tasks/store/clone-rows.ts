@@ -31,3 +31,17 @@ export function newRows(
   }
   return rows;
 }
+
+/** The people the nodes assign, each once (a paste of 10,000 mostly assigns none: no array per node). */
+export function peopleOf(nodes: ReadonlyArray<{ fields: TaskFields }>): Set<number> {
+  const people = new Set<number>();
+  for (const node of nodes) for (const person of node.fields.assigned) people.add(person);
+  return people;
+}
+
+/** Client key → new id, without a pair per node (a paste may hold 10,000). */
+export function idsByKey(nodes: ReadonlyArray<{ key: string }>, ids: number[]): Map<string, number> {
+  const byKey = new Map<string, number>();
+  for (let j = 0; j < nodes.length; j++) byKey.set(nodes[j].key, ids[j]);
+  return byKey;
+}

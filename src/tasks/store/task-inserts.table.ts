@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { chunks, tuples } from '../../database/sql';
-import { formatStatement } from '../../database/sql-format';
+import { formatTuples } from '../../database/sql-format';
 import { toSqlDateTime } from '../../database/sql-time';
 import { insertAssignees } from './task-assignees.table';
 import { NO_DETAILS, TaskDetailsColumns, TaskFields, wellFormed } from './task-fields';
@@ -105,11 +105,20 @@ function timeWriter(): (date: Date | null) => string | null {
   };
 }
 
+/** Writes the rows of `values` (row after row, `width` a row) into the text, columns `kept` only. */
+type ValuesText = (values: unknown[], width: number, kept: number[]) => string;
+
 /**
  * The INSERT of `rows` rows whose `values` follow `columns`, row by row, without the columns of
- * NULL_BY_DEFAULT that hold no value in any row.
+ * NULL_BY_DEFAULT that hold no value in any row: with its values written in by `written` where
+ * given, else with placeholders and the values to bind.
  */
-function insertOf(columns: string[], values: unknown[], rows: number): { sql: string; params: unknown[] } {
+function insertOf(
+  columns: string[],
+  values: unknown[],
+  rows: number,
+  written: ValuesText | undefined,
+): { sql: string; params?: unknown[] } {
   const width = columns.length;
   const kept: number[] = [];
   for (let c = 0; c < width; c++) {
@@ -121,33 +130,36 @@ function insertOf(columns: string[], values: unknown[], rows: number): { sql: st
           break;
         }
   }
-  const sql = (n: number) =>
-    `INSERT INTO tasks (${kept.map((c) => columns[c]).join(', ')}) VALUES ${tuples(rows, n)}`;
-  if (kept.length === width) return { sql: sql(width), params: values };
+  const head = `INSERT INTO tasks (${kept.map((c) => columns[c]).join(', ')}) VALUES `;
+  if (written) return { sql: head + written(values, width, kept) };
+  if (kept.length === width) return { sql: head + tuples(rows, width), params: values };
   const params: unknown[] = [];
   for (let row = 0; row < values.length; row += width) for (const c of kept) params.push(values[row + c]);
-  return { sql: sql(kept.length), params };
+  return { sql: head + tuples(rows, kept.length), params };
 }
 
 /**
- * The statement's text as mysql2 would write it (its `queryFormat` is formatStatement), so that a
- * chunk's values are bound before the chunk ahead is answered; undefined on SQLite, whose driver
- * binds values itself and runs each statement at once.
+ * The rows' text as mysql2 would write their values (its `queryFormat` is formatStatement), so
+ * that a chunk's values are written before the chunk ahead is answered; undefined on SQLite,
+ * whose driver binds values itself and runs each statement at once.
  */
-function boundText(m: EntityManager): ((sql: string, values: unknown[]) => string) | undefined {
+function valuesText(m: EntityManager): ValuesText | undefined {
   const options = m.connection.options;
   if (options.type !== 'mysql') return undefined;
-  const self = { config: { stringifyObjects: false } };
-  return (sql, values) => formatStatement.call(self, sql, values, options.timezone);
+  return (values, width, kept) => formatTuples(values, width, kept, false, options.timezone);
 }
 
 /**
  * Multi-row INSERTs of new tasks and their assignments: ⌈n/1000⌉ statements each. Returns the rows' stamp.
  *
- * Where the driver writes values into the text (MySQL/MariaDB), the next chunk's statement is
- * built while the database writes the one ahead (a clone of 10,000 spent ~3 ms of its own per
- * chunk, against the database's ~10 ms, one after the other). It is sent only once the one
- * ahead succeeded, so that one chunk's text is held at a time.
+ * Each chunk is asked for as soon as it is built, one ahead of the chunk the database is writing:
+ * the connection holds it until that one has answered and sends it from that answer's callback
+ * (stop-after-rollback.ts), so the database goes from chunk to chunk without waiting for this
+ * loop's turn, and sends nothing more of a transaction that a deadlock has rolled back. Where the
+ * driver writes values into the text (MySQL/MariaDB), a chunk's text is bound here, while the
+ * database writes the one ahead, and at most two chunks' texts are held at a time.
+ * `last` (StoreWrite.withNext) takes the last chunk and the assignments, whose answers nothing
+ * reads, to send them with the statement after them, the COMMIT.
  */
 export async function insertTasks(
   m: EntityManager,
@@ -155,41 +167,45 @@ export async function insertTasks(
   rows: NewTaskRow[],
   now: Date,
   progress?: (inserted: number) => Promise<void>,
+  last: EntityManager = m,
 ): Promise<number> {
   const nowText = toSqlDateTime(now);
   const stamp = newStamp();
   const withDetails = rows.some((r) => r.fields.details !== undefined);
   const time = timeWriter();
-  const bind = boundText(m);
+  const written = valuesText(m);
+  const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
   let inserted = 0;
   let ahead: { sent: Promise<unknown>; count: number } | undefined;
-  for (const part of chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined)) {
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k];
     const params: unknown[] = [];
     for (const r of part) {
       pushRowValues(params, accountId, r, now, nowText, stamp, time);
       if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
     }
-    const { sql, params: bound } = insertOf(withDetails ? WITH_DETAILS : TASK_COLUMNS, params, part.length);
-    const text = bind?.(sql, bound);
-    let done = 0;
+    const columns = withDetails ? WITH_DETAILS : TASK_COLUMNS;
+    const { sql, params: bound } = insertOf(columns, params, part.length, written);
+    const sent = (k === parts.length - 1 ? last : m).query(sql, bound);
+    // Awaited once the chunk after it is asked for, or after the loop; meanwhile `progress` may await.
+    sent.catch(() => undefined);
     if (ahead) {
       await ahead.sent;
-      done = ahead.count;
+      await progress?.((inserted += ahead.count));
+    } else if (k < parts.length - 1) {
+      // It reaches the driver through TypeORM's promises: let it go before the next is built.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const sent = text === undefined ? m.query(sql, bound) : m.query(text);
-    // Awaited with the next chunk or after the loop; meanwhile `progress` may await.
-    sent.catch(() => undefined);
     ahead = { sent, count: part.length };
-    if (done) await progress?.((inserted += done));
   }
   if (ahead) {
     await ahead.sent;
     await progress?.((inserted += ahead.count));
   }
-  await insertAssignees(
-    m,
-    accountId,
-    rows.map((r) => ({ taskId: r.id, assigned: r.fields.assigned })),
-  );
+  // Only the rows that assign anyone: a paste of 10,000 mostly assigns no one.
+  const assigning: Array<{ taskId: number; assigned: number[] }> = [];
+  for (const r of rows)
+    if (r.fields.assigned.length > 0) assigning.push({ taskId: r.id, assigned: r.fields.assigned });
+  await insertAssignees(last, accountId, assigning);
   return stamp;
 }

@@ -1,11 +1,12 @@
+import * as mysql2 from 'mysql2';
 import { makeTasks, storedTasks } from '../../factories/task.factory';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { todoClient } from './todo-client';
 
-const INSERT_TASKS = /^INSERT INTO tasks\b/;
+const INSERT_TASKS = /^(\/\*[^*]*\*\/ )?INSERT INTO tasks\b/;
 
 /**
- * Records, in order, when each `INSERT INTO tasks` reaches TypeORM (`sent`, with whether its
+ * Records, in order, when each `INSERT INTO tasks` is asked of TypeORM (`asked`, with whether its
  * values came bound into the text) and when it is answered or fails (`done`). Observes TypeORM's
  * query runner; nothing is replaced.
  */
@@ -14,15 +15,15 @@ function insertTimeline(t: TestApp) {
   const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
   void runner.release();
   const original = proto.query;
-  const events: Array<{ kind: 'sent' | 'done'; chunk: number; bound?: boolean; failed?: boolean }> = [];
+  const events: Array<{ kind: 'asked' | 'done'; chunk: number; bound?: boolean; failed?: boolean }> = [];
   const columns: string[][] = [];
   let chunk = 0;
   const spy = jest.spyOn(proto, 'query').mockImplementation(function (this: unknown, ...args: unknown[]) {
     const result = original.apply(this, args);
     if (!INSERT_TASKS.test(String(args[0]))) return result;
     const n = chunk++;
-    events.push({ kind: 'sent', chunk: n, bound: args[1] === undefined });
-    columns.push(/^INSERT INTO tasks \(([^)]*)\)/.exec(String(args[0]))![1].split(', '));
+    events.push({ kind: 'asked', chunk: n, bound: args[1] === undefined });
+    columns.push(/INSERT INTO tasks \(([^)]*)\)/.exec(String(args[0]))![1].split(', '));
     return result.then(
       (value) => {
         events.push({ kind: 'done', chunk: n });
@@ -37,6 +38,51 @@ function insertTimeline(t: TestApp) {
   return { events, columns, restore: () => spy.mockRestore() };
 }
 
+// mysql2 writes a command to the server when it starts it, only once the command ahead on its
+// connection has ended (its answer read, 'end' emitted). Its Query class, from one it makes.
+const Query = (
+  mysql2 as unknown as { createQuery(sql: string, values: unknown[], cb: () => void, config: object): object }
+).createQuery('', [], () => undefined, {}).constructor as {
+  prototype: {
+    sql?: string;
+    start(...args: unknown[]): unknown;
+    once(event: string, listener: () => void): void;
+  };
+};
+
+/**
+ * What reaches the server (MySQL/MariaDB): each text that holds an `INSERT INTO tasks` when mysql2
+ * writes it (`sent`) and when its answer has been read (`answered`), in order. Nothing is replaced.
+ */
+function serverTimeline() {
+  const original = Query.prototype.start;
+  const events: Array<{ kind: 'sent' | 'answered'; chunk: number }> = [];
+  let chunk = 0;
+  const spy = jest.spyOn(Query.prototype, 'start').mockImplementation(function (
+    this: typeof Query.prototype,
+    ...args
+  ) {
+    if (typeof this.sql === 'string' && INSERT_TASKS.test(this.sql)) {
+      const n = chunk++;
+      events.push({ kind: 'sent', chunk: n });
+      this.once('end', () => events.push({ kind: 'answered', chunk: n }));
+    }
+    return original.apply(this, args);
+  });
+  return { events, restore: () => spy.mockRestore() };
+}
+
+/** Fails unless each chunk reached the server only once the one ahead had been answered. */
+function expectOneAfterAnother(events: Array<{ kind: 'sent' | 'answered'; chunk: number }>) {
+  const sent = events.filter((e) => e.kind === 'sent').length;
+  for (let k = 1; k < sent; k++) {
+    const at = events.findIndex((e) => e.kind === 'sent' && e.chunk === k);
+    const aheadAnswered = events.findIndex((e) => e.kind === 'answered' && e.chunk === k - 1);
+    expect(aheadAnswered).toBeGreaterThanOrEqual(0);
+    expect(aheadAnswered).toBeLessThan(at);
+  }
+}
+
 function batchOf(n: number, title: (i: number) => string = (i) => `t${i}`) {
   return Array.from({ length: n }, (_, i) => ({
     id: `temp://${i}`,
@@ -45,10 +91,11 @@ function batchOf(n: number, title: (i: number) => string = (i) => `t${i}`) {
   }));
 }
 
-// A clone's rows go in chunks of 1,000. Where the driver writes values into the statement
-// (MySQL/MariaDB) the service binds the next chunk while the database writes the one ahead, and
-// sends it only once that one succeeded: after a deadlock the server has already rolled the
-// transaction back, and a statement queued behind the failed one would commit on its own.
+// A clone's rows go in chunks of 1,000. Each chunk is asked for as soon as it is built, while the
+// database writes the one ahead (where the driver writes values into the statement, MySQL/MariaDB,
+// with its values bound then); the connection sends it once that one has answered, and after a
+// deadlock sends nothing more of the transaction, which the server has already rolled back: a
+// statement queued behind the failed one would commit on its own.
 describeEachDialect('POST /todo/clone in chunks', (t) => {
   let account: TestAccount;
   const api = todoClient(t, () => account);
@@ -59,29 +106,35 @@ describeEachDialect('POST /todo/clone in chunks', (t) => {
 
   jest.setTimeout(60_000);
 
-  it('sends each chunk once the one ahead is answered, its values bound ahead where rows lock', async () => {
+  it('asks for each chunk before the one ahead is answered; the server gets it once that one is, its values bound ahead where rows lock', async () => {
     const [target] = await makeTasks(t(), account, [{ text: 'target' }]);
     const timeline = insertTimeline(t());
+    const server = serverTimeline();
     try {
       const res = await api.post('/clone', { targetId: target, batch: batchOf(2500) });
       expect(res.statusCode).toBe(200);
     } finally {
       timeline.restore();
+      server.restore();
     }
     const { events } = timeline;
-    expect(events.filter((e) => e.kind === 'sent')).toHaveLength(3);
-    for (let k = 1; k < 3; k++) {
-      const sent = events.findIndex((e) => e.kind === 'sent' && e.chunk === k);
-      const aheadDone = events.findIndex((e) => e.kind === 'done' && e.chunk === k - 1);
-      expect(aheadDone).toBeGreaterThanOrEqual(0);
-      expect(aheadDone).toBeLessThan(sent);
-    }
+    expect(events.filter((e) => e.kind === 'asked')).toHaveLength(3);
     const rowLocks = t().db.sql.rowLocks;
-    expect(events.filter((e) => e.kind === 'sent').map((e) => e.bound)).toEqual([
+    expect(events.filter((e) => e.kind === 'asked').map((e) => e.bound)).toEqual([
       rowLocks,
       rowLocks,
       rowLocks,
     ]);
+    // SQLite runs a statement in process, as soon as it is asked for: nothing to overlap there.
+    if (rowLocks) {
+      for (let k = 1; k < 3; k++) {
+        const asked = events.findIndex((e) => e.kind === 'asked' && e.chunk === k);
+        const aheadDone = events.findIndex((e) => e.kind === 'done' && e.chunk === k - 1);
+        expect(asked).toBeLessThan(aheadDone);
+      }
+      expect(server.events.filter((e) => e.kind === 'sent')).toHaveLength(3);
+      expectOneAfterAnother(server.events);
+    }
     const tasks = await storedTasks(t(), account.id);
     expect(tasks).toHaveLength(2501);
     expect(tasks.filter((x) => x.text === 't1500')).toHaveLength(1);
@@ -118,35 +171,80 @@ describeEachDialect('POST /todo/clone in chunks', (t) => {
     expect(due.find((x) => x.text === 't1505')?.due_date).toBe('2031-01-02T03:04:05.000Z');
   });
 
-  it('stops at a chunk that fails: no chunk after it is sent, nothing is written', async () => {
+  /** A trigger that fails the INSERT of a row titled 'fault' with `signal` (MySQL) or an abort (SQLite). */
+  async function faultOn(signal: string): Promise<() => Promise<void>> {
+    const trigger =
+      t().dialect === 'mysql'
+        ? `CREATE TRIGGER chunk_fault BEFORE INSERT ON tasks FOR EACH ROW BEGIN IF NEW.title = 'fault' THEN SIGNAL ${signal}; END IF; END`
+        : "CREATE TRIGGER chunk_fault BEFORE INSERT ON tasks WHEN NEW.title = 'fault' BEGIN SELECT RAISE(ABORT, 'fault'); END";
+    await t().dataSource.query(trigger);
+    return async () => {
+      await t().dataSource.query('DROP TRIGGER chunk_fault');
+    };
+  }
+
+  it('stops at a chunk that fails: at most the chunk asked for behind it reaches the server, nothing is written', async () => {
     const [target] = await makeTasks(t(), account, [{ text: 'target' }]);
     const before = await storedTasks(t(), account.id);
     // A server-side failure in the second chunk's rows: parents go first, a level at a time, so
     // the 250 trees' sixth level is rows 1,250 to 1,499.
-    const trigger =
-      t().dialect === 'mysql'
-        ? "CREATE TRIGGER chunk_fault BEFORE INSERT ON tasks FOR EACH ROW BEGIN IF NEW.title = 'fault' THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'fault'; END IF; END"
-        : "CREATE TRIGGER chunk_fault BEFORE INSERT ON tasks WHEN NEW.title = 'fault' BEGIN SELECT RAISE(ABORT, 'fault'); END";
-    await t().dataSource.query(trigger);
+    const drop = await faultOn("SQLSTATE '45000' SET MESSAGE_TEXT = 'fault'");
     const timeline = insertTimeline(t());
+    const server = serverTimeline();
     try {
       const res = await api.post('/clone', {
         targetId: target,
-        batch: batchOf(2500, (i) => (i === 1505 ? 'fault' : `t${i}`)),
+        batch: batchOf(3500, (i) => (i === 1505 ? 'fault' : `t${i}`)),
       });
       expect(res.statusCode).toBe(500);
       expect(res.headers['x-todo-error']).toBe('INTERNAL');
       expect(res.headers['x-request-id']).toBeDefined();
     } finally {
       timeline.restore();
-      await t().dataSource.query('DROP TRIGGER chunk_fault');
+      server.restore();
+      await drop();
     }
-    expect(timeline.events).toEqual([
-      { kind: 'sent', chunk: 0, bound: t().db.sql.rowLocks },
-      { kind: 'done', chunk: 0 },
-      { kind: 'sent', chunk: 1, bound: t().db.sql.rowLocks },
-      { kind: 'done', chunk: 1, failed: true },
-    ]);
+    // Asked for: the failed chunk and the one after it, built while the database wrote the failed one.
+    const asked = timeline.events.filter((e) => e.kind === 'asked').map((e) => e.chunk);
+    expect(asked).toEqual([0, 1, 2]);
+    expect(timeline.events).toContainEqual({ kind: 'done', chunk: 1, failed: true });
+    if (t().db.sql.rowLocks) {
+      expect(server.events.filter((e) => e.kind === 'sent').length).toBeLessThanOrEqual(3);
+      expectOneAfterAnother(server.events);
+    }
     expect(await storedTasks(t(), account.id)).toEqual(before);
   });
+
+  if (process.env.TEST_DATABASE_URL) {
+    it('after a deadlock in a chunk, sends nothing more of that transaction, and runs it again whole [mysql]', async () => {
+      if (t().dialect !== 'mysql') return;
+      const [target] = await makeTasks(t(), account, [{ text: 'target' }]);
+      const before = await storedTasks(t(), account.id);
+      // The server's answer to a deadlock (1213), given for the second chunk of every attempt.
+      const drop = await faultOn("SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'");
+      const timeline = insertTimeline(t());
+      const server = serverTimeline();
+      try {
+        const res = await api.post('/clone', {
+          targetId: target,
+          batch: batchOf(3500, (i) => (i === 1505 ? 'fault' : `t${i}`)),
+        });
+        expect(res.statusCode).toBeGreaterThanOrEqual(500);
+      } finally {
+        timeline.restore();
+        server.restore();
+        await drop();
+      }
+      // Every attempt: its first chunk answered, its second failed, nothing after it sent.
+      const sent = server.events.filter((e) => e.kind === 'sent').map((e) => e.chunk);
+      const attempts = sent.length / 2;
+      expect(attempts).toBeGreaterThan(1);
+      expect(Number.isInteger(attempts)).toBe(true);
+      expectOneAfterAnother(server.events);
+      const failedChunks = timeline.events.filter((e) => e.kind === 'done' && e.failed).length;
+      // The second of each attempt failed with the deadlock, the third was never sent.
+      expect(failedChunks).toBe(2 * attempts);
+      expect(await storedTasks(t(), account.id)).toEqual(before);
+    });
+  }
 });

@@ -1,5 +1,6 @@
 import { format } from 'mysql2';
-import { formatStatement } from '../../../src/database/sql-format';
+import { tuples } from '../../../src/database/sql';
+import { formatStatement, formatTuples } from '../../../src/database/sql-format';
 
 // formatStatement replaces mysql2's own format (SqlString.format) for speed: it must write the
 // very same text for every value, or a statement would say something else than it was given.
@@ -86,5 +87,31 @@ describe('formatStatement, the text of a statement with its bound values', () =>
     const params: unknown[] = [];
     for (let i = 0; i < rows; i++) params.push(i, `title ${i}`, i % 3 ? null : "o'clock", i % 2 === 0);
     same(sql, params);
+  });
+
+  it('writes the rows of a multi-row INSERT, some columns left out, as formatStatement does', () => {
+    const width = 5;
+    const kept = [0, 2, 3];
+    // Every kind of value in every kept column, with a column left out between them.
+    const flat: unknown[] = [];
+    for (const value of values) flat.push(value, 'left out', 7, value, null, 'x', null, value, 'y', null);
+    const rows = flat.length / width;
+    const bound: unknown[] = [];
+    for (let row = 0; row < flat.length; row += width) for (const c of kept) bound.push(flat[row + c]);
+    for (const [timeZone, stringifyObjects] of [
+      ['Z', false],
+      ['local', false],
+      ['+02:00', true],
+    ] as const) {
+      expect(`VALUES ${formatTuples(flat, width, kept, stringifyObjects, timeZone)}`).toBe(
+        formatStatement.call(
+          connection(stringifyObjects),
+          `VALUES ${tuples(rows, kept.length)}`,
+          bound,
+          timeZone,
+        ),
+      );
+    }
+    expect(formatTuples([1, 'a', 2, 'b'], 2, [0, 1], false)).toBe("(1, 'a'), (2, 'b')");
   });
 });
