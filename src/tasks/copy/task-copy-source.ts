@@ -19,6 +19,7 @@ import { subtreeIds } from '../store/task-subtrees.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import { ShapeTable } from './source-shapes';
 import {
+  type CheckedTarget,
   COPY_CHUNK_TASKS,
   CopyFlags,
   CopyShift,
@@ -28,7 +29,6 @@ import {
   selectCopiedSet,
   SourceTask,
 } from './task-copy-plan';
-import type { CheckedTarget } from './task-copy-plan';
 
 // What a copy reads and checks before it writes, in its refusal order (docs/v2.md#refusal-order):
 // the flags, then the source, then every problem with the target at once, then the size.

@@ -267,10 +267,11 @@ export class TaskCopyWriter {
   }
 
   /**
-   * One chunk's related rows: todos, comments with their files, subscribers; its dependency pairs
-   * go to `laterPairs`, written after the last chunk. The three tables' statements are sent
-   * without waiting for one another (the connection runs them in turn), so the database writes
-   * one table while the service builds the next one's statement.
+   * One chunk's related rows: todos, comments with their files, subscribers, through `m` (which
+   * may hold them for the COMMIT, withNext); its dependency pairs go to `into`, written after the
+   * last chunk, and its counts are added there. The three tables' statements are sent without
+   * waiting for one another (the connection runs them in turn), so the database writes one table
+   * while the service builds the next one's statement.
    */
   private async writeRelated(
     w: StoreWrite,
