@@ -350,10 +350,10 @@ export class TaskCopyWriter {
     now: Date,
   ): Promise<Map<number, number>> {
     // The new ids are read back only for the files of copied comments, which name them: a read
-    // that needs its answer, so not through a manager that holds statements (withNext).
+    // that needs its answer, so not through `m`, which may hold statements (withNext).
     const ids = plan.attachments.some((a) => a.sourceCommentId !== null);
     const created = await insertComments(
-      ids ? w.m : m,
+      m,
       w.accountId,
       plan.comments.map((c) => ({
         taskId: copyOf(c.sourceTaskId),
@@ -362,7 +362,7 @@ export class TaskCopyWriter {
         pinnedAt: c.pinnedAt,
       })),
       now,
-      ids,
+      ids ? w.m : null,
     );
     const planned = [...plan.comments].sort(
       (a, b) => copyOf(a.sourceTaskId) - copyOf(b.sourceTaskId) || a.sourceId - b.sourceId,
