@@ -19,6 +19,9 @@
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/tasks-copy/run.mjs [--no-build] [--large]
 //   [--sizes=10,1000] (only those rows) [--runs=400] (that many runs of every row: long enough for a
 //   CPU profile of the service, e.g. BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=<dir>")
+//   [--warmup=2000] (that many 10-task copies before the measured ones, instead of 5: the figures of
+//   a service whose copy path the JIT has compiled, as after a while in production; the default
+//   measures the first copies after start, most of whose time is that compilation)
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -60,7 +63,8 @@ const SIZES = [
 ]
   .filter(([n]) => !ONLY_SIZES || ONLY_SIZES.includes(n))
   .map(([n, runs, mode]) => [n, RUNS > 0 ? RUNS : runs, mode]);
-const WARMUP = 5;
+// --warmup=2000: that many warm-up copies instead of 5 (see above).
+const WARMUP = Number(process.argv.find((a) => a.startsWith('--warmup='))?.slice('--warmup='.length) ?? 5);
 const BRANCHING = 8;
 const CHUNK = 1000;
 
@@ -467,10 +471,12 @@ async function run({ port, token, admin, dbName, dbUser, pid, counting }) {
 
   // Warm-up (JIT, pools): small copies.
   const warmups = roots[10] ? WARMUP : 0;
+  if (!(warmups >= 0)) throw new Error(`--warmup: not a number of copies (${WARMUP})`);
   for (let i = 0; i < warmups; i++) {
     const res = await call('POST', '/tasks/copy', body(10, `w${i}`));
     if (res.status !== 201) throw new Error(`warm-up: ${res.status} ${JSON.stringify(res.json)}`);
   }
+  log(`warm-up: ${warmups} copies of 10 tasks`);
 
   const figures = {};
   for (const [n, runs, mode] of SIZES) {

@@ -49,6 +49,13 @@ export interface SqlDialect {
   upsert(table: string, columns: string[], rows: number, keys: string[], update: string): string;
   /** Adds `by` to a counter column of the one row `where` selects and answers its new value. */
   increment(m: Queryable, table: string, column: string, where: string, by: number): Promise<number>;
+  /**
+   * The new value of the last `increment` on the same connection, as an SQL expression that a later
+   * statement of its transaction can use without waiting for that answer (MySQL's
+   * `LAST_INSERT_ID()`, which only an AUTO_INCREMENT value the server generates changes); null
+   * where there is none (SQLite).
+   */
+  readonly lastIncrement: string | null;
   /** Whether an error is the database refusing a duplicate primary or unique key. */
   isDuplicateKey(error: unknown): boolean;
 }
@@ -78,6 +85,7 @@ const MYSQL: SqlDialect = {
     )) as { insertId: number | string };
     return Number(result.insertId);
   },
+  lastIncrement: 'LAST_INSERT_ID()',
   isDuplicateKey: (error) => (error as { code?: string })?.code === 'ER_DUP_ENTRY',
 };
 
@@ -102,6 +110,7 @@ const SQLITE: SqlDialect = {
     )) as Array<{ value: number | string }>;
     return Number(row.value);
   },
+  lastIncrement: null,
   isDuplicateKey: (error) => /UNIQUE constraint failed/i.test((error as Error)?.message ?? ''),
 };
 

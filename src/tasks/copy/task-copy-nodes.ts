@@ -1,6 +1,12 @@
 import type { CloneNode, ClonePlacement } from '../store/clone-engine';
 import type { TaskFields } from '../store/task-fields';
-import type { StoreWrite } from '../store/write-gateway';
+import { projectNotFound, type StoreWrite } from '../store/write-gateway';
+import { allDone } from '../../common/all-done';
+import type { Queryable } from '../../database/sql';
+import { endOfList, type Destination } from '../store/clone-destination';
+import type { TaskIdAllocator } from '../store/task-ids';
+import { keyOf } from '../store/task-fields';
+import { nextPlacement, rootListEnd } from '../store/tasks.table';
 import { CUSTOM_FIELD_TYPE } from '../details/task-details.entities';
 import type { CopySource, CopyTarget, PlanContext, PlannedTask, SourceTask } from './task-copy-plan';
 import { recordsWithAssigned } from './task-copy-source';
@@ -49,6 +55,44 @@ export function listsOfCopies(
 /** Where the roots of a copy go: the end of the target parent's list (placeLast then places the root). */
 export function placementOf(dest: CopyDestination): ClonePlacement {
   return { kind: 'list', parentId: dest.parentTaskId, projectId: dest.projectId, at: 'end' };
+}
+
+/**
+ * A task's copy goes last in its task list (or under its parent): its place is read under the
+ * destination project's ordering lock, taken here, before the clone engine (which then finds it
+ * held), so that the root is inserted with its place rather than updated after. A copy into the
+ * project's root list reads there, in the same statement, that the project still exists and the
+ * list's last key: the clone engine is told where the root goes and does not look again. With
+ * `count`, that many task ids are allocated too (after the lock, the order every write takes them
+ * in). The lock, the reads (`alongside`'s first statements too) and the allocation need nothing
+ * from each other's answers: one round trip (lockListsAnd).
+ */
+export async function placeRoot<T>(
+  w: StoreWrite,
+  taskIds: TaskIdAllocator,
+  dest: CopyDestination,
+  count: number,
+  alongside: (m: Queryable) => Promise<T>,
+): Promise<{ read: T; root: { placement: number; destination?: Destination; ids?: number[] } }> {
+  const newIds = (m: Queryable) => (count > 0 ? taskIds.allocate(m, count) : Promise.resolve(undefined));
+  const key = keyOf(dest.projectId);
+  const parentId = dest.parentTaskId;
+  if (parentId === null) {
+    const [read, end, ids] = await w.lockListsAnd([key], (m) =>
+      allDone([alongside(m), rootListEnd(m, w.sql, w.accountId, dest.projectId, dest.taskListId), newIds(m)]),
+    );
+    if (!end) throw projectNotFound(dest.projectId);
+    const destination = endOfList({ projectId: dest.projectId, parentId: null }, end.lastKey);
+    return { read, root: { placement: end.placement, destination, ...(ids ? { ids } : {}) } };
+  }
+  const [read, placement, ids] = await w.lockListsAnd([key], (m) =>
+    allDone([
+      alongside(m),
+      nextPlacement(m, w.sql, w.accountId, { parentId, taskListId: dest.taskListId }),
+      newIds(m),
+    ]),
+  );
+  return { read, root: { placement, ...(ids ? { ids } : {}) } };
 }
 
 /** Each copied source task's index in copy order. */

@@ -85,9 +85,14 @@ export type RelatedRows = Pick<
  * What the plan of every chunk reads: the copied set C in copy order and the date shift, decided
  * from the shape of S alone. Skips are added to `skipped` as chunks are planned.
  */
-export function planContext(source: CopySource, target: CopyTarget, request: CopyRequest): PlanContext {
+export function planContext(
+  source: CopySource,
+  target: CopyTarget,
+  request: CopyRequest,
+  /** The copied set, where the caller has it already (selectCopiedSet). */
+  selected = selectCopiedSet(source, request.flags),
+): PlanContext {
   const { flags } = request;
-  const selected = selectCopiedSet(source, flags);
   const map = request.assigneeMap ?? {};
   return {
     source,

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { pushTo } from '../../common/group-by';
+import type { Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { copySourceRows } from '../details/copy-sources.table';
 import { copySetup, CopySetup, StatusRow } from '../details/project-setup.table';
@@ -18,6 +19,7 @@ import { subtreeIds } from '../store/task-subtrees.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import { ShapeTable } from './source-shapes';
 import {
+  type CheckedTarget,
   COPY_CHUNK_TASKS,
   CopyFlags,
   CopyShift,
@@ -224,7 +226,7 @@ function withAssignee(row: AssignedTaskRow): SourceTask {
  * time, so that a large copy never holds the related rows of all its tasks.
  */
 export async function loadRelatedRows(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   ids: number[],
@@ -263,20 +265,22 @@ export async function loadRelatedRows(
 
 /**
  * Every problem with the destination at once; then what the plan needs to know of it, and the
- * statuses of the source's tasks (read with the target's, in one statement).
+ * statuses of the source's tasks (read with the target's, in one statement, sent on `first`: the
+ * writer sends it with its first statements, ReadTarget).
  */
-async function loadTarget(
+export async function loadTarget(
   m: EntityManager,
   accountId: number,
   input: CopyInput,
   source: CopySource,
-): Promise<{ target: CopyTarget; sourceStatuses: CopySource['statuses'] }> {
+  first: Queryable = m,
+): Promise<CheckedTarget> {
   const violations: CopyViolation[] = [];
   const sourceStatusIds = new Set<number>();
   for (const t of source.tasks.values())
     if (t.workflowStatusId !== null) sourceStatusIds.add(t.workflowStatusId);
   // The project with the rest of the target's setup, in one statement.
-  const setup = await copySetup(m, accountId, {
+  const setup = await copySetup(first, accountId, {
     projectId: input.projectId,
     taskListId: input.taskListId,
     statusIds: [input.workflowStatusId, ...sourceStatusIds],

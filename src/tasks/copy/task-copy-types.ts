@@ -1,3 +1,4 @@
+import type { Queryable } from '../../database/sql';
 import type { SourceAttachment } from '../details/attachments.table';
 import type { SourceDependency } from '../details/dependencies.table';
 import type { SourceComment, SourceTodo } from '../details/task-items.table';
@@ -202,3 +203,33 @@ export interface CopyPlan {
   }>;
   skipped: SkippedItem[];
 }
+
+export interface CopyResult {
+  /** The new root task (0 for a list's or project's copy, which has no single root). */
+  taskId: number;
+  sourceTaskId: number;
+  /** Source id → new id, every copied task. */
+  taskIdMap: Record<string, string>;
+  counts: {
+    tasks: number;
+    todos: number;
+    comments: number;
+    attachments: number;
+    task_dependencies: number;
+    subscribers: number;
+  };
+  skipped: CopyPlan['skipped'];
+  templateId: number | null;
+}
+
+/** A copy's target and the statuses of its source's tasks, as loadTarget reads and checks them. */
+export interface CheckedTarget {
+  target: CopyTarget;
+  sourceStatuses: CopySource['statuses'];
+}
+
+/**
+ * That read itself, for write() to send in its first round trip, with the destination's lock: a
+ * refusal then rolls the lock back with the rest (a copy made in its request).
+ */
+export type ReadTarget = (m: Queryable) => Promise<CheckedTarget>;

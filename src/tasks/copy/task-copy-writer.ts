@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { allDone } from '../../common/all-done';
 import {
   attachmentIdsOfTasks,
@@ -12,24 +13,25 @@ import { insertComments, insertSubscribers, insertTodos } from '../details/task-
 import { Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
 import { TaskIdAllocator } from '../store/task-ids';
-import { endOfList, type Destination } from '../store/clone-destination';
-import { nextPlacement, rootListEnd, setColumnOf, setCustomFields } from '../store/tasks.table';
-import { keyOf } from '../store/task-fields';
-import { projectNotFound, type StoreWrite } from '../store/write-gateway';
-import { chunks } from '../../database/sql';
+import type { Destination } from '../store/clone-destination';
+import { setColumnOf, setCustomFields } from '../store/tasks.table';
+import type { StoreWrite } from '../store/write-gateway';
+import { chunks, type Queryable } from '../../database/sql';
 import {
   COPY_CHUNK_TASKS,
   CopyPlan,
   CopyRequest,
+  CopyResult,
   CopySource,
   CopyTarget,
   PlanContext,
+  ReadTarget,
   PlannedTask,
   planChunk,
   planContext,
   planRelated,
   RelatedRows,
-  SourceTask,
+  selectCopiedSet,
 } from './task-copy-plan';
 import { loadRelatedRows } from './task-copy-source';
 import { readingAhead, settle } from './read-ahead';
@@ -40,31 +42,15 @@ import {
   indexOf,
   listsOfCopies,
   placementOf,
+  placeRoot,
   readRecords,
   recordOf,
 } from './task-copy-nodes';
 
 export type { CopyDestination } from './task-copy-nodes';
+export type { CopyResult } from './task-copy-plan';
 
 type RelatedPlan = Omit<CopyPlan, 'tasks' | 'skipped'>;
-
-export interface CopyResult {
-  /** The new root task (0 for a list's or project's copy, which has no single root). */
-  taskId: number;
-  sourceTaskId: number;
-  /** Source id → new id, every copied task. */
-  taskIdMap: Record<string, string>;
-  counts: {
-    tasks: number;
-    todos: number;
-    comments: number;
-    attachments: number;
-    task_dependencies: number;
-    subscribers: number;
-  };
-  skipped: CopyPlan['skipped'];
-  templateId: number | null;
-}
 
 /** How far a copy got, 0..1: tasks written count half, their related rows the other half. */
 export type CopyProgress = (fraction: number) => Promise<void>;
@@ -98,39 +84,41 @@ export class TaskCopyWriter {
   async write(
     w: StoreWrite,
     dest: CopyDestination,
-    source: CopySource,
-    target: CopyTarget,
+    unchecked: CopySource,
+    target: CopyTarget | ReadTarget,
     request: CopyRequest,
     progress?: CopyProgress,
     /** Ids reserved outside the transaction, one per copied task (CopyIds); else allocated inside. */
     reserved?: number[],
   ): Promise<CopyResult> {
     const { now } = request;
-    const context = planContext(source, target, request);
+    const copied = selectCopiedSet(unchecked, request.flags);
+    const ids = reserved?.length === copied.length ? reserved : undefined;
+    const chunked = copied.length > COPY_CHUNK_TASKS;
+    const related = (part: number[], m: Queryable = w.m) =>
+      loadRelatedRows(m, w.sql, w.accountId, part, request.flags, (id) => unchecked.tasks.has(id));
+    const parts = chunks(
+      copied.map((n) => n.id),
+      RELATED_CHUNK_TASKS,
+    );
+    const first = parts.length === 1 ? (m: Queryable) => related(parts[0], m) : undefined;
+    const { checked, early, root } = await this.open(
+      w,
+      dest,
+      unchecked,
+      target,
+      chunked || ids ? 0 : copied.length,
+      first,
+    );
+    const source = { ...unchecked, statuses: checked.sourceStatuses };
+    const context = planContext(source, checked.target, request, copied);
     const { selected } = context;
     const units = Math.max(1, selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
-    const ids = reserved?.length === selected.length ? reserved : undefined;
-    const chunked = selected.length > COPY_CHUNK_TASKS;
-    const related = (part: number[]) =>
-      loadRelatedRows(w.m, w.sql, w.accountId, part, request.flags, (id) => source.tasks.has(id));
-    const parts = chunks(selected, RELATED_CHUNK_TASKS);
-    // One chunk's related rows are read while the service plans the tree: issued first, run first
-    // (the tree's statements need nothing from it, nor it from them).
-    const early = parts.length === 1 ? settle(related(parts[0])) : undefined;
-    const root = dest.lists ? null : await this.placeRoot(w, dest, chunked || ids ? 0 : selected.length);
     const rootPlacement = root?.placement ?? null;
     const map = chunked
       ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
-      : await this.writeTree(
-          w,
-          dest,
-          context,
-          source.records ?? (await readRecords(w, selected)),
-          root,
-          told,
-          ids ?? root?.ids,
-        );
+      : await this.writeTree(w, dest, context, root, told, ids ?? root?.ids);
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
     const counts = {
@@ -143,22 +131,20 @@ export class TaskCopyWriter {
     };
     let done = selected.length;
     const dependencies: NewDependencyPair[] = []; // every chunk's, three numbers a pair
+    // A copy of one chunk writes the rest with its next statement that waits for an answer: for
+    // a copy in its own transaction, every related row and dependency pair go with the COMMIT,
+    // in one round trip (withNext). A failure fails the COMMIT, and so the copy.
+    const m = parts.length === 1 ? w.withNext() : w.m;
     // The source's rows: nothing this copy writes is among them.
     const chunk = async (rows: RelatedRows, part: number[]) => {
-      const plan = planRelated(context, rows, part);
-      await this.writeRelated(w, plan, copyOf, now, dependencies);
-      counts.todos += plan.todos.length;
-      counts.comments += plan.comments.length;
-      counts.attachments += plan.attachments.length;
-      counts.task_dependencies += plan.dependencies.length;
-      counts.subscribers += plan.subscribers.length;
+      await this.writeRelated(w, m, planRelated(context, rows, part), copyOf, now, { dependencies, counts });
       done += part.length;
       await progress?.(done / units);
     };
     await readingAhead(parts, related, chunk, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
     // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
-    await insertDependencyPairs(w.m, w.sql, w.accountId, dependencies, now);
+    await insertDependencyPairs(m, w.sql, w.accountId, dependencies, now, false);
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
     return {
@@ -172,40 +158,33 @@ export class TaskCopyWriter {
   }
 
   /**
-   * A task's copy goes last in its task list (or under its parent): its place is read under the
-   * destination project's ordering lock, taken here, before the clone engine (which then finds it
-   * held), so that the root is inserted with its place rather than updated after. A copy into
-   * the project's root list reads there, in the same statement, that the project still exists and
-   * the list's last key: the clone engine is told where the root goes and does not look again.
-   * With `count`, that many task ids are allocated too (after the lock, the order every write
-   * takes them in). The lock, the read and the allocation need nothing from each other: issued
-   * together, the transaction's connection runs them in that order without waiting for the
-   * service in between.
+   * What the copy reads before it plans, sent in the round trip of the destination's lock
+   * (placeRoot): the target, when still to check, and `firstRelated`, the related rows of a copy
+   * of one chunk, which the tree's statements need nothing from, nor they from them (the
+   * database reads them while the service plans the tree).
    */
-  private async placeRoot(
+  private async open(
     w: StoreWrite,
     dest: CopyDestination,
+    unchecked: CopySource,
+    target: CopyTarget | ReadTarget,
     count: number,
-  ): Promise<{ placement: number; destination?: Destination; ids?: number[] }> {
-    if (dest.parentTaskId === null) {
-      const [, end, ids] = await allDone([
-        w.lockLists([keyOf(dest.projectId)]),
-        rootListEnd(w.m, w.sql, w.accountId, dest.projectId, dest.taskListId),
-        count > 0 ? this.ids.allocate(w.m, count) : Promise.resolve(undefined),
+    firstRelated?: (m: Queryable) => Promise<RelatedRows>,
+  ) {
+    const reads = (m: Queryable) =>
+      allDone([
+        typeof target === 'function'
+          ? target(m)
+          : Promise.resolve({ target, sourceStatuses: unchecked.statuses }),
+        firstRelated ? settle(firstRelated(m)) : Promise.resolve(undefined),
       ]);
-      if (!end) throw projectNotFound(dest.projectId);
-      return {
-        placement: end.placement,
-        destination: endOfList({ projectId: dest.projectId, parentId: null }, end.lastKey),
-        ...(ids ? { ids } : {}),
-      };
-    }
-    await w.lockLists([keyOf(dest.projectId)]);
-    const placement = await nextPlacement(w.m, w.sql, w.accountId, {
-      parentId: dest.parentTaskId,
-      taskListId: dest.taskListId,
-    });
-    return { placement };
+    const {
+      read: [checked, early],
+      root,
+    } = dest.lists
+      ? { read: await reads(w.m), root: null }
+      : await placeRoot(w, this.ids, dest, count, reads);
+    return { checked, early: early && Promise.resolve(early), root };
   }
 
   /** A small copy's tree in one clone, then the files its custom fields name. */
@@ -213,12 +192,12 @@ export class TaskCopyWriter {
     w: StoreWrite,
     dest: CopyDestination,
     context: PlanContext,
-    records: Map<number, SourceTask>,
     root: { placement: number; destination?: Destination } | null,
     progress?: (inserted: number) => Promise<void>,
     reserved?: number[],
   ): Promise<IdMap> {
     const { source, selected, request } = context;
+    const records = source.records ?? (await readRecords(w, selected));
     const tasks = planChunk(context, (id) => recordOf(records, id), 0, selected.length);
     const listOf = listsOfCopies(context, dest, [0, selected.length], new Map());
     const rootPlacement = root?.placement ?? null;
@@ -288,26 +267,34 @@ export class TaskCopyWriter {
   }
 
   /**
-   * One chunk's related rows: todos, comments with their files, subscribers; its dependency pairs
-   * go to `laterPairs`, written after the last chunk. The three tables' statements are sent
-   * without waiting for one another (the connection runs them in turn), so the database writes
-   * one table while the service builds the next one's statement.
+   * One chunk's related rows: todos, comments with their files, subscribers, through `m` (which
+   * may hold them for the COMMIT, withNext); its dependency pairs go to `into`, written after the
+   * last chunk, and its counts are added there. The three tables' statements are sent without
+   * waiting for one another (the connection runs them in turn), so the database writes one table
+   * while the service builds the next one's statement.
    */
   private async writeRelated(
     w: StoreWrite,
+    m: EntityManager,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
-    laterPairs: NewDependencyPair[],
+    into: { dependencies: NewDependencyPair[]; counts: CopyResult['counts'] },
   ): Promise<void> {
+    const { counts } = into;
+    counts.todos += plan.todos.length;
+    counts.comments += plan.comments.length;
+    counts.attachments += plan.attachments.length;
+    counts.task_dependencies += plan.dependencies.length;
+    counts.subscribers += plan.subscribers.length;
     for (const d of plan.dependencies)
-      laterPairs.push({
+      into.dependencies.push({
         taskId: copyOf(d.fromSourceId),
         dependentTaskId: 'copyOf' in d.to ? copyOf(d.to.copyOf) : d.to.existing,
         typeId: d.typeId,
       });
     const todos = insertTodos(
-      w.m,
+      m,
       w.accountId,
       // Literals, not spreads of the plan's rows: thousands a chunk, and a spread copies slowly.
       plan.todos.map((t) => ({
@@ -322,18 +309,18 @@ export class TaskCopyWriter {
       now,
     );
     const commentsAndFiles = (async () => {
-      const commentCopies = await this.writeComments(w, plan, copyOf, now);
+      const commentCopies = await this.writeComments(w, m, plan, copyOf, now);
       // The bytes the copied attachments share stay until this commits: a delete of their source
       // waits for this shared lock, then sees the copies (see dropUnusedBlob).
       await holdBlobs(
-        w.m,
+        m,
         w.sql,
         w.accountId,
         plan.attachments.map((a) => a.blobId),
       );
       // Copies share the stored bytes (blob_id): deleting the source attachment leaves them intact.
       await insertAttachments(
-        w.m,
+        m,
         w.accountId,
         plan.attachments.map((a) => ({
           taskId: a.sourceTaskId === null ? null : copyOf(a.sourceTaskId),
@@ -347,7 +334,7 @@ export class TaskCopyWriter {
       );
     })();
     const subscribers = insertSubscribers(
-      w.m,
+      m,
       w.accountId,
       plan.subscribers.map((s) => ({ taskId: copyOf(s.sourceTaskId), personId: s.personId })),
     );
@@ -357,13 +344,16 @@ export class TaskCopyWriter {
   /** New comments, mapped from the source comments they copy. */
   private async writeComments(
     w: StoreWrite,
+    m: EntityManager,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
   ): Promise<Map<number, number>> {
-    // The new ids are read back only for the files of copied comments, which name them.
+    // The new ids are read back only for the files of copied comments, which name them: a read
+    // that needs its answer, so not through `m`, which may hold statements (withNext).
+    const ids = plan.attachments.some((a) => a.sourceCommentId !== null);
     const created = await insertComments(
-      w.m,
+      m,
       w.accountId,
       plan.comments.map((c) => ({
         taskId: copyOf(c.sourceTaskId),
@@ -372,7 +362,7 @@ export class TaskCopyWriter {
         pinnedAt: c.pinnedAt,
       })),
       now,
-      plan.attachments.some((a) => a.sourceCommentId !== null),
+      ids ? w.m : null,
     );
     const planned = [...plan.comments].sort(
       (a, b) => copyOf(a.sourceTaskId) - copyOf(b.sourceTaskId) || a.sourceId - b.sourceId,

@@ -3,14 +3,15 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../../common/clock';
 import { AppConfig } from '../../config/app-config';
 import { Database } from '../../database/database';
+import type { Queryable } from '../../database/sql';
 import { OperationsService } from '../../operations/operations.service';
 import { Task } from '../store/task.entity';
 import { isDuplicatePrimaryKey, TaskIdAllocator } from '../store/task-ids';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 import { CopyIds, ReserveIds } from './copy-ids';
 import { ClaimWorker, CopySubmissions, SubmitKey, Submitted } from './copy-submissions';
-import { checkSize, CopyInput, loadCopy } from './task-copy-source';
-import type { CopySource, CopyTarget } from './task-copy-plan';
+import { checkSize, CopyInput, loadCopy, loadSource, loadTarget } from './task-copy-source';
+import { type CopySource, type CopyTarget, type ReadTarget, selectCopiedSet } from './task-copy-plan';
 import { CopyProgress, CopyResult, TaskCopyWriter } from './task-copy-writer';
 import { COPY_OPERATION_TYPES, TASK_COPY, taskCopyParameters } from './task-copy.operation';
 
@@ -90,7 +91,9 @@ export class TaskCopyService {
   /**
    * Reads and checks source and target once: a copied set over COPY_SYNC_MAX_TASKS (or a client
    * that asked for async) is queued, as TASK.COPY with the request, before the rows around the
-   * source are read; any other is copied at once from what was read.
+   * source are read; any other is copied at once from what was read. A copy made at once reads
+   * and checks its target in the write's first round trip, with the destination's lock
+   * (ReadTarget): its size is known from the source already, and a refusal rolls back the lock.
    */
   private async copyOrQueue(
     w: StoreWrite,
@@ -99,21 +102,25 @@ export class TaskCopyService {
     fromBlock: boolean,
     claim: ClaimWorker,
   ): Promise<CopyOutcome> {
-    const { source, target } = await loadCopy(w.m, w.accountId, input, !async);
-    const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
-    if (async || count > this.config.COPY_SYNC_MAX_TASKS) {
-      const operation = await this.operations.enqueueWithin(
-        w.m,
-        { accountId: w.accountId, type: TASK_COPY, parameters: taskCopyParameters(input) },
-        { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
-        // Written RUNNING under a free worker's lease where there is one: it starts at the commit.
-        claim(),
-      );
-      return { kind: 'queued', operation };
+    const source = await loadSource(w.m, w.accountId, input, !async);
+    const count = selectCopiedSet(source, input.flags).length;
+    if (!async && count <= Math.min(this.config.COPY_SYNC_MAX_TASKS, this.config.COPY_MAX_TASKS)) {
+      // Where rows lock, ids the process reserved ahead spare the copy its id statement (usually).
+      const reserved = fromBlock && w.sql.rowLocks ? this.ids.takeReady(count) : undefined;
+      const target = (first: Queryable) => loadTarget(w.m, w.accountId, input, source, first);
+      return { kind: 'copied', result: await this.write(w, input, source, target, undefined, reserved) };
     }
-    // Where rows lock, ids the process reserved ahead spare the copy its id statement (usually).
-    const reserved = fromBlock && w.sql.rowLocks ? this.ids.takeReady(count) : undefined;
-    return { kind: 'copied', result: await this.write(w, input, source, target, undefined, reserved) };
+    // Refused in order: the target's problems first, then the size.
+    await loadTarget(w.m, w.accountId, input, source);
+    checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
+    const operation = await this.operations.enqueueWithin(
+      w.m,
+      { accountId: w.accountId, type: TASK_COPY, parameters: taskCopyParameters(input) },
+      { types: COPY_OPERATION_TYPES, max: this.config.COPY_MAX_CONCURRENT_PER_ACCOUNT },
+      // Written RUNNING under a free worker's lease where there is one: it starts at the commit.
+      claim(),
+    );
+    return { kind: 'queued', operation };
   }
 
   private async copyIn(
@@ -133,7 +140,7 @@ export class TaskCopyService {
     w: StoreWrite,
     input: CopyInput,
     source: CopySource,
-    target: CopyTarget,
+    target: CopyTarget | ReadTarget,
     progress?: CopyProgress,
     reserved?: number[],
   ): Promise<CopyResult> {

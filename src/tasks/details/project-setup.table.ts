@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { intOrNull, marks } from '../../database/sql';
+import { intOrNull, marks, type Queryable } from '../../database/sql';
 import type { ProjectRow } from '../store/projects.table';
 
 // What a project is set up with: its workflow and statuses, its task lists, its members, and the
@@ -93,7 +93,7 @@ export interface CopySetup {
  * live task custom fields. A project the account does not have has no workflow and no members.
  */
 export async function copySetup(
-  m: EntityManager,
+  m: Queryable,
   accountId: number,
   wanted: { projectId: number; taskListId?: number; statusIds: number[] },
 ): Promise<CopySetup> {

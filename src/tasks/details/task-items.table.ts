@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { chunks, inChunks, intOrNull, marks, tuples } from '../../database/sql';
+import { chunks, inChunks, intOrNull, marks, type Queryable, tuples } from '../../database/sql';
 import { toSqlDateTime } from '../../database/sql-time';
 import type { Comment, Todo } from './task-details.entities';
 
@@ -92,17 +92,18 @@ export async function insertTodos(
 }
 
 /**
- * Inserts comments on brand-new tasks and answers each one's id, in the order given (unless
- * `ids` is false: then nothing is read back, and the answer is empty). Ids rise in insertion
- * order, so, ordered by task and id, the comments read back pair up with those written ordered by
- * task and source.
+ * Inserts comments on brand-new tasks and answers each one's id, in the order given, read back
+ * through `ids` (a manager that answers its statements: `m` may hold its INSERTs for a later
+ * statement, StoreWrite.withNext); with null nothing is read back, and the answer is empty. Ids
+ * rise in insertion order, so, ordered by task and id, the comments read back pair up with those
+ * written ordered by task and source.
  */
 export async function insertComments(
   m: EntityManager,
   accountId: number,
   comments: Array<{ taskId: number; body: string; creatorId: number | null; pinnedAt: Date | null }>,
   now: Date,
-  ids = true,
+  ids: Queryable | null,
 ): Promise<number[]> {
   const nowText = toSqlDateTime(now);
   for (const part of chunks(comments, 500)) {
@@ -130,7 +131,7 @@ export async function insertComments(
   const created: Array<{ id: number; task_id: number }> = [];
   for (const part of chunks(taskIds, 500)) {
     created.push(
-      ...((await m.query(
+      ...((await ids.query(
         `SELECT id, task_id FROM comments WHERE account_id = ? AND task_id IN (${marks(part.length)})`,
         [accountId, ...part],
       )) as Array<{ id: number; task_id: number }>),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../../common/domain-error';
 import { Database } from '../../database/database';
+import type { Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import { TasksError } from '../tasks.errors';
 import { taskIdUsed } from './tasks.table';
@@ -135,7 +136,7 @@ export class TaskIdAllocator {
   }
 
   /** `count` fresh ids, ascending. One statement. */
-  async allocate(m: EntityManager, count: number): Promise<number[]> {
+  async allocate(m: Queryable, count: number): Promise<number[]> {
     if (count === 0) return [];
     const end = await this.db.sql.increment(m, 'id_allocators', 'next_id', "name = 'tasks'", count);
     if (end - 1 > MAX_TASK_ID) throw new Error('The task id space is exhausted');

@@ -232,7 +232,7 @@ export async function placeLast(
  * project is gone.
  */
 export async function rootListEnd(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   projectId: number,
@@ -255,7 +255,7 @@ export async function rootListEnd(
  * holds until commit: no concurrent copy into the same list can take the same place.
  */
 export async function nextPlacement(
-  m: EntityManager,
+  m: Queryable,
   sql: SqlDialect,
   accountId: number,
   scope: { parentId: number | null; taskListId: number },

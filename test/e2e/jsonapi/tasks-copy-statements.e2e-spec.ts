@@ -1,5 +1,6 @@
 import { makeResource, makeTaskList, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
+import { spyRoundTrips } from '../../support/round-trip-spy';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -71,28 +72,29 @@ describeEachDialect(
       return root;
     }
 
+    const copyOf = (root: string) =>
+      postCopy(t(), a, 'tasks', {
+        title: 'Copy',
+        template_id: root,
+        project_id: list.projectId,
+        task_list_id: list.taskListId,
+        workflow_status_id: list.statusId,
+        private: false,
+        copy_open_subtasks: true,
+        copy_open_todos: true,
+        copy_comments: true,
+        copy_subscribers: true,
+        copy_assignee: true,
+        copy_task_dependencies: true,
+        copy_description: true,
+      });
+
     it('is the same for 3 tasks and for 60', async () => {
       const small = await makeTree(3);
       const large = await makeTree(60);
       const spy = spyStatements(t());
       const count = async (root: string) => {
-        const { result: res, statements } = await spy.all(() =>
-          postCopy(t(), a, 'tasks', {
-            title: 'Copy',
-            template_id: root,
-            project_id: list.projectId,
-            task_list_id: list.taskListId,
-            workflow_status_id: list.statusId,
-            private: false,
-            copy_open_subtasks: true,
-            copy_open_todos: true,
-            copy_comments: true,
-            copy_subscribers: true,
-            copy_assignee: true,
-            copy_task_dependencies: true,
-            copy_description: true,
-          }),
-        );
+        const { result: res, statements } = await spy.all(() => copyOf(root));
         expect(res.statusCode).toBe(201);
         if (process.env.COPY_PRINT_STATEMENTS) console.log(statements.map((s) => s.slice(0, 160)).join('\n'));
         // Dependency rows name their reverse in their INSERT: nothing links them afterwards.
@@ -133,6 +135,75 @@ describeEachDialect(
       } finally {
         spy.restore();
       }
+    });
+
+    // Each round trip is also a wait for a turn of the service's event loop, which under load is
+    // longer than the statement: counted, not timed. MySQL/MariaDB only: SQLite has none.
+    it('waits for four round trips where rows lock: the walk, the lock with every read, the writes with the COMMIT, the answer', async () => {
+      const root = await makeTree(10);
+      // The first copy fills the process's block of ids; the next takes its ids from it.
+      expect((await copyOf(root)).statusCode).toBe(201);
+      const spy = spyRoundTrips();
+      let trips: string[];
+      try {
+        trips = await spy.during(async () => expect((await copyOf(root)).statusCode).toBe(201));
+      } finally {
+        spy.restore();
+      }
+      if (t().dialect !== 'mysql') return;
+      if (process.env.COPY_PRINT_STATEMENTS) console.log(trips.map((s) => s.slice(0, 200)).join('\n'));
+      // The token is looked up by every request here (the tests cache no token), before the copy.
+      const flat = trips
+        .filter((text) => !/FROM `api_tokens`/.test(text))
+        .map((text) => text.replace(/\s+/g, ' '));
+      expect(flat[0]).toMatch(/^START TRANSACTION; WITH RECURSIVE subtree/);
+      // The target's setup and the source's related rows read under the destination's lock, with
+      // the root list's end.
+      expect(flat[1]).toMatch(
+        /^INSERT INTO task_list_locks .*; SELECT 's' AS kind.*; SELECT 'o' AS kind.*; SELECT \(SELECT sort_key .*FROM projects .*FOR UPDATE$/,
+      );
+      expect(flat[2]).toMatch(
+        /^INSERT INTO tasks .*; INSERT INTO todos .*; INSERT INTO comments .*; INSERT INTO task_subscribers .*; UPDATE id_allocators .*; INSERT INTO task_dependencies .*; COMMIT$/,
+      );
+      // The answer: the task and its counters, side by side on two connections (one wait).
+      expect(flat.slice(3)).toHaveLength(2);
+      for (const text of flat.slice(3)) expect(text).toMatch(/^SELECT /);
+    });
+
+    // Where rows lock, a copy's related rows and dependency pairs go in the COMMIT's text
+    // (WITH_NEXT): one that fails there fails the COMMIT, and nothing of the copy is kept.
+    it('keeps nothing of a copy whose last statements fail', async () => {
+      const root = await makeTree(4);
+      const tasksOf = async () => {
+        const [{ n }] = (await t().dataSource.query(
+          'SELECT COUNT(*) AS n FROM tasks WHERE account_id = ? AND project_id = ?',
+          [a.id, list.projectId],
+        )) as Array<{ n: number | string }>;
+        return Number(n);
+      };
+      const before = await tasksOf();
+      // Dependency ids given out again: the copy's pairs clash with the tree's own.
+      const [{ next }] = (await t().dataSource.query(
+        "SELECT next_id AS next FROM id_allocators WHERE name = 'task_dependencies'",
+      )) as Array<{ next: number | string }>;
+      const [{ low }] = (await t().dataSource.query(
+        'SELECT MIN(id) AS low FROM task_dependencies WHERE account_id = ?',
+        [a.id],
+      )) as Array<{ low: number | string }>;
+      await t().dataSource.query("UPDATE id_allocators SET next_id = ? WHERE name = 'task_dependencies'", [
+        low,
+      ]);
+      try {
+        expect((await copyOf(root)).statusCode).toBe(500);
+      } finally {
+        await t().dataSource.query("UPDATE id_allocators SET next_id = ? WHERE name = 'task_dependencies'", [
+          next,
+        ]);
+      }
+      expect(await tasksOf()).toBe(before);
+      const res = await copyOf(root);
+      expect(res.statusCode).toBe(201);
+      expect(await tasksOf()).toBe(before + 4);
     });
   },
   { JOBS_CONCURRENCY: '0' },
