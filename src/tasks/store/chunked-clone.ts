@@ -1,8 +1,13 @@
+import { allDone } from '../../common/all-done';
+import { chunks } from '../../database/sql';
 import type { Destination } from './clone-destination';
 import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
 import { insertTasks, NewTaskRow } from './task-inserts.table';
 import type { StoreWrite } from './write-gateway';
+
+/** Rows of one INSERT of a chunk: one statement each with the v2 columns (insertTasks takes 800). */
+const INSERT_ROWS = 500;
 
 /** A forest given by its shape alone: each node's parent by its index in pre-order. */
 export interface ChunkedCloneRequest {
@@ -48,16 +53,21 @@ export class ChunkedClone {
     private readonly progress?: (inserted: number) => Promise<void>,
   ) {}
 
-  /** The fields of the next nodes in pre-order. People are checked as in a clone. */
-  async insert(fields: TaskFields[]): Promise<void> {
+  /**
+   * The fields of the next nodes in pre-order. People are checked as in a clone. Every statement
+   * is built and sent before this returns its promise, which settles once all have answered: the
+   * caller may build the next nodes' statements meanwhile, and the source rows of these are
+   * dropped.
+   */
+  insert(fields: TaskFields[]): Promise<void> {
     const { w, dest, ids, parents } = this;
     if (this.next + fields.length > ids.length) throw new Error('more nodes than the forest has');
     // Each person once per forest: the chunks of a copy mostly name the same few people.
     const people = new Set<number>();
     for (const f of fields) for (const p of f.assigned) if (!this.checked.has(p)) people.add(p);
-    await w.assertPeople(people);
     for (const p of people) this.checked.add(p);
     const start = this.next;
+    this.next += fields.length;
     const rows: NewTaskRow[] = fields.map((f, k) => {
       const j = start + k;
       const p = parents[j];
@@ -72,8 +82,21 @@ export class ChunkedClone {
       };
     });
     const told = this.progress;
-    await insertTasks(w.m, w.accountId, rows, this.now, told && ((inserted) => told(start + inserted)));
-    this.next += fields.length;
+    // One multi-row INSERT per piece, all sent at once (insertTasks sends a statement of its own
+    // only once the one ahead has answered). A missing person fails the write before its INSERTs'
+    // errors, if any.
+    return allDone([
+      w.assertPeople(people),
+      ...chunks(rows, INSERT_ROWS).map((piece, i) =>
+        insertTasks(
+          w.m,
+          w.accountId,
+          piece,
+          this.now,
+          told && ((inserted) => told(start + i * INSERT_ROWS + inserted)),
+        ),
+      ),
+    ]).then(() => undefined);
   }
 
   /** Fails unless every node was inserted. */
