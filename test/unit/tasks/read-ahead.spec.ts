@@ -31,7 +31,7 @@ describe('readingAhead', () => {
       (rows, part) => {
         log.push(`build ${part} (${rows})`);
         most = Math.max(most, ++unanswered);
-        return writes[part].promise.finally(() => unanswered--);
+        return Promise.resolve({ written: writes[part].promise.finally(() => unanswered--) });
       },
     );
     await turns();
@@ -56,8 +56,8 @@ describe('readingAhead', () => {
       [0, 1, 2],
       (part) => Promise.resolve(part),
       (part) => {
-        if (part === 0) return Promise.reject(new Error('part 0 failed'));
-        return late.promise.finally(() => ended.push(`write ${part}`));
+        if (part === 0) return Promise.resolve({ written: Promise.reject(new Error('part 0 failed')) });
+        return Promise.resolve({ written: late.promise.finally(() => ended.push(`write ${part}`)) });
       },
     ).catch((error: Error) => {
       failed = true;
@@ -72,6 +72,32 @@ describe('readingAhead', () => {
     expect(ended).toEqual(['write 1']);
   });
 
+  it('reads the part after next only once the next part has sent all its statements', async () => {
+    const log: string[] = [];
+    const sending = [0, 1, 2].map(() => deferred<void>());
+    const run = readingAhead(
+      [0, 1, 2],
+      (part) => {
+        log.push(`read ${part}`);
+        return Promise.resolve(part);
+      },
+      async (part) => {
+        log.push(`build ${part}`);
+        await sending[part].promise;
+        log.push(`sent ${part}`);
+        return { written: Promise.resolve() };
+      },
+    );
+    await turns();
+    expect(log).toEqual(['read 0', 'read 1', 'build 0']);
+    sending[0].resolve();
+    await turns();
+    expect(log).toEqual(['read 0', 'read 1', 'build 0', 'sent 0', 'read 2', 'build 1']);
+    sending[1].resolve();
+    sending[2].resolve();
+    await run;
+  });
+
   it('takes the first read from the caller', async () => {
     const reads: number[] = [];
     const seen: number[] = [];
@@ -83,7 +109,7 @@ describe('readingAhead', () => {
       },
       (rows) => {
         seen.push(rows);
-        return Promise.resolve();
+        return Promise.resolve({ written: Promise.resolve() });
       },
       settle(Promise.resolve(100)),
     );
