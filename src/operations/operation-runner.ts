@@ -257,28 +257,40 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
     const started = Date.now();
     const operation = runningOperation(row);
     this.logger.debug(`${row.type} ${row.id} started (attempt ${row.attempts})`);
+    // Every progress value, stored one after another in the order reported. The outcome is
+    // written only once all are: a value left behind would find the operation ended and store
+    // nothing, and a poller would see it jump to 100.
+    let stored: Promise<void> = Promise.resolve();
     try {
       await this.db.jobs.transaction(async (manager) => {
         const details = await handler.run({
           manager,
           operation,
-          // SQLite has one connection: a second transaction would wait for this one forever.
-          // Elsewhere each value commits before the handler goes on, so that every step is seen
-          // (a write left behind would find the operation ended and store nothing).
-          reportProgress: (percent) =>
-            this.operations.setProgress(
-              this.db.dialect === 'sqlite' ? manager : null,
-              row.id,
-              this.owner,
-              percent,
-            ),
+          reportProgress: (percent) => {
+            // SQLite has one connection: a second transaction would wait for this one forever.
+            const write = stored.then(() =>
+              this.operations.setProgress(
+                this.db.dialect === 'sqlite' ? manager : null,
+                row.id,
+                this.owner,
+                percent,
+              ),
+            );
+            // A handler that goes on without waiting leaves no unhandled rejection: a failed
+            // write fails the run below, and every later value is skipped.
+            write.catch(() => undefined);
+            stored = write;
+            return write;
+          },
         });
+        await stored;
         if (!(await this.operations.markSucceeded(manager, row.id, this.owner, details))) {
           throw new LeaseLostError(`lease on ${row.id} lost`);
         }
       });
       this.logger.debug(`${row.type} ${row.id} succeeded in ${Date.now() - started} ms`);
     } catch (error) {
+      await stored.catch(() => undefined);
       await this.settleFailure(row, error, Date.now() - started).catch((settleError: Error) =>
         // The lease expires and another claim settles it.
         this.logger.error(`${row.type} ${row.id}: could not record failure: ${settleError.message}`),

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Database } from '../../database/database';
+import { WITH_NEXT } from '../../database/held-statements';
 import { isDuplicatePrimaryKey, TaskIdAllocator } from '../store/task-ids';
 import { StoreWrite, TaskWriteGateway } from '../store/write-gateway';
 
@@ -38,7 +39,8 @@ export class CopyIds {
     work: (w: StoreWrite, reserve: ReserveIds) => Promise<T>,
   ): Promise<T> {
     if (!this.db.sql.rowLocks) return this.gateway.join(m, accountId, (w) => work(w, inside));
-    await m.query(`SAVEPOINT ${SAVEPOINT}`);
+    // Sent with the copy's first read: one round trip less before it starts.
+    await m.query(`${WITH_NEXT}SAVEPOINT ${SAVEPOINT}`);
     try {
       return await this.gateway.join(m, accountId, (w) =>
         work(w, (count) => this.ids.reserveBeside(m, count)),

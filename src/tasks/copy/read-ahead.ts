@@ -8,24 +8,45 @@ export function settle<T>(read: Promise<T>): Promise<Settled<T>> {
   );
 }
 
+/** A part's statements, all sent: `written` settles once every one of them has answered. */
+export interface Sent {
+  written: Promise<void>;
+}
+
 /**
- * Runs `each` over `parts` in order with what `read` returned for each, issuing the next part's
- * read before `each` runs for this one: on a transaction's connection the database runs that read
- * while the service plans and builds this part's statements, and its rows are in by the time they
- * are written. At most two parts' rows are held at once. `first`: the first part's read, issued
- * earlier by the caller. The reads must not depend on what `each` writes.
+ * Runs `each` over `parts` in order with what `read` returned for each. The next part's read is
+ * issued before `each` runs for this one, and `each` runs for the next part as soon as this one's
+ * statements are sent (`each` resolves then, with the promise of their answers): on a
+ * transaction's connection the database runs the read and this part's writes while the service
+ * plans and builds the next part's statements, and neither waits for the other. One part is read
+ * ahead of the one being built, and at most two parts' writes are unanswered. `each` rejects only
+ * before it sends anything; `first`: the first part's read, issued earlier by the caller. The
+ * reads must not depend on what `each` writes. Everything issued has answered by the time this
+ * returns or throws (the first error), so that the caller may roll back.
  */
 export async function readingAhead<P, R>(
   parts: P[],
   read: (part: P) => Promise<R>,
-  each: (rows: R, part: P) => Promise<void>,
+  each: (rows: R, part: P) => Promise<Sent>,
   first?: Promise<Settled<R>>,
 ): Promise<void> {
-  let next = parts.length > 0 ? (first ?? settle(read(parts[0]))) : undefined;
-  for (let k = 0; k < parts.length; k++) {
-    const got = await next!;
-    if ('error' in got) throw got.error;
-    if (k + 1 < parts.length) next = settle(read(parts[k + 1]));
-    await each(got.value, parts[k]);
+  let next = parts.length > 0 ? (first ?? settle(read(parts[0]))) : first;
+  let writing: Promise<Settled<void>> | undefined;
+  try {
+    for (let k = 0; k < parts.length; k++) {
+      const got = await next!;
+      if ('error' in got) throw got.error;
+      next = k + 1 < parts.length ? settle(read(parts[k + 1])) : undefined;
+      const { written } = await each(got.value, parts[k]);
+      const before = writing;
+      writing = settle(written);
+      const done = await before;
+      if (done && 'error' in done) throw done.error;
+    }
+    const done = await writing;
+    if (done && 'error' in done) throw done.error;
+  } finally {
+    await next;
+    await writing;
   }
 }

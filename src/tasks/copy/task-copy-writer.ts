@@ -141,7 +141,7 @@ export class TaskCopyWriter {
       done += part.length;
       await progress?.(done / units);
     };
-    await readingAhead(parts, related, chunk, early);
+    await readingAhead(parts, related, async (rows, part) => ({ written: chunk(rows, part) }), early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
     // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
     await insertDependencyPairs(m, w.sql, w.accountId, dependencies, now, false);
@@ -246,21 +246,21 @@ export class TaskCopyWriter {
     const tree = await this.engine.cloneInChunks(w, placementOf(dest), { parents, progress }, reserved);
     const copyOf = (id: number) => tree.ids[index.get(id)!];
     const lists = new Map<number, number>();
-    const starts: number[] = [];
-    for (let from = 0; from < selected.length; from += COPY_CHUNK_TASKS) starts.push(from);
+    const starts = chunks(selected, COPY_CHUNK_TASKS).map((_, k) => k * COPY_CHUNK_TASKS);
     // The source's rows: nothing this copy writes changes them.
     const read = (from: number) => readRecords(w, selected.slice(from, from + COPY_CHUNK_TASKS));
     await readingAhead(starts, read, async (records, from) => {
       const to = Math.min(selected.length, from + COPY_CHUNK_TASKS);
       const tasks = planChunk(context, (id) => recordOf(records, id), from, to);
       const listOf = listsOfCopies(context, dest, [from, to], lists);
-      await tree.insert(
+      const { written } = await tree.insert(
         tasks.map(
           (t, k) =>
             cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists, rootPlacement).fields,
         ),
       );
-      await this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
+      const files = () => this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
+      return { written: written.then(files) };
     });
     tree.finish();
     return { ids: tree.ids, index };

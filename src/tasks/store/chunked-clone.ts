@@ -1,8 +1,16 @@
+import { allDone } from '../../common/all-done';
+import { chunks } from '../../database/sql';
 import type { Destination } from './clone-destination';
 import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
 import { insertTasks, NewTaskRow } from './task-inserts.table';
 import type { StoreWrite } from './write-gateway';
+
+/** One turn of the event loop: the answers read meanwhile hand the connection its next statements. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Rows of one INSERT of a chunk: one statement each with the v2 columns (insertTasks takes 800). */
+const INSERT_ROWS = 500;
 
 /** A forest given by its shape alone: each node's parent by its index in pre-order. */
 export interface ChunkedCloneRequest {
@@ -48,16 +56,22 @@ export class ChunkedClone {
     private readonly progress?: (inserted: number) => Promise<void>,
   ) {}
 
-  /** The fields of the next nodes in pre-order. People are checked as in a clone. */
-  async insert(fields: TaskFields[]): Promise<void> {
+  /**
+   * The fields of the next nodes in pre-order. People are checked as in a clone. Resolves once
+   * every statement is sent, with the promise of their answers: the caller may build the next
+   * nodes' statements meanwhile, and the source rows of these are dropped. Between the INSERTs it
+   * lets the event loop turn, so that the connection is handed the statements waiting for the
+   * answers read meanwhile, and the database is not idle while the service builds.
+   */
+  async insert(fields: TaskFields[]): Promise<{ written: Promise<void> }> {
     const { w, dest, ids, parents } = this;
     if (this.next + fields.length > ids.length) throw new Error('more nodes than the forest has');
     // Each person once per forest: the chunks of a copy mostly name the same few people.
     const people = new Set<number>();
     for (const f of fields) for (const p of f.assigned) if (!this.checked.has(p)) people.add(p);
-    await w.assertPeople(people);
     for (const p of people) this.checked.add(p);
     const start = this.next;
+    this.next += fields.length;
     const rows: NewTaskRow[] = fields.map((f, k) => {
       const j = start + k;
       const p = parents[j];
@@ -72,8 +86,17 @@ export class ChunkedClone {
       };
     });
     const told = this.progress;
-    await insertTasks(w.m, w.accountId, rows, this.now, told && ((inserted) => told(start + inserted)));
-    this.next += fields.length;
+    // A missing person fails the write before its INSERTs' errors, if any. Each piece is one
+    // multi-row INSERT, sent without waiting for the one before (insertTasks would wait).
+    const sent: Array<Promise<unknown>> = [w.assertPeople(people)];
+    for (const [i, piece] of chunks(rows, INSERT_ROWS).entries()) {
+      await nextTurn();
+      const offset = start + i * INSERT_ROWS;
+      sent.push(
+        insertTasks(w.m, w.accountId, piece, this.now, told && ((inserted) => told(offset + inserted))),
+      );
+    }
+    return { written: allDone(sent).then(() => undefined) };
   }
 
   /** Fails unless every node was inserted. */

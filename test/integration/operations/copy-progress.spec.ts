@@ -1,0 +1,120 @@
+import type { QueryRunner } from 'typeorm';
+import { OperationRunner } from '../../../src/operations/operation-runner';
+import { copyAttributes, CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
+import { faceHeaders } from '../../support/face-requests';
+import { describeEachDialect, TestAccount } from '../../support/test-app';
+
+// A copy on the job service does not wait for its progress values (docs/operations.md#copy-progress):
+// they are stored beside it, in order, and its outcome is written only once every one is. A
+// trigger holds the progress writes above 5 % at a row lock this test holds, so nothing here
+// depends on timing.
+describeEachDialect(
+  'a copy on the job service and its progress writes',
+  (t) => {
+    let a: TestAccount;
+    let f: CopyFixture;
+    let gate: QueryRunner | undefined;
+
+    // MySQL/MariaDB only: on SQLite the values are written inside the copy's transaction.
+    const skip = () => t().dialect !== 'mysql';
+    const sql = (query: string, params: unknown[] = []) => t().dataSource.query(query, params);
+
+    beforeAll(async () => {
+      if (skip()) return;
+      a = await t().newAccount();
+      f = await makeCopyFixture(t(), a);
+      await sql('CREATE TABLE progress_gate (id INT PRIMARY KEY)');
+      await sql('INSERT INTO progress_gate (id) VALUES (1)');
+      await sql(
+        'CREATE TABLE progress_stored (n INT AUTO_INCREMENT PRIMARY KEY, operation_id VARCHAR(64), progress INT, status VARCHAR(16))',
+      );
+      await sql(
+        `CREATE TRIGGER progress_gate_wait AFTER UPDATE ON operations FOR EACH ROW BEGIN
+           IF NEW.progress > 5 AND NEW.status = 'RUNNING' THEN
+             SELECT id INTO @held FROM progress_gate WHERE id = 1 FOR UPDATE;
+           END IF;
+           INSERT INTO progress_stored (operation_id, progress, status) VALUES (NEW.id, NEW.progress, NEW.status);
+         END`,
+      );
+    });
+
+    afterEach(async () => {
+      if (gate?.isTransactionActive) await gate.rollbackTransaction();
+      await gate?.release();
+      gate = undefined;
+    });
+
+    /** Waits (bounded) until a progress write waits at the gate. */
+    const reachedGate = async () => {
+      for (let i = 0; i < 400; i++) {
+        const [{ n }] = (await sql(
+          "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT id INTO @held%'",
+        )) as Array<{ n: number | string }>;
+        if (Number(n) > 0) return;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      throw new Error('no progress write reached the gate');
+    };
+    /** What the copy's open transaction has written so far, read without waiting for it. */
+    const uncommitted = async () => {
+      const runner = t().dataSource.createQueryRunner();
+      try {
+        await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
+        const [{ n }] = (await runner.query(
+          'SELECT COUNT(*) AS n FROM task_subscribers s JOIN tasks t ON t.id = s.task_id WHERE t.account_id = ? AND t.project_id = ?',
+          [a.id, Number(f.targetProjectId)],
+        )) as Array<{ n: number | string }>;
+        return Number(n);
+      } finally {
+        await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
+        await runner.release();
+      }
+    };
+
+    it('goes on while a value waits to be stored, and ends only once every value is', async () => {
+      if (skip()) return;
+      gate = t().dataSource.createQueryRunner();
+      await gate.connect();
+      await gate.startTransaction();
+      await gate.query('SELECT id FROM progress_gate WHERE id = 1 FOR UPDATE');
+
+      const res = await postCopy(
+        t(),
+        a,
+        'tasks',
+        copyAttributes(f, { copy_open_subtasks: true, copy_subscribers: true }),
+        { query: '?async=true' },
+      );
+      expect(res.statusCode).toBe(202);
+      const id = res.json().data.id as string;
+      await reachedGate();
+
+      // The first value after the tasks' INSERT waits; the copy wrote its subscribers meanwhile,
+      // the rows it writes after that INSERT, and has not ended.
+      for (let i = 0; i < 200 && (await uncommitted()) === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await uncommitted()).toBeGreaterThan(0);
+      const running = await t().inject({
+        method: 'GET',
+        url: `/api/v2/operations/${id}`,
+        headers: faceHeaders('jsonapi', a),
+      });
+      expect(running.json().data.attributes.status).toBe('RUNNING');
+
+      await gate.commitTransaction();
+      await t().get(OperationRunner).tick();
+      const stored = (await sql(
+        'SELECT progress, status FROM progress_stored WHERE operation_id = ? ORDER BY n',
+        [id],
+      )) as Array<{ progress: number | string; status: string }>;
+      const values = stored.map((s) => Number(s.progress));
+      // Every value stored, in order, and the outcome after them all.
+      expect(values[values.length - 1]).toBe(100);
+      expect(stored[stored.length - 1].status).toBe('SUCCESS');
+      expect(values.filter((v) => v > 5 && v < 100).length).toBeGreaterThan(0);
+      expect(values.every((v, i) => i === 0 || v > values[i - 1])).toBe(true);
+    });
+  },
+  { JOBS_POLL_MS: '0' },
+);
