@@ -113,19 +113,12 @@ export class CloneEngine {
     }
     // Both before any transaction (and a group's turn): the project's group, and ids for every node
     // that does not ask for its own (a small clone or a create takes them from this process's
-    // block, without a statement as a rule).
-    // A large forest is planned while they are on their way (~2 ms for 10,000 nodes); a refused
-    // one leaves their answers unused. A small one is planned first: a refused one sends nothing.
-    const large = request.nodes.length >= PLAN_WHILE_READING;
-    let plan = large ? undefined : planForest(request.nodes);
+    // block, without a statement as a rule). A large forest is planned while they are on their way
+    // (~2 ms for 10,000 nodes); a small one first, so that a refused one sends nothing.
+    let plan = request.nodes.length >= PLAN_WHILE_READING ? undefined : planForest(request.nodes);
     let unrequested = 0;
     for (const node of request.nodes) if (node.requestedId === undefined) unrequested++;
-    const before = Promise.all([
-      request.projectGuess !== undefined && request.placement.projectId === undefined
-        ? request.projectGuess
-        : this.guessProject(accountId, request.placement),
-      this.ids.reserve(unrequested),
-    ]);
+    const before = Promise.all([this.guessProject(accountId, request), this.ids.reserve(unrequested)]);
     if (!plan) {
       // Through the driver's promises first, so that they are sent before the planning.
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -226,12 +219,16 @@ export class CloneEngine {
     }
   }
 
-  /** The destination's project by a plain read, to find the clone's group; undefined if unknown. */
+  /**
+   * The destination's project, to find the clone's group: as the caller guessed it, or by a plain
+   * read; undefined if unknown.
+   */
   private async guessProject(
     accountId: number,
-    placement: ClonePlacement,
+    { placement, projectGuess }: CloneRequest,
   ): Promise<number | null | undefined> {
     if (placement.projectId !== undefined) return placement.projectId;
+    if (projectGuess !== undefined) return projectGuess;
     const anchorId = anchorOf(placement);
     if (anchorId === null) return null;
     const [anchor] = await this.db.read((m) => readStructure(m, this.db.sql, accountId, [anchorId], false));
