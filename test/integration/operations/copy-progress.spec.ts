@@ -2,6 +2,7 @@ import type { QueryRunner } from 'typeorm';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { copyAttributes, CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
+import { statementRunning } from '../../support/processlist';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // A copy on the job service does not wait for its progress values (docs/operations.md#copy-progress):
@@ -45,16 +46,8 @@ describeEachDialect(
     });
 
     /** Waits (bounded) until a progress write waits at the gate. */
-    const reachedGate = async () => {
-      for (let i = 0; i < 400; i++) {
-        const [{ n }] = (await sql(
-          "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT id INTO @held%'",
-        )) as Array<{ n: number | string }>;
-        if (Number(n) > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error('no progress write reached the gate');
-    };
+    const reachedGate = () =>
+      statementRunning(sql, 'SELECT id INTO @held', 'no progress write reached the gate');
     /** What the copy's open transaction has written so far, read without waiting for it. */
     const uncommitted = async () => {
       const runner = t().dataSource.createQueryRunner();

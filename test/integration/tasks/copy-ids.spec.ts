@@ -3,6 +3,7 @@ import { OperationRunner } from '../../../src/operations/operation-runner';
 import { copyAttributes, CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { makeTasks, storedTasks, treeProblems } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
+import { statementRunning } from '../../support/processlist';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // A v2 copy on the job service reserves its task ids outside its transaction (TaskIdAllocator,
@@ -54,16 +55,8 @@ describeEachDialect(
       await gate.query('SELECT id FROM copy_gate WHERE id = 2 FOR UPDATE');
     };
     /** Waits (bounded) until the copy's progress write waits at the gate. */
-    const reachedGate = async () => {
-      for (let i = 0; i < 400; i++) {
-        const [{ n }] = (await sql(
-          "SELECT COUNT(*) AS n FROM information_schema.processlist WHERE info LIKE 'SELECT id INTO @held%'",
-        )) as Array<{ n: number | string }>;
-        if (Number(n) > 0) return;
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-      throw new Error('the copy never reached the gate');
-    };
+    const reachedGate = () =>
+      statementRunning(sql, 'SELECT id INTO @held', 'the copy never reached the gate');
     const openGate = async () => {
       await gate!.commitTransaction();
       await t().get(OperationRunner).tick();
