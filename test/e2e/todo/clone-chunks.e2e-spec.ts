@@ -183,12 +183,15 @@ describeEachDialect('POST /todo/clone in chunks', (t) => {
     };
   }
 
-  it('stops at a chunk that fails: at most the chunk asked for behind it reaches the server, nothing is written', async () => {
+  /**
+   * A clone of 3,500 tasks whose row 1,505 (in the second chunk: parents go first, a level at a
+   * time, so the 250 trees' sixth level is rows 1,250 to 1,499) makes the server raise `signal`,
+   * with what the driver and the server saw of its chunks.
+   */
+  async function faultedClone(signal: string) {
     const [target] = await makeTasks(t(), account, [{ text: 'target' }]);
     const before = await storedTasks(t(), account.id);
-    // A server-side failure in the second chunk's rows: parents go first, a level at a time, so
-    // the 250 trees' sixth level is rows 1,250 to 1,499.
-    const drop = await faultOn("SQLSTATE '45000' SET MESSAGE_TEXT = 'fault'");
+    const drop = await faultOn(signal);
     const timeline = insertTimeline(t());
     const server = serverTimeline();
     try {
@@ -196,14 +199,22 @@ describeEachDialect('POST /todo/clone in chunks', (t) => {
         targetId: target,
         batch: batchOf(3500, (i) => (i === 1505 ? 'fault' : `t${i}`)),
       });
-      expect(res.statusCode).toBe(500);
-      expect(res.headers['x-todo-error']).toBe('INTERNAL');
-      expect(res.headers['x-request-id']).toBeDefined();
+      return { res, before, timeline, server };
     } finally {
       timeline.restore();
       server.restore();
       await drop();
     }
+  }
+
+  it('stops at a chunk that fails: at most the chunk asked for behind it reaches the server, nothing is written', async () => {
+    // A server-side failure in the second chunk's rows.
+    const { res, before, timeline, server } = await faultedClone(
+      "SQLSTATE '45000' SET MESSAGE_TEXT = 'fault'",
+    );
+    expect(res.statusCode).toBe(500);
+    expect(res.headers['x-todo-error']).toBe('INTERNAL');
+    expect(res.headers['x-request-id']).toBeDefined();
     // Asked for: the failed chunk and the one after it, built while the database wrote the failed one.
     const asked = timeline.events.filter((e) => e.kind === 'asked').map((e) => e.chunk);
     expect(asked).toEqual([0, 1, 2]);
@@ -218,23 +229,11 @@ describeEachDialect('POST /todo/clone in chunks', (t) => {
   if (process.env.TEST_DATABASE_URL) {
     it('after a deadlock in a chunk, sends nothing more of that transaction, and runs it again whole [mysql]', async () => {
       if (t().dialect !== 'mysql') return;
-      const [target] = await makeTasks(t(), account, [{ text: 'target' }]);
-      const before = await storedTasks(t(), account.id);
       // The server's answer to a deadlock (1213), given for the second chunk of every attempt.
-      const drop = await faultOn("SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'");
-      const timeline = insertTimeline(t());
-      const server = serverTimeline();
-      try {
-        const res = await api.post('/clone', {
-          targetId: target,
-          batch: batchOf(3500, (i) => (i === 1505 ? 'fault' : `t${i}`)),
-        });
-        expect(res.statusCode).toBeGreaterThanOrEqual(500);
-      } finally {
-        timeline.restore();
-        server.restore();
-        await drop();
-      }
+      const { res, before, timeline, server } = await faultedClone(
+        "SQLSTATE '40001' SET MYSQL_ERRNO = 1213, MESSAGE_TEXT = 'deadlock'",
+      );
+      expect(res.statusCode).toBeGreaterThanOrEqual(500);
       // Every attempt: its first chunk answered, its second failed, nothing after it sent.
       const sent = server.events.filter((e) => e.kind === 'sent').map((e) => e.chunk);
       const attempts = sent.length / 2;
