@@ -3,7 +3,7 @@
 // Each script keeps its own environment for the service (it passes `env` whole).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { createConnection } from 'mysql2/promise';
@@ -141,4 +141,33 @@ export function stats(samples) {
     max: sorted[sorted.length - 1],
     n: sorted.length,
   };
+}
+
+/** CPU time (ms, user + system) a process has used so far, from Linux /proc; NaN elsewhere. */
+export function processCpuMs(pid) {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The CPU time (ms) the database server on this host has used so far (mysqld or mariadbd; others'
+ * queries count too), NaN when no such process is found.
+ */
+let databasePid;
+export function databaseCpuMs() {
+  databasePid ??= readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .find((d) => {
+      try {
+        return /^(mysqld|mariadbd)$/.test(readFileSync(`/proc/${d}/comm`, 'utf8').trim());
+      } catch {
+        return false;
+      }
+    });
+  return databasePid ? processCpuMs(databasePid) : NaN;
 }

@@ -18,7 +18,6 @@
 //   service writes a V8 CPU profile there, `--cpu-prof`)
 import { randomBytes } from 'node:crypto';
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import WebSocket from 'ws';
@@ -29,6 +28,7 @@ import {
   dropDatabase,
   log,
   percentile,
+  processCpuMs,
   SERVER,
   serviceEnv,
   startService,
@@ -138,18 +138,6 @@ async function openSockets(port, call, n, latencies, counter) {
   }
   if (paths.length) await counter.ask({ open: { port, paths } });
   return probes;
-}
-
-// CPU time (ms) a process has used so far (Linux /proc; NaN elsewhere): per request it is what the
-// fan-out costs whatever else runs on the machine, which the throughput is not.
-function processCpuMs(pid) {
-  if (pid === undefined) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, USER_HZ 100
-  } catch {
-    return NaN;
-  }
 }
 
 function clientCpuMs() {

@@ -9,11 +9,12 @@
 //     node bench/todo/clone-cpu.mjs
 import { randomBytes } from 'node:crypto';
 import { subtree } from './batches.mjs';
-import fs from 'node:fs';
 import {
   connect,
   createDatabase,
+  databaseCpuMs,
   dropDatabase,
+  processCpuMs,
   SERVER,
   serviceEnv,
   startService,
@@ -26,23 +27,8 @@ const token = `bench_${randomBytes(16).toString('hex')}`;
 const env = serviceEnv(db.url, token, { DATABASE_POOL_SIZE: '20' });
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
 const service = await startService({ env, nodeArgs });
-const tick = 100; // USER_HZ
-const cpuOf = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / tick;
-};
-const cpu = () => cpuOf(service.pid);
-const dbPid = fs
-  .readdirSync('/proc')
-  .filter((d) => /^\d+$/.test(d))
-  .find((d) => {
-    try {
-      return /^(mysqld|mariadbd)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim());
-    } catch {
-      return false;
-    }
-  });
-const dbCpu = () => (dbPid ? cpuOf(dbPid) : NaN);
+const cpu = () => processCpuMs(service.pid);
+const dbCpu = databaseCpuMs;
 const call = async (method, path, body) => {
   const started = performance.now();
   const res = await fetch(`http://127.0.0.1:${service.port}/todo${path}`, {

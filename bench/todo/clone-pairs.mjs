@@ -10,14 +10,15 @@
 // <new tree> defaults to the current folder; each runs its own build (no build here) with its
 // own `npm start` options; BENCH_NODE_ARGS is passed to both.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { subtree } from './batches.mjs';
 import {
   connect,
   createDatabase,
+  databaseCpuMs,
   dropDatabase,
   percentile,
+  processCpuMs,
   SERVER,
   serviceEnv,
   startService,
@@ -28,22 +29,7 @@ const names = ['base', 'new'];
 const N = Number(process.env.N ?? 20);
 const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
 
-const tick = 100; // USER_HZ
-const cpuOf = (pid) => {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(f[11]) + Number(f[12])) * 1000) / tick;
-};
-const dbPid = fs
-  .readdirSync('/proc')
-  .filter((d) => /^\d+$/.test(d))
-  .find((d) => {
-    try {
-      return /^(mysqld|mariadbd)$/.test(fs.readFileSync(`/proc/${d}/comm`, 'utf8').trim());
-    } catch {
-      return false;
-    }
-  });
-const dbCpu = () => (dbPid ? cpuOf(dbPid) : NaN);
+const dbCpu = databaseCpuMs;
 
 const admin = await connect(SERVER);
 const runs = [];
@@ -83,10 +69,10 @@ try {
   for (let i = 0; i < N; i++) {
     for (const run of i % 2 === 0 ? runs : [...runs].reverse()) {
       const batch = subtree(10000, `s${i}`);
-      const c0 = cpuOf(run.service.pid);
+      const c0 = processCpuMs(run.service.pid);
       const d0 = dbCpu();
       run.walls.push((await call(run, 'POST', '/clone', { targetId: run.anchors[10 + i], batch })).ms);
-      run.cpu += cpuOf(run.service.pid) - c0;
+      run.cpu += processCpuMs(run.service.pid) - c0;
       run.dbCpu += dbCpu() - d0;
     }
   }
