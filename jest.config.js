@@ -16,4 +16,6 @@ module.exports = {
   // both were killed with the "failed to exit gracefully" warning although no handle was open. A
   // worker whose heap is past this after a file is replaced by a fresh one.
   workerIdleMemoryLimit: '512MB',
+  // The end of every file waits for the intervals it started, and fails on one that never ends.
+  setupFilesAfterEnv: ['<rootDir>/test/support/running-intervals.ts'],
 };
