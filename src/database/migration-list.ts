@@ -15,6 +15,7 @@ import { IndexDependenciesByReverse1763801500000 } from './migrations/1763801500
 import { DropDependenciesByReverseIndex1763801650000 } from './migrations/1763801650000-drop-dependencies-by-reverse-index';
 import { AddServiceSecrets1763801700000 } from './migrations/1763801700000-add-service-secrets';
 import { AllocateDependencyIds1763801720000 } from './migrations/1763801720000-allocate-dependency-ids';
+import { DropAssigneesByAccountIndex1763801740000 } from './migrations/1763801740000-drop-assignees-by-account-index';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -35,4 +36,5 @@ export const ALL_MIGRATIONS = [
   DropDependenciesByReverseIndex1763801650000,
   AddServiceSecrets1763801700000,
   AllocateDependencyIds1763801720000,
+  DropAssigneesByAccountIndex1763801740000,
 ];
