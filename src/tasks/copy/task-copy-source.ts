@@ -141,9 +141,9 @@ export async function loadSource(
 /**
  * The tasks of the live subtree of `rootId` (none when the task does not exist or is deleted), as
  * sourceTasks reads them, for a copy that a request asked to make at once: the walk and the rows
- * in one statement when there are at most COPY_CHUNK_TASKS of them (it reads one row more to
- * tell), else the walk again, then the shape. (A copy that runs as an operation is walked first:
- * a large one reads no full row before its chunks.)
+ * in one statement when there are at most COPY_CHUNK_TASKS of them, else (that statement reading no
+ * row) the walk again, then the shape; a missing source is walked again too, to none. (A copy that
+ * runs as an operation is walked first: a large one reads no full row before its chunks.)
  */
 async function subtreeTasks(
   m: EntityManager,

@@ -351,7 +351,9 @@ export async function childRows(
 /**
  * The live subtree of `rootId` (none when it is missing or deleted) as taskRowsWithAssigned reads
  * it with positions 'among-read', walk and rows in one statement, when it has at most `limit`
- * tasks; else null (it reads at most `limit` + 1 full rows, however large the subtree).
+ * tasks; else null, and so too when it has none (the caller tells that apart from a large one). A
+ * larger subtree reads no full row: the walk's count is a condition the database decides once,
+ * before it reads any.
  */
 export async function subtreeRowsWithAssigned(
   m: EntityManager,
@@ -360,12 +362,13 @@ export async function subtreeRowsWithAssigned(
   limit: number,
 ): Promise<AssignedTaskRow[] | null> {
   const rows = (await m.query(
-    `${SUBTREE} SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND id IN (SELECT id FROM subtree) LIMIT ${limit + 1}) r ` +
+    `${SUBTREE} SELECT r.*, a.person_id AS assigned_person FROM (SELECT ${ROW_COLUMNS} FROM tasks WHERE account_id = ? AND id IN (SELECT id FROM subtree) AND (SELECT COUNT(*) FROM subtree) <= ${limit}) r ` +
       'LEFT JOIN task_assignees a ON a.account_id = ? AND a.task_id = r.id ORDER BY r.id, a.position',
     [rootId, accountId, accountId, accountId, accountId],
   )) as Array<Record<string, unknown>>;
+  if (rows.length === 0) return null;
   const firstRows = rows.filter((row, i) => i === 0 || Number(rows[i - 1].id) !== Number(row.id));
-  return firstRows.length > limit ? null : foldAssigned(rows, positionsAmong(firstRows.map(placeOf)));
+  return foldAssigned(rows, positionsAmong(firstRows.map(placeOf)));
 }
 
 /** Whether any task of the account is in this task list (or has this status). */

@@ -63,6 +63,9 @@ describeEachDialect(
       return jest.spyOn(proto, 'query');
     };
 
+    const isFullRead = (s: { sql: string }) =>
+      s.sql.includes('SELECT id, project_id, parent_id, project_key, parent_key, sort_key, title');
+
     it('reads, plans and writes a chunk of tasks at a time and keeps the tree, its order and its dependencies', async () => {
       expect(TASKS).toBeGreaterThan(2 * COPY_CHUNK_TASKS);
       // A To Do list of the target project read (and cached) before, and a live socket open.
@@ -70,6 +73,7 @@ describeEachDialect(
       const key = (await todo.json<{ key: string }>('/api/v1')).key;
       const live = await LiveClient.open(baseUrl, key);
 
+      const submitSpy = statements();
       const res = await postCopy(t(), a, 'tasks', {
         title: 'Chunked copy',
         template_id: tree.rootId,
@@ -83,6 +87,19 @@ describeEachDialect(
         copy_task_dependencies: true,
       });
       expect(res.statusCode).toBe(202);
+      const submitted = await Promise.allSettled(
+        submitSpy.mock.results.map((r) => r.value as Promise<unknown>),
+      );
+      const submitFullReads = submitSpy.mock.calls
+        .map((call, i) => ({ sql: String(call[0]), result: submitted[i] }))
+        .filter((s) => isFullRead(s))
+        .map(({ result }) =>
+          result.status === 'fulfilled' && Array.isArray(result.value) ? result.value.length : 0,
+        );
+      submitSpy.mockRestore();
+      // The submit learns the size of a large source from its walk: no full row of it is read.
+      expect(submitFullReads.length).toBeGreaterThan(0);
+      expect(submitFullReads.every((rows) => rows === 0)).toBe(true);
       const spy = statements();
       let seen: Array<{ sql: string; params: unknown[]; rows: number }>;
       try {
@@ -100,8 +117,6 @@ describeEachDialect(
       // only once the chunks before the one before it are inserted (one chunk is read ahead while
       // the service builds the INSERT of the one before; a read of them all before any insert
       // would hold every task until the commit), each statement reads or inserts at most a chunk.
-      const isFullRead = (s: { sql: string }) =>
-        s.sql.includes('SELECT id, project_id, parent_id, project_key, parent_key, sort_key, title');
       const isInsert = (s: { sql: string }) => s.sql.startsWith('INSERT INTO tasks ');
       const rowsOf = (s: { sql: string }) => s.sql.split('), (').length;
       const chunkCount = Math.ceil(TASKS / COPY_CHUNK_TASKS);
