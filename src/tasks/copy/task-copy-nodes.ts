@@ -1,13 +1,12 @@
-import type { CloneNode, ClonePlacement } from '../store/clone-engine';
-import type { TaskFields } from '../store/task-fields';
-import { projectNotFound, type StoreWrite } from '../store/write-gateway';
 import { allDone } from '../../common/all-done';
 import type { Queryable } from '../../database/sql';
-import { endOfList, type Destination } from '../store/clone-destination';
-import type { TaskIdAllocator } from '../store/task-ids';
-import { keyOf } from '../store/task-fields';
-import { nextPlacement, rootListEnd } from '../store/tasks.table';
 import { CUSTOM_FIELD_TYPE } from '../details/task-details.entities';
+import { endOfList, type Destination } from '../store/clone-destination';
+import type { CloneNode, ClonePlacement } from '../store/clone-engine';
+import { keyOf, type TaskFields } from '../store/task-fields';
+import type { TaskIdAllocator } from '../store/task-ids';
+import { nextPlacement, rootListEnd } from '../store/tasks.table';
+import { projectNotFound, type StoreWrite } from '../store/write-gateway';
 import type { CopySource, CopyTarget, PlanContext, PlannedTask, SourceTask } from './task-copy-plan';
 import { recordsWithAssigned } from './task-copy-source';
 

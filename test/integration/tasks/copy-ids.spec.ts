@@ -11,7 +11,7 @@ import { describeEachDialect, TestAccount } from '../../support/test-app';
 // requested id claimed inside its range sends it round once more with ids allocated inside.
 // The copy is held open at a known point by a gate: a trigger on the operation's progress waits
 // for a row lock this test holds (the progress is written beside the copy's transaction, which
-// waits for it), so nothing here depends on timing.
+// writes its outcome only once every value is stored), so nothing here depends on timing.
 describeEachDialect(
   'v2 copies on the job service and the shared task id counter',
   (t) => {
