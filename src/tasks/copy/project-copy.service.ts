@@ -68,7 +68,10 @@ export class ProjectCopyService {
     });
   }
 
-  /** The whole copy inside a job's transaction, reporting its progress as it goes. */
+  /**
+   * The whole copy inside a job's transaction, reporting its progress as it goes. It does not wait
+   * for a value to be stored: the job service stores them in order beside the copy.
+   */
   copyInJob(
     m: EntityManager,
     accountId: number,
@@ -80,7 +83,7 @@ export class ProjectCopyService {
       const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
       // Plain reads so far: the write has locked no row yet.
       const reserved = await reserve(count);
-      await progress(20);
+      void progress(20);
       const now = this.clock.now();
       const projectId = await insertProject(
         w.m,
@@ -112,7 +115,7 @@ export class ProjectCopyService {
         );
         copies.set(list.id, made.id);
       }
-      await progress(40);
+      void progress(40);
       const result = await this.lists.copyLists(
         w,
         { ...input, projectId },

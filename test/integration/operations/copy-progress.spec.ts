@@ -7,8 +7,8 @@ import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // A copy on the job service does not wait for its progress values (docs/operations.md#copy-progress):
 // they are stored beside it, in order, and its outcome is written only once every one is. A
-// trigger holds the progress writes above 5 % at a row lock this test holds, so nothing here
-// depends on timing.
+// trigger holds the progress writes from a given percent on (`progress_gate_from`) at a row lock
+// this test holds, so nothing here depends on timing.
 describeEachDialect(
   'a copy on the job service and its progress writes',
   (t) => {
@@ -26,12 +26,14 @@ describeEachDialect(
       f = await makeCopyFixture(t(), a);
       await sql('CREATE TABLE progress_gate (id INT PRIMARY KEY)');
       await sql('INSERT INTO progress_gate (id) VALUES (1)');
+      await sql('CREATE TABLE progress_gate_from (percent INT NOT NULL)');
+      await sql('INSERT INTO progress_gate_from (percent) VALUES (6)');
       await sql(
         'CREATE TABLE progress_stored (n INT AUTO_INCREMENT PRIMARY KEY, operation_id VARCHAR(64), progress INT, status VARCHAR(16))',
       );
       await sql(
         `CREATE TRIGGER progress_gate_wait AFTER UPDATE ON operations FOR EACH ROW BEGIN
-           IF NEW.progress > 5 AND NEW.status = 'RUNNING' THEN
+           IF NEW.progress >= (SELECT percent FROM progress_gate_from) AND NEW.status = 'RUNNING' THEN
              SELECT id INTO @held FROM progress_gate WHERE id = 1 FOR UPDATE;
            END IF;
            INSERT INTO progress_stored (operation_id, progress, status) VALUES (NEW.id, NEW.progress, NEW.status);
@@ -48,28 +50,46 @@ describeEachDialect(
     /** Waits (bounded) until a progress write waits at the gate. */
     const reachedGate = () =>
       statementRunning(sql, 'SELECT id INTO @held', 'no progress write reached the gate');
-    /** What the copy's open transaction has written so far, read without waiting for it. */
-    const uncommitted = async () => {
+    /** Holds every progress value from `percent` on until the test lets them go. */
+    const holdFrom = async (percent: number) => {
+      await sql('UPDATE progress_gate_from SET percent = ?', [percent]);
+      const held = t().dataSource.createQueryRunner();
+      gate = held;
+      await held.connect();
+      await held.startTransaction();
+      await held.query('SELECT id FROM progress_gate WHERE id = 1 FOR UPDATE');
+      return held;
+    };
+    /** Rows the copy's open transaction has written so far, read without waiting for it. */
+    const uncommittedRows = async (query: string, params: unknown[]) => {
       const runner = t().dataSource.createQueryRunner();
       try {
         await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ UNCOMMITTED');
-        const [{ n }] = (await runner.query(
-          'SELECT COUNT(*) AS n FROM task_subscribers s JOIN tasks t ON t.id = s.task_id WHERE t.account_id = ? AND t.project_id = ?',
-          [a.id, Number(f.targetProjectId)],
-        )) as Array<{ n: number | string }>;
+        const [{ n }] = (await runner.query(query, params)) as Array<{ n: number | string }>;
         return Number(n);
       } finally {
         await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ');
         await runner.release();
       }
     };
+    const uncommitted = () =>
+      uncommittedRows(
+        'SELECT COUNT(*) AS n FROM task_subscribers s JOIN tasks t ON t.id = s.task_id WHERE t.account_id = ? AND t.project_id = ?',
+        [a.id, Number(f.targetProjectId)],
+      );
+    const uncommittedTasks = () =>
+      uncommittedRows('SELECT COUNT(*) AS n FROM tasks WHERE account_id = ?', [a.id]);
+    /** The values stored for the operation, in the order stored, with the status beside each. */
+    const storedValues = async (id: string) =>
+      (
+        (await sql('SELECT progress, status FROM progress_stored WHERE operation_id = ? ORDER BY n', [
+          id,
+        ])) as Array<{ progress: number | string; status: string }>
+      ).map((s) => ({ progress: Number(s.progress), status: s.status }));
 
     it('goes on while a value waits to be stored, and ends only once every value is', async () => {
       if (skip()) return;
-      gate = t().dataSource.createQueryRunner();
-      await gate.connect();
-      await gate.startTransaction();
-      await gate.query('SELECT id FROM progress_gate WHERE id = 1 FOR UPDATE');
+      const held = await holdFrom(6);
 
       const res = await postCopy(
         t(),
@@ -95,18 +115,56 @@ describeEachDialect(
       });
       expect(running.json().data.attributes.status).toBe('RUNNING');
 
-      await gate.commitTransaction();
+      await held.commitTransaction();
       await t().get(OperationRunner).tick();
-      const stored = (await sql(
-        'SELECT progress, status FROM progress_stored WHERE operation_id = ? ORDER BY n',
-        [id],
-      )) as Array<{ progress: number | string; status: string }>;
-      const values = stored.map((s) => Number(s.progress));
+      const stored = await storedValues(id);
+      const values = stored.map((s) => s.progress);
       // Every value stored, in order, and the outcome after them all.
       expect(values[values.length - 1]).toBe(100);
       expect(stored[stored.length - 1].status).toBe('SUCCESS');
       expect(values.filter((v) => v > 5 && v < 100).length).toBeGreaterThan(0);
       expect(values.every((v, i) => i === 0 || v > values[i - 1])).toBe(true);
+    });
+
+    it.each([
+      [
+        'a list copy',
+        'task_lists',
+        () => ({
+          name: 'Gated list',
+          template_id: Number(f.taskListId),
+          project_id: Number(f.targetProjectId),
+        }),
+      ],
+      ['a project copy', 'projects', () => ({ name: 'Gated project', template_id: Number(f.projectId) })],
+    ] as const)('%s writes its tasks while its first value waits', async (_, type, attributes) => {
+      if (skip()) return;
+      const before = await uncommittedTasks();
+      const held = await holdFrom(5);
+
+      const res = await postCopy(
+        t(),
+        a,
+        type,
+        { ...attributes(), copy_open_tasks: true, copy_open_subtasks: true },
+        { query: '?async=true' },
+      );
+      expect(res.statusCode).toBe(202);
+      const id = res.json().data.id as string;
+      await reachedGate();
+
+      for (let i = 0; i < 200 && (await uncommittedTasks()) === before; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(await uncommittedTasks()).toBeGreaterThan(before);
+      // Not one value stored yet (a claim's UPDATE, if any, stores 0).
+      expect((await storedValues(id)).filter((s) => s.progress > 0)).toEqual([]);
+
+      await held.commitTransaction();
+      await t().get(OperationRunner).tick();
+      const stored = (await storedValues(id)).filter((s) => s.progress > 0);
+      expect(stored[0].progress).toBe(5);
+      expect(stored[stored.length - 1]).toEqual({ progress: 100, status: 'SUCCESS' });
     });
   },
   { JOBS_POLL_MS: '0' },
