@@ -9,9 +9,13 @@ import { describeEachDialect, TestAccount } from '../../support/test-app';
 // A v2 copy on the job service reserves its task ids outside its transaction (TaskIdAllocator,
 // CopyIds), so that while it runs no other creation of any account waits for the id counter; a
 // requested id claimed inside its range sends it round once more with ids allocated inside.
-// The copy is held open at a known point by a gate: a trigger on the operation's progress waits
-// for a row lock this test holds (the progress is written beside the copy's transaction, which
-// writes its outcome only once every value is stored), so nothing here depends on timing.
+// The copy is held open at a known point by a gate, a trigger that waits for a row lock this test
+// holds: on the operation's progress (written beside the copy's transaction, which writes its
+// outcome only once every value is stored), or on the project a project copy inserts right after
+// it reserved its ids. Nothing here depends on timing.
+/** A project copy of this name waits at the gate before it writes its project (copy_gate_project). */
+const GATED_PROJECT = 'Copied project, gated';
+
 describeEachDialect(
   'v2 copies on the job service and the shared task id counter',
   (t) => {
@@ -35,6 +39,12 @@ describeEachDialect(
       await sql(
         `CREATE TRIGGER copy_gate_wait AFTER UPDATE ON operations FOR EACH ROW
          IF NEW.progress > (SELECT above FROM copy_gate WHERE id = 1) THEN
+           SELECT id INTO @held FROM copy_gate WHERE id = 2 FOR UPDATE;
+         END IF`,
+      );
+      await sql(
+        `CREATE TRIGGER copy_gate_project BEFORE INSERT ON projects FOR EACH ROW
+         IF NEW.name = '${GATED_PROJECT}' THEN
            SELECT id INTO @held FROM copy_gate WHERE id = 2 FOR UPDATE;
          END IF`,
       );
@@ -119,10 +129,11 @@ describeEachDialect(
     it('copies correctly when a requested id lies in the range it reserved', async () => {
       if (skip()) return;
       const [target] = await makeTasks(t(), b, [{}]);
-      // A project's copy reports 20% after it reserved its ids and before it writes a task.
-      await closeGate(19);
+      // A project's copy inserts its project after it reserved its ids and before it writes a
+      // task (no progress value is ever above 100: only the project's insert waits).
+      await closeGate(100);
       const res = await postCopy(t(), a, 'projects', {
-        name: 'Copied project',
+        name: GATED_PROJECT,
         template_id: Number(f.projectId),
         copy_open_tasks: true,
         copy_closed_tasks: true,
