@@ -13,8 +13,11 @@
 // the other kind's, so both grow alike; the same warm-up precedes all of them. Each adjacent pair
 // (segments 1–2, 3–4, …) gives one cost, 1 − with / without; the line `throughput cost:` gives
 // their median, each pair's figure, their spread and the pooled figure (all requests over all
-// time of each kind). Machine drift within a pair is a few seconds' worth, and the swapped order
-// of every other pair cancels what being first or second does.
+// time of each kind). Segments are short and pairs many: on a machine shared with other work a
+// single pair swings by tens of points with that work's bursts, while the two segments of a pair
+// see nearly the same conditions and the median of many pairs holds still; the swapped order of
+// every other pair cancels what being first or second does. The service's CPU time per request
+// with and without sockets, which depends far less on the machine's other load, comes beside it.
 //
 // The probes parse every message in this process: they time the latency and check that each of
 // them got the same events in the same order. The other sockets only count frames, in a process
@@ -23,7 +26,7 @@
 // little as it can from the service it measures. Its CPU time is reported apart all the same.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
-//   BENCH_SEGMENTS (an even number, default 8), BENCH_SEGMENT_SECONDS (default 5),
+//   BENCH_SEGMENTS (an even number, default 32), BENCH_SEGMENT_SECONDS (default 1.25),
 //   BENCH_WARMUP_SECONDS (on each account before the segments, default 2), BENCH_PACED_SECONDS
 //   (default 10), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200), BENCH_PROBES (default
 //   10), BENCH_SOCKETS_NICE (default 19), BENCH_CPU_PROF (a directory: the service writes a V8 CPU
@@ -51,9 +54,11 @@ import {
 } from '../lib/service.mjs';
 import { subscribedSocket } from '../lib/live-socket.mjs';
 
-const SEGMENTS = Number(process.env.BENCH_SEGMENTS ?? 8);
-const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 5);
+const SEGMENTS = Number(process.env.BENCH_SEGMENTS ?? 32);
+const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 1.25);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+// Between segments: what one left in flight (events on their way) arrives before the next starts.
+const SETTLE_MS = 200;
 const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
@@ -253,10 +258,14 @@ function pooled(segments) {
 
 const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 
-const median = (xs) => {
+// The q-quantile of xs, interpolated between the two nearest (q = 0.5: the median).
+const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  const at = q * (s.length - 1);
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
 };
+const median = (xs) => quantile(xs, 0.5);
 
 // The second account (no socket ever opens on it), through the tree's CLI on the same database.
 function secondAccount(databaseUrl, token) {
@@ -315,7 +324,7 @@ async function main() {
     // The same warm-up for both accounts, sockets open; then what it left behind is dropped.
     for (const kind of ['without', 'with'])
       await mixed(kinds[kind].call, kinds[kind].project, WARMUP_SECONDS, pids, false);
-    await sleep(300);
+    await sleep(SETTLE_MS);
     latencies.length = 0;
     afterAnswer();
     const spans = [];
@@ -332,7 +341,7 @@ async function main() {
           `${s.rps.toFixed(0)} req/s (${s.done} done, ${s.failed} failed), ${s.loads}`,
       );
       // What a segment left in flight (events on their way) settles before the next one.
-      await sleep(300);
+      await sleep(SETTLE_MS);
     }
     // With a profile: when each segment ran, on the clock of the profile's timestamps (profile.mjs).
     if (PROFILE_DIR)
@@ -351,7 +360,7 @@ async function main() {
     const pct = (x) => `${x.toFixed(1)} %`;
     log(
       `throughput cost: ${pct(median(costs))} (median of ${costs.length} pairs: ${costs.map((c) => c.toFixed(1)).join(', ')} %; ` +
-        `spread ${pct(Math.min(...costs))} to ${pct(Math.max(...costs))}; pooled ${pct(100 * (1 - withSockets.rps / without.rps))})`,
+        `middle half ${pct(quantile(costs, 0.25))} to ${pct(quantile(costs, 0.75))}, all ${pct(Math.min(...costs))} to ${pct(Math.max(...costs))}; pooled ${pct(100 * (1 - withSockets.rps / without.rps))})`,
     );
     const ms = (x) => `${x.toFixed(2)} ms`;
     log(
