@@ -30,7 +30,9 @@
 //   BENCH_WARMUP_SECONDS (on each account before the segments, default 2), BENCH_PACED_SECONDS
 //   (default 10), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200), BENCH_PROBES (default
 //   10), BENCH_SOCKETS_NICE (default 19), BENCH_CPU_PROF (a directory: the service writes a V8 CPU
-//   profile there, `--cpu-prof`)
+//   profile there, `--cpu-prof`, and this script when each segment ran; `node
+//   bench/live/profile.mjs <dir>` splits the profile by segment kind). BENCH_SECONDS (each phase
+//   of the earlier two-phase run; still the To Do bench's mix) is not read here.
 import { randomBytes } from 'node:crypto';
 import { fork, spawnSync } from 'node:child_process';
 import http from 'node:http';
@@ -67,10 +69,6 @@ const NICE = Number(process.env.BENCH_SOCKETS_NICE ?? 19);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
 if (!(SEGMENTS >= 2 && SEGMENTS % 2 === 0))
   throw new Error('BENCH_SEGMENTS must be an even number, 2 or more');
-if (process.env.BENCH_SECONDS !== undefined)
-  throw new Error(
-    'BENCH_SECONDS is gone: BENCH_SEGMENTS × BENCH_SEGMENT_SECONDS and BENCH_PACED_SECONDS set the run',
-  );
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
