@@ -12,12 +12,14 @@
 // same projects, seeded alike, and each segment's project has had as many segments before it as
 // the other kind's, so both grow alike; the same warm-up precedes all of them. Each adjacent pair
 // (segments 1–2, 3–4, …) gives one cost, 1 − with / without; the line `throughput cost:` gives
-// their median, each pair's figure, their spread and the pooled figure (all requests over all
-// time of each kind). Segments are short and pairs many: on a machine shared with other work a
-// single pair swings by tens of points with that work's bursts, while the two segments of a pair
-// see nearly the same conditions and the median of many pairs holds still; the swapped order of
-// every other pair cancels what being first or second does. The service's CPU time per request
-// with and without sockets, which depends far less on the machine's other load, comes beside it.
+// their median, each pair's figure, their middle half and extremes and the pooled figure (all
+// requests over all time of each kind). Segments are short and pairs many: on a machine shared
+// with other work a single pair swings by tens of points with that work's bursts, while the two
+// segments of a pair see nearly the same conditions, and the median of many pairs moves less than
+// one long pair (on a busy shared machine whole runs still differ by ten points and more, see
+// BENCHMARKS.md); the swapped order of every other pair cancels what being first or second does.
+// The service's CPU time per request with and without sockets, which depends far less on the
+// machine's other load, comes beside it.
 //
 // The probes parse every message in this process: they time the latency and check that each of
 // them got the same events in the same order. The other sockets only count frames, in a process
