@@ -154,6 +154,16 @@ export function processCpuMs(pid) {
   }
 }
 
+/** The user and system CPU time (ms) a process has used so far, from Linux /proc; NaN elsewhere. */
+export function processCpuSplitMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return { user: (Number(fields[11]) * 1000) / 100, system: (Number(fields[12]) * 1000) / 100 };
+  } catch {
+    return { user: NaN, system: NaN };
+  }
+}
+
 /**
  * The CPU time (ms) the database server on this host has used so far (mysqld or mariadbd; others'
  * queries count too), NaN when no such process is found.

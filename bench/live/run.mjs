@@ -1,10 +1,25 @@
 // Live updates benchmark. Builds the service, starts `node dist/main.js` on a fresh MariaDB/MySQL
-// database and a free loopback port, and runs a mixed To Do load (reads of a project, creates,
-// updates) for BENCH_SECONDS without live sockets, then on a like project with BENCH_SOCKETS
-// sockets of the same account open; it reports both throughputs, the CPU time per request of the
-// service, of the load and of the sockets apart, and the latency from sending a write to its event
-// arriving on a socket (p50/p99 on BENCH_PROBES of the sockets), under that load and for paced
-// writes (one every 50 ms, nothing else running). Every loop is bounded.
+// database and a free loopback port, and measures what BENCH_SOCKETS open live sockets cost the
+// mixed To Do load (reads of a project, creates, updates), and the latency from sending a write to
+// its event arriving on a socket (p50/p99 on BENCH_PROBES of the sockets), under that load and for
+// paced writes (one every 50 ms, nothing else running). Every loop is bounded.
+//
+// The throughput cost is measured in alternation within one process: the sockets are opened once,
+// all on one account, and the mix runs in BENCH_SEGMENTS segments of BENCH_SEGMENT_SECONDS each,
+// in turns on that account ("with sockets": every write is an event on each of them) and on a
+// second account that has no socket ("without": its writes reach no socket and are not even
+// published), in the order ABBA ABBA… (without, with, with, without, …). Both accounts have the
+// same projects, seeded alike, and each segment's project has had as many segments before it as
+// the other kind's, so both grow alike; the same warm-up precedes all of them. Each adjacent pair
+// (segments 1–2, 3–4, …) gives one cost, 1 − with / without; the line `throughput cost:` gives
+// their median, each pair's figure, their middle half and extremes and the pooled figure (all
+// requests over all time of each kind). Segments are short and pairs many: on a machine shared
+// with other work a single pair swings by tens of points with that work's bursts, while the two
+// segments of a pair see nearly the same conditions, and the median of many pairs moves less than
+// one long pair (on a busy shared machine whole runs still differ by ten points and more, see
+// BENCHMARKS.md); the swapped order of every other pair cancels what being first or second does.
+// The service's CPU time per request with and without sockets, which depends far less on the
+// machine's other load, comes beside it.
 //
 // The probes parse every message in this process: they time the latency and check that each of
 // them got the same events in the same order. The other sockets only count frames, in a process
@@ -13,13 +28,19 @@
 // little as it can from the service it measures. Its CPU time is reported apart all the same.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
-//   BENCH_SECONDS (each phase, default 15), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200),
-//   BENCH_PROBES (default 10), BENCH_SOCKETS_NICE (default 19), BENCH_CPU_PROF (a directory: the
-//   service writes a V8 CPU profile there, `--cpu-prof`)
+//   BENCH_SEGMENTS (an even number, default 32), BENCH_SEGMENT_SECONDS (default 1.25),
+//   BENCH_WARMUP_SECONDS (on each account before the segments, default 2), BENCH_PACED_SECONDS
+//   (default 10), BENCH_CLIENTS (default 16), BENCH_SOCKETS (default 200), BENCH_PROBES (default
+//   10), BENCH_SOCKETS_NICE (default 19), BENCH_CPU_PROF (a directory: the service writes a V8 CPU
+//   profile there, `--cpu-prof`, and this script when each segment ran; `node
+//   bench/live/profile.mjs <dir>` splits the profile by segment kind). BENCH_SECONDS (each phase
+//   of the earlier two-phase run; still the To Do bench's mix) is not read here.
 import { randomBytes } from 'node:crypto';
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import http from 'node:http';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import WebSocket from 'ws';
 import {
   build,
@@ -29,18 +50,27 @@ import {
   log,
   percentile,
   processCpuMs,
+  processCpuSplitMs,
   SERVER,
   serviceEnv,
+  sleep,
   startService,
 } from '../lib/service.mjs';
 import { subscribedSocket } from '../lib/live-socket.mjs';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
+const SEGMENTS = Number(process.env.BENCH_SEGMENTS ?? 32);
+const SEGMENT_SECONDS = Number(process.env.BENCH_SEGMENT_SECONDS ?? 1.25);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+// Between segments: what one left in flight (events on their way) arrives before the next starts.
+const SETTLE_MS = 200;
+const PACED_SECONDS = Number(process.env.BENCH_PACED_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
 const PROBES = Math.min(SOCKETS, Number(process.env.BENCH_PROBES ?? 10));
 const NICE = Number(process.env.BENCH_SOCKETS_NICE ?? 19);
 const PROFILE_DIR = process.env.BENCH_CPU_PROF;
+if (!(SEGMENTS >= 2 && SEGMENTS % 2 === 0))
+  throw new Error('BENCH_SEGMENTS must be an even number, 2 or more');
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
@@ -117,8 +147,8 @@ const arrivals = new Map();
 const answers = new Map();
 
 // The event's arrival on the first probe less its write's answer (negative: the event came
-// first), for the writes of the last phase: the fan-out's share of the latency, without the
-// write's own (queueing in the saturated service, commit).
+// first), for the writes of the segments with sockets since the last call: the fan-out's share
+// of the latency, without the write's own (queueing in the saturated service, commit).
 function afterAnswer() {
   const out = [];
   for (const [text, at] of answers) if (arrivals.has(text)) out.push(arrivals.get(text) - at);
@@ -140,15 +170,22 @@ async function openSockets(port, call, n, latencies, counter) {
   return probes;
 }
 
+// CLOCK_MONOTONIC in µs, the clock of a V8 CPU profile's timestamps on Linux.
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
 function clientCpuMs() {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
 
-async function mixed(call, projectId, ids, pid, socketsPid) {
-  const cpu0 = [processCpuMs(pid), clientCpuMs(), processCpuMs(socketsPid)];
+// One segment of the mixed load on `project` for `seconds`: its requests, its writes' latencies and
+// the CPU time each process used meanwhile (ms). `track`: note each write's answer time (the
+// segments with sockets, to pair with its event's arrival).
+async function mixed(call, project, seconds, pids, track) {
+  const cpu0 = [processCpuSplitMs(pids.service), clientCpuMs(), processCpuMs(pids.sockets)];
   const load = os.loadavg()[0];
-  const deadline = Date.now() + SECONDS * 1000;
+  const deadline = Date.now() + seconds * 1000;
+  const { id: projectId, ids } = project;
   let done = 0;
   let failed = 0;
   const writes = [];
@@ -156,7 +193,7 @@ async function mixed(call, projectId, ids, pid, socketsPid) {
     for (let i = 0; Date.now() < deadline; i++) {
       const r = (i * 7 + w * 13) % 10;
       const stamp = () => (performance.now() + performance.timeOrigin).toFixed(3);
-      const answered = (text) => answers.set(text, performance.now() + performance.timeOrigin);
+      const answered = (text) => track && answers.set(text, performance.now() + performance.timeOrigin);
       try {
         if (r < 7) await call('GET', `/todo/tasks/projects/${projectId}`);
         else if (r < 9) {
@@ -182,21 +219,67 @@ async function mixed(call, projectId, ids, pid, socketsPid) {
   };
   const started = Date.now();
   await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
-  const sorted = writes.sort((a, b) => a - b);
-  const cpu = {
-    service: (processCpuMs(pid) - cpu0[0]) / done,
-    client: (clientCpuMs() - cpu0[1]) / done,
-    sockets: (processCpuMs(socketsPid) - cpu0[2]) / done,
-  };
-  const loads = `load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`;
+  const ms = Date.now() - started;
   return {
-    rps: done / ((Date.now() - started) / 1000),
+    rps: done / (ms / 1000),
+    ms,
     done,
     failed,
-    writeP50: percentile(sorted, 50),
-    cpu,
-    loads,
+    writes,
+    cpu: {
+      // System time apart: on loopback a socket write's system call also runs the receiver's TCP path.
+      serviceUser: processCpuSplitMs(pids.service).user - cpu0[0].user,
+      serviceSystem: processCpuSplitMs(pids.service).system - cpu0[0].system,
+      client: clientCpuMs() - cpu0[1],
+      sockets: processCpuMs(pids.sockets) - cpu0[2],
+    },
+    loads: `load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`,
   };
+}
+
+/** The segments of one kind taken together: req/s over their time, write p50, CPU per request. */
+function pooled(segments) {
+  const sum = (f) => segments.reduce((a, s) => a + f(s), 0);
+  const done = sum((s) => s.done);
+  const writes = segments.flatMap((s) => s.writes).sort((a, b) => a - b);
+  return {
+    rps: done / (sum((s) => s.ms) / 1000),
+    done,
+    failed: sum((s) => s.failed),
+    writeP50: percentile(writes, 50),
+    cpu: {
+      service: sum((s) => s.cpu.serviceUser + s.cpu.serviceSystem) / done,
+      serviceSystem: sum((s) => s.cpu.serviceSystem) / done,
+      client: sum((s) => s.cpu.client) / done,
+      sockets: sum((s) => s.cpu.sockets) / done,
+    },
+  };
+}
+
+const signed = (x) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+
+// The q-quantile of xs, interpolated between the two nearest (q = 0.5: the median).
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = q * (s.length - 1);
+  const lo = Math.floor(at);
+  return s[lo] + (s[Math.min(lo + 1, s.length - 1)] - s[lo]) * (at - lo);
+};
+const median = (xs) => quantile(xs, 0.5);
+
+// The second account (no socket ever opens on it), through the tree's CLI on the same database.
+function secondAccount(databaseUrl, token) {
+  const result = spawnSync(
+    process.execPath,
+    ['dist/cli.js', 'account:create', 'bench-without-sockets', '--json'],
+    {
+      env: serviceEnv(databaseUrl, token),
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
+  if (result.status !== 0) throw new Error(`account:create failed: ${result.stderr}`);
+  return JSON.parse(result.stdout.trim().split('\n').pop()).token;
 }
 
 async function main() {
@@ -213,43 +296,77 @@ async function main() {
       stdout: 'ignore',
     });
     const { port } = service;
-    const call = client(port, token);
-    // Each phase on a project of its own, seeded alike, so that both read lists of the same size.
-    const seeded = async (label) => {
+    const withCall = client(port, token);
+    const withoutCall = client(port, secondAccount(db.url, token));
+    // Both accounts get the same projects, seeded alike: the one the mix runs on and the paced one.
+    const seeded = async (call, label) => {
       const { id } = JSON.parse(await call('POST', '/todo/projects', { label }));
       const ids = [];
       for (let i = 0; i < 200; i++)
         ids.push(JSON.parse(await call('POST', '/todo/tasks', { text: `seed ${i}`, project: id })).id);
       return { id, ids };
     };
-    const first = await seeded('without sockets');
-    const second = await seeded('with sockets');
-    const third = await seeded('paced');
+    const kinds = {
+      without: { call: withoutCall, project: await seeded(withoutCall, 'mix'), segments: [] },
+      with: { call: withCall, project: await seeded(withCall, 'mix'), segments: [] },
+    };
+    await seeded(withoutCall, 'paced');
+    const paced = await seeded(withCall, 'paced');
     log(
-      `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, ${SECONDS} s per phase, mix 70/20/10 reads/creates/updates; ` +
-        `${SOCKETS} sockets: ${PROBES} probes here, the rest counting in a process at nice ${NICE}`,
+      `live updates bench: ${os.cpus().length} cores, ${CLIENTS} clients, mix 70/20/10 reads/creates/updates, ` +
+        `${SEGMENTS} segments of ${SEGMENT_SECONDS} s alternating ABBA between an account with ${SOCKETS} sockets and one without; ` +
+        `${PROBES} probes here, the rest counting in a process at nice ${NICE}`,
     );
-    const without = await mixed(call, first.id, first.ids, service.pid);
-    log(
-      `without sockets: ${without.rps.toFixed(0)} req/s (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms, ${without.loads}`,
-    );
-    afterAnswer(); // nothing to pair in the phase without sockets
     const latencies = [];
     counter = socketProcess();
-    const probes = await openSockets(port, call, SOCKETS, latencies, counter);
-    const withSockets = await mixed(call, second.id, second.ids, service.pid, counter.pid);
-    await new Promise((r) => setTimeout(r, 1000));
+    const pids = { service: service.pid, sockets: counter.pid };
+    const probes = await openSockets(port, withCall, SOCKETS, latencies, counter);
+    // The same warm-up for both accounts, sockets open; then what it left behind is dropped.
+    for (const kind of ['without', 'with'])
+      await mixed(kinds[kind].call, kinds[kind].project, WARMUP_SECONDS, pids, false);
+    await sleep(SETTLE_MS);
+    latencies.length = 0;
+    afterAnswer();
+    const spans = [];
+    for (let i = 0; i < SEGMENTS; i++) {
+      // ABBA: pairs alternate which kind goes first.
+      const kind = (Math.floor(i / 2) + i) % 2 === 0 ? 'without' : 'with';
+      const { call, project, segments } = kinds[kind];
+      const from = monotonicUs();
+      const s = await mixed(call, project, SEGMENT_SECONDS, pids, kind === 'with');
+      segments.push(s);
+      spans.push({ kind, from, to: monotonicUs() });
+      log(
+        `segment ${i + 1} of ${SEGMENTS}, ${kind === 'with' ? `with ${SOCKETS} sockets` : 'without sockets'}: ` +
+          `${s.rps.toFixed(0)} req/s (${s.done} done, ${s.failed} failed), ${s.loads}`,
+      );
+      // What a segment left in flight (events on their way) settles before the next one.
+      await sleep(SETTLE_MS);
+    }
+    // With a profile: when each segment ran, on the clock of the profile's timestamps (profile.mjs).
+    if (PROFILE_DIR)
+      writeFileSync(path.join(PROFILE_DIR, `segments-${service.pid}.json`), JSON.stringify(spans));
     const loaded = [...latencies].sort((a, b) => a - b);
     const gaps = afterAnswer();
+    const without = pooled(kinds.without.segments);
+    const withSockets = pooled(kinds.with.segments);
     log(
-      `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms, ${withSockets.loads}`,
+      `without sockets: ${without.rps.toFixed(0)} req/s over ${SEGMENTS / 2} segments (${without.done} done, ${without.failed} failed), write p50 ${without.writeP50.toFixed(1)} ms`,
     );
-    log(`throughput cost: ${(100 * (1 - withSockets.rps / without.rps)).toFixed(1)} %`);
+    log(
+      `with ${SOCKETS} sockets: ${withSockets.rps.toFixed(0)} req/s over ${SEGMENTS / 2} segments (${withSockets.done} done, ${withSockets.failed} failed), write p50 ${withSockets.writeP50.toFixed(1)} ms`,
+    );
+    const costs = kinds.with.segments.map((s, k) => 100 * (1 - s.rps / kinds.without.segments[k].rps));
+    const pct = (x) => `${x.toFixed(1)} %`;
+    log(
+      `throughput cost: ${pct(median(costs))} (median of ${costs.length} pairs: ${costs.map((c) => c.toFixed(1)).join(', ')} %; ` +
+        `middle half ${pct(quantile(costs, 0.25))} to ${pct(quantile(costs, 0.75))}, all ${pct(Math.min(...costs))} to ${pct(Math.max(...costs))}; pooled ${pct(100 * (1 - withSockets.rps / without.rps))})`,
+    );
     const ms = (x) => `${x.toFixed(2)} ms`;
     log(
-      `CPU per request, without sockets: service ${ms(without.cpu.service)}, load ${ms(without.cpu.client)}; ` +
-        `with ${SOCKETS}: service ${ms(withSockets.cpu.service)} (+${(100 * (withSockets.cpu.service / without.cpu.service - 1)).toFixed(1)} %), ` +
-        `load and probes ${ms(withSockets.cpu.client)}, counting sockets ${ms(withSockets.cpu.sockets)}`,
+      `CPU per request, without sockets: service ${ms(without.cpu.service)} (system ${ms(without.cpu.serviceSystem)}), load ${ms(without.cpu.client)}, counting sockets ${ms(without.cpu.sockets)}; ` +
+        `with ${SOCKETS}: service ${ms(withSockets.cpu.service)} (${signed(100 * (withSockets.cpu.service / without.cpu.service - 1))} %; system ${ms(withSockets.cpu.serviceSystem)}), ` +
+        `load and probes ${ms(withSockets.cpu.client)}, counting sockets ${ms(withSockets.cpu.sockets)} (the bench's, not the service's)`,
     );
     log(
       `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events); ` +
@@ -257,18 +374,18 @@ async function main() {
     );
     // Paced: one write every 50 ms, nothing else: the pipeline's own latency with 200 sockets.
     latencies.length = 0;
-    const pacedUntil = Date.now() + Math.min(SECONDS, 10) * 1000;
+    const pacedUntil = Date.now() + PACED_SECONDS * 1000;
     for (let i = 0; Date.now() < pacedUntil; i++) {
-      const id = third.ids[i % third.ids.length];
-      await call('PUT', `/todo/tasks/${id}`, {
+      const id = paced.ids[i % paced.ids.length];
+      await withCall('PUT', `/todo/tasks/${id}`, {
         text: `live ${(performance.now() + performance.timeOrigin).toFixed(3)}`,
       });
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
-    await new Promise((r) => setTimeout(r, 500));
-    const paced = [...latencies].sort((a, b) => a - b);
+    await sleep(500);
+    const pacedLatencies = [...latencies].sort((a, b) => a - b);
     log(
-      `paced (a write every 50 ms), write sent → event on a socket: p50 ${percentile(paced, 50).toFixed(1)} ms, p99 ${percentile(paced, 99).toFixed(1)} ms (${paced.length} events), load average ${os.loadavg()[0].toFixed(1)}`,
+      `paced (a write every 50 ms), write sent → event on a socket: p50 ${percentile(pacedLatencies, 50).toFixed(1)} ms, p99 ${percentile(pacedLatencies, 99).toFixed(1)} ms (${pacedLatencies.length} events), load average ${os.loadavg()[0].toFixed(1)}`,
     );
     // Every socket must have every event: the probes the same ones in the same order, the
     // counting sockets as many (the niced process may still be reading: a bounded wait).
@@ -278,7 +395,7 @@ async function main() {
     for (let i = 0; i < 50; i++) {
       counted = await counter.ask({ counts: true });
       if (counted.counts.every((n) => n >= expected)) break;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
     const counts = counted.counts;
     log(
