@@ -13,10 +13,14 @@
 //   BENCH_BACKLOG (clones queued for the backlog phase, default 6000), BENCH_DIR (the build to run,
 //   default the current directory: another worktree's build compares two versions),
 //   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog), BENCH_PROCESSES (default 1,2),
-//   BENCH_POLL (tight, the default, or toloka); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through.
+//   BENCH_POLL (tight, the default, or toloka); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through;
+//   BENCH_NODE_ARGS (options for every process's node, e.g. a CPU profile); BENCH_DATABASE_PID (the
+//   database server's process for the backlog phase's CPU split, when the host runs several).
 // The backlog phase measures the job service alone: an API-only process (JOBS_CONCURRENCY=0)
 // queues BENCH_BACKLOG clones, then one or two worker processes start and work them off; the rate
-// is taken from the first to the last SUCCESS.
+// is taken between 10 % and 90 % of the completions, with the CPU each worker process, the
+// API-only process and the database server used meanwhile (per clone, and in cores), and server
+// counters per clone (statements, commits, index reads, row-lock waits).
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import {
@@ -26,6 +30,8 @@ import {
   dropDatabase,
   log,
   SERVER,
+  databaseCpuMs,
+  processCpuMs,
   sleep,
   startService,
   stats,
@@ -41,12 +47,17 @@ const DIR = process.env.BENCH_DIR ?? process.cwd();
 // answered finished is done; otherwise it sleeps 500 ms, then GETs /operations/{id} every second.
 const POLL = process.env.BENCH_POLL ?? 'tight';
 if (!['toloka', 'tight'].includes(POLL)) throw new Error(`BENCH_POLL must be toloka or tight, not ${POLL}`);
+// The database server's process, when the host runs more than one (default: the first mysqld or
+// mariadbd found), for the CPU split of the backlog phase.
+const DATABASE_PID = process.env.BENCH_DATABASE_PID;
 const PASSED_THROUGH = ['JOBS_BATCH_SIZE', 'JOBS_DATABASE_CONNECTIONS', 'JOBS_POLL_MS'];
 
 const fmt = (s) => `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms (n=${s.n})`;
 
 // Each process on a port of its own, from the build in DIR.
-const startProcess = (env) => startService({ env, cwd: DIR, stdout: 'ignore' });
+// BENCH_NODE_ARGS adds options to every process's node (a CPU profile: "--cpu-prof --cpu-prof-dir=<dir>").
+const NODE_ARGS = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+const startProcess = (env) => startService({ env, cwd: DIR, stdout: 'ignore', nodeArgs: NODE_ARGS });
 
 async function run(processes, mode = 'latency') {
   const root = await connect(SERVER);
@@ -197,6 +208,22 @@ async function run(processes, mode = 'latency') {
   }
 }
 
+// Server-wide counters read with each mark of the backlog phase (other clients count too).
+const STATUS = [
+  'Questions',
+  'Com_commit',
+  'Handler_read_next',
+  'Innodb_row_lock_waits',
+  'Innodb_row_lock_time',
+];
+async function serverStatus(sql) {
+  const [rows] = await sql.query(
+    `SHOW GLOBAL STATUS WHERE Variable_name IN (${STATUS.map(() => '?').join(', ')})`,
+    STATUS,
+  );
+  return Object.fromEntries(rows.map((row) => [row.Variable_name, Number(row.Value)]));
+}
+
 // Queues BACKLOG clones through the API-only process, then starts the worker processes and times
 // the middle 80 % of the completions (process start-up left out).
 async function workOffBacklog(processes, env, services, call, sql, sourceId) {
@@ -212,16 +239,55 @@ async function workOffBacklog(processes, env, services, call, sql, sourceId) {
   const workers = await Promise.all(Array.from({ length: processes }, () => startProcess(env)));
   services.push(...workers);
   const marks = new Map();
+  // CPU (ms) of each worker process, of the API-only process and of the database server, read
+  // with each mark: the split of the work between them over the middle 80 %.
+  const cpu = () => ({
+    workers: workers.map((w) => processCpuMs(w.pid)),
+    api: processCpuMs(services[0].pid),
+    database: DATABASE_PID ? processCpuMs(DATABASE_PID) : databaseCpuMs(),
+  });
+  const cpuAt = new Map();
+  const statusAt = new Map();
   const deadline = Date.now() + 300_000;
   for (;;) {
-    const [[{ done }]] = await sql.query(`SELECT COUNT(*) AS done FROM operations WHERE status = 'SUCCESS'`);
-    const n = Number(done);
+    // The newest pool's id, read from the primary key's end: the clones' pools are numbered on
+    // from the source's (a fresh database), and the poll costs the database nothing measurable. Counting SUCCESS rows every 20 ms read up to BACKLOG index entries a
+    // time, ~100–280 per clone, work of the benchmark's own within the window it measures.
+    // A transaction run again (a deadlock) leaves a gap in the ids: the end is confirmed by count.
+    const [[{ newest }]] = await sql.query(`SELECT MAX(id) AS newest FROM pools`);
+    let n = Number(newest) - Number(sourceId);
+    if (n >= BACKLOG) {
+      const [[{ done }]] = await sql.query(
+        `SELECT COUNT(*) AS done FROM operations WHERE status = 'SUCCESS'`,
+      );
+      n = Math.min(n, Number(done));
+    }
     const now = performance.now();
-    for (const share of [0.1, 0.9, 1]) if (n >= share * BACKLOG && !marks.has(share)) marks.set(share, now);
+    for (const share of [0.1, 0.9, 1])
+      if (n >= share * BACKLOG && !marks.has(share)) {
+        marks.set(share, now);
+        cpuAt.set(share, cpu());
+        statusAt.set(share, await serverStatus(sql));
+      }
     if (n >= BACKLOG || Date.now() > deadline) break;
     await sleep(20);
   }
-  const rate = (0.8 * BACKLOG) / ((marks.get(0.9) - marks.get(0.1)) / 1000);
+  const seconds = (marks.get(0.9) - marks.get(0.1)) / 1000;
+  const rate = (0.8 * BACKLOG) / seconds;
+  const [from, to] = [cpuAt.get(0.1), cpuAt.get(0.9)];
+  const share = (ms) =>
+    `${(ms / 1000 / seconds).toFixed(2)} cores, ${((ms * 1000) / (0.8 * BACKLOG)).toFixed(0)} µs/clone`;
+  const load = os.loadavg()[0].toFixed(1);
+  log(
+    `    CPU over the middle 80 % (${seconds.toFixed(2)} s, load average ${load}): ` +
+      to.workers.map((ms, i) => `worker ${i + 1} ${share(ms - from.workers[i])}`).join('; ') +
+      `; API-only process ${share(to.api - from.api)}; database ${share(to.database - from.database)}`,
+  );
+  const perClone = (name) =>
+    ((statusAt.get(0.9)[name] - statusAt.get(0.1)[name]) / (0.8 * BACKLOG)).toFixed(2);
+  log(
+    `    database per clone (the whole server): ${STATUS.map((name) => `${name} ${perClone(name)}`).join(', ')}`,
+  );
   const [[check]] = await sql.query(
     `SELECT (SELECT COUNT(*) FROM operations WHERE type = 'POOL.CLONE' AND status = 'SUCCESS') AS ok,
             (SELECT COUNT(*) FROM pools) - 1 AS pools`,

@@ -16,6 +16,7 @@ import { DropDependenciesByReverseIndex1763801650000 } from './migrations/176380
 import { AddServiceSecrets1763801700000 } from './migrations/1763801700000-add-service-secrets';
 import { AllocateDependencyIds1763801720000 } from './migrations/1763801720000-allocate-dependency-ids';
 import { DropAssigneesByAccountIndex1763801740000 } from './migrations/1763801740000-drop-assignees-by-account-index';
+import { IndexClaimableOperationsByType1763801760000 } from './migrations/1763801760000-index-claimable-operations-by-type';
 
 // Every migration, oldest first. Never edit a migration that has landed; add a new one.
 export const ALL_MIGRATIONS = [
@@ -37,4 +38,5 @@ export const ALL_MIGRATIONS = [
   AddServiceSecrets1763801700000,
   AllocateDependencyIds1763801720000,
   DropAssigneesByAccountIndex1763801740000,
+  IndexClaimableOperationsByType1763801760000,
 ];
