@@ -1,6 +1,8 @@
 // A transaction's statements held back until the one ahead has answered, and failed instead of
 // sent once the server has rolled the transaction back (MySQL/MariaDB). See stopAfterRollback.
 
+import { WITH_NEXT } from './held-statements';
+
 type Callback = (error: Error | null, ...results: unknown[]) => void;
 type Query = (sql: unknown, values?: unknown, callback?: Callback) => unknown;
 interface Queryable {
@@ -43,7 +45,8 @@ interface Waiting {
  * (Database.transaction).
  *
  * Nothing waits longer than it did: mysql2 too sends a connection's next statement only once it
- * has read the answer ahead. Outside a transaction every statement goes on at once, as before.
+ * has read the answer ahead. Outside a transaction every statement goes on at once, as before, and
+ * so does a statement held for the next (WITH_NEXT) that none waits ahead of: it is not sent.
  *
  * A statement without a callback (a streamed read, or mysql2's own pool's commands) must be handed
  * on at once, since its caller reads the command returned: it goes after the ones waiting, which
@@ -88,6 +91,14 @@ export function stopAfterRollback(connection: Queryable): void {
 
   connection.query = (sql: unknown, values?: unknown, callback?: Callback) => {
     if (typeof callback === 'function') {
+      // A statement held for the next one (held-statements.ts) goes nowhere yet: with nothing
+      // waiting ahead of it, it is held at once, behind the one on the wire, and its caller goes
+      // on building (a copy's related rows while its tasks are written). Its failure, or that of
+      // the one on the wire, fails the next statement sent, as before.
+      if (waiting.length === 0 && isHeld(sql)) {
+        handOn({ sql, values, callback });
+        return undefined;
+      }
       waiting.push({ sql, values, callback });
       next();
       return undefined;
@@ -108,6 +119,11 @@ export function stopAfterRollback(connection: Queryable): void {
     }
     return command;
   };
+}
+
+function isHeld(sql: unknown): boolean {
+  const text = typeof sql === 'string' ? sql : (sql as { sql?: unknown } | null)?.sql;
+  return typeof text === 'string' && text.startsWith(WITH_NEXT);
 }
 
 /** The error of a statement not sent because its transaction had already been rolled back. */

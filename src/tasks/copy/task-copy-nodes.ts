@@ -1,11 +1,18 @@
 import { allDone } from '../../common/all-done';
 import type { Queryable } from '../../database/sql';
+import {
+  attachmentIdsOfTasks,
+  attachmentsOf,
+  holdBlobs,
+  insertAttachments,
+  SourceAttachment,
+} from '../details/attachments.table';
 import { CUSTOM_FIELD_TYPE } from '../details/task-details.entities';
 import { endOfList, type Destination } from '../store/clone-destination';
 import type { CloneNode, ClonePlacement } from '../store/clone-engine';
 import { keyOf, type TaskFields } from '../store/task-fields';
 import type { TaskIdAllocator } from '../store/task-ids';
-import { nextPlacement, rootListEnd } from '../store/tasks.table';
+import { nextPlacement, rootListEnd, setCustomFields } from '../store/tasks.table';
 import { projectNotFound, type StoreWrite } from '../store/write-gateway';
 import type { CopySource, CopyTarget, PlanContext, PlannedTask, SourceTask } from './task-copy-plan';
 import { recordsWithAssigned } from './task-copy-source';
@@ -190,4 +197,49 @@ export function fieldAttachmentValues(
     }
   }
   return values;
+}
+
+/**
+ * With copy_custom_fields, an attachment-type value names files; each copy gets duplicates of
+ * them (sharing the stored bytes) and its value names the duplicates. They are inserted before
+ * any other attachment of the new tasks, so each new task's first ids are theirs.
+ */
+export async function copyFieldAttachments(
+  w: StoreWrite,
+  tasks: PlannedTask[],
+  target: CopyTarget,
+  copyOf: (sourceId: number) => number,
+  now: Date,
+): Promise<void> {
+  const values = fieldAttachmentValues(tasks, target, copyOf);
+  const wanted = [...new Set(values.flatMap((v) => v.ids))];
+  if (wanted.length === 0) return;
+  const found = new Map<number, SourceAttachment>(
+    (await attachmentsOf(w.m, w.accountId, 'id', wanted)).map((a) => [a.id, a]),
+  );
+  await holdBlobs(
+    w.m,
+    w.sql,
+    w.accountId,
+    [...found.values()].map((a) => a.blobId),
+  );
+  const rows = values.flatMap((v) =>
+    v.ids
+      .filter((id) => found.has(id))
+      .map((id) => ({ ...found.get(id)!, taskId: v.taskId, commentId: null })),
+  );
+  await insertAttachments(w.m, w.accountId, rows, now);
+  const newIds = await attachmentIdsOfTasks(w.m, w.accountId, [...new Set(values.map((v) => v.taskId))]);
+  // Hand out each task's new ids in the order its values were inserted, and rewrite the values.
+  const plannedByCopy = new Map(tasks.map((t) => [copyOf(t.sourceId), t]));
+  const fieldsOf = new Map<number, Record<string, unknown>>();
+  for (const v of values) {
+    const queue = newIds.get(v.taskId) ?? [];
+    const copies = v.ids.filter((id) => found.has(id)).map(() => queue.shift()!);
+    const custom = fieldsOf.get(v.taskId) ?? { ...plannedByCopy.get(v.taskId)!.customFields };
+    if (copies.length === 0) delete custom[v.fieldId];
+    else custom[v.fieldId] = v.many ? copies : copies[0];
+    fieldsOf.set(v.taskId, custom);
+  }
+  await setCustomFields(w.m, w.accountId, [...fieldsOf]);
 }

@@ -1,20 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { allDone } from '../../common/all-done';
-import {
-  attachmentIdsOfTasks,
-  attachmentsOf,
-  holdBlobs,
-  insertAttachments,
-  SourceAttachment,
-} from '../details/attachments.table';
+import { holdBlobs, insertAttachments } from '../details/attachments.table';
 import { insertDependencyPairs, type NewDependencyPair } from '../details/dependencies.table';
 import { insertComments, insertSubscribers, insertTodos } from '../details/task-items.table';
 import { Template } from '../details/task-details.entities';
 import { CloneEngine } from '../store/clone-engine';
 import { TaskIdAllocator } from '../store/task-ids';
 import type { Destination } from '../store/clone-destination';
-import { setColumnOf, setCustomFields } from '../store/tasks.table';
+import { setColumnOf } from '../store/tasks.table';
 import type { StoreWrite } from '../store/write-gateway';
 import { chunks, type Queryable } from '../../database/sql';
 import {
@@ -26,7 +20,6 @@ import {
   CopyTarget,
   PlanContext,
   ReadTarget,
-  PlannedTask,
   planChunk,
   planContext,
   planRelated,
@@ -34,11 +27,11 @@ import {
   selectCopiedSet,
 } from './task-copy-plan';
 import { loadRelatedRows } from './task-copy-source';
-import { readingAhead, settle } from './read-ahead';
+import { readingAhead, settle, type Settled } from './read-ahead';
 import {
   cloneNode,
+  copyFieldAttachments,
   CopyDestination,
-  fieldAttachmentValues,
   indexOf,
   listsOfCopies,
   placementOf,
@@ -57,6 +50,14 @@ export type CopyProgress = (fraction: number) => Promise<void>;
 
 /** Copied tasks whose related rows are read, planned and written together. */
 export const RELATED_CHUNK_TASKS = COPY_CHUNK_TASKS;
+
+/**
+ * A copy of one chunk and at least this many tasks sends its tasks' INSERTs before it builds its
+ * related rows' (which then go with the COMMIT): the database writes the tasks meanwhile. A smaller
+ * one sends everything with the COMMIT: its related rows build in less time than one more text
+ * costs (a 10-task copy waits for four round trips).
+ */
+export const SEND_TASKS_FIRST = 100;
 
 /** New id by the copied task's index in copy order, and the index of each copied source task. */
 interface IdMap {
@@ -91,7 +92,6 @@ export class TaskCopyWriter {
     /** Ids reserved outside the transaction, one per copied task (CopyIds); else allocated inside. */
     reserved?: number[],
   ): Promise<CopyResult> {
-    const { now } = request;
     const copied = selectCopiedSet(unchecked, request.flags);
     const ids = reserved?.length === copied.length ? reserved : undefined;
     const chunked = copied.length > COPY_CHUNK_TASKS;
@@ -112,13 +112,51 @@ export class TaskCopyWriter {
     );
     const source = { ...unchecked, statuses: checked.sourceStatuses };
     const context = planContext(source, checked.target, request, copied);
-    const { selected } = context;
-    const units = Math.max(1, selected.length * 2);
+    const units = Math.max(1, context.selected.length * 2);
     const told = progress && ((inserted: number) => progress(inserted / units));
     const rootPlacement = root?.placement ?? null;
-    const map = chunked
-      ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
-      : await this.writeTree(w, dest, context, root, told, ids ?? root?.ids);
+    // A copy of one chunk sends its tasks' INSERTs and builds its related rows' while the database
+    // writes them (CloneEngine.clone's `sending`); they must have answered before the commit.
+    const sending: Array<Promise<void>> = [];
+    const sendFirst = copied.length >= SEND_TASKS_FIRST;
+    try {
+      const map = chunked
+        ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
+        : await this.writeTree(
+            w,
+            dest,
+            context,
+            root,
+            told,
+            ids ?? root?.ids,
+            sendFirst ? sending : undefined,
+          );
+      const result = await this.writeRest(w, dest, context, map, parts, related, early, progress);
+      await allDone(sending);
+      return result;
+    } catch (error) {
+      // A task row refused (a primary key taken: TaskCopyService retries) is the cause of what
+      // failed after it.
+      const tasks = await Promise.allSettled(sending);
+      const refused = tasks.find((t): t is PromiseRejectedResult => t.status === 'rejected');
+      throw refused ? refused.reason : error;
+    }
+  }
+
+  /** The related rows of every chunk, the template and the dependency pairs, after the tree. */
+  private async writeRest(
+    w: StoreWrite,
+    dest: CopyDestination,
+    context: PlanContext,
+    map: IdMap,
+    parts: number[][],
+    related: (part: number[], m?: Queryable) => Promise<RelatedRows>,
+    early: Promise<Settled<RelatedRows>> | undefined,
+    progress?: CopyProgress,
+  ): Promise<CopyResult> {
+    const { source, selected, request } = context;
+    const { now } = request;
+    const units = Math.max(1, selected.length * 2);
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
     const counts = {
@@ -195,6 +233,8 @@ export class TaskCopyWriter {
     root: { placement: number; destination?: Destination } | null,
     progress?: (inserted: number) => Promise<void>,
     reserved?: number[],
+    /** The tasks' INSERTs, sent and not awaited (CloneEngine.clone). */
+    sending?: Array<Promise<void>>,
   ): Promise<IdMap> {
     const { source, selected, request } = context;
     const records = source.records ?? (await readRecords(w, selected));
@@ -215,16 +255,11 @@ export class TaskCopyWriter {
             ...(root?.destination ? { destination: root.destination } : {}),
           },
           reserved,
+          sending,
         )
       : new Map<string, number>();
     const map = { ids: selected.map((id) => byKey.get(String(id))!), index: indexOf(selected) };
-    await this.copyFieldAttachments(
-      w,
-      tasks,
-      context.target,
-      (id) => map.ids[map.index.get(id)!],
-      request.now,
-    );
+    await copyFieldAttachments(w, tasks, context.target, (id) => map.ids[map.index.get(id)!], request.now);
     return map;
   }
 
@@ -259,7 +294,7 @@ export class TaskCopyWriter {
             cloneNode(t, source, listOf[k], request.now, from + k === 0 && !dest.lists, rootPlacement).fields,
         ),
       );
-      const files = () => this.copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
+      const files = () => copyFieldAttachments(w, tasks, context.target, copyOf, request.now);
       return { written: written.then(files) };
     });
     tree.finish();
@@ -390,50 +425,5 @@ export class TaskCopyWriter {
     );
     await setColumnOf(w.m, w.accountId, copies, 'template_id', made.id);
     return made.id;
-  }
-
-  /**
-   * With copy_custom_fields, an attachment-type value names files; each copy gets duplicates of
-   * them (sharing the stored bytes) and its value names the duplicates. They are inserted before
-   * any other attachment of the new tasks, so each new task's first ids are theirs.
-   */
-  private async copyFieldAttachments(
-    w: StoreWrite,
-    tasks: PlannedTask[],
-    target: CopyTarget,
-    copyOf: (sourceId: number) => number,
-    now: Date,
-  ): Promise<void> {
-    const values = fieldAttachmentValues(tasks, target, copyOf);
-    const wanted = [...new Set(values.flatMap((v) => v.ids))];
-    if (wanted.length === 0) return;
-    const found = new Map<number, SourceAttachment>(
-      (await attachmentsOf(w.m, w.accountId, 'id', wanted)).map((a) => [a.id, a]),
-    );
-    await holdBlobs(
-      w.m,
-      w.sql,
-      w.accountId,
-      [...found.values()].map((a) => a.blobId),
-    );
-    const rows = values.flatMap((v) =>
-      v.ids
-        .filter((id) => found.has(id))
-        .map((id) => ({ ...found.get(id)!, taskId: v.taskId, commentId: null })),
-    );
-    await insertAttachments(w.m, w.accountId, rows, now);
-    const newIds = await attachmentIdsOfTasks(w.m, w.accountId, [...new Set(values.map((v) => v.taskId))]);
-    // Hand out each task's new ids in the order its values were inserted, and rewrite the values.
-    const plannedByCopy = new Map(tasks.map((t) => [copyOf(t.sourceId), t]));
-    const fieldsOf = new Map<number, Record<string, unknown>>();
-    for (const v of values) {
-      const queue = newIds.get(v.taskId) ?? [];
-      const copies = v.ids.filter((id) => found.has(id)).map(() => queue.shift()!);
-      const custom = fieldsOf.get(v.taskId) ?? { ...plannedByCopy.get(v.taskId)!.customFields };
-      if (copies.length === 0) delete custom[v.fieldId];
-      else custom[v.fieldId] = v.many ? copies : copies[0];
-      fieldsOf.set(v.taskId, custom);
-    }
-    await setCustomFields(w.m, w.accountId, [...fieldsOf]);
   }
 }

@@ -14,13 +14,13 @@ import {
   runsIn,
 } from './clone-destination';
 import { fillGaps } from './order-keys.table';
-import { idsByKey, newRows, peopleOf } from './clone-rows';
+import { commonOrigin, idsByKey, newRows, peopleOf, rootIdsOf, settled } from './clone-rows';
 import { combineInserts } from './sibling-inserts';
 import { writeOrigin } from './task-changes.service';
 import { keyOf, storedTask, TaskFields } from './task-fields';
 import { idTaken, isDuplicatePrimaryKey, TaskIdAllocator } from './task-ids';
 import { ForestPlan, planForest } from './task-tree';
-import { insertTasks } from './task-inserts.table';
+import { insertTasks, sendTasks } from './task-inserts.table';
 import { readStructure } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
 
@@ -157,11 +157,18 @@ export class CloneEngine {
   /**
    * Joins a write of the store (which must not have taken ordering locks of other projects); ids
    * are `reserved` ones (TaskIdAllocator.reserveBeside, one per node, in order) or else allocated
-   * inside its transaction.
+   * inside its transaction. With `sending` (and no `progress`), the tasks' INSERTs are sent and not
+   * awaited (sendTasks): their answers go there, for the caller to await before its transaction
+   * commits or rolls back, while it builds its next statements.
    */
-  async clone(w: StoreWrite, request: CloneRequest, reserved?: number[]): Promise<Map<string, number>> {
+  async clone(
+    w: StoreWrite,
+    request: CloneRequest,
+    reserved?: number[],
+    sending?: Array<Promise<void>>,
+  ): Promise<Map<string, number>> {
     const plan = planForest(request.nodes);
-    return settled((await this.cloneMany(w, [{ request, plan, reserved }]))[0]);
+    return settled((await this.cloneMany(w, [{ request, plan, reserved }], sending))[0]);
   }
 
   /**
@@ -297,7 +304,12 @@ export class CloneEngine {
    * The clones of `members`, in arrival order, in the write's transaction. A member that fails a
    * check gets its DomainError as its outcome and writes nothing; any other error aborts all.
    */
-  private async cloneMany(w: StoreWrite, members: Member[]): Promise<Outcome[]> {
+  private async cloneMany(
+    w: StoreWrite,
+    members: Member[],
+    /** Where given, the tasks' INSERTs are sent and not awaited: their answers are put here. */
+    sending?: Array<Promise<void>>,
+  ): Promise<Outcome[]> {
     const failed = new Array<DomainError | undefined>(members.length);
     const attempt = async (i: number, work: () => Promise<void>) => {
       if (failed[i]) return;
@@ -334,8 +346,12 @@ export class CloneEngine {
     const rows = newRows(members, dests, live, newIds, placed.rootKeys);
     const now = this.clock.now();
     const progress = members.length === 1 ? members[0].request.progress : undefined;
+    const sent = sending && !progress ? await sendTasks(w.m, w.accountId, rows, now, w.withNext()) : null;
+    if (sent) sending?.push(sent.written);
     // Nothing reads the last INSERT's answer: it goes with the next statement, the COMMIT.
-    const stamp = await insertTasks(w.m, w.accountId, rows, now, progress, progress ? w.m : w.withNext());
+    const stamp =
+      sent?.stamp ??
+      (await insertTasks(w.m, w.accountId, rows, now, progress, progress ? w.m : w.withNext()));
     // Where each clone's roots now stand: next to a task each destination names, so that a
     // subscriber places them in its own copy of the list and nothing is counted here.
     w.record('inserted', () => ({
@@ -429,21 +445,4 @@ export class CloneEngine {
     }
     return newIds;
   }
-}
-
-/** The new ids of a member's roots, in order. */
-function rootIdsOf(member: Member, ids: number[]): number[] {
-  const { plan } = member;
-  return plan.order.filter((j) => plan.parent[j] < 0).map((j) => ids[j]);
-}
-
-function settled(outcome: Outcome): Map<string, number> {
-  if (outcome instanceof DomainError) throw outcome;
-  return outcome;
-}
-
-/** The callers' origin if they share one; undefined otherwise. */
-function commonOrigin(members: Member[]): string | undefined {
-  const first = members[0]?.origin;
-  return members.every((m) => m.origin === first) ? first : undefined;
 }

@@ -1,3 +1,4 @@
+import { DomainError } from '../../common/domain-error';
 import type { Destination } from './clone-destination';
 import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
@@ -44,4 +45,22 @@ export function idsByKey(nodes: ReadonlyArray<{ key: string }>, ids: number[]): 
   const byKey = new Map<string, number>();
   for (let j = 0; j < nodes.length; j++) byKey.set(nodes[j].key, ids[j]);
   return byKey;
+}
+
+/** The new ids of a member's roots, in order. */
+export function rootIdsOf(member: { plan: ForestPlan }, ids: number[]): number[] {
+  const { plan } = member;
+  return plan.order.filter((j) => plan.parent[j] < 0).map((j) => ids[j]);
+}
+
+/** A member's outcome: its ids, or the DomainError it failed with, thrown. */
+export function settled<T>(outcome: T | DomainError): T {
+  if (outcome instanceof DomainError) throw outcome;
+  return outcome;
+}
+
+/** The callers' origin if they share one; undefined otherwise. */
+export function commonOrigin(members: ReadonlyArray<{ origin?: string }>): string | undefined {
+  const first = members[0]?.origin;
+  return members.every((m) => m.origin === first) ? first : undefined;
 }

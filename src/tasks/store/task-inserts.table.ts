@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { allDone } from '../../common/all-done';
 import { chunks, tuples } from '../../database/sql';
 import { formatTuples } from '../../database/sql-format';
 import { toSqlDateTime } from '../../database/sql-time';
@@ -179,13 +180,16 @@ export async function insertTasks(
   let ahead: { sent: Promise<unknown>; count: number } | undefined;
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
-    const params: unknown[] = [];
-    for (const r of part) {
-      pushRowValues(params, accountId, r, now, nowText, stamp, time);
-      if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
-    }
-    const columns = withDetails ? WITH_DETAILS : TASK_COLUMNS;
-    const { sql, params: bound } = insertOf(columns, params, part.length, written);
+    const { sql, params: bound } = chunkInsert(
+      accountId,
+      part,
+      now,
+      nowText,
+      stamp,
+      time,
+      withDetails,
+      written,
+    );
     const sent = (k === parts.length - 1 ? last : m).query(sql, bound);
     // Awaited once the chunk after it is asked for, or after the loop; meanwhile `progress` may await.
     sent.catch(() => undefined);
@@ -202,10 +206,72 @@ export async function insertTasks(
     await ahead.sent;
     await progress?.((inserted += ahead.count));
   }
-  // Only the rows that assign anyone: a paste of 10,000 mostly assigns no one.
+  await insertAssignees(last, accountId, assigningOf(rows));
+  return stamp;
+}
+
+/**
+ * insertTasks' statements, built at once and sent without waiting for any answer: every chunk
+ * but the last statement goes through `held` (StoreWrite.withNext), so that where a write holds
+ * statements they reach the database in one text with the first assignments' INSERT (or the last
+ * chunk). Resolves, with the rows' stamp, once that text is on its way to the driver; `written`
+ * settles once every statement has answered. The caller builds its next statements meanwhile and
+ * awaits `written` before its transaction goes on to commit: a statement failed there (a
+ * primary key taken) leaves the transaction open, and whatever the caller sent after it must
+ * roll back with it. After a deadlock nothing more of the transaction is sent
+ * (stop-after-rollback.ts).
+ */
+export async function sendTasks(
+  m: EntityManager,
+  accountId: number,
+  rows: NewTaskRow[],
+  now: Date,
+  held: EntityManager = m,
+): Promise<{ stamp: number; written: Promise<void> }> {
+  const written = valuesText(m);
+  // SQLite's driver runs each statement as it is asked for, in this thread: nothing to overlap.
+  if (!written) return { stamp: await insertTasks(m, accountId, rows, now), written: Promise.resolve() };
+  const nowText = toSqlDateTime(now);
+  const stamp = newStamp();
+  const withDetails = rows.some((r) => r.fields.details !== undefined);
+  const time = timeWriter();
+  const assigning = assigningOf(rows);
+  const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
+  const sent: Array<Promise<unknown>> = parts.map((part, k) => {
+    const { sql, params } = chunkInsert(accountId, part, now, nowText, stamp, time, withDetails, written);
+    return (k === parts.length - 1 && assigning.length === 0 ? m : held).query(sql, params);
+  });
+  if (assigning.length > 0) sent.push(insertAssignees(m, accountId, assigning));
+  const answered = allDone(sent).then(() => undefined);
+  answered.catch(() => undefined);
+  // It reaches the driver through TypeORM's promises: let it go before the caller builds more.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return { stamp, written: answered };
+}
+
+/** The INSERT of one chunk of rows. */
+function chunkInsert(
+  accountId: number,
+  part: NewTaskRow[],
+  now: Date,
+  nowText: string,
+  stamp: number,
+  time: (date: Date | null) => string | null,
+  withDetails: boolean,
+  written: ValuesText | undefined,
+): { sql: string; params?: unknown[] } {
+  const params: unknown[] = [];
+  for (const r of part) {
+    pushRowValues(params, accountId, r, now, nowText, stamp, time);
+    if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
+  }
+  return insertOf(withDetails ? WITH_DETAILS : TASK_COLUMNS, params, part.length, written);
+}
+
+/** Only the rows that assign anyone: a paste of 10,000 mostly assigns no one. */
+function assigningOf(rows: NewTaskRow[]): Array<{ taskId: number; assigned: number[] }> {
   const assigning: Array<{ taskId: number; assigned: number[] }> = [];
   for (const r of rows)
     if (r.fields.assigned.length > 0) assigning.push({ taskId: r.id, assigned: r.fields.assigned });
-  await insertAssignees(last, accountId, assigning);
-  return stamp;
+  return assigning;
 }

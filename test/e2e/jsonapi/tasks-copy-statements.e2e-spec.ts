@@ -138,7 +138,9 @@ describeEachDialect(
     });
 
     // Each round trip is also a wait for a turn of the service's event loop, which under load is
-    // longer than the statement: counted, not timed. MySQL/MariaDB only: SQLite has none.
+    // longer than the statement: counted, not timed. MySQL/MariaDB only: SQLite has none. A copy of
+    // SEND_TASKS_FIRST tasks or more sends one text more, its tasks' INSERTs, ahead of the COMMIT's
+    // and without waiting for it (tasks-copy-overlap.e2e-spec.ts).
     it('waits for four round trips where rows lock: the walk, the lock with every read, the writes with the COMMIT, the answer', async () => {
       const root = await makeTree(10);
       // The first copy fills the process's block of ids; the next takes its ids from it.

@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { allDone } from '../../../src/common/all-done';
+import { WITH_NEXT } from '../../../src/database/held-statements';
 import { useHeldConnection } from '../../support/held-connection';
 import { createTestApp, TestApp } from '../../support/test-app';
 
@@ -113,5 +114,42 @@ describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', (
     await runner().commitTransaction();
     expect(names).toEqual(['first', 'streamed-1']);
     expect([await nameOf(ids[0]), await nameOf(ids[1])]).toEqual(['first', 'after']);
+  });
+
+  it('holds a statement for the next at once while one is on the wire, in its order behind those waiting', async () => {
+    const ids = await Promise.all([0, 1, 2].map((i) => t.newAccount(`held-${i}`).then((a) => a.id)));
+    await runner().startTransaction();
+    const m = runner().manager;
+    const slow = m.query('SELECT SLEEP(0.3)');
+    let heldAt = 0;
+    const held = m.query(`${WITH_NEXT}UPDATE accounts SET name = 'held' WHERE id = ?`, [ids[0]]).then(() => {
+      heldAt = Date.now();
+    });
+    const asked = Date.now();
+    // Answered long before the statement on the wire: its caller goes on meanwhile.
+    await held;
+    expect(heldAt - asked).toBeLessThan(150);
+    // Behind a statement waiting for its turn, one held keeps its order: it runs after that one.
+    const waiting = rename(m, [ids[1]], 'waiting');
+    const after = m.query(`${WITH_NEXT}UPDATE accounts SET name = CONCAT(name, '+') WHERE id = ?`, [ids[1]]);
+    await allDone([slow, waiting, after]);
+    await runner().commitTransaction();
+    expect([await nameOf(ids[0]), await nameOf(ids[1]), await nameOf(ids[2])]).toEqual([
+      'held',
+      'waiting+',
+      'held-2',
+    ]);
+  });
+
+  it('keeps nothing held behind a statement that deadlocked', async () => {
+    let held: Promise<unknown> | undefined;
+    const { x, y, z, outcomes } = await deadlock((m, z) => {
+      held = m.query(`${WITH_NEXT}UPDATE accounts SET name = 'held' WHERE id = ?`, [z]);
+      return held;
+    });
+    expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'ER_LOCK_DEADLOCK' } });
+    await expect(runner().commitTransaction()).rejects.toMatchObject({ code: 'ER_LOCK_DEADLOCK' });
+    await runner().rollbackTransaction();
+    expect([await nameOf(x), await nameOf(y), await nameOf(z)]).toEqual(['other', 'other', 'before-2']);
   });
 });
