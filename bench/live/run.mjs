@@ -8,9 +8,11 @@
 // all on one account, and the mix runs in BENCH_SEGMENTS segments of BENCH_SEGMENT_SECONDS each,
 // in turns on that account ("with sockets": every write is an event on each of them) and on a
 // second account that has no socket ("without": its writes reach no socket and are not even
-// published), in the order ABBA ABBA… (without, with, with, without, …). Both accounts have the
-// same projects, seeded alike, and each segment's project has had as many segments before it as
-// the other kind's, so both grow alike; the same warm-up precedes all of them. Each adjacent pair
+// published), in the order ABBA ABBA… (without, with, with, without, …). Every pair of segments
+// starts from the same state: each of its two segments runs on a project of its own, fresh, seeded
+// alike with 200 tasks (every project is made before the first segment), so the lists read do not
+// grow over the run and each pair measures what the one before did; the same warm-up, on projects
+// of its own, precedes all of them. Each adjacent pair
 // (segments 1–2, 3–4, …) gives one cost, 1 − with / without; the line `throughput cost:` gives
 // their median, each pair's figure, their middle half and extremes and the pooled figure (all
 // requests over all time of each kind). Segments are short and pairs many: on a machine shared
@@ -298,17 +300,27 @@ async function main() {
     const { port } = service;
     const withCall = client(port, token);
     const withoutCall = client(port, secondAccount(db.url, token));
-    // Both accounts get the same projects, seeded alike: the one the mix runs on and the paced one.
+    // Both accounts get the same projects, seeded alike: one for the warm-up, one for each pair of
+    // segments, and the paced one. A project's 200 tasks are created 8 at a time.
     const seeded = async (call, label) => {
       const { id } = JSON.parse(await call('POST', '/todo/projects', { label }));
       const ids = [];
-      for (let i = 0; i < 200; i++)
-        ids.push(JSON.parse(await call('POST', '/todo/tasks', { text: `seed ${i}`, project: id })).id);
+      const create = async (w) => {
+        for (let i = w; i < 200; i += 8)
+          ids.push(JSON.parse(await call('POST', '/todo/tasks', { text: `seed ${i}`, project: id })).id);
+      };
+      await Promise.all(Array.from({ length: 8 }, (_, w) => create(w)));
       return { id, ids };
     };
+    const projectsOf = async (call) => {
+      const warmup = await seeded(call, 'warm-up');
+      const pairs = [];
+      for (let p = 0; p < SEGMENTS / 2; p++) pairs.push(await seeded(call, `mix ${p + 1}`));
+      return { warmup, pairs };
+    };
     const kinds = {
-      without: { call: withoutCall, project: await seeded(withoutCall, 'mix'), segments: [] },
-      with: { call: withCall, project: await seeded(withCall, 'mix'), segments: [] },
+      without: { call: withoutCall, projects: await projectsOf(withoutCall), segments: [] },
+      with: { call: withCall, projects: await projectsOf(withCall), segments: [] },
     };
     await seeded(withoutCall, 'paced');
     const paced = await seeded(withCall, 'paced');
@@ -323,7 +335,7 @@ async function main() {
     const probes = await openSockets(port, withCall, SOCKETS, latencies, counter);
     // The same warm-up for both accounts, sockets open; then what it left behind is dropped.
     for (const kind of ['without', 'with'])
-      await mixed(kinds[kind].call, kinds[kind].project, WARMUP_SECONDS, pids, false);
+      await mixed(kinds[kind].call, kinds[kind].projects.warmup, WARMUP_SECONDS, pids, false);
     await sleep(SETTLE_MS);
     latencies.length = 0;
     afterAnswer();
@@ -331,7 +343,8 @@ async function main() {
     for (let i = 0; i < SEGMENTS; i++) {
       // ABBA: pairs alternate which kind goes first.
       const kind = (Math.floor(i / 2) + i) % 2 === 0 ? 'without' : 'with';
-      const { call, project, segments } = kinds[kind];
+      const { call, projects, segments } = kinds[kind];
+      const project = projects.pairs[Math.floor(i / 2)];
       const from = monotonicUs();
       const s = await mixed(call, project, SEGMENT_SECONDS, pids, kind === 'with');
       segments.push(s);

@@ -215,11 +215,14 @@ export class AppConfig {
   @IntSetting(0)
   LIVE_REORDER_MS = 200;
 
+  // 10 ms: with many sockets under a stream of writes, half the fan-out's CPU of one write per
+  // turn (BENCHMARKS.md, "A steady measure …"), for at most 10 ms more before an event; the first
+  // event after a quiet spell still goes at once.
   @Setting(
     'least time between two writes of events to a live socket, in ms (events closer together share one write; 0: one per turn of the event loop)',
   )
   @IntSetting(0, 1000)
-  LIVE_FLUSH_MS = 0;
+  LIVE_FLUSH_MS = 10;
 
   // Job service (README "Job service"): workers per process (0: this instance runs no jobs by
   // itself — tests and API-only instances), lease and heartbeat, poll interval (0: no poll timer),
