@@ -170,26 +170,13 @@ export async function insertTasks(
   progress?: (inserted: number) => Promise<void>,
   last: EntityManager = m,
 ): Promise<number> {
-  const nowText = toSqlDateTime(now);
-  const stamp = newStamp();
-  const withDetails = rows.some((r) => r.fields.details !== undefined);
-  const time = timeWriter();
-  const written = valuesText(m);
-  const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
+  const batch = insertBatch(accountId, rows, now, valuesText(m));
+  const { parts } = batch;
   let inserted = 0;
   let ahead: { sent: Promise<unknown>; count: number } | undefined;
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k];
-    const { sql, params: bound } = chunkInsert(
-      accountId,
-      part,
-      now,
-      nowText,
-      stamp,
-      time,
-      withDetails,
-      written,
-    );
+    const { sql, params: bound } = chunkInsert(batch, part);
     const sent = (k === parts.length - 1 ? last : m).query(sql, bound);
     // Awaited once the chunk after it is asked for, or after the loop; meanwhile `progress` may await.
     sent.catch(() => undefined);
@@ -207,7 +194,7 @@ export async function insertTasks(
     await progress?.((inserted += ahead.count));
   }
   await insertAssignees(last, accountId, assigningOf(rows));
-  return stamp;
+  return batch.stamp;
 }
 
 /**
@@ -231,14 +218,11 @@ export async function sendTasks(
   const written = valuesText(m);
   // SQLite's driver runs each statement as it is asked for, in this thread: nothing to overlap.
   if (!written) return { stamp: await insertTasks(m, accountId, rows, now), written: Promise.resolve() };
-  const nowText = toSqlDateTime(now);
-  const stamp = newStamp();
-  const withDetails = rows.some((r) => r.fields.details !== undefined);
-  const time = timeWriter();
+  const batch = insertBatch(accountId, rows, now, written);
+  const { parts } = batch;
   const assigning = assigningOf(rows);
-  const parts = chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined);
   const sent: Array<Promise<unknown>> = parts.map((part, k) => {
-    const { sql, params } = chunkInsert(accountId, part, now, nowText, stamp, time, withDetails, written);
+    const { sql, params } = chunkInsert(batch, part);
     return (k === parts.length - 1 && assigning.length === 0 ? m : held).query(sql, params);
   });
   if (assigning.length > 0) sent.push(insertAssignees(m, accountId, assigning));
@@ -246,26 +230,50 @@ export async function sendTasks(
   answered.catch(() => undefined);
   // It reaches the driver through TypeORM's promises: let it go before the caller builds more.
   await new Promise<void>((resolve) => setImmediate(resolve));
-  return { stamp, written: answered };
+  return { stamp: batch.stamp, written: answered };
 }
 
-/** The INSERT of one chunk of rows. */
-function chunkInsert(
+/** What the INSERTs of one write's new tasks share: their stamp, time, columns, and the chunks. */
+interface InsertBatch {
+  accountId: number;
+  now: Date;
+  nowText: string;
+  stamp: number;
+  time: (date: Date | null) => string | null;
+  withDetails: boolean;
+  /** Where the driver writes values into the text (MySQL/MariaDB), else undefined. */
+  written: ValuesText | undefined;
+  parts: NewTaskRow[][];
+}
+
+function insertBatch(
   accountId: number,
-  part: NewTaskRow[],
+  rows: NewTaskRow[],
   now: Date,
-  nowText: string,
-  stamp: number,
-  time: (date: Date | null) => string | null,
-  withDetails: boolean,
   written: ValuesText | undefined,
-): { sql: string; params?: unknown[] } {
+): InsertBatch {
+  const withDetails = rows.some((r) => r.fields.details !== undefined);
+  return {
+    accountId,
+    now,
+    nowText: toSqlDateTime(now),
+    stamp: newStamp(),
+    time: timeWriter(),
+    withDetails,
+    written,
+    parts: chunks(rows, withDetails ? DETAIL_INSERT_CHUNK : undefined),
+  };
+}
+
+/** The INSERT of one chunk of the batch's rows. */
+function chunkInsert(batch: InsertBatch, part: NewTaskRow[]): { sql: string; params?: unknown[] } {
+  const { accountId, now, nowText, stamp, time, withDetails } = batch;
   const params: unknown[] = [];
   for (const r of part) {
     pushRowValues(params, accountId, r, now, nowText, stamp, time);
     if (withDetails) pushDetailValues(params, r.fields.details ?? NO_DETAILS);
   }
-  return insertOf(withDetails ? WITH_DETAILS : TASK_COLUMNS, params, part.length, written);
+  return insertOf(withDetails ? WITH_DETAILS : TASK_COLUMNS, params, part.length, batch.written);
 }
 
 /** Only the rows that assign anyone: a paste of 10,000 mostly assigns no one. */
