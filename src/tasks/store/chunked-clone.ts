@@ -1,13 +1,11 @@
 import { allDone } from '../../common/all-done';
+import { nextTurn } from '../../common/next-turn';
 import { chunks } from '../../database/sql';
 import type { Destination } from './clone-destination';
 import { newListKey } from './order-keys';
 import type { TaskFields } from './task-fields';
 import { insertTasks, NewTaskRow } from './task-inserts.table';
 import type { StoreWrite } from './write-gateway';
-
-/** One turn of the event loop: the answers read meanwhile hand the connection its next statements. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Rows of one INSERT of a chunk: one statement each with the v2 columns (insertTasks takes 800). */
 const INSERT_ROWS = 500;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock';
 import { DomainError } from '../../common/domain-error';
+import { nextTurn } from '../../common/next-turn';
 import { pushTo } from '../../common/group-by';
 import { Database } from '../../database/database';
 import { ChunkedClone, ChunkedCloneRequest, preOrderShape } from './chunked-clone';
@@ -121,7 +122,7 @@ export class CloneEngine {
     const before = Promise.all([this.guessProject(accountId, request), this.ids.reserve(unrequested)]);
     if (!plan) {
       // Through the driver's promises first, so that they are sent before the planning.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       try {
         plan = planForest(request.nodes);
       } catch (error) {

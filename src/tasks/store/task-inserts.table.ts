@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { allDone } from '../../common/all-done';
+import { nextTurn } from '../../common/next-turn';
 import { chunks, tuples } from '../../database/sql';
 import { formatTuples } from '../../database/sql-format';
 import { toSqlDateTime } from '../../database/sql-time';
@@ -185,7 +186,7 @@ export async function insertTasks(
       await progress?.((inserted += ahead.count));
     } else if (k < parts.length - 1) {
       // It reaches the driver through TypeORM's promises: let it go before the next is built.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
     }
     ahead = { sent, count: part.length };
   }
@@ -229,7 +230,7 @@ export async function sendTasks(
   const answered = allDone(sent).then(() => undefined);
   answered.catch(() => undefined);
   // It reaches the driver through TypeORM's promises: let it go before the caller builds more.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  await nextTurn();
   return { stamp: batch.stamp, written: answered };
 }
 
