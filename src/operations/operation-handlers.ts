@@ -18,8 +18,12 @@ export interface OperationContext {
    */
   manager: EntityManager;
   operation: RunningOperation;
-  /** 0–100; stored outside the handler's transaction where the dialect allows (best effort). */
-  reportProgress(percent: number): Promise<void>;
+  /**
+   * 0–100; stored outside the handler's transaction where the dialect allows. The handler goes on
+   * at once: the job service stores the values in the order told, and writes the outcome only
+   * once every one is stored (a failed write fails the run).
+   */
+  reportProgress(percent: number): void;
 }
 
 /**

@@ -276,11 +276,10 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
                 percent,
               ),
             );
-            // A handler that goes on without waiting leaves no unhandled rejection: a failed
-            // write fails the run below, and every later value is skipped.
+            // No unhandled rejection meanwhile: a failed write fails the run below, and every
+            // later value is skipped.
             write.catch(() => undefined);
             stored = write;
-            return write;
           },
         });
         await stored;

@@ -11,8 +11,7 @@ export class ProjectCopyHandler implements OperationHandler {
   constructor(private readonly copies: ProjectCopyService) {}
 
   async run({ manager, operation, reportProgress }: OperationContext): Promise<Record<string, unknown>> {
-    // Stored beside the copy, as every later value (the outcome is written once all are).
-    void reportProgress(5);
+    reportProgress(5);
     const input = operation.parameters as unknown as ProjectCopyInput;
     const result = await this.copies.copyInJob(manager, operation.accountId, input, reportProgress);
     return {

@@ -68,22 +68,19 @@ export class ProjectCopyService {
     });
   }
 
-  /**
-   * The whole copy inside a job's transaction, reporting its progress as it goes. It does not wait
-   * for a value to be stored: the job service stores them in order beside the copy.
-   */
+  /** The whole copy inside a job's transaction, reporting its progress as it goes. */
   copyInJob(
     m: EntityManager,
     accountId: number,
     input: ProjectCopyInput,
-    progress: (percent: number) => Promise<void>,
+    progress: (percent: number) => void,
   ): Promise<ProjectCopyResult> {
     return this.copyIds.join(m, accountId, async (w, reserve) => {
       const { project, lists, source } = await this.check(w, input);
       const count = checkSize(source, input.flags, this.config.COPY_MAX_TASKS);
       // Plain reads so far: the write has locked no row yet.
       const reserved = await reserve(count);
-      void progress(20);
+      progress(20);
       const now = this.clock.now();
       const projectId = await insertProject(
         w.m,
@@ -115,7 +112,7 @@ export class ProjectCopyService {
         );
         copies.set(list.id, made.id);
       }
-      void progress(40);
+      progress(40);
       const result = await this.lists.copyLists(
         w,
         { ...input, projectId },

@@ -45,8 +45,8 @@ export type { CopyResult } from './task-copy-plan';
 
 type RelatedPlan = Omit<CopyPlan, 'tasks' | 'skipped'>;
 
-/** How far a copy got, 0..1: tasks written count half, their related rows the other half. */
-export type CopyProgress = (fraction: number) => Promise<void>;
+/** How far a copy got, 0..1: tasks written count half, their related rows the other half. Told, not awaited. */
+export type CopyProgress = (fraction: number) => void;
 
 /** Copied tasks whose related rows are read, planned and written together. */
 export const RELATED_CHUNK_TASKS = COPY_CHUNK_TASKS;
@@ -131,7 +131,7 @@ export class TaskCopyWriter {
             ids ?? root?.ids,
             sendFirst ? sending : undefined,
           );
-      const result = await this.writeRest(w, dest, context, map, parts, related, early, progress);
+      const result = await this.writeRest(w, dest, context, map, parts, related, early, told);
       await allDone(sending);
       return result;
     } catch (error) {
@@ -152,11 +152,11 @@ export class TaskCopyWriter {
     parts: number[][],
     related: (part: number[], m?: Queryable) => Promise<RelatedRows>,
     early: Promise<Settled<RelatedRows>> | undefined,
-    progress?: CopyProgress,
+    /** How many of the copy's units (a task written, or its related rows) are done. */
+    told?: (done: number) => void,
   ): Promise<CopyResult> {
     const { source, selected, request } = context;
     const { now } = request;
-    const units = Math.max(1, selected.length * 2);
     const copyOf = (sourceId: number) => map.ids[map.index.get(sourceId)!];
     const rootId = dest.lists ? 0 : map.ids[0];
     const counts = {
@@ -177,7 +177,7 @@ export class TaskCopyWriter {
     const chunk = async (rows: RelatedRows, part: number[]) => {
       await this.writeRelated(w, m, planRelated(context, rows, part), copyOf, now, { dependencies, counts });
       done += part.length;
-      await progress?.(done / units);
+      told?.(done);
     };
     await readingAhead(parts, related, async (rows, part) => ({ written: chunk(rows, part) }), early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
@@ -231,7 +231,7 @@ export class TaskCopyWriter {
     dest: CopyDestination,
     context: PlanContext,
     root: { placement: number; destination?: Destination } | null,
-    progress?: (inserted: number) => Promise<void>,
+    progress?: (inserted: number) => void,
     reserved?: number[],
     /** The tasks' INSERTs, sent and not awaited (CloneEngine.clone). */
     sending?: Array<Promise<void>>,
@@ -272,7 +272,7 @@ export class TaskCopyWriter {
     dest: CopyDestination,
     context: PlanContext,
     rootPlacement: number | null,
-    progress?: (inserted: number) => Promise<void>,
+    progress?: (inserted: number) => void,
     reserved?: number[],
   ): Promise<IdMap> {
     const { source, selected, request } = context;

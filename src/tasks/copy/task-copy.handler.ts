@@ -16,8 +16,7 @@ export class TaskCopyHandler implements OperationHandler {
 
   async run({ manager, operation, reportProgress }: OperationContext): Promise<Record<string, unknown>> {
     const { template_id: _templateId, ...input } = operation.parameters as unknown as TaskCopyParameters;
-    // Stored beside the copy, as every later value (the outcome is written once all are).
-    void reportProgress(5);
+    reportProgress(5);
     const result = await this.copies.copyInJob(
       manager,
       operation.accountId,

@@ -18,22 +18,19 @@ export function taskCopyParameters(input: CopyInput): Record<string, unknown> {
 /**
  * A copy's progress (0..1) as the operation's percent between `from` and `to`, stored only when
  * it has risen by a whole percent: at most one small write per percent, whatever the copy's size.
- * The copy goes on without waiting for the value to be stored: the job service stores the values
- * in order beside it and writes the outcome only once every one is (OperationRunner).
+ * The copy goes on without waiting for the value to be stored (OperationContext.reportProgress).
  */
 export function percentBetween(
-  report: (percent: number) => Promise<void>,
+  report: (percent: number) => void,
   from: number,
   to: number,
-): (fraction: number) => Promise<void> {
+): (fraction: number) => void {
   let last = from;
   return (fraction) => {
     const percent = Math.floor(from + (to - from) * Math.min(1, Math.max(0, fraction)));
     if (percent > last) {
       last = percent;
-      // A failed write fails the operation when its outcome is written.
-      report(percent).catch(() => undefined);
+      report(percent);
     }
-    return Promise.resolve();
   };
 }

@@ -14,8 +14,7 @@ export class TaskListCopyHandler implements OperationHandler {
   constructor(private readonly copies: TaskListCopyService) {}
 
   async run({ manager, operation, reportProgress }: OperationContext): Promise<Record<string, unknown>> {
-    // Stored beside the copy, as every later value (the outcome is written once all are).
-    void reportProgress(5);
+    reportProgress(5);
     const input = operation.parameters as unknown as ListCopyInput;
     const result = await this.copies.copyInJob(
       manager,

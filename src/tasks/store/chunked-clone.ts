@@ -15,7 +15,7 @@ export interface ChunkedCloneRequest {
   /** Per node, in pre-order (every parent before its children): its parent's index, -1 for a root. */
   parents: number[];
   /** Told after each multi-row INSERT of tasks how many rows are written so far. */
-  progress?: (inserted: number) => Promise<void>;
+  progress?: (inserted: number) => void;
 }
 
 /**
@@ -51,7 +51,7 @@ export class ChunkedClone {
     readonly ids: number[],
     private readonly rootKeys: number[],
     private readonly now: Date,
-    private readonly progress?: (inserted: number) => Promise<void>,
+    private readonly progress?: (inserted: number) => void,
   ) {}
 
   /**

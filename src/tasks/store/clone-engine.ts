@@ -41,7 +41,7 @@ export interface CloneRequest {
   nodes: CloneNode[];
   placement: ClonePlacement;
   /** Told after each multi-row INSERT of tasks how many rows are written so far (clone() only). */
-  progress?: (inserted: number) => Promise<void>;
+  progress?: (inserted: number) => void;
   /**
    * The people the nodes assign were read as the account's in this write already (a copy keeps
    * only the active people its target's setup read): not read again.

@@ -168,7 +168,7 @@ export async function insertTasks(
   accountId: number,
   rows: NewTaskRow[],
   now: Date,
-  progress?: (inserted: number) => Promise<void>,
+  progress?: (inserted: number) => void,
   last: EntityManager = m,
 ): Promise<number> {
   const batch = insertBatch(accountId, rows, now, valuesText(m));
@@ -179,11 +179,11 @@ export async function insertTasks(
     const part = parts[k];
     const { sql, params: bound } = chunkInsert(batch, part);
     const sent = (k === parts.length - 1 ? last : m).query(sql, bound);
-    // Awaited once the chunk after it is asked for, or after the loop; meanwhile `progress` may await.
+    // Awaited once the chunk after it is asked for, or after the loop.
     sent.catch(() => undefined);
     if (ahead) {
       await ahead.sent;
-      await progress?.((inserted += ahead.count));
+      progress?.((inserted += ahead.count));
     } else if (k < parts.length - 1) {
       // It reaches the driver through TypeORM's promises: let it go before the next is built.
       await nextTurn();
@@ -192,7 +192,7 @@ export async function insertTasks(
   }
   if (ahead) {
     await ahead.sent;
-    await progress?.((inserted += ahead.count));
+    progress?.((inserted += ahead.count));
   }
   await insertAssignees(last, accountId, assigningOf(rows));
   return batch.stamp;

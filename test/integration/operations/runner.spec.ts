@@ -51,7 +51,7 @@ describeEachDialect(
         type: 'TEST.FLAKY',
         run: async ({ manager, operation, reportProgress }: OperationContext) => {
           attemptsSeen.push(operation.attempt);
-          await reportProgress(50);
+          reportProgress(50);
           await pools.cloneInTransaction(manager, operation.accountId, String(operation.parameters.pool_id));
           if (operation.attempt < Number(operation.parameters.succeed_on))
             throw new Error('connection reset');
