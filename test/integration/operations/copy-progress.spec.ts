@@ -1,20 +1,19 @@
-import type { QueryRunner } from 'typeorm';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { copyAttributes, CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
-import { statementRunning } from '../../support/processlist';
+import { RowGate } from '../../support/row-gate';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // A copy on the job service does not wait for its progress values (docs/operations.md#copy-progress):
 // they are stored beside it, in order, and its outcome is written only once every one is. A
-// trigger holds the progress writes from a given percent on (`progress_gate_from`) at a row lock
-// this test holds, so nothing here depends on timing.
+// trigger holds the progress writes from the gate's threshold on at a row lock this test holds
+// (RowGate), so nothing here depends on timing.
 describeEachDialect(
   'a copy on the job service and its progress writes',
   (t) => {
     let a: TestAccount;
     let f: CopyFixture;
-    let gate: QueryRunner | undefined;
+    const gate = new RowGate(() => t().dataSource, 'progress_gate');
 
     // MySQL/MariaDB only: on SQLite the values are written inside the copy's transaction.
     const skip = () => t().dialect !== 'mysql';
@@ -24,10 +23,7 @@ describeEachDialect(
       if (skip()) return;
       a = await t().newAccount();
       f = await makeCopyFixture(t(), a);
-      await sql('CREATE TABLE progress_gate (id INT PRIMARY KEY)');
-      await sql('INSERT INTO progress_gate (id) VALUES (1)');
-      await sql('CREATE TABLE progress_gate_from (percent INT NOT NULL)');
-      await sql('INSERT INTO progress_gate_from (percent) VALUES (6)');
+      await gate.create();
       await sql(
         'CREATE TABLE progress_stored (n INT AUTO_INCREMENT PRIMARY KEY, operation_id VARCHAR(64), progress INT, status VARCHAR(16))',
       );
@@ -36,8 +32,8 @@ describeEachDialect(
         // more often the longer a loaded machine makes the copy) changes neither.
         `CREATE TRIGGER progress_gate_wait AFTER UPDATE ON operations FOR EACH ROW BEGIN
            IF NEW.progress <> OLD.progress AND NEW.status = 'RUNNING'
-             AND NEW.progress >= (SELECT percent FROM progress_gate_from) THEN
-             SELECT id INTO @held FROM progress_gate WHERE id = 1 FOR UPDATE;
+             AND NEW.progress >= ${gate.threshold} THEN
+             ${gate.wait};
            END IF;
            IF NEW.progress <> OLD.progress OR NEW.status <> OLD.status THEN
              INSERT INTO progress_stored (operation_id, progress, status) VALUES (NEW.id, NEW.progress, NEW.status);
@@ -46,25 +42,9 @@ describeEachDialect(
       );
     });
 
-    afterEach(async () => {
-      if (gate?.isTransactionActive) await gate.rollbackTransaction();
-      await gate?.release();
-      gate = undefined;
-    });
+    afterEach(() => gate.reset());
 
-    /** Waits (bounded) until a progress write waits at the gate. */
-    const reachedGate = () =>
-      statementRunning(sql, 'SELECT id INTO @held', 'no progress write reached the gate');
-    /** Holds every progress value from `percent` on until the test lets them go. */
-    const holdFrom = async (percent: number) => {
-      await sql('UPDATE progress_gate_from SET percent = ?', [percent]);
-      const held = t().dataSource.createQueryRunner();
-      gate = held;
-      await held.connect();
-      await held.startTransaction();
-      await held.query('SELECT id FROM progress_gate WHERE id = 1 FOR UPDATE');
-      return held;
-    };
+    const reachedGate = () => gate.reached('no progress write reached the gate');
     /** Rows the copy's open transaction has written so far, read without waiting for it. */
     const uncommittedRows = async (query: string, params: unknown[]) => {
       const runner = t().dataSource.createQueryRunner();
@@ -94,7 +74,8 @@ describeEachDialect(
 
     it('goes on while a value waits to be stored, and ends only once every value is', async () => {
       if (skip()) return;
-      const held = await holdFrom(6);
+      // Every progress value from 6 % on waits.
+      await gate.close(6);
 
       const res = await postCopy(
         t(),
@@ -120,7 +101,7 @@ describeEachDialect(
       });
       expect(running.json().data.attributes.status).toBe('RUNNING');
 
-      await held.commitTransaction();
+      await gate.open();
       await t().get(OperationRunner).tick();
       const stored = await storedValues(id);
       const values = stored.map((s) => s.progress);
@@ -145,7 +126,7 @@ describeEachDialect(
     ] as const)('%s writes its tasks while its first value waits', async (_, type, attributes) => {
       if (skip()) return;
       const before = await uncommittedTasks();
-      const held = await holdFrom(5);
+      await gate.close(5);
 
       const res = await postCopy(
         t(),
@@ -165,7 +146,7 @@ describeEachDialect(
       // Not one value stored yet (a claim's UPDATE, if any, stores 0).
       expect((await storedValues(id)).filter((s) => s.progress > 0)).toEqual([]);
 
-      await held.commitTransaction();
+      await gate.open();
       await t().get(OperationRunner).tick();
       const stored = (await storedValues(id)).filter((s) => s.progress > 0);
       expect(stored[0].progress).toBe(5);

@@ -1,9 +1,8 @@
-import type { QueryRunner } from 'typeorm';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { copyAttributes, CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { makeTasks, storedTasks, treeProblems } from '../../factories/task.factory';
 import { faceHeaders } from '../../support/face-requests';
-import { statementRunning } from '../../support/processlist';
+import { RowGate } from '../../support/row-gate';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // A v2 copy on the job service reserves its task ids outside its transaction (TaskIdAllocator,
@@ -22,7 +21,7 @@ describeEachDialect(
     let a: TestAccount;
     let b: TestAccount;
     let f: CopyFixture;
-    let gate: QueryRunner | undefined;
+    const gate = new RowGate(() => t().dataSource, 'copy_gate');
 
     // MySQL/MariaDB only: SQLite has one writer, and no copy reserves ids there.
     const skip = () => t().dialect !== 'mysql';
@@ -33,42 +32,29 @@ describeEachDialect(
       a = await t().newAccount();
       b = await t().newAccount();
       f = await makeCopyFixture(t(), a);
-      await sql('CREATE TABLE copy_gate (id INT PRIMARY KEY, above INT NOT NULL)');
-      await sql('INSERT INTO copy_gate (id, above) VALUES (1, 100), (2, 0)');
-      // A progress write above the threshold in row 1 waits for the lock on row 2.
+      await gate.create();
+      // A progress write above the gate's threshold waits at the gate.
       await sql(
         `CREATE TRIGGER copy_gate_wait AFTER UPDATE ON operations FOR EACH ROW
-         IF NEW.progress > (SELECT above FROM copy_gate WHERE id = 1) THEN
-           SELECT id INTO @held FROM copy_gate WHERE id = 2 FOR UPDATE;
+         IF NEW.progress > ${gate.threshold} THEN
+           ${gate.wait};
          END IF`,
       );
       await sql(
         `CREATE TRIGGER copy_gate_project BEFORE INSERT ON projects FOR EACH ROW
          IF NEW.name = '${GATED_PROJECT}' THEN
-           SELECT id INTO @held FROM copy_gate WHERE id = 2 FOR UPDATE;
+           ${gate.wait};
          END IF`,
       );
     });
 
-    afterEach(async () => {
-      if (gate?.isTransactionActive) await gate.rollbackTransaction();
-      await gate?.release();
-      gate = undefined;
-    });
+    afterEach(() => gate.reset());
 
-    /** Closes the gate for progress writes above `above` percent. */
-    const closeGate = async (above: number) => {
-      await sql('UPDATE copy_gate SET above = ? WHERE id = 1', [above]);
-      gate = t().dataSource.createQueryRunner();
-      await gate.connect();
-      await gate.startTransaction();
-      await gate.query('SELECT id FROM copy_gate WHERE id = 2 FOR UPDATE');
-    };
-    /** Waits (bounded) until the copy's progress write waits at the gate. */
-    const reachedGate = () =>
-      statementRunning(sql, 'SELECT id INTO @held', 'the copy never reached the gate');
+    /** Closes the gate for progress writes above `above` percent (and a gated project's insert). */
+    const closeGate = (above: number) => gate.close(above);
+    const reachedGate = () => gate.reached('the copy never reached the gate');
     const openGate = async () => {
-      await gate!.commitTransaction();
+      await gate.open();
       await t().get(OperationRunner).tick();
     };
     const todo = (account: TestAccount, url: string, body: unknown) =>
