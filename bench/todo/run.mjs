@@ -15,6 +15,9 @@
 //   BENCH_SECONDS (mixed load duration, default 20), BENCH_CLIENTS (default 16),
 //   BENCH_MIX (mixed-load percentages of reads, clones and updates, default 70,20,10),
 //   BENCH_HTTP (the mixed load's HTTP client: lean, the default, or node)
+//   BENCH_REQUESTS (the mixed load stops after this many requests, or at BENCH_SECONDS if sooner;
+//   each client then draws its requests from a seeded generator: two builds do the same work, and
+//   their service CPU per request compares)
 import { randomBytes } from 'node:crypto';
 import { subtree } from './batches.mjs';
 import { subscribedSocket } from '../lib/live-socket.mjs';
@@ -46,6 +49,20 @@ const LEAN = (process.env.BENCH_HTTP ?? 'lean') === 'lean';
 if (!['lean', 'node'].includes(process.env.BENCH_HTTP ?? 'lean'))
   throw new Error('BENCH_HTTP is lean or node');
 
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 0);
+
+/** A seeded generator of numbers in [0, 1) (mulberry32). */
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
 async function main() {
@@ -59,6 +76,7 @@ async function main() {
   try {
     const service = await startService({ env, nodeArgs });
     try {
+      servicePid = service.pid;
       pasteCounters = counts && { ...counts, pid: service.pid };
       await run(service.port, token, db.name, admin);
     } finally {
@@ -73,6 +91,8 @@ async function main() {
 
 // --paste-counts: the service's own database user, and how to read what it has cost so far.
 let pasteCounters = null;
+// The service's process, whose CPU the mixed load reports per request.
+let servicePid = 0;
 
 async function countingUser(admin, db) {
   const user = db.name;
@@ -99,6 +119,13 @@ async function countingUser(admin, db) {
       await admin.query(`DROP USER IF EXISTS '${user}'@'%'`);
     },
   };
+}
+
+/** The service's user and system CPU time so far in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function serviceUserSystemMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command's `)`.
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
 }
 
 /** The service's CPU time so far in ms, all its threads (/proc/<pid>/task/<tid>/schedstat). */
@@ -561,6 +588,7 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
   const byKind = { get: [], clone: [], put: [] };
   const errors = [];
   let requests = 0;
+  let sent = 0;
   let readBytes = 0;
   const deadline = performance.now() + SECONDS * 1000;
   const worker = async (w) => {
@@ -573,8 +601,10 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
     }
   };
   const load = async (w, call) => {
-    for (let n = 0; performance.now() < deadline; n++) {
-      const roll = Math.random();
+    const random = REQUESTS > 0 ? seeded(w + 1) : Math.random;
+    for (let n = 0; performance.now() < deadline && (REQUESTS === 0 || sent < REQUESTS); n++) {
+      sent++;
+      const roll = random();
       let res;
       let kind = 'get';
       if (roll < MIX[0] / 100) {
@@ -583,9 +613,9 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
       } else if (roll < (MIX[0] + MIX[1]) / 100) {
         kind = 'clone';
         const target =
-          Math.random() < 0.5
-            ? hotList[Math.floor(Math.random() * hotList.length)]
-            : bIds[Math.floor(Math.random() * bIds.length)];
+          random() < 0.5
+            ? hotList[Math.floor(random() * hotList.length)]
+            : bIds[Math.floor(random() * bIds.length)];
         const tag = `m${w}-${n}`;
         const batch = [
           { id: `${tag}-r1`, parent: 1, text: `mixed ${tag} root` },
@@ -596,7 +626,7 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
         if (res.ok) clones.push({ target, map: res.json, tag });
       } else {
         kind = 'put';
-        const id = bIds[Math.floor(Math.random() * bIds.length)];
+        const id = bIds[Math.floor(random() * bIds.length)];
         res = await call('PUT', `/tasks/${id}`, {
           id,
           text: `updated by ${w}-${n}`,
@@ -616,11 +646,21 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
     }
   };
   const loadStart = performance.now();
+  const cpuStart = serviceCpuMs(servicePid);
+  const splitStart = serviceUserSystemMs(servicePid);
   await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
   const elapsed = (performance.now() - loadStart) / 1000;
+  const cpu = serviceCpuMs(servicePid) - cpuStart;
+  const split = serviceUserSystemMs(servicePid);
   const s = stats(latencies);
   log(
     `  ${requests} requests, ${(requests / elapsed).toFixed(0)} req/s, p50 ${fmt(s.p50)}, p99 ${fmt(s.p99)}, errors ${errors.length}`,
+  );
+  log(
+    `    service CPU ${(cpu / 1000).toFixed(2)} s, ${(cpu / Math.max(1, requests)).toFixed(3)} ms per request` +
+      ` (user ${((split.user - splitStart.user) / Math.max(1, requests)).toFixed(3)},` +
+      ` system ${((split.system - splitStart.system) / Math.max(1, requests)).toFixed(3)};` +
+      ` load average ${os.loadavg()[0].toFixed(2)})`,
   );
   log(
     `    list bodies read: ${(readBytes / 1e6).toFixed(0)} MB, ${(readBytes / 1e6 / Math.max(1, byKind.get.length)).toFixed(2)} MB each on average`,
