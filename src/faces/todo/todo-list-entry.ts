@@ -28,7 +28,6 @@ const ENTRY_OVERHEAD = 512;
 export const COMMA = Buffer.from(',');
 const OPEN = Buffer.from('[');
 const CLOSE = Buffer.from(']');
-const EMPTY = Buffer.from('[]');
 
 export interface Entry {
   accountId: number;
@@ -42,9 +41,12 @@ export interface Entry {
    */
   body: Buffer[] | null;
   bodyLength: number;
-  /** The body's task ids in its order, and where each one's JSON starts in it. */
-  order: number[];
-  offsets: number[];
+  /**
+   * The body's task ids in its order, and where each one's JSON starts in it: typed arrays, which a
+   * patch copies in blocks.
+   */
+  order: Float64Array;
+  offsets: Float64Array;
   fragments: Map<number, Fragment>;
   /** Task ids per sibling list, `project:parent` (0 = none), in order. */
   lists: Map<string, number[]>;
@@ -56,6 +58,8 @@ export interface Entry {
   building: Promise<void> | null;
   builtFrom: number;
 }
+
+const NO_IDS = new Float64Array(0);
 
 // The scope of the list of all an account's tasks (GET /todo/tasks).
 export const ALL = -1;
@@ -71,8 +75,8 @@ export function newEntry(accountId: number, scope: number): Entry {
     label: null,
     body: null,
     bodyLength: 0,
-    order: [],
-    offsets: [],
+    order: NO_IDS,
+    offsets: NO_IDS,
     fragments: new Map(),
     lists: new Map(),
     fragmentBytes: 0,
@@ -162,15 +166,27 @@ export function render(entry: Entry): void {
     .map((key) => Number(key.split(':')[0]))
     .sort((a, b) => a - b);
   const order: number[] = [];
-  for (const project of projects) order.push(...preOrder(entry, project, entry.lists.get(`${project}:0`)!));
+  for (const project of projects) {
+    for (const id of preOrder(entry, project, entry.lists.get(`${project}:0`)!)) order.push(id);
+  }
+  // One buffer: every task's JSON, each copied once.
+  const jsons = order.map((id) => entry.fragments.get(id)!);
+  let length = OPEN.length + CLOSE.length + Math.max(0, order.length - 1) * COMMA.length;
   entry.fragmentBytes = 0;
-  for (const id of order) entry.fragmentBytes += costOf(entry.fragments.get(id)!);
-  // The whole body is one insert into an empty one.
-  entry.body = [EMPTY];
-  entry.bodyLength = EMPTY.length;
-  entry.order = [];
-  entry.offsets = [];
-  splice(entry, [{ at: 0, remove: 0, ids: order }]);
+  for (const fragment of jsons) {
+    length += fragment.json.length;
+    entry.fragmentBytes += costOf(fragment);
+  }
+  const body = Buffer.allocUnsafeSlow(length);
+  const offsets = new Float64Array(order.length);
+  let at = OPEN.copy(body, 0);
+  jsons.forEach(({ json }, i) => {
+    if (i > 0) at += COMMA.copy(body, at);
+    offsets[i] = at;
+    at += json.copy(body, at);
+  });
+  CLOSE.copy(body, at);
+  install(entry, [body], length, Float64Array.from(order), offsets);
 }
 
 /** Tasks `roots` of a project's lists, each followed by its subtree. */
@@ -195,43 +211,58 @@ export interface Edit {
 
 /**
  * The entry's body with `edits` (ascending `at`) made, from slices of the old body and the new
- * tasks' JSON: a few large copies, where rendering again copies every task's JSON by itself.
+ * tasks' JSON: a few large copies, where rendering again copies every task's JSON by itself. Each
+ * edit adds two pieces: the slice of the old body before it (with the comma that stood before its
+ * first task there) and one buffer of its new tasks' JSON with their commas.
  */
 export function splice(entry: Entry, edits: Edit[]): void {
   const { order, offsets } = entry;
   const body = pieces(entry.body!);
   const parts: Buffer[] = [OPEN];
-  const nextOrder: number[] = [];
-  const nextOffsets: number[] = [];
+  let size = order.length;
+  for (const edit of edits) size += edit.ids.length - edit.remove;
+  const nextOrder = new Float64Array(size);
+  const nextOffsets = new Float64Array(size);
+  let count = 0;
   let written = OPEN.length;
   let cursor = 0;
-  const separate = () => {
-    if (nextOrder.length === 0) return;
-    parts.push(COMMA);
-    written += COMMA.length;
-  };
   const keep = (to: number) => {
     if (to <= cursor) return;
-    separate();
-    const start = offsets[cursor];
+    // The comma before the first kept task comes with it, if it had one and needs one.
+    let start = offsets[cursor];
+    if (count > 0) {
+      if (cursor > 0) start -= COMMA.length;
+      else {
+        parts.push(COMMA);
+        written += COMMA.length;
+      }
+    }
     const end = to < order.length ? offsets[to] - COMMA.length : entry.bodyLength - CLOSE.length;
     body.slice(start, end, parts);
-    for (let i = cursor; i < to; i++) {
-      nextOrder.push(order[i]);
-      nextOffsets.push(offsets[i] - start + written);
-    }
+    nextOrder.set(order.subarray(cursor, to), count);
+    const shift = written - start;
+    for (let i = cursor; i < to; i++) nextOffsets[count++] = offsets[i] + shift;
     written += end - start;
     cursor = to;
   };
   for (const edit of edits) {
     keep(edit.at);
-    for (const id of edit.ids) {
-      separate();
-      const { json } = entry.fragments.get(id)!;
-      nextOrder.push(id);
-      nextOffsets.push(written);
-      parts.push(json);
-      written += json.length;
+    if (edit.ids.length > 0) {
+      const jsons = edit.ids.map((id) => entry.fragments.get(id)!.json);
+      let length = count > 0 ? COMMA.length : 0;
+      for (const json of jsons) length += json.length;
+      length += (jsons.length - 1) * COMMA.length;
+      // Its own memory, as a fragment's (see ownBuffer): a patch's pieces may be kept a long time.
+      const added = Buffer.allocUnsafeSlow(length);
+      let at = 0;
+      jsons.forEach((json, i) => {
+        if (count > 0) at += COMMA.copy(added, at);
+        nextOrder[count] = edit.ids[i];
+        nextOffsets[count++] = written + at;
+        at += json.copy(added, at);
+      });
+      parts.push(added);
+      written += length;
     }
     cursor += edit.remove;
   }
@@ -249,10 +280,16 @@ export function splice(entry: Entry, edits: Edit[]): void {
   );
 }
 
-// A patch adds about three pieces per task or run of tasks it puts in.
+// A patch adds about two pieces per task or run of tasks it puts in.
 const MAX_PIECES = 512;
 
-function install(entry: Entry, body: Buffer[], length: number, order: number[], offsets: number[]): void {
+function install(
+  entry: Entry,
+  body: Buffer[],
+  length: number,
+  order: Float64Array,
+  offsets: Float64Array,
+): void {
   entry.body = body;
   entry.bodyLength = length;
   entry.order = order;
@@ -314,12 +351,15 @@ export function costOf(fragment: Fragment): number {
 }
 
 /** Index of a task in the body's order; an error if it is not there (the entry is then dropped). */
-export function indexer(order: number[]): (id: number) => number {
+export function indexer(order: Float64Array): (id: number) => number {
   let index: Map<number, number> | null = null;
   let lookups = 0;
   return (id) => {
     // A few lookups scan the array; many build a map once.
-    if (!index && ++lookups > 16) index = new Map(order.map((x, i) => [x, i]));
+    if (!index && ++lookups > 16) {
+      index = new Map();
+      for (let i = 0; i < order.length; i++) index.set(order[i], i);
+    }
     const at = index ? (index.get(id) ?? -1) : order.indexOf(id);
     if (at < 0) throw new Error(`task ${id} is not in the cached list`);
     return at;

@@ -69,6 +69,8 @@ const MAX_HELD = 16;
 export class TodoTaskListCache {
   private readonly logger = new Logger(TodoTaskListCache.name);
   private readonly entries = new Map<string, Entry>();
+  /** The same entries by account, then scope: what projectOf looks through. */
+  private readonly byAccount = new Map<number, Map<number, Entry>>();
   /** Per list: the revision read in flight, and the one readers arriving meanwhile wait for. */
   private readonly revisionReads = new Map<string, RevisionRead>();
   private readonly budget: number;
@@ -102,9 +104,10 @@ export class TodoTaskListCache {
     const key = entryKey(accountId, scope);
     const now = await this.revisionsSince(key, accountId, projectId);
     let entry = this.entries.get(key);
+    // Taken out and put back: the most recently used last.
     if (entry) this.entries.delete(key);
     else entry = newEntry(accountId, scope);
-    this.entries.set(key, entry);
+    this.put(key, entry);
     for (let waited = false; ; ) {
       if (entry.body && (covers(entry.label!, now) || entry.builtFrom > arrival)) return bodyOf(entry);
       // Ahead of the list by writes of this process that committed and are about to be told?
@@ -145,8 +148,8 @@ export class TodoTaskListCache {
    * undefined if none holds it. A hint only, as of that list's last build or patch.
    */
   projectOf(accountId: number, taskId: number): number | null | undefined {
-    for (const entry of this.entries.values()) {
-      if (entry.accountId !== accountId || !entry.body) continue;
+    for (const entry of this.byAccount.get(accountId)?.values() ?? []) {
+      if (!entry.body) continue;
       const fragment = entry.fragments.get(taskId);
       if (fragment) return fragment.projectId;
     }
@@ -260,9 +263,8 @@ export class TodoTaskListCache {
       apply();
     } catch (error) {
       this.logger.error(`dropping the cached lists of account ${accountId}: ${(error as Error).message}`);
-      for (const [key, entry] of [...this.entries]) {
-        if (entry.accountId === accountId) this.entries.delete(key);
-      }
+      for (const entry of [...(this.byAccount.get(accountId)?.values() ?? [])])
+        this.drop(entryKey(accountId, entry.scope));
     }
   }
 
@@ -287,7 +289,7 @@ export class TodoTaskListCache {
     if (change.kind === 'inserted') {
       if (!this.applyInserted(entry, change)) {
         // A run's anchor is not where the write found it: the list is read again when next asked for.
-        this.entries.delete(entryKey(entry.accountId, entry.scope));
+        this.drop(entryKey(entry.accountId, entry.scope));
         return false;
       }
     } else if (change.tasks.some((t) => inScope(entry, t.projectId ?? 0) && !entry.fragments.has(t.id)))
@@ -411,6 +413,23 @@ export class TodoTaskListCache {
     );
   }
 
+  private put(key: string, entry: Entry): void {
+    this.entries.set(key, entry);
+    let scopes = this.byAccount.get(entry.accountId);
+    if (!scopes) this.byAccount.set(entry.accountId, (scopes = new Map()));
+    scopes.set(entry.scope, entry);
+  }
+
+  private drop(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    const scopes = this.byAccount.get(entry.accountId);
+    if (scopes?.get(entry.scope) !== entry) return;
+    scopes.delete(entry.scope);
+    if (scopes.size === 0) this.byAccount.delete(entry.accountId);
+  }
+
   /**
    * Drops least recently used lists until the cache fits its budget. `fresh`, just built, goes
    * last, and also when it alone is over the budget (its readers still get its body).
@@ -422,7 +441,7 @@ export class TodoTaskListCache {
       if (total <= this.budget) return;
       const size = sizeOf(entry);
       if (entry === fresh && total - size > 0) continue;
-      this.entries.delete(key);
+      this.drop(key);
       total -= size;
     }
   }
