@@ -1,4 +1,4 @@
-import { bodyOf, Entry, newEntry, placed, render, splice } from './todo-list-entry';
+import { bodyOf, Entry, MAX_PIECES, newEntry, placed, render, splice } from './todo-list-entry';
 
 // A root list of No project, tasks 1..n, each fragment's JSON standing for the task.
 function entryOf(ids: number[]): Entry {
@@ -46,7 +46,7 @@ describe('a cached list body in pieces', () => {
         entry.fragments.set(id, task(id, `edited ${round} ✓`));
         splice(entry, [{ at, remove: 1, ids: [id] }]);
       }
-      expect(entry.body!.length).toBeLessThanOrEqual(512 + 3 * 3 + 2);
+      expect(entry.body!.length).toBeLessThanOrEqual(MAX_PIECES + 3 * 2 + 2);
       most = Math.max(most, entry.body!.length);
       if (round % 50 === 0) {
         // Checked as the pieces stand (a read would join this small body).
@@ -59,7 +59,7 @@ describe('a cached list body in pieces', () => {
       }
     }
     // The pieces were joined between reads, when there came to be too many.
-    expect(most).toBeGreaterThan(400);
+    expect(most).toBeGreaterThan(MAX_PIECES - 8);
     expect(entry.body!.length).toBeLessThan(most);
     // A small body is joined for its readers.
     const patched = bodyOf(entry).pieces[0];
