@@ -646,12 +646,14 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
     }
   };
   const loadStart = performance.now();
+  const databaseStart = await pasteCounters?.database();
   const cpuStart = serviceCpuMs(servicePid);
   const splitStart = serviceUserSystemMs(servicePid);
   await Promise.all(Array.from({ length: CLIENTS }, (_, w) => worker(w)));
   const elapsed = (performance.now() - loadStart) / 1000;
   const cpu = serviceCpuMs(servicePid) - cpuStart;
   const split = serviceUserSystemMs(servicePid);
+  const databaseEnd = await pasteCounters?.database();
   const s = stats(latencies);
   log(
     `  ${requests} requests, ${(requests / elapsed).toFixed(0)} req/s, p50 ${fmt(s.p50)}, p99 ${fmt(s.p99)}, errors ${errors.length}`,
@@ -662,6 +664,11 @@ async function mixedLoad(call, port, token, admin, dbName, projectB, bIds) {
       ` system ${((split.system - splitStart.system) / Math.max(1, requests)).toFixed(3)};` +
       ` load average ${os.loadavg()[0].toFixed(2)})`,
   );
+  if (databaseEnd)
+    log(
+      `    database (the service's user): ${((databaseEnd.rows - databaseStart.rows) / requests).toFixed(1)} rows read,` +
+        ` ${((databaseEnd.cpu - databaseStart.cpu) / requests).toFixed(3)} ms CPU per request`,
+    );
   log(
     `    list bodies read: ${(readBytes / 1e6).toFixed(0)} MB, ${(readBytes / 1e6 / Math.max(1, byKind.get.length)).toFixed(2)} MB each on average`,
   );
