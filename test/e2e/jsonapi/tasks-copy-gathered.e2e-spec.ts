@@ -10,7 +10,8 @@ const TASKS = COPY_CHUNK_TASKS + 200;
 // A copy of several chunks writes each chunk's related rows (todos, comments, their files) in one
 // text once it has built them all (MySQL/MariaDB), instead of one statement after another, each
 // waiting for the event loop to read the answer ahead of it. The copied comments' ids, which their
-// files name, are read back in the text that carries the chunk's comments.
+// files name, are read back in the text that carries the chunk's comments. Its dependency pairs,
+// written after every chunk, wait for their ids and name them as numbers.
 describeEachDialect(
   'POST /api/v2/tasks/copy: a chunk’s related rows in one text',
   (t) => {
@@ -44,7 +45,7 @@ describeEachDialect(
       return jest.spyOn(proto, 'query');
     };
 
-    it('sends a chunk’s todos, comments and files in one text, and its files name the copied comments', async () => {
+    it('sends a chunk’s todos, comments and files in one text, its files name the copied comments, its pairs numbered ids', async () => {
       const res = await postCopy(
         t(),
         a,
@@ -56,6 +57,7 @@ describeEachDialect(
           copy_closed_todos: true,
           copy_comments: true,
           copy_attachments: true,
+          copy_task_dependencies: true,
         }),
       );
       expect(res.statusCode).toBe(202);
@@ -89,6 +91,11 @@ describeEachDialect(
         const reads = texts.filter((s) => s.includes('SELECT id, task_id FROM comments'));
         expect(reads.length).toBeGreaterThan(0);
         expect(reads.every((s) => s.includes('INSERT INTO comments '))).toBe(true);
+        // The dependency pairs, written last, name their reserved ids as numbers, not as offsets
+        // from LAST_INSERT_ID(), which the database takes longer over.
+        const pairs = texts.filter((s) => s.includes('INSERT INTO task_dependencies '));
+        expect(pairs.length).toBeGreaterThan(0);
+        expect(pairs.some((s) => s.includes('LAST_INSERT_ID()'))).toBe(false);
       } else {
         expect(related.length).toBe(5 + 3 + 2);
       }
