@@ -78,9 +78,10 @@ export async function insertDependencyPairs(
   };
   issued(reserved);
   // 2,000 rows a statement. Each chunk's statement is built while the one ahead runs, and sent
-  // once it has succeeded, so that one chunk's text is held at a time. (Sent at once they would
-  // be safe too: a connection sends nothing of a transaction a deadlock has rolled back,
-  // stop-after-rollback.ts.)
+  // once the one before that has succeeded: the connection holds it and sends it as the one ahead
+  // answers, so the database goes on without waiting for this loop's turn, and at most three
+  // chunks' texts are held at a time. (Sent at once they would be safe too: a connection sends
+  // nothing of a transaction a deadlock has rolled back, stop-after-rollback.ts.)
   for (const part of chunks(pairs)) {
     const rows: string[] = [];
     for (const p of part) {
@@ -92,8 +93,8 @@ export async function insertDependencyPairs(
       );
       k += 2;
     }
-    // Statements answer in order: once the one ahead has, every earlier one has too.
-    if (written.length > 1) await written[written.length - 1];
+    // Statements answer in order: once one has, every earlier one has too.
+    if (written.length > 2) await written[written.length - 2];
     issued(
       m.query(
         `INSERT INTO task_dependencies (id, account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${rows.join(', ')}`,
