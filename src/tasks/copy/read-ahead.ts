@@ -20,10 +20,10 @@ export interface Sent {
  * transaction's connection the database runs the read and this part's writes while the service
  * plans and builds the next part's statements, and neither waits for the other. One part is read
  * ahead of the one being built (the first two parts are read at once), and at most two parts'
- * writes are unanswered. `each` rejects only
- * before it sends anything; `first`: the first part's read, issued earlier by the caller. The
- * reads must not depend on what `each` writes. Everything issued has answered by the time this
- * returns or throws (the first error), so that the caller may roll back.
+ * writes are unanswered. `each` rejects only before it sends anything; `first`: the first part's
+ * read, issued earlier by the caller. The reads must not depend on what `each` writes. Everything
+ * issued has answered by the time this returns or throws (the first error), so that the caller
+ * may roll back.
  */
 export async function readingAhead<P, R>(
   parts: P[],
