@@ -24,11 +24,23 @@ const CUSTOM_FIELD_PERSON = CUSTOM_FIELD_TYPE.person;
 // by chunk: planContext from the shape of the tree, planChunk for each chunk of tasks read in
 // full, planRelated for each chunk's related rows.
 
+/** A task of the copied set and its source parent inside the set (null: a root of the copy). */
+export type CopiedNode = Readonly<{ id: number; parent: number | null }>;
+
+// The copied set of each source read, for the flags it was selected with: a copy asks for it up
+// to three times (its size, its target's check, its plan), a walk of every task each time.
+const selections = new WeakMap<CopySource, { flags: CopyFlags; set: readonly CopiedNode[] }>();
+
 /** The copied set C, in pre-order, pruning excluded subtasks with their subtrees. */
-export function selectCopiedSet(
-  source: CopySource,
-  flags: CopyFlags,
-): Array<{ id: number; parent: number | null }> {
+export function selectCopiedSet(source: CopySource, flags: CopyFlags): readonly CopiedNode[] {
+  const known = selections.get(source);
+  if (known?.flags === flags) return known.set;
+  const set = walkCopiedSet(source, flags);
+  selections.set(source, { flags, set });
+  return set;
+}
+
+function walkCopiedSet(source: CopySource, flags: CopyFlags): CopiedNode[] {
   const out: Array<{ id: number; parent: number | null }> = [];
   const seen = new Set<number>();
   const stack = [...(source.roots ?? [source.rootId])]

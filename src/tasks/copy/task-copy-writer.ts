@@ -10,6 +10,7 @@ import { TaskIdAllocator } from '../store/task-ids';
 import type { Destination } from '../store/clone-destination';
 import { setColumnOf } from '../store/tasks.table';
 import type { StoreWrite } from '../store/write-gateway';
+import { gatherStatements } from '../../database/multi-statement';
 import { chunks, type Queryable } from '../../database/sql';
 import {
   COPY_CHUNK_TASKS,
@@ -169,20 +170,31 @@ export class TaskCopyWriter {
     };
     let done = selected.length;
     const dependencies: NewDependencyPair[] = []; // every chunk's, three numbers a pair
-    // A copy of one chunk writes the rest with its next statement that waits for an answer: for
-    // a copy in its own transaction, every related row and dependency pair go with the COMMIT,
-    // in one round trip (withNext). A failure fails the COMMIT, and so the copy.
-    const m = parts.length === 1 ? w.withNext() : w.m;
-    // The source's rows: nothing this copy writes is among them.
-    const chunk = async (rows: RelatedRows, part: number[]) => {
-      await this.writeRelated(w, m, planRelated(context, rows, part), copyOf, now, { dependencies, counts });
-      done += part.length;
-      told?.(done);
+    const into = { dependencies, counts };
+    const wrote = (part: number[]) => told?.((done += part.length));
+    // The source's rows: nothing this copy writes is among them. A copy of one chunk writes the
+    // rest with its next statement that waits for an answer: for a copy in its own transaction,
+    // every related row and dependency pair go with the COMMIT, in one round trip (withNext). A
+    // copy of several sends each chunk's related rows in one text once it has built them all
+    // (gatherStatements), and tells its progress once they have answered. A failure fails that
+    // text (or the COMMIT), and so the copy.
+    const each = async (rows: RelatedRows, part: number[]) => {
+      const plan = planRelated(context, rows, part);
+      if (parts.length === 1) {
+        const written = this.writeRelated(w, w.withNext(), w.m, plan, copyOf, now, into);
+        return { written: written.then(() => wrote(part)) };
+      }
+      const gathered = gatherStatements(w.m);
+      await this.writeRelated(w, gathered.m, gathered.reads, plan, copyOf, now, into);
+      return { written: gathered.send().then(() => wrote(part)) };
     };
-    await readingAhead(parts, related, async (rows, part) => ({ written: chunk(rows, part) }), early);
+    await readingAhead(parts, related, each, early);
     const templateId = dest.template ? await this.makeTemplate(w, dest.template, rootId, map.ids, now) : null;
     // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
-    await insertDependencyPairs(m, w.sql, w.accountId, dependencies, now, false);
+    // A copy of several chunks, which holds nothing, waits for the reservation and writes the ids
+    // as numbers: the database takes ~20 % less time for them than for LAST_INSERT_ID() offsets.
+    const held = parts.length === 1;
+    await insertDependencyPairs(held ? w.withNext() : w.m, w.sql, w.accountId, dependencies, now, !held);
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
     return {
@@ -311,6 +323,8 @@ export class TaskCopyWriter {
   private async writeRelated(
     w: StoreWrite,
     m: EntityManager,
+    /** For reads whose answers it needs (the copied comments' ids), sent after what `m` was given. */
+    reads: Queryable,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
@@ -344,7 +358,7 @@ export class TaskCopyWriter {
       now,
     );
     const commentsAndFiles = (async () => {
-      const commentCopies = await this.writeComments(w, m, plan, copyOf, now);
+      const commentCopies = await this.writeComments(w, m, reads, plan, copyOf, now);
       // The bytes the copied attachments share stay until this commits: a delete of their source
       // waits for this shared lock, then sees the copies (see dropUnusedBlob).
       await holdBlobs(
@@ -380,6 +394,7 @@ export class TaskCopyWriter {
   private async writeComments(
     w: StoreWrite,
     m: EntityManager,
+    reads: Queryable,
     plan: RelatedPlan,
     copyOf: (sourceId: number) => number,
     now: Date,
@@ -397,7 +412,7 @@ export class TaskCopyWriter {
         pinnedAt: c.pinnedAt,
       })),
       now,
-      ids ? w.m : null,
+      ids ? reads : null,
     );
     const planned = [...plan.comments].sort(
       (a, b) => copyOf(a.sourceTaskId) - copyOf(b.sourceTaskId) || a.sourceId - b.sourceId,

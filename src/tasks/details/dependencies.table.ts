@@ -38,11 +38,12 @@ export function reverseDependencyType(typeId: number): number {
  * Returns the first row's id of each pair (its reverse has the next one). Statements: one, plus
  * one per 1,000 pairs.
  *
- * Without `ids` (a copy, which reads none back), the rows name their ids as offsets from the
- * counter's new value where the dialect can (SqlDialect.lastIncrement), so that nothing waits for
- * the reservation's answer: through a manager that holds statements (StoreWrite.withNext), the
- * reservation and the INSERTs go with the transaction's next statement, its COMMIT. `m` must then
- * run them on one connection, in a transaction.
+ * Without `ids` (a copy that holds its statements and reads none back), the rows name their ids
+ * as offsets from the counter's new value where the dialect can (SqlDialect.lastIncrement), so
+ * that nothing waits for the reservation's answer: through a manager that holds statements
+ * (StoreWrite.withNext), the reservation and the INSERTs go with the transaction's next
+ * statement, its COMMIT. `m` must then run them on one connection, in a transaction. With `ids`
+ * the rows name them as numbers, which the database inserts faster (BENCHMARKS.md).
  */
 export async function insertDependencyPairs(
   m: Queryable,
@@ -77,9 +78,10 @@ export async function insertDependencyPairs(
   };
   issued(reserved);
   // 2,000 rows a statement. Each chunk's statement is built while the one ahead runs, and sent
-  // once it has succeeded, so that one chunk's text is held at a time. (Sent at once they would
-  // be safe too: a connection sends nothing of a transaction a deadlock has rolled back,
-  // stop-after-rollback.ts.)
+  // once the one before that has succeeded: the connection holds it and sends it as the one ahead
+  // answers, so the database goes on without waiting for this loop's turn, and at most three
+  // chunks' texts are held at a time. (Sent at once they would be safe too: a connection sends
+  // nothing of a transaction a deadlock has rolled back, stop-after-rollback.ts.)
   for (const part of chunks(pairs)) {
     const rows: string[] = [];
     for (const p of part) {
@@ -91,8 +93,8 @@ export async function insertDependencyPairs(
       );
       k += 2;
     }
-    // Statements answer in order: once the one ahead has, every earlier one has too.
-    if (written.length > 1) await written[written.length - 1];
+    // Statements answer in order: once one has, every earlier one has too.
+    if (written.length > 2) await written[written.length - 2];
     issued(
       m.query(
         `INSERT INTO task_dependencies (id, account_id, task_id, dependent_task_id, type_id, reverse_id, created_at) VALUES ${rows.join(', ')}`,

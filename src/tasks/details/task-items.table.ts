@@ -129,7 +129,7 @@ export async function insertComments(
   if (comments.length === 0 || !ids) return [];
   const taskIds = [...new Set(comments.map((c) => c.taskId))];
   const created: Array<{ id: number; task_id: number }> = [];
-  for (const part of chunks(taskIds, 500)) {
+  for (const part of chunks(taskIds)) {
     created.push(
       ...((await ids.query(
         `SELECT id, task_id FROM comments WHERE account_id = ? AND task_id IN (${marks(part.length)})`,

@@ -98,6 +98,32 @@ describe('readingAhead', () => {
     await run;
   });
 
+  it('reads the second part while the first part’s read is still unanswered', async () => {
+    const log: string[] = [];
+    const reads = [0, 1, 2].map(() => deferred<number>());
+    const run = readingAhead(
+      [0, 1, 2],
+      (part) => {
+        log.push(`read ${part}`);
+        return reads[part].promise;
+      },
+      (rows, part) => {
+        log.push(`build ${part}`);
+        return Promise.resolve({ written: Promise.resolve() });
+      },
+    );
+    await turns();
+    // The database goes from one read to the next without waiting for the service to take in the first.
+    expect(log).toEqual(['read 0', 'read 1']);
+    reads[0].resolve(0);
+    await turns();
+    expect(log).toEqual(['read 0', 'read 1', 'build 0']);
+    reads[1].resolve(1);
+    reads[2].resolve(2);
+    await run;
+    expect(log).toEqual(['read 0', 'read 1', 'build 0', 'read 2', 'build 1', 'build 2']);
+  });
+
   it('takes the first read from the caller', async () => {
     const reads: number[] = [];
     const seen: number[] = [];

@@ -3,6 +3,7 @@ import {
   CopySource,
   CopyTarget,
   planCopy,
+  selectCopiedSet,
   SourceTask,
 } from '../../../src/tasks/copy/task-copy-plan';
 import { TaskDependency, Todo } from '../../../src/tasks/details/task-details.entities';
@@ -338,5 +339,21 @@ describe('planCopy', () => {
       remainingTime: 60,
       repeat: { scheduleId: 2, interval: 1 },
     });
+  });
+});
+
+describe('selectCopiedSet', () => {
+  it('walks a source once per flags asked with, and answers the same set after', () => {
+    const read = source([task(1, null), task(2, 1), task(3, 1, { closed: true })]);
+    const open = flags({ copy_open_subtasks: true });
+    const all = flags({ copy_open_subtasks: true, copy_closed_subtasks: true });
+    const first = selectCopiedSet(read, open);
+    expect(first.map((n) => n.id)).toEqual([1, 2]);
+    expect(selectCopiedSet(read, open)).toBe(first);
+    expect(selectCopiedSet(read, all).map((n) => n.id)).toEqual([1, 2, 3]);
+    // Another source read (another snapshot) is walked anew.
+    const again = source([task(1, null), task(2, 1)]);
+    expect(selectCopiedSet(again, open)).not.toBe(first);
+    expect(selectCopiedSet(again, open).map((n) => n.id)).toEqual([1, 2]);
   });
 });
