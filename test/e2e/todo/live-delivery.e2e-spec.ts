@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { LiveHub } from '../../../src/faces/todo/live/live-hub';
 import { spyStatements } from '../../support/statement-spy';
-import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { createTestApp, describeEachDialect, TestAccount } from '../../support/test-app';
 import { LiveClient } from './live-client';
 import { todoClient, WireTask } from './todo-client';
 
@@ -181,6 +181,34 @@ describeEachDialect(
       }
       expect(c.events.some((e) => e.value.type === 'add-task')).toBe(true);
     });
+
+    // Two services on two databases sharing one Redis (a staging and a production, parallel test
+    // runs): their account ids overlap, and one's writes must never reach the other's sockets.
+    (redisUrl ? it : it.skip)(
+      'with Redis: the writes of a service on another database never reach these sockets',
+      async () => {
+        const other = await createTestApp(t().dialect, { REDIS_URL: redisUrl! });
+        try {
+          let namesake = await other.newAccount();
+          while (namesake.id < a.id) namesake = await other.newAccount();
+          expect(namesake.id).toBe(a.id);
+          const c = await live();
+          const elsewhere = todoClient(
+            () => other,
+            () => namesake,
+          );
+          for (let i = 0; i < 3; i++)
+            expect((await elsewhere.post('/tasks', { text: `elsewhere ${i}` })).statusCode).toBe(200);
+          expect((await api.post('/tasks', { text: 'here' })).statusCode).toBe(200);
+          const [first] = await c.eventCount(1);
+          expect(first.value).toMatchObject({ type: 'add-task', data: { task: { text: 'here' } } });
+          await new Promise((r) => setTimeout(r, 300));
+          expect(c.events.map((e) => e.value.type)).toEqual(['add-task']);
+        } finally {
+          await other.close();
+        }
+      },
+    );
   },
   { LIVE_SOCKET_BUFFER_KB: '64' },
 );

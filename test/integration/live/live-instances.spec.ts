@@ -119,8 +119,10 @@ describeRuns('live updates across two instances through Redis', () => {
     const [s1] = services;
     const socket = await live(s1, a);
     const before = socket.events.length;
-    // What an instance of the release before (format 1: no `format`, a counted position) publishes.
+    // What an instance of the release before publishes (format 2: no database scope; format 1, of
+    // the releases before that, had no `format` at all and is refused the same way).
     const older = {
+      format: 2,
       change: { kind: 'inserted', accountId: a.accountId, revisions: [], lists: [], tasks: [] },
     };
     const publisher = new Redis(redis!);

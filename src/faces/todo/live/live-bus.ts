@@ -8,6 +8,13 @@ export interface LiveMessage {
   change: TaskChange;
 }
 
+/**
+ * Which database a message's change was committed to (LiveBus.start): services of several
+ * databases may share one Redis (a staging and a production, test runs), and their account ids
+ * overlap, so a message of another database is never delivered.
+ */
+export type LiveScope = string;
+
 export interface LiveBusHandlers {
   /** Whether this instance has sockets of the account (a message for none is not even decoded). */
   wants(accountId: number): boolean;
@@ -18,7 +25,8 @@ export interface LiveBusHandlers {
 
 /** Carries changes to every instance's sockets: in process, or through Redis pub/sub. */
 export interface LiveBus {
-  start(handlers: LiveBusHandlers): Promise<void>;
+  /** `scope`: this service's database (LiveScope); messages of another are skipped. */
+  start(handlers: LiveBusHandlers, scope: LiveScope): Promise<void>;
   publish(message: LiveMessage): void;
   /**
    * Marks a socket key as used; false if it may have been already (a reconnect: it may have missed
@@ -32,34 +40,38 @@ const CHANNEL = 'cloneworks:todo-live';
 
 /**
  * The shape of a change on the channel. Raised whenever that shape changes (2: an insert names its
- * anchor task instead of a counted position), so that an instance reading a message of another
- * version — instances of two releases sharing one Redis during an upgrade — tells its sockets to
- * reload instead of applying a change it would read wrongly.
+ * anchor task instead of a counted position; 3: a message names its database's scope), so that an
+ * instance reading a message of another version — instances of two releases sharing one Redis
+ * during an upgrade — tells its sockets to reload instead of applying a change it would read
+ * wrongly, or one of another database.
  */
-export const LIVE_MESSAGE_FORMAT = 2;
+export const LIVE_MESSAGE_FORMAT = 3;
 
 /** A message of another release's shape (LIVE_MESSAGE_FORMAT). */
 export class ForeignLiveMessage extends Error {}
 
 // On the channel: `<account id> <JSON>`, so that an instance with no socket of the account skips
 // the message without parsing it, and one with sockets parses it once for all of them.
-function encode(message: LiveMessage): string {
+function encode(message: LiveMessage, scope: LiveScope): string {
   const change = { ...message.change, revisions: [...message.change.revisions] };
-  return `${message.change.accountId} ${JSON.stringify({ format: LIVE_MESSAGE_FORMAT, ...message, change })}`;
+  return `${message.change.accountId} ${JSON.stringify({ format: LIVE_MESSAGE_FORMAT, scope, ...message, change })}`;
 }
 
 function accountOf(text: string): number {
   return Number(text.slice(0, text.indexOf(' ')));
 }
 
-function decode(text: string): LiveMessage {
+/** The message, or null if it is another database's (its scope is not `scope`). */
+function decode(text: string, scope: LiveScope): LiveMessage | null {
   const raw = JSON.parse(text.slice(text.indexOf(' ') + 1)) as {
     format?: number;
+    scope?: string;
     change: Omit<TaskChange, 'revisions'> & { revisions: Array<[string, number]> };
   };
   if (raw.format !== LIVE_MESSAGE_FORMAT) {
     throw new ForeignLiveMessage(`a live message of format ${raw.format ?? 1}, not ${LIVE_MESSAGE_FORMAT}`);
   }
+  if (raw.scope !== scope) return null;
   return { change: { ...raw.change, revisions: new Map(raw.change.revisions) } as TaskChange };
 }
 
@@ -101,6 +113,7 @@ export class RedisLiveBus implements LiveBus {
   private readonly pub: Redis;
   private readonly sub: Redis;
   private handlers: LiveBusHandlers | null = null;
+  private scope: LiveScope = '';
   private connectedOnce = false;
 
   constructor(url: string, bounds: { connectTimeoutMs: number; commandTimeoutMs: number }) {
@@ -130,7 +143,9 @@ export class RedisLiveBus implements LiveBus {
     });
     this.sub.on('message', (_channel: string, text: string) => {
       try {
-        if (this.handlers?.wants(accountOf(text))) this.handlers.message(decode(text));
+        if (!this.handlers?.wants(accountOf(text))) return;
+        const message = decode(text, this.scope);
+        if (message) this.handlers.message(message);
       } catch (error) {
         if (error instanceof ForeignLiveMessage) {
           // Another release's instance wrote it: its change is lost to these sockets, which reload.
@@ -141,8 +156,9 @@ export class RedisLiveBus implements LiveBus {
     });
   }
 
-  async start(handlers: LiveBusHandlers): Promise<void> {
+  async start(handlers: LiveBusHandlers, scope: LiveScope): Promise<void> {
     this.handlers = handlers;
+    this.scope = scope;
     try {
       await this.pub.connect();
       await this.sub.connect();
@@ -155,7 +171,7 @@ export class RedisLiveBus implements LiveBus {
   }
 
   publish(message: LiveMessage): void {
-    this.pub.publish(CHANNEL, encode(message)).catch((error: Error) => {
+    this.pub.publish(CHANNEL, encode(message, this.scope)).catch((error: Error) => {
       // The write committed but its event is lost: every socket reloads.
       this.logger.warn(`a live event could not be published: ${error.message}`);
       this.handlers?.lost();
