@@ -14,11 +14,19 @@ function statementsOf(text: unknown): string[] {
   return String(text).replace(WITH_NEXT, '').split(/;\s+/);
 }
 
-export function spyStatements(t: TestApp) {
+/**
+ * A spy on every query runner's `query` (the prototype all of the app's runners share): each call
+ * is one text as sent, perhaps several statements; its context is the runner that sent it.
+ */
+export function spyQueryCalls(t: TestApp) {
   const runner = t.dataSource.createQueryRunner();
   const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
   void runner.release();
-  const spy = jest.spyOn(proto, 'query');
+  return jest.spyOn(proto, 'query');
+}
+
+export function spyStatements(t: TestApp) {
+  const spy = spyQueryCalls(t);
   return {
     /** Statements run by `work` on runners that touched one of `tables`, but those `ignore` matches. */
     async count(work: () => Promise<unknown>, tables: string[], ignore?: RegExp): Promise<number> {

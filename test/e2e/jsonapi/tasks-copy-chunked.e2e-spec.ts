@@ -4,6 +4,7 @@ import { makeResource, makeWorkflow, postCopy } from '../../factories/jsonapi.fa
 import { LargeTree, makeLargeTree } from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { spyQueryCalls } from '../../support/statement-spy';
 import { LiveClient } from '../todo/live-client';
 import { todoClient } from '../todo/todo-client';
 
@@ -56,12 +57,7 @@ describeEachDialect(
       );
     }, 120_000);
 
-    const statements = () => {
-      const runner = t().dataSource.createQueryRunner();
-      const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-      void runner.release();
-      return jest.spyOn(proto, 'query');
-    };
+    const statements = () => spyQueryCalls(t());
 
     const isFullRead = (s: { sql: string }) =>
       s.sql.includes('SELECT id, project_id, parent_id, project_key, parent_key, sort_key, title');

@@ -4,6 +4,7 @@ import { postCopy } from '../../factories/jsonapi.factory';
 import { largeCopyAttributes, LargeSource, makeLargeSource } from '../../factories/task-tree.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { spyQueryCalls } from '../../support/statement-spy';
 
 const TASKS = COPY_CHUNK_TASKS + 200;
 
@@ -38,12 +39,7 @@ describeEachDialect(
       );
     }, 120_000);
 
-    const statements = () => {
-      const runner = t().dataSource.createQueryRunner();
-      const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-      void runner.release();
-      return jest.spyOn(proto, 'query');
-    };
+    const statements = () => spyQueryCalls(t());
 
     it('sends a chunk’s todos, comments and files in one text, its files name the copied comments, its pairs numbered ids', async () => {
       const res = await postCopy(

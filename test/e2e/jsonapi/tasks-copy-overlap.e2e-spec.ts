@@ -3,6 +3,7 @@ import { SEND_TASKS_FIRST } from '../../../src/tasks/copy/task-copy-writer';
 import { postCopy } from '../../factories/jsonapi.factory';
 import { largeCopyAttributes, LargeSource, makeLargeSource } from '../../factories/task-tree.factory';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
+import { spyQueryCalls } from '../../support/statement-spy';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -59,10 +60,7 @@ describeEachDialect(
      * app has asked for so far and the waiting connection; then the lock goes. Returns the answer.
      */
     async function copyHeldAtTasks(meanwhile: (asked: string[], insertConnection: number) => Promise<void>) {
-      const runner = t().dataSource.createQueryRunner();
-      const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-      await runner.release();
-      const spy = jest.spyOn(proto, 'query');
+      const spy = spyQueryCalls(t());
       const blocker: QueryRunner = t().dataSource.createQueryRunner();
       try {
         const [{ next }] = (await t().dataSource.query(

@@ -1,14 +1,12 @@
 import { makeProject, makeTasks, treeProblems } from '../../factories/task.factory';
 import { TaskChange, TaskChangeFeed } from '../../../src/tasks/store/task-changes.service';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
+import { spyQueryCalls } from '../../support/statement-spy';
 import { listOf, todoClient, WireTask } from './todo-client';
 
 /** Counts the rows that SELECTs answer while `work` runs (every statement through TypeORM). */
 function rowsRead(t: TestApp) {
-  const runner = t.dataSource.createQueryRunner();
-  const proto = Object.getPrototypeOf(runner) as { query: (...args: unknown[]) => Promise<unknown> };
-  void runner.release();
-  const spy = jest.spyOn(proto, 'query');
+  const spy = spyQueryCalls(t);
   return {
     async during(work: () => Promise<unknown>): Promise<number> {
       spy.mockClear();
