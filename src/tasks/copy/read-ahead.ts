@@ -1,5 +1,3 @@
-import type { Queryable } from '../../database/sql';
-
 /** A read's outcome held without a rejection, so that one issued ahead of a failure leaves none behind. */
 export type Settled<T> = { value: T } | { error: unknown };
 
@@ -57,22 +55,4 @@ export async function readingAhead<P, R>(
     await next;
     await writing;
   }
-}
-
-/**
- * Statements read through `hold(m)` are sent as through `m`, and their answers are taken in (the
- * rows turned into the caller's objects) only once `release` is called: CPU work put off until the
- * service has sent its more urgent statements. A failure is passed on at once.
- */
-export function heldUntil(): { hold: (m: Queryable) => Queryable; release: () => void } {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const hold = (m: Queryable): Queryable => ({
-    query: ((text: string, params?: unknown[]) =>
-      m.query(text, params).then(async (answer: unknown) => {
-        await released;
-        return answer;
-      })) as Queryable['query'],
-  });
-  return { hold, release };
 }

@@ -28,7 +28,7 @@ import {
   selectCopiedSet,
 } from './task-copy-plan';
 import { loadRelatedRows } from './task-copy-source';
-import { heldUntil, readingAhead, settle, type Settled } from './read-ahead';
+import { readingAhead, settle, type Settled } from './read-ahead';
 import {
   cloneNode,
   copyFieldAttachments,
@@ -103,9 +103,6 @@ export class TaskCopyWriter {
       RELATED_CHUNK_TASKS,
     );
     const first = parts.length === 1 ? (m: Queryable) => related(parts[0], m) : undefined;
-    const sendFirst = copied.length >= SEND_TASKS_FIRST;
-    // A copy that sends its tasks first takes in the first related rows once they are sent.
-    const gate = sendFirst ? heldUntil() : undefined;
     const { checked, early, root } = await this.open(
       w,
       dest,
@@ -113,7 +110,6 @@ export class TaskCopyWriter {
       target,
       chunked || ids ? 0 : copied.length,
       first,
-      gate?.hold,
     );
     const source = { ...unchecked, statuses: checked.sourceStatuses };
     const context = planContext(source, checked.target, request, copied);
@@ -123,6 +119,7 @@ export class TaskCopyWriter {
     // A copy of one chunk sends its tasks' INSERTs and builds its related rows' while the database
     // writes them (CloneEngine.clone's `sending`); they must have answered before the commit.
     const sending: Array<Promise<void>> = [];
+    const sendFirst = copied.length >= SEND_TASKS_FIRST;
     try {
       const map = chunked
         ? await this.writeTreeInChunks(w, dest, context, rootPlacement, told, ids)
@@ -135,12 +132,10 @@ export class TaskCopyWriter {
             ids ?? root?.ids,
             sendFirst ? sending : undefined,
           );
-      gate?.release();
       const result = await this.writeRest(w, dest, context, map, parts, related, early, told);
       await allDone(sending);
       return result;
     } catch (error) {
-      gate?.release();
       // A task row refused (a primary key taken: TaskCopyService retries) is the cause of what
       // failed after it.
       const tasks = await Promise.allSettled(sending);
@@ -216,7 +211,7 @@ export class TaskCopyWriter {
    * What the copy reads before it plans, sent in the round trip of the destination's lock
    * (placeRoot): the target, when still to check, and `firstRelated`, the related rows of a copy
    * of one chunk, which the tree's statements need nothing from, nor they from them (the
-   * database reads them while the service plans the tree), through `hold` where given (heldUntil).
+   * database reads them while the service plans the tree).
    */
   private async open(
     w: StoreWrite,
@@ -225,22 +220,21 @@ export class TaskCopyWriter {
     target: CopyTarget | ReadTarget,
     count: number,
     firstRelated?: (m: Queryable) => Promise<RelatedRows>,
-    hold?: (m: Queryable) => Queryable,
   ) {
-    // Not waited for here: writeRest takes it in (readingAhead).
-    let early: Promise<Settled<RelatedRows>> | undefined;
-    const reads = (m: Queryable) => {
-      const checked =
+    const reads = (m: Queryable) =>
+      allDone([
         typeof target === 'function'
           ? target(m)
-          : Promise.resolve({ target, sourceStatuses: unchecked.statuses });
-      early = firstRelated && settle(firstRelated(hold ? hold(m) : m));
-      return checked;
-    };
-    const { read: checked, root } = dest.lists
+          : Promise.resolve({ target, sourceStatuses: unchecked.statuses }),
+        firstRelated ? settle(firstRelated(m)) : Promise.resolve(undefined),
+      ]);
+    const {
+      read: [checked, early],
+      root,
+    } = dest.lists
       ? { read: await reads(w.m), root: null }
       : await placeRoot(w, this.ids, dest, count, reads);
-    return { checked, early, root };
+    return { checked, early: early && Promise.resolve(early), root };
   }
 
   /** A small copy's tree in one clone, then the files its custom fields name. */

@@ -33,7 +33,7 @@ const NULL_BY_DEFAULT = new Set(
     DETAIL_COLUMNS.filter((c) => c !== 'private'),
   ),
 );
-export const DETAIL_INSERT_CHUNK = 800;
+const DETAIL_INSERT_CHUNK = 800;
 
 /** Appends a row's v2 columns to `out` (no array per row: a large copy writes 100,000 rows). */
 function pushDetailValues(out: unknown[], d: TaskDetailsColumns): void {
@@ -199,17 +199,15 @@ export async function insertTasks(
 }
 
 /**
- * insertTasks' statements, sent without waiting for any answer. The first chunk's INSERT goes on
- * its own as soon as it is built, so that the database writes it while the service builds the
- * rest; every other statement (the later chunks, the assignments) goes through `held`
- * (StoreWrite.withNext), so that where a write holds statements they reach the database in one
- * text with its next statement that waits for an answer (a copy's COMMIT). Resolves, with the
- * rows' stamp, once every statement is asked for; `written` settles once the first chunk has
- * answered (the held ones answer at once). The caller builds its next statements meanwhile and
- * awaits `written` before its transaction goes on to commit: a statement failed there (a primary
- * key taken) leaves the transaction open, and whatever the caller sent after it must roll back
- * with it; a held one that fails fails the text it goes with (the COMMIT). After a deadlock
- * nothing more of the transaction is sent (stop-after-rollback.ts).
+ * insertTasks' statements, built at once and sent without waiting for any answer: every chunk
+ * but the last statement goes through `held` (StoreWrite.withNext), so that where a write holds
+ * statements they reach the database in one text with the first assignments' INSERT (or the last
+ * chunk). Resolves, with the rows' stamp, once that text is on its way to the driver; `written`
+ * settles once every statement has answered. The caller builds its next statements meanwhile and
+ * awaits `written` before its transaction goes on to commit: a statement failed there (a
+ * primary key taken) leaves the transaction open, and whatever the caller sent after it must
+ * roll back with it. After a deadlock nothing more of the transaction is sent
+ * (stop-after-rollback.ts).
  */
 export async function sendTasks(
   m: EntityManager,
@@ -222,19 +220,17 @@ export async function sendTasks(
   // SQLite's driver runs each statement as it is asked for, in this thread: nothing to overlap.
   if (!written) return { stamp: await insertTasks(m, accountId, rows, now), written: Promise.resolve() };
   const batch = insertBatch(accountId, rows, now, written);
-  const sent: Array<Promise<unknown>> = [];
-  for (const [k, part] of batch.parts.entries()) {
-    const { sql, params } = chunkInsert(batch, part);
-    const one = (k === 0 ? m : held).query(sql, params);
-    one.catch(() => undefined);
-    sent.push(one);
-    // It reaches the driver through TypeORM's promises: let it go before the rest is built.
-    if (k === 0) await nextTurn();
-  }
+  const { parts } = batch;
   const assigning = assigningOf(rows);
-  if (assigning.length > 0) sent.push(insertAssignees(held, accountId, assigning));
+  const sent: Array<Promise<unknown>> = parts.map((part, k) => {
+    const { sql, params } = chunkInsert(batch, part);
+    return (k === parts.length - 1 && assigning.length === 0 ? m : held).query(sql, params);
+  });
+  if (assigning.length > 0) sent.push(insertAssignees(m, accountId, assigning));
   const answered = allDone(sent).then(() => undefined);
   answered.catch(() => undefined);
+  // It reaches the driver through TypeORM's promises: let it go before the caller builds more.
+  await nextTurn();
   return { stamp: batch.stamp, written: answered };
 }
 
