@@ -22,11 +22,15 @@
 //   [--warmup=2000] (that many 10-task copies before the measured ones, instead of 5: the figures of
 //   a service whose copy path the JIT has compiled, as after a while in production; the default
 //   measures the first copies after start, most of whose time is that compilation)
+//   [--trace] (the service's texts to the database timed per connection, trace-statements.mjs, and
+//   the large copies' medians printed at the end: where the connection waits for the service)
 //   (or: npm run bench:copy). BENCH_NODE_ARGS passes options to the service's node.
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   build,
   connect,
@@ -38,6 +42,7 @@ import {
   startService,
   stats,
 } from '../lib/service.mjs';
+import { statementTimes } from './statement-times.mjs';
 
 const LARGE = 100_000;
 // --sizes=10,1000 keeps only those rows (quicker alternated before/after pairs).
@@ -122,11 +127,24 @@ async function main() {
     JOBS_POLL_MS: '600000',
   };
   const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
+  // --trace: every text the service sends timed (trace-statements.mjs), summed up at the end.
+  const trace = process.argv.includes('--trace')
+    ? join(os.tmpdir(), `cw-statement-times-${process.pid}.jsonl`)
+    : undefined;
+  if (trace) {
+    env.BENCH_STATEMENT_TIMES = trace;
+    nodeArgs.push(
+      '--import',
+      pathToFileURL(fileURLToPath(new URL('./trace-statements.mjs', import.meta.url))).href,
+    );
+  }
   let service;
   try {
     service = await startService({ env, nodeArgs });
     await run({ port: service.port, token, admin, dbName: db.name, dbUser, pid: service.pid, counting });
+    if (trace) for (const line of statementTimes(trace)) log(line);
   } finally {
+    if (trace) rmSync(trace, { force: true });
     await service?.stop();
     await admin.query(`SET GLOBAL userstat = ${Number(userstat) ? 1 : 0}`).catch(() => undefined);
     await admin.query(`DROP USER IF EXISTS '${dbUser}'@'%'`);
