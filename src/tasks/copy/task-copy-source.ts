@@ -15,7 +15,6 @@ import {
   taskRowsWithAssigned,
   taskShapes,
 } from '../store/task-reads.table';
-import { subtreeIds } from '../store/task-subtrees.table';
 import { CopyViolation, TasksError } from '../tasks.errors';
 import { ShapeTable } from './source-shapes';
 import {
@@ -112,7 +111,7 @@ export async function loadSource(
   // statement); the root's own (0 then) is never used, as its copy goes last in its list.
   const { tasks, records } = inRequest
     ? await subtreeTasks(m, accountId, input.templateId)
-    : await sourceTasks(m, accountId, await subtreeIds(m, accountId, input.templateId), 'among-read');
+    : await subtreeSource(m, accountId, input.templateId);
   const root = tasks.get(input.templateId);
   if (!root) {
     throw new TasksError('TASK_COPY_SOURCE_NOT_FOUND', `No task ${input.templateId}`, {
@@ -142,8 +141,8 @@ export async function loadSource(
  * The tasks of the live subtree of `rootId` (none when the task does not exist or is deleted), as
  * sourceTasks reads them, for a copy that a request asked to make at once: the walk and the rows
  * in one statement when there are at most COPY_CHUNK_TASKS of them, else (that statement reading no
- * row) the walk again, then the shape; a missing source is walked again too, to none. (A copy that
- * runs as an operation is walked first: a large one reads no full row before its chunks.)
+ * row) walked again with the shape (subtreeSource); a missing source is walked again too, to none.
+ * (A copy that runs as an operation is walked first: a large one reads no full row before its chunks.)
  */
 async function subtreeTasks(
   m: EntityManager,
@@ -151,9 +150,29 @@ async function subtreeTasks(
   rootId: number,
 ): Promise<Pick<CopySource, 'tasks' | 'records'>> {
   const rows = await subtreeRowsWithAssigned(m, accountId, rootId, COPY_CHUNK_TASKS);
-  if (rows === null) return sourceTasks(m, accountId, await subtreeIds(m, accountId, rootId), 'among-read');
+  if (rows === null) return subtreeSource(m, accountId, rootId);
   const records = new Map(rows.map((r) => [r.id, withAssignee(r)]));
   return { tasks: records, records };
+}
+
+/**
+ * The tasks of the live subtree of `rootId` as sourceTasks reads them ('among-read'): walked and
+ * their shapes read in one statement, where the walk and a statement per 1,000 shapes took a round
+ * trip each; a subtree of at most COPY_CHUNK_TASKS (or none) is then read in full.
+ */
+async function subtreeSource(
+  m: EntityManager,
+  accountId: number,
+  rootId: number,
+): Promise<Pick<CopySource, 'tasks' | 'records'>> {
+  const shapes = await taskShapes(m, accountId, { subtree: rootId }, 'among-read');
+  if (shapes.length > COPY_CHUNK_TASKS) return { tasks: new ShapeTable(shapes) };
+  return sourceTasks(
+    m,
+    accountId,
+    shapes.map((s) => s.id),
+    'among-read',
+  );
 }
 
 /**

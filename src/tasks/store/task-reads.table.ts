@@ -221,18 +221,24 @@ export type TaskShapeRow = Pick<
 export async function taskShapes(
   m: EntityManager,
   accountId: number,
-  ids: number[],
+  /** The tasks, or `{ subtree }`: a task and its live descendants, walked and read in one statement. */
+  of: number[] | { subtree: number },
   from: PositionsFrom = 'counted',
 ): Promise<TaskShapeRow[]> {
   const columns = `id, parent_id, project_key, parent_key, sort_key, closed, start_date, due_at, task_list_id, workflow_status_id, placement`;
-  const rows = await inChunks([...new Set(ids)], (part) => {
-    // A copy's tasks are mostly runs of consecutive ids: one index range each (amongIds).
-    const among = amongIds('id', part);
-    return m.query(
-      `SELECT ${columns} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND ${among.sql}`,
-      [accountId, ...among.params],
-    ) as Promise<Array<Record<string, unknown>>>;
-  });
+  const rows = Array.isArray(of)
+    ? await inChunks([...new Set(of)], (part) => {
+        // A copy's tasks are mostly runs of consecutive ids: one index range each (amongIds).
+        const among = amongIds('id', part);
+        return m.query(
+          `SELECT ${columns} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND ${among.sql}`,
+          [accountId, ...among.params],
+        ) as Promise<Array<Record<string, unknown>>>;
+      })
+    : ((await m.query(
+        `${SUBTREE} SELECT ${columns} FROM tasks WHERE account_id = ? AND deleted_at IS NULL AND id IN (SELECT id FROM subtree)`,
+        [of.subtree, accountId, accountId, accountId],
+      )) as Array<Record<string, unknown>>);
   const positions = await positionsOf(m, accountId, rows.map(placeOf), from);
   return rows.map((row) => ({
     id: Number(row.id),

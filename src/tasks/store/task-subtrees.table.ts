@@ -11,14 +11,6 @@ export const SUBTREE = `WITH RECURSIVE subtree(id) AS (
        SELECT t.id FROM tasks t JOIN subtree s ON t.parent_id = s.id WHERE t.account_id = ? AND t.deleted_at IS NULL
      )`;
 
-/** A task and all its live descendants, in one statement. */
-export async function subtreeIds(m: EntityManager, accountId: number, rootId: number): Promise<number[]> {
-  const rows = (await m.query(`${SUBTREE} SELECT id FROM subtree`, [rootId, accountId, accountId])) as Array<{
-    id: number;
-  }>;
-  return rows.map((r) => Number(r.id));
-}
-
 /**
  * The live top-level tasks of task lists (not those that back a template) and all their live
  * descendants, in one statement.

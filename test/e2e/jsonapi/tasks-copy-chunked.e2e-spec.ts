@@ -61,6 +61,14 @@ describeEachDialect(
 
     const isFullRead = (s: { sql: string }) =>
       s.sql.includes('SELECT id, project_id, parent_id, project_key, parent_key, sort_key, title');
+    const isShapeRead = (sql: string) =>
+      sql.includes('SELECT id, parent_id, project_key, parent_key, sort_key, closed, start_date');
+    // A large source's shape comes with its walk, in one statement, whatever its size.
+    const expectShapeWithWalk = (sqls: string[]) => {
+      const shapeReads = sqls.filter(isShapeRead);
+      expect(shapeReads).toHaveLength(1);
+      expect(shapeReads[0]).toMatch(/^WITH RECURSIVE subtree/);
+    };
 
     it('reads, plans and writes a chunk of tasks at a time and keeps the tree, its order and its dependencies', async () => {
       expect(TASKS).toBeGreaterThan(2 * COPY_CHUNK_TASKS);
@@ -92,6 +100,7 @@ describeEachDialect(
         .map(({ result }) =>
           result.status === 'fulfilled' && Array.isArray(result.value) ? result.value.length : 0,
         );
+      expectShapeWithWalk(submitSpy.mock.calls.map((call) => String(call[0])));
       submitSpy.mockRestore();
       // The submit learns the size of a large source from its walk: no full row of it is read.
       expect(submitFullReads.length).toBeGreaterThan(0);
@@ -128,6 +137,7 @@ describeEachDialect(
       }
       expect(inserted).toBe(TASKS);
       expect(readAfter).toHaveLength(chunkCount);
+      expectShapeWithWalk(seen.map((s) => s.sql));
       readAfter.forEach((n, i) => {
         expect(n).toBeGreaterThanOrEqual(Math.max(0, i - 1) * COPY_CHUNK_TASKS);
         expect(n).toBeLessThanOrEqual(i * COPY_CHUNK_TASKS);
