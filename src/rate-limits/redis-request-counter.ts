@@ -61,11 +61,15 @@ export class RedisRequestCounter extends RequestCounter implements OnModuleInit,
   private readonly client: Redis;
   private readonly takeCommand: TakeCommand;
   private lastError?: string;
+  /** The keys' prefix, with this database's scope once started. */
+  private keyPrefix = KEY_PREFIX;
 
   constructor(
     url: string,
     bounds: { connectTimeoutMs: number; commandTimeoutMs: number },
     private readonly windows: RequestWindow[],
+    /** This database's name on the Redis (ServiceSecretsService.redisScope): a token's counts are its own database's. */
+    private readonly scope: () => Promise<string>,
   ) {
     super();
     this.client = new Redis(url, {
@@ -88,6 +92,7 @@ export class RedisRequestCounter extends RequestCounter implements OnModuleInit,
   }
 
   async onModuleInit(): Promise<void> {
+    this.keyPrefix = `${KEY_PREFIX}${await this.scope()}:`;
     try {
       await this.client.connect();
       await this.client.ping();
@@ -110,7 +115,7 @@ export class RedisRequestCounter extends RequestCounter implements OnModuleInit,
     try {
       answer = await this.takeCommand(
         this.windows.length,
-        ...this.windows.map((w) => `${KEY_PREFIX}${holder}:${w.lengthMs}`),
+        ...this.windows.map((w) => `${this.keyPrefix}${holder}:${w.lengthMs}`),
         now,
         ...this.windows.flatMap((w) => [w.limit, w.lengthMs, w.bucketMs]),
       );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Database } from '../database/database';
 
 /**
@@ -27,5 +27,16 @@ export class ServiceSecretsService {
       }>;
       return rows[0].value;
     });
+  }
+
+  /**
+   * This database's name on a Redis that services of other databases may share (a staging and a
+   * production, parallel test runs): their account ids and tokens may be the same, while their
+   * live events and request counts must not mix. The same for every instance of the database: a
+   * hash of a value made once and kept in it, as the secrets are.
+   */
+  async redisScope(): Promise<string> {
+    const value = await this.shared('redis_scope');
+    return createHash('sha256').update(value).digest('base64url').slice(0, 16);
   }
 }

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { AccountsService } from '../../../src/accounts/accounts.service';
 import { faceHeaders } from '../../support/face-requests';
-import { describeEachDialect } from '../../support/test-app';
+import { createTestApp, describeEachDialect, TestApp } from '../../support/test-app';
 
 describeEachDialect(
   'v2 request limits per token',
@@ -51,4 +53,40 @@ describeEachDialect(
     });
   },
   { JSONAPI_RATE_LIMIT_PER_10S: '3', JSONAPI_RATE_LIMIT_PER_30MIN: '6' },
+);
+
+// Services of two databases sharing one Redis (a staging and a production, parallel test runs)
+// may hold the same token: each counts its own requests, never the other's.
+const redisUrl = process.env.TEST_REDIS_URL;
+describeEachDialect(
+  'v2 request limits in a Redis that another database shares',
+  (t) => {
+    (redisUrl ? it : it.skip)('counts a token once per database, not across both', async () => {
+      const token = `shared-token-${randomBytes(12).toString('hex')}`;
+      const other = await createTestApp(t().dialect, {
+        REDIS_URL: redisUrl!,
+        JSONAPI_RATE_LIMIT_PER_10S: '3',
+        JSONAPI_RATE_LIMIT_PER_30MIN: '100',
+      });
+      try {
+        const here = await t().get(AccountsService).createAccount('here', token);
+        const there = await other.get(AccountsService).createAccount('there', token);
+        const get = (app: TestApp, accountId: number) =>
+          app.inject({
+            method: 'GET',
+            url: '/api/v2/workflows',
+            headers: faceHeaders('jsonapi', { id: accountId, token }),
+          });
+        for (let i = 0; i < 3; i++) expect((await get(other, there.accountId)).statusCode).toBe(200);
+        expect((await get(other, there.accountId)).statusCode).toBe(429);
+        // The other database's requests took nothing from this one's limit.
+        for (let i = 0; i < 3; i++) expect((await get(t(), here.accountId)).statusCode).toBe(200);
+        expect((await get(t(), here.accountId)).statusCode).toBe(429);
+      } finally {
+        await other.close();
+      }
+    });
+  },
+  // createTestApp counts in TEST_REDIS_URL's Redis, as REDIS_URL does.
+  { JSONAPI_RATE_LIMIT_PER_10S: '3', JSONAPI_RATE_LIMIT_PER_30MIN: '100' },
 );

@@ -9,9 +9,9 @@ export interface LiveMessage {
 }
 
 /**
- * Which database a message's change was committed to (LiveBus.start): services of several
- * databases may share one Redis (a staging and a production, test runs), and their account ids
- * overlap, so a message of another database is never delivered.
+ * Which database a message's change was committed to (ServiceSecretsService.redisScope): services
+ * of several databases may share one Redis, and their account ids overlap, so a message of another
+ * database is never delivered.
  */
 export type LiveScope = string;
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
@@ -7,7 +7,7 @@ import { AppConfig } from '../../../config/app-config';
 import { ServiceSecretsService } from '../../../secrets/service-secrets.service';
 import { TaskTreeReader } from '../../../tasks/read/task-tree-reader.service';
 import { TaskChangeFeed } from '../../../tasks/store/task-changes.service';
-import { LiveBus, LiveMessage, LiveScope, LocalLiveBus, RedisLiveBus } from './live-bus';
+import { LiveBus, LiveMessage, LocalLiveBus, RedisLiveBus } from './live-bus';
 import { LiveChannel, LiveEvent, RESYNC } from './live-events';
 import { LiveOutbox, OutgoingFrame, streamOf, textFrame, writeFrames } from './live-frames';
 import { LiveTickets } from './live-tickets';
@@ -100,20 +100,10 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
           for (const stream of this.streams.values()) stream.resync();
         },
       },
-      await this.scope(),
+      this.config.REDIS_URL ? await this.secrets.redisScope() : 'this process',
     );
     this.pinger = setInterval(() => this.ping(), this.config.LIVE_PING_S * 1000);
     this.pinger.unref();
-  }
-
-  /**
-   * This database's scope on a shared Redis (LiveScope): a value made once per database and read by
-   * each of its instances (like the key secret above), hashed, as it sits among the service's secrets.
-   */
-  private async scope(): Promise<LiveScope> {
-    if (!this.config.REDIS_URL) return 'this process';
-    const shared = await this.secrets.shared('live_scope');
-    return createHash('sha256').update(shared).digest('base64url').slice(0, 16);
   }
 
   /** Shutdown: what is queued goes out, then every socket is closed with 1001. */
