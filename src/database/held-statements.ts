@@ -1,6 +1,6 @@
 // Statements sent with the next one on their connection (MySQL/MariaDB): see WITH_NEXT.
 
-import { answersAfter } from './multi-statement';
+import { ANSWERED_LATER, answersAfter } from './multi-statement';
 
 type Callback = (error: Error | null, ...results: unknown[]) => void;
 type Query = (sql: unknown, values?: unknown, callback?: Callback) => unknown;
@@ -21,9 +21,6 @@ interface Queryable {
  * is only a comment: the statement runs at once.
  */
 export const WITH_NEXT = '/* with next */ ';
-
-/** What a held statement answers at once. */
-const HELD = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 });
 
 /** Makes the connection hold statements marked WITH_NEXT for the next statement. */
 export function holdStatements(connection: Queryable): void {
@@ -46,7 +43,7 @@ export function holdStatements(connection: Queryable): void {
     const own = values === undefined || values === null ? [] : Array.isArray(values) ? values : [values];
     if (typeof text === 'string' && typeof callback === 'function' && text.startsWith(WITH_NEXT)) {
       held.push(connection.format(text.slice(WITH_NEXT.length), own));
-      process.nextTick(callback, null, HELD);
+      process.nextTick(callback, null, ANSWERED_LATER);
       return undefined;
     }
     if (held.length === 0) return query(sql, values, callback);

@@ -13,8 +13,11 @@ export function answersAfter(answer: unknown, first: number): unknown {
   return rest.length === 1 ? (rest[0] as unknown) : rest;
 }
 
-/** What a gathered statement answers at once: nothing affected, no insert id (as a held one). */
-const GATHERED = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 });
+/**
+ * What a statement sent later answers at once (a held one, held-statements.ts, or a gathered one):
+ * nothing affected, no insert id.
+ */
+export const ANSWERED_LATER = Object.freeze({ affectedRows: 0, insertId: 0, warningStatus: 0 });
 
 /** Statements gathered by gatherStatements, and how to send them. */
 export interface GatheredStatements {
@@ -37,6 +40,11 @@ export interface GatheredStatements {
  * carried it) fails with its error; what is never sent never runs, so a caller that fails before
  * it sends leaves nothing behind. The order is the order asked for. On SQLite, which has no round
  * trips, the manager is `m` itself and every statement runs as it is asked for.
+ *
+ * Not WITH_NEXT (held-statements.ts), which holds the statements on the connection: a held
+ * statement asked for while another waits there behind the one on the wire (a chunk's read, sent
+ * ahead) waits its turn to be held, and so would the copy's building of the rest of its chunk.
+ * These stay with the caller until `send`, whatever the connection is doing.
  */
 export function gatherStatements(m: EntityManager): GatheredStatements {
   const options = m.connection.options;
@@ -54,7 +62,7 @@ export function gatherStatements(m: EntityManager): GatheredStatements {
   };
   const query = (text: string, params?: unknown[]) => {
     gathered.push(bind(text, params));
-    return Promise.resolve(GATHERED);
+    return Promise.resolve(ANSWERED_LATER);
   };
   const read = async (text: string, params?: unknown[]): Promise<unknown> => {
     const ahead = take();

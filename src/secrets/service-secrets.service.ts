@@ -8,6 +8,8 @@ import { Database } from '../database/database';
  */
 @Injectable()
 export class ServiceSecretsService {
+  private scope?: Promise<string>;
+
   constructor(private readonly db: Database) {}
 
   /** The secret called `name`, made now (32 random bytes, base64url) if there is none yet. */
@@ -35,8 +37,11 @@ export class ServiceSecretsService {
    * live events and request counts must not mix. The same for every instance of the database: a
    * hash of a value made once and kept in it, as the secrets are.
    */
-  async redisScope(): Promise<string> {
-    const value = await this.shared('redis_scope');
-    return createHash('sha256').update(value).digest('base64url').slice(0, 16);
+  redisScope(): Promise<string> {
+    // Asked for at start by the live bus and the request counter: read once.
+    this.scope ??= this.shared('redis_scope').then((value) =>
+      createHash('sha256').update(value).digest('base64url').slice(0, 16),
+    );
+    return this.scope;
   }
 }
