@@ -3,14 +3,32 @@
 // does the least a client can: the HTTP upgrade by hand, then each frame's header read to skip its
 // payload, no JSON; it counts every text frame after `start` (and answers pings).
 //
+// Once started, the sockets read in turns, every READ_EVERY_MS (BENCH_SOCKETS_READ_MS, default 50;
+// 0: as data comes): between turns none is read, so what the service writes waits in the kernel's
+// receive buffer and wakes nothing here. A real client reads on another host, where its reading
+// costs this one nothing; a receiver woken for every write on the same two cores would take CPU
+// from the service it measures (and make each of the service's writes wake a process). The probes
+// in run.mjs read as data comes: they time the latency.
+//
 // Messages from the parent: { open: { port, paths } } → { opened }, { counts: true } → { counts,
 // open }; a disconnect ends the process.
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
+import { setImmediate } from 'node:timers';
+
+const READ_EVERY_MS = Number(process.env.BENCH_SOCKETS_READ_MS ?? 50);
 
 function countingSocket(port, path) {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    // Reads into one buffer of its own (no allocation per read); paused, the socket reads nothing.
+    const socket = net.connect({
+      port,
+      host: '127.0.0.1',
+      onread: {
+        buffer: Buffer.allocUnsafe(64 * 1024),
+        callback: (n, buffer) => received(buffer.subarray(0, n)),
+      },
+    });
     socket.setNoDelay(true);
     let frames = 0;
     let upgraded = false;
@@ -27,7 +45,13 @@ function countingSocket(port, path) {
       else if (opcode === 1 && !started) {
         started = true;
         send(1, JSON.stringify({ action: 'subscribe', name: 'tasks' }));
-        resolve({ close: () => socket.destroy(), open: () => !socket.destroyed, count: () => frames });
+        resolve({
+          close: () => socket.destroy(),
+          open: () => !socket.destroyed,
+          count: () => frames,
+          pause: () => socket.pause(),
+          resume: () => socket.resume(),
+        });
       } else if (opcode === 1 || opcode === 2) frames++;
     };
     const data = (chunk) => {
@@ -57,7 +81,8 @@ function countingSocket(port, path) {
         skip = length;
       }
     };
-    socket.on('data', (chunk) => {
+    // `chunk` is the read buffer, written over by the next read: whatever is kept is copied.
+    const received = (chunk) => {
       if (upgraded) return data(chunk);
       head = Buffer.concat([head, chunk]);
       const end = head.indexOf('\r\n\r\n');
@@ -67,7 +92,7 @@ function countingSocket(port, path) {
       const rest = head.subarray(end + 4);
       head = Buffer.alloc(0);
       if (rest.length) data(rest);
-    });
+    };
     socket.on('error', reject);
     socket.write(
       `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -77,6 +102,17 @@ function countingSocket(port, path) {
 }
 
 const sockets = [];
+
+// Reading in turns: every socket is resumed, reads what waits in the poll phase that follows, and
+// is paused again in the check phase after it.
+if (READ_EVERY_MS > 0) {
+  setInterval(() => {
+    for (const s of sockets) s.resume();
+    setImmediate(() => {
+      for (const s of sockets) s.pause();
+    });
+  }, READ_EVERY_MS);
+}
 
 process.on('message', (message) => {
   if (message.open) {
