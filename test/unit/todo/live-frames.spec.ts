@@ -180,6 +180,35 @@ describe('the live outbox', () => {
     expect(writes.map((w) => w.messages)).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
   });
 
+  it('puts the next write later after a write that took long: writes take at most their share of the time', async () => {
+    const starts: number[] = [];
+    let cost = 20;
+    const outbox = new LiveOutbox(
+      () => [socket],
+      () => {
+        starts.push(performance.now());
+        const until = performance.now() + cost;
+        while (performance.now() < until);
+      },
+      10,
+      0.25,
+    );
+    outbox.push(1, [frameOf('a')]);
+    await new Promise((r) => setImmediate(r));
+    expect(starts).toHaveLength(1);
+    expect(outbox.gap).toBeGreaterThanOrEqual(80);
+    cost = 0;
+    outbox.push(1, [frameOf('b')]);
+    for (let i = 0; i < 50 && starts.length < 2; i++) await sleep(10);
+    expect(starts).toHaveLength(2);
+    expect(starts[1] - starts[0]).toBeGreaterThanOrEqual(79);
+    // A cheap write brings the gap back to its least.
+    expect(outbox.gap).toBe(10);
+    outbox.push(1, [frameOf('c')]);
+    for (let i = 0; i < 20 && starts.length < 3; i++) await sleep(5);
+    expect(starts[2] - starts[1]).toBeLessThan(60);
+  });
+
   it('writes what waits at once when flushed (shutdown)', () => {
     const written: string[] = [];
     const outbox = new LiveOutbox(

@@ -50,19 +50,34 @@ export interface FrameTarget {
  * quiet spell goes at once, and under a stream of writes each socket is written at most once per
  * `gapMs` instead of once per event (the cost of a flush is one system call per socket). One
  * `setImmediate` or timer per flush, none per event.
+ *
+ * The gap also grows with what a flush costs: flushes take at most `share` of the time (0–1), so
+ * a flush that took `d` ms puts the next one at least `d / share` ms after its start. With very
+ * many sockets, events then wait longer and go in fewer, larger writes, rather than the writes
+ * taking the event loop from the requests (`gapMs` alone would let a flush of 9 ms run every
+ * 10 ms).
  */
 export class LiveOutbox<S extends FrameTarget> {
   private readonly queued = new Map<number, OutgoingFrame[]>();
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private lastFlush = -Infinity;
+  private gapAfterLast: number;
 
   constructor(
     private readonly socketsOf: (accountId: number) => Iterable<S> | undefined,
     /** `bytes`: the frames one after another; `frames`: the same, one by one. */
     private readonly write: (socket: S, bytes: Buffer, frames: OutgoingFrame[]) => void,
     private readonly gapMs = 0,
-  ) {}
+    private readonly share = 1,
+  ) {
+    this.gapAfterLast = gapMs;
+  }
+
+  /** How long after the last flush's start the next may start, in ms (tests, benchmarks). */
+  get gap(): number {
+    return this.gapAfterLast;
+  }
 
   push(accountId: number, frames: OutgoingFrame[]): void {
     if (frames.length === 0) return;
@@ -71,7 +86,7 @@ export class LiveOutbox<S extends FrameTarget> {
     else this.queued.set(accountId, frames);
     if (this.scheduled) return;
     this.scheduled = true;
-    const wait = this.lastFlush + this.gapMs - performance.now();
+    const wait = this.lastFlush + this.gapAfterLast - performance.now();
     if (wait < 1) setImmediate(() => this.flush());
     else this.timer = setTimeout(() => this.flush(), wait);
   }
@@ -82,13 +97,15 @@ export class LiveOutbox<S extends FrameTarget> {
     this.timer = null;
     this.scheduled = false;
     if (this.queued.size === 0) return;
-    this.lastFlush = performance.now();
+    const started = performance.now();
+    this.lastFlush = started;
     const accounts = [...this.queued];
     this.queued.clear();
     for (const [accountId, frames] of accounts) {
       const sockets = this.socketsOf(accountId);
       if (sockets) this.deliver(sockets, frames);
     }
+    this.gapAfterLast = Math.max(this.gapMs, (performance.now() - started) / this.share);
   }
 
   private deliver(sockets: Iterable<S>, frames: OutgoingFrame[]): void {

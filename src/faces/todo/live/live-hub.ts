@@ -60,6 +60,7 @@ export class LiveHub implements OnModuleInit, OnApplicationShutdown {
       (accountId) => this.sockets.get(accountId),
       (socket, bytes, frames) => this.write(socket, bytes, frames),
       config.LIVE_FLUSH_MS,
+      config.LIVE_FLUSH_SHARE / 100,
     );
     const bounds = {
       connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
