@@ -25,9 +25,10 @@
 //
 // The probes parse every message in this process: they time the latency and check that each of
 // them got the same events in the same order. The other sockets only count frames, in a process
-// of their own (sockets.mjs) run at the lowest priority (nice BENCH_SOCKETS_NICE, default 19): a
-// real client is on another machine, so what the benchmark's own receiving costs should take as
-// little as it can from the service it measures. Its CPU time is reported apart all the same.
+// of their own (sockets.mjs) run at the lowest priority (nice BENCH_SOCKETS_NICE, default 19), and
+// read in turns, every BENCH_SOCKETS_READ_MS (default 50; 0: as data comes): a real client is on
+// another machine, so what the benchmark's own receiving costs should take as little as it can
+// from the service it measures. Its CPU time is reported apart all the same.
 //
 //   BENCH_DATABASE_URL=mysql://root@127.0.0.1:3306 node bench/live/run.mjs [--no-build]
 //   BENCH_SEGMENTS (an even number, default 32), BENCH_SEGMENT_SECONDS (default 1.25),
