@@ -74,7 +74,7 @@ export class LiveOutbox<S extends FrameTarget> {
     this.gapAfterLast = gapMs;
   }
 
-  /** How long after the last flush's start the next may start, in ms (tests, benchmarks). */
+  /** How long after the last flush's start the next may start, in ms (tests). */
   get gap(): number {
     return this.gapAfterLast;
   }
