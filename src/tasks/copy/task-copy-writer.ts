@@ -178,9 +178,10 @@ export class TaskCopyWriter {
     // copy of several sends each chunk's related rows in one text once it has built them all
     // (gatherStatements), and tells its progress once they have answered. A failure fails that
     // text (or the COMMIT), and so the copy.
+    const held = parts.length === 1;
     const each = async (rows: RelatedRows, part: number[]) => {
       const plan = planRelated(context, rows, part);
-      if (parts.length === 1) {
+      if (held) {
         const written = this.writeRelated(w, w.withNext(), w.m, plan, copyOf, now, into);
         return { written: written.then(() => wrote(part)) };
       }
@@ -193,7 +194,6 @@ export class TaskCopyWriter {
     // Last: reserving the pairs' ids holds, until the commit, the counter every dependency takes.
     // A copy of several chunks, which holds nothing, waits for the reservation and writes the ids
     // as numbers: the database takes ~20 % less time for them than for LAST_INSERT_ID() offsets.
-    const held = parts.length === 1;
     await insertDependencyPairs(held ? w.withNext() : w.m, w.sql, w.accountId, dependencies, now, !held);
     const taskIdMap: Record<string, string> = {};
     selected.forEach((id, i) => (taskIdMap[id] = String(map.ids[i])));
