@@ -261,7 +261,7 @@ export class AppConfig {
   // up to this many per transaction (docs/operations.md#batches); 1 runs each on its own.
   @Setting('operations of one type run in one transaction at most (1: no batches)')
   @IntSetting(1, 1000)
-  JOBS_BATCH_SIZE = 32;
+  JOBS_BATCH_SIZE = 128;
 
   // Of DATABASE_POOL_SIZE, this many connections form a pool of the job service's own
   // (docs/operations.md#connections): requests cannot take them, nor the job service the rest.
