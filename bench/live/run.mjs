@@ -41,7 +41,7 @@
 import { randomBytes } from 'node:crypto';
 import { fork, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -358,8 +358,11 @@ async function main() {
       await sleep(SETTLE_MS);
     }
     // With a profile: when each segment ran, on the clock of the profile's timestamps (profile.mjs).
-    if (PROFILE_DIR)
+    // Node makes the profile's directory only when it writes the profile, at the service's exit.
+    if (PROFILE_DIR) {
+      mkdirSync(PROFILE_DIR, { recursive: true });
       writeFileSync(path.join(PROFILE_DIR, `segments-${service.pid}.json`), JSON.stringify(spans));
+    }
     const loaded = [...latencies].sort((a, b) => a - b);
     const gaps = afterAnswer();
     const without = pooled(kinds.without.segments);

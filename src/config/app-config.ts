@@ -215,16 +215,17 @@ export class AppConfig {
   @IntSetting(0)
   LIVE_REORDER_MS = 200;
 
-  // 10 ms: with many sockets under a stream of writes, half the fan-out's CPU of one write per
-  // turn (BENCHMARKS.md, "A steady measure …"), for at most 10 ms more before an event; the first
-  // event after a quiet spell still goes at once.
+  // 25 ms: with 200 sockets under a stream of writes, half the fan-out's CPU of a 10 ms gap and a
+  // fifth of one write per turn (BENCHMARKS.md, "Live updates: a 25 ms gap"), for at most 25 ms
+  // more before an event, which a person watching a list does not see; the first event after a
+  // quiet spell still goes at once.
   @Setting(
     'least time between two writes of events to a live socket, in ms (events closer together share one write; 0: one per turn of the event loop)',
   )
   @IntSetting(0, 1000)
-  LIVE_FLUSH_MS = 10;
+  LIVE_FLUSH_MS = 25;
 
-  // 25 %: with 200 sockets of one account a flush takes ~2 ms, under the 10 ms gap's bound; with
+  // 25 %: with 200 sockets of one account a flush takes ~2 ms, under the 25 ms gap's bound; with
   // thousands, the gap grows with the flush instead of the writes taking most of the event loop.
   @Setting(
     'the most of the time writing events to live sockets may take, in percent: a write to every socket that took d ms puts the next at least 100·d/this ms after its start',
