@@ -37,8 +37,10 @@ export interface OperationHandler {
   /**
    * Optional: runs several claimed operations of this type in one transaction (the one that also
    * writes their SUCCESS), returning each one's `details` in the order given. Any error rolls the
-   * whole batch back, and the runner then runs each operation on its own through `run`, so a bad
-   * operation fails alone. The statements it sends must not grow with the number of operations.
+   * whole batch back; the runner then runs its halves as batches again (after a DomainError or a
+   * PermanentOperationError) or each operation on its own (any other error), a single one through
+   * `run`, so a bad operation fails alone. The statements it sends must not grow with the number
+   * of operations.
    */
   runBatch?(
     operations: RunningOperation[],

@@ -229,8 +229,11 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   /**
-   * Operations of one type in one transaction with their SUCCESS. If anything fails (one bad
-   * operation, a lost lease), the batch is rolled back whole and each runs on its own.
+   * Operations of one type in one transaction with their SUCCESS. If anything fails, the batch is
+   * rolled back whole. A failure of one operation (a domain error, a lost lease) then runs the two
+   * halves as batches of their own, down to single operations, so the bad one fails alone and the
+   * rest still go in batches: one bad clone among 128 costs 15 transactions, not 129. Any
+   * other failure (the database) runs each on its own, where each is retried by itself.
    */
   private async executeBatch(rows: Operation[]): Promise<void> {
     const handler = this.handlers.get(rows[0].type)!;
@@ -245,10 +248,18 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       });
       this.logger.debug(`${rows.length} × ${rows[0].type} succeeded in ${Date.now() - started} ms`);
     } catch (error) {
+      const halve =
+        error instanceof DomainError ||
+        error instanceof PermanentOperationError ||
+        error instanceof LeaseLostError;
       this.logger.debug(
-        `a batch of ${rows.length} × ${rows[0].type} failed (${(error as Error).message}); one by one`,
+        `a batch of ${rows.length} × ${rows[0].type} failed (${(error as Error).message}); ${halve ? 'in halves' : 'one by one'}`,
       );
-      for (const row of rows) await this.execute(row);
+      const parts = halve ? halves(rows) : rows.map((row) => [row]);
+      for (const part of parts) {
+        if (part.length === 1) await this.execute(part[0]);
+        else await this.executeBatch(part);
+      }
     }
   }
 
@@ -355,6 +366,11 @@ function runningOperation(row: Operation): RunningOperation {
     parameters: JSON.parse(row.parameters) as Record<string, unknown>,
     attempt: row.attempts,
   };
+}
+
+function halves<T>(items: T[]): T[][] {
+  const middle = Math.ceil(items.length / 2);
+  return [items.slice(0, middle), items.slice(middle)];
 }
 
 /**

@@ -3,7 +3,7 @@ import { OperationRunner } from '../../../src/operations/operation-runner';
 import { CrowdProject } from '../../../src/pools/crowd-project.entity';
 import { Pool } from '../../../src/pools/pool.entity';
 import { countPools, makeCrowdProject, makePool } from '../../factories/pool.factory';
-import { spyStatements } from '../../support/statement-spy';
+import { spyQueryCalls, spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 
 const NO_RATE_LIMITS = { RATE_LIMIT_POOL_CLONE_PER_MINUTE: '0', RATE_LIMIT_POOL_CLONE_PER_DAY: '0' };
@@ -100,6 +100,32 @@ describeEachDialect(
       expect(await countPools(t(), a)).toBe(before + 2);
       const created = [rows[0], rows[2]].map((row) => String(JSON.parse(row.details!).pool_id));
       expect((await poolBodies(t(), created)).map((body) => body.private_name)).toEqual(['kept', 'kept']);
+    });
+
+    it('after a bad clone runs the batch again in halves: the good ones still go in batches', async () => {
+      const keep = await makePool(t(), a);
+      const doomed = await makePool(t(), a);
+      const ids = [];
+      for (let i = 0; i < 16; i++) ids.push(await submitClone(t(), a, i === 10 ? doomed.id : keep.id));
+      await t().db.transaction((m) => m.delete(Pool, { id: doomed.id }));
+      const before = await countPools(t(), a);
+      const calls = spyQueryCalls(t());
+      let inserts: number;
+      try {
+        await t().get(OperationRunner).tick();
+        inserts = calls.mock.calls.filter(([sql]) => /^INSERT INTO [`"]?pools\b/i.test(String(sql))).length;
+      } finally {
+        calls.mockRestore();
+      }
+      const rows = await operations(t(), ids);
+      expect(rows.map((row, i) => (i === 10 ? row.status === 'FAIL' : row.status === 'SUCCESS'))).toEqual(
+        ids.map(() => true),
+      );
+      expect(JSON.parse(rows[10].log!)[0].output.code).toBe('POOL_NOT_FOUND');
+      expect(await countPools(t(), a)).toBe(before + 15);
+      // 16 fail; 0–7 made, 8–15 fail; 8–11 fail, 12–15 made; 8–9 made, 10–11 fail; 10 fails, 11
+      // made alone: four INSERTs, where one clone at a time made fifteen.
+      expect(inserts).toBe(4);
     });
 
     it('a clone whose project was archived after submit FAILs alone', async () => {
