@@ -15,7 +15,9 @@
 //   BENCH_JOBS_CONCURRENCY (default 8), BENCH_PHASES (default latency,backlog), BENCH_PROCESSES (default 1,2),
 //   BENCH_POLL (tight, the default, or toloka); JOBS_BATCH_SIZE and JOBS_DATABASE_CONNECTIONS pass through;
 //   BENCH_NODE_ARGS (options for every process's node, e.g. a CPU profile); BENCH_DATABASE_PID (the
-//   database server's process for the backlog phase's CPU split, when the host runs several).
+//   database server's process for the backlog phase's CPU split, when the host runs several);
+//   BENCH_BACKLOG_BAD (percent of the backlog's clones whose source pool is deleted before the
+//   workers start, spread evenly: each must end FAIL alone, default 0).
 // The backlog phase measures the job service alone: an API-only process (JOBS_CONCURRENCY=0)
 // queues BENCH_BACKLOG clones, then one or two worker processes start and work them off; the rate
 // is taken between 10 % and 90 % of the completions, with the CPU each worker process, the
@@ -41,6 +43,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SUBMITTERS = 32;
 const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 6000);
+const BAD_PERCENT = Number(process.env.BENCH_BACKLOG_BAD ?? 0);
+if (!(BAD_PERCENT >= 0 && BAD_PERCENT < 100))
+  throw new Error('BENCH_BACKLOG_BAD must be a percentage below 100');
+// Clone i of the backlog names the pool to be deleted when the running share of bad ones steps up.
+const isBad = (i) => Math.floor(((i + 1) * BAD_PERCENT) / 100) > Math.floor((i * BAD_PERCENT) / 100);
+const BAD = Array.from({ length: BACKLOG }, (_, i) => isBad(i)).filter(Boolean).length;
+const GOOD = BACKLOG - BAD;
 const DIR = process.env.BENCH_DIR ?? process.cwd();
 // How a client waits for an operation. `tight` (the default): GETs back to back, a probe of the
 // service. `toloka` does what toloka-kit's TolokaClient.wait_operation does: an operation the POST
@@ -95,7 +104,7 @@ async function run(processes, mode = 'latency') {
       public_description: 'bench',
       task_spec: { input_spec: { image: { type: 'url' } }, output_spec: { label: { type: 'string' } } },
     });
-    const pool = await call(0, 'POST', '/api/v1/pools', {
+    const poolFields = {
       project_id: project.body.id,
       private_name: 'bench source',
       will_expire: '2030-01-01T00:00:00',
@@ -105,11 +114,16 @@ async function run(processes, mode = 'latency') {
       filter: { and: [{ or: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] }] },
       quality_control: { configs: [] },
       mixer_config: { real_tasks_count: 10, golden_tasks_count: 0, training_tasks_count: 0 },
-    });
+    };
+    const pool = await call(0, 'POST', '/api/v1/pools', poolFields);
     if (pool.status !== 201) throw new Error(`pool create failed: ${JSON.stringify(pool.body)}`);
     const sourceId = pool.body.id;
     if (mode === 'backlog') {
-      await workOffBacklog(processes, env, services, call, sql, sourceId);
+      const doomed =
+        BAD > 0 ? await call(0, 'POST', '/api/v1/pools', { ...poolFields, private_name: 'doomed' }) : null;
+      if (doomed && doomed.status !== 201)
+        throw new Error(`pool create failed: ${JSON.stringify(doomed.body)}`);
+      await workOffBacklog(processes, env, services, call, sql, sourceId, doomed?.body.id);
       return;
     }
 
@@ -226,16 +240,20 @@ async function serverStatus(sql) {
 
 // Queues BACKLOG clones through the API-only process, then starts the worker processes and times
 // the middle 80 % of the completions (process start-up left out).
-async function workOffBacklog(processes, env, services, call, sql, sourceId) {
+// With BENCH_BACKLOG_BAD, `doomedId` names the pool that BAD of the clones copy; it is deleted once
+// they are queued, so each of them fails when it runs.
+async function workOffBacklog(processes, env, services, call, sql, sourceId, doomedId) {
   let next = 0;
   await Promise.all(
     Array.from({ length: SUBMITTERS }, async () => {
-      while (next++ < BACKLOG) {
-        const res = await call(0, 'POST', `/api/v1/pools/${sourceId}/clone`);
+      for (let i = next++; i < BACKLOG; i = next++) {
+        const res = await call(0, 'POST', `/api/v1/pools/${isBad(i) ? doomedId : sourceId}/clone`);
         if (res.status !== 202) throw new Error(`clone: ${res.status}`);
       }
     }),
   );
+  if (doomedId) await sql.query('DELETE FROM pools WHERE id = ?', [doomedId]);
+  const lastBefore = doomedId ?? sourceId;
   const workers = await Promise.all(Array.from({ length: processes }, () => startProcess(env)));
   services.push(...workers);
   const marks = new Map();
@@ -253,50 +271,53 @@ async function workOffBacklog(processes, env, services, call, sql, sourceId) {
     // The newest pool's id, read from the primary key's end: the clones' pools are numbered on
     // from the source's (a fresh database), and the poll costs the database nothing measurable. Counting SUCCESS rows every 20 ms read up to BACKLOG index entries a
     // time, ~100–280 per clone, work of the benchmark's own within the window it measures.
-    // A transaction run again (a deadlock) leaves a gap in the ids: the end is confirmed by count.
+    // A transaction run again (a deadlock) leaves a gap in the ids: the end is confirmed by count,
+    // of every operation ended (the bad ones make no pool).
     const [[{ newest }]] = await sql.query(`SELECT MAX(id) AS newest FROM pools`);
-    let n = Number(newest) - Number(sourceId);
-    if (n >= BACKLOG) {
+    let n = Number(newest) - Number(lastBefore);
+    if (n >= GOOD) {
       const [[{ done }]] = await sql.query(
-        `SELECT COUNT(*) AS done FROM operations WHERE status = 'SUCCESS'`,
+        `SELECT COUNT(*) AS done FROM operations WHERE status IN ('SUCCESS', 'FAIL')`,
       );
-      n = Math.min(n, Number(done));
+      n = Math.min(n, Number(done) - BAD);
     }
     const now = performance.now();
     for (const share of [0.1, 0.9, 1])
-      if (n >= share * BACKLOG && !marks.has(share)) {
+      if (n >= share * GOOD && !marks.has(share)) {
         marks.set(share, now);
         cpuAt.set(share, cpu());
         statusAt.set(share, await serverStatus(sql));
       }
-    if (n >= BACKLOG || Date.now() > deadline) break;
+    if (n >= GOOD || Date.now() > deadline) break;
     await sleep(20);
   }
   const seconds = (marks.get(0.9) - marks.get(0.1)) / 1000;
-  const rate = (0.8 * BACKLOG) / seconds;
+  const rate = (0.8 * GOOD) / seconds;
   const [from, to] = [cpuAt.get(0.1), cpuAt.get(0.9)];
   const share = (ms) =>
-    `${(ms / 1000 / seconds).toFixed(2)} cores, ${((ms * 1000) / (0.8 * BACKLOG)).toFixed(0)} µs/clone`;
+    `${(ms / 1000 / seconds).toFixed(2)} cores, ${((ms * 1000) / (0.8 * GOOD)).toFixed(0)} µs/clone`;
   const load = os.loadavg()[0].toFixed(1);
   log(
     `    CPU over the middle 80 % (${seconds.toFixed(2)} s, load average ${load}): ` +
       to.workers.map((ms, i) => `worker ${i + 1} ${share(ms - from.workers[i])}`).join('; ') +
       `; API-only process ${share(to.api - from.api)}; database ${share(to.database - from.database)}`,
   );
-  const perClone = (name) =>
-    ((statusAt.get(0.9)[name] - statusAt.get(0.1)[name]) / (0.8 * BACKLOG)).toFixed(2);
+  const perClone = (name) => ((statusAt.get(0.9)[name] - statusAt.get(0.1)[name]) / (0.8 * GOOD)).toFixed(2);
   log(
     `    database per clone (the whole server): ${STATUS.map((name) => `${name} ${perClone(name)}`).join(', ')}`,
   );
   const [[check]] = await sql.query(
     `SELECT (SELECT COUNT(*) FROM operations WHERE type = 'POOL.CLONE' AND status = 'SUCCESS') AS ok,
+            (SELECT COUNT(*) FROM operations WHERE type = 'POOL.CLONE' AND status = 'FAIL') AS failed,
             (SELECT COUNT(*) FROM pools) - 1 AS pools`,
   );
+  const bad = BAD > 0 ? ` (${BAD} of them, ${BAD_PERCENT} %, of a deleted pool)` : '';
   log(
-    `  backlog of ${BACKLOG} clones worked off by ${processes} worker process${processes > 1 ? 'es' : ''}: ` +
-      `${rate.toFixed(0)} clones/s (10 %→90 % of completions); check: ${check.ok} SUCCESS, ${check.pools} new pools`,
+    `  backlog of ${BACKLOG} clones${bad} worked off by ${processes} worker process${processes > 1 ? 'es' : ''}: ` +
+      `${rate.toFixed(0)} clones made/s (10 %→90 % of them); check: ${check.ok} SUCCESS, ${check.failed} FAIL, ${check.pools} new pools`,
   );
-  if (Number(check.ok) !== BACKLOG || Number(check.pools) !== BACKLOG) throw new Error('data check failed');
+  if (Number(check.ok) !== GOOD || Number(check.failed) !== BAD || Number(check.pools) !== GOOD)
+    throw new Error('data check failed');
 }
 
 async function main() {
