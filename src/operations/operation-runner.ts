@@ -230,10 +230,12 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Operations of one type in one transaction with their SUCCESS. If anything fails, the batch is
-   * rolled back whole. A failure of one operation (a domain error, a lost lease) then runs the two
-   * halves as batches of their own, down to single operations, so the bad one fails alone and the
-   * rest still go in batches: one bad clone among 128 costs 15 transactions, not 129. Any
-   * other failure (the database) runs each on its own, where each is retried by itself.
+   * rolled back whole. A failure of one operation (a domain error) then runs the two halves as
+   * batches of their own, down to single operations, so the bad one fails alone and the rest
+   * still go in batches: one bad clone among 128 costs 15 transactions, not 129. Any other
+   * failure runs each on its own: the database's (each is retried by itself), or a lost lease
+   * (the heartbeat renews a batch's leases together, so they are lost together, and halves would
+   * only redo the work more often before each finds its own lost).
    */
   private async executeBatch(rows: Operation[]): Promise<void> {
     const handler = this.handlers.get(rows[0].type)!;
@@ -248,10 +250,7 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       });
       this.logger.debug(`${rows.length} × ${rows[0].type} succeeded in ${Date.now() - started} ms`);
     } catch (error) {
-      const halve =
-        error instanceof DomainError ||
-        error instanceof PermanentOperationError ||
-        error instanceof LeaseLostError;
+      const halve = error instanceof DomainError || error instanceof PermanentOperationError;
       this.logger.debug(
         `a batch of ${rows.length} × ${rows[0].type} failed (${(error as Error).message}); ${halve ? 'in halves' : 'one by one'}`,
       );
