@@ -86,3 +86,54 @@ export function runCli(
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+export interface ProcessAnswer {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+/** A v1 request to a service process, as toloka-kit sends it (`Authorization: OAuth <token>`). */
+export async function requestV1(
+  service: ServiceProcess,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<ProcessAnswer> {
+  const res = await fetch(`${service.url}${path}`, {
+    method,
+    headers: {
+      authorization: `OAuth ${token}`,
+      ...headers,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** A v1 project and a pool in it, the source that clone tests copy; `pool`: more of the pool's fields. */
+export async function createSourcePool(
+  service: ServiceProcess,
+  token: string,
+  pool: Record<string, unknown> = {},
+): Promise<ProcessAnswer> {
+  const project = await requestV1(service, token, 'POST', '/api/v1/projects', {
+    public_name: 'p',
+    public_description: 'd',
+    task_spec: { input_spec: {}, output_spec: {} },
+  });
+  expect(project.status).toBe(201);
+  const source = await requestV1(service, token, 'POST', '/api/v1/pools', {
+    project_id: project.body.id,
+    private_name: 'source',
+    will_expire: '2030-01-01T00:00:00',
+    reward_per_assignment: 0.01,
+    assignment_max_duration_seconds: 60,
+    defaults: { default_overlap_for_new_task_suites: 1 },
+    ...pool,
+  });
+  expect(source.status).toBe(201);
+  return source;
+}

@@ -8,18 +8,13 @@ import { countPools, makeCrowdProject, makePool, poolBody } from '../../factorie
 import { DatabaseProxy } from '../../support/db-proxy';
 import { faceHeaders } from '../../support/face-requests';
 import { createTestApp, TestAccount, TestApp } from '../../support/test-app';
+import { describeOnMariaDb } from '../../support/test-database';
 
 // A COMMIT whose answer is lost with its connection ("Connection lost" on COMMIT): the proxy
 // forwards the COMMIT (it takes effect) or drops it (the server rolls back), and closes the
 // service's connection before any answer. The service finds out which before it answers, so that
 // a client's retry — toloka-kit retries every 5xx — can never make a second clone, pool or copy.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('lost COMMIT tests skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('a COMMIT whose answer is lost (MariaDB behind a loopback proxy)', () => {
+describeOnMariaDb('a COMMIT whose answer is lost (MariaDB behind a loopback proxy)', () => {
   let proxy: DatabaseProxy;
   let t: TestApp;
 

@@ -1,8 +1,12 @@
-import { Connection, createConnection } from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../../src/config/database.options';
+import type { Connection } from 'mysql2/promise';
 import { LargeTree, makeLargeTree, mysqlQueryable } from '../../factories/task-tree.factory';
 import { ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import {
+  connectToDatabase,
+  createTestDatabase,
+  describeOnMariaDb,
+  TestDatabase,
+} from '../../support/test-database';
 
 const TOKEN = 'task-copy-crash-test-token-0123456789';
 const TASKS = 5000;
@@ -12,13 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // middle of a copy leaves no part of a tree, and the instance that takes the operation over makes
 // exactly one. Two `node dist/main.js` processes on one MariaDB database; the first is SIGKILLed
 // while its copy has written every task (uncommitted) and waits on a row lock the test holds.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('task copy crash-safety test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('TASK.COPY when its worker process is killed mid-copy (MariaDB)', () => {
+describeOnMariaDb('TASK.COPY when its worker process is killed mid-copy (MariaDB)', () => {
   let database: TestDatabase;
   const services: ServiceProcess[] = [];
   const connections: Connection[] = [];
@@ -34,14 +32,7 @@ describeMysql('TASK.COPY when its worker process is killed mid-copy (MariaDB)', 
   });
 
   const connect = async () => {
-    const target = parseDatabaseUrl(database.url);
-    const conn = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    const conn = await connectToDatabase(database.url);
     connections.push(conn);
     return conn;
   };

@@ -1,7 +1,10 @@
-import { createConnection } from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../../src/config/database.options';
 import { runCli, ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import {
+  connectToDatabase,
+  createTestDatabase,
+  describeOnMariaDb,
+  TestDatabase,
+} from '../../support/test-database';
 
 const TOKEN = 'shared-limits-test-token-0123456789';
 const LIMIT = 10;
@@ -9,14 +12,9 @@ const LIMIT = 10;
 // v2 request limits with three `node dist/main.js` processes on one MariaDB database: counted in
 // the database (or in Redis when TEST_REDIS_URL is set, as REDIS_URL), so that a token gets its
 // limit once across the instances, not once per instance.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('shared v2 request limit test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
 const redis = process.env.TEST_REDIS_URL;
 
-describeMysql(`v2 request limits across three processes (${redis ? 'Redis' : 'the database'})`, () => {
+describeOnMariaDb(`v2 request limits across three processes (${redis ? 'Redis' : 'the database'})`, () => {
   let database: TestDatabase;
   const services: ServiceProcess[] = [];
   let accountId = 0;
@@ -34,14 +32,7 @@ describeMysql(`v2 request limits across three processes (${redis ? 'Redis' : 'th
     };
     services.push(await startService(env));
     services.push(...(await Promise.all([startService(env), startService(env)])));
-    const target = parseDatabaseUrl(database.url);
-    const sql = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    const sql = await connectToDatabase(database.url);
     const [rows] = await sql.query('SELECT id FROM accounts');
     accountId = Number((rows as Array<{ id: number }>)[0].id);
     await sql.end();
