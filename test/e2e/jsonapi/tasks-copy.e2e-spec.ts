@@ -1,4 +1,11 @@
-import { copyAttributes, CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
+import { FULL_COPY } from '../../../src/faces/jsonapi/jsonapi.examples';
+import {
+  copyAttributes,
+  CopyFixture,
+  makeCopyFixture,
+  makeResource,
+  postCopy,
+} from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -12,12 +19,7 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
   });
 
   const copy = (attributes: Record<string, unknown>, query = '') =>
-    t().inject({
-      method: 'POST',
-      url: `/api/v2/tasks/copy${query}`,
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({ data: { type: 'tasks', attributes } }),
-    });
+    postCopy(t(), a, 'tasks', attributes, { query });
   const target = () => copyAttributes(f);
 
   it('copies the shell only by default', async () => {
@@ -45,24 +47,9 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
   });
 
   it('copies everything the full seed body selects, on every level', async () => {
+    // The documented full copy (the Swagger example), aimed at the fixture's tree and list.
     const res = await copy(
-      {
-        ...target(),
-        title: 'Onboarding checklist — Acme',
-        copy_assignee: true,
-        copy_date: true,
-        copy_repeat: true,
-        copy_estimate: true,
-        copy_description: true,
-        copy_tags: true,
-        copy_subscribers: true,
-        copy_attachments: true,
-        copy_comments: true,
-        copy_custom_fields: true,
-        copy_open_todos: true,
-        copy_open_subtasks: true,
-        copy_task_dependencies: true,
-      },
+      { ...FULL_COPY.data.attributes, ...target() },
       '?include=subtasks,subtasks.subtasks,todos,subscribers,attachments',
     );
     expect(res.statusCode).toBe(201);
