@@ -304,25 +304,21 @@ describeEachDialect('copied attachments keep their bytes', (t) => {
     const a = await t().newAccount();
     const f = await makeCopyFixture(t(), a);
     const headers = faceHeaders('jsonapi', a);
-    const res = await t().inject({
-      method: 'POST',
-      url: '/api/v2/tasks/copy?include=attachments',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({
-        data: {
-          type: 'tasks',
-          attributes: {
-            title: 'With files',
-            template_id: f.tasks.grandchild,
-            project_id: f.targetProjectId,
-            task_list_id: f.targetTaskListId,
-            workflow_status_id: f.openStatusId,
-            private: false,
-            copy_attachments: true,
-          },
-        },
-      }),
-    });
+    const res = await postCopy(
+      t(),
+      a,
+      'tasks',
+      {
+        title: 'With files',
+        template_id: f.tasks.grandchild,
+        project_id: f.targetProjectId,
+        task_list_id: f.targetTaskListId,
+        workflow_status_id: f.openStatusId,
+        private: false,
+        copy_attachments: true,
+      },
+      { query: '?include=attachments' },
+    );
     expect(res.statusCode).toBe(201);
     const [copied] = res.json().included as Array<{ id: string }>;
     const source = (
@@ -363,14 +359,7 @@ describeEachDialect('concurrent copies into one task list', (t) => {
     };
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        t().inject({
-          method: 'POST',
-          url: '/api/v2/tasks/copy',
-          headers: faceHeaders('jsonapi', a, true),
-          payload: JSON.stringify({
-            data: { type: 'tasks', attributes: { ...attributes, title: `Parallel ${i}` } },
-          }),
-        }),
+        postCopy(t(), a, 'tasks', { ...attributes, title: `Parallel ${i}` }),
       ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(new Array(8).fill(201));
@@ -416,24 +405,14 @@ describeEachDialect('attachment-type custom field values', (t) => {
       }),
     });
     expect(patch.statusCode).toBe(200);
-    const res = await t().inject({
-      method: 'POST',
-      url: '/api/v2/tasks/copy',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({
-        data: {
-          type: 'tasks',
-          attributes: {
-            title: 'With a contract',
-            template_id: f.tasks.grandchild,
-            project_id: f.targetProjectId,
-            task_list_id: f.targetTaskListId,
-            workflow_status_id: f.openStatusId,
-            private: false,
-            copy_custom_fields: true,
-          },
-        },
-      }),
+    const res = await postCopy(t(), a, 'tasks', {
+      title: 'With a contract',
+      template_id: f.tasks.grandchild,
+      project_id: f.targetProjectId,
+      task_list_id: f.targetTaskListId,
+      workflow_status_id: f.openStatusId,
+      private: false,
+      copy_custom_fields: true,
     });
     expect(res.statusCode).toBe(201);
     const values = res.json().data.attributes.custom_fields as Record<string, unknown>;

@@ -3,7 +3,7 @@ import { Operation } from '../../../src/operations/operation.entity';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { Pool } from '../../../src/pools/pool.entity';
 import { Task } from '../../../src/tasks/store/task.entity';
-import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { copyAttributes, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { countPools, makeCrowdProject, makePool, poolBody } from '../../factories/pool.factory';
 import { DatabaseProxy } from '../../support/db-proxy';
 import { faceHeaders } from '../../support/face-requests';
@@ -104,12 +104,7 @@ describeOnMariaDb('a COMMIT whose answer is lost (MariaDB behind a loopback prox
     const f = await makeCopyFixture(t, a);
     const tasksBefore = await t.db.read((m) => m.count(Task, { where: { accountId: a.id } }));
     const cut = proxy.cutAtCommit(statement, true);
-    const res = await t.inject({
-      method: 'POST',
-      url: `/api/v2/tasks/copy${query}`,
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({ data: { type: 'tasks', attributes: copyAttributes(f) } }),
-    });
+    const res = await postCopy(t, a, 'tasks', copyAttributes(f), { query });
     proxy.disarm();
     expect(await cut).toBe(true);
     expect(res.statusCode).toBe(query ? 202 : 201);
