@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createTestDatabase, TestDatabase } from './test-database';
 
 export const ROOT = resolve(__dirname, '../..');
 const MAIN = join(ROOT, 'dist/main.js');
@@ -136,4 +137,50 @@ export async function createSourcePool(
   });
   expect(source.status).toBe(201);
   return source;
+}
+
+export interface ProcessesOnFreshDatabase {
+  /** Every process the suite started, SIGKILLed after it. */
+  services: ServiceProcess[];
+  /** The suite's database, made before its tests. */
+  database(): TestDatabase;
+  /**
+   * Starts `count` processes with `env`: the first alone (it migrates and creates the account),
+   * the others together once it listens. Returns them, in `services` too.
+   */
+  start(env: Record<string, string>, count: number): Promise<ServiceProcess[]>;
+}
+
+/**
+ * A suite of `node dist/main.js` processes on one fresh MariaDB database. After the suite the
+ * processes are SIGKILLed, then `release` ends the test's own connections (one that still holds a
+ * lock would keep DROP DATABASE waiting), then the database is dropped.
+ */
+export function processesOnFreshDatabase(
+  release: () => Promise<unknown> = () => Promise.resolve(),
+): ProcessesOnFreshDatabase {
+  let database: TestDatabase | undefined;
+  const services: ServiceProcess[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase('mysql');
+  });
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+    await release();
+    await database?.drop();
+  });
+  return {
+    services,
+    database: () => {
+      if (!database) throw new Error('the database is made in beforeAll');
+      return database;
+    },
+    start: async (env, count) => {
+      const first = await startService(env);
+      services.push(first);
+      const others = await Promise.all(Array.from({ length: count - 1 }, () => startService(env)));
+      services.push(...others);
+      return [first, ...others];
+    },
+  };
 }

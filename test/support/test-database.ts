@@ -76,3 +76,19 @@ export function connectToDatabase(url: string): Promise<Connection> {
     database: target.database,
   });
 }
+
+export interface StoredOperation {
+  status: string;
+  lease_owner: string | null;
+  attempts: number;
+  details: string | null;
+}
+
+/** An operation's row as the test's own connection reads it: status, lease, attempts, details. */
+export async function readOperation(conn: Connection, id: unknown): Promise<StoredOperation> {
+  const [rows] = await conn.query(
+    'SELECT status, lease_owner, attempts, details FROM operations WHERE id = ?',
+    [id],
+  );
+  return (rows as StoredOperation[])[0];
+}

@@ -1,10 +1,5 @@
-import { createSourcePool, requestV1, ServiceProcess, startService } from '../../support/processes';
-import {
-  connectToDatabase,
-  createTestDatabase,
-  describeOnMariaDb,
-  TestDatabase,
-} from '../../support/test-database';
+import { createSourcePool, processesOnFreshDatabase, requestV1 } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb } from '../../support/test-database';
 
 const TOKEN = 'concurrent-keys-test-token-0123456789';
 const KEYS = 120;
@@ -16,21 +11,11 @@ const WIDTH = 24;
 // …) and each is sent twice at about the same time: every request must get its 202, each key
 // exactly one operation, and no request a 5xx (a deadlock on the keys' index used to escape).
 describeOnMariaDb('Idempotency-Key under concurrent clones on three processes (MariaDB)', () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await database?.drop();
-  });
+  const { services, database, start } = processesOnFreshDatabase();
 
   it('answers every request 202, one operation per key, never a 5xx', async () => {
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       // Only the requests are measured here: the job service stays out of the way.
       JOBS_CONCURRENCY: '0',
@@ -38,8 +23,7 @@ describeOnMariaDb('Idempotency-Key under concurrent clones on three processes (M
       RATE_LIMIT_POOL_CLONE_PER_DAY: '0',
       LOG_LEVEL: 'error',
     };
-    services.push(await startService(env));
-    services.push(...(await Promise.all([startService(env), startService(env)])));
+    await start(env, 3);
     const source = await createSourcePool(services[0], TOKEN);
 
     // Each key twice, the two sends next to each other in the queue and on different processes.
@@ -74,7 +58,7 @@ describeOnMariaDb('Idempotency-Key under concurrent clones on three processes (M
     expect(idsByKey.size).toBe(KEYS);
     expect([...idsByKey.values()].every((ids) => ids.size === 1)).toBe(true);
 
-    const sql = await connectToDatabase(database.url);
+    const sql = await connectToDatabase(database().url);
     try {
       const [rows] = await sql.query("SELECT COUNT(*) AS n FROM operations WHERE type = 'POOL.CLONE'");
       expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(KEYS);

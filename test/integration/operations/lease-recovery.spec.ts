@@ -1,11 +1,6 @@
 import type { Connection } from 'mysql2/promise';
-import { createSourcePool, requestV1, ServiceProcess, startService } from '../../support/processes';
-import {
-  connectToDatabase,
-  createTestDatabase,
-  describeOnMariaDb,
-  TestDatabase,
-} from '../../support/test-database';
+import { createSourcePool, processesOnFreshDatabase, requestV1 } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb, readOperation } from '../../support/test-database';
 
 const TOKEN = 'lease-recovery-test-token-0123456789';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -13,52 +8,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // With the default job settings, an instance SIGKILLed in the middle of a handler leaves its
 // operation to another instance within 5 s, and the operation's effect happens exactly once.
 describeOnMariaDb('recovery of a killed instance’s operation with the default lease (MariaDB)', () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
   let sql: Connection | undefined;
   let holder: Connection | undefined;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
+  const { services, database, start } = processesOnFreshDatabase(async () => {
     await sql?.end().catch(() => undefined);
     await holder?.end().catch(() => undefined);
-    await database?.drop();
   });
 
   it('finishes the operation on the survivor within 5 s, exactly once', async () => {
     // No JOBS_* setting: the defaults are what is tested.
-    const env = { DATABASE_URL: database.url, BOOTSTRAP_API_TOKEN: TOKEN, LOG_LEVEL: 'error' };
-    services.push(await startService(env));
-    services.push(await startService(env));
-    const [first] = services;
+    const env = { DATABASE_URL: database().url, BOOTSTRAP_API_TOKEN: TOKEN, LOG_LEVEL: 'error' };
+    const [first] = await start(env, 2);
     const source = await createSourcePool(first, TOKEN);
 
-    sql = await connectToDatabase(database.url);
-    holder = await connectToDatabase(database.url);
+    sql = await connectToDatabase(database().url);
+    holder = await connectToDatabase(database().url);
     // The handler reads the source pool under a shared lock: holding the row stops it there,
     // inside its transaction, RUNNING under its instance's lease.
     await holder.beginTransaction();
     await holder.query('SELECT id FROM pools WHERE id = ? FOR UPDATE', [source.body.id]);
     const clone = await requestV1(first, TOKEN, 'POST', `/api/v1/pools/${String(source.body.id)}/clone`);
     expect(clone.status).toBe(202);
-    const operation = async () => {
-      const [rows] = await sql!.query(
-        'SELECT status, lease_owner, attempts, details FROM operations WHERE id = ?',
-        [clone.body.id],
-      );
-      return (
-        rows as Array<{
-          status: string;
-          lease_owner: string | null;
-          attempts: number;
-          details: string | null;
-        }>
-      )[0];
-    };
+    const operation = () => readOperation(sql!, clone.body.id);
     const deadline = Date.now() + 10_000;
     let row = await operation();
     while (row.status !== 'RUNNING') {

@@ -1,10 +1,5 @@
-import { createSourcePool, requestV1, ServiceProcess, startService } from '../../support/processes';
-import {
-  connectToDatabase,
-  createTestDatabase,
-  describeOnMariaDb,
-  TestDatabase,
-} from '../../support/test-database';
+import { createSourcePool, processesOnFreshDatabase, requestV1 } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb } from '../../support/test-database';
 
 const TOKEN = 'multi-process-test-token-0123456789';
 const CLONES = 300;
@@ -22,21 +17,11 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
 // Three `node dist/main.js` processes share one MariaDB database; one is SIGKILLed while its
 // handlers are inside their transactions. Every operation must still end SUCCESS exactly once.
 describeOnMariaDb('job service across three processes on one MariaDB database', () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await database?.drop();
-  });
+  const { services, database, start } = processesOnFreshDatabase();
 
   it('runs 300 clones exactly once although one process is killed mid-handler', async () => {
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       JOBS_CONCURRENCY: '4',
       JOBS_LEASE_MS: String(LEASE_MS),
@@ -47,15 +32,14 @@ describeOnMariaDb('job service across three processes on one MariaDB database', 
       LOG_LEVEL: 'error',
     };
     // The first one migrates and creates the account; the others find both.
-    services.push(await startService(env));
-    services.push(...(await Promise.all([startService(env), startService(env)])));
+    await start(env, 3);
     const [first, victim] = services;
 
     const source = await createSourcePool(first, TOKEN, {
       filter: { and: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] },
     });
 
-    const sql = await connectToDatabase(database.url);
+    const sql = await connectToDatabase(database().url);
     try {
       // Hold the source pool's row: every clone handler reads it with a shared lock, so each one
       // waits inside its transaction, RUNNING under its process's lease, until we let go.

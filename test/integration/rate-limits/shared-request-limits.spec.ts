@@ -1,10 +1,5 @@
-import { runCli, ServiceProcess, startService } from '../../support/processes';
-import {
-  connectToDatabase,
-  createTestDatabase,
-  describeOnMariaDb,
-  TestDatabase,
-} from '../../support/test-database';
+import { processesOnFreshDatabase, runCli, ServiceProcess } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb } from '../../support/test-database';
 
 const TOKEN = 'shared-limits-test-token-0123456789';
 const LIMIT = 10;
@@ -15,14 +10,12 @@ const LIMIT = 10;
 const redis = process.env.TEST_REDIS_URL;
 
 describeOnMariaDb(`v2 request limits across three processes (${redis ? 'Redis' : 'the database'})`, () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
+  const { services, database, start } = processesOnFreshDatabase();
   let accountId = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase('mysql');
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       JOBS_CONCURRENCY: '0',
       JSONAPI_RATE_LIMIT_PER_10S: String(LIMIT),
@@ -30,18 +23,12 @@ describeOnMariaDb(`v2 request limits across three processes (${redis ? 'Redis' :
       LOG_LEVEL: 'error',
       ...(redis ? { REDIS_URL: redis } : {}),
     };
-    services.push(await startService(env));
-    services.push(...(await Promise.all([startService(env), startService(env)])));
-    const sql = await connectToDatabase(database.url);
+    await start(env, 3);
+    const sql = await connectToDatabase(database().url);
     const [rows] = await sql.query('SELECT id FROM accounts');
     accountId = Number((rows as Array<{ id: number }>)[0].id);
     await sql.end();
   }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await database?.drop();
-  });
 
   const get = async (service: ServiceProcess, token: string) => {
     const res = await fetch(`${service.url}/api/v2/workflows`, {
@@ -55,7 +42,7 @@ describeOnMariaDb(`v2 request limits across three processes (${redis ? 'Redis' :
   };
 
   const newToken = () => {
-    const issued = runCli(['token:create', String(accountId), '--json'], { DATABASE_URL: database.url });
+    const issued = runCli(['token:create', String(accountId), '--json'], { DATABASE_URL: database().url });
     expect(issued.status).toBe(0);
     return (JSON.parse(issued.stdout) as { token: string }).token;
   };
