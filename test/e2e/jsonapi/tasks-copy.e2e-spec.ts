@@ -22,6 +22,25 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
     postCopy(t(), a, 'tasks', attributes, { query });
   const target = () => copyAttributes(f);
 
+  interface DependencyRow {
+    id: string;
+    attributes: { type_id: number };
+    relationships: {
+      task: { data: { id: string } };
+      dependent_task: { data: { id: string } };
+      reverse_dependency: { data: { id: string } | null };
+    };
+  }
+  /** The task_dependencies rows of one task, as GET /api/v2/task_dependencies lists them. */
+  const dependenciesOf = async (taskId: string): Promise<DependencyRow[]> =>
+    (
+      await t().inject({
+        method: 'GET',
+        url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
+        headers: faceHeaders('jsonapi', a),
+      })
+    ).json().data;
+
   it('copies the shell only by default', async () => {
     const res = await copy({ ...target(), title: 'Shell' });
     expect(res.statusCode).toBe(201);
@@ -107,27 +126,16 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
       copy_task_dependencies: true,
     });
     const map = res.json().meta.copy.task_id_map as Record<string, string>;
-    const deps = async (taskId: string) =>
-      (
-        await t().inject({
-          method: 'GET',
-          url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
-          headers: faceHeaders('jsonapi', a),
-        })
-      ).json().data as Array<{
-        attributes: { type_id: number };
-        relationships: { dependent_task: { data: { id: string } } };
-      }>;
-    const fromOpenChild = await deps(map[f.tasks.openChild]);
+    const fromOpenChild = await dependenciesOf(map[f.tasks.openChild]);
     expect(fromOpenChild.map((d) => [d.attributes.type_id, d.relationships.dependent_task.data.id])).toEqual([
       [1, map[f.tasks.grandchild]],
     ]);
-    const fromRoot = await deps(map[f.tasks.root]);
+    const fromRoot = await dependenciesOf(map[f.tasks.root]);
     expect(fromRoot.map((d) => [d.attributes.type_id, d.relationships.dependent_task.data.id])).toEqual([
       [2, f.tasks.external],
     ]);
     // The external task gains the reverse row: it now blocks the copy too.
-    const external = await deps(f.tasks.external);
+    const external = await dependenciesOf(f.tasks.external);
     expect(external.map((d) => d.relationships.dependent_task.data.id)).toContain(map[f.tasks.root]);
   });
 
@@ -139,24 +147,9 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
       copy_task_dependencies: true,
     });
     const map = res.json().meta.copy.task_id_map as Record<string, string>;
-    type Row = {
-      id: string;
-      attributes: { type_id: number };
-      relationships: {
-        task: { data: { id: string } };
-        dependent_task: { data: { id: string } };
-        reverse_dependency: { data: { id: string } | null };
-      };
-    };
-    const rows: Row[] = [];
-    for (const taskId of [...Object.values(map), f.tasks.external]) {
-      const page = await t().inject({
-        method: 'GET',
-        url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
-        headers: faceHeaders('jsonapi', a),
-      });
-      rows.push(...(page.json().data as Row[]));
-    }
+    const rows: DependencyRow[] = [];
+    for (const taskId of [...Object.values(map), f.tasks.external])
+      rows.push(...(await dependenciesOf(taskId)));
     const copies = new Set(Object.values(map));
     const mine = rows.filter(
       (r) => copies.has(r.relationships.task.data.id) || copies.has(r.relationships.dependent_task.data.id),
