@@ -299,6 +299,45 @@ export async function makeSeedIdsFixture(
   return { subtask, closedSubtask };
 }
 
+/**
+ * The flags of a v2 task copy that pick what it brings, as the v2 docs list them
+ * (copy_as_task_template, which changes what the copy is, aside). Written out here rather than
+ * taken from the service, so that a flag the service drops fails the specs that send it.
+ */
+export const TASK_COPY_FLAGS = [
+  'copy_open_subtasks',
+  'copy_closed_subtasks',
+  'copy_open_todos',
+  'copy_closed_todos',
+  'copy_comments',
+  'copy_description',
+  'copy_attachments',
+  'copy_subscribers',
+  'copy_assignee',
+  'copy_tags',
+  'copy_date',
+  'copy_repeat',
+  'copy_estimate',
+  'copy_task_dependencies',
+  'copy_custom_fields',
+] as const;
+
+export type TaskCopyFlag = (typeof TASK_COPY_FLAGS)[number];
+
+/**
+ * Every flag of TASK_COPY_FLAGS set to `value`, then `overrides`: for a spec that means every
+ * flag. A spec about one flag names that flag itself.
+ */
+export function everyCopyFlag(
+  value: boolean,
+  overrides: Partial<Record<TaskCopyFlag, boolean>> = {},
+): Record<TaskCopyFlag, boolean> {
+  return {
+    ...(Object.fromEntries(TASK_COPY_FLAGS.map((flag) => [flag, value])) as Record<TaskCopyFlag, boolean>),
+    ...overrides,
+  };
+}
+
 /** Copy attributes that put a copy of the fixture's root into its target list; `extra` overrides. */
 export function copyAttributes(f: CopyFixture, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

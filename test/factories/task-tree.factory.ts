@@ -5,6 +5,7 @@ import { chunks } from '../../src/database/sql';
 import { sqlDialect } from '../../src/database/sql-dialect';
 import { insertDependencyPairs } from '../../src/tasks/details/dependencies.table';
 import { TaskIdAllocator } from '../../src/tasks/store/task-ids';
+import { NO_DETAILS } from '../../src/tasks/store/task-fields';
 import { insertTasks, NewTaskRow } from '../../src/tasks/store/task-inserts.table';
 import type { TestAccount, TestApp } from '../support/test-app';
 import { makeResource, makeWorkflow } from './jsonapi.factory';
@@ -123,23 +124,11 @@ export async function makeLargeTree(
         priority: null,
         extra: null,
         details: {
+          ...NO_DETAILS,
           description: `<p>Step ${i}</p>`,
-          private: false,
-          startDate: null,
-          dueTime: null,
           taskListId: target.taskListId,
           workflowStatusId: isClosed ? target.closedStatusId : target.openStatusId,
           placement: position,
-          initialEstimate: null,
-          remainingTime: null,
-          repeatScheduleId: null,
-          repeatOnInterval: null,
-          repeatOnMonthday: null,
-          repeatOnWeekday: null,
-          repeatOnDate: null,
-          tagList: [],
-          customFields: null,
-          creatorId: null,
         },
       },
     });

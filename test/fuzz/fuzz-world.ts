@@ -1,7 +1,7 @@
 import { AccountsService } from '../../src/accounts/accounts.service';
 import { OperationRunner } from '../../src/operations/operation-runner';
 import { DemoSeeder } from '../../src/demo/demo-seed';
-import { copyAttributes, makeCopyFixture } from '../factories/jsonapi.factory';
+import { copyAttributes, makeCopyFixture, postCopy } from '../factories/jsonapi.factory';
 import { makePool } from '../factories/pool.factory';
 import { faceHeaders } from '../support/face-requests';
 import type { TestAccount, TestApp } from '../support/test-app';
@@ -30,17 +30,13 @@ async function seedAccount(t: TestApp, account: TestAccount): Promise<void> {
   await t.get(DemoSeeder).seed(account.id);
   const fixture = await makeCopyFixture(t, account);
   // A template and a finished TASK.COPY operation, through the route that makes them.
-  const copy = await t.inject({
-    method: 'POST',
-    url: '/api/v2/tasks/copy?async=true',
-    headers: faceHeaders('jsonapi', account, true),
-    payload: JSON.stringify({
-      data: {
-        type: 'tasks',
-        attributes: copyAttributes(fixture, { copy_as_task_template: true, copy_open_subtasks: true }),
-      },
-    }),
-  });
+  const copy = await postCopy(
+    t,
+    account,
+    'tasks',
+    copyAttributes(fixture, { copy_as_task_template: true, copy_open_subtasks: true }),
+    { query: '?async=true' },
+  );
   if (copy.statusCode !== 202) throw new Error(`copy answered ${copy.statusCode}: ${copy.body}`);
   for (const status of ['OPEN', 'CLOSED', 'ARCHIVED'] as const) await makePool(t, account, { status });
   const open = await makePool(t, account, { status: 'OPEN' });

@@ -4,13 +4,13 @@ import { IsBoolean, IsDefined, IsInt, IsNumber, IsOptional, IsString, ValidateNe
 import { MaxChars } from '../../common/max-chars';
 import { IsTolokaDateTime } from './toloka-time';
 import {
-  IsJsonObject,
   IsNotBlank,
   IsOmittable,
   IsReward,
-  IsStringArrayMap,
   MaxBound,
   MinBound,
+  OptionalJsonObject,
+  OptionalMetadata,
 } from './toloka-validators';
 
 // Pool bodies of the v1 face (docs/v1.md#pool-object). Read-only fields that toloka-kit
@@ -133,73 +133,31 @@ export class PoolForm {
   @MaxBound(100)
   priority?: number;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    description: 'And/or tree of conditions; stored and returned as sent',
-    example: { and: [{ or: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] }] },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject(
+    { and: [{ or: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] }] },
+    'And/or tree of conditions; stored and returned as sent',
+  )
   filter?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { configs: [] } })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ configs: [] })
   quality_control?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { type: 'TOP_PERCENTAGE_BY_QUALITY', percent: 80 },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ type: 'TOP_PERCENTAGE_BY_QUALITY', percent: 80 })
   speed_quality_balance?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { type: 'SKILL', skill_id: '21', intervals: [] },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ type: 'SKILL', skill_id: '21', intervals: [] })
   dynamic_pricing_config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { type: 'BASIC', max_overlap: 5 },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ type: 'BASIC', max_overlap: 5 })
   dynamic_overlap_config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { real_tasks_count: 10, golden_tasks_count: 0, training_tasks_count: 0 },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ real_tasks_count: 10, golden_tasks_count: 0, training_tasks_count: 0 })
   mixer_config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { training_skill_ttl_days: 5 },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ training_skill_ttl_days: 5 })
   training_config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { team: ['maps'] },
-  })
-  @IsOptional()
-  @IsStringArrayMap()
+  @OptionalMetadata()
   metadata?: Record<string, string[]>;
 }
 

@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MaxChars } from '../../common/max-chars';
-import { IsJsonObject, IsNotBlank, IsStringArrayMap } from './toloka-validators';
+import { IsJsonObject, IsNotBlank, OptionalJsonObject, OptionalMetadata } from './toloka-validators';
 
 // Project bodies of the v1 face. Free-form objects carry an example, or Swagger UI would fill
 // them with `additionalProp` placeholders.
@@ -35,9 +35,7 @@ export class TaskSpecForm {
   @IsJsonObject()
   output_spec: Record<string, unknown>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { type: 'tb', config: {} } })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ type: 'tb', config: {} })
   view_spec?: Record<string, unknown>;
 }
 
@@ -105,26 +103,12 @@ export class ProjectForm {
   @IsInt()
   max_active_assignments_count?: number;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, example: { configs: [] } })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ configs: [] })
   quality_control?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: true,
-    example: { default_language: 'EN', additional_languages: [] },
-  })
-  @IsOptional()
-  @IsJsonObject()
+  @OptionalJsonObject({ default_language: 'EN', additional_languages: [] })
   localization_config?: Record<string, unknown>;
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'array', items: { type: 'string' } },
-    example: { team: ['maps'] },
-  })
-  @IsOptional()
-  @IsStringArrayMap()
+  @OptionalMetadata()
   metadata?: Record<string, string[]>;
 }

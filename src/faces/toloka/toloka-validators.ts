@@ -1,4 +1,6 @@
-import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 
 // class-validator helpers of the v1 face; they carry what the validation payload needs
 // (params: [bound], docs/v1.md#validation-payload).
@@ -88,3 +90,31 @@ export function IsReward(options?: ValidationOptions): PropertyDecorator {
     { ...options, context: { params: [0.005] } },
   );
 }
+
+/**
+ * An optional opaque config of a pool or project: any JSON object, stored and returned as sent.
+ * Its example keeps Swagger UI from filling it with `additionalProp` placeholders.
+ */
+export const OptionalJsonObject = (example: Record<string, unknown>, description?: string) =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: 'object',
+      additionalProperties: true,
+      ...(description === undefined ? {} : { description }),
+      example,
+    }),
+    IsOptional(),
+    IsJsonObject(),
+  );
+
+/** The optional `metadata` of a pool or project: keys to arrays of strings. */
+export const OptionalMetadata = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: 'object',
+      additionalProperties: { type: 'array', items: { type: 'string' } },
+      example: { team: ['maps'] },
+    }),
+    IsOptional(),
+    IsStringArrayMap(),
+  );

@@ -4,7 +4,14 @@ import type { TaskDetailsService } from '../details/task-details.service';
 import type { ProjectRow } from '../store/projects.table';
 import { listSubtreeIds } from '../store/task-subtrees.table';
 import { CopyViolation } from '../tasks.errors';
-import { COPY_FLAG_NAMES, CopyFlags, CopySource, CopyTarget, SourceShape } from './task-copy-plan';
+import {
+  COPY_FLAG_NAMES,
+  CopyFlags,
+  CopySource,
+  CopyTarget,
+  noRelatedRows,
+  SourceShape,
+} from './task-copy-plan';
 import { sourceTasks, statusesOf, targetSetup } from './task-copy-source';
 
 // What a copy of task lists (POST /api/v2/task_lists/copy, and every list of a project's copy)
@@ -68,12 +75,7 @@ export async function loadListsSource(
     ...(records ? { records } : {}),
     children,
     statuses: await statusesOf(m, details, accountId, tasks),
-    todos: [],
-    comments: [],
-    attachments: [],
-    subscribers: new Map(),
-    dependencies: [],
-    deadTasks: new Set(),
+    ...noRelatedRows(),
   };
 }
 

@@ -24,6 +24,7 @@ import {
   CopyShift,
   CopySource,
   CopyTarget,
+  noRelatedRows,
   RelatedRows,
   selectCopiedSet,
   SourceTask,
@@ -128,12 +129,7 @@ export async function loadSource(
     ...(records ? { records } : {}),
     children,
     statuses: new Map(),
-    todos: [],
-    comments: [],
-    attachments: [],
-    subscribers: new Map(),
-    dependencies: [],
-    deadTasks: new Set(),
+    ...noRelatedRows(),
   };
 }
 

@@ -89,6 +89,24 @@ export interface CopySource {
   deadTasks?: Set<number>;
 }
 
+/**
+ * A source's related-row fields as the source loaders leave them, empty: the writer reads those
+ * rows a chunk of tasks at a time (loadRelatedRows). Fresh containers on every call.
+ */
+export function noRelatedRows(): Pick<
+  CopySource,
+  'todos' | 'comments' | 'attachments' | 'subscribers' | 'dependencies' | 'deadTasks'
+> {
+  return {
+    todos: [],
+    comments: [],
+    attachments: [],
+    subscribers: new Map(),
+    dependencies: [],
+    deadTasks: new Set(),
+  };
+}
+
 export interface CopyTarget {
   projectId: number;
   taskListId: number;

@@ -7,12 +7,12 @@ import {
   allPeople,
   deletePerson,
   insertPerson,
-  personExists,
   PersonRow,
   PersonValues,
   replaceAccountTags,
   updatePerson,
 } from './people.table';
+import { accountRowExists } from './account-rows.table';
 import { tasksAssignedTo, unassignPerson } from './task-assignees.table';
 import { keyOf } from './task-fields';
 import { newStamp, setColumnOf } from './tasks.table';
@@ -49,7 +49,8 @@ export class PeopleService {
   /** Sets the values given (undefined: unchanged). */
   update(accountId: number, personId: number, changes: PersonChanges): Promise<void> {
     return this.gateway.write(accountId, async (w) => {
-      if (!(await personExists(w.m, w.sql, accountId, personId))) throw personNotFound(personId);
+      if (!(await accountRowExists(w.m, w.sql, 'people', accountId, personId)))
+        throw personNotFound(personId);
       const { deactivated, ...values } = changes;
       await updatePerson(w.m, accountId, personId, {
         ...values,
@@ -64,7 +65,8 @@ export class PeopleService {
     return this.gateway.write(accountId, async (w) => {
       // Locked first: an assignment made meanwhile waits on the person row (its foreign key check)
       // rather than slipping in after the read below and losing its task's new stamp.
-      if (!(await personExists(w.m, w.sql, accountId, personId, true))) throw personNotFound(personId);
+      if (!(await accountRowExists(w.m, w.sql, 'people', accountId, personId, true)))
+        throw personNotFound(personId);
       // Their tasks change (assigned people): new stamps and content revisions for their projects.
       const taskIds = await tasksAssignedTo(w.m, w.sql, accountId, personId);
       const tasks = await w.lockRows(taskIds);

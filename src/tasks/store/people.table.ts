@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { chunks, inChunks, insertedId, marks } from '../../database/sql';
-import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime, toSqlDateTime } from '../../database/sql-time';
 
 // `people`: who tasks are assigned to (the widget's users, v2's `people`), and `account_tags`.
@@ -89,21 +88,6 @@ export async function existingPeople(
     for (const r of rows) found.add(Number(r.id));
   }
   return found;
-}
-
-/** Whether the account has this person; `lock`: a locking read. */
-export async function personExists(
-  m: EntityManager,
-  sql: SqlDialect,
-  accountId: number,
-  id: number,
-  lock = false,
-): Promise<boolean> {
-  const rows = await m.query(
-    `SELECT id FROM people WHERE account_id = ? AND id = ?${lock ? sql.forUpdate : ''}`,
-    [accountId, id],
-  );
-  return rows.length > 0;
 }
 
 export async function insertPerson(

@@ -7,12 +7,12 @@ import { TasksError } from '../tasks.errors';
 import {
   deleteProject,
   insertProject,
-  projectExists,
   projectIdUse,
   projectNames,
   ProjectValues,
   updateProject,
 } from './projects.table';
+import { accountRowExists } from './account-rows.table';
 import { idNotGivenOut, REQUESTABLE_ID_LIMIT } from './task-ids';
 import { writePlaces } from './tasks.table';
 import { StoreWrite, TaskWriteGateway } from './write-gateway';
@@ -75,7 +75,8 @@ export class ProjectsService {
   /** Sets the values given (undefined: unchanged). */
   update(accountId: number, projectId: number, values: ProjectValues): Promise<void> {
     return this.gateway.write(accountId, async (w) => {
-      if (!(await projectExists(w.m, w.sql, accountId, projectId))) throw projectNotFound(projectId);
+      if (!(await accountRowExists(w.m, w.sql, 'projects', accountId, projectId)))
+        throw projectNotFound(projectId);
       await checkSetup(w.m, accountId, values);
       await updateProject(w.m, accountId, projectId, values);
       w.record('project-updated', () => ({
@@ -93,7 +94,8 @@ export class ProjectsService {
    */
   delete(accountId: number, projectId: number): Promise<void> {
     return this.gateway.write(accountId, async (w) => {
-      if (!(await projectExists(w.m, w.sql, accountId, projectId))) throw projectNotFound(projectId);
+      if (!(await accountRowExists(w.m, w.sql, 'projects', accountId, projectId)))
+        throw projectNotFound(projectId);
       const forest = await w.lockAndLoad([], [0, projectId]);
       const roots = [...forest.list(projectId, null)];
       for (const id of roots) {

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import { inChunks, insertedId, intOrNull, marks } from '../../database/sql';
-import type { SqlDialect } from '../../database/sql-dialect';
 import { fromSqlDateTime, toSqlDateTime } from '../../database/sql-time';
 
 // `projects`: the task projects both faces share (the widget's projects, v2's `projects`).
@@ -40,21 +39,6 @@ export async function projectIds(m: EntityManager, accountId: number): Promise<n
     id: number;
   }>;
   return rows.map((r) => Number(r.id));
-}
-
-/** Whether the account has this project; `lock`: a locking read (the latest committed row, held). */
-export async function projectExists(
-  m: EntityManager,
-  sql: SqlDialect,
-  accountId: number,
-  id: number,
-  lock = false,
-): Promise<boolean> {
-  const rows = await m.query(
-    `SELECT id FROM projects WHERE account_id = ? AND id = ?${lock ? sql.forUpdate : ''}`,
-    [accountId, id],
-  );
-  return rows.length > 0;
 }
 
 /** The highest project id of any account (0 when there is none), and whether `id` is used by any. */

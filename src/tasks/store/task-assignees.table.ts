@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { pushTo } from '../../common/group-by';
-import { chunks, inChunks, marks, tuples, Queryable } from '../../database/sql';
+import { chunks, marks, tuples, Queryable } from '../../database/sql';
 import type { SqlDialect } from '../../database/sql-dialect';
 import type { KeyedPlace } from './task-tree';
 
@@ -121,23 +120,4 @@ export async function tasksAssignedTo(
 /** Takes a person off every task. */
 export async function unassignPerson(m: EntityManager, accountId: number, personId: number): Promise<void> {
   await m.query('DELETE FROM task_assignees WHERE account_id = ? AND person_id = ?', [accountId, personId]);
-}
-
-/** Every task's assigned people, in order. */
-export async function assignedOf(
-  m: EntityManager,
-  accountId: number,
-  taskIds: number[],
-): Promise<Map<number, number[]>> {
-  const rows = await inChunks(
-    taskIds,
-    (part) =>
-      m.query(
-        `SELECT task_id, person_id FROM task_assignees WHERE account_id = ? AND task_id IN (${marks(part.length)}) ORDER BY task_id, position`,
-        [accountId, ...part],
-      ) as Promise<Array<{ task_id: number; person_id: number }>>,
-  );
-  const map = new Map<number, number[]>();
-  for (const r of rows) pushTo(map, Number(r.task_id), Number(r.person_id));
-  return map;
 }

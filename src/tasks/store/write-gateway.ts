@@ -20,8 +20,8 @@ import {
 type InsertedChange = Omit<TasksInserted, 'accountId' | 'revisions' | 'origin'>;
 import { keyOf } from './task-fields';
 import { KeyedPlace, ListPart, TaskForest } from './task-tree';
+import { accountRowExists } from './account-rows.table';
 import { existingPeople } from './people.table';
-import { projectExists } from './projects.table';
 import { ancestorsOf, loadLists, loadPart, LoadScope, subtreesOf } from './task-structure.table';
 import { loadProjects, readStructure } from './tasks.table';
 
@@ -271,7 +271,10 @@ export class StoreWrite {
    * exists. A locking read: under an ordering lock it sees (and holds) the latest committed row.
    */
   async assertProject(projectId: number | null): Promise<void> {
-    if (projectId === null || (await projectExists(this.m, this.sql, this.accountId, projectId, true)))
+    if (
+      projectId === null ||
+      (await accountRowExists(this.m, this.sql, 'projects', this.accountId, projectId, true))
+    )
       return;
     throw projectNotFound(projectId);
   }

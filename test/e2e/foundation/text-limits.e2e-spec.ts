@@ -104,23 +104,26 @@ describeEachDialect(
       expect(pointers(weekdays)).toEqual(['/data/attributes/repeat_on_weekday']);
     });
 
+    /** A copy of `templateId` as a template whose description is at its limit. */
+    const templateCopy = (title: string, templateId: number) => ({
+      data: {
+        type: 'tasks',
+        attributes: {
+          title,
+          template_id: templateId,
+          project_id: projectId,
+          task_list_id: taskListId,
+          workflow_status_id: statusId,
+          private: false,
+          copy_as_task_template: true,
+          template_description: SMILE.repeat(65535),
+        },
+      },
+    });
+
     it('stores a copy’s template description at its limit, synchronous and queued', async () => {
       const copy = (query: string) =>
-        v2('POST', `/api/v2/tasks/copy${query}`, {
-          data: {
-            type: 'tasks',
-            attributes: {
-              title: SMILE.repeat(255),
-              template_id: taskId,
-              project_id: projectId,
-              task_list_id: taskListId,
-              workflow_status_id: statusId,
-              private: false,
-              copy_as_task_template: true,
-              template_description: SMILE.repeat(65535),
-            },
-          },
-        });
+        v2('POST', `/api/v2/tasks/copy${query}`, templateCopy(SMILE.repeat(255), taskId));
       const now = await copy('');
       expect(now.statusCode).toBe(201);
       const queued = await copy('?async=true');
@@ -136,21 +139,7 @@ describeEachDialect(
 
     it('keeps the parameters of a queued copy that fails in its log', async () => {
       const source = await makeTodoTask(t(), a, { project: projectId });
-      const queued = await v2('POST', '/api/v2/tasks/copy?async=true', {
-        data: {
-          type: 'tasks',
-          attributes: {
-            title: 'Gone',
-            template_id: source,
-            project_id: projectId,
-            task_list_id: taskListId,
-            workflow_status_id: statusId,
-            private: false,
-            copy_as_task_template: true,
-            template_description: SMILE.repeat(65535),
-          },
-        },
-      });
+      const queued = await v2('POST', '/api/v2/tasks/copy?async=true', templateCopy('Gone', source));
       expect(queued.statusCode).toBe(202);
       const removed = await t().inject({
         method: 'DELETE',

@@ -1,4 +1,4 @@
-import { makeResource, makeWorkflow, WorkflowFixture } from '../../factories/jsonapi.factory';
+import { makeResource, makeWorkflow, postCopy, WorkflowFixture } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -57,23 +57,13 @@ describeEachDialect('v2 copy options: skip_weekends, assignee_map, title_prefix'
   });
 
   const copyList = (attributes: Record<string, unknown>) =>
-    t().inject({
-      method: 'POST',
-      url: '/api/v2/task_lists/copy',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({
-        data: {
-          type: 'task_lists',
-          attributes: {
-            name: 'Copy',
-            template_id: Number(listId),
-            project_id: Number(projectId),
-            copy_open_tasks: true,
-            copy_open_subtasks: true,
-            ...attributes,
-          },
-        },
-      }),
+    postCopy(t(), a, 'task_lists', {
+      name: 'Copy',
+      template_id: Number(listId),
+      project_id: Number(projectId),
+      copy_open_tasks: true,
+      copy_open_subtasks: true,
+      ...attributes,
     });
   const task = async (id: string) =>
     (
@@ -179,27 +169,17 @@ describeEachDialect('v2 copy options: skip_weekends, assignee_map, title_prefix'
     expect(long.statusCode).toBe(422);
     expect(long.json().errors[0].source).toEqual({ pointer: '/data/attributes/title_prefix' });
 
-    const copied = await t().inject({
-      method: 'POST',
-      url: '/api/v2/tasks/copy',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({
-        data: {
-          type: 'tasks',
-          attributes: {
-            title: 'y'.repeat(250),
-            template_id: Number(ids.span),
-            project_id: Number(projectId),
-            task_list_id: Number(listId),
-            workflow_status_id: Number(w.openStatusId),
-            private: false,
-            copy_open_subtasks: true,
-            copy_assignee: true,
-            title_prefix: '[Acme] ',
-            assignee_map: { [people.cy]: Number(people.bo) },
-          },
-        },
-      }),
+    const copied = await postCopy(t(), a, 'tasks', {
+      title: 'y'.repeat(250),
+      template_id: Number(ids.span),
+      project_id: Number(projectId),
+      task_list_id: Number(listId),
+      workflow_status_id: Number(w.openStatusId),
+      private: false,
+      copy_open_subtasks: true,
+      copy_assignee: true,
+      title_prefix: '[Acme] ',
+      assignee_map: { [people.cy]: Number(people.bo) },
     });
     expect(copied.statusCode).toBe(201);
     // Cut to 255 characters with the prefix.

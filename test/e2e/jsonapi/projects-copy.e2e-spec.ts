@@ -1,5 +1,5 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
+import { CopyFixture, makeCopyFixture, makeResource, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -45,16 +45,10 @@ describeEachDialect(
     });
 
     const copy = (attributes: Record<string, unknown>, account = a) =>
-      t().inject({
-        method: 'POST',
-        url: '/api/v2/projects/copy',
-        headers: faceHeaders('jsonapi', account, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'projects',
-            attributes: { name: 'Copied project', template_id: Number(f.projectId), ...attributes },
-          },
-        }),
+      postCopy(t(), account, 'projects', {
+        name: 'Copied project',
+        template_id: Number(f.projectId),
+        ...attributes,
       });
     const get = (url: string, account = a) =>
       t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', account) });
@@ -227,16 +221,10 @@ describeEachDialect(
       });
       expect(operations.json().data).toHaveLength(2);
       // Synchronous copies are no operations: still allowed.
-      const sync = await t().inject({
-        method: 'POST',
-        url: '/api/v2/task_lists/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'task_lists',
-            attributes: { name: 'S', template_id: Number(f.taskListId), project_id: Number(f.projectId) },
-          },
-        }),
+      const sync = await postCopy(t(), a, 'task_lists', {
+        name: 'S',
+        template_id: Number(f.taskListId),
+        project_id: Number(f.projectId),
       });
       expect(sync.statusCode).toBe(201);
       const after = (
@@ -269,21 +257,17 @@ describeEachDialect(
       const f = await makeCopyFixture(t(), a);
       const answers = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          t().inject({
-            method: 'POST',
-            url: '/api/v2/task_lists/copy?async=true',
-            headers: faceHeaders('jsonapi', a, true),
-            payload: JSON.stringify({
-              data: {
-                type: 'task_lists',
-                attributes: {
-                  name: `L${i}`,
-                  template_id: Number(f.taskListId),
-                  project_id: Number(f.projectId),
-                },
-              },
-            }),
-          }),
+          postCopy(
+            t(),
+            a,
+            'task_lists',
+            {
+              name: `L${i}`,
+              template_id: Number(f.taskListId),
+              project_id: Number(f.projectId),
+            },
+            { query: '?async=true' },
+          ),
         ),
       );
       expect(answers.map((r) => r.statusCode).sort()).toEqual([202, 202, 429, 429, 429, 429]);
@@ -307,21 +291,11 @@ describeEachDialect(
     it('reads 0 when queued, over 40 once the project, its lists and its tasks are written, 100 on SUCCESS', async () => {
       const a = await t().newAccount();
       const f = await makeCopyFixture(t(), a);
-      const res = await t().inject({
-        method: 'POST',
-        url: '/api/v2/projects/copy',
-        headers: faceHeaders('jsonapi', a, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'projects',
-            attributes: {
-              name: 'Held up',
-              template_id: Number(f.projectId),
-              copy_open_tasks: true,
-              copy_attachments: true,
-            },
-          },
-        }),
+      const res = await postCopy(t(), a, 'projects', {
+        name: 'Held up',
+        template_id: Number(f.projectId),
+        copy_open_tasks: true,
+        copy_attachments: true,
       });
       const id = res.json().data.id;
       const progress = async () =>

@@ -1,25 +1,14 @@
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
+import {
+  CopyFixture,
+  everyCopyFlag,
+  makeCopyFixture,
+  makeResource,
+  postCopy,
+  TASK_COPY_FLAGS,
+} from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
-
-const TASK_FLAGS = [
-  'copy_open_subtasks',
-  'copy_closed_subtasks',
-  'copy_open_todos',
-  'copy_closed_todos',
-  'copy_comments',
-  'copy_description',
-  'copy_attachments',
-  'copy_subscribers',
-  'copy_assignee',
-  'copy_tags',
-  'copy_date',
-  'copy_repeat',
-  'copy_estimate',
-  'copy_task_dependencies',
-  'copy_custom_fields',
-];
 
 // The copy fixture's "Templates" list holds two top-level tasks: the root (open, with an open
 // child → grandchild and a closed child) and an external task the root waits on.
@@ -35,12 +24,7 @@ describeEachDialect(
     });
 
     const copy = (attributes: Record<string, unknown>, account = a, query = '') =>
-      t().inject({
-        method: 'POST',
-        url: `/api/v2/task_lists/copy${query}`,
-        headers: faceHeaders('jsonapi', account, true),
-        payload: JSON.stringify({ data: { type: 'task_lists', attributes } }),
-      });
+      postCopy(t(), account, 'task_lists', attributes, { query });
     const get = (url: string, account = a) =>
       t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', account) });
     const base = (extra: Record<string, unknown> = {}) => ({
@@ -119,7 +103,7 @@ describeEachDialect(
 
     it('refuses each task flag without a task selection with tasks_required, writing nothing', async () => {
       const before = await counts();
-      for (const flag of TASK_FLAGS) {
+      for (const flag of TASK_COPY_FLAGS) {
         const res = await copy(base({ [flag]: true }));
         expect(res.statusCode).toBe(422);
         expect(res.json().errors).toEqual([
@@ -131,9 +115,9 @@ describeEachDialect(
           }),
         ]);
       }
-      const all = await copy(base(Object.fromEntries(TASK_FLAGS.map((flag) => [flag, true]))));
+      const all = await copy(base(everyCopyFlag(true)));
       expect(all.json().errors.map((e: { source: { pointer: string } }) => e.source.pointer)).toEqual(
-        TASK_FLAGS.map((flag) => `/data/attributes/${flag}`),
+        TASK_COPY_FLAGS.map((flag) => `/data/attributes/${flag}`),
       );
       // Either selection flag lifts the refusal.
       for (const selection of ['copy_open_tasks', 'copy_closed_tasks']) {

@@ -1,7 +1,7 @@
 import { AccountsService, hashToken } from '../../../src/accounts/accounts.service';
 import { fingerprintRequest, IdempotencyService } from '../../../src/idempotency/idempotency.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
-import { CopyFixture, copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { CopyFixture, copyAttributes, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -20,12 +20,7 @@ describeEachDialect(
 
     const target = (extra: Record<string, unknown> = {}) => copyAttributes(f, extra);
     const copy = (attributes: Record<string, unknown>, headers: Record<string, string> = {}, query = '') =>
-      t().inject({
-        method: 'POST',
-        url: `/api/v2/tasks/copy${query}`,
-        headers: { ...faceHeaders('jsonapi', a, true), ...headers },
-        payload: JSON.stringify({ data: { type: 'tasks', attributes } }),
-      });
+      postCopy(t(), a, 'tasks', attributes, { query, headers });
     const get = (url: string) => t().inject({ method: 'GET', url, headers: faceHeaders('jsonapi', a) });
 
     it('queues a copy above COPY_SYNC_MAX_TASKS and answers 303 to the new task once done', async () => {

@@ -1,6 +1,5 @@
 import * as accounts from '../../../src/accounts/accounts.service';
-import { copyAttributes, CopyFixture, makeCopyFixture } from '../../factories/jsonapi.factory';
-import { faceHeaders } from '../../support/face-requests';
+import { copyAttributes, CopyFixture, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -19,14 +18,7 @@ describeEachDialect(
     });
 
     const copy = (headers: Record<string, string> = {}) =>
-      t().inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy',
-        headers: { ...faceHeaders('jsonapi', a, true), ...headers },
-        payload: JSON.stringify({
-          data: { type: 'tasks', attributes: copyAttributes(f, { copy_open_subtasks: true }) },
-        }),
-      });
+      postCopy(t(), a, 'tasks', copyAttributes(f, { copy_open_subtasks: true }), { headers });
 
     it('reads the source tree and the target project once', async () => {
       const statements = spyStatements(t());

@@ -4,8 +4,8 @@ import {
   makeCopyFixture,
   makeResource,
   makeWorkflow,
+  postCopy,
 } from '../../factories/jsonapi.factory';
-import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
 // What a copy reads of its source in few statements: the files of copied comments with those of
@@ -21,12 +21,7 @@ describeEachDialect('POST /api/v2/tasks/copy reads', (t) => {
   });
 
   const copy = (attributes: Record<string, unknown>) =>
-    t().inject({
-      method: 'POST',
-      url: '/api/v2/tasks/copy',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({ data: { type: 'tasks', attributes: copyAttributes(f, attributes) } }),
-    });
+    postCopy(t(), a, 'tasks', copyAttributes(f, attributes));
 
   it("copies a comment's file with copy_comments and copy_attachments, and only then", async () => {
     const comment = await makeResource(t(), a, 'comments', {

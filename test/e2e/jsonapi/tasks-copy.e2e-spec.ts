@@ -1,4 +1,11 @@
-import { copyAttributes, CopyFixture, makeCopyFixture, makeResource } from '../../factories/jsonapi.factory';
+import { FULL_COPY } from '../../../src/faces/jsonapi/jsonapi.examples';
+import {
+  copyAttributes,
+  CopyFixture,
+  makeCopyFixture,
+  makeResource,
+  postCopy,
+} from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../../support/face-requests';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
 
@@ -12,13 +19,27 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
   });
 
   const copy = (attributes: Record<string, unknown>, query = '') =>
-    t().inject({
-      method: 'POST',
-      url: `/api/v2/tasks/copy${query}`,
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({ data: { type: 'tasks', attributes } }),
-    });
+    postCopy(t(), a, 'tasks', attributes, { query });
   const target = () => copyAttributes(f);
+
+  interface DependencyRow {
+    id: string;
+    attributes: { type_id: number };
+    relationships: {
+      task: { data: { id: string } };
+      dependent_task: { data: { id: string } };
+      reverse_dependency: { data: { id: string } | null };
+    };
+  }
+  /** The task_dependencies rows of one task, as GET /api/v2/task_dependencies lists them. */
+  const dependenciesOf = async (taskId: string): Promise<DependencyRow[]> =>
+    (
+      await t().inject({
+        method: 'GET',
+        url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
+        headers: faceHeaders('jsonapi', a),
+      })
+    ).json().data;
 
   it('copies the shell only by default', async () => {
     const res = await copy({ ...target(), title: 'Shell' });
@@ -45,24 +66,9 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
   });
 
   it('copies everything the full seed body selects, on every level', async () => {
+    // The documented full copy (the Swagger example), aimed at the fixture's tree and list.
     const res = await copy(
-      {
-        ...target(),
-        title: 'Onboarding checklist — Acme',
-        copy_assignee: true,
-        copy_date: true,
-        copy_repeat: true,
-        copy_estimate: true,
-        copy_description: true,
-        copy_tags: true,
-        copy_subscribers: true,
-        copy_attachments: true,
-        copy_comments: true,
-        copy_custom_fields: true,
-        copy_open_todos: true,
-        copy_open_subtasks: true,
-        copy_task_dependencies: true,
-      },
+      { ...FULL_COPY.data.attributes, ...target() },
       '?include=subtasks,subtasks.subtasks,todos,subscribers,attachments',
     );
     expect(res.statusCode).toBe(201);
@@ -120,27 +126,16 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
       copy_task_dependencies: true,
     });
     const map = res.json().meta.copy.task_id_map as Record<string, string>;
-    const deps = async (taskId: string) =>
-      (
-        await t().inject({
-          method: 'GET',
-          url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
-          headers: faceHeaders('jsonapi', a),
-        })
-      ).json().data as Array<{
-        attributes: { type_id: number };
-        relationships: { dependent_task: { data: { id: string } } };
-      }>;
-    const fromOpenChild = await deps(map[f.tasks.openChild]);
+    const fromOpenChild = await dependenciesOf(map[f.tasks.openChild]);
     expect(fromOpenChild.map((d) => [d.attributes.type_id, d.relationships.dependent_task.data.id])).toEqual([
       [1, map[f.tasks.grandchild]],
     ]);
-    const fromRoot = await deps(map[f.tasks.root]);
+    const fromRoot = await dependenciesOf(map[f.tasks.root]);
     expect(fromRoot.map((d) => [d.attributes.type_id, d.relationships.dependent_task.data.id])).toEqual([
       [2, f.tasks.external],
     ]);
     // The external task gains the reverse row: it now blocks the copy too.
-    const external = await deps(f.tasks.external);
+    const external = await dependenciesOf(f.tasks.external);
     expect(external.map((d) => d.relationships.dependent_task.data.id)).toContain(map[f.tasks.root]);
   });
 
@@ -152,24 +147,9 @@ describeEachDialect('POST /api/v2/tasks/copy', (t) => {
       copy_task_dependencies: true,
     });
     const map = res.json().meta.copy.task_id_map as Record<string, string>;
-    type Row = {
-      id: string;
-      attributes: { type_id: number };
-      relationships: {
-        task: { data: { id: string } };
-        dependent_task: { data: { id: string } };
-        reverse_dependency: { data: { id: string } | null };
-      };
-    };
-    const rows: Row[] = [];
-    for (const taskId of [...Object.values(map), f.tasks.external]) {
-      const page = await t().inject({
-        method: 'GET',
-        url: `/api/v2/task_dependencies?filter[task_id]=${taskId}`,
-        headers: faceHeaders('jsonapi', a),
-      });
-      rows.push(...(page.json().data as Row[]));
-    }
+    const rows: DependencyRow[] = [];
+    for (const taskId of [...Object.values(map), f.tasks.external])
+      rows.push(...(await dependenciesOf(taskId)));
     const copies = new Set(Object.values(map));
     const mine = rows.filter(
       (r) => copies.has(r.relationships.task.data.id) || copies.has(r.relationships.dependent_task.data.id),
@@ -317,25 +297,21 @@ describeEachDialect('copied attachments keep their bytes', (t) => {
     const a = await t().newAccount();
     const f = await makeCopyFixture(t(), a);
     const headers = faceHeaders('jsonapi', a);
-    const res = await t().inject({
-      method: 'POST',
-      url: '/api/v2/tasks/copy?include=attachments',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({
-        data: {
-          type: 'tasks',
-          attributes: {
-            title: 'With files',
-            template_id: f.tasks.grandchild,
-            project_id: f.targetProjectId,
-            task_list_id: f.targetTaskListId,
-            workflow_status_id: f.openStatusId,
-            private: false,
-            copy_attachments: true,
-          },
-        },
-      }),
-    });
+    const res = await postCopy(
+      t(),
+      a,
+      'tasks',
+      {
+        title: 'With files',
+        template_id: f.tasks.grandchild,
+        project_id: f.targetProjectId,
+        task_list_id: f.targetTaskListId,
+        workflow_status_id: f.openStatusId,
+        private: false,
+        copy_attachments: true,
+      },
+      { query: '?include=attachments' },
+    );
     expect(res.statusCode).toBe(201);
     const [copied] = res.json().included as Array<{ id: string }>;
     const source = (
@@ -376,14 +352,7 @@ describeEachDialect('concurrent copies into one task list', (t) => {
     };
     const results = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        t().inject({
-          method: 'POST',
-          url: '/api/v2/tasks/copy',
-          headers: faceHeaders('jsonapi', a, true),
-          payload: JSON.stringify({
-            data: { type: 'tasks', attributes: { ...attributes, title: `Parallel ${i}` } },
-          }),
-        }),
+        postCopy(t(), a, 'tasks', { ...attributes, title: `Parallel ${i}` }),
       ),
     );
     expect(results.map((r) => r.statusCode)).toEqual(new Array(8).fill(201));
@@ -429,24 +398,14 @@ describeEachDialect('attachment-type custom field values', (t) => {
       }),
     });
     expect(patch.statusCode).toBe(200);
-    const res = await t().inject({
-      method: 'POST',
-      url: '/api/v2/tasks/copy',
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({
-        data: {
-          type: 'tasks',
-          attributes: {
-            title: 'With a contract',
-            template_id: f.tasks.grandchild,
-            project_id: f.targetProjectId,
-            task_list_id: f.targetTaskListId,
-            workflow_status_id: f.openStatusId,
-            private: false,
-            copy_custom_fields: true,
-          },
-        },
-      }),
+    const res = await postCopy(t(), a, 'tasks', {
+      title: 'With a contract',
+      template_id: f.tasks.grandchild,
+      project_id: f.targetProjectId,
+      task_list_id: f.targetTaskListId,
+      workflow_status_id: f.openStatusId,
+      private: false,
+      copy_custom_fields: true,
     });
     expect(res.statusCode).toBe(201);
     const values = res.json().data.attributes.custom_fields as Record<string, unknown>;

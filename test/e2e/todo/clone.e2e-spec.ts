@@ -7,7 +7,14 @@ import {
   treeProblems,
 } from '../../factories/task.factory';
 import { describeEachDialect, TestAccount } from '../../support/test-app';
-import { expectTodoError, listOf, todoClient, WireTask } from './todo-client';
+import {
+  expectTodoError,
+  listOf,
+  todoClient,
+  WIDGET_PASTE_BODY,
+  WIDGET_PASTE_IDS,
+  WireTask,
+} from './todo-client';
 
 describeEachDialect('POST /todo/clone', (t) => {
   let account: TestAccount;
@@ -25,54 +32,14 @@ describeEachDialect('POST /todo/clone', (t) => {
     const [a, b] = await makeTasks(t(), account, [{ text: 'a' }, { text: 'b' }], { project });
     const target = 18;
     await api.post('/tasks', { id: target, targetId: a, project, task: { text: 'target' } });
-    const body = `{
-"parent": null,
-"targetId": 18,
-"batch": [
-{
-"text": "If you press Tab, this task will become a subtask. To edit it, press Ctrl (Cmd) + Enter.",
-"checked": false,
-"due_date": "2022-10-07T21:00:00Z",
-"creation_date": "2022-10-31T11:20:04.171Z",
-"project": 1,
-"assigned": [4],
-"id": "temp://1667215197027",
-"parent": null
-},
-{
-"text": "You can create tasks with an infinite number of subtasks.",
-"checked": false,
-"creation_date": "2022-10-31T11:20:04.173Z",
-"project": 1,
-"assigned": [4],
-"id": "temp://1667215197028",
-"parent": null
-},
-{
-"text": "Use the Tab and Shift + Tab keys for this.",
-"checked": false,
-"creation_date": "2022-10-31T11:20:04.174Z",
-"parent": "temp://1667215197028",
-"project": 1,
-"id": "temp://1667215197029"
-}
-]
-}`;
     // The seed's ids are literal: rewrite only project 1 and user 4 to this account's ids.
     const res = await api.post(
       '/clone',
-      body.replace(/"project": 1/g, `"project": ${project}`).replace(/\[4\]/g, `[${users[3]}]`),
+      WIDGET_PASTE_BODY.replace(/"project": 1/g, `"project": ${project}`).replace(/\[4\]/g, `[${users[3]}]`),
     );
     expect(res.statusCode).toBe(200);
     const map = res.json() as Record<string, number>;
-    expect(Object.keys(map).sort()).toEqual([
-      '0',
-      '1',
-      '2',
-      'temp://1667215197027',
-      'temp://1667215197028',
-      'temp://1667215197029',
-    ]);
+    expect(Object.keys(map).sort()).toEqual(['0', '1', '2', ...WIDGET_PASTE_IDS]);
     const tasks = await api.json<WireTask[]>(`/tasks/projects/${project}`);
     expect(listOf(tasks, project, null)).toEqual([
       a,

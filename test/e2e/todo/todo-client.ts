@@ -51,3 +51,41 @@ export interface WireTask {
 export function listOf(tasks: WireTask[], project: number | null, parent: number | null): number[] {
   return tasks.filter((x) => x.project === project && x.parent === parent).map((x) => x.id);
 }
+
+// A paste request body the shipped widget sends, byte for byte.
+export const WIDGET_PASTE_BODY = `{
+"parent": null,
+"targetId": 18,
+"batch": [
+{
+"text": "If you press Tab, this task will become a subtask. To edit it, press Ctrl (Cmd) + Enter.",
+"checked": false,
+"due_date": "2022-10-07T21:00:00Z",
+"creation_date": "2022-10-31T11:20:04.171Z",
+"project": 1,
+"assigned": [4],
+"id": "temp://1667215197027",
+"parent": null
+},
+{
+"text": "You can create tasks with an infinite number of subtasks.",
+"checked": false,
+"creation_date": "2022-10-31T11:20:04.173Z",
+"project": 1,
+"assigned": [4],
+"id": "temp://1667215197028",
+"parent": null
+},
+{
+"text": "Use the Tab and Shift + Tab keys for this.",
+"checked": false,
+"creation_date": "2022-10-31T11:20:04.174Z",
+"parent": "temp://1667215197028",
+"project": 1,
+"id": "temp://1667215197029"
+}
+]
+}`;
+
+/** The client ids of WIDGET_PASTE_BODY's three tasks, in its order. */
+export const WIDGET_PASTE_IDS = ['temp://1667215197027', 'temp://1667215197028', 'temp://1667215197029'];

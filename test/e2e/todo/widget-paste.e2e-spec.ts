@@ -1,40 +1,5 @@
 import { describeEachDialect, TestAccount } from '../../support/test-app';
-import { listOf, todoClient, WireTask } from './todo-client';
-
-// A paste request body the shipped widget sends, byte for byte.
-const WIDGET_PASTE_BODY = `{
-"parent": null,
-"targetId": 18,
-"batch": [
-{
-"text": "If you press Tab, this task will become a subtask. To edit it, press Ctrl (Cmd) + Enter.",
-"checked": false,
-"due_date": "2022-10-07T21:00:00Z",
-"creation_date": "2022-10-31T11:20:04.171Z",
-"project": 1,
-"assigned": [4],
-"id": "temp://1667215197027",
-"parent": null
-},
-{
-"text": "You can create tasks with an infinite number of subtasks.",
-"checked": false,
-"creation_date": "2022-10-31T11:20:04.173Z",
-"project": 1,
-"assigned": [4],
-"id": "temp://1667215197028",
-"parent": null
-},
-{
-"text": "Use the Tab and Shift + Tab keys for this.",
-"checked": false,
-"creation_date": "2022-10-31T11:20:04.174Z",
-"parent": "temp://1667215197028",
-"project": 1,
-"id": "temp://1667215197029"
-}
-]
-}`;
+import { listOf, todoClient, WIDGET_PASTE_BODY, WIDGET_PASTE_IDS, WireTask } from './todo-client';
 
 // A fresh database per file: the body's literal ids (project 1, user 4, target 18) are made here.
 describeEachDialect('POST /todo/clone with the widget’s paste body verbatim', (t) => {
@@ -61,14 +26,7 @@ describeEachDialect('POST /todo/clone with the widget’s paste body verbatim', 
     expect(res.statusCode).toBe(200);
     expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
     const map = res.json() as Record<string, number>;
-    expect(Object.keys(map).sort()).toEqual([
-      '0',
-      '1',
-      '2',
-      'temp://1667215197027',
-      'temp://1667215197028',
-      'temp://1667215197029',
-    ]);
+    expect(Object.keys(map).sort()).toEqual(['0', '1', '2', ...WIDGET_PASTE_IDS]);
     expect(new Set(Object.values(map)).size).toBe(3);
     expect([map[0], map[1], map[2]]).toEqual([
       map['temp://1667215197027'],

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { Connection, createConnection } from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../../src/config/database.options';
 import { ensureBuilt, ROOT, runCli } from '../../support/processes';
-
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+import { describeOnMariaDb } from '../../support/test-database';
 
 /** Runs `node dist/main.js` until it stops by itself (it must not get as far as serving). */
 function runMain(databaseUrl: string) {
@@ -18,7 +17,7 @@ function runMain(databaseUrl: string) {
 }
 
 // MariaDB creates a database in latin1 unless told otherwise: 4-byte characters would be lost.
-describeMysql('a MySQL/MariaDB database that is not utf8mb4 (MariaDB)', () => {
+describeOnMariaDb('a MySQL/MariaDB database that is not utf8mb4 (MariaDB)', () => {
   let admin: Connection;
   const made: string[] = [];
 

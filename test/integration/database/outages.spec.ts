@@ -3,16 +3,11 @@ import { parseDatabaseUrl } from '../../../src/config/database.options';
 import { DatabaseProxy } from '../../support/db-proxy';
 import { Face, faceHeaders } from '../../support/face-requests';
 import { createTestApp, TestAccount, TestApp } from '../../support/test-app';
+import { describeOnMariaDb } from '../../support/test-database';
 
 // The database behind a loopback proxy the test controls: refused (unreachable) or frozen (a hung
 // server that accepts connections and never answers). Every face answers 503 in its own format,
 // within the configured bounds, and works again once the database is back.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('database outage tests skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
 const ROUTES: Array<{ face: Face; url: string }> = [
   { face: 'toloka', url: '/api/v1/pools' },
   { face: 'jsonapi', url: '/api/v2/workflows' },
@@ -60,7 +55,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
   return { result, ms: Date.now() - started };
 }
 
-describeMysql('database outages (MariaDB behind a loopback proxy)', () => {
+describeOnMariaDb('database outages (MariaDB behind a loopback proxy)', () => {
   let proxy: DatabaseProxy;
   let t: TestApp;
   let warm: TestAccount;

@@ -1,18 +1,14 @@
 import type { IsolationLevel } from 'typeorm/driver/types/IsolationLevel';
 import { useHeldConnection } from '../../support/held-connection';
 import { createTestApp, TestApp } from '../../support/test-app';
+import { describeOnMariaDb } from '../../support/test-database';
 
 // Each connection of the pool sends its isolation level only when it changes
 // (src/database/session-isolation.ts): every transaction must still run at the level it asks for,
 // or at the server's when it asks for none, whatever the connection served before.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  console.warn('session isolation tests skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
 type Level = IsolationLevel | undefined;
 
-describeMysql('Isolation levels sent once per connection [mysql]', () => {
+describeOnMariaDb('Isolation levels sent once per connection [mysql]', () => {
   let t: TestApp;
   let serverLevel: string;
 

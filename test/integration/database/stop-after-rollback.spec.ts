@@ -3,14 +3,10 @@ import { allDone } from '../../../src/common/all-done';
 import { WITH_NEXT } from '../../../src/database/held-statements';
 import { useHeldConnection } from '../../support/held-connection';
 import { createTestApp, TestApp } from '../../support/test-app';
+import { describeOnMariaDb } from '../../support/test-database';
 
 // After a deadlock the server has rolled the transaction back; a statement of it that was asked
 // for at once with the failed one must not run then, on its own (src/database/stop-after-rollback.ts).
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  console.warn('stop-after-rollback tests skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function later(): { promise: Promise<void>; resolve: () => void } {
@@ -19,7 +15,7 @@ function later(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-describeMysql('Statements of a transaction rolled back by a deadlock [mysql]', () => {
+describeOnMariaDb('Statements of a transaction rolled back by a deadlock [mysql]', () => {
   let t: TestApp;
 
   beforeAll(async () => {

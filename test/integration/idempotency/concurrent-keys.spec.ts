@@ -1,7 +1,5 @@
-import { createConnection } from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../../src/config/database.options';
-import { ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { createSourcePool, processesOnFreshDatabase, requestV1 } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb } from '../../support/test-database';
 
 const TOKEN = 'concurrent-keys-test-token-0123456789';
 const KEYS = 120;
@@ -12,28 +10,12 @@ const WIDTH = 24;
 // processes on one MariaDB database. Keys are neighbours in the unique index (key-0001, key-0002,
 // …) and each is sent twice at about the same time: every request must get its 202, each key
 // exactly one operation, and no request a 5xx (a deadlock on the keys' index used to escape).
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('concurrent Idempotency-Key test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('Idempotency-Key under concurrent clones on three processes (MariaDB)', () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await database?.drop();
-  });
+describeOnMariaDb('Idempotency-Key under concurrent clones on three processes (MariaDB)', () => {
+  const { services, database, start } = processesOnFreshDatabase();
 
   it('answers every request 202, one operation per key, never a 5xx', async () => {
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       // Only the requests are measured here: the job service stays out of the way.
       JOBS_CONCURRENCY: '0',
@@ -41,34 +23,8 @@ describeMysql('Idempotency-Key under concurrent clones on three processes (Maria
       RATE_LIMIT_POOL_CLONE_PER_DAY: '0',
       LOG_LEVEL: 'error',
     };
-    services.push(await startService(env));
-    services.push(...(await Promise.all([startService(env), startService(env)])));
-    const call = async (service: ServiceProcess, path: string, body?: unknown, key?: string) => {
-      const res = await fetch(`${service.url}${path}`, {
-        method: 'POST',
-        headers: {
-          authorization: `OAuth ${TOKEN}`,
-          ...(key ? { 'idempotency-key': key } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
-    const project = await call(services[0], '/api/v1/projects', {
-      public_name: 'p',
-      public_description: 'd',
-      task_spec: { input_spec: {}, output_spec: {} },
-    });
-    const source = await call(services[0], '/api/v1/pools', {
-      project_id: project.body.id,
-      private_name: 'source',
-      will_expire: '2030-01-01T00:00:00',
-      reward_per_assignment: 0.01,
-      assignment_max_duration_seconds: 60,
-      defaults: { default_overlap_for_new_task_suites: 1 },
-    });
-    expect(source.status).toBe(201);
+    await start(env, 3);
+    const source = await createSourcePool(services[0], TOKEN);
 
     // Each key twice, the two sends next to each other in the queue and on different processes.
     const sends = Array.from({ length: KEYS * REPEATS }, (_, i) => ({
@@ -81,7 +37,16 @@ describeMysql('Idempotency-Key under concurrent clones on three processes (Maria
       Array.from({ length: WIDTH }, async () => {
         while (next < sends.length) {
           const { key, service } = sends[next++];
-          const res = await call(service, `/api/v1/pools/${String(source.body.id)}/clone`, undefined, key);
+          const res = await requestV1(
+            service,
+            TOKEN,
+            'POST',
+            `/api/v1/pools/${String(source.body.id)}/clone`,
+            undefined,
+            {
+              'idempotency-key': key,
+            },
+          );
           answers.push({ key, status: res.status, id: res.body.id });
         }
       }),
@@ -93,14 +58,7 @@ describeMysql('Idempotency-Key under concurrent clones on three processes (Maria
     expect(idsByKey.size).toBe(KEYS);
     expect([...idsByKey.values()].every((ids) => ids.size === 1)).toBe(true);
 
-    const target = parseDatabaseUrl(database.url);
-    const sql = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    const sql = await connectToDatabase(database().url);
     try {
       const [rows] = await sql.query("SELECT COUNT(*) AS n FROM operations WHERE type = 'POOL.CLONE'");
       expect(Number((rows as Array<{ n: number }>)[0].n)).toBe(KEYS);

@@ -3,7 +3,7 @@ import { OperationRunner } from '../../../src/operations/operation-runner';
 import { OperationsService } from '../../../src/operations/operations.service';
 import { makePool } from '../../factories/pool.factory';
 import { createTestApp, TestApp } from '../../support/test-app';
-import { testDialects } from '../../support/test-database';
+import { describeOnMariaDb } from '../../support/test-database';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -16,9 +16,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise
 // DATABASE_POOL_SIZE=3 with JOBS_DATABASE_CONNECTIONS=2: requests have one connection, the job
 // service two of its own. Holding every connection of one side must not stop the other.
 // SQLite has one connection and no such split: MySQL/MariaDB only.
-const describeMysql = testDialects().includes('mysql') ? describe : describe.skip;
-
-describeMysql('connections kept for the job service [mysql]', () => {
+describeOnMariaDb('connections kept for the job service [mysql]', () => {
   let app: TestApp | undefined;
   const t = () => app!;
   beforeAll(async () => {

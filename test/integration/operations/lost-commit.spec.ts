@@ -3,23 +3,18 @@ import { Operation } from '../../../src/operations/operation.entity';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { Pool } from '../../../src/pools/pool.entity';
 import { Task } from '../../../src/tasks/store/task.entity';
-import { copyAttributes, makeCopyFixture } from '../../factories/jsonapi.factory';
+import { copyAttributes, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
 import { countPools, makeCrowdProject, makePool, poolBody } from '../../factories/pool.factory';
 import { DatabaseProxy } from '../../support/db-proxy';
 import { faceHeaders } from '../../support/face-requests';
 import { createTestApp, TestAccount, TestApp } from '../../support/test-app';
+import { describeOnMariaDb } from '../../support/test-database';
 
 // A COMMIT whose answer is lost with its connection ("Connection lost" on COMMIT): the proxy
 // forwards the COMMIT (it takes effect) or drops it (the server rolls back), and closes the
 // service's connection before any answer. The service finds out which before it answers, so that
 // a client's retry — toloka-kit retries every 5xx — can never make a second clone, pool or copy.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('lost COMMIT tests skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('a COMMIT whose answer is lost (MariaDB behind a loopback proxy)', () => {
+describeOnMariaDb('a COMMIT whose answer is lost (MariaDB behind a loopback proxy)', () => {
   let proxy: DatabaseProxy;
   let t: TestApp;
 
@@ -109,12 +104,7 @@ describeMysql('a COMMIT whose answer is lost (MariaDB behind a loopback proxy)',
     const f = await makeCopyFixture(t, a);
     const tasksBefore = await t.db.read((m) => m.count(Task, { where: { accountId: a.id } }));
     const cut = proxy.cutAtCommit(statement, true);
-    const res = await t.inject({
-      method: 'POST',
-      url: `/api/v2/tasks/copy${query}`,
-      headers: faceHeaders('jsonapi', a, true),
-      payload: JSON.stringify({ data: { type: 'tasks', attributes: copyAttributes(f) } }),
-    });
+    const res = await postCopy(t, a, 'tasks', copyAttributes(f), { query });
     proxy.disarm();
     expect(await cut).toBe(true);
     expect(res.statusCode).toBe(query ? 202 : 201);

@@ -1,23 +1,9 @@
-import { createConnection } from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../../src/config/database.options';
-import { ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { createSourcePool, processesOnFreshDatabase, requestV1 } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb } from '../../support/test-database';
 
 const TOKEN = 'multi-process-test-token-0123456789';
 const CLONES = 300;
 const LEASE_MS = 1500;
-
-async function call(service: ServiceProcess, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${service.url}${path}`, {
-    method,
-    headers: {
-      authorization: `OAuth ${TOKEN}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-}
 
 async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -30,28 +16,12 @@ async function pool<T>(items: T[], width: number, work: (item: T) => Promise<voi
 
 // Three `node dist/main.js` processes share one MariaDB database; one is SIGKILLed while its
 // handlers are inside their transactions. Every operation must still end SUCCESS exactly once.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('multi-process job-service test skipped: TEST_DATABASE_URL is not set');
-}
-
-describeMysql('job service across three processes on one MariaDB database', () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await database?.drop();
-  });
+describeOnMariaDb('job service across three processes on one MariaDB database', () => {
+  const { services, database, start } = processesOnFreshDatabase();
 
   it('runs 300 clones exactly once although one process is killed mid-handler', async () => {
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       JOBS_CONCURRENCY: '4',
       JOBS_LEASE_MS: String(LEASE_MS),
@@ -62,35 +32,14 @@ describeMysql('job service across three processes on one MariaDB database', () =
       LOG_LEVEL: 'error',
     };
     // The first one migrates and creates the account; the others find both.
-    services.push(await startService(env));
-    services.push(...(await Promise.all([startService(env), startService(env)])));
+    await start(env, 3);
     const [first, victim] = services;
 
-    const project = await call(first, 'POST', '/api/v1/projects', {
-      public_name: 'p',
-      public_description: 'd',
-      task_spec: { input_spec: {}, output_spec: {} },
-    });
-    expect(project.status).toBe(201);
-    const source = await call(first, 'POST', '/api/v1/pools', {
-      project_id: project.body.id,
-      private_name: 'source',
-      will_expire: '2030-01-01T00:00:00',
-      reward_per_assignment: 0.01,
-      assignment_max_duration_seconds: 60,
-      defaults: { default_overlap_for_new_task_suites: 1 },
+    const source = await createSourcePool(first, TOKEN, {
       filter: { and: [{ category: 'profile', key: 'country', operator: 'EQ', value: 'NL' }] },
     });
-    expect(source.status).toBe(201);
 
-    const target = parseDatabaseUrl(database.url);
-    const sql = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    const sql = await connectToDatabase(database().url);
     try {
       // Hold the source pool's row: every clone handler reads it with a shared lock, so each one
       // waits inside its transaction, RUNNING under its process's lease, until we let go.
@@ -106,7 +55,7 @@ describeMysql('job service across three processes on one MariaDB database', () =
         24,
         async (i) => {
           const target = i < 30 ? victim : services[i % 3];
-          const res = await call(target, 'POST', `/api/v1/pools/${String(source.body.id)}/clone`);
+          const res = await requestV1(target, TOKEN, 'POST', `/api/v1/pools/${String(source.body.id)}/clone`);
           expect(res.status).toBe(202);
           ids.push(String(res.body.id));
         },

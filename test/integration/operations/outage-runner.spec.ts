@@ -1,8 +1,13 @@
-import { Connection, createConnection } from 'mysql2/promise';
+import type { Connection } from 'mysql2/promise';
 import { parseDatabaseUrl } from '../../../src/config/database.options';
 import { DatabaseProxy } from '../../support/db-proxy';
-import { ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { createSourcePool, requestV1, ServiceProcess, startService } from '../../support/processes';
+import {
+  connectToDatabase,
+  createTestDatabase,
+  describeOnMariaDb,
+  TestDatabase,
+} from '../../support/test-database';
 
 const TOKEN = 'outage-runner-test-token-0123456789';
 const CLONES = 20;
@@ -11,13 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A `node dist/main.js` process whose database goes away (refused, then hung) while its job
 // service runs clones: the process lives on, and once the database is back every operation ends
 // SUCCESS with exactly one new pool.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('job service outage test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('job service through a database outage (MariaDB behind a loopback proxy)', () => {
+describeOnMariaDb('job service through a database outage (MariaDB behind a loopback proxy)', () => {
   let database: TestDatabase;
   let proxy: DatabaseProxy;
   let service: ServiceProcess | undefined;
@@ -49,40 +48,10 @@ describeMysql('job service through a database outage (MariaDB behind a loopback 
       RATE_LIMIT_POOL_CLONE_PER_DAY: '0',
       LOG_LEVEL: 'error',
     });
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${service!.url}${path}`, {
-        method,
-        headers: {
-          authorization: `OAuth ${TOKEN}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
-    };
-    const project = await call('POST', '/api/v1/projects', {
-      public_name: 'p',
-      public_description: 'd',
-      task_spec: { input_spec: {}, output_spec: {} },
-    });
-    const source = await call('POST', '/api/v1/pools', {
-      project_id: project.body.id,
-      private_name: 'source',
-      will_expire: '2030-01-01T00:00:00',
-      reward_per_assignment: 0.01,
-      assignment_max_duration_seconds: 60,
-      defaults: { default_overlap_for_new_task_suites: 1 },
-    });
-    expect(source.status).toBe(201);
+    const call = (method: string, path: string) => requestV1(service!, TOKEN, method, path);
+    const source = await createSourcePool(service, TOKEN);
 
-    const target = parseDatabaseUrl(database.url);
-    sql = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    sql = await connectToDatabase(database.url);
     // Handlers wait on the source pool's row, inside their transactions, when the database goes.
     await sql.beginTransaction();
     await sql.query('SELECT id FROM pools WHERE id = ? FOR UPDATE', [source.body.id]);

@@ -1,8 +1,7 @@
-import { Connection, createConnection } from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../../src/config/database.options';
+import type { Connection } from 'mysql2/promise';
 import { LargeTree, makeLargeTree, mysqlQueryable } from '../../factories/task-tree.factory';
-import { ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { processesOnFreshDatabase, ServiceProcess } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb, readOperation } from '../../support/test-database';
 
 const TOKEN = 'task-copy-crash-test-token-0123456789';
 const TASKS = 5000;
@@ -12,43 +11,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // middle of a copy leaves no part of a tree, and the instance that takes the operation over makes
 // exactly one. Two `node dist/main.js` processes on one MariaDB database; the first is SIGKILLed
 // while its copy has written every task (uncommitted) and waits on a row lock the test holds.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('task copy crash-safety test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('TASK.COPY when its worker process is killed mid-copy (MariaDB)', () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
+describeOnMariaDb('TASK.COPY when its worker process is killed mid-copy (MariaDB)', () => {
   const connections: Connection[] = [];
-
-  beforeAll(async () => {
-    database = await createTestDatabase('mysql');
-  });
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await Promise.all(connections.map((c) => c.end().catch(() => undefined)));
-    await database?.drop();
-  });
+  const { database, start } = processesOnFreshDatabase(() =>
+    Promise.all(connections.map((c) => c.end().catch(() => undefined))),
+  );
 
   const connect = async () => {
-    const target = parseDatabaseUrl(database.url);
-    const conn = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    const conn = await connectToDatabase(database().url);
     connections.push(conn);
     return conn;
   };
 
   it('leaves either no copy or one complete copy, and ends SUCCESS exactly once', async () => {
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       JOBS_CONCURRENCY: '1',
       JOBS_LEASE_MS: '2000',
@@ -58,8 +35,7 @@ describeMysql('TASK.COPY when its worker process is killed mid-copy (MariaDB)', 
       JSONAPI_RATE_LIMIT_PER_30MIN: '0',
       LOG_LEVEL: 'error',
     };
-    const victim = await startService(env);
-    services.push(victim);
+    const [victim] = await start(env, 1);
 
     const sql = await connect();
     const [accounts] = await sql.query('SELECT id FROM accounts');
@@ -158,20 +134,7 @@ describeMysql('TASK.COPY when its worker process is killed mid-copy (MariaDB)', 
     expect(submitted.status).toBe(202);
     const operationId = submitted.body.data.id;
 
-    const operationRow = async () => {
-      const [rows] = await sql.query(
-        'SELECT status, lease_owner, attempts, details FROM operations WHERE id = ?',
-        [operationId],
-      );
-      return (
-        rows as Array<{
-          status: string;
-          lease_owner: string | null;
-          attempts: number;
-          details: string | null;
-        }>
-      )[0];
-    };
+    const operationRow = () => readOperation(sql, operationId);
     const midway = Date.now() + 30_000;
     let written = 0;
     for (;;) {
@@ -191,8 +154,7 @@ describeMysql('TASK.COPY when its worker process is killed mid-copy (MariaDB)', 
     expect(await countIn(observer)).toBe(0);
 
     // Another instance takes the operation over once the dead one's lease has expired.
-    const heir = await startService(env);
-    services.push(heir);
+    const [heir] = await start(env, 1);
     const settle = Date.now() + 40_000;
     let row = await operationRow();
     while (row.status !== 'SUCCESS' && row.status !== 'FAIL') {

@@ -4,17 +4,12 @@ import { createApp } from '../../../src/app.factory';
 import { Clock } from '../../../src/common/clock';
 import { faceHeaders } from '../../support/face-requests';
 import { createTestApp, TestAccount, TestApp } from '../../support/test-app';
+import { describeOnMariaDb } from '../../support/test-database';
 
 // Two instances of the service in one process, on one MariaDB database, with request limits
 // large enough that each instance reserves several requests at a time (README, "Request
 // limits"): alternating requests still get exactly the limit, and the window frees up on time.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('request reservation test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
-
-describeMysql('v2 request limits of two instances sharing reservations (MariaDB)', () => {
+describeOnMariaDb('v2 request limits of two instances sharing reservations (MariaDB)', () => {
   let t: TestApp;
   let second: NestFastifyApplication;
   let a: TestAccount;

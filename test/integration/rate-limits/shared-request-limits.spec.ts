@@ -1,7 +1,5 @@
-import { createConnection } from 'mysql2/promise';
-import { parseDatabaseUrl } from '../../../src/config/database.options';
-import { runCli, ServiceProcess, startService } from '../../support/processes';
-import { createTestDatabase, TestDatabase } from '../../support/test-database';
+import { processesOnFreshDatabase, runCli, ServiceProcess } from '../../support/processes';
+import { connectToDatabase, describeOnMariaDb } from '../../support/test-database';
 
 const TOKEN = 'shared-limits-test-token-0123456789';
 const LIMIT = 10;
@@ -9,22 +7,15 @@ const LIMIT = 10;
 // v2 request limits with three `node dist/main.js` processes on one MariaDB database: counted in
 // the database (or in Redis when TEST_REDIS_URL is set, as REDIS_URL), so that a token gets its
 // limit once across the instances, not once per instance.
-const describeMysql = process.env.TEST_DATABASE_URL ? describe : describe.skip;
-if (!process.env.TEST_DATABASE_URL) {
-  // Only when no server was asked for: with TEST_DATABASE_URL set, this suite always runs.
-  console.warn('shared v2 request limit test skipped: TEST_DATABASE_URL is not set (MariaDB only)');
-}
 const redis = process.env.TEST_REDIS_URL;
 
-describeMysql(`v2 request limits across three processes (${redis ? 'Redis' : 'the database'})`, () => {
-  let database: TestDatabase;
-  const services: ServiceProcess[] = [];
+describeOnMariaDb(`v2 request limits across three processes (${redis ? 'Redis' : 'the database'})`, () => {
+  const { services, database, start } = processesOnFreshDatabase();
   let accountId = 0;
 
   beforeAll(async () => {
-    database = await createTestDatabase('mysql');
     const env = {
-      DATABASE_URL: database.url,
+      DATABASE_URL: database().url,
       BOOTSTRAP_API_TOKEN: TOKEN,
       JOBS_CONCURRENCY: '0',
       JSONAPI_RATE_LIMIT_PER_10S: String(LIMIT),
@@ -32,25 +23,12 @@ describeMysql(`v2 request limits across three processes (${redis ? 'Redis' : 'th
       LOG_LEVEL: 'error',
       ...(redis ? { REDIS_URL: redis } : {}),
     };
-    services.push(await startService(env));
-    services.push(...(await Promise.all([startService(env), startService(env)])));
-    const target = parseDatabaseUrl(database.url);
-    const sql = await createConnection({
-      host: target.host,
-      port: target.port,
-      user: target.username,
-      password: target.password,
-      database: target.database,
-    });
+    await start(env, 3);
+    const sql = await connectToDatabase(database().url);
     const [rows] = await sql.query('SELECT id FROM accounts');
     accountId = Number((rows as Array<{ id: number }>)[0].id);
     await sql.end();
   }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop('SIGKILL')));
-    await database?.drop();
-  });
 
   const get = async (service: ServiceProcess, token: string) => {
     const res = await fetch(`${service.url}/api/v2/workflows`, {
@@ -64,7 +42,7 @@ describeMysql(`v2 request limits across three processes (${redis ? 'Redis' : 'th
   };
 
   const newToken = () => {
-    const issued = runCli(['token:create', String(accountId), '--json'], { DATABASE_URL: database.url });
+    const issued = runCli(['token:create', String(accountId), '--json'], { DATABASE_URL: database().url });
     expect(issued.status).toBe(0);
     return (JSON.parse(issued.stdout) as { token: string }).token;
   };

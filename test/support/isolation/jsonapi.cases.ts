@@ -6,6 +6,7 @@ import {
   makeTodoProject,
   makeTodoTask,
   makeTodoUser,
+  postCopy,
 } from '../../factories/jsonapi.factory';
 import { faceHeaders } from '../face-requests';
 import type { IsolationCase } from '../isolation-fixtures';
@@ -126,24 +127,20 @@ export const JSONAPI_ISOLATION_CASES: IsolationCase[] = [
     path: '/api/v2/operations/{id}',
     arrange: async (t, owner) => {
       const fixture = await makeCopyFixture(t, owner);
-      const res = await t.inject({
-        method: 'POST',
-        url: '/api/v2/tasks/copy?async=true',
-        headers: faceHeaders('jsonapi', owner, true),
-        payload: JSON.stringify({
-          data: {
-            type: 'tasks',
-            attributes: {
-              title: 'A copy',
-              template_id: fixture.tasks.root,
-              project_id: fixture.targetProjectId,
-              task_list_id: fixture.targetTaskListId,
-              workflow_status_id: fixture.openStatusId,
-              private: false,
-            },
-          },
-        }),
-      });
+      const res = await postCopy(
+        t,
+        owner,
+        'tasks',
+        {
+          title: 'A copy',
+          template_id: fixture.tasks.root,
+          project_id: fixture.targetProjectId,
+          task_list_id: fixture.targetTaskListId,
+          workflow_status_id: fixture.openStatusId,
+          private: false,
+        },
+        { query: '?async=true' },
+      );
       // Let the copy finish, so that A's view of the operation is stable: the runner woken by the
       // request may hold it, so poll (bounded) rather than trust one tick.
       const id = res.json().data.id as string;

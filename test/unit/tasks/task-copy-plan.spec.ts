@@ -7,29 +7,12 @@ import {
   SourceTask,
 } from '../../../src/tasks/copy/task-copy-plan';
 import { TaskDependency, Todo } from '../../../src/tasks/details/task-details.entities';
+import { everyCopyFlag } from '../../factories/jsonapi.factory';
 
 const NOW = new Date('2030-01-02T03:04:05.000Z');
 
 function flags(on: Partial<CopyFlags> = {}): CopyFlags {
-  return {
-    copy_open_subtasks: false,
-    copy_closed_subtasks: false,
-    copy_open_todos: false,
-    copy_closed_todos: false,
-    copy_comments: false,
-    copy_description: false,
-    copy_attachments: false,
-    copy_subscribers: false,
-    copy_assignee: false,
-    copy_tags: false,
-    copy_date: false,
-    copy_repeat: false,
-    copy_estimate: false,
-    copy_task_dependencies: false,
-    copy_custom_fields: false,
-    copy_as_task_template: false,
-    ...on,
-  };
+  return { ...everyCopyFlag(false), copy_as_task_template: false, ...on };
 }
 
 function task(id: number, parentId: number | null, extra: Partial<SourceTask> = {}): SourceTask {
