@@ -232,7 +232,9 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
    * Operations of one type in one transaction with their SUCCESS. If anything fails, the batch is
    * rolled back whole. A failure of one operation (a domain error) then runs the two halves as
    * batches of their own, down to single operations, so the bad one fails alone and the rest
-   * still go in batches: one bad clone among 128 costs 15 transactions, not 129. Any other
+   * still go in batches: one bad clone among 128 costs 15 transactions, not 129. (Halves win
+   * while fewer than about one in six is bad; when all are, as for clones of a project archived
+   * meanwhile, they cost 255, each ending at its first reads.) Any other
    * failure runs each on its own: the database's (each is retried by itself), or a lost lease
    * (the heartbeat renews a batch's leases together, so they are lost together, and halves would
    * only redo the work more often before each finds its own lost).

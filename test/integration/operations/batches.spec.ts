@@ -1,4 +1,7 @@
+import { DomainError } from '../../../src/common/domain-error';
 import { Operation } from '../../../src/operations/operation.entity';
+import { OperationHandlers, PermanentOperationError } from '../../../src/operations/operation-handlers';
+import { OperationsService } from '../../../src/operations/operations.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { CrowdProject } from '../../../src/pools/crowd-project.entity';
 import { Pool } from '../../../src/pools/pool.entity';
@@ -167,6 +170,77 @@ describeEachDialect(
     JOBS_LEASE_MS: '120000',
     ...NO_RATE_LIMITS,
   },
+);
+
+// A handler of the test's own (registered as the Pools module registers POOL.CLONE) whose batches
+// fail in a way chosen per test: which batches the runner tries next tells how it split them.
+describeEachDialect(
+  'a batch that fails',
+  (t) => {
+    let a: TestAccount;
+    let failure: () => Error;
+    const batchSizes: number[] = [];
+    beforeAll(async () => {
+      a = await t().newAccount();
+      t()
+        .get(OperationHandlers)
+        .register({
+          type: 'TEST.BATCHED',
+          run: async ({ operation }) => {
+            if (operation.parameters.bad) throw new PermanentOperationError('TEST_BAD', 'bad');
+            return { alone: true };
+          },
+          runBatch: async (operations) => {
+            batchSizes.push(operations.length);
+            if (operations.some((op) => op.parameters.bad)) throw failure();
+            return operations.map(() => ({ alone: false }));
+          },
+        });
+    });
+
+    async function runEight(bad: number): Promise<Operation[]> {
+      const ids = [];
+      for (let i = 0; i < 8; i++) {
+        const op = await t().db.transaction((m) =>
+          t()
+            .get(OperationsService)
+            .enqueue(m, { accountId: a.id, type: 'TEST.BATCHED', parameters: { bad: i === bad } }),
+        );
+        ids.push(op.id);
+      }
+      batchSizes.length = 0;
+      await t().get(OperationRunner).tick();
+      return operations(t(), ids);
+    }
+
+    it('after an operation of its own fails, in halves', async () => {
+      failure = () => new DomainError('POOL_NOT_FOUND', 'gone');
+      const rows = await runEight(5);
+      expect(batchSizes).toEqual([8, 4, 4, 2, 2]);
+      expect(rows.map((row) => row.status)).toEqual([
+        ...Array(5).fill('SUCCESS'),
+        'FAIL',
+        'SUCCESS',
+        'SUCCESS',
+      ]);
+    });
+
+    it('after anything else fails (the database, say), one by one', async () => {
+      failure = () => new Error('connection reset');
+      const rows = await runEight(5);
+      expect(batchSizes).toEqual([8]);
+      expect(rows.map((row) => row.status)).toEqual([
+        ...Array(5).fill('SUCCESS'),
+        'FAIL',
+        'SUCCESS',
+        'SUCCESS',
+      ]);
+      expect(rows.filter((row) => row.details).map((row) => JSON.parse(row.details!))).toEqual(
+        Array(7).fill({ alone: true }),
+      );
+    });
+  },
+  { JOBS_CONCURRENCY: '0', JOBS_POLL_MS: '0', JOBS_HEARTBEAT_MS: '60000', JOBS_LEASE_MS: '120000' },
 );
 
 describeEachDialect(
