@@ -37,15 +37,27 @@ export interface OperationHandler {
   /**
    * Optional: runs several claimed operations of this type in one transaction (the one that also
    * writes their SUCCESS), returning each one's `details` in the order given. Any error rolls the
-   * whole batch back; the runner then runs its halves as batches again (after a DomainError or a
-   * PermanentOperationError) or each operation on its own (any other error), a single one through
-   * `run`, so a bad operation fails alone. The statements it sends must not grow with the number
-   * of operations.
+   * whole batch back. Throw OperationsRefused to name the operations that cannot run: the runner
+   * runs each of those alone and the others as a batch again. After any other error it runs each
+   * operation on its own through `run`, so a bad operation fails alone. The statements it sends
+   * must not grow with the number of operations.
    */
   runBatch?(
     operations: RunningOperation[],
     manager: EntityManager,
   ): Promise<Array<Record<string, unknown> | undefined>>;
+}
+
+/**
+ * Thrown by a handler's runBatch before it writes anything: the operations of the batch (by their
+ * index in it) that cannot run. Each of them runs alone, through `run`, where it fails with its own
+ * error; the others run as a batch again.
+ */
+export class OperationsRefused extends Error {
+  constructor(readonly indexes: number[]) {
+    super(`${indexes.length} operation(s) of the batch cannot run`);
+    this.name = 'OperationsRefused';
+  }
 }
 
 /** A failure that retrying cannot fix; the message goes into the operation log. */

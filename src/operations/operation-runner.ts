@@ -6,7 +6,12 @@ import { settlesWithin } from '../common/settles-within';
 import { AppConfig, jobsLanes } from '../config/app-config';
 import { Database } from '../database/database';
 import { Operation } from './operation.entity';
-import { OperationHandlers, PermanentOperationError, RunningOperation } from './operation-handlers';
+import {
+  OperationHandlers,
+  OperationsRefused,
+  PermanentOperationError,
+  RunningOperation,
+} from './operation-handlers';
 import { OperationClaim, OperationsService } from './operations.service';
 
 /** The lease moved to another instance while the handler ran; its transaction is rolled back. */
@@ -230,14 +235,10 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
 
   /**
    * Operations of one type in one transaction with their SUCCESS. If anything fails, the batch is
-   * rolled back whole. A failure of one operation (a domain error) then runs the two halves as
-   * batches of their own, down to single operations, so the bad one fails alone and the rest
-   * still go in batches: one bad clone among 128 costs 15 transactions, not 129. (Halves win
-   * while fewer than about one in six is bad; when all are, as for clones of a project archived
-   * meanwhile, they cost 255, each ending at its first reads.) Any other
-   * failure runs each on its own: the database's (each is retried by itself), or a lost lease
-   * (the heartbeat renews a batch's leases together, so they are lost together, and halves would
-   * only redo the work more often before each finds its own lost).
+   * rolled back whole. Operations the handler names (OperationsRefused) then run alone, each
+   * failing with its own error, and the rest as a batch again: k bad clones cost k + 2
+   * transactions. After any other failure each runs on its own: a bad operation fails alone, a
+   * failure of the database is retried per operation, and a lost lease is fenced off per operation.
    */
   private async executeBatch(rows: Operation[]): Promise<void> {
     const handler = this.handlers.get(rows[0].type)!;
@@ -252,15 +253,21 @@ export class OperationRunner implements OnApplicationBootstrap, BeforeApplicatio
       });
       this.logger.debug(`${rows.length} × ${rows[0].type} succeeded in ${Date.now() - started} ms`);
     } catch (error) {
-      const halve = error instanceof DomainError || error instanceof PermanentOperationError;
-      this.logger.debug(
-        `a batch of ${rows.length} × ${rows[0].type} failed (${(error as Error).message}); ${halve ? 'in halves' : 'one by one'}`,
-      );
-      const parts = halve ? halves(rows) : rows.map((row) => [row]);
-      for (const part of parts) {
-        if (part.length === 1) await this.execute(part[0]);
-        else await this.executeBatch(part);
+      const refused = error instanceof OperationsRefused ? refusedOf(error, rows) : null;
+      if (refused) {
+        this.logger.debug(
+          `${refused.length} of a batch of ${rows.length} × ${rows[0].type} refused; those alone, the rest again`,
+        );
+        for (const row of refused) await this.execute(row);
+        const rest = rows.filter((row) => !refused.includes(row));
+        if (rest.length === 1) await this.execute(rest[0]);
+        else if (rest.length > 1) await this.executeBatch(rest);
+        return;
       }
+      this.logger.debug(
+        `a batch of ${rows.length} × ${rows[0].type} failed (${(error as Error).message}); one by one`,
+      );
+      for (const row of rows) await this.execute(row);
     }
   }
 
@@ -369,9 +376,10 @@ function runningOperation(row: Operation): RunningOperation {
   };
 }
 
-function halves<T>(items: T[]): T[][] {
-  const middle = Math.ceil(items.length / 2);
-  return [items.slice(0, middle), items.slice(middle)];
+/** The operations a refusal names, or null when it names none of the batch (then it is any error). */
+function refusedOf(error: OperationsRefused, rows: Operation[]): Operation[] | null {
+  const named = rows.filter((_, i) => error.indexes.includes(i));
+  return named.length > 0 ? named : null;
 }
 
 /**

@@ -1,10 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { DomainError } from '../common/domain-error';
 import { isIdText } from '../common/ids';
 import type { Database } from '../database/database';
 import { Pool } from './pool.entity';
-import { projectArchived } from './pool-lookups';
 
 /** One clone of a batch: the account that asked and the pool it named. */
 export interface CloneRequest {
@@ -13,51 +11,69 @@ export interface CloneRequest {
 }
 
 /**
+ * What a batch of clones came to: the new pools' ids in the order asked, or the clones (by their
+ * index) that cannot be made, a source gone or a project archived; nothing is written then.
+ */
+export type ClonedMany = { ids: string[] } | { refused: number[] };
+
+/**
  * Several clones in the caller's transaction with the statements of one: the sources read at once
  * and their projects at once (shared locks on MySQL/MariaDB, as for one clone), then one
- * multi-row INSERT. Answers the new pools' ids in the order asked. Any clone that cannot be made
- * (a source gone, a project archived) throws, and the caller rolls the whole batch back.
+ * multi-row INSERT. Every clone is checked before anything is written, so that all that cannot be
+ * made are named together (the caller runs each of those alone, where it fails with its own error).
  */
 export async function cloneMany(
   db: Database,
   clock: Clock,
   m: EntityManager,
   requests: CloneRequest[],
-): Promise<string[]> {
-  const bad = requests.find((r) => !isIdText(r.sourceId));
-  if (bad) throw new DomainError('POOL_NOT_FOUND', `Pool ${bad.sourceId} does not exist`);
-  const sourceIds = [...new Set(requests.map((r) => Number(r.sourceId)))].sort((a, b) => a - b);
+): Promise<ClonedMany> {
+  const refused = new Set<number>();
+  requests.forEach((r, i) => {
+    if (!isIdText(r.sourceId)) refused.add(i);
+  });
+  const sourceIds = [
+    ...new Set(requests.filter((_, i) => !refused.has(i)).map((r) => Number(r.sourceId))),
+  ].sort((a, b) => a - b);
   const sources: Array<{
     id: string | number;
     account_id: number;
     project_id: string | number;
     body: string;
-  }> = await m.query(
-    `SELECT id, account_id, project_id, body FROM pools WHERE id IN (${marks(sourceIds)}) ` +
-      `ORDER BY id${db.shareLock}`,
-    sourceIds,
-  );
+  }> =
+    sourceIds.length === 0
+      ? []
+      : await m.query(
+          `SELECT id, account_id, project_id, body FROM pools WHERE id IN (${marks(sourceIds)}) ` +
+            `ORDER BY id${db.shareLock}`,
+          sourceIds,
+        );
   const byId = new Map(sources.map((row) => [String(row.id), row]));
-  const rows = requests.map((r) => {
-    const source = byId.get(String(Number(r.sourceId)));
-    if (!source || Number(source.account_id) !== r.accountId)
-      throw new DomainError('POOL_NOT_FOUND', `Pool ${r.sourceId} does not exist`);
+  const found = requests.map((r, i) => {
+    const source = refused.has(i) ? undefined : byId.get(String(Number(r.sourceId)));
+    if (!source || Number(source.account_id) !== r.accountId) refused.add(i);
     return source;
   });
-  const projectIds = [...new Set(rows.map((row) => Number(row.project_id)))].sort((a, b) => a - b);
-  const projects: Array<{ id: string | number; account_id: number; status: string }> = await m.query(
-    `SELECT id, account_id, status FROM crowd_projects WHERE id IN (${marks(projectIds)}) ` +
-      `ORDER BY id${db.shareLock}`,
-    projectIds,
-  );
+  const projectIds = [
+    ...new Set(found.flatMap((row, i) => (row && !refused.has(i) ? [Number(row.project_id)] : []))),
+  ].sort((a, b) => a - b);
+  const projects: Array<{ id: string | number; account_id: number; status: string }> =
+    projectIds.length === 0
+      ? []
+      : await m.query(
+          `SELECT id, account_id, status FROM crowd_projects WHERE id IN (${marks(projectIds)}) ` +
+            `ORDER BY id${db.shareLock}`,
+          projectIds,
+        );
   const projectsById = new Map(projects.map((p) => [String(p.id), p]));
-  for (const row of rows) {
-    const projectId = String(row.project_id);
-    const project = projectsById.get(projectId);
-    if (!project || Number(project.account_id) !== Number(row.account_id))
-      throw new DomainError('CROWD_PROJECT_NOT_FOUND', `Project ${projectId} does not exist`);
-    if (project.status !== 'ACTIVE') throw projectArchived(projectId);
-  }
+  found.forEach((row, i) => {
+    if (!row) return;
+    const project = projectsById.get(String(row.project_id));
+    if (!project || Number(project.account_id) !== Number(row.account_id) || project.status !== 'ACTIVE')
+      refused.add(i);
+  });
+  if (refused.size > 0) return { refused: [...refused].sort((a, b) => a - b) };
+  const rows = found as NonNullable<(typeof found)[number]>[];
   const now = clock.now();
   const pools = rows.map((row) =>
     m.create(Pool, {
@@ -79,7 +95,7 @@ export async function cloneMany(
   const inserted = await m.insert(Pool, pools);
   const ids = inserted.identifiers.map((identifier) => String(identifier.id));
   if (ids.length > 1) await assertInsertedAs(m, ids, rows);
-  return ids;
+  return { ids };
 }
 
 async function assertInsertedAs(

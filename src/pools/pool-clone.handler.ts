@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { Database } from '../database/database';
-import { OperationContext, OperationHandler, RunningOperation } from '../operations/operation-handlers';
+import {
+  OperationContext,
+  OperationHandler,
+  OperationsRefused,
+  RunningOperation,
+} from '../operations/operation-handlers';
 import { cloneMany } from './pool-batch-clone';
 import { POOL_CLONE, PoolsService } from './pools.service';
 
@@ -10,7 +15,8 @@ import { POOL_CLONE, PoolsService } from './pools.service';
  * POOL.CLONE on the job service: the new pool is written in the operation's own transaction,
  * which also writes SUCCESS with details.pool_id — no half-made pool, never two.
  * A source pool gone or a project archived meanwhile is a DomainError: FAIL, no retry.
- * Several clones run in one transaction (runBatch) when the job service has a backlog of them.
+ * Several clones run in one transaction (runBatch) when the job service has a backlog of them; a
+ * batch names those of its clones that cannot be made (OperationsRefused), and each fails alone.
  */
 @Injectable()
 export class PoolCloneHandler implements OperationHandler {
@@ -35,12 +41,13 @@ export class PoolCloneHandler implements OperationHandler {
     operations: RunningOperation[],
     manager: EntityManager,
   ): Promise<Array<Record<string, unknown>>> {
-    const ids = await cloneMany(
+    const cloned = await cloneMany(
       this.db,
       this.clock,
       manager,
       operations.map((op) => ({ accountId: op.accountId, sourceId: String(op.parameters.pool_id) })),
     );
-    return ids.map((id) => ({ pool_id: id }));
+    if ('refused' in cloned) throw new OperationsRefused(cloned.refused);
+    return cloned.ids.map((id) => ({ pool_id: id }));
   }
 }

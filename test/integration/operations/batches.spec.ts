@@ -1,6 +1,11 @@
 import { DomainError } from '../../../src/common/domain-error';
 import { Operation } from '../../../src/operations/operation.entity';
-import { OperationHandlers, PermanentOperationError } from '../../../src/operations/operation-handlers';
+import {
+  OperationHandlers,
+  OperationsRefused,
+  PermanentOperationError,
+  RunningOperation,
+} from '../../../src/operations/operation-handlers';
 import { OperationsService } from '../../../src/operations/operations.service';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { CrowdProject } from '../../../src/pools/crowd-project.entity';
@@ -105,12 +110,19 @@ describeEachDialect(
       expect((await poolBodies(t(), created)).map((body) => body.private_name)).toEqual(['kept', 'kept']);
     });
 
-    it('after a bad clone runs the batch again in halves: the good ones still go in batches', async () => {
+    it('bad clones fail alone and the good ones go in one batch again', async () => {
       const keep = await makePool(t(), a);
       const doomed = await makePool(t(), a);
+      const project = await makeCrowdProject(t(), a);
+      const archived = await makePool(t(), a, { projectId: project });
+      const bad = new Map([
+        [3, doomed.id],
+        [10, archived.id],
+      ]);
       const ids = [];
-      for (let i = 0; i < 16; i++) ids.push(await submitClone(t(), a, i === 10 ? doomed.id : keep.id));
+      for (let i = 0; i < 16; i++) ids.push(await submitClone(t(), a, bad.get(i) ?? keep.id));
       await t().db.transaction((m) => m.delete(Pool, { id: doomed.id }));
+      await t().db.transaction((m) => m.update(CrowdProject, { id: project }, { status: 'ARCHIVED' }));
       const before = await countPools(t(), a);
       const calls = spyQueryCalls(t());
       let inserts: number;
@@ -121,14 +133,13 @@ describeEachDialect(
         calls.mockRestore();
       }
       const rows = await operations(t(), ids);
-      expect(rows.map((row, i) => (i === 10 ? row.status === 'FAIL' : row.status === 'SUCCESS'))).toEqual(
-        ids.map(() => true),
-      );
-      expect(JSON.parse(rows[10].log!)[0].output.code).toBe('POOL_NOT_FOUND');
-      expect(await countPools(t(), a)).toBe(before + 15);
-      // 16 fail; 0–7 made, 8–15 fail; 8–11 fail, 12–15 made; 8–9 made, 10–11 fail; 10 fails, 11
-      // made alone: four INSERTs, where one clone at a time made fifteen.
-      expect(inserts).toBe(4);
+      expect(rows.map((row) => row.status)).toEqual(ids.map((_, i) => (bad.has(i) ? 'FAIL' : 'SUCCESS')));
+      expect(JSON.parse(rows[3].log!)[0].output.code).toBe('POOL_NOT_FOUND');
+      expect(JSON.parse(rows[10].log!)[0].output.code).toBe('PROJECT_INAPPROPRIATE_STATUS');
+      expect(await countPools(t(), a)).toBe(before + 14);
+      // The batch of 16 names its two bad clones and writes nothing; each then fails alone, and the
+      // other 14 go in one batch: one INSERT, where one clone at a time made fourteen.
+      expect(inserts).toBe(1);
     });
 
     it('a clone whose project was archived after submit FAILs alone', async () => {
@@ -178,7 +189,7 @@ describeEachDialect(
   'a batch that fails',
   (t) => {
     let a: TestAccount;
-    let failure: () => Error;
+    let failure: (batch: RunningOperation[]) => Error;
     const batchSizes: number[] = [];
     beforeAll(async () => {
       a = await t().newAccount();
@@ -192,7 +203,7 @@ describeEachDialect(
           },
           runBatch: async (operations) => {
             batchSizes.push(operations.length);
-            if (operations.some((op) => op.parameters.bad)) throw failure();
+            if (operations.some((op) => op.parameters.bad)) throw failure(operations);
             return operations.map(() => ({ alone: false }));
           },
         });
@@ -213,20 +224,27 @@ describeEachDialect(
       return operations(t(), ids);
     }
 
-    it('after an operation of its own fails, in halves', async () => {
-      failure = () => new DomainError('POOL_NOT_FOUND', 'gone');
+    it('that names its refused operations, runs those alone and the rest as a batch again', async () => {
+      // By its index in the batch, which the claim ordered as it found them.
+      failure = (batch) => new OperationsRefused(batch.flatMap((op, i) => (op.parameters.bad ? [i] : [])));
       const rows = await runEight(5);
-      expect(batchSizes).toEqual([8, 4, 4, 2, 2]);
+      expect(batchSizes).toEqual([8, 7]);
       expect(rows.map((row) => row.status)).toEqual([
         ...Array(5).fill('SUCCESS'),
         'FAIL',
         'SUCCESS',
         'SUCCESS',
       ]);
+      expect(rows.filter((row) => row.details).map((row) => JSON.parse(row.details!))).toEqual(
+        Array(7).fill({ alone: false }),
+      );
     });
 
-    it('after anything else fails (the database, say), one by one', async () => {
-      failure = () => new Error('connection reset');
+    it.each([
+      ['a domain error', () => new DomainError('POOL_NOT_FOUND', 'gone')],
+      ['an error of the database', () => new Error('connection reset')],
+    ])('after any other failure (%s), one by one', async (_, error) => {
+      failure = error;
       const rows = await runEight(5);
       expect(batchSizes).toEqual([8]);
       expect(rows.map((row) => row.status)).toEqual([
