@@ -224,20 +224,20 @@ describeEachDialect(
       return operations(t(), ids);
     }
 
+    /** The bad one (index 5) FAILed, the other seven SUCCEEDed with `details`. */
+    function expectOnlyTheBadFailed(rows: Operation[], details: { alone: boolean }): void {
+      expect(rows.map((row) => row.status)).toEqual(rows.map((_, i) => (i === 5 ? 'FAIL' : 'SUCCESS')));
+      expect(rows.filter((row) => row.details).map((row) => JSON.parse(row.details!))).toEqual(
+        Array(7).fill(details),
+      );
+    }
+
     it('that names its refused operations, runs those alone and the rest as a batch again', async () => {
       // By its index in the batch, which the claim ordered as it found them.
       failure = (batch) => new OperationsRefused(batch.flatMap((op, i) => (op.parameters.bad ? [i] : [])));
       const rows = await runEight(5);
       expect(batchSizes).toEqual([8, 7]);
-      expect(rows.map((row) => row.status)).toEqual([
-        ...Array(5).fill('SUCCESS'),
-        'FAIL',
-        'SUCCESS',
-        'SUCCESS',
-      ]);
-      expect(rows.filter((row) => row.details).map((row) => JSON.parse(row.details!))).toEqual(
-        Array(7).fill({ alone: false }),
-      );
+      expectOnlyTheBadFailed(rows, { alone: false });
     });
 
     it.each([
@@ -247,15 +247,7 @@ describeEachDialect(
       failure = error;
       const rows = await runEight(5);
       expect(batchSizes).toEqual([8]);
-      expect(rows.map((row) => row.status)).toEqual([
-        ...Array(5).fill('SUCCESS'),
-        'FAIL',
-        'SUCCESS',
-        'SUCCESS',
-      ]);
-      expect(rows.filter((row) => row.details).map((row) => JSON.parse(row.details!))).toEqual(
-        Array(7).fill({ alone: true }),
-      );
+      expectOnlyTheBadFailed(rows, { alone: true });
     });
   },
   { JOBS_CONCURRENCY: '0', JOBS_POLL_MS: '0', JOBS_HEARTBEAT_MS: '60000', JOBS_LEASE_MS: '120000' },
