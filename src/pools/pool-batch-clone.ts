@@ -49,14 +49,16 @@ export async function cloneMany(
           sourceIds,
         );
   const byId = new Map(sources.map((row) => [String(row.id), row]));
+  // Each clone's source, or undefined for one refused.
   const found = requests.map((r, i) => {
     const source = refused.has(i) ? undefined : byId.get(String(Number(r.sourceId)));
-    if (!source || Number(source.account_id) !== r.accountId) refused.add(i);
-    return source;
+    if (source && Number(source.account_id) === r.accountId) return source;
+    refused.add(i);
+    return undefined;
   });
-  const projectIds = [
-    ...new Set(found.flatMap((row, i) => (row && !refused.has(i) ? [Number(row.project_id)] : []))),
-  ].sort((a, b) => a - b);
+  const projectIds = [...new Set(found.flatMap((row) => (row ? [Number(row.project_id)] : [])))].sort(
+    (a, b) => a - b,
+  );
   const projects: Array<{ id: string | number; account_id: number; status: string }> =
     projectIds.length === 0
       ? []
