@@ -33,7 +33,9 @@ function countingSocket(port, path) {
     let frames = 0;
     let upgraded = false;
     let started = false;
-    let head = Buffer.alloc(0); // the response head, then a partial frame header
+    let head = Buffer.alloc(0); // the response head
+    const partial = new Uint8Array(10); // a frame header split between two reads
+    let partialLength = 0;
     let skip = 0; // payload bytes of the current frame still to come
     const send = (opcode, text) => {
       // Client frames are masked (RFC 6455 §5.3); a zero key leaves the payload as it is.
@@ -54,6 +56,26 @@ function countingSocket(port, path) {
         });
       } else if (opcode === 1 || opcode === 2) frames++;
     };
+    // A server's frame header (unmasked): 2, 4 or 10 bytes, the payload's length in the last 0, 2
+    // or 8 (RFC 6455 §5.2). `at` is where it starts in `bytes`, of which `end` are there: false when
+    // the header is not all there yet, else true with its size and the payload's length in
+    // headerSize and payloadLength. No allocation per frame: a read carries dozens of frames, and
+    // this runs for every socket but the probes.
+    let headerSize = 0;
+    let payloadLength = 0;
+    const headerAt = (bytes, at, end) => {
+      if (end - at < 2) return false;
+      const short = bytes[at + 1] & 0x7f;
+      headerSize = short < 126 ? 2 : short === 126 ? 4 : 10;
+      if (end - at < headerSize) return false;
+      if (short < 126) payloadLength = short;
+      else if (short === 126) payloadLength = (bytes[at + 2] << 8) | bytes[at + 3];
+      else {
+        payloadLength = 0;
+        for (let i = 2; i < 10; i++) payloadLength = payloadLength * 256 + bytes[at + i];
+      }
+      return true;
+    };
     const data = (chunk) => {
       let at = 0;
       while (at < chunk.length) {
@@ -63,22 +85,28 @@ function countingSocket(port, path) {
           at += n;
           continue;
         }
-        // A header: 2, 4 or 10 bytes (a server's frames are unmasked), perhaps split over chunks.
-        const take = Math.min(10 - head.length, chunk.length - at);
-        const h = head.length
-          ? Buffer.concat([head, chunk.subarray(at, at + take)])
-          : chunk.subarray(at, at + take);
-        const short = h.length < 2 ? 0 : h[1] & 0x7f;
-        const size = short < 126 ? 2 : short === 126 ? 4 : 10;
-        if (h.length < size) {
-          head = Buffer.from(h);
+        if (partialLength > 0) {
+          // The rest of a split header: at most 10 bytes are copied, once per split.
+          const take = Math.min(10 - partialLength, chunk.length - at);
+          partial.set(chunk.subarray(at, at + take), partialLength);
+          if (!headerAt(partial, 0, partialLength + take)) {
+            partialLength += take;
+            return;
+          }
+          at += headerSize - partialLength;
+          partialLength = 0;
+          frame(partial[0] & 0x0f);
+          skip = payloadLength;
+          continue;
+        }
+        if (!headerAt(chunk, at, chunk.length)) {
+          partial.set(chunk.subarray(at), 0);
+          partialLength = chunk.length - at;
           return;
         }
-        const length = short < 126 ? short : short === 126 ? h.readUInt16BE(2) : Number(h.readBigUInt64BE(2));
-        at += size - head.length;
-        head = Buffer.alloc(0);
-        frame(h[0] & 0x0f);
-        skip = length;
+        frame(chunk[at] & 0x0f);
+        at += headerSize;
+        skip = payloadLength;
       }
     };
     // `chunk` is the read buffer, written over by the next read: whatever is kept is copied.
