@@ -41,7 +41,7 @@
 import { randomBytes } from 'node:crypto';
 import { fork, spawnSync } from 'node:child_process';
 import http from 'node:http';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -49,6 +49,7 @@ import {
   build,
   connect,
   createDatabase,
+  databaseCpuMs,
   dropDatabase,
   log,
   percentile,
@@ -176,6 +177,15 @@ async function openSockets(port, call, n, latencies, counter) {
 // CLOCK_MONOTONIC in µs, the clock of a V8 CPU profile's timestamps on Linux.
 const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
+// The machine's CPU time so far, in clock ticks: all of it, and idle (with I/O wait), from /proc/stat.
+function machineCpu() {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  return { total: ticks.reduce((a, b) => a + b, 0), idle: ticks[3] + ticks[4] };
+}
+
+// The share of the machine's CPU time left idle between two machineCpu readings (0–1).
+const idleShare = (from, to) => (to.idle - from.idle) / (to.total - from.total);
+
 function clientCpuMs() {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -185,7 +195,13 @@ function clientCpuMs() {
 // the CPU time each process used meanwhile (ms). `track`: note each write's answer time (the
 // segments with sockets, to pair with its event's arrival).
 async function mixed(call, project, seconds, pids, track) {
-  const cpu0 = [processCpuSplitMs(pids.service), clientCpuMs(), processCpuMs(pids.sockets)];
+  const cpu0 = [
+    processCpuSplitMs(pids.service),
+    clientCpuMs(),
+    processCpuMs(pids.sockets),
+    databaseCpuMs(),
+    machineCpu(),
+  ];
   const load = os.loadavg()[0];
   const deadline = Date.now() + seconds * 1000;
   const { id: projectId, ids } = project;
@@ -235,6 +251,8 @@ async function mixed(call, project, seconds, pids, track) {
       serviceSystem: processCpuSplitMs(pids.service).system - cpu0[0].system,
       client: clientCpuMs() - cpu0[1],
       sockets: processCpuMs(pids.sockets) - cpu0[2],
+      database: databaseCpuMs() - cpu0[3],
+      idle: idleShare(cpu0[4], machineCpu()),
     },
     loads: `load average ${load.toFixed(1)} → ${os.loadavg()[0].toFixed(1)}`,
   };
@@ -255,6 +273,8 @@ function pooled(segments) {
       serviceSystem: sum((s) => s.cpu.serviceSystem) / done,
       client: sum((s) => s.cpu.client) / done,
       sockets: sum((s) => s.cpu.sockets) / done,
+      database: sum((s) => s.cpu.database) / done,
+      idle: sum((s) => s.cpu.idle * s.ms) / sum((s) => s.ms),
     },
   };
 }
@@ -384,6 +404,10 @@ async function main() {
       `CPU per request, without sockets: service ${ms(without.cpu.service)} (system ${ms(without.cpu.serviceSystem)}), load ${ms(without.cpu.client)}, counting sockets ${ms(without.cpu.sockets)}; ` +
         `with ${SOCKETS}: service ${ms(withSockets.cpu.service)} (${signed(100 * (withSockets.cpu.service / without.cpu.service - 1))} %; system ${ms(withSockets.cpu.serviceSystem)}), ` +
         `load and probes ${ms(withSockets.cpu.client)}, counting sockets ${ms(withSockets.cpu.sockets)} (the bench's, not the service's)`,
+    );
+    log(
+      `database CPU per request: ${ms(without.cpu.database)} without sockets, ${ms(withSockets.cpu.database)} with; ` +
+        `the machine idle ${pct(100 * without.cpu.idle)} of the time without sockets, ${pct(100 * withSockets.cpu.idle)} with`,
     );
     log(
       `under the mixed load, write sent → event on a socket (${PROBES} probes): p50 ${percentile(loaded, 50).toFixed(1)} ms, p99 ${percentile(loaded, 99).toFixed(1)} ms (${loaded.length} events); ` +
