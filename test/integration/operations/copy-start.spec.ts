@@ -74,9 +74,16 @@ describeEachDialect(
     });
 
     it('with every worker busy, answers PENDING and leaves the copy to a claim', async () => {
-      await workerFree();
       const runner = t().get(OperationRunner);
-      const busy = [runner.reserve(), runner.reserve()];
+      // Both workers, once the last test's copy has let go of its own (it is SUCCESS a moment
+      // before its worker is free): one still held would come free during the request.
+      let busy: Array<ReturnType<OperationRunner['reserve']>> = [];
+      await waitFor(async () => {
+        busy = [runner.reserve(), runner.reserve()];
+        if (busy.every((worker) => worker !== null)) return true;
+        for (const worker of busy) worker?.cancel();
+        return false;
+      });
       let id: string;
       try {
         expect(runner.reserve()).toBeNull();
