@@ -209,6 +209,26 @@ describe('the live outbox', () => {
     expect(starts[2] - starts[1]).toBeLessThan(60);
   });
 
+  it('starts each flush one socket further along, so that no socket is always written last', async () => {
+    const sockets = Array.from(
+      { length: 3 },
+      (_, i): FrameTarget => ({ clientId: i, channels: new Set(['tasks']) }),
+    );
+    const firsts: number[] = [];
+    let writes = 0;
+    const outbox = new LiveOutbox(
+      () => sockets,
+      (s) => {
+        if (writes++ % 3 === 0) firsts.push(s.clientId);
+      },
+    );
+    for (const text of ['a', 'b', 'c']) {
+      outbox.push(1, [frameOf(text)]);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(new Set(firsts).size).toBe(3);
+  });
+
   it('writes what waits at once when flushed (shutdown)', () => {
     const written: string[] = [];
     const outbox = new LiveOutbox(

@@ -49,7 +49,9 @@ export interface FrameTarget {
  * flush was less than `gapMs` ago, once `gapMs` have passed since it: the first event after a
  * quiet spell goes at once, and under a stream of writes each socket is written at most once per
  * `gapMs` instead of once per event (the cost of a flush is one system call per socket). One
- * `setImmediate` or timer per flush, none per event.
+ * `setImmediate` or timer per flush, none per event. Each flush starts one socket further along
+ * an account's sockets than the one before: with 200 sockets a flush takes ~2 ms, and a socket
+ * that always came first (or last) would always hear first (or last).
  *
  * The gap also grows with what a flush costs: flushes take at most `share` of the time (0–1), so
  * a flush that took `d` ms puts the next one at least `d / share` ms after its start. With very
@@ -63,6 +65,7 @@ export class LiveOutbox<S extends FrameTarget> {
   private timer: NodeJS.Timeout | null = null;
   private lastFlush = -Infinity;
   private gapAfterLast: number;
+  private rotation = 0;
 
   constructor(
     private readonly socketsOf: (accountId: number) => Iterable<S> | undefined,
@@ -101,6 +104,7 @@ export class LiveOutbox<S extends FrameTarget> {
     this.lastFlush = started;
     const accounts = [...this.queued];
     this.queued.clear();
+    this.rotation++;
     for (const [accountId, frames] of accounts) {
       const sockets = this.socketsOf(accountId);
       if (sockets) this.deliver(sockets, frames);
@@ -109,8 +113,10 @@ export class LiveOutbox<S extends FrameTarget> {
   }
 
   private deliver(sockets: Iterable<S>, frames: OutgoingFrame[]): void {
+    const list = [...sockets];
     let all: Buffer | null = null;
-    for (const socket of sockets) {
+    for (let k = 0; k < list.length; k++) {
+      const socket = list[(k + this.rotation) % list.length];
       let every = true;
       let any = false;
       for (const f of frames) {
