@@ -1,6 +1,7 @@
 import { Operation } from '../../../src/operations/operation.entity';
 import { OperationRunner } from '../../../src/operations/operation-runner';
 import { CopyFixture, copyAttributes, makeCopyFixture, postCopy } from '../../factories/jsonapi.factory';
+import { holdEveryWorker } from '../../support/job-workers';
 import { spyStatements } from '../../support/statement-spy';
 import { describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 
@@ -75,15 +76,7 @@ describeEachDialect(
 
     it('with every worker busy, answers PENDING and leaves the copy to a claim', async () => {
       const runner = t().get(OperationRunner);
-      // Both workers, once the last test's copy has let go of its own (it is SUCCESS a moment
-      // before its worker is free): one still held would come free during the request.
-      let busy: Array<ReturnType<OperationRunner['reserve']>> = [];
-      await waitFor(async () => {
-        busy = [runner.reserve(), runner.reserve()];
-        if (busy.every((worker) => worker !== null)) return true;
-        for (const worker of busy) worker?.cancel();
-        return false;
-      });
+      const busy = await holdEveryWorker(runner, 2);
       let id: string;
       try {
         expect(runner.reserve()).toBeNull();
@@ -91,7 +84,7 @@ describeEachDialect(
         expect(submitted.attributes.status).toBe('PENDING');
         id = submitted.id;
       } finally {
-        for (const worker of busy) worker?.cancel();
+        for (const worker of busy) worker.cancel();
       }
       runner.wake();
       await waitFor(async () => (await operation(t(), id)).status === 'SUCCESS');

@@ -8,6 +8,7 @@ import { OperationRunner } from '../../../src/operations/operation-runner';
 import { OperationsService } from '../../../src/operations/operations.service';
 import { PoolsService } from '../../../src/pools/pools.service';
 import { countPools, makePool } from '../../factories/pool.factory';
+import { holdEveryWorker } from '../../support/job-workers';
 import { spyStatements } from '../../support/statement-spy';
 import { createTestApp, describeEachDialect, TestAccount, TestApp } from '../../support/test-app';
 import { testDialects } from '../../support/test-database';
@@ -245,8 +246,7 @@ describeEachDialect(
       const a = await t().newAccount();
       const pool = await makePool(t(), a);
       const runner = t().get(OperationRunner);
-      const busy = [runner.reserve(), runner.reserve()];
-      expect(busy).not.toContain(null);
+      const busy = await holdEveryWorker(runner, 2);
       expect(runner.reserve()).toBeNull();
       const res = await t().inject({
         method: 'POST',
@@ -254,7 +254,7 @@ describeEachDialect(
         headers: { authorization: `OAuth ${a.token}` },
       });
       expect(res.json()).toMatchObject({ status: 'PENDING' });
-      for (const worker of busy) worker!.cancel();
+      for (const worker of busy) worker.cancel();
       runner.wake();
       await waitFor(async () => (await operation(t(), res.json().id)).status === 'SUCCESS');
       expect(await operation(t(), res.json().id)).toMatchObject({ attempts: 1 });
@@ -309,7 +309,7 @@ describeEachDialect(
       const a = await t().newAccount();
       const pool = await makePool(t(), a);
       const runner = t().get(OperationRunner);
-      const busy = [runner.reserve(), runner.reserve()];
+      const busy = await holdEveryWorker(runner, 2);
       let id: string;
       try {
         expect(runner.reserve()).toBeNull();
@@ -321,7 +321,7 @@ describeEachDialect(
         expect(Date.now() - started).toBeLessThan(4000);
         id = res.json().id;
       } finally {
-        for (const worker of busy) worker?.cancel();
+        for (const worker of busy) worker.cancel();
       }
       // The request woke the job service; whichever of its claims takes the operation runs it.
       await runner.tick();
